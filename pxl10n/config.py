@@ -1,0 +1,341 @@
+"""Find and read ``pxl10n.toml`` into a frozen :class:`Settings`.
+
+Precedence, highest first: command-line options (applied by the caller with
+:func:`dataclasses.replace`), then the file, then the defaults below. The API key
+is the one exception: it only ever comes from the environment variable named by
+``px.api_key_env``, so it can never be committed by accident.
+
+Every problem is a :class:`ConfigError` naming the key and the file; unknown keys
+are errors too, because a typo that silently does nothing is worse than a stop.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pxl10n.errors import ConfigError
+from pxl10n.px.kinds import CONTENT_TYPES, KIND_NAMES
+
+CONFIG_NAME = "pxl10n.toml"
+
+REGIONS = {
+    "US": "https://api.aptrinsic.com",
+    "EU": "https://api-eu.aptrinsic.com",
+    "US2": "https://api-us2.aptrinsic.com",
+}
+
+XLIFF_VERSIONS = ("1.2", "2.0")
+
+# A BCP-47-ish tag: language, optional script/region/variants. Kept loose on purpose.
+_LOCALE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class ContentEntry:
+    """A Content Library entry, named by the user because PX cannot list them."""
+
+    id: str
+    type: str
+
+
+@dataclass(frozen=True)
+class ValidateSettings:
+    """Defaults for ``validate``: rule selection and severity overrides."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs, resolved and checked; paths are absolute."""
+
+    path: Path | None
+    source_locale: str
+    locales: tuple[str, ...]
+    directory: Path
+    region: str = "US"
+    base_url: str = REGIONS["US"]
+    api_key_env: str = "PX_API_KEY"
+    rate_limit: float = 190.0
+    concurrency: int = 16
+    timeout: float = 60.0
+    retries: int = 6
+    px_languages: Mapping[str, str] = field(default_factory=dict)
+    xliff_version: str = "2.0"
+    strategy: str | None = None
+    translated: bool = True
+    draft: bool = False
+    kc_version: str = "v1"
+    kinds: tuple[str, ...] = KIND_NAMES
+    product_id: str | None = None
+    engagement_types: tuple[str, ...] = ()
+    content: tuple[ContentEntry, ...] = ()
+    push_on_error: str = "skip"
+    validate: ValidateSettings = field(default_factory=ValidateSettings)
+
+    @property
+    def root(self) -> Path:
+        """The directory holding the config file (or the directory's parent)."""
+        return self.path.parent if self.path else self.directory.parent
+
+    def px_language(self, locale: str) -> str:
+        """The PX language code for a locale name used in paths."""
+        return self.px_languages.get(locale, locale)
+
+    def locale_for(self, px_code: str) -> str:
+        """The locale name for a PX language code (inverse of :meth:`px_language`)."""
+        for locale, code in self.px_languages.items():
+            if code == px_code:
+                return locale
+        return px_code
+
+    def api_key(self) -> str:
+        """The key from the environment; ConfigError naming the variable when unset."""
+        key = os.environ.get(self.api_key_env, "").strip()
+        if not key:
+            raise ConfigError(
+                f"the PX API key is not set: export {self.api_key_env}=<key> "
+                f"(variable named by px.api_key_env in {self.path or CONFIG_NAME})"
+            )
+        return key
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The nearest ``pxl10n.toml`` in ``start`` or a parent, like pyproject.toml."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load(path: Path | None = None, *, start: Path | None = None) -> Settings:
+    """Read and check the config at ``path`` (or the one found from ``start``)."""
+    if path is None:
+        path = find_config(start)
+        if path is None:
+            raise ConfigError(f"no {CONFIG_NAME} here or in any parent directory; run `pxl10n init` to write one")
+    path = Path(path).resolve()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return _parse(raw, path)
+
+
+class _Reader:
+    """Typed access to one TOML table that names the key and file in every error."""
+
+    def __init__(self, table: Mapping[str, Any], prefix: str, path: Path, allowed: set[str]) -> None:
+        self.table, self.prefix, self.path = table, prefix, path
+        for key in table:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise ConfigError(f"{path}: unknown key {self._name(key)} (known keys: {known})")
+
+    def _name(self, key: str) -> str:
+        return f"{self.prefix}.{key}" if self.prefix else key
+
+    def fail(self, key: str, why: str) -> ConfigError:
+        return ConfigError(f"{self.path}: {self._name(key)} {why}")
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None, *, required: bool = False) -> Any:
+        if key not in self.table:
+            if required:
+                raise self.fail(key, "is required")
+            return default
+        value = self.table[key]
+        if isinstance(value, bool) and kind in (int, float, (int, float)):
+            raise self.fail(key, f"must be a number, not {value!r}")
+        if not isinstance(value, kind):
+            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+            raise self.fail(key, f"must be a {names}, not {value!r}")
+        return value
+
+    def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+        value = self.get(key, list, None)
+        if value is None:
+            return default
+        if not all(isinstance(v, str) and v for v in value):
+            raise self.fail(key, "must be a list of non-empty strings")
+        return tuple(value)
+
+    def table_of(self, key: str) -> Mapping[str, Any]:
+        return self.get(key, dict, {})
+
+
+def _locale(reader: _Reader, key: str, value: str) -> str:
+    if not _LOCALE_RE.match(value):
+        raise reader.fail(key, f"has {value!r}, which is not a language tag like 'fr-FR'")
+    return value
+
+
+def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
+    top = _Reader(raw, "", path, {"px", "project", "export", "content", "validate", "push"})
+    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries"})
+    project = _Reader(top.table_of("project"), "project", path, {"source_locale", "locales", "directory", "px_languages"})
+    export = _Reader(
+        top.table_of("export"),
+        "export",
+        path,
+        {"version", "strategy", "translated", "draft", "kc_version", "kinds", "product_id", "engagement_types"},
+    )
+    push = _Reader(top.table_of("push"), "push", path, {"on_error"})
+    validate = _Reader(top.table_of("validate"), "validate", path, {"select", "ignore", "severity"})
+
+    region = px.get("region", str, "US").upper()
+    if region not in REGIONS:
+        raise px.fail("region", f"is {region!r}; use one of {', '.join(REGIONS)}")
+    base_url = px.get("base_url", str, REGIONS[region]).rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", base_url):
+        raise px.fail("base_url", f"is {base_url!r}; give a URL like http://127.0.0.1:8765")
+    api_key_env = px.get("api_key_env", str, "PX_API_KEY")
+    if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", api_key_env):
+        raise px.fail("api_key_env", "must be the NAME of an environment variable (the key itself never goes in the file)")
+    rate_limit = float(px.get("rate_limit", (int, float), 190.0))
+    if not 0 < rate_limit <= 10_000:
+        raise px.fail("rate_limit", "must be a number of requests per second above 0")
+    concurrency = px.get("concurrency", int, 16)
+    if not 1 <= concurrency <= 256:
+        raise px.fail("concurrency", "must be between 1 and 256")
+    timeout = float(px.get("timeout", (int, float), 60.0))
+    retries = px.get("retries", int, 6)
+    if retries < 0:
+        raise px.fail("retries", "must be 0 or more")
+
+    source_locale = _locale(project, "source_locale", project.get("source_locale", str, required=True))
+    locales = project.strings("locales")
+    if not locales:
+        raise project.fail("locales", "must list at least one target locale, e.g. [\"fr-FR\"]")
+    for locale in locales:
+        _locale(project, "locales", locale)
+        if locale == source_locale:
+            raise project.fail("locales", f"contains the source locale {locale!r}; list target locales only")
+    if len(set(locales)) != len(locales):
+        raise project.fail("locales", "lists a locale twice")
+    directory_value = project.get("directory", str, "l10n")
+    directory = (path.parent / directory_value).resolve()
+    px_languages = dict(project.table_of("px_languages"))
+    for locale, code in px_languages.items():
+        if not isinstance(code, str) or not code:
+            raise project.fail("px_languages", f"maps {locale!r} to {code!r}; give a PX language code string")
+
+    version = str(export.get("version", (str, float), "2.0"))
+    if version not in XLIFF_VERSIONS:
+        raise export.fail("version", f"is {version!r}; PX exports XLIFF 1.2 or 2.0")
+    kinds = export.strings("kinds", KIND_NAMES)
+    for kind in kinds:
+        if kind not in KIND_NAMES:
+            raise export.fail("kinds", f"has {kind!r}; use {', '.join(KIND_NAMES)}")
+
+    content = []
+    entries = top.get("content", list, [])
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise top.fail("content", "must be an array of tables: [[content]] id = \"...\" type = \"GUIDE\"")
+        reader = _Reader(entry, f"content[{index}]", path, {"id", "type"})
+        entry_type = reader.get("type", str, required=True).upper()
+        if entry_type not in CONTENT_TYPES:
+            raise reader.fail("type", f"is {entry_type!r}; use one of {', '.join(CONTENT_TYPES)}")
+        content.append(ContentEntry(str(reader.get("id", (str, int), required=True)), entry_type))
+
+    on_error = push.get("on_error", str, "skip")
+    if on_error not in ("skip", "abort"):
+        raise push.fail("on_error", "must be 'skip' (skip files with errors) or 'abort' (send nothing)")
+
+    severity = dict(validate.table_of("severity"))
+    for code, level in severity.items():
+        if level not in ("error", "warning", "off"):
+            raise validate.fail(f"severity.{code}", "must be 'error', 'warning' or 'off'")
+
+    return Settings(
+        path=path,
+        source_locale=source_locale,
+        locales=locales,
+        directory=directory,
+        region=region,
+        base_url=base_url,
+        api_key_env=api_key_env,
+        rate_limit=rate_limit,
+        concurrency=concurrency,
+        timeout=timeout,
+        retries=retries,
+        px_languages=px_languages,
+        xliff_version=version,
+        strategy=export.get("strategy", str, None),
+        translated=export.get("translated", bool, True),
+        draft=export.get("draft", bool, False),
+        kc_version=export.get("kc_version", str, "v1"),
+        kinds=kinds,
+        product_id=export.get("product_id", (str, int), None),
+        engagement_types=export.strings("engagement_types"),
+        content=tuple(content),
+        push_on_error=on_error,
+        validate=ValidateSettings(validate.strings("select"), validate.strings("ignore"), severity),
+    )
+
+
+STARTER = """\
+# pxl10n configuration. Paths are relative to this file.
+# The PX API key is NEVER stored here: export it as the environment variable
+# named by px.api_key_env (PX_API_KEY by default).
+
+[px]
+region = "US"                         # US | EU | US2: picks the official API URL
+# base_url = "http://127.0.0.1:8765"  # overrides region (the emulator, a proxy)
+api_key_env = "PX_API_KEY"            # environment variable holding the key
+# rate_limit = 190                    # requests per second (PX allows about 200)
+# concurrency = 16                    # requests in flight at once
+# retries = 6                         # retries on 429, 5xx and network errors
+
+[project]
+source_locale = "{source}"
+locales = [{locales}]           # target locales, as used in paths
+directory = "{directory}"                    # where the XLIFF files live (inside a git work tree)
+
+# Locale names in paths -> PX language codes, only where they differ:
+# [project.px_languages]
+# "zh-Hans" = "zh-CN"
+
+[export]
+version = "2.0"                       # XLIFF version: "1.2" or "2.0"
+# strategy = "html"                   # segmentation strategy, as PX names it
+# translated = true                   # include existing translations
+# draft = false                       # engagements: export the draft version
+# kc_version = "v1"                   # Knowledge Center bot version
+# kinds = ["engagement", "kcbot", "article", "content"]
+# product_id = "..."                  # only articles / KC bots of this product
+# engagement_types = ["IN_APP_GUIDE"] # only these engagement types
+
+# Content Library entries cannot be listed by the API: name them here.
+# [[content]]
+# id = "..."
+# type = "GUIDE"
+
+# [validate]
+# select = ["XLF", "QA", "PX"]
+# ignore = ["QA301"]
+# [validate.severity]
+# QA104 = "error"
+
+# [push]
+# on_error = "skip"                   # skip files with validation errors, or "abort"
+"""
+
+
+def starter_text(source_locale: str = "en-US", locales: tuple[str, ...] = ("fr-FR", "de-DE"), directory: str = "l10n") -> str:
+    """The commented file written by ``pxl10n init``."""
+    return STARTER.format(source=source_locale, locales=", ".join(f'"{l}"' for l in locales), directory=directory)

@@ -1,0 +1,54 @@
+"""Atomic file writes: a reader (or a kill -9) never sees half a file.
+
+Data goes to a hidden temporary file in the same directory, is flushed to disk,
+then renamed over the target. A run killed mid-write leaves at most a hidden
+``.*.partial`` file, which the next run removes with :func:`remove_partials`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+PARTIAL_SUFFIX = ".partial"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def remove_partials(directory: Path) -> int:
+    """Delete temporary files left by an interrupted run; returns how many."""
+    if not directory.is_dir():
+        return 0
+    removed = 0
+    for tmp in directory.rglob(f".*{PARTIAL_SUFFIX}"):
+        try:
+            tmp.unlink()
+            removed += 1
+        except OSError:
+            pass
+    return removed
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None

@@ -1,0 +1,94 @@
+"""What pull and push share: the client built from settings, PX parameters per
+kind, and running many calls concurrently with progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from typing import TypeVar
+
+from pxl10n.config import Settings
+from pxl10n.console import Console
+from pxl10n.px.client import PXClient
+from pxl10n.px.kinds import Item
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def open_client(settings: Settings) -> PXClient:
+    """A client configured from settings, with the key from the environment."""
+    return PXClient(
+        settings.base_url,
+        settings.api_key(),
+        rate_limit=settings.rate_limit,
+        concurrency=settings.concurrency,
+        timeout=settings.timeout,
+        retries=settings.retries,
+    )
+
+
+def kind_params(settings: Settings, kind: str, item: Item | None = None) -> dict[str, str]:
+    """The kind-specific parameters an export used; push sends the same back."""
+    if kind == "kcbot":
+        return {"kcVersion": settings.kc_version}
+    if kind == "engagement":
+        return {"draft": "true" if settings.draft else "false"}
+    if kind == "content" and item is not None and item.item_type:
+        return {"type": item.item_type}
+    return {}
+
+
+def export_query(settings: Settings, kind: str, params: dict[str, str], px_language: str) -> dict[str, object]:
+    """Query parameters of an export for one target language."""
+    query: dict[str, object] = {
+        "trgLang": px_language,
+        "version": settings.xliff_version,
+        "translated": settings.translated,
+        **params,
+    }
+    if settings.strategy:
+        query["strategy"] = settings.strategy
+    return query
+
+
+def import_query(kind: str, item_id: str, params: dict[str, str]) -> dict[str, str]:
+    """Query parameters of an import: only what the import endpoint takes."""
+    if kind == "kcbot":
+        return {"kcVersion": params.get("kcVersion", "v1")}
+    if kind == "content":
+        return {"contentId": item_id}
+    return {}
+
+
+def run_concurrently(
+    tasks: Iterable[T],
+    work: Callable[[T], R],
+    *,
+    workers: int,
+    console: Console,
+    label: str,
+) -> list[R]:
+    """Run ``work`` over ``tasks`` in a thread pool, showing progress; results in task order.
+
+    ``work`` must not raise for expected failures: it returns a result that says so,
+    so one failing item never stops the others.
+    """
+    task_list = list(tasks)
+    results: list[R | None] = [None] * len(task_list)
+    if not task_list:
+        return []
+    done = 0
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(task_list)))) as pool:
+        futures = {pool.submit(work, task): index for index, task in enumerate(task_list)}
+        try:
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                done += 1
+                console.progress(done, len(task_list), label)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [r for r in results if r is not None]
