@@ -68,6 +68,7 @@ class Settings:
     concurrency: int = 16
     timeout: float = 60.0
     retries: int = 6
+    backoff: float = 0.5
     px_languages: Mapping[str, str] = field(default_factory=dict)
     xliff_version: str = "2.0"
     strategy: str | None = None
@@ -185,7 +186,7 @@ def _locale(reader: _Reader, key: str, value: str) -> str:
 
 def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     top = _Reader(raw, "", path, {"px", "project", "export", "content", "validate", "push"})
-    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries"})
+    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff"})
     project = _Reader(top.table_of("project"), "project", path, {"source_locale", "locales", "directory", "px_languages"})
     export = _Reader(
         top.table_of("export"),
@@ -215,6 +216,9 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     retries = px.get("retries", int, 6)
     if retries < 0:
         raise px.fail("retries", "must be 0 or more")
+    backoff = float(px.get("backoff", (int, float), 0.5))
+    if not 0 <= backoff <= 60:
+        raise px.fail("backoff", "must be between 0 and 60 seconds")
 
     source_locale = _locale(project, "source_locale", project.get("source_locale", str, required=True))
     locales = project.strings("locales")
@@ -273,6 +277,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         concurrency=concurrency,
         timeout=timeout,
         retries=retries,
+        backoff=backoff,
         px_languages=px_languages,
         xliff_version=version,
         strategy=export.get("strategy", str, None),
@@ -299,7 +304,8 @@ region = "US"                         # US | EU | US2: picks the official API UR
 api_key_env = "PX_API_KEY"            # environment variable holding the key
 # rate_limit = 190                    # requests per second (PX allows about 200)
 # concurrency = 16                    # requests in flight at once
-# retries = 6                         # retries on 429, 5xx and network errors
+# retries = 6                         # retries on 500s and network errors (429/503 retry for up to 5 minutes)
+# backoff = 0.5                       # first retry delay in seconds, doubling (Retry-After wins)
 
 [project]
 source_locale = "{source}"

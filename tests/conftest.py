@@ -31,6 +31,7 @@ def write_config(root: Path, base_url: str, *, locales: tuple[str, ...] = LOCALE
     text = f"""[px]
 base_url = "{base_url}"
 retries = 8
+backoff = 0.01
 
 [project]
 source_locale = "en-US"

@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 API_KEY_HEADER = "X-APTRINSIC-API-KEY"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: "Slow down" answers: retried for as long as the time budget lasts, not a count.
+OVERLOAD_STATUSES = frozenset({429, 502, 503, 504})
 MAX_PAGE_SIZE = 500
 #: Largest export we download (bytes); PX exports are a few KB to a few MB.
 MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
@@ -164,7 +166,8 @@ class PXClient:
         timeout: float = 60.0,
         retries: int = 6,
         backoff: float = 0.5,
-        max_backoff: float = 30.0,
+        max_backoff: float = 10.0,
+        retry_budget: float = 300.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -173,6 +176,7 @@ class PXClient:
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
+        self.retry_budget = retry_budget
         self.limiter = RateLimiter(rate_limit, sleep=sleep)
         self._sleep = sleep
         self._stats_lock = threading.Lock()
@@ -205,7 +209,8 @@ class PXClient:
             after = parse_retry_after(response.headers.get("Retry-After"))
             if after is not None:
                 return after
-        return random.uniform(0, min(self.max_backoff, self.backoff * (2**attempt)))
+        ceiling = min(self.max_backoff, self.backoff * (2 ** min(attempt, 20)))
+        return random.uniform(ceiling / 2, ceiling)
 
     def request(
         self,
@@ -219,7 +224,8 @@ class PXClient:
         max_bytes: int = MAX_DOWNLOAD_BYTES,
     ) -> tuple[httpx.Response, bytes]:
         """Send with rate limit and retries; return the response and its (capped) body."""
-        attempt = 0
+        attempt = failures = 0
+        started = time.monotonic()
         while True:
             self.limiter.acquire()
             self._count("requests")
@@ -236,7 +242,8 @@ class PXClient:
                 finally:
                     response.close()
             except httpx.TransportError as exc:
-                if attempt >= self.retries:
+                failures += 1
+                if failures > self.retries:
                     raise TransportError(
                         f"network error on {ctx.operation} of {ctx.subject()} after {attempt + 1} attempts: {redact(str(exc)) or type(exc).__name__}",
                         hint=f"is {self.base_url} reachable?",
@@ -249,13 +256,16 @@ class PXClient:
                 if status == 429:
                     self._count("throttled")
                     self.limiter.slow_down()
-                if attempt >= self.retries:
+                if status not in OVERLOAD_STATUSES:
+                    failures += 1
+                out_of_time = time.monotonic() - started > self.retry_budget
+                if failures > self.retries or out_of_time:
                     if status == 429:
                         raise RateLimitError(f"PX kept answering 429 (rate limit) on {ctx.operation} of {ctx.subject()} after {attempt + 1} attempts", status=429, hint="lower px.rate_limit or try later")
                     raise TransportError(f"PX answered {status} on {ctx.operation} of {ctx.subject()} after {attempt + 1} attempts", status=status, hint="PX may be down; re-run later")
                 log.info("%s on %s %s; retrying", status, method, path)
             delay = self._delay(attempt, response)
-            if response is not None and response.status_code == 429:
+            if response is not None and response.status_code in OVERLOAD_STATUSES:
                 self.limiter.pause(delay)
             self._count("retries")
             self._sleep(delay)

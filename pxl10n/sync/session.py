@@ -26,6 +26,7 @@ def open_client(settings: Settings) -> PXClient:
         concurrency=settings.concurrency,
         timeout=settings.timeout,
         retries=settings.retries,
+        backoff=settings.backoff,
     )
 
 

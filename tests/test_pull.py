@@ -1,0 +1,259 @@
+"""`pxl10n pull` end to end: real emulator over loopback HTTP, real git repos."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import git
+import pytest
+from lxml import etree
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.sync.layout import STATE_NAME, FileKey
+from pxl10n.xliff.io import describe, parse
+
+from .conftest import API_KEY, LOCALES, commits, content_entries, run, write_config
+
+
+def expected_keys(server: EmulatorServer, locales: tuple[str, ...] = LOCALES) -> set[FileKey]:
+    keys = set()
+    for kind in ("engagement", "kcbot", "article", "content"):
+        for item in server.store.items(kind):
+            if item.localizable:
+                keys.update(FileKey(kind, item.id, locale) for locale in locales)
+    return keys
+
+
+def xliff_files(root: Path) -> set[Path]:
+    return {p for p in (root / "l10n").rglob("*") if p.is_file() and p.suffix == ".xlf"}
+
+
+def test_pull_writes_every_item_and_locale_once_and_commits(project: Path, emulator: EmulatorServer) -> None:
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    expected = expected_keys(emulator)
+    assert summary["files"]["new"] == len(expected) == summary["files"]["total"]
+    assert {p.relative_to(project / "l10n") for p in xliff_files(project)} == {Path(k.relpath()) for k in expected}
+    assert summary["skipped"]["email"] == sum(1 for i in emulator.store.items("engagement") if not i.localizable)
+    assert commits(project) == 2
+    head = git.Repo(project).head.commit
+    assert head.message.startswith(f"pxl10n pull: {len(expected)} file(s) from PX")
+    assert not git.Repo(project).is_dirty(untracked_files=True)
+
+
+def test_pulled_text_is_byte_faithful(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    checked = 0
+    for kind in ("engagement", "article", "kcbot"):
+        for item in emulator.store.items(kind):
+            if not item.localizable:
+                continue
+            info = describe(parse(FileKey(kind, item.id, "fr-FR").path(project / "l10n").read_bytes()))
+            sources = {unit.id: unit.source for unit in info.units}
+            for unit_id, text in item.units.items():
+                assert sources[unit_id] == text
+                checked += 1
+    assert checked > 50
+    assert any(not t.isascii() for item in emulator.store.items("engagement") for t in item.units.values())
+
+
+def test_second_pull_changes_nothing_and_commits_nothing(project: Path) -> None:
+    assert run("pull").exit_code == 0
+    before = {p: p.read_bytes() for p in (project / "l10n").rglob("*") if p.is_file()}
+    mtimes = {p: p.stat().st_mtime_ns for p in before}
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    assert summary["changed"] == [] and summary["commit"] is None
+    assert commits(project) == 2
+    after = {p: p.read_bytes() for p in (project / "l10n").rglob("*") if p.is_file()}
+    assert after == before
+    assert {p: p.stat().st_mtime_ns for p in after} == mtimes
+
+
+def test_pull_picks_up_a_change_in_px(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    item = next(i for i in emulator.store.items("article"))
+    unit_id = next(iter(item.units))
+    item.units[unit_id] = "Changed  text — with ünïcode "
+    result = run("pull", "--format", "json")
+    summary = json.loads(result.stdout)
+    assert sorted(summary["changed"]) == sorted(FileKey("article", item.id, loc).relpath() for loc in LOCALES)
+    assert commits(project) == 3
+    text = {u.id: u.source for u in describe(parse(FileKey("article", item.id, "de-DE").path(project / "l10n").read_bytes())).units}
+    assert text[unit_id] == "Changed  text — with ünïcode "
+
+
+def test_filters_narrow_the_pull(project: Path, emulator: EmulatorServer) -> None:
+    article = emulator.store.items("article")[0]
+    result = run("pull", "--kind", "article", "--id", article.id, "--locale", "de-DE", "--format", "json")
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    assert summary["changed"] == [FileKey("article", article.id, "de-DE").relpath()]
+    assert {p.name for p in xliff_files(project)} == {f"{article.id}.xlf"}
+
+
+def test_unknown_locale_and_id_are_reported(project: Path) -> None:
+    result = run("pull", "--locale", "xx-XX")
+    assert result.exit_code == 2
+    assert "xx-XX" in result.output and "project.locales" in result.output
+    result = run("pull", "--kind", "article", "--id", "no-such-article", "--format", "json")
+    assert result.exit_code == 1
+    assert "no-such-article" in result.stdout
+
+
+def test_dry_run_writes_and_commits_nothing(project: Path, emulator: EmulatorServer) -> None:
+    result = run("pull", "--dry-run", "--format", "json")
+    assert result.exit_code == 0
+    summary = json.loads(result.stdout)
+    assert len(summary["changed"]) == len(expected_keys(emulator))
+    assert not (project / "l10n").exists()
+    assert commits(project) == 1
+
+
+def test_no_commit_leaves_changes_uncommitted(project: Path) -> None:
+    assert run("pull", "--no-commit").exit_code == 0
+    assert commits(project) == 1
+    assert git.Repo(project).is_dirty(untracked_files=True)
+
+
+def test_pull_commits_only_its_directory(project: Path) -> None:
+    (project / "notes.txt").write_text("mine\n")
+    git.Repo(project).index.add(["notes.txt"])
+    assert run("pull").exit_code == 0
+    head = git.Repo(project).head.commit
+    assert "notes.txt" not in head.stats.files
+    assert "notes.txt" in [d.a_path for d in git.Repo(project).index.diff("HEAD")]
+
+
+def test_state_file_records_what_push_needs(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    state = json.loads((project / "l10n" / STATE_NAME).read_text())
+    bot = emulator.store.items("kcbot")[0]
+    entry = state["files"][FileKey("kcbot", bot.id, "fr-FR").relpath()]
+    assert entry["params"] == {"kcVersion": "v1"} and entry["xliff_version"] == "2.0"
+    assert entry["unit_ids"] == sorted(bot.units)
+    content = emulator.store.items("content")[0]
+    assert state["files"][FileKey("content", content.id, "fr-FR").relpath()]["params"] == {"type": content.type}
+    index = json.loads((project / "l10n" / "index.json").read_text())
+    assert index["kcbot"][bot.id]["name"]
+
+
+def test_local_unpushed_edit_is_kept(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    article = emulator.store.items("article")[0]
+    path = FileKey("article", article.id, "fr-FR").path(project / "l10n")
+    edited = path.read_bytes().replace(b"</source>", b"</source><target>x</target>", 1)
+    path.write_bytes(edited)
+    article.units[next(iter(article.units))] = "new source"
+    result = run("pull", "--no-commit")
+    assert result.exit_code == 0
+    assert "kept" in result.output
+    assert path.read_bytes() == edited
+
+
+def test_xliff_12_pull(project: Path, emulator: EmulatorServer) -> None:
+    write_config(project, emulator.base_url, extra='[export]\nversion = "1.2"\n', content=content_entries(emulator))
+    assert run("pull").exit_code == 0
+    some = sorted(xliff_files(project))[0]
+    assert describe(parse(some.read_bytes())).version == "1.2"
+
+
+@pytest.mark.parametrize(("status", "count", "retry_after"), [(429, 40, 0), (503, 40, 0), (429, 6, None), (503, 6, None)])
+def test_storms_are_survived(project: Path, emulator: EmulatorServer, status: int, count: int, retry_after: int | None) -> None:
+    emulator.faults.storm(count, status, retry_after=retry_after)
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["files"]["failed"] == 0
+    assert len(xliff_files(project)) == len(expected_keys(emulator))
+
+
+@pytest.mark.parametrize("fault", ["truncate", "zipslip", "xxe", "bomb", "notzip", 435, 500])
+def test_one_bad_export_fails_that_item_only(project: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, fault: str | int) -> None:
+    bad = emulator.store.items("article")[1]
+    emulator.faults.item(bad.id, fault)
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    failed = {(f["id"], f["locale"]) for f in summary["failures"]}
+    assert failed == {(bad.id, loc) for loc in LOCALES}
+    files = xliff_files(project)
+    assert len(files) == len(expected_keys(emulator)) - len(LOCALES)
+    assert not any(bad.id in p.name for p in files)
+    everything = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
+    assert not any(p.name.endswith(".partial") or p.name == "evil.xlf" for p in everything)
+    assert not any(b"root:x:0:0" in p.read_bytes() for p in everything)
+    assert not (project.parent / "evil.xlf").exists()
+    for path in files:
+        parse(path.read_bytes())
+    assert commits(project) == 2
+
+
+def test_cut_off_export_leaves_existing_file_untouched(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    article = emulator.store.items("article")[0]
+    path = FileKey("article", article.id, "fr-FR").path(project / "l10n")
+    before = path.read_bytes()
+    article.units[next(iter(article.units))] = "changed upstream"
+    emulator.faults.item(article.id, "truncate")
+    result = run("pull")
+    assert result.exit_code == 1
+    assert "cut off" in result.output
+    assert path.read_bytes() == before
+
+
+def test_wrong_key_fails_cleanly_without_leaking(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PX_API_KEY", "sk-wrong-key-0123456789")
+    result = run("-vv", "pull")
+    assert result.exit_code == 1
+    assert "401" in result.output and "Traceback" not in result.output
+    assert "sk-wrong-key-0123456789" not in result.output
+    assert not (project / "l10n").exists()
+
+
+def test_missing_key_is_a_config_error(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PX_API_KEY")
+    result = run("pull")
+    assert result.exit_code == 2
+    assert "PX_API_KEY" in result.output
+
+
+def test_key_never_appears_in_output_files_or_commits(project: Path) -> None:
+    result = run("-vv", "pull", "--format", "json")
+    assert result.exit_code == 0
+    assert API_KEY not in result.output
+    for path in project.rglob("*"):
+        if path.is_file():
+            assert API_KEY.encode() not in path.read_bytes(), path
+    assert API_KEY not in git.Repo(project).git.log("-p", "--all")
+
+
+def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path) -> None:
+    with EmulatorServer(API_KEY, latency=0.05) as server:
+        git.Repo.init(tmp_path)
+        write_config(tmp_path, server.base_url, content=content_entries(server), extra="")
+        cfg = (tmp_path / "pxl10n.toml").read_text().replace("retries = 8", "retries = 8\nconcurrency = 2\nrate_limit = 40")
+        (tmp_path / "pxl10n.toml").write_text(cfg)
+        env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+        child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(xliff_files(tmp_path)) < 10:
+            time.sleep(0.02)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        partial = xliff_files(tmp_path)
+        assert 10 <= len(partial) < len(expected_keys(server))
+        for path in partial:
+            etree.fromstring(path.read_bytes())
+        again = subprocess.run([sys.executable, "-m", "pxl10n", "pull", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert len(xliff_files(tmp_path)) == len(expected_keys(server))
+        assert not list(tmp_path.rglob("*.partial"))
+        assert not git.Repo(tmp_path).git.status("--porcelain", "--", "l10n")
