@@ -65,7 +65,7 @@ class Settings:
     base_url: str = REGIONS["US"]
     api_key_env: str = "PX_API_KEY"
     rate_limit: float = 190.0
-    concurrency: int = 16
+    concurrency: int = 32
     timeout: float = 60.0
     retries: int = 6
     backoff: float = 0.5
@@ -209,7 +209,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     rate_limit = float(px.get("rate_limit", (int, float), 190.0))
     if not 0 < rate_limit <= 10_000:
         raise px.fail("rate_limit", "must be a number of requests per second above 0")
-    concurrency = px.get("concurrency", int, 16)
+    concurrency = px.get("concurrency", int, 32)
     if not 1 <= concurrency <= 256:
         raise px.fail("concurrency", "must be between 1 and 256")
     timeout = float(px.get("timeout", (int, float), 60.0))
@@ -303,7 +303,7 @@ region = "US"                         # US | EU | US2: picks the official API UR
 # base_url = "http://127.0.0.1:8765"  # overrides region (the emulator, a proxy)
 api_key_env = "PX_API_KEY"            # environment variable holding the key
 # rate_limit = 190                    # requests per second (PX allows about 200)
-# concurrency = 16                    # requests in flight at once
+# concurrency = 32                    # requests in flight at once
 # retries = 6                         # retries on 500s and network errors (429/503 retry for up to 5 minutes)
 # backoff = 0.5                       # first retry delay in seconds, doubling (Retry-After wins)
 

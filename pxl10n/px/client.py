@@ -162,7 +162,7 @@ class PXClient:
         api_key: str,
         *,
         rate_limit: float = 190.0,
-        concurrency: int = 16,
+        concurrency: int = 32,
         timeout: float = 60.0,
         retries: int = 6,
         backoff: float = 0.5,
@@ -170,6 +170,7 @@ class PXClient:
         retry_budget: float = 300.0,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         add_secret(api_key)
         self.base_url = base_url.rstrip("/")
@@ -177,7 +178,7 @@ class PXClient:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.retry_budget = retry_budget
-        self.limiter = RateLimiter(rate_limit, sleep=sleep)
+        self.limiter = RateLimiter(rate_limit, clock=clock, sleep=sleep)
         self._sleep = sleep
         self._stats_lock = threading.Lock()
         self.stats: dict[str, int] = {"requests": 0, "retries": 0, "throttled": 0}
@@ -265,10 +266,11 @@ class PXClient:
                     raise TransportError(f"PX answered {status} on {ctx.operation} of {ctx.subject()} after {attempt + 1} attempts", status=status, hint="PX may be down; re-run later")
                 log.info("%s on %s %s; retrying", status, method, path)
             delay = self._delay(attempt, response)
+            self._count("retries")
             if response is not None and response.status_code in OVERLOAD_STATUSES:
                 self.limiter.pause(delay)
-            self._count("retries")
-            self._sleep(delay)
+            else:
+                self._sleep(delay)
             attempt += 1
 
     def get_json(self, path: str, ctx: CallContext, params: Mapping[str, Any] | None = None) -> Any:

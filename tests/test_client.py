@@ -1,0 +1,191 @@
+"""The PX client: retries, Retry-After, pacing, pages, and plain error messages."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from pxl10n.console import redact
+from pxl10n.errors import AuthError, PXStatusError, RateLimitError, TransportError
+from pxl10n.px.client import PXClient, RateLimiter, parse_retry_after
+from pxl10n.px.kinds import KINDS
+
+KEY = "sk-client-test-key"
+
+
+def client_for(handler, **kwargs) -> tuple[PXClient, list[float]]:
+    """A client on a mock transport whose sleeps advance a fake clock and are recorded."""
+    sleeps: list[float] = []
+    clock = FakeClock()
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        clock.sleep(seconds)
+
+    kwargs.setdefault("rate_limit", 1e9)
+    client = PXClient("http://px.test", KEY, transport=httpx.MockTransport(handler), sleep=sleep, clock=clock.time, backoff=0.1, **kwargs)
+    return client, sleeps
+
+
+def test_key_header_and_redaction() -> None:
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["X-APTRINSIC-API-KEY"])
+        return httpx.Response(200, json={"engagements": [], "isLastPage": True})
+
+    client, _ = client_for(handler)
+    assert list(client.iter_items(KINDS["engagement"])) == []
+    assert seen == [KEY]
+    assert redact(f"header {KEY}") == "header ***"
+
+
+def test_pages_are_walked_until_last() -> None:
+    pages = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["pageNumber"])
+        pages.append((page, request.url.params["pageSize"]))
+        rows = [{"id": f"a{page}-{i}", "articleName": f"A {i}"} for i in range(2)]
+        return httpx.Response(200, json={"articleExternalViewList": rows, "isLastPage": page == 2})
+
+    client, _ = client_for(handler)
+    items = list(client.iter_items(KINDS["article"], page_size=2))
+    assert [i.id for i in items] == ["a0-0", "a0-1", "a1-0", "a1-1", "a2-0", "a2-1"]
+    assert items[0].name == "A 0"
+    assert pages == [(0, "2"), (1, "2"), (2, "2")]
+
+
+def test_retry_after_is_honoured_on_429() -> None:
+    answers = iter([httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(503), httpx.Response(200, content=b"zip")])
+    client, sleeps = client_for(lambda request: next(answers))
+    assert client.export(KINDS["article"], "a1", {"trgLang": "fr-FR"}) == b"zip"
+    assert sleeps[0] == pytest.approx(3.0)
+    assert 0 < sleeps[1] <= 0.2
+    assert client.stats["throttled"] == 1 and client.stats["retries"] == 2
+
+
+def test_transport_errors_are_retried_then_reported() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused")
+
+    client, sleeps = client_for(handler, retries=3)
+    with pytest.raises(TransportError, match="network error on export of article a1") as info:
+        client.export(KINDS["article"], "a1", {})
+    assert len(sleeps) == 3
+    assert KEY not in str(info.value)
+
+
+def test_persistent_429_ends_after_the_budget() -> None:
+    client, sleeps = client_for(lambda request: httpx.Response(429), retry_budget=0.0)
+    with pytest.raises(RateLimitError):
+        client.export(KINDS["article"], "a1", {})
+
+
+@pytest.mark.parametrize(
+    ("status", "operation", "error", "words"),
+    [
+        (401, "export", AuthError, "refused the API key"),
+        (403, "import", AuthError, "Write permission"),
+        (400, "export", PXStatusError, "localization is disabled"),
+        (400, "import", PXStatusError, "equal to the source language"),
+        (432, "import", PXStatusError, "could not parse the XLIFF"),
+        (433, "import", PXStatusError, "no item id"),
+        (434, "import", PXStatusError, "not enabled in the PX subscription"),
+        (435, "export", PXStatusError, "not found in PX"),
+        (436, "export", PXStatusError, "no localizable content"),
+        (437, "export", PXStatusError, "strategy"),
+        (438, "export", PXStatusError, "XLIFF version"),
+    ],
+)
+def test_px_codes_become_plain_messages(status: int, operation: str, error: type, words: str) -> None:
+    client, sleeps = client_for(lambda request: httpx.Response(status, json={"message": f"nope {KEY}"}))
+    with pytest.raises(error, match=words) as info:
+        if operation == "import":
+            client.import_file(KINDS["engagement"], "e1", b"<xliff/>", "e1.xlf", {}, language="fr-FR")
+        else:
+            client.export(KINDS["engagement"], "e1", {}, language="fr-FR")
+    assert info.value.status == status and not sleeps
+    assert "engagement e1" in str(info.value) or status in (401,)
+    assert KEY not in str(info.value)
+
+
+def test_import_is_multipart_with_a_file_part() -> None:
+    captured = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        captured["type"] = request.headers["content-type"]
+        captured["body"] = request.read()
+        captured["params"] = dict(request.url.params)
+        return httpx.Response(201)
+
+    client, _ = client_for(handler)
+    assert client.import_file(KINDS["kcbot"], "k1", b"<xliff>x</xliff>", "k1.xlf", {"kcVersion": "v1"}) == 201
+    assert captured["type"].startswith("multipart/form-data")
+    assert b'name="file"' in captured["body"] and b"<xliff>x</xliff>" in captured["body"]
+    assert captured["params"] == {"kcVersion": "v1"}
+
+
+def test_oversized_answer_is_refused() -> None:
+    client, _ = client_for(lambda request: httpx.Response(200, content=b"x" * 2048))
+    with pytest.raises(PXStatusError, match="over 1024 bytes"):
+        client.request("GET", "/v1/x", __import__("pxl10n.px.client", fromlist=["CallContext"]).CallContext("export"), max_bytes=1024)
+
+
+def test_booleans_and_none_are_spelled_for_px() -> None:
+    seen = {}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.update(request.url.params)
+        return httpx.Response(200, content=b"z")
+
+    client, _ = client_for(handler)
+    client.export(KINDS["engagement"], "e1", {"translated": True, "draft": False, "strategy": None})
+    assert seen == {"id": "e1", "translated": "true", "draft": "false"}
+
+
+@pytest.mark.parametrize(("value", "expected"), [("5", 5.0), ("0", 0.0), ("99999", 120.0), ("soon", None), (None, None)])
+def test_parse_retry_after(value: str | None, expected: float | None) -> None:
+    assert parse_retry_after(value) == expected
+
+
+def test_retry_after_http_date() -> None:
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def test_rate_limiter_spaces_requests_and_pauses() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(100, clock=clock.time, sleep=clock.sleep)
+    starts = []
+    for _ in range(5):
+        limiter.acquire()
+        starts.append(clock.now)
+    assert starts == pytest.approx([0.0, 0.01, 0.02, 0.03, 0.04])
+    limiter.pause(1.0)
+    limiter.acquire()
+    assert clock.now == pytest.approx(1.04)
+    limiter.slow_down()
+    assert limiter.interval == pytest.approx(0.0125)
+    for _ in range(50):
+        limiter.recover()
+    assert limiter.interval == pytest.approx(0.01)
+
+
+def test_listing_that_is_not_json_is_an_error() -> None:
+    client, _ = client_for(lambda request: httpx.Response(200, content=b"<html>login</html>"))
+    with pytest.raises(PXStatusError, match="not JSON"):
+        list(client.iter_items(KINDS["kcbot"]))
+    assert json.dumps({"ok": True})

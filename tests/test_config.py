@@ -1,0 +1,111 @@
+"""pxl10n.toml: discovery, precedence, every bad setting named with its key and file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pxl10n.config import REGIONS, find_config, load, starter_text
+from pxl10n.errors import ConfigError
+
+from .conftest import run
+
+BASE = """[project]
+source_locale = "en-US"
+locales = ["fr-FR"]
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "pxl10n.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_and_relative_directory(tmp_path: Path) -> None:
+    settings = load(write(tmp_path, BASE + 'directory = "loc/xlf"\n'))
+    assert settings.base_url == REGIONS["US"]
+    assert settings.directory == (tmp_path / "loc" / "xlf").resolve()
+    assert settings.locales == ("fr-FR",) and settings.rate_limit < 200
+
+
+@pytest.mark.parametrize("region", ["US", "EU", "US2", "eu"])
+def test_regions_pick_official_urls(tmp_path: Path, region: str) -> None:
+    settings = load(write(tmp_path, f'[px]\nregion = "{region}"\n' + BASE))
+    assert settings.base_url == REGIONS[region.upper()]
+
+
+def test_base_url_overrides_region(tmp_path: Path) -> None:
+    settings = load(write(tmp_path, '[px]\nregion = "EU"\nbase_url = "http://127.0.0.1:8765/"\n' + BASE))
+    assert settings.base_url == "http://127.0.0.1:8765"
+
+
+def test_found_in_a_parent_directory(tmp_path: Path) -> None:
+    path = write(tmp_path, BASE)
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    assert find_config(nested) == path
+    assert load(start=nested).path == path
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ('[px]\nregion = "MARS"\n' + BASE, "px.region"),
+        ('[px]\nrate_limit = "fast"\n' + BASE, "px.rate_limit"),
+        ('[px]\napi_key_env = "sk-123 456"\n' + BASE, "px.api_key_env"),
+        ('[project]\nlocales = ["fr-FR"]\n', "project.source_locale"),
+        ('[project]\nsource_locale = "en-US"\nlocales = []\n', "project.locales"),
+        ('[project]\nsource_locale = "en-US"\nlocales = ["en-US"]\n', "project.locales"),
+        ('[project]\nsource_locale = "en-US"\nlocales = ["not a locale"]\n', "project.locales"),
+        (BASE + '[export]\nversion = "3.0"\n', "export.version"),
+        (BASE + '[export]\nkinds = ["emails"]\n', "export.kinds"),
+        (BASE + '[[content]]\nid = "x"\ntype = "BANNER"\n', "content[0].type"),
+        (BASE + '[[content]]\ntype = "GUIDE"\n', "content[0].id"),
+        (BASE + 'api_key = "secret"\n', "project.api_key"),
+        (BASE + "[validate.severity]\nQA101 = \"fatal\"\n", "validate.severity.QA101"),
+        (BASE + "[push]\non_error = \"ignore\"\n", "push.on_error"),
+        ('[px\nbroken', "not valid TOML"),
+    ],
+)
+def test_bad_settings_name_the_key_and_the_file(tmp_path: Path, text: str, key: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load(path)
+    assert key in str(info.value) and str(path) in str(info.value)
+    assert info.value.exit_code == 2
+
+
+def test_key_comes_from_the_named_environment_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load(write(tmp_path, '[px]\napi_key_env = "MY_PX_KEY"\n' + BASE))
+    monkeypatch.delenv("MY_PX_KEY", raising=False)
+    with pytest.raises(ConfigError, match="MY_PX_KEY"):
+        settings.api_key()
+    monkeypatch.setenv("MY_PX_KEY", "abc123")
+    assert settings.api_key() == "abc123"
+
+
+def test_locale_mapping_both_ways(tmp_path: Path) -> None:
+    settings = load(write(tmp_path, BASE.replace('["fr-FR"]', '["fr-FR", "zh-Hans"]') + '[project.px_languages]\n"zh-Hans" = "zh-CN"\n'))
+    assert settings.px_language("zh-Hans") == "zh-CN" and settings.px_language("fr-FR") == "fr-FR"
+    assert settings.locale_for("zh-CN") == "zh-Hans"
+
+
+def test_starter_file_loads(tmp_path: Path) -> None:
+    settings = load(write(tmp_path, starter_text("en-US", ("ja-JP",), "translations")))
+    assert settings.locales == ("ja-JP",) and settings.directory.name == "translations"
+
+
+def test_init_writes_and_refuses_to_overwrite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "--locale", "es-ES").exit_code == 0
+    assert load(tmp_path / "pxl10n.toml").locales == ("es-ES",)
+    again = run("init")
+    assert again.exit_code == 2 and "--force" in again.output
+
+
+def test_no_config_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("pull")
+    assert result.exit_code == 2 and "pxl10n init" in result.output
