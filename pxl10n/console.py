@@ -67,7 +67,7 @@ class Console:
         self.verbosity = -1 if quiet else verbosity
         self._stream = stream
         self._live = False
-        self._last_plain = 0.0
+        self._last_plain = time.monotonic()
         self._lock = threading.Lock()
 
     @property

@@ -58,6 +58,20 @@ def test_pages_are_walked_until_last() -> None:
     assert pages == [(0, "2"), (1, "2"), (2, "2")]
 
 
+def test_pages_without_is_last_page_end_on_a_short_page() -> None:
+    pages = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params["pageNumber"])
+        pages.append(page)
+        count = 2 if page < 2 else 1
+        return httpx.Response(200, json={"kcList": [{"id": f"k{page}-{i}", "name": "b"} for i in range(count)]})
+
+    client, _ = client_for(handler)
+    assert len(list(client.iter_items(KINDS["kcbot"], page_size=2))) == 5
+    assert pages == [0, 1, 2]
+
+
 def test_retry_after_is_honoured_on_429() -> None:
     answers = iter([httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(503), httpx.Response(200, content=b"zip")])
     client, sleeps = client_for(lambda request: next(answers))

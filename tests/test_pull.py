@@ -91,6 +91,25 @@ def test_pull_picks_up_a_change_in_px(project: Path, emulator: EmulatorServer) -
     assert text[unit_id] == "Changed  text — with ünïcode "
 
 
+def test_items_deleted_in_px_are_removed_on_a_full_pull(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    gone, edited = emulator.store.items("article")[:2]
+    edited_path = FileKey("article", edited.id, "fr-FR").path(project / "l10n")
+    edited_path.write_bytes(edited_path.read_bytes().replace(b"</source>", b"</source><target>mine</target>", 1))
+    for item in (gone, edited):
+        emulator.store.remove("article", item.id)
+    assert run("pull", "--kind", "article", "--id", emulator.store.items("article")[0].id).exit_code == 0
+    assert FileKey("article", gone.id, "fr-FR").path(project / "l10n").exists()
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["files"]["removed"] == 3
+    assert not any(gone.id in p.name for p in xliff_files(project))
+    assert edited_path.exists() and b"mine" in edited_path.read_bytes()
+    state = json.loads((project / "l10n" / STATE_NAME).read_text())["files"]
+    assert not any(gone.id in rel for rel in state)
+
+
 def test_filters_narrow_the_pull(project: Path, emulator: EmulatorServer) -> None:
     article = emulator.store.items("article")[0]
     result = run("pull", "--kind", "article", "--id", article.id, "--locale", "de-DE", "--format", "json")

@@ -192,6 +192,11 @@ class Store:
         with self.lock:
             self._items[(item.kind, item.id)] = item
 
+    def remove(self, kind: str, item_id: str) -> None:
+        """Delete an item, as when someone deletes it in PX."""
+        with self.lock:
+            self._items.pop((kind, item_id), None)
+
     def items(self, kind: str) -> list[Item]:
         """Items of one kind in insertion order."""
         with self.lock:

@@ -282,7 +282,10 @@ class PXClient:
             raise PXStatusError(f"PX answered {ctx.operation} with something that is not JSON") from None
 
     def iter_items(self, kind: Kind, *, page_size: int = MAX_PAGE_SIZE, params: Mapping[str, Any] | None = None) -> Iterator[Item]:
-        """Every item of a listable kind, walking zero-based pages until ``isLastPage``."""
+        """Every item of a listable kind, walking zero-based pages.
+
+        Stops at ``isLastPage``; when PX leaves it out, a short or empty page ends the walk.
+        """
         if kind.list_path is None or kind.list_field is None:
             raise ValueError(f"{kind.name} cannot be listed")
         page = 0
@@ -298,7 +301,9 @@ class PXClient:
                 if item.id not in seen:
                     seen.add(item.id)
                     yield item
-            if data.get("isLastPage", True) or not rows:
+            size = query["pageSize"]
+            last = data.get("isLastPage")
+            if not rows or last is True or (last is None and len(rows) < size):
                 return
             page += 1
 

@@ -28,7 +28,7 @@ from pxl10n.sync.session import export_query, kind_params, open_client, run_conc
 from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import sha256
 
-NEW, UPDATED, UNCHANGED, KEPT, FAILED = "new", "updated", "unchanged", "kept-local", "failed"
+NEW, UPDATED, UNCHANGED, KEPT, FAILED, REMOVED = "new", "updated", "unchanged", "kept-local", "failed", "removed"
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class PullResult:
 
     @property
     def changed(self) -> list[FileResult]:
-        return [f for f in self.files if f.status in (NEW, UPDATED)]
+        return [f for f in self.files if f.status in (NEW, UPDATED, REMOVED)]
 
     @property
     def exit_code(self) -> int:
@@ -108,6 +108,7 @@ class PullResult:
                 "updated": self.count(UPDATED),
                 "unchanged": self.count(UNCHANGED),
                 "kept_local": self.count(KEPT),
+                "removed": self.count(REMOVED),
                 "failed": self.count(FAILED),
             },
             "skipped": self.skipped,
@@ -219,17 +220,21 @@ def pull(
             return _pull_one(client, settings, state, item, locale, dry_run)
 
         result.files = run_concurrently(tasks, work, workers=settings.concurrency, console=console, label="exporting")
+        if not selection.ids:
+            result.files.extend(_obsolete(settings, state, kinds, locales, {(i.kind, i.id) for i in localizable}, dry_run))
     finally:
         if own_client:
             client.close()
     for file_result in result.files:
-        if file_result.entry is not None:
+        if file_result.status == REMOVED:
+            state.entries.pop(file_result.key.relpath(), None)
+        elif file_result.entry is not None:
             state.put(file_result.entry)
         if file_result.status == FAILED:
             console.error(file_result.message)
         elif file_result.status == KEPT:
             console.warn(f"{file_result.key.relpath()}: {file_result.message}")
-        elif file_result.status in (NEW, UPDATED):
+        elif file_result.status in (NEW, UPDATED, REMOVED):
             console.detail(f"{file_result.status:>9}  {file_result.key.relpath()}")
     for message in result.failures:
         console.error(message)
@@ -280,6 +285,23 @@ def _pull_one(client: PXClient, settings: Settings, state: State, item: Item, lo
     if not dry_run:
         atomic_write(path, canonical)
     return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, **counts)
+
+
+def _obsolete(settings: Settings, state: State, kinds: tuple[str, ...], locales: tuple[str, ...], listed: set[tuple[str, str]], dry_run: bool) -> list[FileResult]:
+    """Remove files pxl10n pulled for items PX no longer lists (never ones edited and not pushed)."""
+    removed = []
+    for rel, entry in sorted(state.entries.items()):
+        if entry.kind not in kinds or entry.locale not in locales or (entry.kind, entry.item_id) in listed:
+            continue
+        path = entry.key.path(settings.directory)
+        current = read_bytes(path)
+        if current is not None and sha256(current) not in entry.known_hashes():
+            removed.append(FileResult(entry.key, KEPT, message="no longer in PX but edited here and not pushed; kept"))
+            continue
+        if current is not None and not dry_run:
+            path.unlink()
+        removed.append(FileResult(entry.key, REMOVED, message="no longer in PX"))
+    return removed
 
 
 def _summarize(result: PullResult, console: Console) -> None:

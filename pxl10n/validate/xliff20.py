@@ -1,0 +1,494 @@
+"""XLIFF 2.0 conformance: the schemas (core and modules) plus every constraint a document can break.
+
+One recursive walk checks each element against its table in
+:mod:`pxl10n.validate.xliff20_schema` (attributes, value spaces, content model,
+text) and runs the element's own constraints; each <unit> then gets the
+cross-element checks of :mod:`pxl10n.validate.xliff20_units` (ids, pairing,
+references, editing hints), and fragment identifiers are resolved once every
+unit is indexed. No XSD engine is involved: the checks are plain dictionary
+lookups over the lxml tree, so thousands of files stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+from pxl10n.validate import xliff20_rules as R
+from pxl10n.validate.rules import Context, Document, Finding, Rule
+from pxl10n.validate.xliff20_schema import (
+    ANY,
+    DEFINED_NS,
+    EMPTY,
+    FS,
+    GLS,
+    INLINE,
+    INLINE_TAGS,
+    ITS,
+    ITSM,
+    MODULE_ATTRS,
+    MODULE_POINTS,
+    MODULE_PREFIX,
+    MTC,
+    OTHER,
+    RES,
+    SLR,
+    SPECS,
+    TYPE_HINTS,
+    VAL,
+    VALUE_TYPES,
+    XLF,
+    XLF_SUBTYPES,
+    XML,
+    Spec,
+    pretty,
+    q,
+    x,
+)
+from pxl10n.validate.xliff20_units import UnitChecker
+
+__all__ = ["check"]
+
+_XLIFF, _FILE, _GROUP, _UNIT = x("xliff"), x("file"), x("group"), x("unit")
+_NOTES, _NOTE, _ORIGINAL_DATA, _DATA = x("notes"), x("note"), x("originalData"), x("data")
+_SKELETON, _SEGMENT, _IGNORABLE, _CP = x("skeleton"), x("segment"), x("ignorable"), x("cp")
+_SOURCE, _TARGET = x("source"), x("target")
+_CODES = frozenset({x("ph"), x("pc"), x("sc"), x("ec")})
+_MARKERS = frozenset({x("mrk"), x("sm")})
+_VERSION_ATTR_TYPES = {"version": R.VERSION, "lang": R.LANG, "xml_lang": R.LANG}
+_CORE_PREFIX = f"{{{XLF}}}"
+_SUB_FS, _SIZE_INFO, _SIZE_INFO_REF = q(FS, "subFs"), q(SLR, "sizeInfo"), q(SLR, "sizeInfoRef")
+#: Child-tag sequences already known to satisfy their parent's content model (the check depends on tags only).
+_GOOD_SEQUENCES: set[tuple[str, ...]] = set()
+_GOOD_SEQUENCES_MAX = 50_000
+#: Short (type, value) pairs already found valid: flags and small ids repeat across elements.
+_GOOD_VALUES: set[tuple[str, str]] = set()
+_VAL_RULE_KINDS = ("isPresent", "isNotPresent", "startsWith", "endsWith")
+
+
+def describe(el: etree._Element) -> str:
+    """``<name id="x">`` for messages."""
+    ident = el.get("id")
+    name = pretty(el.tag)
+    return f'<{name} id="{ident}">' if ident is not None else f"<{name}>"
+
+
+def _ns(tag: str) -> str | None:
+    return tag[1 : tag.index("}")] if tag[0] == "{" else None
+
+
+def _is_code_point_xml_char(cp: int) -> bool:
+    return cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF
+
+
+class _Run:
+    """One document's check: the walk, the findings, and the indexes later checks share."""
+
+    def __init__(self, doc: Document, root: etree._Element) -> None:
+        self.doc = doc
+        self.root = root
+        self.out: list[Finding] = []
+        self.is21 = root.get("version") == "2.1"
+        self.units = UnitChecker(self, root.get("srcLang"), root.get("trgLang"))
+        #: where the walk records inline elements while inside a segment's source or target
+        self.collect: list[list[Any]] | None = None
+
+    def emit(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None) -> None:
+        """Record one finding; the unit id travels in the finding, not the message."""
+        self.out.append(self.doc.finding(rule, message, element=el, unit=unit))
+
+    # --- the walk ---------------------------------------------------------------------------
+
+    def run(self) -> list[Finding]:
+        """Check the whole document and return the findings in document order."""
+        root = self.root
+        if root.tag != _XLIFF:
+            self.emit(R.ELEMENT, root, f"root element <{pretty(root.tag)}> is not <xliff>")
+            return self.out
+        self.walk(root, _XLIFF, SPECS[_XLIFF], None)
+        self.units.resolve_fragments()
+        self.out.sort(key=lambda f: (f.line or 0, f.code))
+        return self.out
+
+    def walk(self, el: etree._Element, tag: str, spec: Spec, unit: str | None) -> None:
+        """Check ``el`` against ``spec`` and its own constraints, then recurse into known children.
+
+        Inline elements of a segment's or ignorable's <source>/<target> are also recorded
+        (element, tag, attributes, descendant count) for the unit checks, which run once the
+        unit's subtree has been walked: one pass over the tree serves both.
+        """
+        if tag == _UNIT:
+            unit = el.get("id")
+            self.units.begin_unit()
+        items = el.items()
+        if items or spec.required:
+            self.check_attributes(el, spec, items, unit)
+        collect = self.collect
+        record = None
+        hook = _HOOKS.get(tag)
+        if hook is not None or collect is not None:
+            attrs = dict(items)
+            if collect is not None and tag in INLINE_TAGS:
+                record = [el, tag, attrs, 0]
+                collect.append(record)
+                start = len(collect)
+            if hook is not None:
+                hook(self, el, attrs, unit)
+        content = spec.content
+        if content == ANY:
+            return
+        if not len(el):
+            if content == EMPTY and el.text:
+                self.emit(R.TEXT, el, f"{describe(el)} must be empty but contains text", unit)
+            elif isinstance(content, tuple):
+                self.check_children(el, tag, spec, [], unit)
+            return
+        children = [(c, t) for c in el if isinstance(t := c.tag, str)]
+        if content is INLINE:
+            for child, child_tag in children:
+                child_spec = SPECS.get(child_tag) if child_tag in INLINE_TAGS else None
+                if child_spec is None:
+                    self.unexpected(child, el, unit)
+                else:
+                    self.walk(child, child_tag, child_spec, unit)
+        elif tag == _SEGMENT or tag == _IGNORABLE:
+            self.check_children(el, tag, spec, children, unit)
+            for child, child_tag in children:
+                child_spec = SPECS.get(child_tag)
+                if child_spec is None:
+                    continue
+                if child_tag == _SOURCE or child_tag == _TARGET:
+                    self.collect = []
+                    self.walk(child, child_tag, child_spec, unit)
+                    self.units.add_side(el, child, child_tag, self.collect)
+                    self.collect = None
+                else:
+                    self.walk(child, child_tag, child_spec, unit)
+        else:
+            self.check_children(el, tag, spec, children, unit)
+            for child, child_tag in children:
+                child_spec = SPECS.get(child_tag)
+                if child_spec is not None:
+                    self.walk(child, child_tag, child_spec, unit)
+        if record is not None:
+            record[3] = len(collect) - start
+        if tag == _UNIT:
+            self.units.check_unit(el, children)
+
+    def check_children(self, el: etree._Element, tag: str, spec: Spec, children: list[tuple[etree._Element, str]], unit: str | None) -> None:
+        """Children and text of a sequence, text-only or empty element against its content model."""
+        content = spec.content
+        if isinstance(content, tuple):
+            key = (tag, *(t for _, t in children))
+            if key not in _GOOD_SEQUENCES:
+                before = len(self.out)
+                self.check_sequence(el, spec, children, unit)
+                if len(self.out) == before:
+                    if len(_GOOD_SEQUENCES) > _GOOD_SEQUENCES_MAX:
+                        _GOOD_SEQUENCES.clear()
+                    _GOOD_SEQUENCES.add(key)
+            if not spec.mixed:
+                self.check_no_text(el, unit)
+        else:
+            for child, _ in children:
+                self.emit(R.ELEMENT, child, f"{describe(child)} not allowed: {describe(el)} has no child elements", unit)
+            if content == EMPTY and (el.text or any(c.tail for c in el)):
+                self.emit(R.TEXT, el, f"{describe(el)} must be empty but contains text", unit)
+
+    def unexpected(self, child: etree._Element, parent: etree._Element, unit: str | None) -> None:
+        """Report a child element the parent's content model cannot hold at all."""
+        tag = child.tag
+        ns = _ns(tag)
+        if ns is None:
+            what = f"element <{tag}> in no namespace"
+        elif ns in DEFINED_NS and tag not in SPECS:
+            what = f"<{pretty(tag)}> is not an XLIFF 2.0 element"
+        else:
+            what = f"{describe(child)} not allowed in {describe(parent)}"
+        self.emit(R.ELEMENT, child, what, unit)
+
+    def check_no_text(self, el: etree._Element, unit: str | None) -> None:
+        """Element-only content: whitespace between children, nothing else."""
+        if (el.text and el.text.strip()) or any(c.tail and c.tail.strip() for c in el):
+            self.emit(R.TEXT, el, f"{describe(el)} contains text; only child elements are allowed", unit)
+
+    def check_sequence(self, el: etree._Element, spec: Spec, children: list[tuple[etree._Element, str]], unit: str | None) -> None:
+        """Match children against a sequence of particles, reporting strays, omissions and repeats."""
+        parts = spec.content
+        assert isinstance(parts, tuple)
+        own_ns = _ns(el.tag)
+        mentioned = spec.names
+        n, i, count = len(parts), 0, 0
+        seen_modules: set[str] = set()
+        for child, tag in children:
+            ns = _ns(tag)
+            if ns is None or (ns in DEFINED_NS and tag not in SPECS):
+                self.unexpected(child, el, unit)
+                continue
+            foreign = ns != own_ns and ns != XLF
+            j, c = i, count
+            while j < n:
+                names = parts[j].names
+                if c < parts[j].max and (tag in names or (foreign and OTHER in names)):
+                    break
+                j, c = j + 1, 0
+            if j == n:
+                if tag in mentioned or (foreign and OTHER in mentioned):
+                    self.emit(R.ORDER, child, f"{describe(child)} is out of order or repeated in {describe(el)}", unit)
+                else:
+                    self.unexpected(child, el, unit)
+                continue
+            for k in range(i, j):
+                if parts[k].min > (count if k == i else 0):
+                    self.missing(el, parts[k].names, f"before {describe(child)}", unit)
+            i, count = j, c + 1
+            if tag not in parts[j].names and ns in MODULE_PREFIX:
+                allowed = MODULE_POINTS.get(tag)
+                if allowed is None or el.tag not in allowed:
+                    self.emit(R.MODULE_PLACE, child, f"{describe(child)} is not allowed in {describe(el)}", unit)
+                elif tag in seen_modules:
+                    self.emit(R.ORDER, child, f"{describe(el)} may contain at most one {describe(child)}", unit)
+                seen_modules.add(tag)
+        for k in range(i, n):
+            if parts[k].min > (count if k == i else 0):
+                self.missing(el, parts[k].names, "", unit)
+
+    def missing(self, el: etree._Element, names: frozenset[str], where: str, unit: str | None) -> None:
+        """Report a required child that is absent."""
+        wanted = " or ".join(sorted(f"<{pretty(n)}>" for n in names))
+        self.emit(R.ORDER, el, f"{describe(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
+
+    def check_attributes(self, el: etree._Element, spec: Spec, items: list[tuple[str, str]], unit: str | None) -> None:
+        """Every attribute known and well-typed, every required one present."""
+        types = spec.types
+        modules = False
+        for name, value in items:
+            kind = types.get(name)
+            if kind is not None:
+                if kind != "string" and (kind, value) not in _GOOD_VALUES:
+                    if not VALUE_TYPES[kind](value):
+                        self.bad_value(el, name, value, kind, unit)
+                    elif len(value) < 16 and len(_GOOD_VALUES) < _GOOD_SEQUENCES_MAX:
+                        _GOOD_VALUES.add((kind, value))
+                continue
+            ns = _ns(name)
+            if ns is None or ns == XLF or ns == _ns(el.tag):
+                allowed, kind = False, None
+            elif ns == XML:
+                allowed = spec.other_attrs
+                kind = {"lang": "xml_lang", "space": "space"}.get(name[len(XML) + 2 :])
+            elif ns in MODULE_PREFIX:
+                kind = MODULE_ATTRS.get(name)
+                allowed = kind is not None and (spec.other_attrs or ns in spec.module_attrs)
+                modules = True
+            else:
+                allowed = spec.other_attrs or (self.is21 and ns in (ITS, ITSM) and el.tag.startswith(_CORE_PREFIX))
+            if not allowed:
+                self.emit(R.ATTRIBUTE, el, f"attribute {pretty(name)} not allowed on {describe(el)}", unit)
+            elif kind is not None and not VALUE_TYPES[kind](value):
+                self.bad_value(el, name, value, kind, unit)
+        required = spec.required
+        if required and sum(1 for name, _ in items if name in required) < len(required):
+            present = {name for name, _ in items}
+            for name in required:
+                if name not in present:
+                    self.emit(R.REQUIRED, el, f"{describe(el)} lacks required attribute {pretty(name)}", unit)
+        if modules:
+            attrs = el.attrib
+            if _SUB_FS in attrs:
+                self.check_sub_fs(el, attrs, unit)
+            if _SIZE_INFO in attrs and _SIZE_INFO_REF in attrs:
+                self.emit(R.SIZE_RESTRICTION, el, f"{describe(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
+
+    def bad_value(self, el: etree._Element, name: str, value: str, kind: str, unit: str | None) -> None:
+        """Report a value outside its type (language tags and the version have their own codes)."""
+        rule = _VERSION_ATTR_TYPES.get(kind, R.VALUE)
+        if rule is R.VERSION and el.tag != _XLIFF:
+            rule = R.VALUE
+        self.emit(rule, el, f'{describe(el)} {pretty(name)}="{value}" is not {TYPE_HINTS.get(kind, kind)}', unit)
+
+    def check_sub_fs(self, el: etree._Element, attrs: etree._Attrib, unit: str | None) -> None:
+        """fs:subFs needs fs:fs and well-formed name,value pairs."""
+        value = attrs[_SUB_FS]
+        if q(FS, "fs") not in attrs:
+            self.emit(R.FORMAT_STYLE, el, f"{describe(el)} has fs:subFs without fs:fs", unit)
+        pairs = _sub_fs_pairs(value)
+        if pairs is None or not all(len(pair) == 2 and pair[0] for pair in pairs):
+            self.emit(R.FORMAT_STYLE, el, f'{describe(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
+
+    # --- element-local constraints (hooks) --------------------------------------------------
+
+    def on_xliff(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """File ids are unique within the document."""
+        seen: set[str] = set()
+        for child in el:
+            ident = child.get("id") if child.tag == _FILE else None
+            if ident is not None and ident in seen:
+                self.emit(R.FILE_ID, child, f'duplicate <file id="{ident}">')
+            if ident is not None:
+                seen.add(ident)
+
+    def on_file(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """A file's units and groups are indexed before its units are checked (subFlows, fragments)."""
+        self.units.index_file(el)
+
+    def on_skeleton(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """href xor content."""
+        has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) or (c.tail or "").strip() for c in el)
+        if "href" in attrs and has_content:
+            self.emit(R.SKELETON, el, "<skeleton> has both href and content")
+        elif "href" not in attrs and not has_content:
+            self.emit(R.SKELETON, el, "<skeleton> has neither href nor content")
+
+    def on_segment(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """subState requires an explicit state."""
+        if "subState" in attrs and "state" not in attrs:
+            self.emit(R.SUBSTATE, el, f"{describe(el)} has subState but no state", unit)
+
+    def on_unique_children(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """note ids within <notes>, data ids within <originalData>."""
+        rule = R.NOTE_ID if el.tag == _NOTES else R.DATA_ID
+        seen: set[str] = set()
+        for child in el:
+            ident = child.get("id") if isinstance(child.tag, str) else None
+            if ident is None:
+                continue
+            if ident in seen:
+                self.emit(rule, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+            seen.add(ident)
+
+    def on_cp(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """hex is a code point XML cannot carry."""
+        value = attrs.get("hex")
+        if value is None or not VALUE_TYPES["hex"](value):
+            return
+        cp = int(value, 16)
+        if cp > 0x10FFFF:
+            self.emit(R.CODE_POINT, el, f'<cp hex="{value}"> is beyond U+10FFFF', unit)
+        elif _is_code_point_xml_char(cp):
+            self.emit(R.CODE_POINT, el, f'<cp hex="{value}"> is a valid XML character; write it as text', unit)
+
+    def on_code(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """subType needs type; xlf: subTypes go with a fixed type."""
+        sub = attrs.get("subType")
+        if sub is None:
+            return
+        kind = attrs.get("type")
+        if kind is None:
+            self.emit(R.SUB_TYPE, el, f'{describe(el)} has subType="{sub}" but no type', unit)
+        elif sub.startswith("xlf:"):
+            needed = XLF_SUBTYPES.get(sub)
+            if needed is None:
+                self.emit(R.SUB_TYPE, el, f'{describe(el)} subType="{sub}" is not a defined xlf: value', unit)
+            elif needed != kind:
+                self.emit(R.SUB_TYPE, el, f'{describe(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
+
+    def on_marker(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """Comment annotations carry exactly one of value and ref; same-document refs must resolve."""
+        if "ref" in attrs:
+            self.units.add_fragment(el, attrs["ref"], unit)
+        if attrs.get("type") != "comment":
+            return
+        has_value, has_ref = "value" in attrs, "ref" in attrs
+        if has_value == has_ref:
+            which = "both value and ref" if has_value else "neither value nor ref"
+            self.emit(R.COMMENT, el, f'{describe(el)} type="comment" has {which}', unit)
+
+    def on_gloss_entry(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """At least one translation or a definition; ref is a fragment identifier."""
+        if "ref" in attrs:
+            self.units.add_fragment(el, attrs["ref"], unit)
+        if not any(c.tag in (q(GLS, "translation"), q(GLS, "definition")) for c in el):
+            self.emit(R.GLOSS_ENTRY, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
+
+    def on_val_rule(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """Exactly one rule kind; occurs and existsInSource only with the kinds they qualify."""
+        kinds = [k for k in _VAL_RULE_KINDS if k in attrs]
+        custom = any(_ns(name) not in (None, VAL) for name in attrs)
+        if len(kinds) > 1 or (not kinds and not custom):
+            found = ", ".join(kinds) if kinds else "none"
+            self.emit(R.VALIDATION_RULE, el, f"<val:rule> must state exactly one of {', '.join(_VAL_RULE_KINDS)} (found {found})", unit)
+        if "occurs" in attrs and "isPresent" not in kinds:
+            self.emit(R.VALIDATION_RULE, el, "<val:rule> uses occurs without isPresent", unit)
+        if "existsInSource" in attrs and not set(kinds) & {"isPresent", "startsWith", "endsWith"}:
+            self.emit(R.VALIDATION_RULE, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
+
+    def on_resource(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """Resource containers are non-empty; res:source/target have href xor content."""
+        tag = el.tag
+        if tag in (q(RES, "resourceData"), q(RES, "resourceItem")):
+            if not any(isinstance(c.tag, str) for c in el):
+                self.emit(R.RESOURCE_DATA, el, f"{describe(el)} is empty", unit)
+            return
+        has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) for c in el)
+        if ("href" in attrs) == has_content:
+            which = "both href and content" if has_content else "neither href nor content"
+            self.emit(R.RESOURCE_DATA, el, f"{describe(el)} has {which}", unit)
+
+    def on_resource_ref(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """ref names a resourceItem of the document."""
+        ref = attrs.get("ref")
+        if ref is not None and ref not in self.units.resource_items(self.root):
+            self.emit(R.RESOURCE_DATA, el, f'<res:resourceItemRef ref="{ref}"> matches no <res:resourceItem> id', unit)
+
+    def on_reference(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """Module ref attributes holding same-document fragment identifiers."""
+        if "ref" in attrs:
+            self.units.add_fragment(el, attrs["ref"], unit)
+
+    def on_match(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """A translation candidate: its ref resolves, its codes' dataRefs point into its own originalData."""
+        if "ref" in attrs:
+            self.units.add_fragment(el, attrs["ref"], unit)
+        self.units.match_data_refs(el, unit)
+
+
+def _sub_fs_pairs(value: str) -> list[list[str]] | None:
+    """Parse ``name,value\\name,value`` (``\\,`` and ``\\\\`` escape); None when a backslash ends the value."""
+    pairs: list[list[str]] = [[""]]
+    index = 0
+    while index < len(value):
+        ch = value[index]
+        if ch == "\\":
+            following = value[index + 1 : index + 2]
+            if following in (",", "\\"):
+                pairs[-1][-1] += following
+                index += 2
+                continue
+            if not following:
+                return None
+            pairs.append([""])
+        elif ch == ",":
+            pairs[-1].append("")
+        else:
+            pairs[-1][-1] += ch
+        index += 1
+    return pairs
+
+
+_HOOKS = {
+    _XLIFF: _Run.on_xliff,
+    _FILE: _Run.on_file,
+    _SKELETON: _Run.on_skeleton,
+    _SEGMENT: _Run.on_segment,
+    _NOTES: _Run.on_unique_children,
+    _ORIGINAL_DATA: _Run.on_unique_children,
+    _CP: _Run.on_cp,
+    **{tag: _Run.on_code for tag in _CODES},
+    **{tag: _Run.on_marker for tag in _MARKERS},
+    q(GLS, "glossEntry"): _Run.on_gloss_entry,
+    q(VAL, "rule"): _Run.on_val_rule,
+    **{q(RES, n): _Run.on_resource for n in ("resourceData", "resourceItem", "source", "target")},
+    q(RES, "resourceItemRef"): _Run.on_resource_ref,
+    q(MTC, "match"): _Run.on_match,
+    q(GLS, "translation"): _Run.on_reference,
+}
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """Yield every XLIFF 2.0 conformance finding for ``doc`` (nothing for other versions)."""
+    if doc.version != "2.0" or doc.tree is None:
+        return
+    yield from _Run(doc, doc.tree.getroot()).run()

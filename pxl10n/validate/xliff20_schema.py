@@ -1,0 +1,448 @@
+"""XLIFF 2.0 core and module schemas as tables, and the value spaces they use.
+
+The XSDs of XLIFF 2.0 (core and modules) are sequences of simple particles, so a
+table per element -- allowed attributes with their types, and a content model --
+says everything the schemas say, and one generic walker checks them all. Keeping
+the tables here and the walker in :mod:`pxl10n.validate.xliff20` separates what
+the specification states from how we check it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+XLF = "urn:oasis:names:tc:xliff:document:2.0"
+XML = "http://www.w3.org/XML/1998/namespace"
+MTC = "urn:oasis:names:tc:xliff:matches:2.0"
+GLS = "urn:oasis:names:tc:xliff:glossary:2.0"
+FS = "urn:oasis:names:tc:xliff:fs:2.0"
+MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
+RES = "urn:oasis:names:tc:xliff:resourcedata:2.0"
+CTR = "urn:oasis:names:tc:xliff:changetracking:2.0"
+SLR = "urn:oasis:names:tc:xliff:sizerestriction:2.0"
+VAL = "urn:oasis:names:tc:xliff:validation:2.0"
+ITS = "http://www.w3.org/2005/11/its"
+ITSM = "urn:oasis:names:tc:xliff:itsm:2.1"
+
+#: Module namespaces -> the prefix the specification uses for them.
+MODULE_PREFIX: Mapping[str, str] = {MTC: "mtc", GLS: "gls", FS: "fs", MDA: "mda", RES: "res", CTR: "ctr", SLR: "slr", VAL: "val"}
+#: Namespaces whose names (elements and attributes) the specification defines in full.
+DEFINED_NS = frozenset({XLF, *MODULE_PREFIX})
+
+XML_LANG = f"{{{XML}}}lang"
+XML_SPACE = f"{{{XML}}}space"
+
+#: Wildcard marker in a content model: any element from a namespace other than the parent's.
+OTHER = "##other"
+UNBOUNDED = 1 << 30
+
+
+def q(ns: str, name: str) -> str:
+    """Clark notation ``{ns}name``, as lxml spells tags and attribute names."""
+    return f"{{{ns}}}{name}"
+
+
+def x(name: str) -> str:
+    """A core XLIFF 2.0 element name in Clark notation."""
+    return q(XLF, name)
+
+
+def pretty(tag: str) -> str:
+    """``{ns}name`` -> ``name`` for the core, ``prefix:name`` for modules (for messages)."""
+    if not tag.startswith("{"):
+        return tag
+    ns, _, name = tag[1:].partition("}")
+    if ns == XLF:
+        return name
+    if ns == XML:
+        return f"xml:{name}"
+    return f"{MODULE_PREFIX.get(ns, '{' + ns + '}')}:{name}"
+
+
+# --- value spaces -------------------------------------------------------------------------
+
+_NAME_CHARS = r"\w.\-:\u00B7\u0300-\u036F\u203F\u2040"
+NMTOKEN_RE = re.compile(rf"[{_NAME_CHARS}]+\Z")
+PREFIXED_RE = re.compile(r"[^\s:]+:[^\s:]+\Z")
+_ALNUM = "[a-z0-9]"
+_LANGTAG = (
+    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language (+ extlang)
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
+    rf"(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extensions
+    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # private use
+)
+_GRANDFATHERED = (
+    "en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|i-tao|i-tay|i-tsu|"
+    "sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
+)
+BCP47_RE = re.compile(rf"(?:{_LANGTAG}|x(?:-{_ALNUM}{{1,8}})+|{_GRANDFATHERED})\Z", re.IGNORECASE)
+_POSINT_RE = re.compile(r"\+?0*[1-9][0-9]*\Z")
+_NONNEG_RE = re.compile(r"\+?[0-9]+\Z")
+_DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+_DATETIME_RE = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?\Z")
+
+#: HTML element names the Format Style module allows in ``fs:fs``.
+FS_VALUES = frozenset(
+    (
+        *("a", "b", "bdo", "big", "blockquote", "body", "br", "button", "caption", "center", "cite", "code"),
+        *("col", "colgroup", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "head"),
+        *("hr", "html", "i", "img", "label", "legend", "li", "ol", "p", "pre", "q", "s", "samp", "select"),
+        *("small", "span", "strike", "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead"),
+        *("title", "tr", "tt", "u", "ul"),
+    )
+)
+#: ``xlf:`` subType values and the ``type`` each requires (core 4.3.1.x subType).
+XLF_SUBTYPES: Mapping[str, str] = {
+    "xlf:lb": "fmt",
+    "xlf:pb": "fmt",
+    "xlf:b": "fmt",
+    "xlf:i": "fmt",
+    "xlf:u": "fmt",
+    "xlf:var": "ui",
+}
+
+
+def _enum(*values: str) -> Callable[[str], bool]:
+    allowed = frozenset(values)
+    return allowed.__contains__
+
+
+def _priority(value: str) -> bool:
+    return _POSINT_RE.match(value) is not None and 1 <= int(value) <= 10
+
+
+def _percent(value: str) -> bool:
+    return _DECIMAL_RE.match(value) is not None and 0.0 <= float(value) <= 100.0
+
+
+def _user_prefixed(value: str) -> bool:
+    return PREFIXED_RE.match(value) is not None and not value.startswith("xlf:")
+
+
+def _mrk_type(value: str) -> bool:
+    return value in ("generic", "comment", "term") or PREFIXED_RE.match(value) is not None
+
+
+def _hex(value: str) -> bool:
+    return re.fullmatch(r"[0-9A-Fa-f]+", value) is not None
+
+
+def is_lang(value: str) -> bool:
+    """True for a well-formed BCP 47 language tag (RFC 5646 syntax)."""
+    return BCP47_RE.match(value) is not None
+
+
+#: Attribute value types -> predicate; the names are used in the element tables below.
+VALUE_TYPES: Mapping[str, Callable[[str], bool]] = {
+    "string": lambda v: True,
+    "yesno": _enum("yes", "no"),
+    "reorder": _enum("yes", "no", "firstNo"),
+    "nmtoken": lambda v: NMTOKEN_RE.match(v) is not None,
+    "nmtokens": lambda v: bool(v.split()) and all(NMTOKEN_RE.match(t) for t in v.split()),
+    "lang": is_lang,
+    "xml_lang": lambda v: v == "" or is_lang(v),
+    "space": _enum("default", "preserve"),
+    "space_preserve": _enum("preserve"),
+    "dir": _enum("ltr", "rtl", "auto"),
+    "state": _enum("initial", "translated", "reviewed", "final"),
+    "prefixed": lambda v: PREFIXED_RE.match(v) is not None,
+    "user_prefixed": _user_prefixed,
+    "inline_type": _enum("fmt", "ui", "quote", "link", "image", "other"),
+    "mrk_type": _mrk_type,
+    "priority": _priority,
+    "posint": lambda v: _POSINT_RE.match(v) is not None,
+    "nonneg": lambda v: _NONNEG_RE.match(v) is not None,
+    "applies_to": _enum("source", "target"),
+    "version": _enum("2.0", "2.1"),
+    "hex": _hex,
+    "percent": _percent,
+    "mtc_type": _enum("am", "mt", "icm", "idm", "tb", "tm", "other"),
+    "mda_applies": _enum("source", "target", "ignorable"),
+    "normalization": _enum("none", "nfc", "nfd"),
+    "datetime": lambda v: _DATETIME_RE.match(v) is not None,
+    "fs": FS_VALUES.__contains__,
+}
+
+#: Human description of each type, for messages.
+TYPE_HINTS: Mapping[str, str] = {
+    "yesno": "yes|no",
+    "reorder": "yes|no|firstNo",
+    "nmtoken": "an NMTOKEN",
+    "nmtokens": "a space-separated list of NMTOKENs",
+    "lang": "a BCP 47 language tag",
+    "xml_lang": "a BCP 47 language tag",
+    "space": "default|preserve",
+    "space_preserve": "preserve",
+    "dir": "ltr|rtl|auto",
+    "state": "initial|translated|reviewed|final",
+    "prefixed": "prefix:value",
+    "user_prefixed": "prefix:value with a prefix other than the reserved xlf",
+    "inline_type": "fmt|ui|quote|link|image|other",
+    "mrk_type": "generic|comment|term or prefix:value",
+    "priority": "an integer from 1 to 10",
+    "posint": "a positive integer",
+    "nonneg": "a non-negative integer",
+    "applies_to": "source|target",
+    "version": "2.0 (or 2.1)",
+    "hex": "hexadecimal digits",
+    "percent": "a decimal from 0.0 to 100.0",
+    "mtc_type": "am|mt|icm|idm|tb|tm|other",
+    "mda_applies": "source|target|ignorable",
+    "normalization": "none|nfc|nfd",
+    "datetime": "an xs:dateTime",
+    "fs": "an HTML element name from the Format Style module list",
+}
+
+
+# --- element tables -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Particle:
+    """One step of a sequence content model: a choice of names, occurring min..max times."""
+
+    names: frozenset[str]
+    min: int = 1
+    max: int = 1
+
+
+def p(*names: str, min: int = 1, max: int = 1) -> Particle:
+    """Shorthand for a :class:`Particle`."""
+    return Particle(frozenset(names), min, max)
+
+
+def star(*names: str) -> Particle:
+    """Zero or more of ``names``."""
+    return Particle(frozenset(names), 0, UNBOUNDED)
+
+
+def opt(*names: str) -> Particle:
+    """Zero or one of ``names``."""
+    return Particle(frozenset(names), 0, 1)
+
+
+def plus(*names: str) -> Particle:
+    """One or more of ``names``."""
+    return Particle(frozenset(names), 1, UNBOUNDED)
+
+
+#: Content kinds that are not sequences.
+EMPTY, TEXT, INLINE, ANY = "empty", "text", "inline", "any"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What an element may carry: attributes (type, ``!`` = required) and content."""
+
+    attrs: Mapping[str, str]
+    content: tuple[Particle, ...] | str = EMPTY
+    mixed: bool = False
+    other_attrs: bool = False
+    #: namespaces (besides XML) of module attributes accepted even without ``other_attrs``
+    module_attrs: frozenset[str] = field(default_factory=frozenset)
+    #: derived: attribute name -> type without the ``!`` marker
+    types: Mapping[str, str] = field(init=False, repr=False)
+    #: derived: names of required attributes
+    required: tuple[str, ...] = field(init=False, repr=False)
+    #: derived: every element name the content model mentions (tells 'out of order' from 'not allowed')
+    names: frozenset[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "types", {name: kind.rstrip("!") for name, kind in self.attrs.items()})
+        object.__setattr__(self, "required", tuple(name for name, kind in self.attrs.items() if kind.endswith("!")))
+        if isinstance(self.content, tuple):
+            names: frozenset[str] = frozenset().union(*(part.names for part in self.content))
+        else:
+            names = frozenset(x(n) for n in INLINE_NAMES) if self.content == INLINE else frozenset()
+        object.__setattr__(self, "names", names)
+
+
+INLINE_NAMES = ("cp", "ph", "pc", "sc", "ec", "mrk", "sm", "em")
+INLINE_TAGS = frozenset(x(n) for n in INLINE_NAMES)
+
+_CODE_COMMON = {"canCopy": "yesno", "canDelete": "yesno", "canReorder": "reorder", "copyOf": "nmtoken", "subType": "prefixed", "type": "inline_type"}
+_STRUCT_COMMON = {"canResegment": "yesno", "translate": "yesno", "srcDir": "dir", "trgDir": "dir", XML_SPACE: "space"}
+_MARKER = {"id": "nmtoken!", "translate": "yesno", "type": "mrk_type", "ref": "string", "value": "string"}
+
+CORE: dict[str, Spec] = {
+    x("xliff"): Spec({"version": "version!", "srcLang": "lang!", "trgLang": "lang", XML_SPACE: "space"}, (plus(x("file")),), other_attrs=True),
+    x("file"): Spec(
+        {"id": "nmtoken!", "original": "string", **_STRUCT_COMMON},
+        (opt(x("skeleton")), star(OTHER), opt(x("notes")), plus(x("unit"), x("group"))),
+        other_attrs=True,
+    ),
+    x("skeleton"): Spec({"href": "string"}, (star(OTHER),), mixed=True),
+    x("group"): Spec(
+        {"id": "nmtoken!", "name": "string", "type": "user_prefixed", **_STRUCT_COMMON},
+        (star(OTHER), opt(x("notes")), star(x("unit"), x("group"))),
+        other_attrs=True,
+    ),
+    x("unit"): Spec(
+        {"id": "nmtoken!", "name": "string", "type": "user_prefixed", **_STRUCT_COMMON},
+        (star(OTHER), opt(x("notes")), opt(x("originalData")), plus(x("segment"), x("ignorable"))),
+        other_attrs=True,
+    ),
+    x("segment"): Spec(
+        {"id": "nmtoken", "canResegment": "yesno", "state": "state", "subState": "user_prefixed"},
+        (p(x("source")), opt(x("target"))),
+    ),
+    x("ignorable"): Spec({"id": "nmtoken"}, (p(x("source")), opt(x("target")))),
+    x("notes"): Spec({}, (plus(x("note")),)),
+    x("note"): Spec({"id": "nmtoken", "appliesTo": "applies_to", "category": "string", "priority": "priority"}, TEXT, other_attrs=True),
+    x("originalData"): Spec({}, (plus(x("data")),)),
+    x("data"): Spec({"id": "nmtoken!", "dir": "dir", XML_SPACE: "space_preserve"}, (star(x("cp")),), mixed=True, module_attrs=frozenset({SLR})),
+    x("source"): Spec({XML_LANG: "xml_lang", XML_SPACE: "space"}, INLINE, module_attrs=frozenset({FS})),
+    x("target"): Spec({XML_LANG: "xml_lang", XML_SPACE: "space", "order": "posint"}, INLINE, module_attrs=frozenset({FS})),
+    x("cp"): Spec({"hex": "hex!"}),
+    x("ph"): Spec({**_CODE_COMMON, "disp": "string", "equiv": "string", "id": "nmtoken!", "dataRef": "nmtoken", "subFlows": "nmtokens"}, other_attrs=True),
+    x("pc"): Spec(
+        {
+            **_CODE_COMMON,
+            "canOverlap": "yesno",
+            "dispStart": "string",
+            "dispEnd": "string",
+            "equivStart": "string",
+            "equivEnd": "string",
+            "id": "nmtoken!",
+            "dataRefStart": "nmtoken",
+            "dataRefEnd": "nmtoken",
+            "subFlowsStart": "nmtokens",
+            "subFlowsEnd": "nmtokens",
+            "dir": "dir",
+        },
+        INLINE,
+        other_attrs=True,
+    ),
+    x("sc"): Spec(
+        {**_CODE_COMMON, "canOverlap": "yesno", "dataRef": "nmtoken", "dir": "dir", "disp": "string", "equiv": "string", "id": "nmtoken!", "isolated": "yesno", "subFlows": "nmtokens"},
+        other_attrs=True,
+    ),
+    x("ec"): Spec(
+        {
+            **_CODE_COMMON,
+            "canOverlap": "yesno",
+            "dataRef": "nmtoken",
+            "dir": "dir",
+            "disp": "string",
+            "equiv": "string",
+            "id": "nmtoken",
+            "isolated": "yesno",
+            "startRef": "nmtoken",
+            "subFlows": "nmtokens",
+        },
+        other_attrs=True,
+    ),
+    x("mrk"): Spec(_MARKER, INLINE, other_attrs=True),
+    x("sm"): Spec(_MARKER, other_attrs=True),
+    x("em"): Spec({"startRef": "nmtoken!"}),
+}
+
+_OTHER_OK = {"other_attrs": True}
+MODULES: dict[str, Spec] = {
+    # Translation Candidates (mtc)
+    q(MTC, "matches"): Spec({}, (plus(q(MTC, "match")),), **_OTHER_OK),
+    q(MTC, "match"): Spec(
+        {
+            "id": "nmtoken",
+            "matchQuality": "percent",
+            "matchSuitability": "percent",
+            "origin": "string",
+            "ref": "string!",
+            "reference": "yesno",
+            "similarity": "percent",
+            "subType": "prefixed",
+            "type": "mtc_type",
+        },
+        (opt(q(MDA, "metadata")), opt(x("originalData")), p(x("source")), p(x("target")), star(OTHER)),
+        **_OTHER_OK,
+    ),
+    # Glossary (gls)
+    q(GLS, "glossary"): Spec({}, (plus(q(GLS, "glossEntry")),), **_OTHER_OK),
+    q(GLS, "glossEntry"): Spec(
+        {"id": "nmtoken", "ref": "string"},
+        (p(q(GLS, "term")), star(q(GLS, "translation")), opt(q(GLS, "definition")), star(OTHER)),
+        **_OTHER_OK,
+    ),
+    q(GLS, "term"): Spec({"source": "string"}, TEXT, **_OTHER_OK),
+    q(GLS, "translation"): Spec({"id": "nmtoken", "ref": "string", "source": "string"}, TEXT, **_OTHER_OK),
+    q(GLS, "definition"): Spec({"source": "string"}, TEXT, **_OTHER_OK),
+    # Metadata (mda)
+    q(MDA, "metadata"): Spec({"id": "nmtoken"}, (plus(q(MDA, "metaGroup")),), **_OTHER_OK),
+    q(MDA, "metaGroup"): Spec(
+        {"id": "nmtoken", "category": "string", "appliesTo": "mda_applies"},
+        (plus(q(MDA, "metaGroup"), q(MDA, "meta")),),
+        **_OTHER_OK,
+    ),
+    q(MDA, "meta"): Spec({"type": "string!"}, TEXT, **_OTHER_OK),
+    # Resource Data (res)
+    q(RES, "resourceData"): Spec({"id": "nmtoken"}, (star(q(RES, "resourceItemRef")), star(q(RES, "resourceItem"))), **_OTHER_OK),
+    q(RES, "resourceItemRef"): Spec({"id": "nmtoken", "ref": "nmtoken!"}, **_OTHER_OK),
+    q(RES, "resourceItem"): Spec(
+        {"id": "nmtoken", "mimeType": "string", "context": "yesno"},
+        (opt(q(RES, "source")), opt(q(RES, "target")), star(q(RES, "reference"))),
+        **_OTHER_OK,
+    ),
+    q(RES, "source"): Spec({"href": "string", XML_LANG: "xml_lang"}, ANY, mixed=True, **_OTHER_OK),
+    q(RES, "target"): Spec({"href": "string", XML_LANG: "xml_lang"}, ANY, mixed=True, **_OTHER_OK),
+    q(RES, "reference"): Spec({"href": "string!", XML_LANG: "xml_lang"}, **_OTHER_OK),
+    # Change Tracking (ctr)
+    q(CTR, "changeTrack"): Spec({}, (plus(q(CTR, "revisions")),), **_OTHER_OK),
+    q(CTR, "revisions"): Spec(
+        {"appliesTo": "nmtoken!", "ref": "nmtoken", "currentVersion": "nmtoken"}, (plus(q(CTR, "revision")),), **_OTHER_OK
+    ),
+    q(CTR, "revision"): Spec({"author": "string", "datetime": "datetime", "version": "nmtoken"}, (plus(q(CTR, "item")),), **_OTHER_OK),
+    q(CTR, "item"): Spec({"property": "string!"}, TEXT, **_OTHER_OK),
+    # Size and Length Restriction (slr)
+    q(SLR, "profiles"): Spec(
+        {"generalProfile": "string", "storageProfile": "string"}, (opt(q(SLR, "normalization")), star(OTHER)), **_OTHER_OK
+    ),
+    q(SLR, "normalization"): Spec({"general": "normalization", "storage": "normalization"}, **_OTHER_OK),
+    q(SLR, "data"): Spec({"profile": "string!"}, (star(OTHER),), **_OTHER_OK),
+    # Validation (val)
+    q(VAL, "validation"): Spec({}, (plus(q(VAL, "rule")),), **_OTHER_OK),
+    q(VAL, "rule"): Spec(
+        {
+            "isPresent": "string",
+            "occurs": "posint",
+            "isNotPresent": "string",
+            "startsWith": "string",
+            "endsWith": "string",
+            "existsInSource": "yesno",
+            "caseSensitive": "yesno",
+            "normalization": "normalization",
+            "disabled": "yesno",
+        },
+        **_OTHER_OK,
+    ),
+}
+
+SPECS: dict[str, Spec] = {**CORE, **MODULES}
+
+_FILE, _GROUP, _UNIT = x("file"), x("group"), x("unit")
+#: Module elements that may stand at a core extension point, and the core parents allowing them
+#: (each at most once per parent).
+MODULE_POINTS: Mapping[str, frozenset[str]] = {
+    q(MTC, "matches"): frozenset({_UNIT}),
+    q(GLS, "glossary"): frozenset({_UNIT}),
+    q(MDA, "metadata"): frozenset({_FILE, _GROUP, _UNIT}),
+    q(RES, "resourceData"): frozenset({_FILE, _GROUP, _UNIT}),
+    q(CTR, "changeTrack"): frozenset({_FILE, _GROUP, _UNIT}),
+    q(SLR, "profiles"): frozenset({_FILE}),
+    q(SLR, "data"): frozenset({_FILE, _GROUP, _UNIT}),
+    q(VAL, "validation"): frozenset({_FILE, _GROUP, _UNIT}),
+}
+
+#: Module attributes on core elements: name -> value type.
+MODULE_ATTRS: Mapping[str, str] = {
+    q(FS, "fs"): "fs",
+    q(FS, "subFs"): "string",
+    q(SLR, "storageRestriction"): "nonneg",
+    q(SLR, "sizeRestriction"): "string",
+    q(SLR, "equivStorage"): "string",
+    q(SLR, "sizeInfo"): "string",
+    q(SLR, "sizeInfoRef"): "string",
+}
