@@ -28,6 +28,7 @@ from pxl10n.validate.xliff20_schema import (
     INLINE_TAGS,
     ITS,
     ITSM,
+    MDA,
     MODULE_ATTRS,
     MODULE_POINTS,
     MODULE_PREFIX,
@@ -42,6 +43,7 @@ from pxl10n.validate.xliff20_schema import (
     XLF,
     XLF_SUBTYPES,
     XML,
+    XML_LANG,
     Spec,
     pretty,
     q,
@@ -54,6 +56,7 @@ __all__ = ["check"]
 _XLIFF, _FILE, _GROUP, _UNIT = x("xliff"), x("file"), x("group"), x("unit")
 _NOTES, _NOTE, _ORIGINAL_DATA, _DATA = x("notes"), x("note"), x("originalData"), x("data")
 _SKELETON, _SEGMENT, _IGNORABLE, _CP = x("skeleton"), x("segment"), x("ignorable"), x("cp")
+_EC = x("ec")
 _SOURCE, _TARGET = x("source"), x("target")
 _CODES = frozenset({x("ph"), x("pc"), x("sc"), x("ec")})
 _MARKERS = frozenset({x("mrk"), x("sm")})
@@ -63,8 +66,11 @@ _SUB_FS, _SIZE_INFO, _SIZE_INFO_REF = q(FS, "subFs"), q(SLR, "sizeInfo"), q(SLR,
 #: Child-tag sequences already known to satisfy their parent's content model (the check depends on tags only).
 _GOOD_SEQUENCES: set[tuple[str, ...]] = set()
 _GOOD_SEQUENCES_MAX = 50_000
-#: Short (type, value) pairs already found valid: flags and small ids repeat across elements.
-_GOOD_VALUES: set[tuple[str, str]] = set()
+#: Short values already found valid, per type: flags and small ids repeat across elements.
+_GOOD_VALUES: dict[str, set[str]] = {}
+#: (tag, is 2.1, attribute names...) -> the value checks such an element needs (see _Run.attr_plan).
+_ATTR_PLANS: dict[tuple[Any, ...], tuple[tuple[int, str, set[str]], ...] | None] = {}
+_NO_PLAN: Any = object()
 _VAL_RULE_KINDS = ("isPresent", "isNotPresent", "startsWith", "endsWith")
 
 
@@ -121,9 +127,24 @@ class _Run:
         """
         if tag == _UNIT:
             unit = el.get("id")
-            self.units.begin_unit()
+            self.units.begin_unit(el)
         items = el.items()
-        if items or spec.required:
+        if items:
+            plan = _ATTR_PLANS.get((tag, self.is21, *[item[0] for item in items]), _NO_PLAN)
+            if plan is _NO_PLAN:
+                plan = self.attr_plan(tag, spec, items)
+            if plan is None:
+                self.check_attributes(el, spec, items, unit)
+            else:
+                for index, kind, good in plan:
+                    value = items[index][1]
+                    if value not in good:
+                        if VALUE_TYPES[kind](value):
+                            if len(value) < 16 and len(good) < _GOOD_SEQUENCES_MAX:
+                                good.add(value)
+                        else:
+                            self.bad_value(el, items[index][0], value, kind, unit)
+        elif spec.required:
             self.check_attributes(el, spec, items, unit)
         collect = self.collect
         record = None
@@ -144,6 +165,8 @@ class _Run:
                 self.emit(R.TEXT, el, f"{describe(el)} must be empty but contains text", unit)
             elif isinstance(content, tuple):
                 self.check_children(el, tag, spec, [], unit)
+            if tag == _UNIT:
+                self.units.end_unit()
             return
         children = [(c, t) for c in el if isinstance(t := c.tag, str)]
         if content is INLINE:
@@ -176,6 +199,7 @@ class _Run:
             record[3] = len(collect) - start
         if tag == _UNIT:
             self.units.check_unit(el, children)
+            self.units.end_unit()
 
     def check_children(self, el: etree._Element, tag: str, spec: Spec, children: list[tuple[etree._Element, str]], unit: str | None) -> None:
         """Children and text of a sequence, text-only or empty element against its content model."""
@@ -260,6 +284,37 @@ class _Run:
         wanted = " or ".join(sorted(f"<{pretty(n)}>" for n in names))
         self.emit(R.ORDER, el, f"{describe(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
 
+    def attr_plan(self, tag: str, spec: Spec, items: list[tuple[str, str]]) -> tuple[tuple[int, str, set[str]], ...] | None:
+        """The value checks an element with these attribute names needs, or None when the names
+        themselves need reporting (unknown, misplaced, required missing) or module attributes with
+        cross-attribute constraints are present: such elements take the full :meth:`check_attributes`."""
+        names = [name for name, _ in items]
+        key = (tag, self.is21, *names)
+        plan: list[tuple[int, str, set[str]]] | None = []
+        types = spec.types
+        for index, name in enumerate(names):
+            kind = types.get(name)
+            if kind is None:
+                ns = _ns(name)
+                if ns == XML and spec.other_attrs:
+                    kind = {"lang": "xml_lang", "space": "space"}.get(name[len(XML) + 2 :], "string")
+                elif ns is not None and ns not in DEFINED_NS and ns != XML and ns != _ns(tag) and (
+                    spec.other_attrs or (self.is21 and ns in (ITS, ITSM) and tag.startswith(_CORE_PREFIX))
+                ):
+                    kind = "string"
+                else:
+                    plan = None  # module attributes and anything not allowed: the full check
+                    break
+            if kind != "string":
+                plan.append((index, kind, _GOOD_VALUES.setdefault(kind, set())))
+        if plan is not None and spec.required and not all(name in names for name in spec.required):
+            plan = None
+        result = None if plan is None else tuple(plan)
+        if len(_ATTR_PLANS) > _GOOD_SEQUENCES_MAX:
+            _ATTR_PLANS.clear()
+        _ATTR_PLANS[key] = result
+        return result
+
     def check_attributes(self, el: etree._Element, spec: Spec, items: list[tuple[str, str]], unit: str | None) -> None:
         """Every attribute known and well-typed, every required one present."""
         types = spec.types
@@ -267,11 +322,8 @@ class _Run:
         for name, value in items:
             kind = types.get(name)
             if kind is not None:
-                if kind != "string" and (kind, value) not in _GOOD_VALUES:
-                    if not VALUE_TYPES[kind](value):
-                        self.bad_value(el, name, value, kind, unit)
-                    elif len(value) < 16 and len(_GOOD_VALUES) < _GOOD_SEQUENCES_MAX:
-                        _GOOD_VALUES.add((kind, value))
+                if kind != "string" and not VALUE_TYPES[kind](value):
+                    self.bad_value(el, name, value, kind, unit)
                 continue
             ns = _ns(name)
             if ns is None or ns == XLF or ns == _ns(el.tag):
@@ -349,7 +401,8 @@ class _Run:
 
     def on_unique_children(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """note ids within <notes>, data ids within <originalData>."""
-        rule = R.NOTE_ID if el.tag == _NOTES else R.DATA_ID
+        is_notes = el.tag == _NOTES
+        rule = R.NOTE_ID if is_notes else R.DATA_ID
         seen: set[str] = set()
         for child in el:
             ident = child.get("id") if isinstance(child.tag, str) else None
@@ -358,6 +411,9 @@ class _Run:
             if ident in seen:
                 self.emit(rule, child, f"duplicate {describe(child)} in {describe(el)}", unit)
             seen.add(ident)
+        unit_el = self.units.unit_el
+        if is_notes and unit_el is not None and el.getparent() is unit_el:
+            self.units.unit_notes[unit_el] = seen
 
     def on_cp(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """hex is a code point XML cannot carry."""
@@ -371,7 +427,9 @@ class _Run:
             self.emit(R.CODE_POINT, el, f'<cp hex="{value}"> is a valid XML character; write it as text', unit)
 
     def on_code(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
-        """subType needs type; xlf: subTypes go with a fixed type."""
+        """subType needs type; xlf: subTypes go with a fixed type; only an isolated ec has dir."""
+        if "dir" in attrs and el.tag == _EC and attrs.get("isolated") != "yes":
+            self.emit(R.EC_DIR, el, f'<ec startRef="{attrs.get("startRef", "")}"> has dir but is not isolated', unit)
         sub = attrs.get("subType")
         if sub is None:
             return
@@ -400,7 +458,8 @@ class _Run:
         """At least one translation or a definition; ref is a fragment identifier."""
         if "ref" in attrs:
             self.units.add_fragment(el, attrs["ref"], unit)
-        if not any(c.tag in (q(GLS, "translation"), q(GLS, "definition")) for c in el):
+        self.unique_module_ids(el, el, _GLS_TRANSLATION, unit)
+        if not any(c.tag in (_GLS_TRANSLATION, q(GLS, "definition")) for c in el):
             self.emit(R.GLOSS_ENTRY, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
 
     def on_val_rule(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -416,12 +475,21 @@ class _Run:
             self.emit(R.VALIDATION_RULE, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
 
     def on_resource(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
-        """Resource containers are non-empty; res:source/target have href xor content."""
+        """Resource containers are non-empty; res:source/target have href xor content and the document's languages."""
         tag = el.tag
         if tag in (q(RES, "resourceData"), q(RES, "resourceItem")):
             if not any(isinstance(c.tag, str) for c in el):
                 self.emit(R.RESOURCE_DATA, el, f"{describe(el)} is empty", unit)
+            if tag == q(RES, "resourceData"):
+                self.unique_module_ids(el, el, q(RES, "resourceItem"), unit)
             return
+        lang = attrs.get(XML_LANG)
+        if lang is not None:
+            is_source = tag == q(RES, "source")
+            expected = self.root.get("srcLang" if is_source else "trgLang")
+            if expected is not None and lang.lower() != expected.lower():
+                rule, which = (R.SOURCE_LANG, "srcLang") if is_source else (R.TARGET_LANG, "trgLang")
+                self.emit(rule, el, f'<{pretty(tag)} xml:lang="{lang}"> differs from the document {which}', unit)
         has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) for c in el)
         if ("href" in attrs) == has_content:
             which = "both href and content" if has_content else "neither href nor content"
@@ -443,6 +511,30 @@ class _Run:
         if "ref" in attrs:
             self.units.add_fragment(el, attrs["ref"], unit)
         self.units.match_data_refs(el, unit)
+
+
+    def unique_module_ids(self, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
+        """Ids of the ``tag`` elements under ``container`` are unique there (XLF256)."""
+        seen: set[str] = set()
+        for child in container.iter(tag):
+            ident = child.get("id")
+            if ident is None:
+                continue
+            if ident in seen:
+                self.emit(R.MODULE_ID, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+            seen.add(ident)
+
+    def on_module_container(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """Matches, glossary entries and metadata groups have unique ids within their container."""
+        self.unique_module_ids(el, el, _MODULE_ID_SCOPES[el.tag], unit)
+
+
+_GLS_TRANSLATION = q(GLS, "translation")
+_MODULE_ID_SCOPES = {
+    q(MTC, "matches"): q(MTC, "match"),
+    q(GLS, "glossary"): q(GLS, "glossEntry"),
+    q(MDA, "metadata"): q(MDA, "metaGroup"),
+}
 
 
 def _sub_fs_pairs(value: str) -> list[list[str]] | None:
@@ -484,6 +576,7 @@ _HOOKS = {
     q(RES, "resourceItemRef"): _Run.on_resource_ref,
     q(MTC, "match"): _Run.on_match,
     q(GLS, "translation"): _Run.on_reference,
+    **{tag: _Run.on_module_container for tag in _MODULE_ID_SCOPES},
 }
 
 

@@ -251,7 +251,20 @@ FRAGMENT_TARGET = _rule(
     "XLF247",
     "fragment identifier does not resolve",
     "The fragment identifier (mrk/sm ref, mtc:match ref, gls ref) points to a file, group, unit, note, data, "
-    "segment or inline element that does not exist, or a comment ref does not point to a <note> (chapter 3).",
+    "segment or inline element that does not exist (chapter 3), or the ref of a comment annotation does not point "
+    "to a <note> of the same enclosing <unit> (core 4.7.3 Comment Annotation).",
+)
+MODULE_REF = _rule(
+    "XLF248",
+    "module reference points outside its unit",
+    "The ref of <mtc:match>, <gls:glossEntry> and <gls:translation> must point to a span of text within the same "
+    "<unit> as the referencing element (5.1 Translation Candidates, 5.2 Glossary).",
+)
+EC_DIR = _rule(
+    "XLF249",
+    "dir on an ec that is not isolated",
+    "An <ec> may carry dir only when isolated='yes'; a paired <ec> takes its directionality from its <sc> "
+    "(core 4.2.3.5 ec).",
 )
 MODULE_PLACE = _rule(
     "XLF250",
@@ -289,4 +302,12 @@ RESOURCE_DATA = _rule(
     "<res:resourceData> and <res:resourceItem> must not be empty, <res:source>/<res:target> have either href or "
     "content but not both, and <res:resourceItemRef> ref must be the id of a <res:resourceItem> (5.5 Resource Data "
     "Module).",
+)
+MODULE_ID = _rule(
+    "XLF256",
+    "duplicate module element id",
+    "Module element ids are unique within their container: <mtc:match> within <mtc:matches>, <gls:glossEntry> "
+    "within <gls:glossary>, <gls:translation> within its <gls:glossEntry>, <mda:metaGroup> within its "
+    "<mda:metadata>, and <res:resourceItem> within its <res:resourceData> (chapter 5; module fragment identifiers "
+    "rely on them).",
 )

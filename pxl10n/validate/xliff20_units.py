@@ -16,7 +16,9 @@ from lxml import etree
 from pxl10n.validate import xliff20_rules as R
 from pxl10n.validate.rules import Rule
 from pxl10n.validate.xliff20_schema import (
+    GLS,
     MODULE_PREFIX,
+    MTC,
     NMTOKEN_RE,
     RES,
     VALUE_TYPES,
@@ -47,6 +49,16 @@ _REF_ATTRS = ("dataRef", "dataRefStart", "dataRefEnd")
 _FLOW_ATTRS = ("subFlows", "subFlowsStart", "subFlowsEnd")
 _RANK = {"f": 0, "g": 1, "u": 2}
 _MODULE_NS = {prefix: ns for ns, prefix in MODULE_PREFIX.items()}
+
+
+_NOTE = x("note")
+#: Module elements whose ref must point to a span of text within the same unit.
+_UNIT_SCOPED_REFS = frozenset({q(MTC, "match"), q(GLS, "glossEntry"), q(GLS, "translation")})
+
+
+def _container_unit(el: etree._Element) -> etree._Element | None:
+    """The <unit> enclosing ``el`` (a note's unit is the one whose <notes> holds it), or None."""
+    return next(el.iterancestors(_UNIT), None)
 
 
 def _describe(el: etree._Element) -> str:
@@ -113,9 +125,13 @@ class UnitChecker:
         self.current_units: dict[str, etree._Element] = {}
         #: unit element -> (source-side id scope, target-side id scope, data by id)
         self.unit_index: dict[etree._Element, tuple[dict[str, etree._Element], dict[str, etree._Element], dict[str, etree._Element]]] = {}
-        self.fragments: list[tuple[etree._Element, str, str | None]] = []
+        self.fragments: list[tuple[etree._Element, str, str | None, etree._Element | None]] = []
         self._resource_items: set[str] | None = None
         self.sides: list[tuple[etree._Element, etree._Element, str, list[Record]]] = []
+        #: the <unit> the walk is in, or None between units
+        self.unit_el: etree._Element | None = None
+        #: unit element -> ids of the notes in its <notes>
+        self.unit_notes: dict[etree._Element, set[str]] = {}
 
     # --- indexes --------------------------------------------------------------------------
 
@@ -146,9 +162,14 @@ class UnitChecker:
 
     # --- one unit -------------------------------------------------------------------------
 
-    def begin_unit(self) -> None:
-        """Forget the previous unit's sides; the walk is entering a new <unit>."""
+    def begin_unit(self, unit_el: etree._Element) -> None:
+        """Forget the previous unit's sides; the walk is entering ``unit_el``."""
         self.sides = []
+        self.unit_el = unit_el
+
+    def end_unit(self) -> None:
+        """The walk left the current unit."""
+        self.unit_el = None
 
     def add_side(self, part: etree._Element, side: etree._Element, tag: str, records: list[Record]) -> None:
         """The walk finished a <source> or <target> (``tag``) of ``part``; ``records`` are its inline elements."""
@@ -200,7 +221,15 @@ class UnitChecker:
             tgt_side.extend(records)
         tscope = self._target_ids(tgt_side, scope, uid)
         self._pair(src_side, uid)
-        self._pair(tgt_side, uid)
+        # Targets missing from some segments leave the target side unfinished: a span or annotation
+        # begun in a translated segment may end in one not translated yet, so orphans are not errors there.
+        translated_parts = {side_part for side_part, _, side_tag, _ in self.sides if side_tag == _TARGET}
+        partial = any(
+            part not in translated_parts and (part.tag == _SEGMENT or records)
+            for part, _, side_tag, records in self.sides
+            if side_tag == _SOURCE
+        )
+        self._pair(tgt_side, uid, partial)
         self._codes(src_side, scope, tscope, data, uid)
         self._codes(tgt_side, scope, tscope, data, uid)
         self._reorder_sequence(src_side, uid)
@@ -262,7 +291,7 @@ class UnitChecker:
                 self.run.emit(R.CORRESPONDENCE, el, f"target {_describe(el)} shares its id with source <{pretty(base.tag)}> (line {base.sourceline})", uid)
         return tscope
 
-    def _pair(self, side: list[Record], uid: str | None) -> None:
+    def _pair(self, side: list[Record], uid: str | None, partial: bool = False) -> None:
         """sc/ec and sm/em pairing on one side of a unit, isolation flags, ec hints, overlap."""
         emit = self.run.emit
         sc_all = {attrs.get("id") for _, tag, attrs, _ in side if tag == _SC}
@@ -299,7 +328,7 @@ class UnitChecker:
                     spans.append((start_index, index, sc))
                 elif ref in sc_all:
                     emit(R.START_REF, el, f'{_code_desc(el)} comes before its <sc id="{ref}">', uid)
-                else:
+                elif not partial:
                     emit(R.START_REF, el, f"{_code_desc(el)} matches no <sc> on the same side of the unit", uid)
             elif tag == _PC:
                 spans.append((index, index + descendants + 0.5, record))
@@ -316,16 +345,16 @@ class UnitChecker:
                     sm_closed.add(ref)
                 elif ref in sm_all:
                     emit(R.EM_REF, el, f'<em startRef="{ref}"> comes before its <sm id="{ref}">', uid)
-                else:
+                elif not partial:
                     emit(R.EM_REF, el, f'<em startRef="{ref}"> matches no <sm> on the same side of the unit', uid)
         for ident, (_index, (sc, _tag, attrs, _n)) in sc_open.items():
             isolated = attrs.get("isolated") == "yes"
             if isolated and ident in closed:
                 emit(R.ISOLATED, sc, f'<sc id="{ident}" isolated="yes"> is closed by an <ec> in the same unit', uid)
-            elif not isolated and ident not in closed:
+            elif not isolated and ident not in closed and not partial:
                 emit(R.ISOLATED, sc, f'<sc id="{ident}"> has no <ec> in the unit and must be isolated="yes"', uid)
         for ident, sm in sm_open.items():
-            if ident not in sm_closed:
+            if ident not in sm_closed and not partial:
                 emit(R.SM_OPEN, sm, f'<sm id="{ident}"> has no <em> in the unit', uid)
         if len(spans) > 1:
             self._overlaps(spans, uid)
@@ -404,7 +433,7 @@ class UnitChecker:
         wanted = set(fixed)
         seen = [(_code_key(record), record) for record in tgt_side if record[1] in _COPY_BASES and _code_key(record) in wanted]
         expected = [key for key in fixed if key in {k for k, _ in seen}]
-        for (key, record), want in zip(seen, expected):
+        for (key, record), want in zip(seen, expected, strict=False):
             if key != want:
                 self.run.emit(R.REORDER_SEQUENCE, record[0], f"{_code_desc(record[0])} cannot be reordered but moved within its canReorder sequence in the target", uid)
                 return
@@ -422,7 +451,9 @@ class UnitChecker:
             return
         translated = {part for part, _, side_tag, _ in sides if side_tag == _TARGET}
         ids = {attrs["id"] for _, _, attrs, _ in tgt_side if "id" in attrs}
+        # an <ec> is also kept when its span became a <pc> with the <sc>'s id in the target
         ends = {attrs["startRef"] for _, tag, attrs, _ in tgt_side if tag == _EC and "startRef" in attrs}
+        ends.update(attrs["id"] for _, tag, attrs, _ in tgt_side if tag == _PC and "id" in attrs)
         for part, (el, _tag, attrs, _) in undeletable:
             if part not in translated:
                 continue
@@ -448,20 +479,42 @@ class UnitChecker:
     def add_fragment(self, el: etree._Element, value: str, uid: str | None) -> None:
         """Remember a same-document reference (``#...``) to resolve once every unit is indexed."""
         if value.startswith("#"):
-            self.fragments.append((el, value, uid))
+            self.fragments.append((el, value, uid, self.unit_el))
 
     def resolve_fragments(self) -> None:
         """Check the syntax and the target of every remembered fragment identifier."""
-        for el, value, uid in self.fragments:
+        for el, value, uid, unit_el in self.fragments:
             selectors = parse_fragment(value)
             if isinstance(selectors, str):
                 self.run.emit(R.FRAGMENT_SYNTAX, el, f'{_describe(el)} ref="{value}" {selectors}', uid)
                 continue
+            if unit_el is not None and len(selectors) == 1:
+                # the common case, a selector relative to the enclosing unit: plain dictionary lookups
+                prefix, ident = selectors[0]
+                if prefix == "n":
+                    if ident in self.unit_notes.get(unit_el, ()):
+                        continue  # a note of the same unit: fine for comments and any other ref
+                elif prefix is None or prefix == "t" or prefix == "d":
+                    index = self.unit_index.get(unit_el)
+                    if index is not None and ident in index[0 if prefix is None else 1 if prefix == "t" else 2]:
+                        if el.get("type") != "comment" or el.tag not in (_MRK, _SM):
+                            continue
             found = self._resolve(el, selectors)
             if found is None:
                 self.run.emit(R.FRAGMENT_TARGET, el, f'{_describe(el)} ref="{value}" points to nothing in this document', uid)
-            elif el.get("type") == "comment" and el.tag in (_MRK, _SM) and found is not True and found.tag != x("note"):
-                self.run.emit(R.FRAGMENT_TARGET, el, f'comment {_describe(el)} ref="{value}" points to a <{pretty(found.tag)}>, not a <note>', uid)
+            elif found is True:
+                continue
+            elif el.tag in (_MRK, _SM):
+                if el.get("type") != "comment":
+                    continue
+                if found.tag != _NOTE:
+                    self.run.emit(R.FRAGMENT_TARGET, el, f'comment {_describe(el)} ref="{value}" points to a <{pretty(found.tag)}>, not a <note>', uid)
+                elif _container_unit(found) is not _container_unit(el):
+                    self.run.emit(R.FRAGMENT_TARGET, el, f'comment {_describe(el)} ref="{value}" points to a <note> outside its <unit>', uid)
+            elif el.tag in _UNIT_SCOPED_REFS:
+                unit = _container_unit(el)
+                if unit is not None and found is not unit and not any(a is unit for a in found.iterancestors(_UNIT)):
+                    self.run.emit(R.MODULE_REF, el, f'{_describe(el)} ref="{value}" points outside its <unit>', uid)
 
     def _resolve(self, el: etree._Element, selectors: tuple[tuple[str | None, str], ...]) -> etree._Element | bool | None:
         """The element a fragment designates, True when it cannot be checked (extension prefix), else None."""
@@ -501,7 +554,13 @@ class UnitChecker:
                 if scope is None:
                     return None
                 ns = _MODULE_NS[prefix]
-                return next((e for e in scope.iter(f"{{{ns}}}*") if e.get("id") == ident), None)
+                # a relative module selector may name an element of an enclosing group or file
+                scopes = [scope] if explicit else [scope, *(a for a in ancestors if a is not scope)]
+                for container in scopes:
+                    found_el = next((e for e in container.iter(f"{{{ns}}}*") if e.get("id") == ident), None)
+                    if found_el is not None:
+                        return found_el
+                return None
             else:
                 return True
         return unit if unit is not None else group if group is not None else file_el
