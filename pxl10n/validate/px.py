@@ -27,8 +27,8 @@ from lxml import etree
 from pxl10n.sync.layout import key_for
 from pxl10n.validate.languages import is_rtl, normalize, px_supports
 from pxl10n.validate.rules import Context, Document, Finding, PulledInfo, Severity, register
+from pxl10n.xliff.io import MDA_NS, datatype_strategy, metadata_strategy
 
-MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
 E, W = Severity.ERROR, Severity.WARNING
 
 R_NO_ID = register(
@@ -163,19 +163,6 @@ def _text(el: etree._Element | None) -> str | None:
     return None if el is None else "".join(el.itertext())
 
 
-#: 1.2 ``datatype`` -> strategy name (the emulator's reading; ``x-name`` names the strategy itself)
-DATATYPE_STRATEGY: dict[str, str] = {"html": "html", "xhtml": "html", "htmlbody": "html", "plaintext": "text"}
-
-
-def _datatype_strategy(datatype: str) -> str | None:
-    """The strategy a 1.2 ``datatype`` declares: html family, plaintext, or an ``x-`` name (None: says nothing)."""
-    if datatype in DATATYPE_STRATEGY:
-        return DATATYPE_STRATEGY[datatype]
-    if datatype.startswith("x-"):
-        return "html" if "html" in datatype else datatype[2:]
-    return None
-
-
 def views(doc: Document) -> list[FileView]:
     """One :class:`FileView` per ``<file>`` of a parsed 1.2 or 2.0 document."""
     assert doc.tree is not None
@@ -189,10 +176,8 @@ def views(doc: Document) -> list[FileView]:
         if doc.version == "2.0":
             view = FileView(file_el, root, root.get("srcLang"), root.get("trgLang"), attrs)
             for meta in file_el.iterfind(f"{{{MDA_NS}}}metadata//{{{MDA_NS}}}meta"):
-                kind, value = meta.get("type", ""), (meta.text or "").strip()
-                view.candidates.append((f"meta {kind}", value))
-                if kind.lower() == "strategy" and value:
-                    view.strategy = value.lower()
+                view.candidates.append((f"meta {meta.get('type', '')}", (meta.text or "").strip()))
+            view.strategy = metadata_strategy(file_el)
             for note in file_el.iterfind(f"{q('notes')}/{q('note')}"):
                 view.candidates.append(("note", _text(note) or ""))
             for unit in file_el.iter(q("unit")):
@@ -206,8 +191,7 @@ def views(doc: Document) -> list[FileView]:
         else:
             view = FileView(file_el, file_el, file_el.get("source-language"), file_el.get("target-language"),
                             attrs)
-            datatype = (file_el.get("datatype") or "").lower()
-            view.strategy = _datatype_strategy(datatype)
+            view.strategy = datatype_strategy(file_el.get("datatype") or "")
             header = file_el.find(q("header"))
             for el in header.iter() if header is not None else ():
                 if el is header or not isinstance(el.tag, str):

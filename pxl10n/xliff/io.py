@@ -21,6 +21,10 @@ XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 XLIFF20_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 XML_LANG = f"{{{XML_NS}}}lang"
+MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
+
+#: 1.2 ``datatype`` -> the segmentation strategy it declares (``x-name`` names the strategy itself)
+DATATYPE_STRATEGY: dict[str, str] = {"html": "html", "xhtml": "html", "htmlbody": "html", "plaintext": "text"}
 
 #: Largest document we agree to parse (bytes). Bigger exports are refused.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
@@ -83,6 +87,25 @@ def local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def datatype_strategy(datatype: str) -> str | None:
+    """The strategy a 1.2 ``datatype`` declares: html family, plaintext, or an ``x-`` name (None: says nothing)."""
+    datatype = datatype.lower()
+    if datatype in DATATYPE_STRATEGY:
+        return DATATYPE_STRATEGY[datatype]
+    if datatype.startswith("x-"):
+        return "html" if "html" in datatype else datatype[2:]
+    return None
+
+
+def metadata_strategy(file_el: etree._Element) -> str | None:
+    """The strategy a 2.0 ``<file>`` declares in ``<mda:meta type="strategy">``, if any."""
+    for meta in file_el.iterfind(f"{{{MDA_NS}}}metadata//{{{MDA_NS}}}meta"):
+        value = (meta.text or "").strip()
+        if meta.get("type", "").lower() == "strategy" and value:
+            return value.lower()
+    return None
+
+
 @dataclass
 class Unit:
     """One translatable unit: its id, flattened source and target text."""
@@ -109,6 +132,8 @@ class XliffInfo:
     trg_lang: str | None
     file_ids: list[str] = field(default_factory=list)
     units: list[Unit] = field(default_factory=list)
+    #: the segmentation strategy the document declares, when it says
+    strategy: str | None = None
 
     @property
     def translated_units(self) -> int:
@@ -142,6 +167,7 @@ def describe(tree: etree._ElementTree) -> XliffInfo:
         info = XliffInfo(version, root.get("srcLang"), root.get("trgLang"))
         for file_el in root.iterfind("x:file", ns):
             info.file_ids.extend(v for v in (file_el.get("id"), file_el.get("original")) if v)
+            info.strategy = info.strategy or metadata_strategy(file_el)
         for unit in root.iterfind(".//x:unit", ns):
             sources, targets, has_target = [], [], False
             for part in unit:
@@ -164,6 +190,7 @@ def describe(tree: etree._ElementTree) -> XliffInfo:
     info = XliffInfo(version, src, trg)
     for file_el in files:
         info.file_ids.extend(v for v in (file_el.get("original"), file_el.get("id")) if v)
+        info.strategy = info.strategy or datatype_strategy(file_el.get("datatype") or "")
     for tu in root.iterfind(f".//{prefix}trans-unit", ns):
         info.units.append(
             Unit(tu.get("id"), _text(tu.find(f"{prefix}source", ns)) or "", _text(tu.find(f"{prefix}target", ns)), tu.sourceline)
