@@ -83,6 +83,43 @@ def init(app: AppContext, source_locale: str, locales: tuple[str, ...], director
     app.console.info(f"wrote {target}; set PX_API_KEY in your environment, then run `pxl10n pull`")
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes, comma-separated (XLF, QA1, PX101). Replaces [validate].select.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes, comma-separated; wins over --select. Replaces [validate].ignore.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]), default="text", show_default=True, help="Output format; machine formats alone on stdout (junit: a test case per file, a failure per error, warnings in system-out).")
+@click.option("--explain", metavar="CODE", help="Print a rule's title, severity and explanation, then exit.")
+@click.option("--list-rules", is_flag=True, help="List every rule (code, severity, title); --format json for JSON.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Processes to use for many files (default: all cores).")
+@pass_app
+def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, explain: str | None, list_rules: bool, jobs: int | None) -> int:
+    """Check XLIFF files (default: the configured directory; any path works without a config).
+
+    Exit 0 when no error remains (warnings allowed), 1 on errors, 2 on usage errors.
+    """
+    from pxl10n.config import find_config
+    from pxl10n.validate import engine, report
+
+    for family, why in engine.FAMILY_FAILURES.items():
+        app.console.warn(f"rule family {family} not loaded: {why}")
+    if list_rules:
+        click.echo(report.list_rules(fmt), nl=False)
+        return 0
+    if explain:
+        rule = engine.REGISTRY.get(explain.strip().upper())
+        if rule is None:
+            raise ConfigError(f"--explain: unknown rule code {explain!r} (see `pxl10n validate --list-rules`)")
+        click.echo(report.explain(rule), nl=False)
+        return 0
+    settings = load(app.config_path) if app.config_path or find_config() else None
+    result = engine.validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
+    click.echo(report.render(result, fmt, color=report.use_color()), nl=False)
+    if fmt != "text":
+        app.console.info(report.summary_line(result))
+    write_outputs({"files": result.files, "errors": result.errors, "warnings": result.warnings})
+    return 1 if result.errors else 0
+
+
 def _emit_json(data: dict[str, Any]) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -109,6 +146,66 @@ def pull(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales:
 
 
 @cli.command()
+@click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE, help="Only this kind (repeat).")
+@click.option("--id", "ids", multiple=True, help="Only this item id (repeat).")
+@click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat).")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent and why, and what validation would block; send and write nothing.")
+@click.option("--force", is_flag=True, help="Send every selected file, changed or not.")
+@click.option("--no-commit", is_flag=True, help="Update the state file and files but do not commit.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Result table (text) or one JSON object on stdout.")
+@pass_app
+def push(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales: tuple[str, ...], dry_run: bool, force: bool, no_commit: bool, fmt: str) -> int:
+    """Validate, then import into PX the files changed since they were last pulled or pushed.
+
+    Files with validation errors are skipped (push.on_error = "skip") or stop the
+    whole push ("abort"). Landed files are recorded as pushed and refreshed from
+    PX; re-running sends only what is left. Exit 1 when any selected file was not
+    pushed (blocked, refused by PX, failed, or never pulled).
+    """
+    from pxl10n.sync.pull import Selection
+    from pxl10n.sync.push import push as run_push
+    from pxl10n.sync.push import render_table
+
+    result = run_push(app.settings(), Selection(kinds, ids, locales), console=app.console, dry_run=dry_run, force=force, commit=not no_commit)
+    if fmt == "json":
+        _emit_json(result.as_dict())
+    elif app.console.verbosity >= 0:
+        click.echo(render_table(result), nl=False)
+    write_outputs({"pushed": len(result.landed), "failed": len(result.failed), "commit": result.commit or ""})
+    return result.exit_code
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Table (text), JSON, or Markdown for PR comments and job summaries.")
+@click.option("--remote", is_flag=True, help="Also ask PX which items it counts as translated, and flag drift (needs the key).")
+@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT", help="Exit 1 when any selected locale (hence also the overall figure) has fewer than PCT percent of its units translated.")
+@click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat).")
+@click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE, help="Only this kind (repeat).")
+@pass_app
+def status(app: AppContext, fmt: str, remote: bool, fail_under: float | None, locales: tuple[str, ...], kinds: tuple[str, ...]) -> int:
+    """Translation progress per locale and kind, from the files (offline unless --remote)."""
+    import sys
+
+    from pxl10n.ghactions import write_summary
+    from pxl10n.sync import status as st
+    from pxl10n.sync.pull import Selection
+
+    report = st.collect(app.settings(), Selection(kinds, (), locales), remote=remote, console=app.console)
+    if fmt == "json":
+        _emit_json(report.as_dict(fail_under))
+    elif fmt == "markdown":
+        text = st.render_markdown(report)
+        click.echo(text, nl=False)
+        write_summary(text)
+    else:
+        click.echo(st.render_text(report, bars=sys.stdout.isatty()), nl=False)
+    below = report.below(fail_under) if fail_under is not None else []
+    if below:
+        app.console.error(f"translation below {fail_under:g}%: " + ", ".join(f"{loc} {pct:.1f}%" for loc, pct in below))
+    return 1 if below else 0
+
+
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Loopback address to bind.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
 @click.option("--api-key", default="test-key", show_default=True, help="The key the emulator accepts.")
@@ -120,6 +217,16 @@ def emulator(host: str, port: int, api_key: str, fixtures: Path | None, latency:
     from pxl10n.emulator.server import serve
 
     serve(host, port, api_key, fixtures, latency=latency, rate_limit=rate_limit)
+
+
+@cli.command()
+@click.option("--keep", is_flag=True, help="Keep the demo project directory afterwards.")
+@pass_app
+def demo(app: AppContext, keep: bool) -> int:
+    """Run the whole round trip offline on the embedded emulator, as a guided tour."""
+    from pxl10n.demo import run_demo
+
+    return run_demo(app.console, keep=keep)
 
 
 def main() -> None:

@@ -9,12 +9,13 @@ diffs of a pull or push readable and merge-friendly.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from pxl10n.errors import Pxl10nError
 from pxl10n.fsutil import atomic_write
+from pxl10n.sync import journal
 from pxl10n.sync.layout import STATE_NAME, FileKey
 
 FORMAT = 1
@@ -52,6 +53,10 @@ class State:
     def __init__(self, directory: Path, entries: dict[str, FileState] | None = None) -> None:
         self.directory = directory
         self.entries: dict[str, FileState] = entries or {}
+        #: relative path -> hash of bytes an interrupted push sent without learning the outcome
+        self.in_doubt: dict[str, str] = {}
+        #: relative paths an interrupted push landed but did not re-export yet
+        self.unrefreshed: set[str] = set()
 
     @property
     def path(self) -> Path:
@@ -75,12 +80,30 @@ class State:
         entries = {}
         for rel, data in raw["files"].items():
             try:
-                data = dict(data)
-                data["unit_ids"] = tuple(data.get("unit_ids", ()))
-                entries[rel] = FileState(**data)
+                entries[rel] = entry_from_dict(data)
             except TypeError as exc:
                 raise Pxl10nError(f"{path}: bad entry for {rel} ({exc}); restore the file from git") from None
-        return cls(directory, entries)
+        state = cls(directory, entries)
+        state.replay(journal.read(directory))
+        return state
+
+    def replay(self, records: list[dict[str, Any]]) -> None:
+        """Apply what an interrupted push recorded in its journal (see :mod:`pxl10n.sync.journal`)."""
+        for record in records:
+            rel, op = record["path"], record.get("op")
+            if op == "send" and isinstance(record.get("hash"), str):
+                self.in_doubt[rel] = record["hash"]
+                continue
+            self.in_doubt.pop(rel, None)
+            if op in ("landed", "entry") and isinstance(record.get("entry"), dict):
+                try:
+                    self.entries[rel] = entry_from_dict(record["entry"])
+                except TypeError:
+                    continue
+                if op == "landed":
+                    self.unrefreshed.add(rel)
+                else:
+                    self.unrefreshed.discard(rel)
 
     def get(self, key: FileKey) -> FileState | None:
         """The entry for a file, if it was ever pulled."""
@@ -99,19 +122,34 @@ class State:
         """Deterministic text: sorted, one entry per line."""
         lines = []
         for rel in sorted(self.entries):
-            data: dict[str, Any] = asdict(self.entries[rel])
-            data["unit_ids"] = list(data["unit_ids"])
+            data = entry_to_dict(self.entries[rel])
             lines.append(f"    {json.dumps(rel, ensure_ascii=False)}: {json.dumps(data, ensure_ascii=False, sort_keys=True)}")
         body = ",\n".join(lines)
         return f'{{\n  "format": {FORMAT},\n  "files": {{\n{body}\n  }}\n}}\n' if lines else f'{{\n  "format": {FORMAT},\n  "files": {{}}\n}}\n'
 
     def save(self) -> bool:
-        """Write atomically; returns True when the file's bytes changed."""
+        """Write atomically, then drop the journal it now holds; True when the file's bytes changed."""
         data = self.dumps().encode("utf-8")
         try:
-            if self.path.read_bytes() == data:
-                return False
+            changed = self.path.read_bytes() != data
         except FileNotFoundError:
-            pass
-        atomic_write(self.path, data)
-        return True
+            changed = True
+        if changed:
+            atomic_write(self.path, data)
+        journal.remove(self.directory)
+        return changed
+
+
+def entry_to_dict(entry: FileState) -> dict[str, Any]:
+    """An entry as plain JSON data (the state file's and the journal's shape)."""
+    data: dict[str, Any] = {f.name: getattr(entry, f.name) for f in fields(entry)}
+    data["params"] = dict(entry.params)
+    data["unit_ids"] = list(entry.unit_ids)
+    return data
+
+
+def entry_from_dict(data: dict[str, Any]) -> FileState:
+    """Inverse of :func:`entry_to_dict`; TypeError on unknown or missing fields."""
+    data = dict(data)
+    data["unit_ids"] = tuple(data.get("unit_ids", ()))
+    return FileState(**data)

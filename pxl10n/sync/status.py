@@ -1,0 +1,261 @@
+"""``pxl10n status``: translation progress per locale and kind, from the files.
+
+Offline by default: the numbers come from the pulled XLIFF files alone, so a CI
+job or a translator can ask without a key. ``--remote`` adds PX's own view (the
+``translated`` flag of each language in the item listings) and flags drift both
+ways: complete here but not in PX (push pending), or complete in PX but not here
+(pull pending). Files edited since they were last pulled or pushed are listed
+either way, since they are what the next push would send.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from pxl10n.config import Settings
+from pxl10n.console import Console
+from pxl10n.errors import XliffError
+from pxl10n.fsutil import read_bytes
+from pxl10n.sync.layout import FileKey, iter_xliff_files, key_for
+from pxl10n.sync.pull import PullResult, Selection, list_items
+from pxl10n.sync.session import open_client
+from pxl10n.sync.state import State
+from pxl10n.xliff.io import describe, parse, sha256
+
+BAR_WIDTH = 20
+
+
+def percent(done: int, total: int) -> float:
+    """Share of ``total`` that is done, in percent; 0 when there is nothing."""
+    return 100.0 * done / total if total else 0.0
+
+
+@dataclass
+class Row:
+    """Figures of one locale x kind (or a total, with ``kind`` "all")."""
+
+    locale: str
+    kind: str
+    items: int = 0
+    complete: int = 0
+    units: int = 0
+    translated: int = 0
+    changed: int = 0
+    px_items: int | None = None
+    px_translated: int | None = None
+
+    @property
+    def percent(self) -> float:
+        return percent(self.translated, self.units)
+
+    def add(self, other: Row) -> None:
+        for name in ("items", "complete", "units", "translated", "changed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        if other.px_items is not None:
+            self.px_items = (self.px_items or 0) + other.px_items
+            self.px_translated = (self.px_translated or 0) + (other.px_translated or 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "locale": self.locale,
+            "kind": self.kind,
+            "items": self.items,
+            "complete_items": self.complete,
+            "units": self.units,
+            "translated_units": self.translated,
+            "percent": round(self.percent, 1),
+            "changed_since_push": self.changed,
+        }
+        if self.px_items is not None:
+            data["px_items"] = self.px_items
+            data["px_translated_items"] = self.px_translated
+        return data
+
+
+@dataclass
+class StatusReport:
+    """Rows per locale x kind, totals per locale and overall, drift and local changes."""
+
+    rows: list[Row] = field(default_factory=list)
+    locales: list[Row] = field(default_factory=list)
+    overall: Row = field(default_factory=lambda: Row("all", "all"))
+    remote: bool = False
+    changed: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
+    drift: list[tuple[str, str]] = field(default_factory=list)
+
+    def below(self, threshold: float) -> list[tuple[str, float]]:
+        """Locales whose translated share is under ``threshold`` percent (the --fail-under rule)."""
+        return [(row.locale, row.percent) for row in self.locales if row.percent < threshold]
+
+    def as_dict(self, fail_under: float | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "command": "status",
+            "remote": self.remote,
+            "overall": self.overall.as_dict(),
+            "locales": [row.as_dict() for row in self.locales],
+            "rows": [row.as_dict() for row in self.rows],
+            "changed_since_push": self.changed,
+            "unreadable": self.unreadable,
+        }
+        if self.remote:
+            data["drift"] = [{"path": path, "drift": what} for path, what in self.drift]
+        if fail_under is not None:
+            data["fail_under"] = {"threshold": fail_under, "below": [loc for loc, _ in self.below(fail_under)]}
+        return data
+
+
+def _local_files(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ...]) -> list[FileKey]:
+    keys = []
+    for locale in locales:
+        root = settings.directory / locale
+        if root.is_dir():
+            keys += [k for k in (key_for(settings.directory, p) for p in iter_xliff_files(root)) if k and k.kind in kinds]
+    return sorted(keys)
+
+
+def _px_flags(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ...], console: Console) -> dict[FileKey, bool]:
+    """(kind, id, locale) -> PX's ``translated`` flag, for every listable item and selected locale."""
+    flags: dict[FileKey, bool] = {}
+    with open_client(settings) as client:
+        for item in list_items(client, settings, [k for k in kinds if k != "content"], PullResult(), console):
+            if not item.localizable:
+                continue
+            for code, translated in item.languages:
+                locale = settings.locale_for(code)
+                if locale in locales:
+                    flags[FileKey(item.kind, item.id, locale)] = translated
+    return flags
+
+
+def collect(settings: Settings, selection: Selection | None = None, *, remote: bool = False, console: Console | None = None) -> StatusReport:
+    """Count items, units and translated units per locale and kind (and PX's view with ``remote``)."""
+    console = console or Console()
+    kinds, locales = (selection or Selection()).resolve(settings)
+    state = State.load(settings.directory)
+    report = StatusReport(remote=remote)
+    rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
+    complete: dict[FileKey, bool] = {}
+    for key in _local_files(settings, kinds, locales):
+        data = read_bytes(key.path(settings.directory)) or b""
+        try:
+            info = describe(parse(data, source=key.relpath()))
+        except XliffError:
+            report.unreadable.append(key.relpath())
+            continue
+        row = rows[(key.locale, key.kind)]
+        row.items += 1
+        row.units += len(info.units)
+        row.translated += info.translated_units
+        complete[key] = bool(info.units) and info.translated_units == len(info.units)
+        row.complete += complete[key]
+        entry = state.get(key)
+        if entry is None or sha256(data) not in entry.known_hashes():
+            row.changed += 1
+            report.changed.append(key.relpath())
+    if remote:
+        _compare_remote(report, rows, complete, _px_flags(settings, kinds, locales, console))
+    report.rows = [rows[k] for k in sorted(rows)]
+    per_locale: dict[str, Row] = defaultdict(lambda: Row("", "all"))
+    for row in report.rows:
+        total = per_locale[row.locale]
+        total.locale = row.locale
+        total.add(row)
+        report.overall.add(row)
+    report.locales = [per_locale[loc] for loc in locales if loc in per_locale]
+    return report
+
+
+def _compare_remote(report: StatusReport, rows: dict[tuple[str, str], Row], complete: dict[FileKey, bool], flags: dict[FileKey, bool]) -> None:
+    for (locale, kind), row in rows.items():
+        if kind != "content":
+            row.px_items, row.px_translated = 0, 0
+    for key, translated in flags.items():
+        row = rows[(key.locale, key.kind)]
+        row.px_items = (row.px_items or 0) + 1
+        row.px_translated = (row.px_translated or 0) + translated
+    for key in sorted(set(flags) | {k for k in complete if k.kind != "content"}):
+        here, there = complete.get(key, False), flags.get(key, False)
+        if here and not there:
+            report.drift.append((key.relpath(), "translated here, not in PX: push pending"))
+        elif there and not here:
+            report.drift.append((key.relpath(), "translated in PX, not here: pull pending"))
+
+
+# --- rendering --------------------------------------------------------------------------
+
+
+def _bar(pct: float) -> str:
+    filled = round(BAR_WIDTH * pct / 100)
+    return "█" * filled + "░" * (BAR_WIDTH - filled)
+
+
+def _cells(row: Row, remote: bool) -> list[str]:
+    cells = [row.locale, row.kind, str(row.items), str(row.units), str(row.translated), f"{row.percent:.1f}%"]
+    if remote:
+        cells.append("n/a" if row.px_items is None else f"{row.complete}/{row.px_translated}/{row.px_items}")
+    cells.append(str(row.changed))
+    return cells
+
+
+def _headers(remote: bool) -> list[str]:
+    head = ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%"]
+    if remote:
+        head.append("COMPLETE HERE/PX/PX ITEMS")
+    return head + ["CHANGED"]
+
+
+def _table_rows(report: StatusReport) -> list[Row]:
+    rows: list[Row] = []
+    for total in report.locales:
+        rows += [r for r in report.rows if r.locale == total.locale]
+        if len([r for r in report.rows if r.locale == total.locale]) > 1:
+            rows.append(total)
+    return rows + [report.overall]
+
+
+def render_text(report: StatusReport, *, bars: bool = False) -> str:
+    """An aligned table (with progress bars on a terminal), drift and changed files below."""
+    table = [_headers(report.remote)] + [_cells(row, report.remote) for row in _table_rows(report)]
+    rows = _table_rows(report)
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    numeric = {2, 3, 4, 5} | ({6} if report.remote else set()) | {len(widths) - 1}
+    out = []
+    for n, line in enumerate(table):
+        cells = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))]
+        text = "  ".join(cells)
+        if bars and n:
+            text += "  " + _bar(rows[n - 1].percent)
+        out.append(text.rstrip())
+    out += _notes(report)
+    return "\n".join(out) + "\n"
+
+
+def _notes(report: StatusReport) -> list[str]:
+    lines = []
+    if report.remote:
+        lines.append("COMPLETE HERE/PX/PX ITEMS: items fully translated in the files / that PX counts as translated / PX lists")
+        lines += [f"drift: {path}: {what}" for path, what in report.drift] or ["no drift between the files and PX"]
+    if report.changed:
+        lines.append(f"{len(report.changed)} file(s) changed since last pulled or pushed (the next push sends them):")
+        lines += [f"  {path}" for path in report.changed]
+    lines += [f"unreadable (not counted): {path}" for path in report.unreadable]
+    return lines
+
+
+def render_markdown(report: StatusReport) -> str:
+    """A Markdown table for PR comments and job summaries."""
+    head = _headers(report.remote)
+    lines = ["### Translation status", "", "| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + "|"]
+    for row in _table_rows(report):
+        cells = _cells(row, report.remote)
+        if row.kind == "all":
+            cells = [f"**{c}**" for c in cells]
+        lines.append("| " + " | ".join(cells) + " |")
+    notes = _notes(report)
+    if notes:
+        lines += [""] + [f"- {note.strip()}" for note in notes]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,492 @@
+"""`pxl10n push` end to end: real emulator over loopback HTTP, real git repos."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import git
+import pytest
+from lxml import etree
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.sync.journal import JOURNAL_NAME
+from pxl10n.sync.layout import STATE_NAME, FileKey
+from pxl10n.xliff.io import XLIFF20_NS, describe, parse
+
+from .conftest import API_KEY, commits, content_entries, run, write_config
+
+IMPORT_PREFIX = "/v1/localization/import"
+
+
+@pytest.fixture
+def pulled(project: Path) -> Path:
+    """The project after a first pull (committed)."""
+    assert run("pull").exit_code == 0
+    return project
+
+
+def l10n(root: Path) -> Path:
+    return root / "l10n"
+
+
+def keys_of(emulator: EmulatorServer, kind: str, locale: str = "fr-FR") -> list[FileKey]:
+    return [FileKey(kind, item.id, locale) for item in emulator.store.items(kind) if item.localizable]
+
+
+def translate(root: Path, key: FileKey, text: Callable[[str], str] | None = None) -> dict[str, str]:
+    """Give every unit of a pulled 2.0 file a target; returns unit id -> target written."""
+    path = key.path(l10n(root))
+    tree = parse(path.read_bytes())
+    ns = {"x": XLIFF20_NS}
+    written = {}
+    for unit in tree.getroot().iterfind(".//x:unit", ns):
+        segment = unit.find("x:segment", ns)
+        source = segment.find("x:source", ns).text or ""
+        target = segment.find("x:target", ns)
+        if target is None:
+            target = etree.SubElement(segment, f"{{{XLIFF20_NS}}}target")
+        target.text = text(source) if text else _pseudo(source, key.locale)
+        written[unit.get("id")] = target.text
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    return written
+
+
+def _pseudo(source: str, locale: str) -> str:
+    """A target that keeps markup, placeholders and outer whitespace of the source."""
+    core = source.strip()
+    lead, trail = source[: len(source) - len(source.lstrip())], source[len(source.rstrip()) :]
+    return f"{lead}[{locale}] {core}{trail}" if core else source
+
+
+def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
+    path = key.path(l10n(root))
+    text = path.read_text(encoding="utf-8")
+    changed = re.sub(pattern, replacement, text, count=1)
+    assert changed != text, pattern
+    path.write_text(changed, encoding="utf-8")
+
+
+def landed(emulator: EmulatorServer) -> Counter[tuple[str, str | None, str | None]]:
+    return Counter((r.kind, r.id, r.locale) for r in emulator.store.imports(201))
+
+
+def import_requests(emulator: EmulatorServer) -> int:
+    return sum(n for path, n in emulator.stats.snapshot()["by_path"].items() if path.startswith(IMPORT_PREFIX))
+
+
+def push_json(*args: str) -> tuple[int, dict]:
+    result = run("push", "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def results(summary: dict) -> dict[str, str]:
+    return {f["path"]: f["result"] for f in summary["files"]}
+
+
+def state_entry(root: Path, key: FileKey) -> dict:
+    return json.loads((l10n(root) / STATE_NAME).read_text())["files"][key.relpath()]
+
+
+def snapshot(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in l10n(root).rglob("*") if p.is_file()}
+
+
+def mixed_keys(emulator: EmulatorServer) -> list[FileKey]:
+    """One file of each kind in fr-FR: exercises every import endpoint (kcVersion, contentId)."""
+    return [keys_of(emulator, kind)[0] for kind in ("engagement", "kcbot", "article", "content")]
+
+
+# --- only what changed ------------------------------------------------------------------
+
+
+def test_push_sends_exactly_the_translated_files_then_nothing_and_pull_stays_quiet(pulled: Path, emulator: EmulatorServer) -> None:
+    keys = mixed_keys(emulator)
+    written = {key: translate(pulled, key) for key in keys}
+    code, summary = push_json()
+    assert code == 0, summary
+    assert results(summary) == {key.relpath(): "pushed" for key in keys}
+    assert landed(emulator) == Counter((k.kind, k.item_id, "fr-FR") for k in keys)
+    assert len(emulator.store.imports()) == len(keys)
+    for key, targets in written.items():
+        assert emulator.store.translations(key.kind, key.item_id, "fr-FR") == targets
+        entry = state_entry(pulled, key)
+        assert entry["pushed"] and entry["pulled"]
+    assert commits(pulled) == 3
+    head = git.Repo(pulled).head.commit
+    assert head.message.startswith("pxl10n push: 4 file(s) to PX (fr-FR)")
+    assert not git.Repo(pulled).is_dirty(untracked_files=True)
+    assert not (l10n(pulled) / JOURNAL_NAME).exists()
+
+    code, summary = push_json()
+    assert code == 0 and summary["files"] == [] and summary["commit"] is None
+    assert len(emulator.store.imports()) == len(keys)
+
+    before = snapshot(pulled)
+    pull = run("pull", "--format", "json")
+    assert pull.exit_code == 0
+    assert json.loads(pull.stdout)["changed"] == [] and json.loads(pull.stdout)["commit"] is None
+    assert snapshot(pulled) == before
+    assert commits(pulled) == 3
+
+
+def test_files_hold_px_copy_after_push(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    targets = translate(pulled, key)
+    assert run("push").exit_code == 0
+    info = describe(parse(key.path(l10n(pulled)).read_bytes()))
+    assert {u.id: u.target for u in info.units} == targets
+    assert state_entry(pulled, key)["pushed"] != state_entry(pulled, key)["pulled"]
+
+
+def test_force_sends_every_selected_file_with_translations(pulled: Path, emulator: EmulatorServer) -> None:
+    keys = keys_of(emulator, "engagement", "de-DE")
+    translated = {k for k in keys if describe(parse(k.path(l10n(pulled)).read_bytes())).translated_units}
+    assert translated and len(translated) < len(keys)
+    code, summary = push_json("--force", "--kind", "engagement", "--locale", "de-DE")
+    assert code == 0, summary
+    assert {p for p, r in results(summary).items() if r == "pushed"} == {k.relpath() for k in translated}
+    assert {f["reason"] for f in summary["files"] if f["result"] == "pushed"} == {"forced"}
+    assert {p for p, r in results(summary).items() if r == "skipped"} == {k.relpath() for k in set(keys) - translated}
+    assert landed(emulator) == Counter((k.kind, k.item_id, "de-DE") for k in translated)
+
+
+def test_filters_narrow_the_push(pulled: Path, emulator: EmulatorServer) -> None:
+    article_fr, article_de = keys_of(emulator, "article")[0], keys_of(emulator, "article", "de-DE")[1]
+    engagement = keys_of(emulator, "engagement")[0]
+    for key in (article_fr, article_de, engagement):
+        translate(pulled, key)
+    code, summary = push_json("--kind", "article", "--locale", "de-DE")
+    assert code == 0 and results(summary) == {article_de.relpath(): "pushed"}
+    code, summary = push_json("--id", engagement.item_id)
+    assert code == 0 and results(summary) == {engagement.relpath(): "pushed"}
+    assert landed(emulator) == Counter([("article", article_de.item_id, "de-DE"), ("engagement", engagement.item_id, "fr-FR")])
+    code, summary = push_json()
+    assert code == 0 and results(summary) == {article_fr.relpath(): "pushed"}
+
+
+def test_dry_run_shows_reasons_and_sends_and_writes_nothing(pulled: Path, emulator: EmulatorServer) -> None:
+    first, second, broken = keys_of(emulator, "article")[:3]
+    translate(pulled, first)
+    assert run("push").exit_code == 0
+    translate(pulled, first, lambda s: f"encore {s}")
+    translate(pulled, second)
+    translate(pulled, broken, lambda s: "<p>" + s)
+    before, count, imports = snapshot(pulled), commits(pulled), len(emulator.store.imports())
+    code, summary = push_json("--dry-run")
+    assert code == 1
+    reasons = {f["path"]: (f["result"], f["reason"]) for f in summary["files"]}
+    assert reasons[first.relpath()] == ("would-send", "changed since push")
+    assert reasons[second.relpath()] == ("would-send", "changed since pull")
+    assert reasons[broken.relpath()][0] == "blocked"
+    assert any(f["findings"] for f in summary["files"] if f["path"] == broken.relpath())
+    _, summary = push_json("--dry-run", "--force", "--kind", "article", "--locale", "de-DE")
+    assert {f["reason"] for f in summary["files"] if f["result"] == "would-send"} >= {"forced"}
+    assert snapshot(pulled) == before and commits(pulled) == count
+    assert len(emulator.store.imports()) == imports
+    assert import_requests(emulator) == imports
+
+
+# --- what is never sent ---------------------------------------------------------------------
+
+
+def test_untranslated_and_unpulled_files_are_not_sent(pulled: Path, emulator: EmulatorServer) -> None:
+    done, stranger = keys_of(emulator, "article")[:2]
+    translate(pulled, done)
+    foreign = FileKey("article", "not-from-pxl10n", "fr-FR").path(l10n(pulled))
+    foreign.write_bytes(done.path(l10n(pulled)).read_bytes())
+    code, summary = push_json("--force", "--kind", "article", "--locale", "fr-FR")
+    assert code == 1
+    got = results(summary)
+    assert got[done.relpath()] == "pushed"
+    assert got["fr-FR/article/not-from-pxl10n.xlf"] == "not-pulled"
+    assert got[stranger.relpath()] == "skipped"
+    assert "pull first" in json.dumps(summary)
+    assert landed(emulator) == Counter([("article", done.item_id, "fr-FR")])
+
+
+def test_version_differing_from_the_state_is_refused(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    state_path = l10n(pulled) / STATE_NAME
+    state = json.loads(state_path.read_text())
+    state["files"][key.relpath()]["xliff_version"] = "1.2"
+    state_path.write_text(json.dumps(state))
+    result = run("push")
+    assert result.exit_code == 1
+    assert "refused" in result.stdout and "pulled as XLIFF 1.2" in result.stdout
+    assert import_requests(emulator) == 0
+
+
+# --- the validation gate ------------------------------------------------------------------
+
+
+def _broken_placeholder(source: str) -> str:
+    return source.replace("{{user.firstName}}", "").replace("{{account.name}}", "") + " x"
+
+
+def test_gate_blocks_broken_files_and_sends_the_rest(pulled: Path, emulator: EmulatorServer) -> None:
+    placeholder = next(k for k in keys_of(emulator, "engagement") if "{{" in k.path(l10n(pulled)).read_text())
+    malformed = keys_of(emulator, "article")[0]
+    good = keys_of(emulator, "kcbot")[0]
+    translate(pulled, placeholder, _broken_placeholder)
+    translate(pulled, malformed, lambda s: "<b>" + s)
+    translate(pulled, good)
+    result = run("push")
+    assert result.exit_code == 1
+    assert "QA101" in result.output
+    code, summary = push_json()
+    assert code == 1
+    got = results(summary)
+    assert got[placeholder.relpath()] == got[malformed.relpath()] == "blocked"
+    row = next(f for f in summary["files"] if f["path"] == placeholder.relpath())
+    codes = {finding["code"] for finding in row["findings"]}
+    assert "QA101" in codes
+    assert landed(emulator) == Counter([("kcbot", good.item_id, "fr-FR")])
+    assert state_entry(pulled, placeholder)["pushed"] is None
+
+
+def test_abort_mode_blocks_everything(pulled: Path, emulator: EmulatorServer) -> None:
+    write_config(pulled, emulator.base_url, extra='[push]\non_error = "abort"\n', content=content_entries(emulator))
+    bad, good = keys_of(emulator, "article")[:2]
+    translate(pulled, bad, lambda s: "<i>" + s)
+    translate(pulled, good)
+    code, summary = push_json()
+    assert code == 1
+    assert "aborted" in summary["stopped"]
+    assert results(summary) == {bad.relpath(): "blocked", good.relpath(): "not-sent"}
+    assert import_requests(emulator) == 0
+
+
+# --- PX's answers --------------------------------------------------------------------------
+
+TAMPERS = {
+    432: ("<unit ", "<unit <", ["XLF"]),
+    433: (r' original="[^"]*"', "", ["PX101", "PX150"]),
+    437: (r'type="strategy">html<', 'type="strategy">text<', ["PX121"]),
+    438: ('version="2.0"', 'version="2.1"', []),
+    400: ('srcLang="en-US"', 'srcLang="fr-FR"', ["PX110", "PX112"]),
+}
+
+
+@pytest.mark.parametrize("status", sorted(TAMPERS))
+def test_px_refusals_fail_that_file_only(pulled: Path, emulator: EmulatorServer, status: int) -> None:
+    pattern, replacement, ignore = TAMPERS[status]
+    if ignore:
+        extra = "[validate]\nignore = [" + ", ".join(f'"{c}"' for c in ignore) + "]\n"
+        write_config(pulled, emulator.base_url, extra=extra, content=content_entries(emulator))
+    bad, good = keys_of(emulator, "article")[:2]
+    translate(pulled, bad)
+    tamper(pulled, bad, pattern, replacement)
+    translate(pulled, good)
+    code, summary = push_json()
+    assert code == 1
+    rows = {f["path"]: f for f in summary["files"]}
+    assert rows[bad.relpath()]["result"] == "rejected"
+    assert rows[bad.relpath()]["px_status"] == status
+    assert f"({status})" in rows[bad.relpath()]["reason"]
+    assert rows[good.relpath()]["result"] == "pushed"
+    assert [r.status for r in emulator.store.imports() if r.status != 201] == [status]
+    assert state_entry(pulled, bad)["pushed"] is None
+    if status == 432:
+        assert any(f["code"] == "XLF001" for f in rows[bad.relpath()]["findings"])
+    again_code, again = push_json()
+    assert again_code == 1 and results(again) == {bad.relpath(): "rejected"}
+
+
+def test_strategy_tampering_is_caught_by_the_gate(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    tamper(pulled, key, *TAMPERS[437][:2])
+    code, summary = push_json()
+    assert code == 1
+    row = {f["path"]: f for f in summary["files"]}[key.relpath()]
+    assert row["result"] == "blocked" and any(f["code"] == "PX121" for f in row["findings"])
+    assert emulator.store.imports() == []
+
+
+def test_language_not_in_subscription_is_named(pulled: Path, emulator: EmulatorServer) -> None:
+    emulator.store.allowed_languages.remove("de-DE")
+    key = keys_of(emulator, "article", "de-DE")[0]
+    translate(pulled, key)
+    result = run("push")
+    assert result.exit_code == 1
+    assert "434" in result.output and "de-DE" in result.output and "not enabled" in result.output
+
+
+@pytest.mark.parametrize("case", ["wrong", "read-only"])
+def test_key_problems_stop_the_push_at_once(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, case: str) -> None:
+    key_value = "sk-wrong-key-0123456789" if case == "wrong" else "sk-read-only-key-42"
+    if case == "read-only":
+        emulator.api_keys[key_value] = {"read"}
+    monkeypatch.setenv("PX_API_KEY", key_value)
+    keys = keys_of(emulator, "engagement")[:6]
+    for key in keys:
+        translate(pulled, key)
+    result = run("-vv", "push")
+    assert result.exit_code == 1
+    assert ("401" if case == "wrong" else "Write") in result.output
+    assert "stopped" in result.output and "Traceback" not in result.output
+    assert key_value not in result.output
+    assert import_requests(emulator) == 1
+    assert landed(emulator) == Counter()
+    assert commits(pulled) == 2
+
+
+# --- partial failure, storms, kill -9 -------------------------------------------------------
+
+
+def test_partial_failure_then_rerun_sends_only_the_rest(pulled: Path, emulator: EmulatorServer) -> None:
+    fr = keys_of(emulator, "engagement")[:3]
+    de = keys_of(emulator, "engagement", "de-DE")[0]
+    for key in [*fr, de]:
+        translate(pulled, key)
+    emulator.store.allowed_languages.remove("de-DE")
+    code, summary = push_json()
+    assert code == 1
+    assert {p for p, r in results(summary).items() if r == "pushed"} == {k.relpath() for k in fr}
+    assert commits(pulled) == 3
+    emulator.store.allowed_languages.append("de-DE")
+    code, summary = push_json()
+    assert code == 0 and results(summary) == {de.relpath(): "pushed"}
+    assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in [*fr, de])
+
+
+@pytest.mark.parametrize(("status", "count", "retry_after"), [(429, 40, 0), (503, 40, 0), (429, 6, None), (500, 5, None)])
+def test_storms_are_survived_and_every_file_lands_once(pulled: Path, emulator: EmulatorServer, status: int, count: int, retry_after: int | None) -> None:
+    keys = keys_of(emulator, "engagement")[:5] + keys_of(emulator, "article", "de-DE")[:3]
+    for key in keys:
+        translate(pulled, key)
+    emulator.faults.storm(count, status, prefix=IMPORT_PREFIX, retry_after=retry_after)
+    emulator.faults.storm(count, status, prefix="/v1/localization/export", retry_after=retry_after)
+    code, summary = push_json()
+    assert code == 0, summary
+    assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys)
+    assert len(emulator.store.imports()) == len(keys)
+
+
+def test_px_dropping_targets_is_reported_and_the_translation_kept(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    sent = key.path(l10n(pulled)).read_bytes()
+    monkeypatch.setattr(emulator.store, "apply_import", lambda *args, **kwargs: 0)
+    result = run("push")
+    assert result.exit_code == 0
+    assert "differs from what was sent" in result.output
+    assert key.path(l10n(pulled)).read_bytes() == sent
+
+
+def _subprocess_env() -> dict[str, str]:
+    return {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+
+
+@pytest.mark.parametrize("kill_after", [3, 9])
+def test_kill_during_push_then_rerun_lands_every_file_exactly_once(tmp_path: Path, kill_after: int) -> None:
+    with EmulatorServer(API_KEY) as server:
+        git.Repo.init(tmp_path)
+        write_config(tmp_path, server.base_url, content=content_entries(server))
+        cfg = (tmp_path / "pxl10n.toml").read_text().replace("retries = 8", "retries = 8\nconcurrency = 3\nrate_limit = 40")
+        (tmp_path / "pxl10n.toml").write_text(cfg)
+        env = _subprocess_env()
+        subprocess.run([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120)
+        keys = [FileKey("engagement", item.id, loc) for item in server.store.items("engagement") if item.localizable for loc in ("fr-FR", "de-DE")][:16]
+        for key in keys:
+            translate(tmp_path, key)
+        server.faults.latency = 0.05
+        child = subprocess.Popen([sys.executable, "-m", "pxl10n", "push"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(server.store.imports(201)) < kill_after:
+            time.sleep(0.005)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        time.sleep(0.2)  # let requests already on the wire finish on the server
+        server.faults.latency = 0.0
+        first_run = len(server.store.imports(201))
+        assert kill_after <= first_run < len(keys)
+        assert (l10n(tmp_path) / JOURNAL_NAME).exists()
+        again = subprocess.run([sys.executable, "-m", "pxl10n", "push", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
+        assert again.returncode == 0, again.stderr
+        assert landed(server) == Counter((k.kind, k.item_id, k.locale) for k in keys)
+        assert not (l10n(tmp_path) / JOURNAL_NAME).exists()
+        assert not git.Repo(tmp_path).git.status("--porcelain", "--", "l10n")
+        pull = subprocess.run([sys.executable, "-m", "pxl10n", "pull", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True)
+        assert json.loads(pull.stdout)["changed"] == []
+
+
+# --- output -------------------------------------------------------------------------------
+
+
+def test_table_json_outputs_and_no_key_anywhere(pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    outputs = tmp_path_factory.mktemp("gh") / "out"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(outputs))
+    key = keys_of(emulator, "kcbot")[0]
+    translate(pulled, key)
+    table = run("-vv", "push", "--dry-run")
+    assert table.stdout.splitlines()[0].split() == ["PATH", "RESULT", "REASON"]
+    result = run("-vv", "push", "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"]["pushed"] == 1
+    assert "pushed<<" in outputs.read_text()
+    assert API_KEY not in table.output + result.output
+    for path in pulled.rglob("*"):
+        if path.is_file():
+            assert API_KEY.encode() not in path.read_bytes(), path
+    assert API_KEY not in git.Repo(pulled).git.log("-p", "--all")
+
+
+# --- the journal, deterministically ---------------------------------------------------------
+
+
+def _journal(root: Path, *records: dict) -> None:
+    with open(l10n(root) / JOURNAL_NAME, "a", encoding="utf-8") as handle:
+        handle.writelines(json.dumps(record) + "\n" for record in records)
+
+
+def test_in_doubt_send_that_landed_is_confirmed_not_resent(pulled: Path, emulator: EmulatorServer) -> None:
+    from pxl10n.px.client import PXClient
+    from pxl10n.px.kinds import KINDS
+    from pxl10n.xliff.io import sha256
+
+    landed_key, lost_key = keys_of(emulator, "article")[:2]
+    for key in (landed_key, lost_key):
+        translate(pulled, key)
+    data = landed_key.path(l10n(pulled)).read_bytes()
+    with PXClient(emulator.base_url, API_KEY) as client:
+        client.import_file(KINDS["article"], landed_key.item_id, data, "x.xlf", {})
+    _journal(
+        pulled,
+        {"op": "send", "path": landed_key.relpath(), "hash": sha256(data)},
+        {"op": "send", "path": lost_key.relpath(), "hash": sha256(lost_key.path(l10n(pulled)).read_bytes())},
+    )
+    code, summary = push_json()
+    assert code == 0, summary
+    assert results(summary) == {landed_key.relpath(): "confirmed", lost_key.relpath(): "pushed"}
+    assert landed(emulator) == Counter([("article", landed_key.item_id, "fr-FR"), ("article", lost_key.item_id, "fr-FR")])
+    assert not (l10n(pulled) / JOURNAL_NAME).exists()
+
+
+def test_landing_without_reexport_is_refreshed_by_the_next_push(pulled: Path, emulator: EmulatorServer) -> None:
+    from pxl10n.sync.state import State, entry_to_dict
+    from pxl10n.xliff.io import sha256
+
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    data = key.path(l10n(pulled)).read_bytes()
+    assert run("push", "--no-commit").exit_code == 0
+    key.path(l10n(pulled)).write_bytes(data)  # as if killed between landing and re-export
+    state = State.load(l10n(pulled))
+    entry = state.get(key)
+    _journal(pulled, {"op": "landed", "path": key.relpath(), "entry": {**entry_to_dict(entry), "pulled": "0" * 64, "pushed": sha256(data)}})
+    code, summary = push_json()
+    assert code == 0 and results(summary) == {key.relpath(): "refreshed"}
+    assert len(emulator.store.imports()) == 1
+    pull = run("pull", "--format", "json")
+    assert json.loads(pull.stdout)["changed"] == []

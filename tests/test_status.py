@@ -1,0 +1,113 @@
+"""`pxl10n status`: numbers from the files on a known fixture, PX's view, gates and formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.sync.layout import FileKey
+
+from .conftest import API_KEY, LOCALES, run
+from .test_push import keys_of, translate
+
+
+@pytest.fixture
+def pulled(project: Path) -> Path:
+    assert run("pull").exit_code == 0
+    return project
+
+
+def expected(emulator: EmulatorServer, locale: str, kind: str) -> tuple[int, int, int]:
+    """(items, units, translated units) straight from the emulator's data."""
+    items = [i for i in emulator.store.items(kind) if i.localizable]
+    units = sum(len(i.units) for i in items)
+    done = sum(1 for i in items for uid, src in i.units.items() if (i.translations.get(locale, {}).get(uid) or "").strip() or (uid in i.translations.get(locale, {}) and not src.strip()))
+    return len(items), units, done
+
+
+def status_json(*args: str) -> tuple[int, dict]:
+    result = run("status", "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def test_numbers_match_the_fixture_offline(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("PX_API_KEY")
+    code, data = status_json()
+    assert code == 0
+    rows = {(r["locale"], r["kind"]): r for r in data["rows"]}
+    assert set(rows) == {(loc, kind) for loc in LOCALES for kind in ("engagement", "kcbot", "article", "content")}
+    total_units = total_done = 0
+    for (locale, kind), row in rows.items():
+        items, units, done = expected(emulator, locale, kind)
+        assert (row["items"], row["units"], row["translated_units"]) == (items, units, done), (locale, kind)
+        assert row["percent"] == round(100 * done / units, 1)
+        total_units += units
+        total_done += done
+    assert data["overall"]["units"] == total_units and data["overall"]["translated_units"] == total_done
+    assert 0 < total_done < total_units
+    assert data["changed_since_push"] == []
+
+
+def test_edited_files_are_listed_and_counted(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    before = status_json("--locale", "fr-FR", "--kind", "article")[1]
+    assert before["changed_since_push"] == [key.relpath()]
+    assert before["overall"]["complete_items"] == 1
+    assert before["locales"][0]["locale"] == "fr-FR" and len(before["rows"]) == 1
+
+
+def test_fail_under_is_per_locale(pulled: Path) -> None:
+    data = status_json()[1]
+    pct = {row["locale"]: row["percent"] for row in data["locales"]}
+    low, high = sorted(pct, key=pct.get)
+    between = (pct[low] + pct[high]) / 2
+    result = run("status", "--fail-under", f"{between}")
+    assert result.exit_code == 1
+    assert low in result.stderr and high not in result.stderr.split("below", 1)[1]
+    assert run("status", "--fail-under", f"{between}", "--locale", high).exit_code == 0
+    assert run("status", "--fail-under", f"{pct[low] / 2}").exit_code == 0
+    assert run("status", "--fail-under", "100").exit_code == 1
+
+
+def test_markdown_table_and_job_summary(pulled: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path_factory.mktemp("gh") / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    result = run("status", "--format", "markdown")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "### Translation status"
+    assert lines[2].startswith("| LOCALE | KIND |") and set(lines[3]) <= set("|-:")
+    assert any(line.startswith("| fr-FR | article |") for line in lines)
+    assert any(line.startswith("| **all** | **all** |") for line in lines)
+    assert summary.read_text().startswith("### Translation status")
+
+
+def test_text_table_is_aligned(pulled: Path) -> None:
+    result = run("status", "--kind", "article")
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%", "CHANGED"]
+    assert len({len(line) for line in lines[:4]}) == 1
+
+
+def test_remote_flags_drift_both_ways_without_leaking_the_key(pulled: Path, emulator: EmulatorServer) -> None:
+    here = keys_of(emulator, "article")[0]
+    translate(pulled, here)
+    there = emulator.store.items("kcbot")[0]
+    with emulator.store.lock:
+        there.translations["de-DE"] = {uid: f"DE {src}" for uid, src in there.units.items()}
+    result = run("-vv", "status", "--remote", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    drift = {d["path"]: d["drift"] for d in data["drift"]}
+    assert "push pending" in drift[here.relpath()]
+    assert "pull pending" in drift[FileKey("kcbot", there.id, "de-DE").relpath()]
+    rows = {(r["locale"], r["kind"]): r for r in data["rows"]}
+    assert rows[("de-DE", "kcbot")]["px_translated_items"] >= 1
+    assert "px_items" not in rows[("fr-FR", "content")]
+    text = run("-vv", "status", "--remote")
+    assert "drift:" in text.stdout
+    assert API_KEY not in result.output + text.output
