@@ -270,7 +270,7 @@ def _pull_one(client: PXClient, settings: Settings, state: State, item: Item, lo
         locale=locale,
         px_language=px_language,
         xliff_version=info.version,
-        strategy=settings.strategy,
+        strategy=settings.strategy or info.strategy,
         params=params,
         unit_ids=tuple(sorted(u.id for u in info.units if u.id)),
         source_language=info.src_lang,
