@@ -1,0 +1,613 @@
+"""The example workflows, run for real against the emulator, a bare "remote" and a fake ``gh``.
+
+A small runner plays a workflow job the way GitHub's runner does, step by step,
+from the YAML itself (so an edit to a workflow is what gets tested): ``if:``
+conditions with the implicit ``success()``, ``continue-on-error``, ``env`` at
+workflow, job and step level, ``${{ }}`` expressions, the composite action's
+steps and outputs, and per-step ``GITHUB_OUTPUT`` / ``GITHUB_STEP_SUMMARY`` /
+``GITHUB_PATH`` files. Shell steps run in ``bash -eo pipefail`` as on a runner,
+with no git identity and without pxl10n on PATH until the action puts it there.
+
+Stand-ins, and only these:
+- ``actions/checkout``: a shallow, single-branch fetch of the ref from the bare
+  remote, as the real action does by default;
+- ``actions/setup-python``: this interpreter;
+- the action's install step finds pxl10n already installed in ``$RUNNER_TEMP``
+  (the path it takes on its second use in a job): a link to this virtualenv's;
+- ``gh``: a script that keeps pull requests in a JSON file, refuses arguments it
+  does not know, and refuses a second pull request for a branch as GitHub does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.sync.layout import FileKey
+from pxl10n.xliff.io import XLIFF20_NS, parse
+
+from .conftest import API_KEY, content_entries, write_config
+from .test_workflows import (
+    ACTION,
+    ACTION_DIR,
+    EXAMPLES,
+    condition,
+    interpolate,
+    is_pxl10n_action,
+    load_yaml,
+    parse_outputs,
+)
+
+yaml = pytest.importorskip("yaml")
+
+BOT_TOKEN = "ghp_bot-token-for-tests"
+DEFAULT_TOKEN = "ghs_default-token-for-tests"
+REPOSITORY = "acme/app"
+SYNC_BRANCH = "l10n/px-sync"
+
+FAKE_GH = r'''#!{python}
+"""A stand-in for the gh CLI: pull requests in a JSON file; exit 2 on anything unknown."""
+import json, os, subprocess, sys
+
+path = os.environ["FAKE_GH_STATE"]
+state = json.load(open(path)) if os.path.exists(path) else {"prs": [], "calls": []}
+args = sys.argv[1:]
+state["calls"].append({"args": args, "token": os.environ.get("GH_TOKEN"), "repo": os.environ.get("GH_REPO")})
+
+
+def done(code, out=""):
+    with open(path, "w") as f:
+        json.dump(state, f, indent=1)
+    if out:
+        print(out)
+    sys.exit(code)
+
+
+def options(rest, allowed, positional=0):
+    found, pos = {}, []
+    i = 0
+    while i < len(rest):
+        if rest[i] in allowed:
+            found[rest[i]] = rest[i + 1]
+            i += 2
+        elif not rest[i].startswith("-") and len(pos) < positional:
+            pos.append(rest[i])
+            i += 1
+        else:
+            sys.stderr.write(f"fake gh: unknown argument {rest[i]!r}\n")
+            done(2)
+    return found, pos
+
+
+if not os.environ.get("GH_TOKEN") or os.environ.get("GH_REPO") != "{repo}":
+    sys.stderr.write("fake gh: GH_TOKEN and GH_REPO must be set\n")
+    done(4)
+url = lambda n: f"https://github.com/{repo}/pull/{n}"
+if args[:2] == ["pr", "list"]:
+    o, _ = options(args[2:], {"--head", "--base", "--state", "--json", "--jq"})
+    if o.get("--json") != "number,url" or o.get("--jq") != '.[] | "\\(.number) \\(.url)"':
+        sys.stderr.write("fake gh: unsupported --json/--jq\n")
+        done(2)
+    lines = [f"{p['number']} {url(p['number'])}" for p in state["prs"]
+             if p["head"] == o["--head"] and p["base"] == o.get("--base", p["base"]) and p["state"] == o.get("--state", "open")]
+    done(0, "\n".join(lines))
+if args[:2] == ["pr", "create"]:
+    o, _ = options(args[2:], {"--head", "--base", "--title", "--body-file"})
+    remote = os.environ["FAKE_GH_REMOTE"]
+    if subprocess.run(["git", "ls-remote", "--exit-code", "--heads", remote, o["--head"]], capture_output=True).returncode:
+        sys.stderr.write("pull request create failed: head branch does not exist\n")
+        done(1)
+    if any(p["head"] == o["--head"] and p["state"] == "open" for p in state["prs"]):
+        sys.stderr.write(f"a pull request for branch {o['--head']!r} already exists\n")
+        done(1)
+    number = len(state["prs"]) + 1
+    state["prs"].append({"number": number, "head": o["--head"], "base": o["--base"], "title": o["--title"],
+                         "body": open(o["--body-file"]).read(), "state": "open", "edits": 0})
+    done(0, url(number))
+if args[:2] == ["pr", "edit"]:
+    o, pos = options(args[2:], {"--title", "--body-file"}, positional=1)
+    pr = next((p for p in state["prs"] if str(p["number"]) == pos[0] and p["state"] == "open"), None)
+    if pr is None:
+        done(1)
+    pr.update(title=o.get("--title", pr["title"]), body=open(o["--body-file"]).read() if "--body-file" in o else pr["body"])
+    pr["edits"] += 1
+    done(0, url(pr["number"]))
+sys.stderr.write(f"fake gh: unsupported command {args!r}\n")
+done(2)
+'''
+
+
+# --------------------------------------------------------------------------- git helpers
+
+
+def git(cwd: Path, *args: str, check: bool = True) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Human", "GIT_AUTHOR_EMAIL": "human@example.com",
+           "GIT_COMMITTER_NAME": "Human", "GIT_COMMITTER_EMAIL": "human@example.com"}
+    proc = subprocess.run(["git", *args], check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+    if check and proc.returncode:
+        raise AssertionError(f"git {' '.join(args)}: {proc.stderr}")
+    return proc.stdout.strip()
+
+
+def remote_ref(remote: Path, branch: str) -> str | None:
+    out = git(remote, "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False)
+    return out or None
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+@dataclass
+class StepResult:
+    name: str
+    outcome: str  # success | failure | skipped
+    outputs: dict[str, str] = field(default_factory=dict)
+    log: str = ""
+
+
+@dataclass
+class JobResult:
+    conclusion: str
+    steps: list[StepResult]
+    outputs: dict[str, str]
+    summary: str
+    workspace: Path
+
+    def step(self, name: str) -> StepResult:
+        return next(s for s in self.steps if s.name == name)
+
+    @property
+    def log(self) -> str:
+        return "\n".join(s.log for s in self.steps)
+
+
+class Runner:
+    """Plays one job of a workflow file; see the module docstring."""
+
+    def __init__(self, root: Path, remote: Path) -> None:
+        self.root, self.remote = root, remote
+        self.runs = 0
+        self.bin = root / "fakebin"
+        self.bin.mkdir(parents=True, exist_ok=True)
+        gh = self.bin / "gh"
+        gh.write_text(FAKE_GH.replace("{python}", sys.executable).replace("{repo}", REPOSITORY))
+        gh.chmod(0o755)
+        self.gh_state = root / "gh-state.json"
+        self.home = root / "home"
+        self.home.mkdir(exist_ok=True)
+        venv_bin = str(Path(sys.executable).parent)
+        # A runner's PATH: no pxl10n until the action adds it.
+        self.path = os.pathsep.join([str(self.bin)] + [p for p in os.environ["PATH"].split(os.pathsep) if p and Path(p) != Path(venv_bin)])
+        assert not shutil.which("pxl10n", path=self.path), "pxl10n must not be on the runner's PATH before the action"
+
+    # ---- GitHub's pull requests, as the fake gh keeps them
+    def gh(self) -> dict[str, Any]:
+        return json.loads(self.gh_state.read_text()) if self.gh_state.exists() else {"prs": [], "calls": []}
+
+    def merge_pr(self, number: int) -> None:
+        state = self.gh()
+        pr = next(p for p in state["prs"] if p["number"] == number)
+        pr["state"] = "merged"
+        self.gh_state.write_text(json.dumps(state))
+
+    # ---- running
+    def run(self, workflow_name: str, job_id: str, *, event: str, ref: str = "main", pr_head: str | None = None) -> JobResult:
+        self.runs += 1
+        workflow = load_yaml(EXAMPLES / workflow_name)
+        job = workflow["jobs"][job_id]
+        run_dir = self.root / f"run{self.runs}"
+        workspace, temp = run_dir / "workspace", run_dir / "temp"
+        workspace.mkdir(parents=True)
+        temp.mkdir()
+        venv = temp / "pxl10n-venv" / "bin"
+        venv.mkdir(parents=True)
+        (venv / "pxl10n").symlink_to(Path(sys.executable).parent / "pxl10n")
+        main_sha = remote_ref(self.remote, "main") or ""
+        github: dict[str, Any] = {
+            "repository": REPOSITORY, "server_url": "https://github.com", "run_id": str(self.runs), "token": DEFAULT_TOKEN,
+            "event_name": event, "workspace": str(workspace), "ref": f"refs/heads/{ref}", "ref_name": ref, "sha": main_sha, "event": {},
+        }
+        if event == "pull_request":
+            github |= {"ref": "refs/pull/7/merge", "ref_name": "7/merge", "sha": remote_ref(self.remote, pr_head or "") or "",
+                       "event": {"pull_request": {"number": 7, "base": {"sha": main_sha, "ref": "main"}, "head": {"ref": pr_head}}}}
+        ctx: dict[str, Any] = {"github": github, "secrets": {"PX_API_KEY": API_KEY, "PXL10N_BOT_TOKEN": BOT_TOKEN},
+                               "runner": {"temp": str(temp), "os": "Linux"}, "vars": {}, "steps": {}, "env": {}, "inputs": {}}
+        base_env = {
+            "PATH": self.path, "HOME": str(self.home), "LANG": "C.UTF-8", "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": str(self.home / "gitconfig"), "CI": "true", "GITHUB_ACTIONS": "true",
+            "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": str(self.runs),
+            "GITHUB_SHA": github["sha"], "GITHUB_REF": github["ref"], "GITHUB_REF_NAME": github["ref_name"],
+            "GITHUB_WORKSPACE": str(workspace), "RUNNER_TEMP": str(temp), "GITHUB_EVENT_NAME": event,
+            "FAKE_GH_STATE": str(self.gh_state), "FAKE_GH_REMOTE": str(self.remote),
+        }
+        env: dict[str, str] = {}
+        for scope in (workflow.get("env") or {}, job.get("env") or {}):
+            for k, v in scope.items():
+                ctx["env"] = env
+                env[k] = interpolate(v, ctx)
+        ctx["env"] = env
+        state = {"status": "success", "path_prefix": []}
+        results: list[StepResult] = []
+        summary_parts: list[str] = []
+        for i, step in enumerate(job["steps"]):
+            name = step.get("id") or step.get("name") or step.get("uses") or f"step{i}"
+            if not condition(step.get("if"), ctx, state["status"]):
+                results.append(StepResult(name, "skipped"))
+                if step.get("id"):
+                    ctx["steps"][step["id"]] = {"outputs": {}, "outcome": "skipped", "conclusion": "skipped"}
+                continue
+            step_env = env | {k: interpolate(v, ctx) for k, v in (step.get("env") or {}).items()}
+            uses = step.get("uses")
+            if uses and uses.startswith("actions/checkout@"):
+                with_ = {k: interpolate(v, ctx) for k, v in (step.get("with") or {}).items()}
+                result = self._checkout(workspace, with_, github, pr_head, name)
+            elif is_pxl10n_action(uses):
+                with_ = {k: interpolate(v, ctx) for k, v in (step.get("with") or {}).items()}
+                result = self._composite(name, with_, ctx, base_env, step_env, state, workspace, temp, summary_parts)
+            elif "run" in step:
+                result = self._shell(name, step["run"], base_env, step_env, state, workspace, temp, summary_parts)
+            else:
+                raise AssertionError(f"the runner does not know step {step}")
+            results.append(result)
+            conclusion = result.outcome
+            if result.outcome == "failure" and step.get("continue-on-error"):
+                conclusion = "success"
+            if step.get("id"):
+                ctx["steps"][step["id"]] = {"outputs": result.outputs, "outcome": result.outcome, "conclusion": conclusion}
+            if conclusion == "failure":
+                state["status"] = "failure"
+        outputs = {k: interpolate(v, ctx) for k, v in (job.get("outputs") or {}).items()}
+        job_result = JobResult(state["status"], results, outputs, "".join(summary_parts), workspace)
+        for secret in (API_KEY, BOT_TOKEN, DEFAULT_TOKEN):
+            assert secret not in job_result.log and secret not in job_result.summary, "a secret reached the log"
+        return job_result
+
+    def _checkout(self, workspace: Path, with_: dict[str, str], github: dict[str, Any], pr_head: str | None, name: str) -> StepResult:
+        assert with_.get("token", BOT_TOKEN) in (BOT_TOKEN, DEFAULT_TOKEN)
+        url = f"file://{self.remote}"
+        git(workspace, "init", "-q")
+        git(workspace, "remote", "add", "origin", url)
+        if pr_head:  # refs/pull/N/merge, approximated by the head of the pull request
+            git(workspace, "fetch", "-q", "--depth=1", "origin", f"+refs/heads/{pr_head}:refs/remotes/pull/7/head")
+            git(workspace, "checkout", "-q", "--detach", "refs/remotes/pull/7/head")
+        else:
+            ref = with_.get("ref") or github["ref"]
+            branch = ref.removeprefix("refs/heads/")
+            git(workspace, "fetch", "-q", "--depth=1", "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}")
+            git(workspace, "checkout", "-q", "-B", branch, f"refs/remotes/origin/{branch}")
+        return StepResult(name, "success")
+
+    def _shell(self, name: str, script: str, base_env: dict[str, str], step_env: dict[str, str], state: dict[str, Any],
+               workspace: Path, temp: Path, summary_parts: list[str]) -> StepResult:
+        n = len(list(temp.glob("step-*"))) + 1
+        files = {kind: temp / f"step-{n}-{kind}" for kind in ("output", "summary", "path", "env", "script")}
+        for path in files.values():
+            path.write_text("")
+        files["script"].write_text(script)
+        full_env = base_env | step_env | {
+            "PATH": os.pathsep.join([*state["path_prefix"], base_env["PATH"]]),
+            "GITHUB_OUTPUT": str(files["output"]), "GITHUB_STEP_SUMMARY": str(files["summary"]),
+            "GITHUB_PATH": str(files["path"]), "GITHUB_ENV": str(files["env"]),
+        }
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(files["script"])], check=False, cwd=workspace,
+                              env=full_env, capture_output=True, text=True, timeout=300)
+        state["path_prefix"] = [p for p in reversed(files["path"].read_text().splitlines()) if p] + state["path_prefix"]
+        summary_parts.append(files["summary"].read_text())
+        log = f"--- {name} (exit {proc.returncode})\n{proc.stdout}{proc.stderr}"
+        return StepResult(name, "success" if proc.returncode == 0 else "failure", parse_outputs(files["output"]), log)
+
+    def _composite(self, name: str, with_: dict[str, str], ctx: dict[str, Any], base_env: dict[str, str], step_env: dict[str, str],
+                   state: dict[str, Any], workspace: Path, temp: Path, summary_parts: list[str]) -> StepResult:
+        action = load_yaml(ACTION)
+        unknown = set(with_) - set(action["inputs"])
+        assert not unknown, f"{name}: not inputs of the action: {unknown}"
+        inputs = {k: str(spec.get("default", "")) for k, spec in action["inputs"].items()} | with_
+        actx = {"inputs": inputs, "github": ctx["github"] | {"action_path": str(ACTION_DIR)}, "runner": ctx["runner"], "steps": {}, "env": step_env}
+        status, logs = "success", []
+        for step in action["runs"]["steps"]:
+            sid = step["id"]
+            if not condition(step.get("if"), actx, status):
+                actx["steps"][sid] = {"outputs": {}, "outcome": "skipped"}
+                continue
+            if step.get("uses", "").startswith("actions/setup-python@"):
+                actx["steps"][sid] = {"outputs": {"python-path": sys.executable}, "outcome": "success"}
+                continue
+            env = step_env | {k: interpolate(v, actx) for k, v in (step.get("env") or {}).items()}
+            result = self._shell(f"{name}/{sid}", step["run"], base_env, env, state, workspace, temp, summary_parts)
+            logs.append(result.log)
+            actx["steps"][sid] = {"outputs": result.outputs, "outcome": result.outcome}
+            if result.outcome == "failure":
+                status = "failure"
+                break
+        outputs = {k: interpolate(spec["value"], actx) for k, spec in action["outputs"].items()}
+        return StepResult(name, status, outputs, "\n".join(logs))
+
+
+# --------------------------------------------------------------------------- the world
+
+
+@dataclass
+class World:
+    root: Path
+    remote: Path
+    emulator: EmulatorServer
+    runner: Runner
+
+    def clone(self, name: str, branch: str = "main") -> Path:
+        """A person's clone of the remote."""
+        path = self.root / name
+        if path.exists():
+            shutil.rmtree(path)
+        git(self.root, "clone", "-q", "--branch", branch, str(self.remote), str(path))
+        return path
+
+    def pull_to_main(self) -> None:
+        """Someone ran `pxl10n pull` on main and pushed it (what a merged sync pull request does)."""
+        work = self.clone("maintainer")
+        env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "M", "GIT_AUTHOR_EMAIL": "m@example.com",
+               "GIT_COMMITTER_NAME": "M", "GIT_COMMITTER_EMAIL": "m@example.com"}
+        proc = subprocess.run([sys.executable, "-m", "pxl10n", "pull"], check=False, cwd=work, env=env, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        git(work, "push", "-q", "origin", "main")
+
+
+@pytest.fixture
+def world(tmp_path: Path, emulator: EmulatorServer) -> World:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(remote, "config", "uploadpack.allowAnySHA1InWant", "true")  # as GitHub: fetch a commit by sha
+    seed = tmp_path / "seed"
+    git(tmp_path, "clone", "-q", str(remote), str(seed))
+    git(seed, "checkout", "-q", "-b", "main")
+    write_config(seed, emulator.base_url, content=content_entries(emulator))
+    (seed / "README.md").write_text("app\n")
+    git(seed, "add", ".")
+    git(seed, "commit", "-q", "-m", "initial")
+    git(seed, "push", "-q", "origin", "main")
+    return World(tmp_path, remote, emulator, Runner(tmp_path / "runner", remote))
+
+
+def translate(root: Path, key: FileKey, *, empty_first: bool = False) -> int:
+    """Give every unit of a pulled XLIFF 2.0 file a target (keeping placeholders); the unit count."""
+    path = key.path(root / "l10n")
+    tree = parse(path.read_bytes())
+    units = 0
+    for segment in tree.getroot().iter(f"{{{XLIFF20_NS}}}segment"):
+        source = segment.find(f"{{{XLIFF20_NS}}}source")
+        target = segment.find(f"{{{XLIFF20_NS}}}target")
+        if target is None:
+            target = etree.SubElement(segment, f"{{{XLIFF20_NS}}}target")
+        for child in list(target):
+            target.remove(child)
+        target.text = source.text
+        for child in source:  # inline codes and placeholders, as in the source
+            target.append(etree.fromstring(etree.tostring(child)))
+        core = (target.text or "").strip()
+        lead = (target.text or "")[: len(target.text or "") - len((target.text or "").lstrip())]
+        target.text = f"{lead}[{key.locale}] {core}" + (target.text or "")[len(lead) + len(core):] if core else f"[{key.locale}] " + (target.text or "")
+        if empty_first and units == 0:
+            target.text = None
+            for child in list(target):
+                target.remove(child)
+        units += 1
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    return units
+
+
+def keys(emulator: EmulatorServer, kind: str, locale: str) -> list[FileKey]:
+    return [FileKey(kind, item.id, locale) for item in emulator.store.items(kind) if item.localizable]
+
+
+def calls(runner: Runner, since: int) -> list[list[str]]:
+    return [c["args"][:2] for c in runner.gh()["calls"][since:]]
+
+
+# =========================================================================== tests
+
+
+def test_sync_opens_one_pr_stays_quiet_without_change_and_updates_it(world: World) -> None:
+    runner, remote = world.runner, world.remote
+    main_before = remote_ref(remote, "main")
+
+    first = runner.run("sync-from-px.yml", "sync", event="schedule")
+    assert first.conclusion == "success", first.log
+    branch = remote_ref(remote, SYNC_BRANCH)
+    assert branch, first.log
+    assert git(remote, "rev-list", "--count", f"main..{SYNC_BRANCH}") == "1"
+    assert git(remote, "rev-parse", f"{SYNC_BRANCH}^") == main_before == remote_ref(remote, "main")
+    assert git(remote, "log", "-1", "--format=%s", SYNC_BRANCH).startswith("pxl10n pull: ")
+    assert git(remote, "log", "-1", "--format=%an", SYNC_BRANCH) == "github-actions[bot]"
+    assert calls(runner, 0) == [["pr", "list"], ["pr", "create"]]
+    (pr,) = runner.gh()["prs"]
+    assert all(c["token"] == BOT_TOKEN for c in runner.gh()["calls"]), "the PR must be made with the bot token"
+    assert pr["head"] == SYNC_BRANCH and pr["base"] == "main"
+    assert pr["title"] == git(remote, "log", "-1", "--format=%s", SYNC_BRANCH)
+    assert "## What changed" in pr["body"] and "## Translation status" in pr["body"] and "fr-FR" in pr["body"]
+    assert "- fr-FR/article/" in pr["body"]
+    assert first.outputs == {"pull-request-url": f"https://github.com/{REPOSITORY}/pull/1", "pull-request-number": "1"}
+    assert "Pull request: https://github.com/" in first.summary and "fr-FR" in first.summary
+    assert first.step("publish").outputs["pushed"] == "true"
+
+    # Nothing new in PX: no push, no new or edited pull request, no error.
+    n = len(runner.gh()["calls"])
+    second = runner.run("sync-from-px.yml", "sync", event="schedule")
+    assert second.conclusion == "success", second.log
+    assert remote_ref(remote, SYNC_BRANCH) == branch
+    assert second.step("publish").outputs["pushed"] == "false"
+    assert calls(runner, n) == [["pr", "list"]]
+    assert second.outputs["pull-request-number"] == "1"
+    assert len(runner.gh()["prs"]) == 1 and runner.gh()["prs"][0]["edits"] == 0
+
+    # PX changes: the branch is rebuilt (still one commit on main) and the same PR updated.
+    article = world.emulator.store.items("article")[0]
+    article.units[next(iter(article.units))] = "A brand new sentence."
+    n = len(runner.gh()["calls"])
+    third = runner.run("sync-from-px.yml", "sync", event="schedule")
+    assert third.conclusion == "success", third.log
+    assert remote_ref(remote, SYNC_BRANCH) not in (None, branch)
+    assert git(remote, "rev-list", "--count", f"main..{SYNC_BRANCH}") == "1"
+    assert calls(runner, n) == [["pr", "list"], ["pr", "edit"]]
+    (pr,) = runner.gh()["prs"]
+    assert pr["edits"] == 1 and third.outputs["pull-request-number"] == "1"
+
+    # The pull request is merged: PX and main agree, so the next run does nothing at all.
+    work = world.clone("maintainer")
+    git(work, "fetch", "-q", "origin", SYNC_BRANCH)
+    git(work, "merge", "-q", "--ff-only", "FETCH_HEAD")
+    git(work, "push", "-q", "origin", "main")
+    runner.merge_pr(1)
+    synced = remote_ref(remote, SYNC_BRANCH)
+    n = len(runner.gh()["calls"])
+    fourth = runner.run("sync-from-px.yml", "sync", event="schedule")
+    assert fourth.conclusion == "success", fourth.log
+    assert fourth.step("pull").outputs["commit"] == "" and fourth.step("publish").outcome == "skipped"
+    assert remote_ref(remote, SYNC_BRANCH) == synced
+    assert calls(runner, n) == []
+    assert fourth.outputs == {"pull-request-url": "", "pull-request-number": ""}
+
+    # And new PX content after the merge: a fresh branch on the new main, a new pull request.
+    article.units[next(iter(article.units))] = "Another sentence."
+    fifth = runner.run("sync-from-px.yml", "sync", event="schedule")
+    assert fifth.conclusion == "success", fifth.log
+    assert git(remote, "rev-parse", f"{SYNC_BRANCH}^") == remote_ref(remote, "main")
+    assert [p["state"] for p in runner.gh()["prs"]] == ["merged", "open"]
+    assert fifth.outputs["pull-request-number"] == "2"
+
+
+def test_sync_reports_a_failed_item_after_proposing_the_rest(world: World) -> None:
+    bad = world.emulator.store.items("article")[0]
+    world.emulator.faults.item(bad.id, 500)
+    result = world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch")
+    assert result.conclusion == "failure"
+    assert result.step("pull").outcome == "failure" and result.step("pr").outcome == "success"
+    assert remote_ref(world.remote, SYNC_BRANCH) and len(world.runner.gh()["prs"]) == 1
+    assert "::error title=pxl10n pull::" in result.log
+
+
+def test_check_translations_annotates_changed_files_and_summarizes(world: World) -> None:
+    world.pull_to_main()
+    good, bad = keys(world.emulator, "article", "fr-FR")[:2]
+    work = world.clone("translator")
+    git(work, "checkout", "-q", "-b", "translate/fr-FR")
+    translate(work, good)
+    git(work, "commit", "-q", "-am", "fr-FR: one article")
+    git(work, "push", "-q", "origin", "translate/fr-FR")
+
+    clean = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
+    assert clean.conclusion == "success", clean.log
+    assert "::error" not in clean.step("validate").log
+    assert f"validate --format github l10n/{good.relpath()}\n" in clean.step("validate").log  # only the changed file
+    assert "fr-FR" in clean.summary and "|" in clean.summary  # the status table
+
+    translate(work, bad, empty_first=True)
+    git(work, "commit", "-q", "-am", "fr-FR: another article")
+    git(work, "push", "-q", "origin", "translate/fr-FR")
+    broken = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
+    assert broken.conclusion == "failure"
+    log = broken.step("validate").log
+    assert f"::error file=l10n/{bad.relpath()},line=" in log, log
+    assert f"file=l10n/{good.relpath()}" not in log.replace(f"::group::pxl10n validate --format github l10n/{good.relpath()}", "")
+    assert broken.step("validate").outputs["exit-code"] == "1"
+    assert broken.step("status").outcome == "success"
+    assert "fr-FR" in broken.summary and "|" in broken.summary
+
+
+def test_action_outputs_come_from_pxl10n(world: World) -> None:
+    """What the action declares per mode is really written to GITHUB_OUTPUT by pxl10n."""
+    world.pull_to_main()
+    bad = keys(world.emulator, "article", "fr-FR")[0]
+    work = world.clone("translator")
+    git(work, "checkout", "-q", "-b", "t")
+    translate(work, bad, empty_first=True)
+    git(work, "commit", "-q", "-am", "t")
+    git(work, "push", "-q", "origin", "t")
+    check = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="t")
+    validate = check.step("validate").outputs
+    assert validate["exit-code"] == "1" and Path(validate["report"]).read_text().startswith("::error")
+    assert int(validate["errors"]) >= 1 and int(validate["warnings"]) >= 0, "pxl10n validate must write errors= and warnings= to GITHUB_OUTPUT"
+    sync = world.runner.run("sync-from-px.yml", "sync", event="schedule")
+    pull = sync.step("pull").outputs
+    assert pull["files-changed"] == "0" and pull["commit"] == "" and pull["failed"] == "0" and pull["exit-code"] == "0"
+    status = sync.step("status")
+    assert status.outcome == "skipped"
+
+
+def test_push_to_px_sends_each_translated_file_once_and_commits_the_state(world: World) -> None:
+    world.pull_to_main()
+    chosen = [keys(world.emulator, "article", "fr-FR")[0], keys(world.emulator, "kcbot", "de-DE")[0], keys(world.emulator, "engagement", "fr-FR")[0]]
+    work = world.clone("translator")
+    for key in chosen:
+        translate(work, key)
+    git(work, "commit", "-q", "-am", "translations")
+    git(work, "push", "-q", "origin", "main")  # the merge of the translators' pull request
+    merged = remote_ref(world.remote, "main")
+    imports_before = len(world.emulator.store.imports())
+
+    first = world.runner.run("push-to-px.yml", "push", event="push")
+    assert first.conclusion == "success", first.log
+    sent = Counter((r.kind, r.id, r.locale) for r in world.emulator.store.imports()[imports_before:])
+    assert sent == Counter((k.kind, k.item_id, k.locale) for k in chosen), first.log
+    assert first.step("push").outputs["pushed"] == "3"
+    assert git(world.remote, "rev-parse", "main^") == merged, "one state commit on top of the merge"
+    assert git(world.remote, "log", "-1", "--format=%s", "main").startswith("pxl10n push: 3 file(s) to PX")
+    assert "l10n/pxl10n-state.json" in git(world.remote, "show", "--name-only", "--format=", "main").splitlines()
+
+    # A second run (the state commit's own push event, or a re-run) sends nothing.
+    state_commit = remote_ref(world.remote, "main")
+    imports_mid = len(world.emulator.store.imports())
+    second = world.runner.run("push-to-px.yml", "push", event="push")
+    assert second.conclusion == "success", second.log
+    assert len(world.emulator.store.imports()) == imports_mid
+    assert second.step("push").outputs["pushed"] == "0"
+    assert remote_ref(world.remote, "main") == state_commit
+
+
+def test_push_to_px_skips_a_broken_file_but_records_the_rest(world: World) -> None:
+    world.pull_to_main()
+    good, bad = keys(world.emulator, "article", "fr-FR")[:2]
+    work = world.clone("translator")
+    translate(work, good)
+    translate(work, bad, empty_first=True)
+    git(work, "commit", "-q", "-am", "translations")
+    git(work, "push", "-q", "origin", "main")
+    merged = remote_ref(world.remote, "main")
+    before = len(world.emulator.store.imports())
+
+    result = world.runner.run("push-to-px.yml", "push", event="push")
+    assert result.conclusion == "failure"
+    assert [(r.id, r.locale) for r in world.emulator.store.imports()[before:]] == [(good.item_id, "fr-FR")]
+    assert f"::error file=l10n/{bad.relpath()}" in result.step("validate").log
+    assert git(world.remote, "rev-parse", "main^") == merged, "what landed is recorded even though the run failed"
+
+    again = world.runner.run("push-to-px.yml", "push", event="push")
+    assert [(r.id, r.locale) for r in world.emulator.store.imports()[before:]] == [(good.item_id, "fr-FR")]
+    assert again.conclusion == "failure"  # the broken file is still there, and still not sent
+
+
+def test_runner_notices_a_broken_workflow(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runner is strict enough to fail: an unknown action input and a failing step both show."""
+    workflow = load_yaml(EXAMPLES / "check-translations.yml")
+    workflow["jobs"]["check"]["steps"][2]["with"]["colour"] = "blue"
+    broken = tmp_path / "examples"
+    broken.mkdir()
+    (broken / "check-translations.yml").write_text(yaml.safe_dump(workflow))
+    monkeypatch.setattr(sys.modules[__name__], "EXAMPLES", broken)
+    world.pull_to_main()
+    work = world.clone("translator")
+    git(work, "checkout", "-q", "-b", "t")
+    translate(work, keys(world.emulator, "article", "fr-FR")[0])
+    git(work, "commit", "-q", "-am", "t")
+    git(work, "push", "-q", "origin", "t")
+    with pytest.raises(AssertionError, match="colour"):
+        world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="t")

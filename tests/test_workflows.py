@@ -1,0 +1,746 @@
+"""The GitHub Actions side, read statically: the action, the example workflows, CI, pre-commit.
+
+Every YAML file must parse; every ``${{ }}`` expression must refer to inputs,
+step ids, step outputs and env variables that exist; every ``with:`` given to
+the pxl10n action must be one of its inputs; every ``pxl10n ...`` command line in
+a workflow, the docs or the pre-commit hook must exist in the click command tree.
+The action's own shell is run with a fake ``pxl10n`` to check the command lines
+it builds. ``test_github_flow.py`` then runs the workflows for real.
+
+The small expression evaluator here (``Expr``) is shared with that file: it
+covers the subset of the GitHub expression language the workflows use, and
+raises on anything else, so a workflow cannot silently step outside what the
+end-to-end test understands.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+
+yaml = pytest.importorskip("yaml")
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTION_DIR = ROOT / ".github" / "actions" / "pxl10n"
+ACTION = ACTION_DIR / "action.yml"
+EXAMPLES = ROOT / "examples" / "workflows"
+EXAMPLE_NAMES = ("sync-from-px.yml", "check-translations.yml", "push-to-px.yml")
+CI = ROOT / ".github" / "workflows" / "ci.yml"
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+DOCS = (ROOT / "docs" / "github-actions.md", ROOT / "docs" / "translators.md")
+#: how the examples refer to this repository's action (one string, so one edit retargets all)
+REMOTE_ACTION = re.compile(r"^[\w.-]+/[\w.-]+/\.github/actions/pxl10n@[\w./-]+$")
+LOCAL_ACTION = "./.github/actions/pxl10n"
+KNOWN_ACTIONS = ("actions/checkout@v4", "actions/setup-python@v5")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_yaml(path: Path) -> Any:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    """``on:`` (YAML 1.1 reads the bare key ``on`` as True)."""
+    value = workflow.get("on", workflow.get(True))
+    if isinstance(value, str):
+        return {value: None}
+    if isinstance(value, list):
+        return dict.fromkeys(value)
+    return value or {}
+
+
+def is_pxl10n_action(uses: str | None) -> bool:
+    return bool(uses) and (uses == LOCAL_ACTION or bool(REMOTE_ACTION.match(uses)))
+
+
+def workflow_files() -> list[Path]:
+    return [EXAMPLES / name for name in EXAMPLE_NAMES] + [CI]
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+class ExprError(ValueError):
+    """An expression outside the subset the tests understand."""
+
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|<=|>=|&&|\|\||[!<>().,\[\]*])"
+    r"|(?P<name>[A-Za-z_][A-Za-z0-9_-]*))"
+)
+_FUNCTIONS = {"success", "failure", "always", "cancelled", "contains", "startsWith", "endsWith", "format", "toJSON", "fromJSON"}
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    out, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ExprError(f"cannot read {text[pos:]!r} in {text!r}")
+        kind = m.lastgroup or ""
+        out.append((kind, m.group(kind)))
+        pos = m.end()
+    return out
+
+
+class Expr:
+    """A parsed ``${{ }}`` expression: the context paths it reads, and evaluation."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._toks = _tokens(text)
+        self._i = 0
+        self.tree = self._or()
+        if self._i != len(self._toks):
+            raise ExprError(f"unexpected {self._toks[self._i][1]!r} in {text!r}")
+
+    # parsing -> nested tuples
+    def _peek(self) -> str | None:
+        return self._toks[self._i][1] if self._i < len(self._toks) else None
+
+    def _take(self, value: str | None = None) -> tuple[str, str]:
+        if self._i >= len(self._toks):
+            raise ExprError(f"unexpected end of {self.text!r}")
+        tok = self._toks[self._i]
+        if value is not None and tok[1] != value:
+            raise ExprError(f"expected {value!r}, got {tok[1]!r} in {self.text!r}")
+        self._i += 1
+        return tok
+
+    def _or(self) -> Any:
+        node = self._and()
+        while self._peek() == "||":
+            self._take()
+            node = ("or", node, self._and())
+        return node
+
+    def _and(self) -> Any:
+        node = self._cmp()
+        while self._peek() == "&&":
+            self._take()
+            node = ("and", node, self._cmp())
+        return node
+
+    def _cmp(self) -> Any:
+        node = self._unary()
+        if self._peek() in ("==", "!=", "<", ">", "<=", ">="):
+            op = self._take()[1]
+            node = ("cmp", op, node, self._unary())
+        return node
+
+    def _unary(self) -> Any:
+        if self._peek() == "!":
+            self._take()
+            return ("not", self._unary())
+        return self._primary()
+
+    def _primary(self) -> Any:
+        kind, value = self._take()
+        if value == "(":
+            node = self._or()
+            self._take(")")
+            return node
+        if kind == "str":
+            return ("lit", value[1:-1].replace("''", "'"))
+        if kind == "num":
+            return ("lit", float(value) if "." in value else int(value))
+        if kind != "name":
+            raise ExprError(f"unexpected {value!r} in {self.text!r}")
+        if value in ("true", "false", "null"):
+            return ("lit", {"true": True, "false": False, "null": None}[value])
+        if self._peek() == "(":
+            if value not in _FUNCTIONS:
+                raise ExprError(f"unknown function {value}() in {self.text!r}")
+            self._take("(")
+            args = []
+            while self._peek() != ")":
+                args.append(self._or())
+                if self._peek() == ",":
+                    self._take(",")
+            self._take(")")
+            return ("call", value, args)
+        path = [value]
+        while self._peek() in (".", "["):
+            if self._take()[1] == ".":
+                kind, name = self._take()
+                if kind != "name":
+                    raise ExprError(f"bad property {name!r} in {self.text!r}")
+                path.append(name)
+            else:
+                kind, key = self._take()
+                if kind != "str":
+                    raise ExprError(f"only literal [''] keys are supported in {self.text!r}")
+                path.append(key[1:-1])
+                self._take("]")
+        return ("path", tuple(path))
+
+    # analysis
+    def paths(self) -> list[tuple[str, ...]]:
+        found: list[tuple[str, ...]] = []
+
+        def walk(node: Any) -> None:
+            if node[0] == "path":
+                found.append(node[1])
+            elif node[0] == "call":
+                for arg in node[2]:
+                    walk(arg)
+            elif node[0] in ("or", "and"):
+                walk(node[1])
+                walk(node[2])
+            elif node[0] == "cmp":
+                walk(node[2])
+                walk(node[3])
+            elif node[0] == "not":
+                walk(node[1])
+
+        walk(self.tree)
+        return found
+
+    def uses_status_function(self) -> bool:
+        def walk(node: Any) -> bool:
+            if node[0] == "call":
+                return node[1] in ("success", "failure", "always", "cancelled") or any(walk(a) for a in node[2])
+            if node[0] in ("or", "and"):
+                return walk(node[1]) or walk(node[2])
+            if node[0] == "cmp":
+                return walk(node[2]) or walk(node[3])
+            if node[0] == "not":
+                return walk(node[1])
+            return False
+
+        return walk(self.tree)
+
+    # evaluation, with GitHub's semantics for the operators used
+    def evaluate(self, ctx: dict[str, Any], status: str = "success") -> Any:
+        return _eval(self.tree, ctx, status)
+
+
+def _truthy(value: Any) -> bool:
+    return value not in (None, False, 0, "", 0.0)
+
+
+def _coerce(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.lower()
+    return value
+
+
+def _eval(node: Any, ctx: dict[str, Any], status: str) -> Any:
+    kind = node[0]
+    if kind == "lit":
+        return node[1]
+    if kind == "path":
+        value: Any = ctx
+        for part in node[1]:
+            value = value.get(part) if isinstance(value, dict) else None
+        return value
+    if kind == "or":
+        left = _eval(node[1], ctx, status)
+        return left if _truthy(left) else _eval(node[2], ctx, status)
+    if kind == "and":
+        left = _eval(node[1], ctx, status)
+        return _eval(node[2], ctx, status) if _truthy(left) else left
+    if kind == "not":
+        return not _truthy(_eval(node[1], ctx, status))
+    if kind == "cmp":
+        left, right = _eval(node[2], ctx, status), _eval(node[3], ctx, status)
+        if isinstance(left, str) != isinstance(right, str) and None not in (left, right):
+            left, right = str(left), str(right)  # good enough: the workflows compare strings
+        if left is None:
+            left = ""
+        if right is None:
+            right = ""
+        left, right = _coerce(left), _coerce(right)
+        return {"==": left == right, "!=": left != right, "<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[node[1]]
+    if kind == "call":
+        name, args = node[1], [_eval(a, ctx, status) for a in node[2]]
+        if name == "success":
+            return status == "success"
+        if name == "failure":
+            return status == "failure"
+        if name == "always":
+            return True
+        if name == "cancelled":
+            return False
+        if name == "contains":
+            return _coerce(str(args[1])) in _coerce(str(args[0])) if isinstance(args[0], str) else args[1] in (args[0] or [])
+        if name == "startsWith":
+            return _coerce(str(args[0])).startswith(_coerce(str(args[1])))
+        if name == "endsWith":
+            return _coerce(str(args[0])).endswith(_coerce(str(args[1])))
+        if name == "format":
+            return re.sub(r"\{(\d+)\}", lambda m: str(args[1 + int(m.group(1))]), args[0])
+        if name == "toJSON":
+            return json.dumps(args[0])
+        if name == "fromJSON":
+            return json.loads(args[0])
+    raise ExprError(f"cannot evaluate {node!r}")
+
+
+_EMBEDDED = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
+
+
+def expressions_in(text: str) -> list[Expr]:
+    return [Expr(m.group(1)) for m in _EMBEDDED.finditer(text)]
+
+
+def interpolate(value: Any, ctx: dict[str, Any]) -> str:
+    """A YAML value with ``${{ }}`` parts replaced, as the runner does."""
+    if not isinstance(value, str):
+        return "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
+
+    def one(m: re.Match[str]) -> str:
+        result = Expr(m.group(1)).evaluate(ctx)
+        if result is None:
+            return ""
+        if isinstance(result, bool):
+            return str(result).lower()
+        return str(result)
+
+    return _EMBEDDED.sub(one, value)
+
+
+def condition(text: Any, ctx: dict[str, Any], status: str) -> bool:
+    """A step's ``if:``, with the implicit ``success() &&`` when no status function is used."""
+    if text is None:
+        return status == "success"
+    if isinstance(text, bool):
+        return text and status == "success"
+    body = text.strip()
+    m = re.fullmatch(r"\$\{\{(.*)\}\}", body, re.DOTALL)
+    expr = Expr(m.group(1) if m else body)
+    if not expr.uses_status_function() and status != "success":
+        return False
+    return _truthy(expr.evaluate(ctx, status))
+
+
+def strings(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """Every string in a YAML tree with a readable location (keys included)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from strings(value, f"{where}[{i}]")
+    elif isinstance(node, str):
+        yield where, node
+
+
+# --------------------------------------------------------------------------- pxl10n command lines
+
+
+def click_tree() -> click.Group:
+    from pxl10n.cli import cli
+
+    return cli
+
+
+_SHELL_STOP = {"|", "||", "&&", ";", ">", ">>", "2>", "2>&1", ")", "<", "&"}
+
+
+def pxl10n_invocations(script: str) -> list[list[str]]:
+    """The argument lists of every ``pxl10n`` command in a shell script or doc snippet."""
+    found = []
+    for raw in script.replace("\\\n", " ").splitlines():
+        line = raw.strip()
+        if line.startswith("#") or "pxl10n" not in line:
+            continue
+        lexer = shlex.shlex(line, posix=True, punctuation_chars="|&;<>()")
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        try:
+            tokens = list(lexer)
+        except ValueError:
+            continue
+        for i, tok in enumerate(tokens):
+            at_command = i == 0 or tokens[i - 1] in _SHELL_STOP or tokens[i - 1] in ("$", "then", "do", "run:", "entry:")
+            prose = i + 1 < len(tokens) and tokens[i + 1].endswith(":")  # "pxl10n pull: 3 file(s)", a commit subject
+            if tok == "pxl10n" and at_command and not prose:
+                args = []
+                for arg in tokens[i + 1 :]:
+                    if arg in _SHELL_STOP or arg.startswith(("2>", ">")):
+                        break
+                    args.append(arg)
+                found.append(args)
+    return found
+
+
+def _placeholder(value: str) -> bool:
+    return any(c in value for c in "$<{*") or value.isupper()
+
+
+def check_invocation(args: list[str]) -> list[str]:
+    """Problems with one ``pxl10n`` argument list against the click tree ([] when fine)."""
+    group = click_tree()
+    problems: list[str] = []
+    command: click.Command = group
+    seen_command = False
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        i += 1
+        if arg.startswith("-") and arg != "-":
+            name = arg.split("=", 1)[0]
+            params = [p for p in command.params if isinstance(p, click.Option) and name in p.opts + p.secondary_opts]
+            if name in ("-h", "--help", "--version") and not params:
+                continue
+            if not params:
+                problems.append(f"{' '.join(args)}: no option {name} on `{command.name}`")
+                continue
+            param = params[0]
+            if param.is_flag or param.count:
+                continue
+            value = arg.split("=", 1)[1] if "=" in arg else (args[i] if i < len(args) else None)
+            if "=" not in arg:
+                i += 1
+            if value is None:
+                problems.append(f"{' '.join(args)}: {name} needs a value")
+            elif isinstance(param.type, click.Choice) and not _placeholder(value) and value not in param.type.choices:
+                problems.append(f"{' '.join(args)}: {name} {value} is not one of {param.type.choices}")
+            continue
+        if not seen_command:
+            sub = group.commands.get(arg)
+            if sub is None:
+                problems.append(f"{' '.join(args)}: no command {arg!r}")
+                return problems
+            command, seen_command = sub, True
+            continue
+        if not any(isinstance(p, click.Argument) for p in command.params):
+            problems.append(f"{' '.join(args)}: `{command.name}` takes no argument {arg!r}")
+    return problems
+
+
+def markdown_snippets(path: Path) -> list[str]:
+    """Fenced code blocks and inline code spans that start with ``pxl10n``."""
+    text = path.read_text(encoding="utf-8")
+    blocks = re.findall(r"^```[^\n]*\n(.*?)^```", text, re.DOTALL | re.MULTILINE)
+    rest = re.sub(r"^```[^\n]*\n.*?^```", "", text, flags=re.DOTALL | re.MULTILINE)
+    spans = [s for s in re.findall(r"`([^`\n]+)`", rest) if s.startswith("pxl10n ")]
+    return blocks + spans
+
+
+# =========================================================================== tests
+
+
+@pytest.mark.parametrize("path", [ACTION, HOOKS, *workflow_files()], ids=lambda p: p.name)
+def test_yaml_parses_and_expressions_are_understood(path: Path) -> None:
+    data = load_yaml(path)
+    assert data, f"{path} is empty"
+    for where, text in strings(data):
+        for expr in expressions_in(text):
+            assert expr.paths() is not None, where
+
+
+def test_action_inputs_outputs_and_steps_are_consistent() -> None:
+    action = load_yaml(ACTION)
+    assert action["runs"]["using"] == "composite"
+    inputs = action["inputs"]
+    assert {"mode", "config", "locales", "kinds", "api-key"} <= set(inputs)
+    assert {"files-changed", "errors", "pushed"} <= set(action["outputs"])
+    steps = action["runs"]["steps"]
+    ids = [s.get("id") for s in steps]
+    assert len(ids) == len(set(ids)), "duplicate step ids"
+    for where, text in strings(action):
+        for expr in expressions_in(text):
+            for path in expr.paths():
+                root = path[0]
+                if root == "inputs":
+                    assert path[1] in inputs, f"{where}: inputs.{path[1]} is not declared"
+                elif root == "steps":
+                    assert path[1] in ids, f"{where}: no step with id {path[1]}"
+                else:
+                    assert root in ("github", "runner", "env"), f"{where}: {'.'.join(path)} is not available in a composite action"
+    for name, spec in inputs.items():
+        assert spec.get("description"), f"input {name} has no description"
+    for name, spec in action["outputs"].items():
+        assert spec.get("description") and spec.get("value"), f"output {name}"
+
+
+def test_action_installs_from_its_own_repository() -> None:
+    source = (ACTION_DIR / "../../..").resolve()
+    assert source == ROOT
+    assert 'name = "pxl10n"' in (source / "pyproject.toml").read_text()
+    install = next(s for s in load_yaml(ACTION)["runs"]["steps"] if s.get("id") == "install")
+    assert install["env"]["SOURCE"] == "${{ github.action_path }}/../../.."
+
+
+def _run_scripts(node: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    if "runs" in node:
+        for step in node["runs"]["steps"]:
+            yield f"action step {step.get('id')}", step
+    for job_id, job in (node.get("jobs") or {}).items():
+        for i, step in enumerate(job.get("steps", [])):
+            yield f"{job_id} step {step.get('id') or step.get('name') or i}", step
+
+
+@pytest.mark.parametrize("path", [ACTION, *workflow_files()], ids=lambda p: p.name)
+def test_shell_steps_are_strict_and_never_expand_expressions(path: Path) -> None:
+    """``set -euo pipefail`` first; values come in through env, never ``${{ }}`` in the script."""
+    for where, step in _run_scripts(load_yaml(path)):
+        script = step.get("run")
+        if script is None:
+            continue
+        assert "${{" not in script, f"{path.name} {where}: pass values through env:, not ${{{{ }}}} in run:"
+        lines = [ln for ln in script.strip().splitlines() if ln.strip() and not ln.strip().startswith("#")]
+        if len(lines) > 1:
+            assert lines[0].strip() == "set -euo pipefail", f"{path.name} {where}: start with set -euo pipefail"
+        assert step.get("shell", "bash") == "bash" or path == CI
+        assert not re.search(r"set -\w*x|(echo|printf|cat)\b[^\n]*\b(PX_API_KEY|KEY)\b", script), f"{path.name} {where}: never trace or print the key"
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_workflow_references_exist(path: Path) -> None:
+    workflow = load_yaml(path)
+    action = load_yaml(ACTION)
+    action_inputs, action_outputs = action["inputs"], set(action["outputs"])
+    declared_env = set(workflow.get("env") or {})
+    wf_inputs: set[str] = set()
+    for trigger in ("workflow_dispatch", "workflow_call"):
+        spec = triggers(workflow).get(trigger) or {}
+        wf_inputs |= set(spec.get("inputs") or {})
+    secrets_used: set[str] = set()
+    assert workflow.get("permissions") is not None, f"{path.name}: declare permissions (least privilege)"
+    for job_id, job in workflow["jobs"].items():
+        job_env = declared_env | set(job.get("env") or {})
+        matrix = set(((job.get("strategy") or {}).get("matrix")) or {})
+        earlier: dict[str, dict[str, Any]] = {}
+        job_needs = job.get("needs") or []
+
+        def check(where: str, text: str, step_env: set[str], earlier: dict[str, dict[str, Any]] = earlier, job_env: set[str] = job_env, matrix: set[str] = matrix, needs: Any = job_needs) -> None:
+            for expr in expressions_in(text):
+                for p in expr.paths():
+                    root = p[0]
+                    if root == "steps":
+                        assert p[1] in earlier, f"{path.name} {where}: steps.{p[1]} is not an earlier step"
+                        assert p[2] in ("outputs", "outcome", "conclusion"), where
+                        if p[2] == "outputs":
+                            step = earlier[p[1]]
+                            if is_pxl10n_action(step.get("uses")):
+                                assert p[3] in action_outputs, f"{path.name} {where}: the action has no output {p[3]}"
+                            else:
+                                script = step.get("run", "")
+                                assert re.search(rf"echo \"{re.escape(p[3])}(=|<<)", script), f"{path.name} {where}: step {p[1]} never writes {p[3]}"
+                    elif root == "env":
+                        assert p[1] in job_env | step_env, f"{path.name} {where}: env.{p[1]} is not set"
+                    elif root == "inputs":
+                        assert p[1] in wf_inputs, f"{path.name} {where}: inputs.{p[1]} not declared"
+                    elif root == "secrets":
+                        secrets_used.add(p[1])
+                    elif root == "matrix":
+                        assert p[1] in matrix, where
+                    elif root == "needs":
+                        assert p[1] in needs, where
+                    else:
+                        assert root in ("github", "runner", "vars", "job"), f"{path.name} {where}: unknown context {root}"
+
+        for i, step in enumerate(job.get("steps", [])):
+            where = f"{job_id}.steps[{i}]"
+            step_env = set(step.get("env") or {})
+            for key in ("if", "with", "env", "name", "working-directory"):
+                for _, text in strings(step.get(key), key):
+                    check(where, text, step_env)
+            if isinstance(step.get("if"), str):
+                check(where, "${{ " + step["if"].replace("${{", "").replace("}}", "") + " }}", step_env)
+            uses = step.get("uses")
+            if uses:
+                assert is_pxl10n_action(uses) or uses in KNOWN_ACTIONS, f"{path.name} {where}: unexpected action {uses}"
+            if is_pxl10n_action(uses):
+                given = set(step.get("with") or {})
+                assert given <= set(action_inputs), f"{path.name} {where}: not inputs of the action: {given - set(action_inputs)}"
+                required = {n for n, spec in action_inputs.items() if spec.get("required")}
+                assert required <= given, f"{path.name} {where}: missing {required - given}"
+                if step["with"].get("mode") in ("pull", "push") and path != CI:  # CI uses the emulator's key
+                    assert step["with"].get("api-key") == "${{ secrets.PX_API_KEY }}", "the key comes from a secret"
+            if step.get("id"):
+                earlier[step["id"]] = step
+        for name, value in (job.get("outputs") or {}).items():
+            check(f"{job_id}.outputs.{name}", value, set())
+    if path != CI:
+        docs = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
+        for secret in secrets_used:
+            assert secret in docs, f"secret {secret} used by {path.name} is not documented in docs/github-actions.md"
+            assert secret in path.read_text().split("name:")[0], f"{path.name}: explain secret {secret} in the header comment"
+
+
+def test_examples_use_one_action_reference() -> None:
+    refs = set()
+    for name in EXAMPLE_NAMES:
+        for job in load_yaml(EXAMPLES / name)["jobs"].values():
+            refs |= {s["uses"] for s in job["steps"] if is_pxl10n_action(s.get("uses"))}
+    assert len(refs) == 1 and REMOTE_ACTION.match(next(iter(refs))), refs
+
+
+def test_examples_have_the_promised_triggers_and_guards() -> None:
+    sync = load_yaml(EXAMPLES / "sync-from-px.yml")
+    assert {"schedule", "workflow_dispatch"} <= set(triggers(sync))
+    assert sync["permissions"] == {"contents": "write", "pull-requests": "write"}
+    assert {"pull-request-url", "pull-request-number"} <= set(sync["jobs"]["sync"]["outputs"])
+    assert "PXL10N_BOT_TOKEN" in json.dumps(sync["jobs"]["sync"])
+    check = load_yaml(EXAMPLES / "check-translations.yml")
+    assert any(p.startswith("l10n/") for p in triggers(check)["pull_request"]["paths"])
+    assert check["permissions"] == {"contents": "read"}
+    push = load_yaml(EXAMPLES / "push-to-px.yml")
+    on_push = triggers(push)["push"]
+    assert on_push["branches"] == ["main"] and any(p.startswith("l10n/") for p in on_push["paths"])
+    assert push["concurrency"]["cancel-in-progress"] is False and push["concurrency"]["group"]
+    assert push["permissions"] == {"contents": "write"}
+    for wf in (sync, push):
+        assert "set -euo pipefail" in json.dumps(wf)
+
+
+@pytest.mark.parametrize("path", [*workflow_files(), *DOCS], ids=lambda p: p.name)
+def test_pxl10n_commands_exist(path: Path) -> None:
+    if path.suffix == ".md":
+        snippets = markdown_snippets(path)
+    else:
+        snippets = [s.get("run", "") for _, s in _run_scripts(load_yaml(path))]
+    invocations = [inv for text in snippets for inv in pxl10n_invocations(text)]
+    problems = [p for inv in invocations for p in check_invocation(inv)]
+    assert not problems, "\n".join(problems)
+    if path.suffix == ".md":
+        assert invocations, f"{path.name} shows no pxl10n command"
+
+
+def test_command_checker_can_fail() -> None:
+    assert check_invocation(["pull", "--branch", "x"]) == []
+    assert check_invocation(["--config", "a.toml", "status", "--format", "markdown"]) == []
+    assert check_invocation(["pull", "--brunch", "x"])
+    assert check_invocation(["pul"])
+    assert check_invocation(["status", "--format", "yaml"])
+    assert check_invocation(["push", "extra-arg"])
+    assert pxl10n_invocations('x=1; pxl10n validate --format github l10n | tee out  # pxl10n nope') == [["validate", "--format", "github", "l10n"]]
+
+
+def test_pre_commit_hook() -> None:
+    hooks = load_yaml(HOOKS)
+    hook = next(h for h in hooks if h["id"] == "pxl10n-validate")
+    assert hook["language"] == "python"
+    assert shlex.split(hook["entry"])[:2] == ["pxl10n", "validate"]
+    assert not check_invocation(shlex.split(hook["entry"])[1:])
+    pattern = re.compile(hook["files"])
+    assert pattern.search("l10n/fr-FR/article/a1.xlf") and pattern.search("x/y.xliff")
+    assert not pattern.search("l10n/pxl10n-state.json") and not pattern.search("a.xlf.bak")
+
+
+def test_ci_runs_lint_and_the_test_command_on_three_pythons() -> None:
+    ci = load_yaml(CI)
+    text = json.dumps(ci)
+    assert "ruff check" in text
+    test_jobs = [j for j in ci["jobs"].values() if "pytest -q" in json.dumps(j)]
+    assert test_jobs, "no job runs pytest -q"
+    versions = test_jobs[0]["strategy"]["matrix"]["python-version"]
+    assert [str(v) for v in versions] == ["3.11", "3.12", "3.13"]
+    assert 'pip install -e \\".[test]\\"' in json.dumps(test_jobs[0])
+
+
+# --------------------------------------------------------------------------- the action's shell, with a fake pxl10n
+
+
+FAKE_PXL10N = """#!/usr/bin/env python3
+import json, os, sys
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(json.dumps({"argv": sys.argv[1:], "key": os.environ.get("PX_API_KEY")}) + "\\n")
+print("report line")
+sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
+"""
+
+
+def run_action_step(tmp_path: Path, with_: dict[str, str], *, exit_code: int = 0) -> tuple[subprocess.CompletedProcess[str], list[dict[str, Any]], dict[str, str]]:
+    """The action's ``run`` step in bash, inputs mapped through its env, with a fake pxl10n."""
+    action = load_yaml(ACTION)
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "run")
+    inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()} | with_
+    env_ctx = {"inputs": inputs, "github": {"action_path": str(ACTION_DIR)}, "steps": {}}
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    fake = bin_dir / "pxl10n"
+    fake.write_text(FAKE_PXL10N)
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    output = tmp_path / "output"
+    output.write_text("")
+    log = tmp_path / "log"
+    log.write_text("")
+    env = {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "RUNNER_TEMP": str(tmp_path), "GITHUB_OUTPUT": str(output),
+           "FAKE_LOG": str(log), "FAKE_EXIT": str(exit_code), "HOME": str(tmp_path)}
+    env |= {k: interpolate(v, env_ctx) for k, v in step["env"].items()}
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], check=False, env=env, capture_output=True, text=True, timeout=30)
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    return proc, calls, parse_outputs(output)
+
+
+def parse_outputs(path: Path) -> dict[str, str]:
+    """A GITHUB_OUTPUT file (``k=v`` and ``k<<DELIM`` forms), as the runner reads it."""
+    out: dict[str, str] = {}
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
+            name, delim = line.split("<<", 1)
+            body = []
+            while lines[i] != delim:
+                body.append(lines[i])
+                i += 1
+            i += 1
+            out[name] = "\n".join(body)
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            out[name] = value
+    return out
+
+
+@pytest.mark.parametrize(
+    ("with_", "expected"),
+    [
+        ({"mode": "pull", "kinds": "article, kcbot", "locales": "fr-FR\nde-DE", "branch": "l10n/px-sync", "config": "sub dir/pxl10n.toml", "args": "--dry-run"},
+         ["--config", "sub dir/pxl10n.toml", "pull", "--kind", "article", "--kind", "kcbot", "--locale", "fr-FR", "--locale", "de-DE", "--branch", "l10n/px-sync", "--dry-run"]),
+        ({"mode": "validate", "args": "l10n/fr-FR/article/a.xlf\nl10n/de-DE/kcbot/b.xlf"},
+         ["validate", "--format", "github", "l10n/fr-FR/article/a.xlf", "l10n/de-DE/kcbot/b.xlf"]),
+        ({"mode": "validate", "format": "json", "args": "*.xlf"}, ["validate", "--format", "json", "*.xlf"]),
+        ({"mode": "status", "locales": "fr-FR"}, ["status", "--locale", "fr-FR", "--format", "markdown"]),
+        ({"mode": "push", "kinds": "engagement", "args": "--force"}, ["push", "--kind", "engagement", "--force"]),
+    ],
+    ids=["pull", "validate", "validate-json", "status", "push"],
+)
+def test_action_builds_valid_command_lines(tmp_path: Path, with_: dict[str, str], expected: list[str]) -> None:
+    proc, calls, outputs = run_action_step(tmp_path, with_ | {"api-key": "sk-secret-value"})
+    assert proc.returncode == 0, proc.stderr
+    assert [c["argv"] for c in calls] == [expected]
+    assert check_invocation(expected) == []
+    assert calls[0]["key"] == "sk-secret-value"
+    assert "sk-secret-value" not in proc.stdout + proc.stderr
+    assert outputs["exit-code"] == "0"
+    assert Path(outputs["report"]).read_text() == "report line\n"
+    assert "report line" in proc.stdout  # annotations reach the runner's log
+
+
+def test_action_without_key_leaves_the_environment_alone(tmp_path: Path) -> None:
+    os.environ.pop("PX_API_KEY", None)
+    proc, calls, _ = run_action_step(tmp_path, {"mode": "status"})
+    assert proc.returncode == 0 and calls[0]["key"] is None
+
+
+def test_action_passes_the_exit_code_on(tmp_path: Path) -> None:
+    proc, calls, outputs = run_action_step(tmp_path, {"mode": "validate"}, exit_code=1)
+    assert proc.returncode == 1 and outputs["exit-code"] == "1" and len(calls) == 1
+
+
+@pytest.mark.parametrize("with_", [{"mode": "sync"}, {"mode": "validate", "branch": "x"}, {"mode": "validate", "locales": "fr-FR"}])
+def test_action_refuses_inputs_that_do_not_apply(tmp_path: Path, with_: dict[str, str]) -> None:
+    proc, calls, _ = run_action_step(tmp_path, with_)
+    assert proc.returncode == 2 and calls == []
+    assert "::error" in proc.stdout
