@@ -19,9 +19,8 @@ import sys
 import tempfile
 import time
 from dataclasses import replace
-from pathlib import Path
-
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from pxl10n.config import Settings
 from pxl10n.console import Console

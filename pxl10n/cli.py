@@ -135,7 +135,8 @@ def _emit_json(data: dict[str, Any]) -> None:
 @pass_app
 def pull(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales: tuple[str, ...], no_commit: bool, dry_run: bool, branch: str | None, fmt: str) -> int:
     """Export every item x target locale from PX into the l10n directory and commit."""
-    from pxl10n.sync.pull import Selection, pull as run_pull
+    from pxl10n.sync.pull import Selection
+    from pxl10n.sync.pull import pull as run_pull
 
     result = run_pull(app.settings(), Selection(kinds, ids, locales), console=app.console, dry_run=dry_run, commit=not no_commit, branch=branch)
     summary = result.as_dict()

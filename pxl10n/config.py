@@ -344,4 +344,4 @@ version = "2.0"                       # XLIFF version: "1.2" or "2.0"
 
 def starter_text(source_locale: str = "en-US", locales: tuple[str, ...] = ("fr-FR", "de-DE"), directory: str = "l10n") -> str:
     """The commented file written by ``pxl10n init``."""
-    return STARTER.format(source=source_locale, locales=", ".join(f'"{l}"' for l in locales), directory=directory)
+    return STARTER.format(source=source_locale, locales=", ".join(f'"{locale}"' for locale in locales), directory=directory)

@@ -35,7 +35,7 @@ backoff = 0.01
 
 [project]
 source_locale = "en-US"
-locales = [{", ".join(f'"{l}"' for l in locales)}]
+locales = [{", ".join(f'"{locale}"' for locale in locales)}]
 directory = "l10n"
 {extra}
 {entries}"""

@@ -174,7 +174,7 @@ def zipslip(document: bytes) -> bytes:
 def xxe_document(item_id: str, src_lang: str, trg_lang: str) -> bytes:
     """XLIFF 2.0 with a DOCTYPE: an external entity on /etc/passwd and a billion-laughs bomb."""
     laughs = "\n".join(
-        f'  <!ENTITY lol{n} "{("&lol%d;" % (n - 1)) * 10}">' for n in range(1, 10)
+        f'  <!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10)
     )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -193,7 +193,7 @@ def xxe_document(item_id: str, src_lang: str, trg_lang: str) -> bytes:
         "    </unit>\n"
         "  </file>\n"
         "</xliff>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 _bomb_lock = threading.Lock()

@@ -290,7 +290,7 @@ def _pull_one(client: PXClient, settings: Settings, state: State, item: Item, lo
 def _obsolete(settings: Settings, state: State, kinds: tuple[str, ...], locales: tuple[str, ...], listed: set[tuple[str, str]], dry_run: bool) -> list[FileResult]:
     """Remove files pxl10n pulled for items PX no longer lists (never ones edited and not pushed)."""
     removed = []
-    for rel, entry in sorted(state.entries.items()):
+    for _, entry in sorted(state.entries.items()):
         if entry.kind not in kinds or entry.locale not in locales or (entry.kind, entry.item_id) in listed:
             continue
         path = entry.key.path(settings.directory)

@@ -170,7 +170,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
 
 
 def _compare_remote(report: StatusReport, rows: dict[tuple[str, str], Row], complete: dict[FileKey, bool], flags: dict[FileKey, bool]) -> None:
-    for (locale, kind), row in rows.items():
+    for (_, kind), row in rows.items():
         if kind != "content":
             row.px_items, row.px_translated = 0, 0
     for key, translated in flags.items():

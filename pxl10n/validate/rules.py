@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; only errors make ``validate`` exit 1."""
 
     ERROR = "error"
