@@ -26,7 +26,8 @@ from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
-from pxl10n.sync.pull import Selection, pull
+from pxl10n.sync.pull import pull
+from pxl10n.sync.session import Selection
 
 KEY = "bench-key"
 

@@ -8,9 +8,12 @@ are :class:`~pxl10n.errors.Pxl10nError`; they are caught once, in :func:`main`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
+import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -18,7 +21,10 @@ from pxl10n import __version__
 from pxl10n.config import Settings, load, starter_text
 from pxl10n.console import Console, redact, setup_logging
 from pxl10n.errors import ConfigError, Pxl10nError
-from pxl10n.ghactions import write_outputs
+from pxl10n.ghactions import write_outputs, write_summary
+
+if TYPE_CHECKING:
+    from pxl10n.sync.session import Selection
 
 KIND_CHOICE = click.Choice(["engagement", "kcbot", "article", "content"])
 
@@ -37,6 +43,24 @@ class AppContext:
 
 
 pass_app = click.make_pass_decorator(AppContext)
+
+
+def selection_options(*, ids: bool = True) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add --kind/--id/--locale and hand the command one ``selection`` argument."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(*args: Any, kinds: tuple[str, ...], locales: tuple[str, ...], ids: tuple[str, ...] = (), **kwargs: Any) -> Any:
+            from pxl10n.sync.session import Selection
+
+            return command(*args, selection=Selection(kinds, ids, locales), **kwargs)
+
+        wrapper = click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat).")(wrapper)
+        if ids:
+            wrapper = click.option("--id", "ids", multiple=True, help="Only this item id (repeat).")(wrapper)
+        return click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE, help="Only this kind (repeat).")(wrapper)
+
+    return decorate
 
 
 class Pxl10nGroup(click.Group):
@@ -125,20 +149,17 @@ def _emit_json(data: dict[str, Any]) -> None:
 
 
 @cli.command()
-@click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE, help="Only this kind (repeat).")
-@click.option("--id", "ids", multiple=True, help="Only this item id (repeat).")
-@click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat).")
+@selection_options()
 @click.option("--no-commit", is_flag=True, help="Write files but do not commit.")
 @click.option("--dry-run", is_flag=True, help="Export and compare, but write and commit nothing.")
 @click.option("--branch", help="Commit on this branch (created from HEAD when new).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Summary format on stdout.")
 @pass_app
-def pull(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales: tuple[str, ...], no_commit: bool, dry_run: bool, branch: str | None, fmt: str) -> int:
+def pull(app: AppContext, selection: Selection, no_commit: bool, dry_run: bool, branch: str | None, fmt: str) -> int:
     """Export every item x target locale from PX into the l10n directory and commit."""
-    from pxl10n.sync.pull import Selection
     from pxl10n.sync.pull import pull as run_pull
 
-    result = run_pull(app.settings(), Selection(kinds, ids, locales), console=app.console, dry_run=dry_run, commit=not no_commit, branch=branch)
+    result = run_pull(app.settings(), selection, console=app.console, dry_run=dry_run, commit=not no_commit, branch=branch)
     summary = result.as_dict()
     if fmt == "json":
         _emit_json(summary)
@@ -147,15 +168,13 @@ def pull(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales:
 
 
 @cli.command()
-@click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE, help="Only this kind (repeat).")
-@click.option("--id", "ids", multiple=True, help="Only this item id (repeat).")
-@click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat).")
+@selection_options()
 @click.option("--dry-run", is_flag=True, help="Show what would be sent and why, and what validation would block; send and write nothing.")
 @click.option("--force", is_flag=True, help="Send every selected file, changed or not.")
 @click.option("--no-commit", is_flag=True, help="Update the state file and files but do not commit.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Result table (text) or one JSON object on stdout.")
 @pass_app
-def push(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales: tuple[str, ...], dry_run: bool, force: bool, no_commit: bool, fmt: str) -> int:
+def push(app: AppContext, selection: Selection, dry_run: bool, force: bool, no_commit: bool, fmt: str) -> int:
     """Validate, then import into PX the files changed since they were last pulled or pushed.
 
     Files with validation errors are skipped (push.on_error = "skip") or stop the
@@ -163,11 +182,10 @@ def push(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales:
     PX; re-running sends only what is left. Exit 1 when any selected file was not
     pushed (blocked, refused by PX, failed, or never pulled).
     """
-    from pxl10n.sync.pull import Selection
     from pxl10n.sync.push import push as run_push
     from pxl10n.sync.push import render_table
 
-    result = run_push(app.settings(), Selection(kinds, ids, locales), console=app.console, dry_run=dry_run, force=force, commit=not no_commit)
+    result = run_push(app.settings(), selection, console=app.console, dry_run=dry_run, force=force, commit=not no_commit)
     if fmt == "json":
         _emit_json(result.as_dict())
     elif app.console.verbosity >= 0:
@@ -180,18 +198,13 @@ def push(app: AppContext, kinds: tuple[str, ...], ids: tuple[str, ...], locales:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Table (text), JSON, or Markdown for PR comments and job summaries.")
 @click.option("--remote", is_flag=True, help="Also ask PX which items it counts as translated, and flag drift (needs the key).")
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT", help="Exit 1 when any selected locale (hence also the overall figure) has fewer than PCT percent of its units translated.")
-@click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat).")
-@click.option("--kind", "kinds", multiple=True, type=KIND_CHOICE, help="Only this kind (repeat).")
+@selection_options(ids=False)
 @pass_app
-def status(app: AppContext, fmt: str, remote: bool, fail_under: float | None, locales: tuple[str, ...], kinds: tuple[str, ...]) -> int:
+def status(app: AppContext, fmt: str, remote: bool, fail_under: float | None, selection: Selection) -> int:
     """Translation progress per locale and kind, from the files (offline unless --remote)."""
-    import sys
-
-    from pxl10n.ghactions import write_summary
     from pxl10n.sync import status as st
-    from pxl10n.sync.pull import Selection
 
-    report = st.collect(app.settings(), Selection(kinds, (), locales), remote=remote, console=app.console)
+    report = st.collect(app.settings(), selection, remote=remote, console=app.console)
     if fmt == "json":
         _emit_json(report.as_dict(fail_under))
     elif fmt == "markdown":

@@ -22,8 +22,9 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.fsutil import atomic_write
 from pxl10n.px.client import PXClient
 from pxl10n.sync.layout import iter_xliff_files
-from pxl10n.sync.pull import Selection, pull
+from pxl10n.sync.pull import pull
 from pxl10n.sync.push import push
+from pxl10n.sync.session import Selection
 from pxl10n.sync.status import collect, render_text
 from pxl10n.validate.engine import validate_paths
 from pxl10n.xliff.pseudo import pseudo_translate

@@ -24,28 +24,11 @@ from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import git as gitops
 from pxl10n.sync.layout import INDEX_NAME, FileKey
-from pxl10n.sync.session import export_query, kind_params, open_client, run_concurrently
+from pxl10n.sync.session import Selection, export_query, kind_params, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import sha256
 
 NEW, UPDATED, UNCHANGED, KEPT, FAILED, REMOVED = "new", "updated", "unchanged", "kept-local", "failed", "removed"
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What the command line narrowed the work to (empty = everything configured)."""
-
-    kinds: tuple[str, ...] = ()
-    ids: tuple[str, ...] = ()
-    locales: tuple[str, ...] = ()
-
-    def resolve(self, settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The kinds and locales to work on; ConfigError for a locale not configured."""
-        for locale in self.locales:
-            if locale not in settings.locales:
-                raise ConfigError(f"--locale {locale} is not one of project.locales in {settings.path} ({', '.join(settings.locales)})")
-        kinds = tuple(k for k in settings.kinds if not self.kinds or k in self.kinds) or self.kinds
-        return kinds, (self.locales or settings.locales)
 
 
 @dataclass
@@ -169,7 +152,7 @@ def commit_message(result: PullResult) -> str:
 
 def pull(
     settings: Settings,
-    selection: Selection = Selection(),
+    selection: Selection | None = None,
     *,
     console: Console | None = None,
     dry_run: bool = False,
@@ -179,6 +162,7 @@ def pull(
 ) -> PullResult:
     """Export the selection from PX into ``settings.directory``; see the module docstring."""
     console = console or Console()
+    selection = selection or Selection()
     kinds, locales = selection.resolve(settings)
     directory = settings.directory
     repo = gitops.find_repo(directory) if (commit or branch) and not dry_run else None

@@ -32,8 +32,8 @@ from pxl10n.px.kinds import KINDS
 from pxl10n.sync import git as gitops
 from pxl10n.sync.journal import Journal
 from pxl10n.sync.layout import FileKey, iter_xliff_files, key_for
-from pxl10n.sync.pull import Selection
 from pxl10n.sync.session import (
+    Selection,
     export_query,
     import_query,
     open_client,

@@ -1,20 +1,40 @@
-"""What pull and push share: the client built from settings, PX parameters per
-kind, and running many calls concurrently with progress.
+"""What pull, push and status share: the selection from the command line, the
+client built from settings, PX parameters per kind, and running many calls
+concurrently with progress.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pxl10n.config import Settings
 from pxl10n.console import Console
+from pxl10n.errors import ConfigError
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import Item
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the command line narrowed the work to (empty = everything configured)."""
+
+    kinds: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ()
+
+    def resolve(self, settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The kinds and locales to work on; ConfigError for a locale not configured."""
+        for locale in self.locales:
+            if locale not in settings.locales:
+                raise ConfigError(f"--locale {locale} is not one of project.locales in {settings.path} ({', '.join(settings.locales)})")
+        kinds = tuple(k for k in settings.kinds if not self.kinds or k in self.kinds) or self.kinds
+        return kinds, (self.locales or settings.locales)
 
 
 def open_client(settings: Settings) -> PXClient:

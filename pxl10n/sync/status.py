@@ -19,8 +19,8 @@ from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import read_bytes
 from pxl10n.sync.layout import FileKey, iter_xliff_files, key_for
-from pxl10n.sync.pull import PullResult, Selection, list_items
-from pxl10n.sync.session import open_client
+from pxl10n.sync.pull import PullResult, list_items
+from pxl10n.sync.session import Selection, open_client
 from pxl10n.sync.state import State
 from pxl10n.xliff.io import describe, parse, sha256
 
