@@ -195,6 +195,23 @@ def test_item_id_found_in_20_metadata(tmp_path: Path) -> None:
     assert codes(load(doc20(original=None), str(path)), ctx) == {"PX101"}
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('version="2.0"', f'version="2.0" xmlns:px="urn:px" px:itemId="{ITEM}"'),
+        ('<unit id="', f'<unit xmlns:px="urn:px" px:item="{ITEM}" id="'),
+    ],
+)
+def test_item_id_found_elsewhere_outside_content(tmp_path: Path, old: str, new: str) -> None:
+    path = tmp_path / "a.xlf"
+    ctx = pulled_ctx(path, xliff_version="2.0")
+    text = doc20(original=None)
+    assert old in text
+    assert codes(load(text.replace(old, new, 1), str(path)), ctx) == set()
+    in_source = text.replace("</source>", f" {ITEM}</source>", 1)
+    assert codes(load(in_source, str(path)), ctx) == {"PX101"}
+
+
 def test_item_id_found_in_12_header_prop_or_extension(tmp_path: Path) -> None:
     path = tmp_path / "a.xlf"
     ctx = pulled_ctx(path)

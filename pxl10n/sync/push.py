@@ -366,7 +366,7 @@ def _send_all(files: list[PushFile], sender: Sender, settings: Settings, console
         return
     console.info(f"importing {len(files)} file(s) into PX")
     sender(files[0])
-    run_concurrently(files[1:], sender, workers=settings.concurrency, console=console, label="importing")
+    run_concurrently(files[1:], sender, workers=settings.concurrency, console=console, label="importing", already_done=1)
 
 
 # --- the command ------------------------------------------------------------------------

@@ -90,24 +90,26 @@ def run_concurrently(
     workers: int,
     console: Console,
     label: str,
+    already_done: int = 0,
 ) -> list[R]:
     """Run ``work`` over ``tasks`` in a thread pool, showing progress; results in task order.
 
     ``work`` must not raise for expected failures: it returns a result that says so,
-    so one failing item never stops the others.
+    so one failing item never stops the others. ``already_done`` counts work done
+    before this call, so progress reads against the whole job.
     """
     task_list = list(tasks)
     results: list[R | None] = [None] * len(task_list)
     if not task_list:
         return []
-    done = 0
+    done, total = already_done, already_done + len(task_list)
     with ThreadPoolExecutor(max_workers=max(1, min(workers, len(task_list)))) as pool:
         futures = {pool.submit(work, task): index for index, task in enumerate(task_list)}
         try:
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 done += 1
-                console.progress(done, len(task_list), label)
+                console.progress(done, total, label)
         except BaseException:
             for future in futures:
                 future.cancel()

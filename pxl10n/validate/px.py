@@ -222,6 +222,31 @@ def _holds(value: str, item_id: str) -> bool:
     return bool(re.search(rf"(?<![\w-]){re.escape(item_id)}(?![\w-])", value))
 
 
+#: Elements whose content is translatable text, never where an item id is kept.
+_CONTENT = frozenset({"source", "target", "seg-source"})
+
+
+def holds_item_id(files: list[FileView], root: etree._Element, item_id: str) -> bool:
+    """True when the document names ``item_id`` where PX could keep it.
+
+    File-level attributes and metadata first; then, because PX's placement is not
+    documented, any attribute or non-content text in the document, so an id kept
+    on the root, a header tool or a unit prefix still counts.
+    """
+    if any(_holds(value, item_id) for view in files for _, value in view.candidates):
+        return True
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if any(_holds(value, item_id) for value in el.attrib.values()):
+            return True
+        if _local(el) not in _CONTENT and el.text and _holds(el.text, item_id):
+            parent = el.getparent()
+            if parent is None or _local(parent) not in _CONTENT:
+                return True
+    return False
+
+
 def _lookup(mapping: Mapping[str, str], locale: str) -> str | None:
     wanted = normalize(locale)
     return next((code for name, code in mapping.items() if normalize(name) == wanted), None)
@@ -302,7 +327,7 @@ def _item_id(doc: Document, ctx: Context, files: list[FileView], pulled: PulledI
         if not view.id_values:
             yield doc.finding(R_NO_ID, "<file> has no original, id or id metadata naming the PX item",
                               element=view.element)
-    if pulled is not None and not any(_holds(value, pulled.item_id) for v in files for _, value in v.candidates):
+    if pulled is not None and not holds_item_id(files, root, pulled.item_id):
         found = ", ".join(repr(value) for v in files for value in v.id_values) or "none"
         yield doc.finding(R_ID_MISMATCH, f"item id {pulled.item_id!r} (as pulled) is not in the file "
                           f"(file-level ids: {found})", element=files[0].element)
@@ -374,7 +399,7 @@ def _path(doc: Document, ctx: Context, files: list[FileView], root: etree._Eleme
         if trg and normalize(trg) not in _names(key.locale, ctx.px_languages):
             yield doc.finding(R_PATH, f"path says locale {key.locale!r} but the file's target language is "
                               f"{trg!r}", element=view.lang_element)
-    if files and not any(_holds(value, key.item_id) for v in files for _, value in v.candidates):
+    if files and not holds_item_id(files, root, key.item_id):
         yield doc.finding(R_PATH, f"path says item {key.item_id!r} but no file-level id in the file holds it",
                           element=files[0].element)
 
