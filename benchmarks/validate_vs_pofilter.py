@@ -321,6 +321,8 @@ _CRITICAL = {"accelerators", "brackets", "escapes", "newlines", "nplurals", "pri
 def pofilter_flags(corpus: Corpus, files: list[Path], out: Path) -> tuple[Clock, dict[tuple[str, str], list[tuple[str, bool]]]]:
     """Run pofilter per language over the 1.2 files; seconds and flags per unit (critical tests count as errors)."""
     exe = shutil.which("pofilter") or str(Path(sys.executable).with_name("pofilter"))
+    if not Path(exe).exists() and not shutil.which(exe):
+        raise SystemExit('pofilter not found: pip install ".[bench]" (translate-toolkit) to run the comparison')
     by_lang: dict[str, list[Path]] = defaultdict(list)
     for path in files:
         by_lang[path.relative_to(corpus.root).parts[0]].append(path)
