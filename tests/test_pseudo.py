@@ -21,6 +21,7 @@ DOC12 = b"""<?xml version="1.0"?>
 
 def test_pseudo_text_protects_code() -> None:
     assert pseudo_text("Hi {{user.firstName}} <a href='x'>go</a> %(n)s") == "Hî {{user.firstName}} <a href='x'>gö</a> %(n)s"
+    assert pseudo_text("Write to help.desk@example.co.uk now") == "Wrîté tö help.desk@example.co.uk ñöw"
 
 
 def test_fills_only_missing_targets_in_20() -> None:

@@ -19,8 +19,8 @@ _ACCENTS = str.maketrans(
     "AaCcEeIiNnOoUuYy",
     "ÅåÇçÉéÎîÑñÖöÛûÝý",
 )
-# Stretches of text that must survive untouched: placeholders, tags, entities, URLs.
-_PROTECTED = re.compile(r"(\{\{.*?\}\}|\$\{.*?\}|\{[\w.]+\}|%\(\w+\)[sd]|%\d*\$?[sd]|<[^>]*>|&\w+;|https?://\S+)")
+# Stretches of text that must survive untouched: placeholders, tags, entities, URLs, e-mail addresses.
+_PROTECTED = re.compile(r"(\{\{.*?\}\}|\$\{.*?\}|\{[\w.]+\}|%\(\w+\)[sd]|%\d*\$?[sd]|<[^>]*>|&\w+;|https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 
 
 def pseudo_text(text: str) -> str:
