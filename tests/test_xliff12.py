@@ -137,7 +137,9 @@ PAIRS: list[tuple[str, str, str]] = [
                     header='<tool tool-id="tm" tool-name="TM"/>'),
      wrap(TU.format(s="a", t="b", x='<alt-trans tool-id="mt"><target>c</target></alt-trans>'),
           header='<tool tool-id="mt" tool-name="MT"/>')),
-    ("XLF130", wrap(TU.format(s='<g id="1">a</g><x id="1"/>', t="b", x="")),
+    ("XLF130", wrap(TU.format(s='<bpt id="1">[</bpt>a<ept id="1">]</ept> <bpt id="1">(</bpt>c<ept id="2">)</ept>', t="b", x="")),
+     wrap(TU.format(s='<bpt id="1">[</bpt>a<ept id="1">]</ept> <bpt id="2">(</bpt>c<ept id="2">)</ept>', t="b", x=""))),
+    ("XLF133", wrap(TU.format(s='<g id="1">a</g><x id="1"/>', t="b", x="")),
      wrap(TU.format(s='<g id="1">a</g><x id="2"/>', t='<g id="1">b</g><x id="2"/>', x=""))),
     ("XLF131", wrap(TU.format(s='<bpt id="1">[</bpt>a', t='b<ept id="1">]</ept>', x="")),
      wrap(TU.format(s='<bpt id="1">[</bpt>a<ept id="1">]</ept>', t='<bpt id="1">[</bpt>b<ept id="1">]</ept>', x=""))),
@@ -209,7 +211,7 @@ def test_root_other_than_xliff_is_reported() -> None:
 
 def test_rules_are_registered_with_documented_severities() -> None:
     ours = {code: rule for code, rule in REGISTRY.items() if re.fullmatch(r"XLF1\d\d", code)}
-    assert {code for code, rule in ours.items() if rule.severity is Severity.WARNING} == {"XLF150", "XLF151"}
+    assert {code for code, rule in ours.items() if rule.severity is Severity.WARNING} == {"XLF133", "XLF150", "XLF151"}
     assert all(rule.title and rule.explanation and not rule.needs_config for rule in ours.values())
 
 

@@ -125,9 +125,15 @@ R_DANGLING = register(
     "mid and alt-trans@mid a segment <mrk> of the unit's <seg-source>.",
 )
 R_DUP_INLINE = register(
-    "XLF130", E, "duplicate inline code id",
-    "Inline codes (<g>, <x>, <bx>, <ph>, <bpt>, <it>) are matched between source and target by id, so each "
-    "id is used once within one <source>, <seg-source> or <target>; so are <ept> ids.",
+    "XLF130", E, "duplicate <bpt>/<ept> id",
+    "A <bpt> is paired with its <ept> by id (or rid), so each <bpt> id and each <ept> id is used once within "
+    "one <source>, <seg-source> or <target>; a second one makes the pairing ambiguous.",
+)
+R_REUSED_INLINE = register(
+    "XLF133", W, "inline code id reused",
+    "The 1.2 specification leaves the uniqueness of <g>, <x>, <bx>, <ph> and <it> ids to the tool (Angular, "
+    "for one, reuses START_BOLD_TEXT for every bold span), but a reused id makes source and target codes "
+    "ambiguous for tools that match them by id.",
 )
 R_BPT_EPT = register(
     "XLF131", E, "unpaired <bpt>/<ept>",
@@ -716,7 +722,8 @@ class _Checker:
             if name in _START_CODES or name == "ept":
                 table = ends if name == "ept" else starts
                 if code_id is not None and code_id in table:
-                    self.report(R_DUP_INLINE, f"<{name}> id {code_id!r} is used twice in {where}", el, unit)
+                    rule = R_DUP_INLINE if name in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept") else R_REUSED_INLINE
+                    self.report(rule, f"<{name}> id {code_id!r} is used twice in {where}", el, unit)
                 elif code_id is not None:
                     table[code_id] = el
             if name == "bpt":
