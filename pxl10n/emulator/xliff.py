@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pxl10n.errors import XliffError
-from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, XML_NS, local_name, parse
+from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, XML_NS, local_name, parse, text_of
 
 from .store import Item
 
@@ -141,9 +141,6 @@ def _pick_file(files: list[etree._Element], expected_id: str | None) -> etree._E
     raise ImportProblem(433, f"{wanted} not found in the XLIFF (<file original=...>)")
 
 
-def _text(element: etree._Element) -> str:
-    return "".join(element.itertext())
-
 
 def _read20(root: etree._Element, expected_id: str | None) -> ImportDocument:
     ns = {"x": XLIFF20_NS, "mda": MDA_NS}
@@ -154,7 +151,7 @@ def _read20(root: etree._Element, expected_id: str | None) -> ImportDocument:
         parts = [p for p in unit if local_name(p) in ("segment", "ignorable")]
         found = [p.find("x:target", ns) for p in parts]
         if any(t is not None for t in found):
-            doc.targets[unit.get("id", "")] = "".join(_text(t) for t in found if t is not None)
+            doc.targets[unit.get("id", "")] = "".join(text_of(t) or "" for t in found)
     return doc
 
 
@@ -169,5 +166,5 @@ def _read12(root: etree._Element, namespace: str | None, expected_id: str | None
     for unit in file_el.iterfind(f".//{prefix}trans-unit", ns):
         target = unit.find(f"{prefix}target", ns)
         if target is not None:
-            doc.targets[unit.get("id", "")] = _text(target)
+            doc.targets[unit.get("id", "")] = text_of(target) or ""
     return doc

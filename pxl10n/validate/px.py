@@ -27,7 +27,7 @@ from lxml import etree
 from pxl10n.sync.layout import key_for
 from pxl10n.validate.languages import is_rtl, normalize, px_supports
 from pxl10n.validate.rules import Context, Document, Finding, PulledInfo, Severity, register
-from pxl10n.xliff.io import MDA_NS, datatype_strategy, metadata_strategy
+from pxl10n.xliff.io import MDA_NS, datatype_strategy, local_name, metadata_strategy, text_of
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -155,12 +155,6 @@ def _id_like(name: str) -> bool:
     return key in ("original", "id") or key.endswith("id")
 
 
-def _local(el: etree._Element) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
-
-
-def _text(el: etree._Element | None) -> str | None:
-    return None if el is None else "".join(el.itertext())
 
 
 def views(doc: Document) -> list[FileView]:
@@ -179,13 +173,13 @@ def views(doc: Document) -> list[FileView]:
                 view.candidates.append((f"meta {meta.get('type', '')}", (meta.text or "").strip()))
             view.strategy = metadata_strategy(file_el)
             for note in file_el.iterfind(f"{q('notes')}/{q('note')}"):
-                view.candidates.append(("note", _text(note) or ""))
+                view.candidates.append(("note", text_of(note) or ""))
             for unit in file_el.iter(q("unit")):
-                parts = [p for p in unit if _local(p) in ("segment", "ignorable")]
+                parts = [p for p in unit if local_name(p) in ("segment", "ignorable")]
                 targets = [p.find(q("target")) for p in parts]
-                target = ("".join(_text(t) or "" for t in targets if t is not None)
+                target = ("".join(text_of(t) or "" for t in targets if t is not None)
                           if any(t is not None for t in targets) else None)
-                source = "".join(_text(p.find(q("source"))) or "" for p in parts)
+                source = "".join(text_of(p.find(q("source"))) or "" for p in parts)
                 first = next((t for t in targets if t is not None), None)
                 view.units.append(UnitView(unit.get("id"), unit, source, target, first))
         else:
@@ -196,7 +190,7 @@ def views(doc: Document) -> list[FileView]:
             for el in header.iter() if header is not None else ():
                 if el is header or not isinstance(el.tag, str):
                     continue
-                name = _local(el)
+                name = local_name(el)
                 if name == "prop":
                     view.candidates.append((el.get("prop-type", "prop"), (el.text or "").strip()))
                 elif name == "note":
@@ -206,7 +200,7 @@ def views(doc: Document) -> list[FileView]:
                     view.candidates.append((name, (el.text or "").strip()))
             for tu in file_el.iter(q("trans-unit")):
                 target_el = tu.find(q("target"))
-                view.units.append(UnitView(tu.get("id"), tu, _text(tu.find(q("source"))) or "", _text(target_el),
+                view.units.append(UnitView(tu.get("id"), tu, text_of(tu.find(q("source"))) or "", text_of(target_el),
                                            target_el))
         result.append(view)
     return result
@@ -240,9 +234,9 @@ def holds_item_id(files: list[FileView], root: etree._Element, item_id: str) -> 
             continue
         if any(_holds(value, item_id) for value in el.attrib.values()):
             return True
-        if _local(el) not in _CONTENT and el.text and _holds(el.text, item_id):
+        if local_name(el) not in _CONTENT and el.text and _holds(el.text, item_id):
             parent = el.getparent()
-            if parent is None or _local(parent) not in _CONTENT:
+            if parent is None or local_name(parent) not in _CONTENT:
                 return True
     return False
 

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from pxl10n.xliff.io import XLIFF20_NS
+from pxl10n.xliff.io import XLIFF20_NS, local_name
 
 _NS20 = f"{{{XLIFF20_NS}}}"
 
@@ -54,9 +54,6 @@ class Pair:
     trg_lang: str | None
 
 
-def _local(tag: object) -> str:
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
 
 def _code_label(name: str, el: etree._Element) -> str | None:
     ident = el.get("id") or el.get("startRef") or el.get("mid")
@@ -77,7 +74,7 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
 
     def walk(parent: etree._Element) -> None:
         for child in parent:
-            name = _local(child.tag)
+            name = local_name(child)
             if name:
                 flat.has_inline = True
                 label = _code_label(name, child)
@@ -127,7 +124,7 @@ def _pairs20(root: etree._Element) -> Iterator[Pair]:
         empty: list[int | None] = []
         line = None
         for part in unit:
-            name = _local(part.tag)
+            name = local_name(part)
             if name not in ("segment", "ignorable"):
                 continue
             source = part.find(f"{_NS20}source")

@@ -152,7 +152,8 @@ def xliff_version(tree: etree._ElementTree) -> str:
     raise XliffError(f"root element {root.tag!r} is not XLIFF 1.2 or 2.0")
 
 
-def _text(element: etree._Element | None) -> str | None:
+def text_of(element: etree._Element | None) -> str | None:
+    """All the text inside ``element`` (inline codes flattened), None for no element."""
     if element is None:
         return None
     return "".join(element.itertext())
@@ -173,11 +174,11 @@ def describe(tree: etree._ElementTree) -> XliffInfo:
             for part in unit:
                 if local_name(part) not in ("segment", "ignorable"):
                     continue
-                sources.append(_text(part.find("x:source", ns)) or "")
+                sources.append(text_of(part.find("x:source", ns)) or "")
                 target = part.find("x:target", ns)
                 if target is not None:
                     has_target = True
-                targets.append(_text(target) or "")
+                targets.append(text_of(target) or "")
             info.units.append(
                 Unit(unit.get("id"), "".join(sources), "".join(targets) if has_target else None, unit.sourceline)
             )
@@ -193,6 +194,6 @@ def describe(tree: etree._ElementTree) -> XliffInfo:
         info.strategy = info.strategy or datatype_strategy(file_el.get("datatype") or "")
     for tu in root.iterfind(f".//{prefix}trans-unit", ns):
         info.units.append(
-            Unit(tu.get("id"), _text(tu.find(f"{prefix}source", ns)) or "", _text(tu.find(f"{prefix}target", ns)), tu.sourceline)
+            Unit(tu.get("id"), text_of(tu.find(f"{prefix}source", ns)) or "", text_of(tu.find(f"{prefix}target", ns)), tu.sourceline)
         )
     return info
