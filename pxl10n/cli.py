@@ -124,8 +124,6 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
     from pxl10n.config import find_config
     from pxl10n.validate import engine, report
 
-    for family, why in engine.FAMILY_FAILURES.items():
-        app.console.warn(f"rule family {family} not loaded: {why}")
     if list_rules:
         click.echo(report.list_rules(fmt), nl=False)
         return 0

@@ -10,14 +10,13 @@ same whatever the number of jobs.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import multiprocessing
 import multiprocessing.context
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -29,6 +28,7 @@ from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
 from pxl10n.sync import layout
 from pxl10n.sync.state import State
+from pxl10n.validate import px, qa, xliff12, xliff20
 from pxl10n.validate.rules import (
     REGISTRY,
     Context,
@@ -42,6 +42,7 @@ from pxl10n.xliff.io import (
     MAX_DOCUMENT_BYTES,
     XLIFF12_NS,
     XLIFF20_NS,
+    has_doctype,
     local_name,
     safe_parser,
 )
@@ -63,13 +64,6 @@ XLF004 = register("XLF004", Severity.ERROR, "File cannot be read",
                   "The file could not be read (permissions, vanished, a directory) or is larger than the "
                   "parser's size cap.")
 
-#: (module, XLIFF versions it checks or None for all); missing modules are skipped.
-FAMILY_MODULES: tuple[tuple[str, frozenset[str] | None], ...] = (
-    ("pxl10n.validate.xliff12", frozenset({"1.2"})),
-    ("pxl10n.validate.xliff20", frozenset({"2.0"})),
-    ("pxl10n.validate.qa", None),
-    ("pxl10n.validate.px", None),
-)
 FAMILY_PREFIXES = ("XLF", "QA", "PX")
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
@@ -78,38 +72,24 @@ _XLIFF20_VERSIONS = ("2.0", "2.1", "2.2")
 
 @dataclass(frozen=True)
 class Family:
-    """A loaded rule family, the XLIFF versions it applies to and the codes it registered."""
+    """A rule family, the XLIFF versions it applies to (None: all) and the code prefix it owns."""
 
     name: str
-    check: object
+    check: Callable[[Document, Context], Iterable[Finding]]
     versions: frozenset[str] | None
-    codes: frozenset[str] = frozenset()
+    prefix: str
+
+    def selected(self, selection: Selection) -> bool:
+        """False when no code of this family can survive the selection (then it is not run at all)."""
+        return any(selection.enabled(code) for code in REGISTRY if code.startswith(self.prefix))
 
 
-def _load_families() -> tuple[tuple[Family, ...], dict[str, str]]:
-    """Import the families that exist; a broken one is reported, not fatal."""
-    families, failures = [], {}
-    for module_name, versions in FAMILY_MODULES:
-        short = module_name.rsplit(".", 1)[1]
-        before = set(REGISTRY)
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                failures[short] = f"{type(exc).__name__}: {exc}"
-            continue
-        except Exception as exc:  # noqa: BLE001 - a half-written family must not take validate down
-            failures[short] = f"{type(exc).__name__}: {exc}"
-            continue
-        check = getattr(module, "check", None)
-        if callable(check):
-            families.append(Family(short, check, versions, frozenset(set(REGISTRY) - before)))
-        else:
-            failures[short] = "module has no check(doc, ctx) function"
-    return tuple(families), failures
-
-
-FAMILIES, FAMILY_FAILURES = _load_families()
+FAMILIES: tuple[Family, ...] = (
+    Family("xliff12", xliff12.check, frozenset({"1.2"}), "XLF1"),
+    Family("xliff20", xliff20.check, frozenset({"2.0"}), "XLF2"),
+    Family("qa", qa.check, None, "QA"),
+    Family("px", px.check, None, "PX"),
+)
 
 
 # --- selection ----------------------------------------------------------------
@@ -265,8 +245,7 @@ def _raw_findings(doc: Document, ctx: Context, selection: Selection) -> Iterable
         yield doc.finding(XLF001, f"not well-formed XML: {exc}")
         return
     tree = root.getroottree()
-    info = tree.docinfo
-    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+    if has_doctype(tree):
         yield doc.finding(XLF003, "document declares a DOCTYPE; refused (DTDs and entities are never expanded)", line=1)
         return
     version = _root_version(root)
@@ -282,7 +261,7 @@ def _raw_findings(doc: Document, ctx: Context, selection: Selection) -> Iterable
     for family in FAMILIES:
         if family.versions is not None and version not in family.versions:
             continue
-        if family.codes and not any(selection.enabled(code) for code in family.codes):
+        if not family.selected(selection):
             continue
         try:
             yield from list(family.check(doc, ctx))  # type: ignore[operator]

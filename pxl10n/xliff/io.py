@@ -56,10 +56,15 @@ def parse(data: bytes, *, source: str = "<document>") -> etree._ElementTree:
     return tree
 
 
-def refuse_doctype(tree: etree._ElementTree, source: str) -> None:
-    """Raise when the document declares a DOCTYPE (the carrier of XXE and entity bombs)."""
+def has_doctype(tree: etree._ElementTree) -> bool:
+    """True when the document declares a DOCTYPE (the carrier of XXE and entity bombs)."""
     info = tree.docinfo
-    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+    return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
+
+
+def refuse_doctype(tree: etree._ElementTree, source: str) -> None:
+    """Raise XliffError naming ``source`` when the document declares a DOCTYPE."""
+    if has_doctype(tree):
         raise XliffError(f"{source}: document declares a DOCTYPE; refused (DTDs and entities are never expanded)")
 
 
