@@ -10,6 +10,7 @@ hands out maps to exactly one file inside the directory and back.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
@@ -78,3 +79,13 @@ def iter_xliff_files(root: Path) -> list[Path]:
         if path.suffix.lower() in XLIFF_SUFFIXES and path.is_file():
             found.append(path)
     return sorted(found)
+
+
+def laid_out_keys(directory: Path, locales: Iterable[str]) -> list[FileKey]:
+    """The keys of the XLIFF files pxl10n laid out for ``locales`` under ``directory``."""
+    keys = []
+    for locale in locales:
+        root = directory / locale
+        if root.is_dir():
+            keys += [key for key in (key_for(directory, path) for path in iter_xliff_files(root)) if key is not None]
+    return sorted(keys)

@@ -101,7 +101,7 @@ class PullResult:
         }
 
 
-def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], result: PullResult, console: Console) -> list[Item]:
+def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], console: Console) -> list[Item]:
     """Every item of the selected kinds; content entries come from the config."""
     items: list[Item] = []
     for name in kinds:
@@ -179,7 +179,7 @@ def pull(
     client = client or open_client(settings)
     try:
         console.info(f"listing {', '.join(kinds)} from {settings.base_url}")
-        items = list_items(client, settings, kinds, result, console)
+        items = list_items(client, settings, kinds, console)
         if selection.ids:
             wanted = set(selection.ids)
             found = {item.id for item in items}

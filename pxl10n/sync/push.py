@@ -31,7 +31,7 @@ from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
 from pxl10n.sync import git as gitops
 from pxl10n.sync.journal import Journal
-from pxl10n.sync.layout import FileKey, iter_xliff_files, key_for
+from pxl10n.sync.layout import FileKey, laid_out_keys
 from pxl10n.sync.session import (
     Selection,
     export_query,
@@ -142,10 +142,7 @@ def _selected_keys(settings: Settings, state: State, selection: Selection) -> li
         return key.kind in kinds and key.locale in locales and (not ids or key.item_id in ids)
 
     keys = {entry.key for entry in state.entries.values() if wanted(entry.key)}
-    for locale in locales:
-        root = settings.directory / locale
-        if root.is_dir():
-            keys.update(k for k in (key_for(settings.directory, p) for p in iter_xliff_files(root)) if k and wanted(k))
+    keys.update(key for key in laid_out_keys(settings.directory, locales) if wanted(key))
     return sorted(keys)
 
 

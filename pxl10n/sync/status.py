@@ -18,8 +18,8 @@ from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import read_bytes
-from pxl10n.sync.layout import FileKey, iter_xliff_files, key_for
-from pxl10n.sync.pull import PullResult, list_items
+from pxl10n.sync.layout import FileKey, laid_out_keys
+from pxl10n.sync.pull import list_items
 from pxl10n.sync.session import Selection, open_client
 from pxl10n.sync.state import State
 from pxl10n.xliff.io import describe, parse, sha256
@@ -108,20 +108,11 @@ class StatusReport:
         return data
 
 
-def _local_files(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ...]) -> list[FileKey]:
-    keys = []
-    for locale in locales:
-        root = settings.directory / locale
-        if root.is_dir():
-            keys += [k for k in (key_for(settings.directory, p) for p in iter_xliff_files(root)) if k and k.kind in kinds]
-    return sorted(keys)
-
-
 def _px_flags(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ...], console: Console) -> dict[FileKey, bool]:
     """(kind, id, locale) -> PX's ``translated`` flag, for every listable item and selected locale."""
     flags: dict[FileKey, bool] = {}
     with open_client(settings) as client:
-        for item in list_items(client, settings, [k for k in kinds if k != "content"], PullResult(), console):
+        for item in list_items(client, settings, [k for k in kinds if k != "content"], console):
             if not item.localizable:
                 continue
             for code, translated in item.languages:
@@ -139,7 +130,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     report = StatusReport(remote=remote)
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
-    for key in _local_files(settings, kinds, locales):
+    for key in (k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds):
         data = read_bytes(key.path(settings.directory)) or b""
         try:
             info = describe(parse(data, source=key.relpath()))
