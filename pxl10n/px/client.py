@@ -25,7 +25,7 @@ import httpx
 from pxl10n import __version__
 from pxl10n.console import add_secret, redact
 from pxl10n.errors import AuthError, PXError, PXStatusError, RateLimitError, TransportError
-from pxl10n.px.kinds import KINDS, Item, Kind
+from pxl10n.px.kinds import Item, Kind
 
 log = logging.getLogger(__name__)
 
@@ -364,8 +364,3 @@ def _read_capped(response: httpx.Response, max_bytes: int, ctx: CallContext) -> 
             raise PXStatusError(f"the answer to {ctx.operation} of {ctx.subject()} is over {max_bytes} bytes; refused")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def kind(name: str) -> Kind:
-    """The :class:`Kind` named ``name``."""
-    return KINDS[name]

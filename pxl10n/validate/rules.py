@@ -12,7 +12,7 @@ they emit findings with the rule's default severity, and the engine applies
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -136,12 +136,3 @@ class Context:
     def configured(self) -> bool:
         """True when a pxl10n.toml was found; PX rules that need it run only then."""
         return self.source_locale is not None
-
-
-Checker = Any  # a callable (Document, Context) -> Iterable[Finding]
-
-
-def iter_findings(checkers: Iterable[Checker], doc: Document, ctx: Context) -> Iterable[Finding]:
-    """Run each family's ``check`` over one document."""
-    for check in checkers:
-        yield from check(doc, ctx)
