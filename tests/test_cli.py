@@ -167,7 +167,7 @@ def test_every_option_and_config_key_is_documented() -> None:
     import pxl10n.config as config_module
 
     source = Path(config_module.__file__).read_text(encoding="utf-8")
-    keys = {k for group in re.findall(r"_Reader\([^)]*\{([^}]*)\}\)", source) for k in re.findall(r'"(\w+)"', group)}
+    keys = {k for group in re.findall(r"_Reader\(.*?\{([^}]*)\}", source, re.DOTALL) for k in re.findall(r'"(\w+)"', group)}
     assert {"ca_bundle", "timeout", "rate_limit", "on_error"} <= keys
     undocumented = sorted(k for k in keys if not re.search(rf"\b{k}\b", readme))
     assert not undocumented, f"config keys not in the README: {undocumented}"

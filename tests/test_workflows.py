@@ -37,7 +37,7 @@ EXAMPLES = ROOT / "examples" / "workflows"
 EXAMPLE_NAMES = ("sync-from-px.yml", "check-translations.yml", "push-to-px.yml")
 CI = ROOT / ".github" / "workflows" / "ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
-DOCS = (ROOT / "docs" / "github-actions.md", ROOT / "docs" / "translators.md")
+DOCS = (ROOT / "docs" / "github-actions.md", ROOT / "docs" / "translators.md", ROOT / "docs" / "releasing.md")
 #: how the examples refer to this repository's action (one string, so one edit retargets all)
 REMOTE_ACTION = re.compile(r"^[\w.-]+/[\w.-]+/\.github/actions/pxl10n@[\w./-]+$")
 LOCAL_ACTION = "./.github/actions/pxl10n"
