@@ -204,15 +204,19 @@ def _emit_json(data: dict[str, Any]) -> None:
 # --- pull/push helpers: paths as a selection, throttling, Actions annotations ------------
 
 
-def _narrow(settings: Settings, selection: Selection, paths: tuple[Path, ...]) -> Selection:
-    """The selection from PATHS, or from --kind/--id/--locale; never both."""
+def _narrow(settings: Settings, selection: Selection, paths: tuple[Path, ...], *, existing: bool = False) -> Selection:
+    """The selection from PATHS, or from --kind/--id/--locale; never both. ``existing``: push sends only files that are there."""
     if not paths:
         return selection
     if selection.kinds or selection.ids or selection.locales:
         raise ConfigError("give file paths or --kind/--id/--locale, not both")
     from pxl10n.sync.by_path import selection_from_paths
 
-    return selection_from_paths(settings, paths)
+    narrowed = selection_from_paths(settings, paths)
+    missing = [str(p) for p in paths if existing and not p.exists()]
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}", hint="`pxl10n pull` writes the files; check the path")
+    return narrowed
 
 
 @contextlib.contextmanager
@@ -307,7 +311,7 @@ def push(app: AppContext, paths: tuple[Path, ...], selection: Selection, dry_run
     from pxl10n.sync.push import push as run_push
 
     settings = app.settings()
-    narrowed = _narrow(settings, selection, paths)
+    narrowed = _narrow(settings, selection, paths, existing=True)
     with _client(app, settings, needed=not dry_run) as client:
         result = run_push(settings, narrowed, console=app.console, dry_run=dry_run, force=force, commit=not no_commit, client=client)
     summary = result.as_dict()

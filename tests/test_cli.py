@@ -123,9 +123,18 @@ def test_push_takes_file_paths_and_sends_only_those(project: Path, emulator: Emu
     (["--locale", "fr-FR", "l10n/fr-FR"], "not both"),
 ])
 def test_paths_that_are_not_one_selection_are_refused(project: Path, args: list[str], message: str) -> None:
+    for sub in ("l10n/fr-FR/article", "l10n/de-DE/article", "l10n/fr-FR/kcbot", "l10n/de-DE/kcbot"):
+        (project / sub).mkdir(parents=True, exist_ok=True)
+    for name in ("l10n/de-DE/article/x.xlf", "l10n/fr-FR/article/a.xlf", "l10n/de-DE/kcbot/b.xlf"):
+        (project / name).touch()
     for command in ("pull", "push"):
         result = run(command, "--dry-run", *args)
         assert result.exit_code == 2 and message in result.stderr, (command, result.output)
+
+
+def test_push_refuses_a_path_that_is_not_there(project: Path) -> None:
+    result = run("push", "l10n/fr-FR/article/nope.xlf")
+    assert result.exit_code == 2 and "no such file or directory: l10n/fr-FR/article/nope.xlf" in result.stderr
 
 
 def test_paths_form_a_product_selection(project: Path) -> None:

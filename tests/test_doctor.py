@@ -129,3 +129,10 @@ def test_init_can_run_it(setup: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (setup / "pxl10n.toml").exists()
     assert result.exit_code == 2
     assert "pxl10n doctor:" in result.stdout and "ok       config" in result.stdout and "problem  key" in result.stdout
+
+
+def test_an_invalid_config_names_the_key(setup: Path, emulator: EmulatorServer) -> None:
+    write_config(setup, emulator.base_url, extra='[push]\non_eror = "skip"\n')
+    code, report = doctor()
+    (check,) = report["checks"]
+    assert code == 2 and check["outcome"] == "problem" and "push.on_eror" in check["detail"] and "edit" in check["fix"]

@@ -1052,3 +1052,11 @@ def test_every_shell_step_passes_shellcheck(tmp_path: Path) -> None:
 
 def test_shellcheck_can_fail(tmp_path: Path) -> None:
     assert shellcheck(tmp_path, {"bad": 'set -euo pipefail\nfiles=$(ls)\nfor f in $files; do echo $f; done\n'}).returncode != 0
+
+
+def test_every_action_input_is_documented() -> None:
+    docs = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    example = re.search(r"## The action\s+```yaml\n(.*?)```", docs, re.DOTALL)
+    assert example, "docs/github-actions.md shows no action example"
+    shown = set(re.findall(r"^\s{4}([a-z-]+):", example.group(1), re.MULTILINE))
+    assert shown == set(load_yaml(ACTION)["inputs"]), shown ^ set(load_yaml(ACTION)["inputs"])
