@@ -184,8 +184,10 @@ class PXClient:
         self._sleep = sleep
         self._stats_lock = threading.Lock()
         self.stats: dict[str, int] = {"requests": 0, "retries": 0, "throttled": 0}
-        #: seconds every worker was held back by "slow down" answers (429/502/503/504)
+        #: wall-clock seconds every worker was held back by "slow down" answers (429/502/503/504);
+        #: overlapping pauses of several workers count once
         self.held_seconds = 0.0
+        self._held_until = 0.0
         #: called with (status, seconds) on each such pause, so a CLI can say so at -v
         self.on_throttle: Callable[[int, float], None] | None = None
         self._http = httpx.Client(
@@ -211,6 +213,13 @@ class PXClient:
     def _count(self, key: str) -> None:
         with self._stats_lock:
             self.stats[key] += 1
+
+    def _note_hold(self, seconds: float) -> None:
+        with self._stats_lock:
+            now = time.monotonic()
+            end = now + seconds
+            self.held_seconds += max(0.0, end - max(now, self._held_until))
+            self._held_until = max(self._held_until, end)
 
     def _delay(self, attempt: int, response: httpx.Response | None) -> float:
         if response is not None:
@@ -276,8 +285,7 @@ class PXClient:
             self._count("retries")
             if response is not None and response.status_code in OVERLOAD_STATUSES:
                 self.limiter.pause(delay)
-                with self._stats_lock:
-                    self.held_seconds += delay
+                self._note_hold(delay)
                 if self.on_throttle is not None:
                     self.on_throttle(response.status_code, delay)
             else:
