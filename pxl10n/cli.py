@@ -104,6 +104,13 @@ class Pxl10nCommand(click.Command):
         return super().invoke(ctx)
 
 
+def _annotate_error(ctx: click.Context, exc: Pxl10nError) -> None:
+    """On Actions, a command that stopped with an error also says so as an ::error annotation."""
+    from pxl10n.ghactions import Annotation, emit
+
+    emit([Annotation("error", str(exc), f"pxl10n {ctx.invoked_subcommand or ''}".strip())])
+
+
 class Pxl10nGroup(click.Group):
     """Turns Pxl10nError into a one-line message and its exit code, and int results into exit codes."""
 
@@ -114,6 +121,7 @@ class Pxl10nGroup(click.Group):
             result = super().invoke(ctx)
         except Pxl10nError as exc:
             click.echo(printable(redact(f"error: {exc}")), err=True)
+            _annotate_error(ctx, exc)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted; re-run the same command to finish", err=True)

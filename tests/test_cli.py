@@ -198,3 +198,12 @@ def test_a_spoofing_file_name_cannot_forge_an_annotation(tmp_path: Path, monkeyp
         else:
             assert len(commands) == len(lines) and all(re.match(r"::(error|warning) file=%3A%3Aerror file=x%3A%3Aforged.xlf,", c) for c in commands), lines
             assert any("[u1%0D%0A::error::forged by a unit id]" in c for c in commands), "the id stays inside its own annotation"
+
+
+def test_a_stopping_error_is_an_annotation_on_actions(project: Path, monkeypatch) -> None:
+    monkeypatch.setenv("PX_API_KEY", "sk-wrong-key-0000")
+    assert "::error" not in run("pull").stderr
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    result = run("pull")
+    assert result.exit_code == 1
+    assert "::error title=pxl10n pull::PX refused the API key (401)" in result.stderr and "sk-wrong-key-0000" not in result.stderr
