@@ -5,7 +5,8 @@ config is read and checked, the key is looked up in the environment, then one
 cheap call each proves the region / base URL answers like PX and the key may
 Read (a one-item listing) and Write (an import of an XLIFF with no item id, which
 PX refuses with 433 *after* checking the permission, so nothing can change), and
-finally the listings say what a pull would cover. Every check is a frozen
+the subscription's languages are compared with ``project.locales`` (when PX lists
+them), and finally the listings say what a pull would cover. Every check is a frozen
 :class:`Check`; nothing here prints.
 """
 
@@ -98,7 +99,7 @@ def diagnose(config_path: Path | None = None, *, write_check: bool = True, conso
         key = settings.api_key()
     except ConfigError as exc:
         checks.append(Check("key", Outcome.PROBLEM, exc.message, f"export {settings.api_key_env}=<key> (PX Administration > REST API); never put it in {CONFIG_NAME}"))
-        checks += [Check(name, Outcome.SKIPPED, "needs the key") for name in ("read", "write", "coverage")]
+        checks += [Check(name, Outcome.SKIPPED, "needs the key") for name in ("read", "write", "languages", "coverage")]
         return Diagnosis(str(settings.path), tuple(checks))
     checks.append(Check("key", Outcome.OK, f"found in ${settings.api_key_env}"))
     with PXClient(settings.base_url, key, rate_limit=min(settings.rate_limit, 20.0), concurrency=2, timeout=min(settings.timeout, 15.0),
@@ -106,9 +107,10 @@ def diagnose(config_path: Path | None = None, *, write_check: bool = True, conso
         read = _read_check(client, settings)
         checks.append(read)
         if read.outcome is not Outcome.OK:
-            checks += [Check(name, Outcome.SKIPPED, "needs a working Read call") for name in ("write", "coverage")]
+            checks += [Check(name, Outcome.SKIPPED, "needs a working Read call") for name in ("write", "languages", "coverage")]
             return Diagnosis(str(settings.path), tuple(checks))
         checks.append(_write_check(client, settings) if write_check else Check("write", Outcome.SKIPPED, "--no-write-check"))
+        checks.append(_languages_check(client, settings))
         checks.append(_coverage_check(client, settings, console or Console(quiet=True)))
     return Diagnosis(str(settings.path), tuple(checks))
 
@@ -205,6 +207,27 @@ def _write_check(client: PXClient, settings: Settings) -> Check:
         return Check("write", Outcome.OK, f"the key may Write (PX checked the permission, then refused the empty probe file with {exc.status})")
     return Check("write", Outcome.WARNING, f"PX accepted an import with no item id ({status}); Write works, but this is not what PX documents",
                  "nothing to fix in pxl10n; tell us what your PX answered")
+
+
+def _languages_check(client: PXClient, settings: Settings) -> Check:
+    """project.locales against the subscription's languages, when PX lists them (the field is not documented)."""
+    try:
+        data = client.get_json("/v1/admin/subscription", CallContext("reading the subscription"))
+    except PXError as exc:
+        return Check("languages", Outcome.SKIPPED, f"the subscription could not be read ({exc.message})")
+    allowed = data.get("allowedLanguages") if isinstance(data, dict) else None
+    if not isinstance(allowed, list) or not allowed:
+        return Check("languages", Outcome.SKIPPED, "PX did not list the subscription's languages")
+    missing = [loc for loc in settings.locales if settings.px_language(loc) not in allowed]
+    if missing:
+        shown = ", ".join(f"{loc} (PX code {settings.px_language(loc)})" if settings.px_language(loc) != loc else loc for loc in missing)
+        return Check("languages", Outcome.PROBLEM, f"not enabled in the PX subscription: {shown}; a push of those files is refused (434)",
+                     "enable the language in PX (Administration > Localization), map it in [project.px_languages], or remove it from project.locales")
+    default = data.get("defaultLanguage")
+    if isinstance(default, str) and default and default != settings.px_language(settings.source_locale):
+        return Check("languages", Outcome.WARNING, f"project.source_locale is {settings.source_locale} but the subscription's default language is {default}",
+                     f"set project.source_locale = \"{default}\" unless your items really are written in {settings.source_locale}")
+    return Check("languages", Outcome.OK, f"{', '.join(settings.locales)} enabled in the PX subscription")
 
 
 def _coverage_check(client: PXClient, settings: Settings, console: Console) -> Check:

@@ -39,7 +39,7 @@ def test_a_good_setup_checks_out_and_lists_what_a_pull_covers(setup: Path, emula
     before = len(emulator.store.imports())
     code, report = doctor()
     assert code == 0, report
-    assert outcomes(report) == {"config": "ok", "git": "warning", "network": "ok", "key": "ok", "read": "ok", "write": "ok", "coverage": "ok"}
+    assert outcomes(report) == {"config": "ok", "git": "warning", "network": "ok", "key": "ok", "read": "ok", "write": "ok", "languages": "ok", "coverage": "ok"}
     coverage = next(c for c in report["checks"] if c["check"] == "coverage")["detail"]
     items = [i for k in ("engagement", "kcbot", "article") for i in emulator.store.items(k) if i.localizable]
     assert f"a pull would export {len(items) * 2} file(s)" in coverage
@@ -136,3 +136,11 @@ def test_an_invalid_config_names_the_key(setup: Path, emulator: EmulatorServer) 
     code, report = doctor()
     (check,) = report["checks"]
     assert code == 2 and check["outcome"] == "problem" and "push.on_eror" in check["detail"] and "edit" in check["fix"]
+
+
+def test_a_locale_the_subscription_lacks_is_a_problem(setup: Path, emulator: EmulatorServer) -> None:
+    write_config(setup, emulator.base_url, locales=("fr-FR", "xh-ZA"))
+    code, report = doctor()
+    languages = next(c for c in report["checks"] if c["check"] == "languages")
+    assert code == 1 and languages["outcome"] == "problem" and "xh-ZA" in languages["detail"] and "fr-FR" not in languages["detail"]
+    assert "project.locales" in languages["fix"]
