@@ -122,19 +122,20 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
     Exit 0 when no error remains (warnings allowed), 1 on errors, 2 on usage errors.
     """
     from pxl10n.config import find_config
-    from pxl10n.validate import engine, report
+    from pxl10n.sync.validation import validate_paths
+    from pxl10n.validate import registry, report
 
     if list_rules:
         click.echo(report.list_rules(fmt), nl=False)
         return 0
     if explain:
-        rule = engine.REGISTRY.get(explain.strip().upper())
+        rule = registry.RULES.get(explain.strip().upper())
         if rule is None:
             raise ConfigError(f"--explain: unknown rule code {explain!r} (see `pxl10n validate --list-rules`)")
         click.echo(report.explain(rule), nl=False)
         return 0
     settings = load(app.config_path) if app.config_path or find_config() else None
-    result = engine.validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
+    result = validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
     click.echo(report.render(result, fmt, color=report.use_color()), nl=False)
     if fmt != "text":
         app.console.info(report.summary_line(result))

@@ -13,9 +13,10 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from pxl10n.validate.context import Context
 from pxl10n.validate.engine import Selection, check_document
 from pxl10n.validate.qa import RULES, final_punctuation
-from pxl10n.validate.rules import Context, Document, Severity
+from pxl10n.validate.rules import Document, Severity
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "qa"
 
@@ -201,7 +202,7 @@ def test_final_punctuation_classes(text: str, expected: str | None) -> None:
 
 
 def test_placeholder_tag_and_empty_rules_are_errors() -> None:
-    errors = {code for code, rule in RULES.items() if rule.severity is Severity.ERROR}
+    errors = {rule.code for rule in RULES if rule.severity is Severity.ERROR}
     assert {"QA101", "QA102", "QA111", "QA112", "QA121", "QA122", "QA123", "QA401"} <= errors
     assert {"QA201", "QA301", "QA311", "QA402"}.isdisjoint(errors)
 

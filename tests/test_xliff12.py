@@ -10,7 +10,9 @@ import pytest
 from lxml import etree
 
 from pxl10n.validate import px, xliff12
-from pxl10n.validate.rules import REGISTRY, Context, Document, Finding, Severity
+from pxl10n.validate.context import Context
+from pxl10n.validate.registry import RULES as REGISTRY
+from pxl10n.validate.rules import Document, Finding, Severity
 from pxl10n.xliff.io import safe_parser, xliff_version
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "xliff12"

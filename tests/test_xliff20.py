@@ -15,7 +15,9 @@ import pytest
 from lxml import etree
 
 from pxl10n.validate import xliff20
-from pxl10n.validate.rules import REGISTRY, Context, Document, Finding
+from pxl10n.validate.context import Context
+from pxl10n.validate.registry import RULES as REGISTRY
+from pxl10n.validate.rules import Document, Finding
 from pxl10n.xliff.io import safe_parser
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "xliff20"

@@ -21,7 +21,8 @@ from pathlib import Path
 from lxml import etree
 
 from pxl10n.validate.engine import Report
-from pxl10n.validate.rules import Finding, Rule, Severity, all_rules
+from pxl10n.validate.registry import all_rules
+from pxl10n.validate.rules import Finding, Rule, Severity
 
 FORMATS = ("text", "json", "github", "junit")
 

@@ -26,138 +26,192 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from pxl10n.validate.languages import is_well_formed, normalize
-from pxl10n.validate.rules import Context, Document, Finding, Rule, Severity, register
+from pxl10n.validate.content_model import OTHER, UNBOUNDED, Misfit, Particle, match
+from pxl10n.validate.context import Context
+from pxl10n.validate.langtags import is_well_formed, normalize
+from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
 from pxl10n.xliff.io import XLIFF12_NS, XML_NS
 
-E, W = Severity.ERROR, Severity.WARNING
-
-R_NAMESPACE = register(
-    "XLF100", E, "XLIFF 1.2 element outside the XLIFF 1.2 namespace",
+XLF100 = error(
+    "XLF100", "XLIFF 1.2 element outside the XLIFF 1.2 namespace",
     "XLIFF 1.2 elements live in urn:oasis:names:tc:xliff:document:1.2; a document without it validates "
     "against no schema and many tools (PX included) will not recognise it.",
+    'XLIFF 1.2 namespace (urn:oasis:names:tc:xliff:document:1.2)',
 )
-R_UNKNOWN = register(
-    "XLF101", E, "unknown element in the XLIFF 1.2 namespace",
+XLF101 = error(
+    "XLF101", "unknown element in the XLIFF 1.2 namespace",
     "The XLIFF 1.2 namespace defines a fixed set of elements; anything else in it is a typo or an "
     "element from another XLIFF version. Extensions belong in their own namespace.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_NOT_ALLOWED = register(
-    "XLF102", E, "element not allowed here",
+XLF102 = error(
+    "XLF102", "element not allowed here",
     "Each XLIFF 1.2 element admits a fixed set of children (strict schema). Extension elements from other "
     "namespaces are only allowed where the schema has ##other: end of <header>, start of <group>, end of "
     "<trans-unit>, <alt-trans> and <bin-unit>, and anywhere in <tool>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_ORDER = register(
-    "XLF103", E, "element out of order",
+XLF103 = error(
+    "XLF103", "element out of order",
     "The strict schema fixes the order of children (e.g. <source>, <seg-source>, <target>, then notes and "
     "alternatives in <trans-unit>; <header> before <body> in <file>).",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_MISSING_CHILD = register(
-    "XLF104", E, "required child element missing",
+XLF104 = error(
+    "XLF104", "required child element missing",
     "Some children are mandatory: <file> in <xliff>, <body> in <file>, <source> in <trans-unit>, <target> "
     "in <alt-trans>, <context> in <context-group>, <phase> in <phase-group>, <bin-source> in <bin-unit>, "
     "one of <internal-file>/<external-file> in <skl>, <glossary>, <reference>, <bin-source>, <bin-target>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_TOO_MANY = register(
-    "XLF105", E, "element occurs too often",
+XLF105 = error(
+    "XLF105", "element occurs too often",
     "Some children may appear at most once: one <header>/<body> per <file>, one <source>, <seg-source> and "
     "<target> per <trans-unit>, one <skl> and <phase-group> per <header>, ...",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_TEXT = register(
-    "XLF106", E, "text not allowed here",
+XLF106 = error(
+    "XLF106", "text not allowed here",
     "Structural elements (<file>, <body>, <group>, <trans-unit>, ...) and empty codes (<x/>, <bx/>, <ex/>, "
     "<external-file/>) hold no character data; stray text there is lost by every tool.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_REQUIRED_ATTR = register(
-    "XLF110", E, "required attribute missing",
+XLF110 = error(
+    "XLF110", "required attribute missing",
     "xliff@version, file@original/source-language/datatype, trans-unit@id, bin-unit@id/mime-type, the id of "
     "every inline code, it@pos, mrk@mtype, context@context-type, count@count-type, count-group@name, "
     "phase@phase-name/process-name, tool@tool-id/tool-name, external-file@href are required.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_ATTR_NOT_ALLOWED = register(
-    "XLF111", E, "attribute not allowed on this element",
+XLF111 = error(
+    "XLF111", "attribute not allowed on this element",
     "Each element admits a fixed set of XLIFF attributes; attributes from other namespaces only where the "
     "schema has anyAttribute ##other (not on <header>, <body>, <note>, <context>, <count>, <phase>, ...).",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_ENUM = register(
-    "XLF112", E, "attribute value not in its enumeration",
+XLF112 = error(
+    "XLF112", "attribute value not in its enumeration",
     "datatype, state, state-qualifier, restype, context-type, count-type, unit, size-unit, ctype, mtype, "
     "pos, assoc, annotates, alttranstype, purpose and reformat take listed values; most also accept "
     "'x-' prefixed extensions.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_YESNO = register(
-    "XLF113", E, "yes/no attribute with another value",
+XLF113 = error(
+    "XLF113", "yes/no attribute with another value",
     "approved, translate, clone, merged-trans, match-mandatory and equiv-trans accept exactly 'yes' or 'no'.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_LANG = register(
-    "XLF114", E, "invalid language tag",
+XLF114 = error(
+    "XLF114", "invalid language tag",
     "source-language, target-language and xml:lang hold BCP 47 language tags such as 'en-US' or 'zh-Hant-TW' "
     "(hyphens, not underscores; a 2-3 letter language subtag).",
+    'XLIFF 1.2 source-language, target-language, xml:lang (language tags per BCP 47)',
 )
-R_SPACE = register(
-    "XLF115", E, "invalid xml:space",
+XLF115 = error(
+    "XLF115", "invalid xml:space",
     "xml:space accepts exactly 'default' or 'preserve'.",
+    'XML 1.0 section 2.10 White Space Handling',
 )
-R_VALUE = register(
-    "XLF116", E, "attribute value of the wrong type",
+XLF116 = error(
+    "XLF116", "attribute value of the wrong type",
     "date is an xsd:dateTime (2024-05-01T12:00:00Z), note@priority an integer 1-10, mid/uid/rid NMTOKENs, "
     "mime-type a MIME type such as image/png.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_VERSION = register(
-    "XLF117", E, "xliff@version is not 1.2",
+XLF117 = error(
+    "XLF117", "xliff@version is not 1.2",
     "An XLIFF 1.2 document says version=\"1.2\"; another value means the namespace and version disagree.",
+    'XLIFF 1.2 version attribute',
 )
-R_DUP_UNIT = register(
-    "XLF120", E, "duplicate trans-unit/bin-unit id",
+XLF120 = error(
+    "XLF120", "duplicate trans-unit/bin-unit id",
     "trans-unit and bin-unit ids must be unique within a <file>: tools and PX match translations by id, so "
     "a duplicate silently drops one of the units.",
+    'XLIFF 1.2 trans-unit and bin-unit id (unique within a <file>)',
 )
-R_DUP_KEY = register(
-    "XLF121", E, "duplicate identifier",
+XLF121 = error(
+    "XLF121", "duplicate identifier",
     "Within a <file>, group ids, header tool-ids, phase-names, count-group names, context-group names and "
     "external-file uids are unique, and so are the mids of the segments of one <seg-source>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd) identity constraints',
 )
-R_DANGLING = register(
-    "XLF122", E, "reference to an undefined identifier",
+XLF122 = error(
+    "XLF122", "reference to an undefined identifier",
     "tool-id (on file, phase, alt-trans) names a header <tool>; phase-name (on trans-unit, target, count, "
     "bin-unit, bin-target) a header <phase>; xid a trans-unit or bin-unit of the same file; a target <mrk> "
     "mid and alt-trans@mid a segment <mrk> of the unit's <seg-source>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd) keyrefs; XLIFF 1.2 xid, mid',
 )
-R_DUP_INLINE = register(
-    "XLF130", E, "duplicate <bpt>/<ept> id",
+XLF130 = error(
+    "XLF130", "duplicate <bpt>/<ept> id",
     "A <bpt> is paired with its <ept> by id (or rid), so each <bpt> id and each <ept> id is used once within "
     "one <source>, <seg-source> or <target>; a second one makes the pairing ambiguous.",
+    'XLIFF 1.2 bpt, ept (id and rid pairing)',
 )
-R_REUSED_INLINE = register(
-    "XLF133", W, "inline code id reused",
+XLF133 = warning(
+    "XLF133", "inline code id reused",
     "The 1.2 specification leaves the uniqueness of <g>, <x>, <bx>, <ph> and <it> ids to the tool (Angular, "
     "for one, reuses START_BOLD_TEXT for every bold span), but a reused id makes source and target codes "
     "ambiguous for tools that match them by id.",
+    'XLIFF 1.2 inline element id',
 )
-R_BPT_EPT = register(
-    "XLF131", E, "unpaired <bpt>/<ept>",
+XLF131 = error(
+    "XLF131", "unpaired <bpt>/<ept>",
     "Each <bpt> has exactly one matching <ept> after it in the same <source>/<target> (matched by rid when "
     "both carry one, else by id), and each <ept> closes a <bpt>. Pairs never span a source and a target.",
+    'XLIFF 1.2 bpt, ept (id and rid pairing)',
 )
-R_BX_EX = register(
-    "XLF132", E, "unpaired <bx>/<ex> rid",
+XLF132 = error(
+    "XLF132", "unpaired <bx>/<ex> rid",
     "bx@rid is unique within its <source>/<target> and ex@rid must name the rid of a <bx> there.",
+    'XLIFF 1.2 bx, ex rid',
 )
-R_LANG_MISMATCH = register(
-    "XLF140", E, "xml:lang disagrees with the file's language",
+XLF140 = error(
+    "XLF140", "xml:lang disagrees with the file's language",
     "The <source> and <target> of a trans-unit are in the file's source-language and target-language; an "
     "xml:lang saying otherwise misleads every tool (only <alt-trans> may carry other languages).",
+    'XLIFF 1.2 source, target xml:lang',
 )
-R_DEPRECATED = register(
-    "XLF150", W, "deprecated XLIFF 1.2 construct",
+XLF150 = warning(
+    "XLF150", "deprecated XLIFF 1.2 construct",
     "<prop-group>/<prop>, the ts attribute and the tool attribute are deprecated in XLIFF 1.2 and absent "
     "from the strict schema; use <note>, extension namespaces or <tool>/tool-id instead.",
+    'XLIFF 1.2 transitional schema (deprecated constructs)',
 )
-R_EMPTY_GROUP = register(
-    "XLF151", W, "<group> without units",
+XLF151 = warning(
+    "XLF151", "<group> without units",
     "The XLIFF 1.2 specification says a <group> holds one or more <trans-unit>, <bin-unit> or <group>; an "
     "empty group is accepted by the schema but usually means content was lost.",
+    'XLIFF 1.2 group element',
+)
+
+#: Every XLIFF 1.2 rule.
+RULES: tuple[Rule, ...] = (
+    XLF100,
+    XLF101,
+    XLF102,
+    XLF103,
+    XLF104,
+    XLF105,
+    XLF106,
+    XLF110,
+    XLF111,
+    XLF112,
+    XLF113,
+    XLF114,
+    XLF115,
+    XLF116,
+    XLF117,
+    XLF120,
+    XLF121,
+    XLF122,
+    XLF130,
+    XLF133,
+    XLF131,
+    XLF132,
+    XLF140,
+    XLF150,
+    XLF151,
 )
 
 # --- value types ---------------------------------------------------------------------------------
@@ -244,29 +298,16 @@ def _priority(value: str) -> bool:
 
 #: Non-enumerated typed attributes: type name -> (test, rule, what is expected).
 TYPES: dict[str, tuple[Callable[[str], bool], Rule, str]] = {
-    "yesno": (lambda v: v in _YESNO, R_YESNO, "'yes' or 'no'"),
-    "lang": (is_well_formed, R_LANG, "a BCP 47 language tag"),
-    "datetime": (lambda v: bool(_DATETIME.match(v)), R_VALUE, "an xsd:dateTime such as 2024-05-01T12:00:00Z"),
-    "nmtoken": (lambda v: bool(_NMTOKEN.match(v)), R_VALUE, "an NMTOKEN (no spaces)"),
-    "priority": (_priority, R_VALUE, "an integer from 1 to 10"),
-    "mime": (lambda v: bool(_MIME.match(v)), R_VALUE, "a MIME type such as image/png"),
-    "version": (lambda v: v == "1.2", R_VERSION, "'1.2'"),
+    "yesno": (lambda v: v in _YESNO, XLF113, "'yes' or 'no'"),
+    "lang": (is_well_formed, XLF114, "a BCP 47 language tag"),
+    "datetime": (lambda v: bool(_DATETIME.match(v)), XLF116, "an xsd:dateTime such as 2024-05-01T12:00:00Z"),
+    "nmtoken": (lambda v: bool(_NMTOKEN.match(v)), XLF116, "an NMTOKEN (no spaces)"),
+    "priority": (_priority, XLF116, "an integer from 1 to 10"),
+    "mime": (lambda v: bool(_MIME.match(v)), XLF116, "a MIME type such as image/png"),
+    "version": (lambda v: v == "1.2", XLF117, "'1.2'"),
 }
 
 # --- content models ------------------------------------------------------------------------------
-
-OTHER = "#other"  # token for an element from another namespace (schema ##other)
-UNBOUNDED = 1 << 30
-
-
-@dataclass(frozen=True)
-class Particle:
-    """One step of a content model: any of ``names``, between ``low`` and ``high`` times."""
-
-    names: frozenset[str]
-    low: int = 0
-    high: int = UNBOUNDED
-
 
 def _p(names: str, low: int = 0, high: int = UNBOUNDED) -> Particle:
     return Particle(_words(names), low, high)
@@ -414,6 +455,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _Checker(doc).run()
 
 
+FAMILY = Family("xliff12", "XLF1", "XLIFF 1.2 conformance", RULES, check, frozenset({"1.2"}))
+
+
 def _describe(el: etree._Element) -> str:
     """``<trans-unit id="x">``-style name of an element for messages."""
     name = etree.QName(el).localname
@@ -464,9 +508,9 @@ class _Checker:
     def run(self) -> list[Finding]:
         if self.ns != XLIFF12_NS:
             shown = self.ns or "no namespace"
-            self.report(R_NAMESPACE, f"<xliff> is in {shown}, not {XLIFF12_NS}", self.root, None)
+            self.report(XLF100, f"<xliff> is in {shown}, not {XLIFF12_NS}", self.root, None)
         if self.xliff(self.root) != "xliff":
-            self.report(R_NOT_ALLOWED, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
+            self.report(XLF102, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
                         self.root, None)
             return self.out
         self.walk(self.root, None)
@@ -496,21 +540,21 @@ class _Checker:
                 tokens.append((token, child))
             elif child_name in DEPRECATED_ELEMENTS:
                 if name in DEPRECATED_ELEMENTS[child_name]:
-                    self.report(R_DEPRECATED, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+                    self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
                 else:
-                    self.report(R_NOT_ALLOWED, f"<{child_name}> is not allowed in <{name}>", child, unit)
+                    self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
             elif child_name not in MODELS:
-                self.report(R_UNKNOWN, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
+                self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
             else:
                 tokens.append((child_name, child))
         self.check_text(el, name, model, unit)
         if model.content == "text" or model.content == "empty":
             for _, child in tokens:
-                self.report(R_NOT_ALLOWED, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
+                self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
         else:
             self.check_sequence(el, name, model.particles, tokens, unit)
         if name == "group" and not any(t in ("group", "trans-unit", "bin-unit") for t, _ in tokens):
-            self.report(R_EMPTY_GROUP, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
+            self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
         for token, child in tokens:
             if token in MODELS:
                 self.walk(child, unit)
@@ -519,7 +563,7 @@ class _Checker:
         if model.content not in ("elements", "empty"):
             return
         if not _ws(el.text) or any(not _ws(child.tail) for child in el):
-            self.report(R_TEXT, f"<{name}> may not contain text", el, unit)
+            self.report(XLF106, f"<{name}> may not contain text", el, unit)
 
     def check_sequence(
         self,
@@ -529,51 +573,41 @@ class _Checker:
         tokens: list[tuple[str, etree._Element]],
         unit: str | None,
     ) -> None:
-        """Greedy match of children against ordered particles (the models are deterministic)."""
-        allowed = frozenset().union(*(p.names for p in particles)) if particles else frozenset()
-        present = frozenset(token for token, _ in tokens)
-        index, count = 0, 0
-        previous: str | None = None
-        for token, child in tokens:
-            shown = token
-            if token == OTHER:
-                shown = _child_name(child)
-            elif token == "#none":
-                shown = f"{_child_name(child)} (no namespace)"
-            step = index
-            while step < len(particles) and token not in particles[step].names:
-                step += 1
-            if step == len(particles):
-                if token in allowed:
-                    self.report(R_ORDER, f"<{shown}> is out of order in {_describe(el)} (after <{previous}>)",
-                                child, unit)
-                elif token == OTHER:
-                    self.report(R_NOT_ALLOWED, f"extension element <{shown}> is not allowed in <{name}>",
-                                child, unit)
-                else:
-                    self.report(R_NOT_ALLOWED, f"<{shown}> is not allowed in <{name}>", child, unit)
-                continue
-            if step == index:
-                count += 1
-                if count > particles[index].high:
-                    self.report(R_TOO_MANY, f"{_describe(el)} has more than {particles[index].high} <{shown}>",
-                                child, unit)
+        """Children against the element's particles (the shared content-model matcher)."""
+        result = match(particles, [(token, token == OTHER) for token, _ in tokens])
+        if result.ok:
+            return
+        previous: dict[int, str] = {}
+        last: str | None = None
+        for index, (token, child) in enumerate(tokens):
+            previous[index] = last or ""
+            if result.placed[index] is not None:
+                last = self.shown(token, child)
+        for index, why in result.misfits:
+            token, child = tokens[index]
+            shown = self.shown(token, child)
+            if why is Misfit.TOO_MANY:
+                high = particles[_step_of(particles, token)].max
+                self.report(XLF105, f"{_describe(el)} has more than {high} <{shown}>", child, unit)
+            elif why is Misfit.ORDER:
+                self.report(XLF103, f"<{shown}> is out of order in {_describe(el)} (after <{previous[index]}>)",
+                            child, unit)
+            elif token == OTHER:
+                self.report(XLF102, f"extension element <{shown}> is not allowed in <{name}>", child, unit)
             else:
-                self.report_missing(el, particles, index, step, count, present, unit)
-                index, count = step, 1
-            previous = shown
-        self.report_missing(el, particles, index, len(particles), count, present, unit)
+                self.report(XLF102, f"<{shown}> is not allowed in <{name}>", child, unit)
+        for step, _ in result.missing:
+            wanted = " or ".join(f"<{n}>" for n in sorted(particles[step].names))
+            self.report(XLF104, f"{_describe(el)} lacks required {wanted}", el, unit)
 
-    def report_missing(
-        self, el: etree._Element, particles: tuple[Particle, ...], start: int, stop: int, count: int,
-        present: frozenset[str], unit: str | None,
-    ) -> None:
-        """Report particles below their minimum, unless the child exists elsewhere (then it is out of order)."""
-        for step in range(start, stop):
-            have = count if step == start else 0
-            if have < particles[step].low and not particles[step].names & present:
-                wanted = " or ".join(f"<{n}>" for n in sorted(particles[step].names))
-                self.report(R_MISSING_CHILD, f"{_describe(el)} lacks required {wanted}", el, unit)
+    @staticmethod
+    def shown(token: str, child: etree._Element) -> str:
+        """How a child is named in messages."""
+        if token == OTHER:
+            return _child_name(child)
+        if token == "#none":
+            return f"{_child_name(child)} (no namespace)"
+        return token
 
     def check_attrs(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
         for key, value in el.attrib.items():
@@ -584,35 +618,35 @@ class _Checker:
                     self.check_value(el, name, local, value, model.attrs[local], unit)
                 elif local in DEPRECATED_ATTRS and (DEPRECATED_ATTRS[local] is None
                                                      or name in DEPRECATED_ATTRS[local]):
-                    self.report(R_DEPRECATED, f"{local} on <{name}> is deprecated in XLIFF 1.2", el, unit)
+                    self.report(XLF150, f"{local} on <{name}> is deprecated in XLIFF 1.2", el, unit)
                 else:
-                    self.report(R_ATTR_NOT_ALLOWED, f"attribute {local} is not allowed on <{name}>", el, unit)
+                    self.report(XLF111, f"attribute {local} is not allowed on <{name}>", el, unit)
             elif namespace == XML_NS:
                 if local in ("lang", "space"):
                     kind = "lang" if local == "lang" else "space"
                     if local not in model.xml_attrs and not model.other_attrs:
-                        self.report(R_ATTR_NOT_ALLOWED, f"xml:{local} is not allowed on <{name}>", el, unit)
+                        self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
                     elif kind == "lang" and value and not is_well_formed(value):
-                        self.report(R_LANG, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag",
+                        self.report(XLF114, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag",
                                     el, unit)
                     elif kind == "space" and value not in ("default", "preserve"):
-                        self.report(R_SPACE, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'",
+                        self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'",
                                     el, unit)
                 elif not model.other_attrs:
-                    self.report(R_ATTR_NOT_ALLOWED, f"xml:{local} is not allowed on <{name}>", el, unit)
+                    self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
             elif namespace == self.ns or not model.other_attrs:
                 prefix = next((p for p, uri in el.nsmap.items() if uri == namespace and p), None)
                 shown = f"{prefix}:{local}" if prefix else key
-                self.report(R_ATTR_NOT_ALLOWED, f"attribute {shown} is not allowed on <{name}>", el, unit)
+                self.report(XLF111, f"attribute {shown} is not allowed on <{name}>", el, unit)
         for attr in sorted(model.required):
             if el.get(attr) is None:
-                self.report(R_REQUIRED_ATTR, f"{_describe(el)} lacks required attribute {attr}", el, unit)
+                self.report(XLF110, f"{_describe(el)} lacks required attribute {attr}", el, unit)
 
     def check_value(self, el: etree._Element, name: str, attr: str, value: str, kind: str,
                     unit: str | None) -> None:
         if kind in ENUMS:
             if not ENUMS[kind].accepts(value):
-                self.report(R_ENUM, f"{attr}={value!r} on <{name}> is not a valid {kind} value", el, unit)
+                self.report(XLF112, f"{attr}={value!r} on <{name}> is not a valid {kind} value", el, unit)
         elif kind in TYPES:
             test, rule, expected = TYPES[kind]
             if not test(value):
@@ -627,7 +661,7 @@ class _Checker:
             if uid is None:
                 continue
             if uid in units:
-                self.report(R_DUP_UNIT, f"<{self.xliff(el)}> id {uid!r} is already used on line "
+                self.report(XLF120, f"<{self.xliff(el)}> id {uid!r} is already used on line "
                             f"{units[uid].sourceline} of this <file>", el, uid)
             else:
                 units[uid] = el
@@ -660,7 +694,7 @@ class _Checker:
                     lang = child.get(_XML_LANG)
                     if lang and expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
                         which = "target-language" if name == "target" else "source-language"
-                        self.report(R_LANG_MISMATCH, f"<{name}> xml:lang {lang!r} differs from file {which} "
+                        self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} "
                                     f"{expected!r}", child, uid)
         for el in file_el.iter(*(self.q(n) for n in _CONTAINERS)):
             self.check_inline(el, self.unit_of(el))
@@ -678,7 +712,7 @@ class _Checker:
             if value is None:
                 continue
             if value in seen:
-                self.report(R_DUP_KEY, f"<{self.xliff(el)}> {attr} {value!r} is already used on line "
+                self.report(XLF121, f"<{self.xliff(el)}> {attr} {value!r} is already used on line "
                             f"{seen[value].sourceline} of this <file>", el, self.unit_of(el))
             else:
                 seen[value] = el
@@ -690,7 +724,7 @@ class _Checker:
             value = el.get(attr)
             if value is not None and value not in known:
                 unit = el.get("id") if self.xliff(el) in ("trans-unit", "bin-unit") else self.unit_of(el)
-                self.report(R_DANGLING, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", el, unit)
+                self.report(XLF122, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", el, unit)
 
     def check_segments(self, tu: etree._Element, uid: str | None) -> None:
         """seg-source segment mids are unique; target mrk mids and alt-trans@mid must name one."""
@@ -700,7 +734,7 @@ class _Checker:
         for el in refs:
             mid = el.get("mid")
             if mid is not None and mid not in mids:
-                self.report(R_DANGLING, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
+                self.report(XLF122, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
                             "<seg-source>", el, uid)
 
     def check_inline(self, container: etree._Element, unit: str | None) -> None:
@@ -713,7 +747,7 @@ class _Checker:
         for bx in container.iterdescendants(self.q("bx")):
             rid = bx.get("rid")
             if rid is not None and rid in bx_rids:
-                self.report(R_BX_EX, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
+                self.report(XLF132, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
             elif rid is not None:
                 bx_rids[rid] = bx
         for el in container.iterdescendants():
@@ -722,7 +756,7 @@ class _Checker:
             if name in _START_CODES or name == "ept":
                 table = ends if name == "ept" else starts
                 if code_id is not None and code_id in table:
-                    rule = R_DUP_INLINE if name in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept") else R_REUSED_INLINE
+                    rule = XLF130 if name in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept") else XLF133
                     self.report(rule, f"<{name}> id {code_id!r} is used twice in {where}", el, unit)
                 elif code_id is not None:
                     table[code_id] = el
@@ -731,14 +765,18 @@ class _Checker:
             elif name == "ept":
                 match = next((b for b in open_bpts if _pairs(b, el)), None)
                 if match is None:
-                    self.report(R_BPT_EPT, f"<ept id=\"{code_id}\"> has no earlier matching <bpt> in {where}",
+                    self.report(XLF131, f"<ept id=\"{code_id}\"> has no earlier matching <bpt> in {where}",
                                 el, unit)
                 else:
                     open_bpts.remove(match)
             elif name == "ex" and el.get("rid") is not None and el.get("rid") not in bx_rids:
-                self.report(R_BX_EX, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el, unit)
+                self.report(XLF132, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el, unit)
         for bpt in open_bpts:
-            self.report(R_BPT_EPT, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt, unit)
+            self.report(XLF131, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt, unit)
+
+
+def _step_of(particles: tuple[Particle, ...], token: str) -> int:
+    return next(i for i, part in enumerate(particles) if token in part.names)
 
 
 def _pairs(bpt: etree._Element, ept: etree._Element) -> bool:

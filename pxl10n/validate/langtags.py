@@ -1,9 +1,16 @@
-"""Language tags: BCP 47 syntax, script direction, and what PX can hold.
+"""Language tags, the one place they are judged: BCP 47 syntax, script direction, what PX holds.
 
-XLIFF 1.2 types ``source-language``/``target-language``/``xml:lang`` as language
-tags, and PX refuses right-to-left languages outright, so both families need the
-same small, table-driven view of a tag: its primary language, its script, and
-whether the text it names runs right to left.
+XLIFF 1.2 (``source-language``, ``target-language``, ``xml:lang``) and 2.0
+(``srcLang``, ``trgLang``, ``xml:lang``) both type these attributes as BCP 47
+language tags, and PX refuses right-to-left languages outright, so every family
+reads a tag through this module.
+
+What counts as well-formed, decided once: RFC 5646 section 2.1 syntax
+(``langtag``, ``privateuse``, ``grandfathered``), with a primary language
+subtag of two or three letters. RFC 5646 reserves four-letter primary subtags
+and registers no five-to-eight-letter ones, so ``english`` or ``French`` is
+always a language *name* written where a tag belongs; both XLIFF versions refuse
+it (XLF114, XLF208). Underscores (``en_US``) are not BCP 47 either.
 """
 
 from __future__ import annotations
@@ -11,9 +18,9 @@ from __future__ import annotations
 import re
 
 _ALNUM = "[A-Za-z0-9]"
-#: RFC 5646 section 2.1 ``langtag`` / ``privateuse`` / ``grandfathered`` (well-formedness only)
+#: RFC 5646 section 2.1 ``langtag`` / ``privateuse`` (well-formedness only; 4-8 letter primaries refused)
 _LANGTAG = (
-    r"(?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4}|[A-Za-z]{5,8})"
+    r"(?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3})"
     r"(?:-(?P<script>[A-Za-z]{4}))?"
     r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
     rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"
@@ -29,7 +36,7 @@ _GRANDFATHERED = frozenset(
         "zh-hakka zh-min zh-min-nan zh-xiang"
     ).split()
 )
-_LANGTAG_RE = re.compile(rf"^(?:{_LANGTAG}|{_PRIVATE})$")
+_LANGTAG_RE = re.compile(rf"(?:{_LANGTAG}|{_PRIVATE})\Z")
 
 #: Primary subtags written right to left by default (a LTR script subtag overrides them).
 RTL_LANGUAGES = frozenset(
@@ -61,18 +68,8 @@ def normalize(tag: str) -> str:
 
 
 def is_well_formed(tag: str) -> bool:
-    """True when ``tag`` is a well-formed BCP 47 tag whose primary subtag could exist.
-
-    4-8 letter primary subtags are well-formed but none is registered, so tags
-    such as ``english`` are refused: they are always a mistake in an XLIFF file.
-    """
-    if tag.lower() in _GRANDFATHERED:
-        return True
-    match = _LANGTAG_RE.match(tag)
-    if not match:
-        return False
-    language = match.group("language")
-    return language is None or len(language.split("-")[0]) <= 3
+    """True when ``tag`` is a well-formed BCP 47 tag whose primary subtag could exist (see above)."""
+    return _LANGTAG_RE.match(tag) is not None or tag.lower() in _GRANDFATHERED
 
 
 def primary(tag: str) -> str:
