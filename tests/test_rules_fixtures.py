@@ -14,18 +14,16 @@ recorded (``pulled``), what the path says (``laid_out``) and PX codes
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from pxl10n.validate import registry
-from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
 from pxl10n.validate.engine import Selection, check_document
+from pxl10n.validate.ruledoc import fixture_context
 from pxl10n.validate.rules import Document, Family, Rule
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-LOCALES = ("fr-FR", "de-DE", "ja-JP", "es-ES")
 
 #: Rules no file can raise, and why.
 NO_FIXTURE = {
@@ -39,25 +37,9 @@ NO_NEAR_MISS = {
 }
 
 
-def context_of(path: Path) -> Context:
-    """No project, or the standard project plus the sidecar's expectations."""
-    sidecar = path.with_suffix(".json")
-    if not sidecar.exists():
-        return Context()
-    data = json.loads(sidecar.read_text("utf-8"))
-    pulled = data.get("pulled")
-    laid_out = data.get("laid_out")
-    expected = Expected(
-        Pulled(**{**pulled, "unit_ids": tuple(pulled["unit_ids"])}) if pulled else None,
-        LaidOut(**laid_out) if laid_out else None,
-    )
-    languages = {**{loc: loc for loc in LOCALES}, **data.get("px_languages", {})}
-    return Context("en-US", LOCALES, languages, {str(path): expected})
-
-
 def run(path: Path, family: Family) -> list[tuple[int | None, str, str]]:
     doc = Document(str(path), path.read_bytes())
-    found = check_document(doc, context_of(path), Selection((family.prefix,)))
+    found = check_document(doc, fixture_context(path), Selection((family.prefix,)))
     return [(f.line, f.code, f.message) for f in found]
 
 

@@ -170,7 +170,11 @@ def explain(rule: Rule) -> str:
 
 
 def list_rules(fmt: str = "text") -> str:
-    """Every registered rule: code, severity and title (text table or JSON list)."""
+    """Every registered rule: code, severity and title (text table, JSON list, or the markdown reference)."""
+    if fmt == "markdown":
+        from pxl10n.validate.ruledoc import markdown
+
+        return markdown()
     rules = all_rules()
     if fmt == "json":
         data = [
