@@ -446,6 +446,7 @@ _START_CODES = _words("g x bx ph bpt it")
 _XID_HOLDERS = _words("g x bx ex ph bpt ept it sub")
 _CONTAINERS = _words("source target seg-source")
 _XML_LANG = f"{{{XML_NS}}}lang"
+_XML_SPACE = f"{{{XML_NS}}}space"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
@@ -477,8 +478,33 @@ def _ws(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
+class _FileIndex:
+    """What one ``<file>`` defines and refers to, gathered while it is walked, resolved when it ends."""
+
+    def __init__(self, file_el: etree._Element) -> None:
+        self.element = file_el
+        self.units: dict[str, etree._Element] = {}
+        #: (element name, attribute) -> value -> first element with it (XLF121 scopes)
+        self.keys: dict[tuple[str, str], dict[str, etree._Element]] = {}
+        #: (attribute, element, unit id) of every reference to resolve at the end of the file
+        self.refs: list[tuple[str, etree._Element, str | None]] = []
+
+
+#: Identifiers unique within a <file>: element -> attribute (tools and phases only where the header defines them).
+_FILE_KEYS = {"group": "id", "count-group": "name", "context-group": "name", "external-file": "uid"}
+#: Elements whose phase-name names a header <phase>.
+_PHASE_REFS = _words("count trans-unit target bin-unit bin-target")
+_REF_TARGETS = {"tool-id": ("tool", "tool-id", "header <tool>"), "phase-name": ("phase", "phase-name", "header <phase>")}
+
+
 class _Checker:
-    """One pass over one document; findings accumulate in order of discovery."""
+    """One walk over one document; findings accumulate in order of discovery.
+
+    Memos live here, per document, never in the module: the element names of
+    tags, the child sequences and attribute sets already found valid, and the
+    attribute values already checked (PX files repeat the same shapes by the
+    hundred, so most elements are settled by a dictionary lookup).
+    """
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -487,6 +513,11 @@ class _Checker:
         self.ns = etree.QName(self.root).namespace
         self.prefix = f"{{{self.ns}}}" if self.ns else ""
         self.out: list[Finding] = []
+        self.file: _FileIndex | None = None
+        self._names: dict[str, str | None] = {}
+        self._good_sequences: set[tuple[str, ...]] = set()
+        self._good_attrs: set[tuple[str, ...]] = set()
+        self._good_values: set[tuple[str, str]] = set()
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -498,12 +529,16 @@ class _Checker:
         tag = el.tag
         if not isinstance(tag, str):
             return None
+        try:
+            return self._names[tag]
+        except KeyError:
+            pass
         if self.prefix:
-            return tag[len(self.prefix):] if tag.startswith(self.prefix) else None
-        return None if tag.startswith("{") else tag
-
-    def q(self, name: str) -> str:
-        return f"{{{self.ns}}}{name}" if self.ns else name
+            name = tag[len(self.prefix):] if tag.startswith(self.prefix) else None
+        else:
+            name = None if tag.startswith("{") else tag
+        self._names[tag] = name
+        return name
 
     def run(self) -> list[Finding]:
         if self.ns != XLIFF12_NS:
@@ -513,20 +548,22 @@ class _Checker:
             self.report(XLF102, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
                         self.root, None)
             return self.out
-        self.walk(self.root, None)
-        for file_el in self.root.iterchildren(self.q("file")):
-            self.check_file(file_el)
+        self.walk(self.root, None, None)
         return self.out
 
-    # -- structure and attributes ---------------------------------------------------------------
+    # -- the walk -------------------------------------------------------------------------------
 
-    def walk(self, el: etree._Element, unit: str | None) -> None:
+    def walk(self, el: etree._Element, unit: str | None, parent: str | None) -> None:
         name = self.xliff(el)
         assert name is not None
         model = MODELS[name]
-        if name in ("trans-unit", "bin-unit"):
+        if name == "trans-unit" or name == "bin-unit":
             unit = el.get("id")
+        if name == "file":
+            self.file = _FileIndex(el)
         self.check_attrs(el, name, model, unit)
+        if self.file is not None:
+            self.index(el, name, unit, parent)
         if model.content == "any":
             return
         tokens: list[tuple[str, etree._Element]] = []
@@ -552,12 +589,24 @@ class _Checker:
             for _, child in tokens:
                 self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
         else:
-            self.check_sequence(el, name, model.particles, tokens, unit)
+            key = (name, *(token for token, _ in tokens))
+            if key not in self._good_sequences:
+                before = len(self.out)
+                self.check_sequence(el, name, model.particles, tokens, unit)
+                if len(self.out) == before:
+                    self._good_sequences.add(key)
         if name == "group" and not any(t in ("group", "trans-unit", "bin-unit") for t, _ in tokens):
             self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
         for token, child in tokens:
             if token in MODELS:
-                self.walk(child, unit)
+                self.walk(child, unit, name)
+        if name in _CONTAINERS and len(el):
+            self.check_inline(el, name, unit)
+        elif name == "trans-unit":
+            self.check_trans_unit(el, unit)
+        elif name == "file":
+            self.resolve_file()
+            self.file = None
 
     def check_text(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
         if model.content not in ("elements", "empty"):
@@ -610,28 +659,41 @@ class _Checker:
         return token
 
     def check_attrs(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
-        for key, value in el.attrib.items():
+        """Attributes allowed, typed and present; a set of names seen valid before only has its values checked."""
+        items = el.items()
+        key = (name, *(k for k, _ in items))
+        if key not in self._good_attrs:
+            before = len(self.out)
+            self.check_attr_names(el, name, model, items, unit)
+            if len(self.out) == before:
+                self._good_attrs.add(key)
+        for attr, value in items:
+            kind = model.attrs.get(attr)
+            if kind is not None:
+                self.check_value(el, name, attr, value, kind, unit)
+            elif attr == _XML_LANG:
+                if value and not is_well_formed(value):
+                    self.report(XLF114, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag", el, unit)
+            elif attr == _XML_SPACE and value not in ("default", "preserve"):
+                self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'", el, unit)
+
+    def check_attr_names(self, el: etree._Element, name: str, model: Model, items: list[tuple[str, str]],
+                         unit: str | None) -> None:
+        """Which attributes are allowed here, and the required ones present."""
+        for key, _ in items:
+            if key in model.attrs:
+                continue
             qname = etree.QName(key)
             local, namespace = qname.localname, qname.namespace
             if namespace is None:
-                if local in model.attrs:
-                    self.check_value(el, name, local, value, model.attrs[local], unit)
-                elif local in DEPRECATED_ATTRS and (DEPRECATED_ATTRS[local] is None
-                                                     or name in DEPRECATED_ATTRS[local]):
+                if local in DEPRECATED_ATTRS and (DEPRECATED_ATTRS[local] is None or name in DEPRECATED_ATTRS[local]):
                     self.report(XLF150, f"{local} on <{name}> is deprecated in XLIFF 1.2", el, unit)
                 else:
                     self.report(XLF111, f"attribute {local} is not allowed on <{name}>", el, unit)
             elif namespace == XML_NS:
                 if local in ("lang", "space"):
-                    kind = "lang" if local == "lang" else "space"
                     if local not in model.xml_attrs and not model.other_attrs:
                         self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
-                    elif kind == "lang" and value and not is_well_formed(value):
-                        self.report(XLF114, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag",
-                                    el, unit)
-                    elif kind == "space" and value not in ("default", "preserve"):
-                        self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'",
-                                    el, unit)
                 elif not model.other_attrs:
                     self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
             elif namespace == self.ns or not model.other_attrs:
@@ -644,132 +706,143 @@ class _Checker:
 
     def check_value(self, el: etree._Element, name: str, attr: str, value: str, kind: str,
                     unit: str | None) -> None:
+        if kind == S or (kind, value) in self._good_values:
+            return
         if kind in ENUMS:
             if not ENUMS[kind].accepts(value):
                 self.report(XLF112, f"{attr}={value!r} on <{name}> is not a valid {kind} value", el, unit)
+                return
         elif kind in TYPES:
             test, rule, expected = TYPES[kind]
             if not test(value):
                 self.report(rule, f"{attr}={value!r} on <{name}> is not {expected}", el, unit)
+                return
+        if len(value) < 32:
+            self._good_values.add((kind, value))
 
-    # -- per-file constraints -------------------------------------------------------------------
+    # -- per-file constraints, gathered during the walk --------------------------------------------
 
-    def check_file(self, file_el: etree._Element) -> None:
-        units: dict[str, etree._Element] = {}
-        for el in file_el.iter(self.q("trans-unit"), self.q("bin-unit")):
+    def index(self, el: etree._Element, name: str, unit: str | None, parent: str | None) -> None:
+        """Record what ``el`` defines (ids, keys) and refers to (tool-id, phase-name, xid) in its file."""
+        file = self.file
+        assert file is not None
+        if name == "trans-unit" or name == "bin-unit":
             uid = el.get("id")
-            if uid is None:
-                continue
-            if uid in units:
-                self.report(XLF120, f"<{self.xliff(el)}> id {uid!r} is already used on line "
-                            f"{units[uid].sourceline} of this <file>", el, uid)
-            else:
-                units[uid] = el
-        header = file_el.find(self.q("header"))
-        tools = self.keys(header.findall(self.q("tool")) if header is not None else [], "tool-id")
-        phases = self.keys(
-            header.findall(f"{self.q('phase-group')}/{self.q('phase')}") if header is not None else [],
-            "phase-name")
-        self.keys(list(file_el.iter(self.q("group"))), "id")
-        self.keys(list(file_el.iter(self.q("count-group"))), "name")
-        self.keys(list(file_el.iter(self.q("context-group"))), "name")
-        self.keys(list(file_el.iter(self.q("external-file"))), "uid")
-        tool_refs = [file_el, *(header.findall(f"{self.q('phase-group')}/{self.q('phase')}")
-                                if header is not None else []),
-                     *file_el.iterfind(f".//{self.q('trans-unit')}/{self.q('alt-trans')}")]
-        self.refs(tool_refs, "tool-id", tools, "header <tool>")
-        phase_refs = file_el.iter(*(self.q(n) for n in ("count", "trans-unit", "target", "bin-unit", "bin-target")))
-        self.refs(list(phase_refs), "phase-name", phases, "header <phase>")
-        self.refs([el for el in file_el.iter() if self.xliff(el) in _XID_HOLDERS], "xid", units,
-                  "<trans-unit>/<bin-unit> of this file")
-        target_lang = file_el.get("target-language")
-        source_lang = file_el.get("source-language")
-        for tu in file_el.iter(self.q("trans-unit")):
-            uid = tu.get("id")
-            self.check_segments(tu, uid)
-            for child in tu:
-                name = self.xliff(child)
-                if name in _CONTAINERS:
-                    expected = target_lang if name == "target" else source_lang
-                    lang = child.get(_XML_LANG)
-                    if lang and expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
-                        which = "target-language" if name == "target" else "source-language"
-                        self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} "
-                                    f"{expected!r}", child, uid)
-        for el in file_el.iter(*(self.q(n) for n in _CONTAINERS)):
-            self.check_inline(el, self.unit_of(el))
+            if uid is not None:
+                first = file.units.get(uid)
+                if first is not None:
+                    self.report(XLF120, f"<{name}> id {uid!r} is already used on line {first.sourceline} of this "
+                                "<file>", el, uid)
+                else:
+                    file.units[uid] = el
+        attr = _FILE_KEYS.get(name)
+        if name == "tool" and parent == "header":
+            attr = "tool-id"
+        elif name == "phase" and parent == "phase-group" and el.getparent().getparent() is not None \
+                and self.xliff(el.getparent().getparent()) == "header":
+            attr = "phase-name"
+        if attr is not None:
+            self.key(file, el, name, attr, unit)
+        if el.get("tool-id") is not None and (name in ("file", "phase") or (name == "alt-trans" and parent == "trans-unit")):
+            file.refs.append(("tool-id", el, unit))
+        if name in _PHASE_REFS and el.get("phase-name") is not None:
+            file.refs.append(("phase-name", el, unit))
+        if name in _XID_HOLDERS and el.get("xid") is not None:
+            file.refs.append(("xid", el, unit))
 
-    def unit_of(self, el: etree._Element) -> str | None:
-        for parent in el.iterancestors(self.q("trans-unit")):
-            return parent.get("id")
-        return None
+    def key(self, file: _FileIndex, el: etree._Element, name: str, attr: str, unit: str | None) -> None:
+        """An identifier unique in its file (XLF121)."""
+        value = el.get(attr)
+        if value is None:
+            return
+        seen = file.keys.setdefault((name, attr), {})
+        if value in seen:
+            self.report(XLF121, f"<{name}> {attr} {value!r} is already used on line {seen[value].sourceline} of "
+                        "this <file>", el, unit)
+        else:
+            seen[value] = el
 
-    def keys(self, elements: list[etree._Element], attr: str) -> dict[str, etree._Element]:
-        """Collect ``attr`` values, reporting duplicates (XLF121)."""
-        seen: dict[str, etree._Element] = {}
-        for el in elements:
+    def resolve_file(self) -> None:
+        """Every tool-id, phase-name and xid of the file names something the file defines (XLF122)."""
+        file = self.file
+        assert file is not None
+        for attr, el, unit in file.refs:
             value = el.get(attr)
-            if value is None:
-                continue
-            if value in seen:
-                self.report(XLF121, f"<{self.xliff(el)}> {attr} {value!r} is already used on line "
-                            f"{seen[value].sourceline} of this <file>", el, self.unit_of(el))
+            if attr == "xid":
+                known: Mapping[str, etree._Element] = file.units
+                what = "<trans-unit>/<bin-unit> of this file"
             else:
-                seen[value] = el
-        return seen
-
-    def refs(self, elements: list[etree._Element], attr: str, known: Mapping[str, etree._Element],
-             what: str) -> None:
-        for el in elements:
-            value = el.get(attr)
-            if value is not None and value not in known:
-                unit = el.get("id") if self.xliff(el) in ("trans-unit", "bin-unit") else self.unit_of(el)
+                name, key, what = _REF_TARGETS[attr]
+                known = file.keys.get((name, key), {})
+            if value not in known:
                 self.report(XLF122, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", el, unit)
 
-    def check_segments(self, tu: etree._Element, uid: str | None) -> None:
-        """seg-source segment mids are unique; target mrk mids and alt-trans@mid must name one."""
-        seg = tu.find(self.q("seg-source"))
-        mids = self.keys(seg.findall(self.q("mrk")) if seg is not None else [], "mid")
-        refs = [*tu.iterfind(f"{self.q('target')}/{self.q('mrk')}"), *tu.iterfind(self.q("alt-trans"))]
+    def check_trans_unit(self, tu: etree._Element, uid: str | None) -> None:
+        """Segment mids resolve and source/target languages agree with the file's."""
+        file_el = self.file.element if self.file is not None else tu
+        mids: dict[str, etree._Element] = {}
+        refs: list[etree._Element] = []
+        for child in tu:
+            name = self.xliff(child)
+            if name == "seg-source":
+                for mrk in child:
+                    if self.xliff(mrk) == "mrk" and mrk.get("mid") is not None:
+                        mid = mrk.get("mid")
+                        if mid in mids:
+                            self.report(XLF121, f"<mrk> mid {mid!r} is already used on line {mids[mid].sourceline} "
+                                        "of this <file>", mrk, uid)
+                        else:
+                            mids[mid] = mrk
+            elif name == "target":
+                refs.extend(m for m in child if self.xliff(m) == "mrk")
+            elif name == "alt-trans":
+                refs.append(child)
+            if name in _CONTAINERS:
+                expected = file_el.get("target-language" if name == "target" else "source-language")
+                lang = child.get(_XML_LANG)
+                if lang and expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
+                    which = "target-language" if name == "target" else "source-language"
+                    self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}",
+                                child, uid)
         for el in refs:
             mid = el.get("mid")
             if mid is not None and mid not in mids:
                 self.report(XLF122, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
                             "<seg-source>", el, uid)
 
-    def check_inline(self, container: etree._Element, unit: str | None) -> None:
+    def check_inline(self, container: etree._Element, name: str, unit: str | None) -> None:
         """Inline ids unique, bpt/ept paired and bx/ex rids resolved within one source/target."""
-        where = f"<{self.xliff(container)}>"
+        where = f"<{name}>"
         starts: dict[str, etree._Element] = {}
         ends: dict[str, etree._Element] = {}
         open_bpts: list[etree._Element] = []
         bx_rids: dict[str, etree._Element] = {}
-        for bx in container.iterdescendants(self.q("bx")):
-            rid = bx.get("rid")
+        inline = [(self.xliff(el), el) for el in container.iterdescendants()]
+        for code, bx in inline:
+            rid = bx.get("rid") if code == "bx" else None
             if rid is not None and rid in bx_rids:
                 self.report(XLF132, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
             elif rid is not None:
                 bx_rids[rid] = bx
-        for el in container.iterdescendants():
-            name = self.xliff(el)
+        for code, el in inline:
             code_id = el.get("id")
-            if name in _START_CODES or name == "ept":
-                table = ends if name == "ept" else starts
+            if code in _START_CODES or code == "ept":
+                table = ends if code == "ept" else starts
                 if code_id is not None and code_id in table:
-                    rule = XLF130 if name in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept") else XLF133
-                    self.report(rule, f"<{name}> id {code_id!r} is used twice in {where}", el, unit)
+                    pairing = code in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept")
+                    self.report(XLF130 if pairing else XLF133, f"<{code}> id {code_id!r} is used twice in {where}",
+                                el, unit)
                 elif code_id is not None:
                     table[code_id] = el
-            if name == "bpt":
+            if code == "bpt":
                 open_bpts.append(el)
-            elif name == "ept":
-                match = next((b for b in open_bpts if _pairs(b, el)), None)
-                if match is None:
-                    self.report(XLF131, f"<ept id=\"{code_id}\"> has no earlier matching <bpt> in {where}",
-                                el, unit)
+            elif code == "ept":
+                found = next((b for b in open_bpts if _pairs(b, el)), None)
+                if found is None:
+                    self.report(XLF131, f"<ept id=\"{code_id}\"> has no earlier matching <bpt> in {where}", el, unit)
                 else:
-                    open_bpts.remove(match)
-            elif name == "ex" and el.get("rid") is not None and el.get("rid") not in bx_rids:
+                    open_bpts.remove(found)
+            elif code == "ex" and el.get("rid") is not None and el.get("rid") not in bx_rids:
                 self.report(XLF132, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el, unit)
         for bpt in open_bpts:
             self.report(XLF131, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt, unit)
