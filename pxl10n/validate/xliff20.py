@@ -64,13 +64,6 @@ _MARKERS = frozenset({x("mrk"), x("sm")})
 _VERSION_ATTR_TYPES = {"version": R.XLF207, "lang": R.XLF208, "xml_lang": R.XLF208}
 _CORE_PREFIX = f"{{{XLF}}}"
 _SUB_FS, _SIZE_INFO, _SIZE_INFO_REF = q(FS, "subFs"), q(SLR, "sizeInfo"), q(SLR, "sizeInfoRef")
-#: Child-tag sequences already known to satisfy their parent's content model (the check depends on tags only).
-_GOOD_SEQUENCES: set[tuple[str, ...]] = set()
-_GOOD_SEQUENCES_MAX = 50_000
-#: Short values already found valid, per type: flags and small ids repeat across elements.
-_GOOD_VALUES: dict[str, set[str]] = {}
-#: (tag, is 2.1, attribute names...) -> the value checks such an element needs (see _Run.attr_plan).
-_ATTR_PLANS: dict[tuple[Any, ...], tuple[tuple[int, str, set[str]], ...] | None] = {}
 _NO_PLAN: Any = object()
 _VAL_RULE_KINDS = ("isPresent", "isNotPresent", "startsWith", "endsWith")
 
@@ -101,6 +94,13 @@ class _Run:
         self.units = UnitChecker(self, root.get("srcLang"), root.get("trgLang"))
         #: where the walk records inline elements while inside a segment's source or target
         self.collect: list[list[Any]] | None = None
+        # Memos of this document only (never the module's: a check must not depend on what ran before).
+        #: child-tag sequences found to satisfy their parent's content model (the check depends on tags only)
+        self.good_sequences: set[tuple[str, ...]] = set()
+        #: short values found valid, per type: flags and small ids repeat across elements
+        self.good_values: dict[str, set[str]] = {}
+        #: (tag, attribute names...) -> the value checks such an element needs (see attr_plan)
+        self.attr_plans: dict[tuple[str, ...], tuple[tuple[int, str, set[str]], ...] | None] = {}
 
     def emit(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None) -> None:
         """Record one finding; the unit id travels in the finding, not the message."""
@@ -131,7 +131,7 @@ class _Run:
             self.units.begin_unit(el)
         items = el.items()
         if items:
-            plan = _ATTR_PLANS.get((tag, self.is21, *[item[0] for item in items]), _NO_PLAN)
+            plan = self.attr_plans.get((tag, *[item[0] for item in items]), _NO_PLAN)
             if plan is _NO_PLAN:
                 plan = self.attr_plan(tag, spec, items)
             if plan is None:
@@ -141,7 +141,7 @@ class _Run:
                     value = items[index][1]
                     if value not in good:
                         if VALUE_TYPES[kind](value):
-                            if len(value) < 16 and len(good) < _GOOD_SEQUENCES_MAX:
+                            if len(value) < 32:
                                 good.add(value)
                         else:
                             self.bad_value(el, items[index][0], value, kind, unit)
@@ -207,13 +207,11 @@ class _Run:
         content = spec.content
         if isinstance(content, tuple):
             key = (tag, *(t for _, t in children))
-            if key not in _GOOD_SEQUENCES:
+            if key not in self.good_sequences:
                 before = len(self.out)
                 self.check_sequence(el, spec, children, unit)
                 if len(self.out) == before:
-                    if len(_GOOD_SEQUENCES) > _GOOD_SEQUENCES_MAX:
-                        _GOOD_SEQUENCES.clear()
-                    _GOOD_SEQUENCES.add(key)
+                    self.good_sequences.add(key)
             if not spec.mixed:
                 self.check_no_text(el, unit)
         else:
@@ -282,7 +280,7 @@ class _Run:
         themselves need reporting (unknown, misplaced, required missing) or module attributes with
         cross-attribute constraints are present: such elements take the full :meth:`check_attributes`."""
         names = [name for name, _ in items]
-        key = (tag, self.is21, *names)
+        key = (tag, *names)
         plan: list[tuple[int, str, set[str]]] | None = []
         types = spec.types
         for index, name in enumerate(names):
@@ -299,13 +297,11 @@ class _Run:
                     plan = None  # module attributes and anything not allowed: the full check
                     break
             if kind != "string":
-                plan.append((index, kind, _GOOD_VALUES.setdefault(kind, set())))
+                plan.append((index, kind, self.good_values.setdefault(kind, set())))
         if plan is not None and spec.required and not all(name in names for name in spec.required):
             plan = None
         result = None if plan is None else tuple(plan)
-        if len(_ATTR_PLANS) > _GOOD_SEQUENCES_MAX:
-            _ATTR_PLANS.clear()
-        _ATTR_PLANS[key] = result
+        self.attr_plans[key] = result
         return result
 
     def check_attributes(self, el: etree._Element, spec: Spec, items: list[tuple[str, str]], unit: str | None) -> None:

@@ -8,7 +8,6 @@ the whole document (fragment identifiers pointing anywhere in it).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -78,7 +77,6 @@ def _code_key(record: Record) -> str:
     return ident if ident is not None else "\0" + attrs.get("startRef", "")
 
 
-@lru_cache(maxsize=4096)
 def parse_fragment(value: str) -> tuple[tuple[str | None, str], ...] | str:
     """Selectors of a same-document fragment identifier, or why it is malformed (XLIFF 2.0 chapter 3)."""
     body = value[1:]
