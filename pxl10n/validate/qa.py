@@ -147,11 +147,11 @@ PLACEHOLDER_MARK = "\ue000"
 class Unit:
     """A pair plus the tokens rules need, each computed once and only when asked."""
 
-    def __init__(self, pair: tx.Pair) -> None:
+    def __init__(self, pair: tx.Pair, trg_base: str | None) -> None:
         self.pair = pair
         self.src = pair.source.text
         self.trg = pair.target.text
-        self.trg_base = tx.base_lang(pair.trg_lang)
+        self.trg_base = trg_base
 
     @cached_property
     def src_visible(self) -> str:
@@ -170,7 +170,9 @@ def _q(value: str) -> str:
 
 def check_placeholders(u: Unit) -> Iterator[Issue]:
     """QA101-QA104: named placeholders as sets with counts, anonymous printf as a sequence."""
-    if not any(c in s for s in (u.src, u.trg) for c in "{%$"):
+    src_text, trg_text = u.src, u.trg
+    if not ("{" in src_text or "%" in src_text or "$" in src_text or "{" in trg_text or "%" in trg_text
+            or "$" in trg_text):
         return
     src, trg = tx.placeholders(u.src), tx.placeholders(u.trg)
     if not src and not trg:
@@ -196,7 +198,7 @@ def check_placeholders(u: Unit) -> Iterator[Issue]:
 def check_codes(u: Unit) -> Iterator[Issue]:
     """QA111-QA113: XLIFF inline codes by element and id."""
     s, t = u.pair.source, u.pair.target
-    if not (s.has_inline or t.has_inline):
+    if not (s.has_inline or t.has_inline) or (s.codes == t.codes and s.markers == t.markers):
         return
     sc, tc = Counter(s.codes), Counter(t.codes)
     for label, n in (sc - tc).items():
@@ -212,8 +214,8 @@ def check_tags(u: Unit) -> Iterator[Issue]:
     if "<" not in u.src and "<" not in u.trg:
         return
     src, trg = html.known_tags(u.src), html.known_tags(u.trg)
-    if not src and not trg:
-        return
+    if src == trg:
+        return  # the same tags with the same attributes: nothing lost, added or re-nested
     sc, tc = Counter(t.label for t in src), Counter(t.label for t in trg)
     for label, n in (sc - tc).items():
         yield QA121, f"HTML tag {label} missing in target" + (f" ({n} times)" if n > 1 else "")
@@ -307,9 +309,10 @@ def _match_numbers(src: list[tx.Number], trg: list[tx.Number]) -> tuple[list[tx.
 
 def check_numbers(u: Unit) -> Iterator[Issue]:
     """QA311-QA312: the same numbers, whatever the locale's separators."""
-    src, trg = tx.numbers(u.src_visible), tx.numbers(u.trg_visible)
-    if not src and not trg:
-        return
+    src_raw, trg_raw = tx.number_strings(u.src_visible), tx.number_strings(u.trg_visible)
+    if sorted(src_raw) == sorted(trg_raw):
+        return  # the same numbers, written the same way
+    src, trg = tx.numbers(src_raw), tx.numbers(trg_raw)
     missing, extra = _match_numbers(src, trg)
     if missing:
         yield QA311, "number " + ", ".join(n.raw for n in missing) + " missing in target"
@@ -371,6 +374,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Compare target with source in every unit that has a target."""
     if doc.tree is None or doc.version not in ("1.2", "2.0"):
         return
+    bases: dict[str | None, str | None] = {}
     for pair in tx.iter_pairs(doc.view):
         if pair.empty_lines:
             for line in pair.empty_lines:
@@ -378,7 +382,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if not pair.source.text.strip() and not pair.source.has_inline:
             continue
-        unit = Unit(pair)
+        base = bases.get(pair.trg_lang)
+        if base is None:
+            base = bases[pair.trg_lang] = tx.base_lang(pair.trg_lang)
+        unit = Unit(pair, base)
         for rule_check in CHECKS:
             for rule, message in rule_check(unit):
                 yield doc.finding(rule, message, line=pair.line, unit=pair.unit)

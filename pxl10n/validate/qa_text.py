@@ -130,7 +130,7 @@ def placeholders(text: str) -> list[Placeholder]:
                 icu = bool(re.search(r"\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal)\b", text))
             if icu and _ICU_SELECTOR_RE.search(text[: m.start()]):
                 continue  # an ICU sub-message body like `other {items}`, which is text
-        found.append(Placeholder(raw, re.sub(r"\s+", "", raw)))
+        found.append(Placeholder(raw, "".join(raw.split())))
     return found
 
 
@@ -190,12 +190,16 @@ def _values(raw: str) -> frozenset[str]:
     return frozenset({_norm(t)})
 
 
-def numbers(visible: str) -> list[Number]:
-    """Numbers in text already stripped of markup, spelled in any locale's separators."""
+def number_strings(visible: str) -> list[str]:
+    """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
     if not _DIGIT_RE.search(visible):
         return []
-    text = unicodedata.normalize("NFKC", visible)
-    return [Number(m.group(), _values(m.group())) for m in _NUMBER_RE.finditer(text)]
+    return [m.group() for m in _NUMBER_RE.finditer(unicodedata.normalize("NFKC", visible))]
+
+
+def numbers(written: list[str]) -> list[Number]:
+    """Numbers as :func:`number_strings` found them, with every value each may mean in any locale."""
+    return [Number(raw, _values(raw)) for raw in written]
 
 
 def is_cjk(text: str, lang: str | None) -> bool:
