@@ -14,9 +14,13 @@ import json
 import re
 from pathlib import Path
 
+from lxml import etree
+
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
+from pxl10n.validate.engine import Selection, check_document
 from pxl10n.validate.registry import FAMILIES
 from pxl10n.validate.rules import Document, Family, Rule
+from pxl10n.xliff.io import safe_parser
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 #: The project a fixture with a sidecar ``.json`` is checked in.
@@ -82,8 +86,6 @@ def fixture_context(path: Path) -> Context:
 
 
 def _example(family: Family, rule: Rule, fixtures: Path) -> list[str]:
-    from pxl10n.validate.engine import Selection, check_document
-
     paths = sorted((fixtures / family.name / "invalid").glob(f"{rule.code}_*.xlf"))
     if not paths:
         return []
@@ -115,10 +117,6 @@ def _example(family: Family, rule: Rule, fixtures: Path) -> list[str]:
 
 def _unit_lines(data: bytes, unit: str) -> list[str]:
     """The unit ``unit`` of a one-line document, indented, for an example that can be read."""
-    from lxml import etree
-
-    from pxl10n.xliff.io import safe_parser
-
     root = etree.fromstring(data, safe_parser())
     for el in root.iter("{*}unit", "{*}trans-unit"):
         if el.get("id") == unit:

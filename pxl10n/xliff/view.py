@@ -226,12 +226,7 @@ def _files20(root: etree._Element) -> list[FileView]:
             for child in unit:
                 tag = child.tag
                 if tag == _SEGMENT20 or tag == _IGNORABLE20:
-                    source = target = None
-                    for side in child:
-                        if side.tag == _SOURCE20 and source is None:
-                            source = side
-                        elif side.tag == _TARGET20 and target is None:
-                            target = side
+                    source, target = _source_and_target(child, _SOURCE20, _TARGET20)
                     parts.append(Part(tag == _IGNORABLE20, source, target, child.get("state")))
             view.units.append(UnitView(unit.get("id"), unit, parts))
         files.append(view)
@@ -250,16 +245,24 @@ def _files12(root: etree._Element) -> list[FileView]:
         if header is not None:
             _header_candidates(header, namespace, view.candidates)
         for tu in file_el.iter(tu_tag):
-            source = target = None
-            for child in tu:
-                if child.tag == source_tag and source is None:
-                    source = child
-                elif child.tag == target_tag and target is None:
-                    target = child
+            source, target = _source_and_target(tu, source_tag, target_tag)
             state = target.get("state") if target is not None else None
             view.units.append(UnitView(tu.get("id"), tu, [Part(False, source, target, state)]))
         files.append(view)
     return files
+
+
+def _source_and_target(
+    parent: etree._Element, source_tag: str, target_tag: str,
+) -> tuple[etree._Element | None, etree._Element | None]:
+    """The first source and the first target child (a second one is the schema rules' business)."""
+    source = target = None
+    for child in parent:
+        if child.tag == source_tag and source is None:
+            source = child
+        elif child.tag == target_tag and target is None:
+            target = child
+    return source, target
 
 
 def _id_attrs(file_el: etree._Element) -> list[tuple[str, str]]:
