@@ -49,6 +49,11 @@ TEXTS = (
 )
 
 
+def _varied(pair: tuple[str, str], n: int) -> tuple[str, str]:
+    """Every unit its own text (a step number), so no two units of a file are the same string."""
+    return f"{pair[0]} (step {n + 1})", f"{pair[1]} (étape {n + 1})"
+
+
 def _inline12(text: str) -> str:
     out = escape(text)
     out = out.replace("[b]", '<g id="1" ctype="bold">', 1).replace("[/b]", "</g>", 1)
@@ -65,7 +70,7 @@ def document12(index: int, units: int, rng: random.Random) -> str:
     """One XLIFF 1.2 file as PX exports it, translated."""
     body = []
     for n in range(units):
-        source, target = TEXTS[rng.randrange(len(TEXTS))]
+        source, target = _varied(TEXTS[rng.randrange(len(TEXTS))], n)
         note = "<note>shown on step 2</note>" if n % 5 == 0 else ""
         body.append(f'<trans-unit id="step-{n}.title" resname="t{n}"><source>{_inline12(source)}</source>'
                     f'<target state="translated">{_inline12(target)}</target>{note}</trans-unit>')
@@ -79,7 +84,7 @@ def document20(index: int, units: int, rng: random.Random) -> str:
     """One XLIFF 2.0 file as PX exports it, translated."""
     body = []
     for n in range(units):
-        source, target = TEXTS[rng.randrange(len(TEXTS))]
+        source, target = _varied(TEXTS[rng.randrange(len(TEXTS))], n)
         notes = '<notes><note id="n1">shown on step 2</note></notes>' if n % 5 == 0 else ""
         body.append(f'<unit id="step-{n}.title">{notes}<segment state="translated"><source>{_inline20(source)}</source>'
                     f"<target>{_inline20(target)}</target></segment></unit>")

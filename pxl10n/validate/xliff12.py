@@ -671,11 +671,12 @@ class _Checker:
             kind = model.attrs.get(attr)
             if kind is not None:
                 self.check_value(el, name, attr, value, kind, unit)
-            elif attr == _XML_LANG:
+            elif attr == _XML_LANG and (model.other_attrs or "lang" in model.xml_attrs):
                 if value and not is_well_formed(value):
                     self.report(XLF114, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag", el, unit)
-            elif attr == _XML_SPACE and value not in ("default", "preserve"):
-                self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'", el, unit)
+            elif attr == _XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
+                if value not in ("default", "preserve"):
+                    self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'", el, unit)
 
     def check_attr_names(self, el: etree._Element, name: str, model: Model, items: list[tuple[str, str]],
                          unit: str | None) -> None:
