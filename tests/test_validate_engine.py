@@ -308,3 +308,14 @@ def test_context_for_names_what_pull_recorded_and_what_the_path_says(tmp_path: P
     assert expected.laid_out is not None and (expected.laid_out.item_id, expected.laid_out.locale) == ("e-1", "fr-FR")
     assert expected.pulled is None
     assert ctx.expected_for(str(elsewhere)).laid_out is None
+
+
+def test_validate_imports_nothing_from_sync() -> None:
+    import ast
+
+    package = ROOT / "pxl10n" / "validate"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            assert not any(name.startswith("pxl10n.sync") for name in names), f"{path.name} imports {names}"

@@ -194,7 +194,9 @@ def number_strings(visible: str) -> list[str]:
     """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
     if not _DIGIT_RE.search(visible):
         return []
-    return [m.group() for m in _NUMBER_RE.finditer(unicodedata.normalize("NFKC", visible))]
+    if not visible.isascii():
+        visible = unicodedata.normalize("NFKC", visible)
+    return [m.group() for m in _NUMBER_RE.finditer(visible)]
 
 
 def numbers(written: list[str]) -> list[Number]:

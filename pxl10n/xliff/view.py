@@ -129,6 +129,7 @@ _CODES = {
     "2.0": frozenset({"ph", "pc", "sc", "ec"}),
 }
 _MARKERS = frozenset({"mrk", "sm", "em"})
+_CP = frozenset({"cp"})
 
 
 @dataclass
@@ -154,6 +155,26 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
         return Flat()
     if not len(el):
         return Flat(el.text or "")
+    codes = _CODES[version]
+    excluded = _CODE_CONTENT if version == "1.2" else _CP
+    flat = Flat(has_inline=True)
+    for child in el.iterdescendants():
+        tag = child.tag
+        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else None
+        if name is None or name in excluded:
+            return _flatten_walk(el, version)  # comments, <cp>, 1.2 native code: text is not all itertext
+        label = _code_label(name, child)
+        if label is not None:
+            if name in codes:
+                flat.codes.append(label)
+            elif name in _MARKERS:
+                flat.markers.append(label)
+    flat.text = "".join(el.itertext())
+    return flat
+
+
+def _flatten_walk(el: etree._Element, version: str) -> Flat:
+    """:func:`flatten` the long way, element by element."""
     flat = Flat()
     parts: list[str] = [el.text or ""]
     codes = _CODES[version]
