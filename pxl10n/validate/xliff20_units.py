@@ -21,6 +21,7 @@ from pxl10n.validate.xliff20_schema import (
     NMTOKEN_RE,
     RES,
     VALUE_TYPES,
+    XML_LANG,
     pretty,
     q,
     x,
@@ -33,7 +34,6 @@ _FILE, _GROUP, _UNIT = x("file"), x("group"), x("unit")
 _SEGMENT, _IGNORABLE, _SOURCE, _TARGET = x("segment"), x("ignorable"), x("source"), x("target")
 _NOTES, _ORIGINAL_DATA, _DATA = x("notes"), x("originalData"), x("data")
 _PH, _PC, _SC, _EC, _MRK, _SM, _EM = (x(n) for n in ("ph", "pc", "sc", "ec", "mrk", "sm", "em"))
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: An inline element as the walk recorded it: [element, tag, attributes, number of inline descendants].
 Record = list[Any]
 _INLINE = (_PH, _PC, _SC, _EC, _MRK, _SM, _EM)
@@ -245,7 +245,7 @@ class UnitChecker:
             self.run.emit(R.XLF214, el, f'id "{ident}" of {_describe(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
 
     def _lang(self, el: etree._Element, expected: str | None, rule: Rule, attr: str, uid: str | None) -> None:
-        lang = el.get(_XML_LANG)
+        lang = el.get(XML_LANG)
         if lang is not None and expected is not None and lang.lower() != expected:
             self.run.emit(rule, el, f'<{pretty(el.tag)} xml:lang="{lang}"> differs from the document {attr}', uid)
 
