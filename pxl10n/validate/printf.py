@@ -78,7 +78,7 @@ def conversions(text: str) -> list[Conversion]:
     if "%" not in text:
         return []
     skipped = [(m.start(), m.end()) for m in _NAMED_PERCENT_RE.finditer(text) if not _BARE_CONVERSION_RE.fullmatch(m.group(1))]
-    found = []
+    found: list[Conversion] = []
     pos = 0
     while True:
         pos = text.find("%", pos)
