@@ -40,6 +40,7 @@ def test_conversions(text: str, expected: list[str]) -> None:
         "50% off, 100 % sure",                 # a percentage, not the space flag
         "%",
         "100%",
+        "%(count)d items by %(user)s",         # Python named: QA's placeholder grammar reads these
     ],
 )
 def test_not_conversions(text: str) -> None:

@@ -8,7 +8,7 @@ Two rules make real strings readable:
 
 * the conversion ends at its conversion character, so a letter right after it is
   text: ``%@U`` is ``%@`` then ``U`` (a unit), ``%dpx`` is ``%d`` then ``px``;
-* Symfony's ``%name%`` placeholders are not conversions (``%user%`` is not ``%u``
+* Symfony's ``%name%`` and Python's ``%(name)s`` placeholders are not conversions (``%user%`` is not ``%u``
   then ``ser%``), and neither is a percent sign followed by a space (``50% off``):
   the space flag is legal but far rarer in UI text than a percentage.
 
@@ -28,7 +28,7 @@ _CONVERSION_RE = re.compile(
     r"""
     %
     (?:(?P<position>[1-9]\d*)\$)?
-    (?P<flags>[-+#0',<(]*)
+    (?P<flags>[-+#0',<]*)
     (?P<width>\d+|\*(?:[1-9]\d*\$)?)?
     (?:\.(?P<precision>\d*|\*(?:[1-9]\d*\$)?))?
     (?:
@@ -39,6 +39,8 @@ _CONVERSION_RE = re.compile(
     """,
     re.VERBOSE,
 )
+#: Python's ``%(name)s`` is read by QA's placeholder grammar, not here.
+_PYTHON_NAMED_RE = re.compile(r"%\([^()]*\)")
 #: ``%name%`` (Symfony, Drupal-style) placeholders: not printf, unless the name is itself a
 #: whole conversion (``%ld%%`` is ``%ld`` then ``%%``).
 _NAMED_PERCENT_RE = re.compile(r"%([A-Za-z_][A-Za-z0-9_.\-]+)%")
@@ -78,6 +80,7 @@ def conversions(text: str) -> list[Conversion]:
     if "%" not in text:
         return []
     skipped = [(m.start(), m.end()) for m in _NAMED_PERCENT_RE.finditer(text) if not _BARE_CONVERSION_RE.fullmatch(m.group(1))]
+    skipped += [(m.start(), m.end()) for m in _PYTHON_NAMED_RE.finditer(text)]
     found: list[Conversion] = []
     pos = 0
     while True:
