@@ -23,29 +23,29 @@ def test_factors() -> None:
 
 def test_chinese_target_is_expected_short() -> None:
     zh = "您的试用期将在14天后结束。立即升级以保留您的仪表板。"  # 27 characters
-    assert len(zh) in bounds(len(EN), "en-US", "zh-CN")
+    assert len(zh) in bounds(len(EN), expected_ratio("en-US", "zh-CN"))
     # under a flat one-third floor the same target would be "too short"
     assert len(zh) < len(EN) / 2
 
 
 def test_truncated_german_is_suspicious() -> None:
-    assert 12 not in bounds(len(EN), "en", "de")
-    assert len("Ihre Testversion endet in 14 Tagen. Jetzt upgraden, um Ihre Dashboards zu behalten.") in bounds(len(EN), "en", "de")
+    assert 12 not in bounds(len(EN), expected_ratio("en", "de"))
+    assert len("Ihre Testversion endet in 14 Tagen. Jetzt upgraden, um Ihre Dashboards zu behalten.") in bounds(len(EN), expected_ratio("en", "de"))
 
 
 def test_english_from_japanese_may_be_long() -> None:
     ja = "試用期間はあと14日で終了します。ダッシュボードを保持するには今すぐアップグレードしてください。"
-    assert len(EN) in bounds(len(ja), "ja", "en")
-    assert 10 * len(ja) not in bounds(len(ja), "ja", "en")
+    assert len(EN) in bounds(len(ja), expected_ratio("ja", "en"))
+    assert 10 * len(ja) not in bounds(len(ja), expected_ratio("ja", "en"))
 
 
 def test_short_sources_are_not_judged() -> None:
-    assert bounds(2, "en", "es") is None  # "OK" -> "Aceptar"
-    assert bounds(20, "en", "es") is not None
+    assert bounds(2, expected_ratio("en", "es")) is None  # "OK" -> "Aceptar"
+    assert bounds(20, expected_ratio("en", "es")) is not None
 
 
 def test_longer_sources_get_less_slack() -> None:
-    short, long_ = bounds(30, "en", "fr"), bounds(300, "en", "fr")
+    short, long_ = bounds(30, expected_ratio("en", "fr")), bounds(300, expected_ratio("en", "fr"))
     assert short and long_
     assert short.high / 30 > long_.high / 300
     assert "12" not in long_  # only numbers are lengths

@@ -59,10 +59,11 @@ class Bounds:
         return isinstance(length, int | float) and self.low <= length <= self.high
 
 
-def bounds(source_length: int, source_lang: str | None, target_lang: str | None) -> Bounds | None:
-    """The unsuspicious range of target lengths, or None when the source is too short to judge."""
+def bounds(source_length: int, ratio: float) -> Bounds | None:
+    """The unsuspicious range of target lengths for a pair whose :func:`expected_ratio` is ``ratio``
+    (computed once per document), or None when the source is too short to judge."""
     if source_length < MIN_SOURCE_LENGTH:
         return None
     slack = next(s for threshold, s in _SLACK if source_length >= threshold)
-    expected = source_length * expected_ratio(source_lang, target_lang)
+    expected = source_length * ratio
     return Bounds(expected / slack, expected * slack)
