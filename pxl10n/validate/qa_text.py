@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff.view import DocumentView, Flat, flatten
 
@@ -30,6 +31,8 @@ class Pair:
     empty_lines: list[int | None]
     src_lang: str | None
     trg_lang: str | None
+    #: the unit's resname (1.2) or name (2.0): Symfony and Weblate keep the message key there
+    name: str | None = None
 
 
 def _join(flats: list[Flat]) -> Flat:
@@ -65,6 +68,8 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
                         targets.append(src_flat)
                     continue
                 trg_flat = flatten(part.target, version)
+                if not trg_flat.text.strip() and states.not_translated_yet(part.target, version):
+                    continue  # declared untranslated (state, or the CAT tool's marks): as if there were no target
                 line = line or part.target.sourceline
                 if not part.ignorable and src_flat.text.strip() and not trg_flat.text.strip():
                     empty.append(part.target.sourceline)
@@ -72,7 +77,8 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
                 targets.append(trg_flat)
             if line is None:
                 continue
-            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang)
+            name = unit.element.get("resname" if version == "1.2" else "name")
+            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang, name)
 
 
 # --- token grammars -----------------------------------------------------------
@@ -91,7 +97,6 @@ PLACEHOLDER_RE = re.compile(
     re.VERBOSE,
 )
 _ICU_SELECTOR_RE = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
-_ANON_PRINTF_RE = re.compile(r"%[-+#0]*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@]$")
 
 #: Attributes whose values must travel unchanged (alt, title, aria-label are translatable).
 KEPT_ATTRIBUTES = frozenset({"href", "src", "class", "id", "style", "target", "rel", "name", "type", "width", "height"})
@@ -112,9 +117,9 @@ class Placeholder:
     key: str
 
     @property
-    def anonymous_printf(self) -> bool:
-        """``%s``/``%d``: order and count carry meaning, names do not exist."""
-        return bool(_ANON_PRINTF_RE.match(self.raw))
+    def printf(self) -> bool:
+        """``%s``, ``%1$@``: read by :mod:`pxl10n.validate.printf` (by argument), not compared as text."""
+        return self.raw.startswith("%") and not self.raw.startswith("%(")
 
 
 def placeholders(text: str) -> list[Placeholder]:
