@@ -650,7 +650,7 @@ def _step_of(particles: tuple[Particle, ...], token: str) -> int:
 def _same_code(a: etree._Element, b: etree._Element) -> bool:
     """The same placeholder written twice (Angular's <x id="INTERPOLATION" equiv-text="{{ n }}"/>): one element
     name, the same attributes and content. Reusing an id for such a copy loses nothing."""
-    return (a.tag == b.tag and dict(a.attrib) == dict(b.attrib) and not len(a) and not len(b)
+    return (a.tag == b.tag and sorted(a.items()) == sorted(b.items()) and not len(a) and not len(b)
             and (a.text or "") == (b.text or ""))
 
 

@@ -363,7 +363,7 @@ class _Run:
                 for name in _SLR_ON_ISOLATED_EC:
                     if name in attrs:
                         self.emit(R.XLF253, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
-            if any(name.startswith(_SLR_PREFIX) for name in attrs):
+            if any(isinstance(name, str) and name.startswith(_SLR_PREFIX) for name in attrs):
                 self.check_slr_values(el, attrs, unit)
 
     def check_slr_values(self, el: etree._Element, attrs: etree._Attrib, unit: str | None) -> None:

@@ -125,11 +125,11 @@ def parse_fragment(value: str) -> tuple[tuple[str | None, str], ...] | str:
         if (sep and not NMTOKEN_RE.match(prefix)) or not NMTOKEN_RE.match(ident):
             return f"has a malformed selector '{piece}'"
         selectors.append((prefix or None, ident))
-    for prefix, _ in selectors:
-        if prefix is not None and prefix not in REGISTERED_PREFIXES:
-            if len(prefix) == 1:
-                return f"uses the one-character prefix '{prefix}=', which is no core selector (module prefixes are longer)"
-            return f"uses the prefix '{prefix}=', which no module registered with the XLIFF TC defines"
+    for used, _ in selectors:
+        if used is not None and used not in REGISTERED_PREFIXES:
+            if len(used) == 1:
+                return f"uses the one-character prefix '{used}=', which is no core selector (module prefixes are longer)"
+            return f"uses the prefix '{used}=', which no module registered with the XLIFF TC defines"
     seen: set[str | None] = set()
     last = -1
     for index, (prefix, _ident) in enumerate(selectors):
