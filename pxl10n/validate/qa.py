@@ -320,17 +320,39 @@ def check_tags(u: Unit) -> Iterator[Issue]:
 
 
 def check_whitespace(u: Unit) -> Iterator[Issue]:
-    """QA201-QA204: edges, doubled spaces and line breaks."""
+    """QA201-QA204: edges, doubled spaces and line breaks.
+
+    A standalone code at an edge is the edge (``Activate <x/>`` -> ``<x/> aktivieren`` moves no
+    whitespace). Where xml:space is not "preserve", an edge made of a line break and indentation, and a
+    line break followed by indentation inside the text, are template layout (Angular), not text."""
     s, t = u.src, u.trg
-    if s[:1].isspace() != t[:1].isspace():
-        yield QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not" if s[:1].isspace() else "target starts with whitespace, source does not")
-    if s[-1:].isspace() != t[-1:].isspace():
-        yield QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not" if s[-1:].isspace() else "target ends with whitespace, source does not")
+    src, trg = u.pair.source, u.pair.target
+    layout = not u.pair.preserve
+    s_lead, t_lead = not src.code_first and s[:1].isspace(), not trg.code_first and t[:1].isspace()
+    if s_lead != t_lead and not (layout and "\n" in (s[: len(s) - len(s.lstrip())] + t[: len(t) - len(t.lstrip())])):
+        yield QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not" if s_lead else "target starts with whitespace, source does not")
+    s_trail, t_trail = not src.code_last and s[-1:].isspace(), not trg.code_last and t[-1:].isspace()
+    if s_trail != t_trail and not (layout and "\n" in (s[len(s.rstrip()):] + t[len(t.rstrip()):])):
+        yield QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not" if s_trail else "target ends with whitespace, source does not")
     if "  " in t and t.strip().count("  ") > s.strip().count("  "):
         yield QA203, "doubled space in target"
-    ns, nt = s.count("\n"), t.count("\n")
-    if ns != nt:
-        yield QA204, f"source has {ns} line breaks, target {nt}"
+    if "\n" in s or "\n" in t:
+        count = _hard_breaks if layout else _all_breaks
+        ns, nt = count(s), count(t)
+        if ns != nt:
+            yield QA204, f"source has {ns} line breaks, target {nt}"
+
+
+_SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
+
+
+def _all_breaks(text: str) -> int:
+    return text.count("\n")
+
+
+def _hard_breaks(text: str) -> int:
+    """Line breaks that are text: not the edges' layout, not a wrap followed by indentation."""
+    return _SOFT_BREAK_RE.sub(" ", text.strip()).count("\n")
 
 
 _PUNCT = {

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from lxml import etree
+
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff.view import DocumentView, Flat, flatten
@@ -33,12 +35,14 @@ class Pair:
     trg_lang: str | None
     #: the unit's resname (1.2) or name (2.0): Symfony and Weblate keep the message key there
     name: str | None = None
+    #: xml:space="preserve" is in force for the unit (set on it or inherited)
+    preserve: bool = False
 
 
 def _join(flats: list[Flat]) -> Flat:
     if len(flats) == 1:
         return flats[0]
-    out = Flat("".join(f.text for f in flats))
+    out = Flat("".join(f.text for f in flats), code_first=flats[0].code_first, code_last=flats[-1].code_last)
     for f in flats:
         out.codes.extend(f.codes)
         out.markers.extend(f.markers)
@@ -78,7 +82,20 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
             if line is None:
                 continue
             name = unit.element.get("resname" if version == "1.2" else "name")
-            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang, name)
+            preserve = _preserves(unit.element, unit.parts[0].source if unit.parts else None)
+            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang, name, preserve)
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _preserves(unit: etree._Element, source: etree._Element | None) -> bool:
+    """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's."""
+    for holder in (source, unit, *unit.iterancestors()):
+        value = holder.get(_XML_SPACE) if holder is not None else None
+        if value is not None:
+            return value == "preserve"
+    return False
 
 
 # --- token grammars -----------------------------------------------------------
