@@ -207,9 +207,27 @@ _ICU_RULES = {
 
 
 def check_icu(u: Unit) -> Iterator[Issue]:
-    """QA101/QA102/QA105/QA106 on an ICU MessageFormat source: arguments, types and keys, never branch text."""
+    """QA101/QA102/QA105/QA106 on an ICU MessageFormat source: arguments, types and keys, never branch text.
+
+    A target that no longer reads as ICU usually carries a foreign placeholder (``{{name}}``, ``${x}``):
+    those are named (QA101/QA102); QA105 says the target is unreadable only when none explains it."""
     for found in icu.compare(u.icu, icu.parse(u.trg)):
-        yield _ICU_RULES.get(found.kind, QA105), found.detail
+        if found.kind is icu.Difference.TARGET_UNREADABLE:
+            foreign = list(_foreign_placeholders(u))
+            yield from foreign or [(QA105, f"target is not a valid ICU message ({found.detail})")]
+        else:
+            yield _ICU_RULES.get(found.kind, QA105), found.detail
+
+
+def _foreign_placeholders(u: Unit) -> Iterator[Issue]:
+    """Placeholders that ICU cannot hold (mustache, ``${}``), counted in source and target."""
+    def foreign(text: str) -> Counter[str]:
+        return Counter(p.key for p in tx.placeholders(text) if p.raw.startswith(("{{", "${")))
+    src, trg = foreign(u.src), foreign(u.trg)
+    for key in src - trg:
+        yield QA101, f"placeholder {key} missing in target"
+    for key in trg - src:
+        yield QA102, f"placeholder {key} in target is not in source"
 
 
 def check_printf(u: Unit) -> Iterator[Issue]:
