@@ -52,3 +52,17 @@ def read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+
+
+def normalized(data: bytes) -> bytes:
+    """``data`` with CRLF line ends read as LF: a ``core.autocrlf`` checkout is not an edit.
+
+    XML parsers normalize line ends the same way, so both spellings are one document.
+    """
+    return data.replace(b"\r\n", b"\n") if b"\r\n" in data else data
+
+
+def read_normalized(path: Path) -> bytes | None:
+    """:func:`read_bytes` through :func:`normalized`."""
+    data = read_bytes(path)
+    return None if data is None else normalized(data)

@@ -112,7 +112,8 @@ def _px_flags(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ..
     """(kind, id, locale) -> PX's ``translated`` flag, for every listable item and selected locale."""
     flags: dict[FileKey, bool] = {}
     with open_client(settings) as client:
-        for item in list_items(client, settings, [k for k in kinds if k != "content"], console):
+        listed = list_items(client, settings, [k for k in kinds if k != "content"], console)
+        for item in (item for items in listed.values() for item in items):
             if not item.localizable:
                 continue
             for code, translated in item.languages:
