@@ -224,45 +224,58 @@ def test_undocumented_engagement_type_is_a_config_error(project: Path) -> None:
 
 
 def _merge_world(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, FileKey, FileKey]:
+    """main: a translation merged and pushed (its state commit); ``sync``: cut before, pulls a PX change next door.
+
+    Both sides change the pushed file's entry (the sync pull re-exported it after the push), so this
+    needs the merge driver `pxl10n init` wires; the neighbour's entry merges on the layout alone.
+    """
     repo = git.Repo(pulled)
     repo.git.branch("-M", "main")
-    a, b = keys_of(emulator, "article")[:2]
-    repo.git.checkout("-q", "-b", "translator")
+    install_driver(repo)
+    a, b = sorted(keys_of(emulator, "article"), key=FileKey.relpath)[:2]  # neighbours in the state file
+    repo.git.branch("sync")
     translate(pulled, a)
     repo.index.add([str(a.path(l10n(pulled)))])
     repo.index.commit("translate a")
-    repo.git.checkout("-q", "main")
+    assert run("push").exit_code == 0
+    repo.git.checkout("-q", "sync")
     change_in_px(emulator, b, "changed in PX")
-    assert run("pull", "--branch", "sync").exit_code == 0
+    assert run("pull").exit_code == 0
     repo.git.checkout("-q", "main")
     return repo, a, b
 
 
-@pytest.mark.parametrize("how", ["merge-translator-first", "merge-sync-first", "rebase"])
-def test_two_branches_merge_without_conflict_and_push_sends_once(pulled: Path, emulator: EmulatorServer, how: str) -> None:
+@pytest.mark.parametrize("how", ["merge-into-main", "merge-main-into-sync", "rebase-sync"])
+def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: Path, emulator: EmulatorServer, how: str) -> None:
     repo, a, b = _merge_world(pulled, emulator)
-    if how == "rebase":
-        repo.git.checkout("-q", "translator")
-        repo.git.rebase("sync")
-        repo.git.checkout("-q", "main")
-        repo.git.merge("-q", "--ff-only", "translator")
+    if how == "merge-into-main":
+        repo.git.merge("-q", "--no-edit", "sync")
     else:
-        order = ["translator", "sync"] if how == "merge-translator-first" else ["sync", "translator"]
-        for branch in order:
-            repo.git.merge("-q", "--no-edit", branch)
+        repo.git.checkout("-q", "sync")
+        repo.git.rebase("main") if how == "rebase-sync" else repo.git.merge("-q", "--no-edit", "main")
     assert "<<<<<<<" not in (l10n(pulled) / STATE_NAME).read_text()
     code, summary = push_json()
-    assert code == 0 and results(summary) == {a.relpath(): "pushed"}
-    assert run("push").exit_code == 0 and landed(emulator) == Counter([(a.kind, a.item_id, a.locale)])
+    assert code == 0 and summary["summary"].get("pushed", 0) == 0, summary
+    code, summary = pull_json()
+    assert code == 0 and summary["changed"] == [], summary
+    assert landed(emulator) == Counter([(a.kind, a.item_id, a.locale)])
+    assert holds(file_targets(pulled, b), "changed in PX")
+
+
+def install_driver(repo: git.Repo) -> None:
+    """What `pxl10n init` / `pxl10n merge-state --install` do, with this interpreter as the driver."""
+    assert run("merge-state", "--install").exit_code == 0
+    root = Path(repo.working_tree_dir)
+    assert "merge=pxl10n-state" in (root / ".gitattributes").read_text()
+    assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
+    repo.git.config("merge.pxl10n-state.driver", f"{sys.executable} -m pxl10n merge-state %O %A %B")
+    repo.index.add([".gitattributes"])
+    repo.index.commit("attributes")
 
 
 def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, emulator: EmulatorServer) -> None:
     repo = git.Repo(pulled)
-    assert run("merge-state", "--install").exit_code == 0
-    assert "merge=pxl10n-state" in (pulled / ".gitattributes").read_text()
-    repo.git.config("merge.pxl10n-state.driver", f"{sys.executable} -m pxl10n merge-state %O %A %B")
-    repo.index.add([".gitattributes"])
-    repo.index.commit("attributes")
+    install_driver(repo)
     key = keys_of(emulator, "article")[0]
     base = repo.active_branch.name
     repo.git.branch("sync")  # a sync branch cut before the push below
@@ -279,6 +292,39 @@ def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, 
     code, summary = pull_json()
     assert code == 0 and summary["changed"] == []
     assert landed(emulator) == Counter([(key.kind, key.item_id, key.locale)])
+
+
+def test_neighbouring_entries_merge_on_the_layout_alone(tmp_path: Path) -> None:
+    """No driver: two branches changing entries of different, adjacent files, or adding one between."""
+    from pxl10n.sync.state import FileState, State
+
+    def entry(item_id: str, pulled: str) -> FileState:
+        return FileState("article", item_id, "fr-FR", "fr-FR", "2.0", None, pulled=pulled)
+
+    repo = git.Repo.init(tmp_path)
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "t")
+        cfg.set_value("user", "email", "t@e")
+    state = State(tmp_path)
+    state.put_all([entry("a", "1"), entry("c", "1"), entry("e", "1")])
+    state.save()
+    repo.index.add([STATE_NAME])
+    repo.index.commit("base")
+    repo.git.checkout("-q", "-b", "one")
+    state = State.load(tmp_path)
+    state.put_all([entry("a", "2"), entry("d", "1")])
+    state.save()
+    repo.index.add([STATE_NAME])
+    repo.index.commit("one")
+    repo.git.checkout("-q", "-")
+    state = State.load(tmp_path)
+    state.put_all([entry("c", "3"), entry("b", "1")])
+    state.save()
+    repo.index.add([STATE_NAME])
+    repo.index.commit("two")
+    repo.git.merge("-q", "--no-edit", "one")
+    merged = State.load(tmp_path).entries
+    assert {rel: e.pulled for rel, e in merged.items()} == {f"fr-FR/article/{i}.xlf": p for i, p in [("a", "2"), ("b", "1"), ("c", "3"), ("d", "1"), ("e", "1")]}
 
 
 # --- 6. outside git ------------------------------------------------------------------------
@@ -386,3 +432,39 @@ def test_an_unwritable_path_fails_that_item_only(project: Path, emulator: Emulat
     assert failed == {k.relpath() for k in keys_of(emulator, "kcbot")}
     assert summary["files"]["new"] == summary["files"]["total"] - len(failed)
     assert commits(project) == 2
+
+
+# --- kills in push, then PX changes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("point", ["push-sending:2", "push-sent:3", "push-landed:1", "push-landed:4", "push-saved:1"])
+@pytest.mark.parametrize("sig", ["KILL", "INT"])
+def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pulled: Path, emulator: EmulatorServer, point: str, sig: str) -> None:
+    keys = keys_of(emulator, "engagement")[:6]
+    written = {key: translate(pulled, key) for key in keys}
+    cfg = pulled / "pxl10n.toml"
+    cfg.write_text(cfg.read_text().replace("retries = 8", "retries = 8\nconcurrency = 2"))
+    died = pxl10n(pulled, "push", PXL10N_CRASH_AT=f"{point}:{sig}")
+    assert died.returncode != 0 and "Traceback" not in died.stderr
+    first = landed(emulator)
+    assert all(n == 1 for n in first.values())
+    # PX changes meanwhile: someone edits a file that landed, and one that did not
+    done = [k for k in keys if (k.kind, k.item_id, k.locale) in first]
+    waiting = [k for k in keys if k not in done]
+    edits = {}
+    if done:
+        edits[done[0]] = change_in_px(emulator, done[0], "edited in PX after landing")
+    again = pxl10n(pulled, "push", "--format", "json")
+    summary = json.loads(again.stdout)
+    assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys), summary
+    assert again.returncode == 0, summary
+    for key, unit in edits.items():
+        assert "edited in PX after landing" in px_targets(emulator, key)[unit]
+    for key in waiting:
+        assert set(written[key].values()) <= set(px_targets(emulator, key).values())
+    assert not (l10n(pulled) / JOURNAL_NAME).exists()
+    assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n")
+    code, summary = pull_json()
+    assert code == 0 and summary["files"]["kept_local"] == 0
+    assert set(summary["changed"]) <= {k.relpath() for k in edits}
+    assert run("push").exit_code == 0 and all(n == 1 for n in landed(emulator).values())
