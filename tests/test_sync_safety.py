@@ -468,3 +468,35 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
     assert code == 0 and summary["files"]["kept_local"] == 0
     assert set(summary["changed"]) <= {k.relpath() for k in edits}
     assert run("push").exit_code == 0 and all(n == 1 for n in landed(emulator).values())
+
+
+# --- init and the merge driver as git calls it ----------------------------------------------------
+
+
+def test_init_wires_the_merge_driver_and_lf_line_endings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repo = git.Repo.init(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "--locale", "fr-FR").exit_code == 0
+    attributes = (tmp_path / ".gitattributes").read_text().splitlines()
+    assert "**/pxl10n-state.json merge=pxl10n-state" in attributes and "l10n/** text eol=lf" in attributes
+    assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
+    assert run("merge-state", "--install").exit_code == 0  # idempotent
+    assert (tmp_path / ".gitattributes").read_text().splitlines() == attributes
+
+
+def test_merge_state_keeps_both_sides_knowledge(tmp_path: Path) -> None:
+    from pxl10n.sync.state import FileState, dumps, read_entries
+
+    def entry(**kw: str) -> FileState:
+        return FileState("article", "a", "fr-FR", "fr-FR", "2.0", None, **kw)
+
+    rel = "fr-FR/article/a.xlf"
+    files = {}
+    for name, e in {"base": entry(pulled="h0"), "ours": entry(pulled="h1", pushed="hp"), "theirs": entry(pulled="h1")}.items():
+        files[name] = tmp_path / name
+        files[name].write_text(dumps({rel: e}))
+    assert run("merge-state", str(files["base"]), str(files["ours"]), str(files["theirs"])).exit_code == 0
+    merged = read_entries(files["ours"])[rel]
+    assert merged.pulled == "h1" and merged.pushed == "hp"
+    assert {"h0", "h1", "hp"} >= merged.known_hashes() >= {"h1", "hp"}
+    assert run("merge-state", str(files["base"])).exit_code == 2
