@@ -457,17 +457,21 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
     again = pxl10n(pulled, "push", "--format", "json")
     summary = json.loads(again.stdout)
     assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys), summary
-    assert again.returncode == 0, summary
+    # The one honest doubt: killed between PX's answer and the journal line, then edited in PX,
+    # the file may be a send that landed or one PX never saw; either way it is not sent (conflict).
+    conflicts = {f["path"] for f in summary["files"] if f["result"] == "conflict"}
+    assert conflicts <= {k.relpath() for k in edits}
+    assert again.returncode == (1 if conflicts else 0), summary
     for key, unit in edits.items():
         assert "edited in PX after landing" in px_targets(emulator, key)[unit]
     for key in waiting:
         assert set(written[key].values()) <= set(px_targets(emulator, key).values())
     assert not (l10n(pulled) / JOURNAL_NAME).exists()
-    assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n")
     code, summary = pull_json()
-    assert code == 0 and summary["files"]["kept_local"] == 0
+    assert code == 0 and summary["files"]["kept_local"] == len(conflicts)
     assert set(summary["changed"]) <= {k.relpath() for k in edits}
-    assert run("push").exit_code == 0 and all(n == 1 for n in landed(emulator).values())
+    run("push")
+    assert all(n == 1 for n in landed(emulator).values())
 
 
 # --- init and the merge driver as git calls it ----------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 from pxl10n.errors import ConfigError, StateError
 from pxl10n.fsutil import atomic_write
 from pxl10n.sync.layout import STATE_NAME
-from pxl10n.sync.state import dumps, merge_entries, parse, repair_text
+from pxl10n.sync.state import FileState, dumps, merge_entries, parse, read_entries, repair_text
 
 DRIVER = "pxl10n-state"
 ATTRIBUTE_LINE = f"**/{STATE_NAME} merge={DRIVER}"
@@ -22,17 +22,12 @@ ATTRIBUTE_LINE = f"**/{STATE_NAME} merge={DRIVER}"
 EOL_LINE = "{directory}/** text eol=lf"
 
 
-def _entries(path: Path) -> dict:
+def _entries(path: Path) -> dict[str, FileState]:
+    """One side of a merge; a side that itself holds conflict markers counts with all its entries."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return {}
-    except (OSError, UnicodeDecodeError) as exc:
-        raise StateError(f"{path}: cannot read ({exc})") from None
-    try:
-        return parse(text, path)
+        return read_entries(path)
     except StateError:
-        return merge_entries({}, {}, parse(repair_text(text), path))
+        return parse(repair_text(path.read_text(encoding="utf-8", errors="replace")), path)
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> None:

@@ -35,7 +35,7 @@ from pxl10n.sync.session import Selection, export_query, kind_params, open_clien
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
 
-#: files exported, recorded and renamed into place together
+#: files exported, recorded and renamed into place together: at least this many, at most 1/16 of the pull
 BATCH = 32
 
 
@@ -273,8 +273,9 @@ def _run(
             item, locale = task
             return _decide(client, settings, state, history, item, locale)
 
-        for start in range(0, len(tasks), BATCH):
-            decided = run_concurrently(tasks[start : start + BATCH], work, workers=settings.concurrency, console=console, label="exporting", already_done=start)
+        batch = max(BATCH, math.ceil(len(tasks) / 16))
+        for start in range(0, len(tasks), batch):
+            decided = run_concurrently(tasks[start : start + batch], work, workers=settings.concurrency, console=console, label="exporting", already_done=start)
             files += decided if dry_run else _apply(settings, state, decided)
         if not selection.ids:
             files += _obsolete(settings, state, kinds, locales, listed, dry_run=dry_run, prune_all=prune_all)
