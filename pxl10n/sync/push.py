@@ -240,13 +240,13 @@ def _finding_dicts(report: Any, path: Path) -> list[dict[str, Any]]:
 
 def gate(settings: Settings, plans: list[PushPlan]) -> dict[str, tuple[dict[str, Any], ...]]:
     """Validate every file about to be sent; the error findings of each file that must not go."""
-    from pxl10n.validate import validate_paths
+    from pxl10n.sync.validation import gate_report
 
     pending = [p for p in plans if p.action == Action.SEND]
     if not pending:
         return {}
     paths = {p.rel: p.key.path(settings.directory).resolve() for p in pending}
-    report = validate_paths(list(paths.values()), settings=settings)
+    report = gate_report(settings, [(paths[p.rel], p.data, p.entry) for p in pending])
     bad = report.files_with_errors()
     return {
         p.rel: tuple(d for d in _finding_dicts(report, paths[p.rel]) if d["severity"] == "error")
@@ -262,7 +262,7 @@ def _blocked(plan_: PushPlan, findings: tuple[dict[str, Any], ...]) -> PushOutco
 
 def validator_view(settings: Settings, path: Path) -> tuple[dict[str, Any], ...]:
     """Every finding on one file with no rule deselected: what to show when PX cannot parse it."""
-    from pxl10n.validate import validate_paths
+    from pxl10n.sync.validation import validate_paths
 
     report = validate_paths([path], settings=replace(settings, validate=ValidateSettings()))
     return tuple(_finding_dicts(report, path.resolve()))

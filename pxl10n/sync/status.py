@@ -17,7 +17,7 @@ from typing import Any
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
-from pxl10n.fsutil import read_bytes
+from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.sync.layout import FileKey, laid_out_keys
 from pxl10n.sync.pull import list_items
 from pxl10n.sync.session import Selection, open_client
@@ -145,7 +145,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         complete[key] = bool(info.units) and info.translated_units == len(info.units)
         row.complete += complete[key]
         entry = state.get(key)
-        if entry is None or sha256(data) not in entry.known_hashes():
+        if entry is None or sha256(normalized(data)) not in entry.known_hashes():
             row.changed += 1
             report.changed.append(key.relpath())
     if remote:
