@@ -508,3 +508,42 @@ def test_merge_state_keeps_both_sides_knowledge(tmp_path: Path) -> None:
     assert merged.pulled == "h1" and merged.pushed == "hp"
     assert {"h0", "h1", "hp"} >= merged.known_hashes() >= {"h1", "hp"}
     assert run("merge-state", str(files["base"])).exit_code == 2
+
+
+@pytest.mark.parametrize("point", ["pull-removed:1", "pull-removed:3"])
+def test_killed_prune_then_rerun_removes_the_rest_and_keeps_edits(pulled: Path, emulator: EmulatorServer, point: str) -> None:
+    gone = [i for i in emulator.store.items("engagement") if i.localizable][:3]
+    edited = FileKey("engagement", gone[0].id, "de-DE")
+    translate(pulled, edited)
+    for item in gone:
+        emulator.store.remove("engagement", item.id)
+    died = pxl10n(pulled, "pull", "--prune-all", PXL10N_CRASH_AT=point)
+    assert died.returncode != 0
+    code, summary = pull_json("--prune-all")
+    assert code == 0, summary
+    remaining = {p.stem for p in l10n(pulled).rglob("*.xlf")}
+    assert edited.path(l10n(pulled)).exists()
+    assert {i.id for i in gone} & remaining == {edited.item_id}
+    assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n").replace(f" M l10n/{edited.relpath()}", "").strip()
+
+
+@pytest.mark.parametrize("delay", [0.15, 0.4, 0.8])
+def test_real_kill_at_a_random_moment_of_an_updating_pull(pulled: Path, emulator: EmulatorServer, delay: float) -> None:
+    import time
+
+    keys = [k for kind in ("engagement", "article") for k in keys_of(emulator, kind)]
+    for key in keys:
+        change_in_px(emulator, key, "first")
+    emulator.faults.latency = 0.01
+    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    child.kill()
+    child.wait()
+    emulator.faults.latency = 0.0
+    for key in keys:
+        change_in_px(emulator, key, "second")
+    code, summary = pull_json()
+    assert code == 0 and summary["files"]["kept_local"] == 0, summary
+    assert all(holds(file_targets(pulled, key), "second") for key in keys)
+    code, summary = push_json()
+    assert code == 0 and landed(emulator) == Counter()
