@@ -8,7 +8,8 @@ pxl10n's own (a person's edit, pushed or not) is never overwritten or removed.
 The decision table is ``docs/sync-model.md``; :class:`PullStatus` names its rows.
 
 Crash safety comes from one ordering rule: the state (with the old hash kept in
-``seen``) is saved *before* the new bytes are renamed into place, batch by batch.
+``seen``) is saved *before* the new bytes are renamed into place, batch by batch
+(in the main thread, while the next exports run).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, Pxl10nError
-from pxl10n.fsutil import atomic_write, read_bytes, read_normalized, remove_partials
+from pxl10n.fsutil import atomic_write, place, read_bytes, read_normalized, remove_partials, stage
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
@@ -35,7 +36,7 @@ from pxl10n.sync.session import Selection, export_query, kind_params, open_clien
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
 
-#: files exported, recorded and renamed into place together: at least this many, at most 1/16 of the pull
+#: files recorded and renamed into place together: at least this many, or 1/16 of the pull
 BATCH = 32
 
 
@@ -57,7 +58,7 @@ CHANGING = frozenset({NEW, UPDATED, REMOVED})
 
 @dataclass(frozen=True)
 class FileResult:
-    """The decision and outcome for one item x locale; ``data`` is what to write (not reported)."""
+    """The decision and outcome for one item x locale; ``staged`` holds the bytes to place (not reported)."""
 
     key: FileKey
     status: PullStatus
@@ -66,7 +67,7 @@ class FileResult:
     units: int = 0
     translated: int = 0
     entry: FileState | None = None
-    data: bytes | None = None
+    staged: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -271,12 +272,20 @@ def _run(
 
         def work(task: tuple[Item, str]) -> FileResult:
             item, locale = task
-            return _decide(client, settings, state, history, item, locale)
+            return _decide(client, settings, state, history, item, locale, dry_run)
 
         batch = max(BATCH, math.ceil(len(tasks) / 16))
-        for start in range(0, len(tasks), batch):
-            decided = run_concurrently(tasks[start : start + batch], work, workers=settings.concurrency, console=console, label="exporting", already_done=start)
-            files += decided if dry_run else _apply(settings, state, decided)
+        waiting: list[FileResult] = []
+
+        def collect(decided: FileResult) -> None:
+            """Record and write each full batch while the next exports run."""
+            waiting.append(decided)
+            if len(waiting) >= batch and not dry_run:
+                files.extend(_apply(settings, state, waiting))
+                waiting.clear()
+
+        run_concurrently(tasks, work, workers=settings.concurrency, console=console, label="exporting", on_result=collect)
+        files += waiting if dry_run else _apply(settings, state, waiting)
         if not selection.ids:
             files += _obsolete(settings, state, kinds, locales, listed, dry_run=dry_run, prune_all=prune_all)
     finally:
@@ -297,24 +306,24 @@ def _run(
 
 
 def _apply(settings: Settings, state: State, decided: list[FileResult]) -> list[FileResult]:
-    """Record a batch's entries, then write its files: a crash between leaves only pxl10n hashes on disk."""
+    """Record a batch's entries, then rename its staged files in: a crash between leaves only pxl10n hashes on disk."""
     state.put_all(f.entry for f in decided if f.entry is not None)
     state.save()
     crash.point("pull-recorded")
     done = []
     for file in decided:
-        if file.data is not None:
+        if file.staged is not None:
             try:
-                atomic_write(file.key.path(settings.directory), file.data)
+                place(file.staged, file.key.path(settings.directory))
             except OSError as exc:
                 file = replace(file, status=FAILED, message=f"{file.key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on")
             crash.point("pull-wrote")
-        done.append(replace(file, data=None))
+        done.append(replace(file, staged=None))
     return done
 
 
-def _decide(client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str) -> FileResult:
-    """One row of the pull table: export, compare, decide (writes nothing)."""
+def _decide(client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str, dry_run: bool) -> FileResult:
+    """One row of the pull table: export, compare, decide; new bytes are only staged (never in a dry run)."""
     key = FileKey(item.kind, item.id, locale)
     px_language = settings.px_language(locale)
     params = kind_params(settings, item.kind, item)
@@ -362,7 +371,14 @@ def _decide(client: PXClient, settings: Settings, state: State, history: dict[st
             f"`pxl10n push --force --id {item.id}` sends it, deleting the file takes PX's copy",
             entry=adopted, **counts,
         )
-    return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, data=canonical, **counts)
+    status = NEW if current is None else UPDATED
+    if dry_run:
+        return FileResult(key, status, item.name, entry=entry, **counts)
+    try:
+        staged = stage(key.path(settings.directory), canonical)
+    except OSError as exc:
+        return FileResult(key, FAILED, item.name, f"{key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on", **counts)
+    return FileResult(key, status, item.name, entry=entry, staged=staged, **counts)
 
 
 def _obsolete(
