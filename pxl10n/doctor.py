@@ -232,7 +232,7 @@ def _languages_check(client: PXClient, settings: Settings) -> Check:
 
 def _coverage_check(client: PXClient, settings: Settings, console: Console) -> Check:
     try:
-        items = list_items(client, settings, settings.kinds, console)
+        items = [item for listed in list_items(client, settings, settings.kinds, console).values() for item in listed]
     except Pxl10nError as exc:
         return Check("coverage", Outcome.PROBLEM, f"listing what a pull would cover failed: {exc}", "re-run with -v; check the key's Read permission")
     localizable = [i for i in items if i.localizable]
