@@ -195,25 +195,31 @@ def push(app: AppContext, selection: Selection, dry_run: bool, force: bool, no_c
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Table (text), JSON, or Markdown for PR comments and job summaries.")
 @click.option("--remote", is_flag=True, help="Also ask PX which items it counts as translated, and flag drift (needs the key).")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT", help="Exit 1 when any selected locale (hence also the overall figure) has fewer than PCT percent of its units translated.")
+@click.option("--fail-under", "threshold", metavar="PCT[words]", help="Exit 1 when any selected locale has fewer than PCT percent of its units translated (`80`), or of its source words (`80words`).")
 @selection_options(ids=False)
 @pass_app
-def status(app: AppContext, fmt: str, remote: bool, fail_under: float | None, selection: Selection) -> int:
-    """Translation progress per locale and kind, from the files (offline unless --remote)."""
+def status(app: AppContext, fmt: str, remote: bool, threshold: str | None, selection: Selection) -> int:
+    """Translation progress per locale and kind, in units and words, from the files (offline unless --remote)."""
     from pxl10n.sync import status as st
 
+    fail_under, measure = None, st.Measure.UNITS
+    if threshold is not None:
+        try:
+            fail_under, measure = st.parse_threshold(threshold)
+        except ValueError:
+            raise click.BadParameter(f"{threshold!r} is not a percentage like 80 or 80words (0-100)", param_hint="--fail-under") from None
     report = st.collect(app.settings(), selection, remote=remote, console=app.console)
     if fmt == "json":
-        _emit_json(report.as_dict(fail_under))
+        _emit_json(report.as_dict(fail_under, measure))
     elif fmt == "markdown":
         text = st.render_markdown(report)
         click.echo(text, nl=False)
         write_summary(text)
     else:
         click.echo(st.render_text(report, bars=sys.stdout.isatty()), nl=False)
-    below = report.below(fail_under) if fail_under is not None else []
+    below = report.below(fail_under, measure) if fail_under is not None else []
     if below:
-        app.console.error(f"translation below {fail_under:g}%: " + ", ".join(f"{loc} {pct:.1f}%" for loc, pct in below))
+        app.console.error(f"translation below {fail_under:g}% of {measure.value}: " + ", ".join(f"{loc} {pct:.1f}%" for loc, pct in below))
     return 1 if below else 0
 
 
