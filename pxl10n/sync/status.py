@@ -237,7 +237,7 @@ def _cells(row: Row, remote: bool) -> list[str]:
 
 
 def _headers(remote: bool) -> list[str]:
-    head = ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%", "WORDS", "TO TRANSLATE"]
+    head = ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%", "WORDS", "TO-TRANSLATE"]
     if remote:
         head.append("COMPLETE HERE/PX/PX ITEMS")
     return head + ["CHANGED"]
