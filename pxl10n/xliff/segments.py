@@ -94,10 +94,11 @@ def plain_text(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
-def parse_markup(text: str, namespace: str) -> etree._Element:
-    """Elements back from :func:`markup` output, in ``namespace``; XliffError when it is not markup."""
+def parse_markup(text: str, namespace: str | None) -> etree._Element:
+    """Elements back from :func:`markup` output, in ``namespace`` (None: none), held by a ``<t>``; XliffError when it is not markup."""
+    declaration = f' xmlns="{namespace}"' if namespace else ""
     try:
-        holder = etree.fromstring(f'<t xmlns="{namespace}" xmlns:xml="{XML_NS}">{text}</t>'.encode(), safe_parser())
+        holder = etree.fromstring(f"<t{declaration}>{text}</t>".encode(), safe_parser())
     except etree.XMLSyntaxError as exc:
         raise XliffError(f"translation {text[:60]!r} is not valid inline markup: {exc}") from None
     return holder
