@@ -107,3 +107,11 @@ def read_corpus(directory: Path, locales: Iterable[str], kinds: Iterable[str] | 
         except XliffError as exc:
             corpus.unreadable.append((key.relpath(), exc.message))
     return corpus
+
+
+def read_selection(directory: Path, kinds: Iterable[str], locales: Iterable[str], ids: Iterable[str] = ()) -> tuple[Corpus, list[SourceFile]]:
+    """The whole corpus of ``locales`` (the memory) and the files the selection narrows to (the work)."""
+    corpus = read_corpus(directory, locales)
+    kinds, ids = set(kinds), set(ids)
+    work = [f for f in corpus.files if f.key.kind in kinds and (not ids or f.key.item_id in ids)]
+    return corpus, work
