@@ -61,7 +61,7 @@ def test_fills_every_exact_match_and_nothing_else_then_validates_and_pushes(pull
     assert data["filled"] == len(expected)
     after = units_by_file(de)
     for path, units in after.items():
-        for uid, (source, target) in units.items():
+        for uid, (_source, target) in units.items():
             if (path, uid) in expected:
                 assert target == expected[(path, uid)], (path, uid)
             else:
