@@ -266,7 +266,7 @@ def tm_export(app: AppContext, locales: tuple[str, ...], output: Path) -> None:
     from pxl10n.sync.session import Selection
 
     settings = app.settings()
-    corpus = read_corpus(settings.directory, Selection(locales=locales).resolve(settings)[1])
+    corpus = read_corpus(settings.directory, Selection(locales=locales).resolve(settings)[1], console=app.console)
     counts = export_tmx(settings, corpus, output)
     for path, reason in corpus.unreadable:
         app.console.warn(f"{path}: not exported: {reason}")
@@ -313,7 +313,7 @@ def leverage(app: AppContext, selection: Selection, min_similarity: int, dry_run
 
     settings = app.settings()
     kinds, locales = selection.resolve(settings)
-    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids)
+    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console)
     result = run_leverage(settings, corpus, load_memories(settings), targets=work, locales=locales, min_similarity=min_similarity, dry_run=dry_run)
     if fmt == "json":
         _emit_json(result.as_dict())
@@ -340,7 +340,7 @@ def pseudo(app: AppContext, selection: Selection, style: str, overwrite: bool, d
     if len(selection.locales) != 1:
         raise ConfigError("pseudo needs exactly one --locale (the test locale to fill), e.g. `pxl10n pseudo --locale de-DE`")
     kinds, locales = selection.resolve(settings)
-    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids)
+    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console)
     if not corpus.files and not corpus.unreadable:
         raise ConfigError(f"no files for {locales[0]} under {settings.directory}; run `pxl10n pull --locale {locales[0]}` first")
     result = pseudolocalize(settings.directory, work, style=Style(style), overwrite=overwrite, dry_run=dry_run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -181,3 +182,15 @@ def test_inline_codes_must_match_for_an_exact_match(project: Path) -> None:
     targets = {u.get("id"): u.find(f".//{{{XLIFF20_NS}}}target") for u in root.iter(f"{{{XLIFF20_NS}}}unit")}
     assert targets["b"] is None
     assert etree.tostring(targets["c"], encoding="unicode").count('<ph id="1"/>') == 1
+
+
+def test_a_file_with_merge_conflict_markers_is_reported_and_the_rest_still_filled(pulled: Path) -> None:
+    de = pulled / "l10n" / "de-DE"
+    broken = sorted(de.rglob("*.xlf"))[0]
+    text = broken.read_text(encoding="utf-8")
+    broken.write_text(text.replace("<file", "<<<<<<< HEAD\n<file", 1), encoding="utf-8")
+    result = run("leverage", "--locale", "de-DE")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"unreadable (not used): {broken.relative_to(pulled / 'l10n').as_posix()}" in result.stdout
+    assert re.search(r"filled [1-9]\d* of", result.stdout)
+    assert broken.read_text(encoding="utf-8").startswith(text[:20]) and "<<<<<<< HEAD" in broken.read_text(encoding="utf-8")

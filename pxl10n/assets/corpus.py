@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import read_bytes
 from pxl10n.sync.layout import FileKey, laid_out_keys
@@ -92,13 +93,14 @@ def entries_of(key: FileKey, data: bytes) -> tuple[Entry, ...]:
     return tuple(entries)
 
 
-def read_corpus(directory: Path, locales: Iterable[str], kinds: Iterable[str] | None = None, ids: Iterable[str] = ()) -> Corpus:
-    """Read the laid-out files of ``locales`` (narrowed to ``kinds`` and ``ids`` when given)."""
+def read_corpus(directory: Path, locales: Iterable[str], kinds: Iterable[str] | None = None, ids: Iterable[str] = (), *, console: Console | None = None) -> Corpus:
+    """Read the laid-out files of ``locales`` (narrowed to ``kinds`` and ``ids`` when given), with progress."""
     kinds, ids = (set(kinds) if kinds is not None else None), set(ids)
     corpus = Corpus()
-    for key in laid_out_keys(directory, locales):
-        if (kinds is not None and key.kind not in kinds) or (ids and key.item_id not in ids):
-            continue
+    keys = [k for k in laid_out_keys(directory, locales) if (kinds is None or k.kind in kinds) and (not ids or k.item_id in ids)]
+    for done, key in enumerate(keys, 1):
+        if console is not None:
+            console.progress(done, len(keys), "reading")
         data = read_bytes(key.path(directory))
         if data is None:
             continue
@@ -109,9 +111,11 @@ def read_corpus(directory: Path, locales: Iterable[str], kinds: Iterable[str] | 
     return corpus
 
 
-def read_selection(directory: Path, kinds: Iterable[str], locales: Iterable[str], ids: Iterable[str] = ()) -> tuple[Corpus, list[SourceFile]]:
+def read_selection(
+    directory: Path, kinds: Iterable[str], locales: Iterable[str], ids: Iterable[str] = (), *, console: Console | None = None
+) -> tuple[Corpus, list[SourceFile]]:
     """The whole corpus of ``locales`` (the memory) and the files the selection narrows to (the work)."""
-    corpus = read_corpus(directory, locales)
+    corpus = read_corpus(directory, locales, console=console)
     kinds, ids = set(kinds), set(ids)
     work = [f for f in corpus.files if f.key.kind in kinds and (not ids or f.key.item_id in ids)]
     return corpus, work

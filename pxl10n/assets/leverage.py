@@ -158,7 +158,7 @@ def _matcher(index: _Index, min_similarity: int) -> Any:
     from translate.search.match import matcher
     from translate.storage.base import TranslationStore, TranslationUnit
 
-    store = TranslationStore()
+    store: TranslationStore = TranslationStore()
     for source, target in index.plain.items():
         unit = TranslationUnit(source)
         unit.target = target

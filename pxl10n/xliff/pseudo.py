@@ -44,7 +44,7 @@ _PROTECTED = re.compile(
 _GROWTH = ((10, 100), (20, 80), (30, 60), (50, 40), (70, 30))
 _PAD = "~"
 # The closing bracket goes before final punctuation, so "Done." stays a sentence: "[Döñé]."
-_END_PUNCTUATION = re.compile(r"[.!?:;,…。！？、]*$")
+_END_PUNCTUATION = ".!?:;,…。！？、"
 
 
 def _accent(text: str) -> str:
@@ -75,7 +75,7 @@ def _insert(text: str, marker: str, *, last: bool) -> str | None:
             continue
         if last:
             end = len(part.rstrip())
-            end -= len(_END_PUNCTUATION.search(part[:end]).group())  # type: ignore[union-attr]
+            end = len(part[:end].rstrip(_END_PUNCTUATION))
             parts[index] = part[:end] + marker + part[end:]
         else:
             start = len(part) - len(part.lstrip())
