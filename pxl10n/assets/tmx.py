@@ -24,7 +24,7 @@ from lxml import etree
 from pxl10n import __version__
 from pxl10n.assets.corpus import Entry
 from pxl10n.errors import XliffError
-from pxl10n.xliff.io import MAX_DOCUMENT_BYTES, XML_LANG, local_name, safe_parser
+from pxl10n.xliff.io import XML_LANG, local_name, parse_xml
 from pxl10n.xliff.segments import parse_markup, start_tag
 
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
@@ -163,12 +163,7 @@ def _refuse_internal_subset(tree: etree._ElementTree, source: str) -> None:
 
 def read_tmx(data: bytes, *, source: str = "<tmx>") -> Iterator[TmxUnit]:
     """The translation units of untrusted TMX bytes; XliffError naming ``source`` when it is not TMX."""
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise XliffError(f"{source}: {len(data)} bytes, over the {MAX_DOCUMENT_BYTES} byte cap")
-    try:
-        tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
-    except etree.XMLSyntaxError as exc:
-        raise XliffError(f"{source}: not well-formed XML: {exc}") from None
+    tree = parse_xml(data, source=source)
     _refuse_internal_subset(tree, source)
     root = tree.getroot()
     if local_name(root) != "tmx" or root.find("body") is None:
