@@ -194,3 +194,36 @@ def test_a_file_with_merge_conflict_markers_is_reported_and_the_rest_still_fille
     assert f"unreadable (not used): {broken.relative_to(pulled / 'l10n').as_posix()}" in result.stdout
     assert re.search(r"filled [1-9]\d* of", result.stdout)
     assert broken.read_text(encoding="utf-8").startswith(text[:20]) and "<<<<<<< HEAD" in broken.read_text(encoding="utf-8")
+
+
+def test_kill_during_leverage_leaves_whole_files_and_a_rerun_finishes_the_job(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """kill -9 at an arbitrary point: every file is either as it was or fully leveraged, never half written."""
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    de = pulled / "l10n" / "de-DE"
+    originals = sorted(p for p in de.rglob("*.xlf"))
+    for n in range(40):  # many files, so the kill lands mid-run
+        for path in originals:
+            shutil.copy(path, path.with_name(f"{path.stem}-copy{n}.xlf"))
+    reference = tmp_path_factory.mktemp("ref") / "project"
+    shutil.copytree(pulled, reference)
+    assert run("--config", str(reference / "pxl10n.toml"), "leverage").exit_code == 0
+    leveraged = {p.relative_to(reference).as_posix(): p.read_bytes() for p in (reference / "l10n").rglob("*.xlf")}
+    before = {p.relative_to(pulled).as_posix(): p.read_bytes() for p in (pulled / "l10n").rglob("*.xlf")}
+    assert sum(before[k] != leveraged[k] for k in before) > 100
+
+    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "leverage"], cwd=pulled, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and all(p.read_bytes() == before[p.relative_to(pulled).as_posix()] for p in originals):
+        time.sleep(0.01)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    now = {p.relative_to(pulled).as_posix(): p.read_bytes() for p in (pulled / "l10n").rglob("*.xlf")}
+    assert set(now) == set(before)
+    assert all(data in (before[name], leveraged[name]) for name, data in now.items()), "a file was half written"
+    assert run("leverage").exit_code == 0
+    assert {p.relative_to(pulled).as_posix(): p.read_bytes() for p in (pulled / "l10n").rglob("*.xlf")} == leveraged

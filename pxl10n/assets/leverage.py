@@ -34,6 +34,8 @@ from pxl10n.xliff.segments import iter_segments, parse_markup, write_target
 SUBSTATE = "pxl10n:exact-match"
 STATE_12 = "needs-review-translation"
 DEFAULT_MIN_SIMILARITY = 75
+#: longest source (characters) the fuzzy matcher compares; longer ones get no suggestions
+MAX_MATCH_LENGTH = 500
 _TAG = re.compile(r"<[^>]+>")
 _SCORE = re.compile(r"(\d+(?:\.\d+)?)%")
 
@@ -153,7 +155,8 @@ def build_indexes(corpus: Corpus, memories: Iterable[Memory], settings: Settings
 
 def _matcher(index: _Index, min_similarity: int) -> Any:
     """translate-toolkit's matcher over one locale's plain-text pairs."""
-    # Without the optional RapidFuzz the toolkit warns on import; its pure-Python distance is fast enough here.
+    # RapidFuzz (the toolkit's "levenshtein" extra) is a dependency; should it be missing, the pure-Python
+    # fallback still works, so the toolkit's import-time warning would only be noise.
     logging.getLogger("translate.search.lshtein").setLevel(logging.ERROR)
     from translate.search.match import matcher
     from translate.storage.base import TranslationStore, TranslationUnit
@@ -163,7 +166,7 @@ def _matcher(index: _Index, min_similarity: int) -> Any:
         unit = TranslationUnit(source)
         unit.target = target
         store.addunit(unit)
-    return matcher(store, max_candidates=3, min_similarity=min_similarity, max_length=1000)
+    return matcher(store, max_candidates=3, min_similarity=min_similarity, max_length=MAX_MATCH_LENGTH)
 
 
 def _suggest(entry: Entry, match: Any) -> list[Suggestion]:
