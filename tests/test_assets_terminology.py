@@ -41,9 +41,9 @@ def test_the_odd_translation_out_is_reported_with_the_reference(tmp_path: Path) 
     seed(l10n, "fr-FR", "a", [("Next", "Suivant")])
     found = inconsistencies(read_corpus(l10n, ["de-DE", "fr-FR"]).entries)
     by_place = {(f.entry.path, f.entry.unit_id): f for f in found}
-    odd = by_place.pop(("de-DE/engagement/c.xlf", "u1"))
-    assert (odd.reference, odd.reference_count, odd.variants) == ("Weiter", 2, 2)
-    assert odd.reference_at.startswith("de-DE/engagement/a.xlf#")
+    odd = by_place.pop(("de-DE/engagement/c.xlf", "u1")).departure
+    assert (odd.reference.text, odd.reference.count, odd.variants) == ("Weiter", 2, 2)
+    assert odd.reference.example == "de-DE/engagement/a.xlf#u1"
     # a 1:1 tie reports both sides; different inline codes are different sources; fr-FR is its own locale
     assert set(by_place) == {("de-DE/engagement/a.xlf", "u2"), ("de-DE/engagement/b.xlf", "u2")}
 
