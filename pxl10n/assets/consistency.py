@@ -15,8 +15,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pxl10n.assets.corpus import Entry
+if TYPE_CHECKING:  # only the type: validate imports this module and must not pull in the directory layout
+    from pxl10n.assets.corpus import Entry
 
 
 @dataclass(frozen=True)
