@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from lxml import etree
@@ -64,6 +65,11 @@ def test_export_holds_every_translated_unit_for_the_toolkit_and_for_lxml(pulled:
         assert props["x-pxl10n-kind"] in props["x-pxl10n-file"] and props["x-pxl10n-item"] in props["x-pxl10n-file"]
         seen[(props["x-pxl10n-file"], props["x-pxl10n-unit"])] = (src, trg)
     assert seen == expected
+
+    # and the standard library's expat-based reader agrees
+    std = ElementTree.parse(out).getroot()
+    pairs = {tuple("".join(tuv.find("seg").itertext()) for tuv in tu.iter("tuv")) for tu in std.iter("tu")}
+    assert pairs == set(expected.values())
     assert {(u.source, u.target) for u in store.units} == set(expected.values())
     assert any(target.startswith("FR ") for _, target in seen.values()), "the edit made after the pull is exported"
 
