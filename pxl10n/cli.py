@@ -314,7 +314,7 @@ def leverage(app: AppContext, selection: Selection, min_similarity: int, dry_run
     settings = app.settings()
     kinds, locales = selection.resolve(settings)
     corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console)
-    result = run_leverage(settings, corpus, load_memories(settings), targets=work, locales=locales, min_similarity=min_similarity, dry_run=dry_run)
+    result = run_leverage(settings, corpus, load_memories(settings), targets=work, locales=locales, min_similarity=min_similarity, dry_run=dry_run, console=app.console)
     if fmt == "json":
         _emit_json(result.as_dict())
     elif app.console.verbosity >= 0:

@@ -27,6 +27,7 @@ from pxl10n.assets.corpus import Corpus, Entry, SourceFile
 from pxl10n.assets.memory import Memory, pairs
 from pxl10n.assets.rewrite import rewrite_if_unchanged
 from pxl10n.config import Settings
+from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.xliff.io import canonical_bytes, parse
 from pxl10n.xliff.segments import iter_segments, parse_markup, write_target
@@ -204,6 +205,7 @@ def leverage(
     locales: Iterable[str],
     min_similarity: int = DEFAULT_MIN_SIMILARITY,
     dry_run: bool = False,
+    console: Console | None = None,
 ) -> LeverageResult:
     """Fill the untranslated entries of ``targets`` from exact matches in ``corpus`` and ``memories``."""
     indexes = build_indexes(corpus, memories, settings, locales)
@@ -214,7 +216,10 @@ def leverage(
     changed: list[str] = []
     skipped: list[str] = []
     untranslated = 0
-    for source_file in targets:
+    targets = list(targets)
+    for done, source_file in enumerate(targets, 1):
+        if console is not None:
+            console.progress(done, len(targets), "matching")
         index = indexes.get(source_file.key.locale)
         if index is None:
             continue
