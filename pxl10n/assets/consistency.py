@@ -54,7 +54,7 @@ def translation_variants(entries: Iterable[Entry]) -> dict[tuple[str, str], tupl
         counts = Counter(entry.target for entry in group)
         if len(counts) < 2:
             continue
-        first = {}
+        first: dict[str | None, Entry] = {}
         for entry in group:
             first.setdefault(entry.target, entry)
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0] or ""))
