@@ -76,7 +76,7 @@ def entries_of(key: FileKey, data: bytes) -> tuple[Entry, ...]:
     tree = parse(data, source=key.relpath())
     entries = []
     for index, segment in enumerate(iter_segments(tree)):
-        has_target = segment.has_target and segment.target is not None
+        target = segment.target if segment.has_target else None
         entries.append(
             Entry(
                 key,
@@ -85,8 +85,8 @@ def entries_of(key: FileKey, data: bytes) -> tuple[Entry, ...]:
                 segment.source.sourceline,
                 markup(segment.source),
                 plain_text(segment.source),
-                markup(segment.target) if has_target and segment.target is not None else None,
-                plain_text(segment.target) if has_target and segment.target is not None else None,
+                markup(target) if target is not None else None,
+                plain_text(target) if target is not None else None,
                 segment.writable,
             )
         )

@@ -14,6 +14,7 @@ entity bombs) is refused.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ def normalize_language(tag: str | None) -> str:
 def _seg(markup: str) -> etree._Element:
     """A TMX ``<seg>`` for XLIFF markup: text stays text, inline codes become ph/bpt/ept."""
     seg = etree.Element("seg")
-    counter = iter(range(1, 1_000_000))
+    counter = itertools.count(1)
     holder = parse_markup(markup, None)
     seg.text = holder.text
     last: etree._Element | None = None
