@@ -160,3 +160,12 @@ def test_import_refuses_what_cannot_serve(project: Path, tmp_path_factory: pytes
     assert result.exit_code == 1 and "broken.tmx" in result.stderr and "Traceback" not in result.output
     assert run("tm", "import", str(folder / "missing.tmx")).exit_code == 2
     assert not (project / "tm").exists()
+
+
+def test_leveraged_units_say_so_in_the_tmx(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    assert run("pull").exit_code == 0
+    assert run("leverage", "--locale", "de-DE").exit_code == 0
+    out = tmp_path_factory.mktemp("tmx") / "de.tmx"
+    assert run("tm", "export", "--locale", "de-DE", "-o", str(out)).exit_code == 0
+    states = [p.text for p in etree.parse(str(out)).getroot().iter("prop") if p.get("type") == "x-pxl10n-state"]
+    assert "translated/pxl10n:exact-match" in states, "a reviewer can tell leveraged units from reviewed ones"

@@ -33,6 +33,8 @@ class Entry:
     target: str | None
     target_text: str | None
     writable: bool = True
+    #: the XLIFF state of the translation (2.0 segment ``state[/subState]``, 1.2 target ``state``), when given
+    state: str | None = None
 
     @property
     def locale(self) -> str:
@@ -88,6 +90,7 @@ def entries_of(key: FileKey, data: bytes) -> tuple[Entry, ...]:
                 markup(target) if target is not None else None,
                 plain_text(target) if target is not None else None,
                 segment.writable,
+                segment.state,
             )
         )
     return tuple(entries)

@@ -93,7 +93,7 @@ def _tuids(entries: list[Entry]) -> list[str]:
 
 
 def write_tmx(entries: Iterable[Entry], source_locale: str) -> bytes:
-    """TMX 1.4 bytes with one ``<tu>`` per translated entry: source, target, kind/item/unit/file as props."""
+    """TMX 1.4 bytes with one ``<tu>`` per translated entry: source, target, kind/item/unit/file (and XLIFF state) as props."""
     translated = [entry for entry in entries if entry.target is not None]
     root = etree.Element("tmx", version="1.4")
     etree.SubElement(
@@ -111,7 +111,7 @@ def write_tmx(entries: Iterable[Entry], source_locale: str) -> bytes:
     segments: list[tuple[etree._Element, str]] = []
     for entry, tuid in zip(translated, _tuids(translated), strict=True):
         tu = etree.SubElement(body, "tu", tuid=tuid)
-        for name, value in (("kind", entry.key.kind), ("item", entry.key.item_id), ("unit", entry.unit_id), ("file", entry.path)):
+        for name, value in (("kind", entry.key.kind), ("item", entry.key.item_id), ("unit", entry.unit_id), ("file", entry.path), ("state", entry.state)):
             if value:
                 etree.SubElement(tu, "prop", type=PROP_PREFIX + name).text = value
         for lang, markup in ((source_locale, entry.source), (entry.locale, entry.target or "")):

@@ -39,6 +39,15 @@ class Segment:
         return XLIFF20_NS if self.version == "2.0" else XLIFF12_NS
 
     @property
+    def state(self) -> str | None:
+        """The translation's state as the file says: 2.0 ``state`` (``/subState``), 1.2 the target's ``state``."""
+        holder = self.container if self.version == "2.0" else self.target
+        if holder is None or not holder.get("state"):
+            return None
+        sub = holder.get("subState") if self.version == "2.0" else holder.get("state-qualifier")
+        return f"{holder.get('state')}/{sub}" if sub else holder.get("state")
+
+    @property
     def has_target(self) -> bool:
         """True when a target with any text or inline code is present."""
         target = self.target
