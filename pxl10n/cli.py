@@ -380,25 +380,31 @@ def push(app: AppContext, paths: tuple[Path, ...], selection: Selection, dry_run
 @cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Table (text), JSON, or Markdown for PR comments and job summaries.")
 @click.option("--remote", is_flag=True, help="Also ask PX which items it counts as translated, and flag drift (needs the key).")
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT", help="Exit 1 when any selected locale (hence also the overall figure) has fewer than PCT percent of its units translated.")
+@click.option("--fail-under", "threshold", metavar="PCT[words]", help="Exit 1 when any selected locale has fewer than PCT percent of its units translated (`80`), or of its source words (`80words`).")
 @selection_options(ids=False)
 @pass_app
-def status(app: AppContext, fmt: str, remote: bool, fail_under: float | None, selection: Selection) -> int:
-    """Translation progress per locale and kind, from the files (offline unless --remote)."""
+def status(app: AppContext, fmt: str, remote: bool, threshold: str | None, selection: Selection) -> int:
+    """Translation progress per locale and kind, in units and words, from the files (offline unless --remote)."""
     from pxl10n.sync import status as st
 
+    fail_under, measure = None, st.Measure.UNITS
+    if threshold is not None:
+        try:
+            fail_under, measure = st.parse_threshold(threshold)
+        except ValueError:
+            raise click.BadParameter(f"{threshold!r} is not a percentage like 80 or 80words (0-100)", param_hint="--fail-under") from None
     report = st.collect(app.settings(), selection, remote=remote, console=app.console)
     if fmt == "json":
-        _emit_json(report.as_dict(fail_under))
+        _emit_json(report.as_dict(fail_under, measure))
     elif fmt == "markdown":
         text = st.render_markdown(report)
         click.echo(text, nl=False)
         write_summary(text)
     else:
         click.echo(st.render_text(report, bars=sys.stdout.isatty()), nl=False)
-    below = report.below(fail_under) if fail_under is not None else []
+    below = report.below(fail_under, measure) if fail_under is not None else []
     if below:
-        app.console.error(f"translation below {fail_under:g}%: " + ", ".join(f"{loc} {pct:.1f}%" for loc, pct in below))
+        app.console.error(f"translation below {fail_under:g}% of {measure.value}: " + ", ".join(f"{loc} {pct:.1f}%" for loc, pct in below))
     return 1 if below else 0
 
 
@@ -456,6 +462,112 @@ def _run_doctor(app: AppContext, config_path: Path | None, *, fmt: str, write_ch
          for c in diagnosis.checks if c.outcome in (dr.Outcome.PROBLEM, dr.Outcome.WARNING))
     write_outputs({"problems": diagnosis.count(dr.Outcome.PROBLEM), "warnings": diagnosis.count(dr.Outcome.WARNING)})
     return diagnosis.exit_code(strict=strict)
+
+
+# --- translation assets: tm export/import, leverage, pseudo (issue 13) --------------------
+
+
+@cli.group()
+def tm() -> None:
+    """Translation memory: export the repository's translations as TMX, import a vendor's TMX."""
+
+
+@tm.command("export")
+@click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat). Default: every configured locale.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The TMX file to write.")
+@pass_app
+def tm_export(app: AppContext, locales: tuple[str, ...], output: Path) -> None:
+    """Write a TMX 1.4 of every translated unit (source, target; kind, item, unit and file as props)."""
+    from pxl10n.assets.corpus import read_corpus
+    from pxl10n.assets.memory import export_tmx
+    from pxl10n.sync.session import Selection
+
+    settings = app.settings()
+    corpus = read_corpus(settings.directory, Selection(locales=locales).resolve(settings)[1], console=app.console)
+    counts = export_tmx(settings, corpus, output)
+    for path, reason in corpus.unreadable:
+        app.console.warn(f"{path}: not exported: {reason}")
+    detail = ", ".join(f"{locale} {count}" for locale, count in sorted(counts.items())) or "none translated yet"
+    app.console.info(f"wrote {output}: {sum(counts.values())} translation unit(s) ({detail})")
+
+
+@tm.command("import")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--name", help="Store it as tm/NAME.tmx (default: the file's own name).")
+@click.option("--force", is_flag=True, help="Replace a different memory already stored under that name.")
+@pass_app
+def tm_import(app: AppContext, path: Path, name: str | None, force: bool) -> None:
+    """Store a vendor's TMX in tm/ (beside pxl10n.toml) as a memory source for `pxl10n leverage`."""
+    from pxl10n.assets.memory import import_tmx
+
+    settings = app.settings()
+    result = import_tmx(settings, path, name=name, force=force)
+    where = result.stored.relative_to(settings.root) if result.stored.is_relative_to(settings.root) else result.stored
+    pairs = ", ".join(f"{locale} {count}" for locale, count in result.per_locale)
+    state = "already stored, unchanged" if result.unchanged else "stored"
+    app.console.info(f"{where}: {state}; translation pairs {settings.source_locale} -> {pairs}" + (f"; {result.unusable} unit(s) in other languages ignored" if result.unusable else ""))
+    if not result.unchanged:
+        app.console.info(f"commit it with `git add {where}`; `pxl10n leverage` now uses it")
+
+
+@cli.command()
+@selection_options()
+@click.option("--min-similarity", type=click.IntRange(1, 100), default=75, show_default=True, help="Lowest score (percent) of a fuzzy match to report as a suggestion.")
+@click.option("--dry-run", is_flag=True, help="Report what would be filled; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Summary (text) or one JSON object on stdout.")
+@pass_app
+def leverage(app: AppContext, selection: Selection, min_similarity: int, dry_run: bool, fmt: str) -> int:
+    """Fill untranslated units from exact matches in the repository and tm/*.tmx, marked for review.
+
+    Same source text and inline codes, same locale, one consistent translation:
+    filled. Several translations: reported, left empty. Fuzzy matches: reported
+    as suggestions, never written. Units with a target are never touched.
+    """
+    from pxl10n.assets.corpus import read_selection
+    from pxl10n.assets.leverage import leverage as run_leverage
+    from pxl10n.assets.leverage import render_text
+    from pxl10n.assets.memory import load_memories
+
+    settings = app.settings()
+    kinds, locales = selection.resolve(settings)
+    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console)
+    result = run_leverage(settings, corpus, load_memories(settings), targets=work, locales=locales, min_similarity=min_similarity, dry_run=dry_run, console=app.console)
+    if fmt == "json":
+        _emit_json(result.as_dict())
+    elif app.console.verbosity >= 0:
+        click.echo(render_text(result), nl=False)
+    for fill in result.fills:
+        app.console.detail(f"{fill.path}#{fill.unit_id}: {fill.source!r} -> {fill.target!r} ({fill.origins[0]})")
+    return result.exit_code
+
+
+@cli.command()
+@selection_options()
+@click.option("--style", type=click.Choice(["accents", "brackets", "expand"]), default="brackets", show_default=True, help="accents: Åççéñţś; brackets: also [wrapped] to show truncation; expand: also padded ~30-100% longer.")
+@click.option("--overwrite", is_flag=True, help="Also replace targets that already exist (for a dedicated test locale).")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@pass_app
+def pseudo(app: AppContext, selection: Selection, style: str, overwrite: bool, dry_run: bool) -> int:
+    """Pseudo-translate one locale's files (placeholders, inline codes and HTML kept), to push to a test locale."""
+    from pxl10n.assets.corpus import read_selection
+    from pxl10n.assets.pseudolocalize import pseudolocalize
+    from pxl10n.xliff.pseudo import Style
+
+    settings = app.settings()
+    if len(selection.locales) != 1:
+        raise ConfigError("pseudo needs exactly one --locale (the test locale to fill), e.g. `pxl10n pseudo --locale de-DE`")
+    kinds, locales = selection.resolve(settings)
+    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console)
+    if not corpus.files and not corpus.unreadable:
+        raise ConfigError(f"no files for {locales[0]} under {settings.directory}; run `pxl10n pull --locale {locales[0]}` first")
+    result = pseudolocalize(settings.directory, work, style=Style(style), overwrite=overwrite, dry_run=dry_run)
+    for path, reason in corpus.unreadable:
+        app.console.warn(f"{path}: skipped: {reason}")
+    for path in result.skipped_changed:
+        app.console.warn(f"{path}: changed while pseudo ran; left as it is, re-run to fill it")
+    verb = "would pseudo-translate" if dry_run else "pseudo-translated"
+    app.console.info(f"{verb} {result.units} unit(s) in {len(result.files_changed)} file(s) of {locales[0]} ({style}); review with `pxl10n validate`, then `pxl10n push --locale {locales[0]}`")
+    return 1 if corpus.unreadable else result.exit_code
 
 
 def main() -> None:

@@ -55,6 +55,8 @@ class ValidateSettings:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     severity: Mapping[str, str] = field(default_factory=dict)
+    #: the TBX or CSV glossary for the TM1xx terminology rule (``{locale}`` in the name: one file per locale)
+    glossary: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     prune_max_share = float(pull.get("prune_max_share", (int, float), 0.1))
     if not 0 <= prune_max_share <= 1:
         raise pull.fail("prune_max_share", "must be a share between 0 and 1 (0.1 = 10% of a kind's items)")
-    validate = _Reader(top.table_of("validate"), "validate", path, {"select", "ignore", "severity"})
+    validate = _Reader(top.table_of("validate"), "validate", path, {"select", "ignore", "severity", "glossary"})
 
     region = px.get("region", str, "US").upper()
     if region not in REGIONS:
@@ -322,8 +324,18 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         content=tuple(content),
         push_on_error=on_error,
         prune_max_share=prune_max_share,
-        validate=ValidateSettings(validate.strings("select"), validate.strings("ignore"), severity),
+        validate=ValidateSettings(validate.strings("select"), validate.strings("ignore"), severity, _glossary(validate, path)),
     )
+
+
+def _glossary(validate: _Reader, path: Path) -> Path | None:
+    """``[validate] glossary``, relative to the config file; a .tbx or .csv name."""
+    value = validate.get("glossary", str, None)
+    if value is None:
+        return None
+    if not value.lower().endswith((".tbx", ".csv")):
+        raise validate.fail("glossary", f"is {value!r}; name a TBX (.tbx) or CSV (.csv) glossary")
+    return (path.parent / value).resolve()
 
 
 STARTER = """\
@@ -369,6 +381,7 @@ version = "2.0"                       # XLIFF version: "1.2" or "2.0"
 # [validate]
 # select = ["XLF", "QA", "PX"]
 # ignore = ["QA301"]
+# glossary = "terms.tbx"              # TM102: approved translations of terms (TBX, or CSV: "terms-{{locale}}.csv")
 # [validate.severity]
 # QA104 = "error"
 

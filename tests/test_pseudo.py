@@ -1,9 +1,18 @@
-"""Pseudo-translation keeps placeholders, tags and outer whitespace."""
+"""Pseudo-translation keeps placeholders, tags and outer whitespace; `pxl10n pseudo` round-trips through PX."""
 
 from __future__ import annotations
 
-from pxl10n.xliff.io import describe, parse
-from pxl10n.xliff.pseudo import pseudo_text, pseudo_translate
+import re
+from pathlib import Path
+
+import pytest
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.sync.layout import FileKey
+from pxl10n.xliff.io import canonicalize, describe, parse
+from pxl10n.xliff.pseudo import Style, growth, pseudo_text, pseudo_translate
+
+from .conftest import run
 
 DOC20 = b"""<?xml version="1.0"?>
 <xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en-US" trgLang="fr-FR">
@@ -34,3 +43,94 @@ def test_fills_only_missing_targets_in_20() -> None:
 def test_fills_12() -> None:
     unit = describe(parse(pseudo_translate(DOC12))).units[0]
     assert unit.target == "Såvé %s tö https://example.com/a"
+
+
+# --- styles ---------------------------------------------------------------------------
+
+def test_brackets_wrap_the_visible_text_and_keep_outer_whitespace_and_final_punctuation() -> None:
+    assert pseudo_text("  Save now. ", Style.BRACKETS) == "  [Såvé ñöw]. "
+    assert pseudo_text("<p>Click <b>Save</b></p>", Style.BRACKETS) == "<p>[Çlîçk <b>Såvé]</b></p>"
+    assert pseudo_text("{{user.firstName}}", Style.BRACKETS) == "{{user.firstName}}"
+
+
+@pytest.mark.parametrize(("length", "extra"), [(4, 4), (10, 10), (15, 12), (25, 15), (40, 16), (60, 18), (100, 30)])
+def test_expand_grows_short_strings_most(length: int, extra: int) -> None:
+    assert growth(length) == extra
+    text = pseudo_text("a" * length, Style.EXPAND)
+    assert text == "[" + "å" * length + "~" * extra + "]"
+
+
+def test_expand_keeps_placeholders_html_entities_urls_and_mail() -> None:
+    source = 'Hi {{user.firstName}}, see <a href="https://x.example/a">docs</a> %s ${n} &nbsp;&#169; https://x.example/b mail ops@example.com'
+    out = pseudo_text(source, Style.EXPAND)
+    for kept in ("{{user.firstName}}", '<a href="https://x.example/a">', "</a>", "%s", "${n}", "&nbsp;", "&#169;", "https://x.example/b", "ops@example.com"):
+        assert kept in out
+    assert out.startswith("[Hî") and "döçs" in out and re.search(r"måîl~+\] ops@example.com$", out)
+
+
+def test_inline_codes_survive_every_style_in_12() -> None:
+    doc = b"""<?xml version="1.0"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="x" source-language="en-US" target-language="de-DE" datatype="html"><body>
+    <trans-unit id="t1"><source>Press <g id="1">Save</g><x id="2"/> now</source></trans-unit>
+  </body></file>
+</xliff>"""
+    for style in Style:
+        out = pseudo_translate(doc, style=style)
+        target = out.split(b"<target>")[1].split(b"</target>")[0]
+        assert b'<g id="1">' in target and b'<x id="2"/>' in target
+        assert canonicalize(out) == out
+    assert describe(parse(pseudo_translate(doc, style=Style.BRACKETS))).units[0].target == "[Préss Såvé ñöw]"
+
+
+# --- the command, against the emulator --------------------------------------------------
+
+
+def _targets(path: Path) -> dict[str | None, str | None]:
+    return {unit.id: unit.target for unit in describe(parse(path.read_bytes())).units}
+
+
+def test_pseudo_push_round_trip(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    de = project / "l10n" / "de-DE"
+    before = {path: _targets(path) for path in de.rglob("*.xlf")}
+    result = run("pseudo", "--locale", "de-DE", "--style", "expand")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"pseudo-translated \d+ unit\(s\) in \d+ file\(s\) of de-DE", result.stderr)
+    for path, old in before.items():
+        new = _targets(path)
+        for unit_id, target in old.items():
+            if target:
+                assert new[unit_id] == target, "an existing translation was overwritten"
+            else:
+                assert new[unit_id] and "~" in new[unit_id] and "[" in new[unit_id]
+        assert canonicalize(path.read_bytes()) == path.read_bytes()
+    assert run("validate").exit_code == 0
+    pushed = run("push", "--locale", "de-DE")
+    assert pushed.exit_code == 0, pushed.output
+    after_push = {path: path.read_bytes() for path in de.rglob("*.xlf")}
+    for kind in ("engagement", "article"):
+        for item in (i for i in emulator.store.items(kind) if i.localizable):
+            in_file = _targets(FileKey(kind, item.id, "de-DE").path(project / "l10n"))
+            assert item.translations["de-DE"] == {uid: t for uid, t in in_file.items() if t}, (kind, item.id)
+    assert run("pull").exit_code == 0
+    assert {path: path.read_bytes() for path in de.rglob("*.xlf")} == after_push, "PX kept the pseudo-translations as sent"
+
+
+def test_pseudo_needs_one_configured_locale_and_honours_dry_run(project: Path) -> None:
+    assert run("pull").exit_code == 0
+    assert run("pseudo").exit_code == 2
+    assert run("pseudo", "--locale", "fr-FR", "--locale", "de-DE").exit_code == 2
+    assert run("pseudo", "--locale", "xx-XX").exit_code == 2
+    files = {path: path.read_bytes() for path in (project / "l10n").rglob("*.xlf")}
+    dry = run("pseudo", "--locale", "de-DE", "--dry-run")
+    assert dry.exit_code == 0 and "would pseudo-translate" in dry.stderr
+    assert {path: path.read_bytes() for path in files} == files
+
+
+def test_overwrite_replaces_existing_translations(project: Path) -> None:
+    assert run("pull").exit_code == 0
+    assert run("pseudo", "--locale", "fr-FR", "--style", "accents", "--overwrite").exit_code == 0
+    for path in (project / "l10n" / "fr-FR").rglob("*.xlf"):
+        for unit in describe(parse(path.read_bytes())).units:
+            assert unit.target == pseudo_text(unit.source)

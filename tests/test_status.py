@@ -89,7 +89,7 @@ def test_markdown_table_and_job_summary(pulled: Path, tmp_path_factory: pytest.T
 def test_text_table_is_aligned(pulled: Path) -> None:
     result = run("status", "--kind", "article")
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%", "CHANGED"]
+    assert lines[0].split() == ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%", "WORDS", "TO-TRANSLATE", "CHANGED"]
     assert len({len(line) for line in lines[:4]}) == 1
 
 

@@ -49,7 +49,7 @@ BOMB = b"""<?xml version="1.0"?>
 
 
 def test_clean_file_passes_every_family(tmp_path: Path) -> None:
-    assert [f.name for f in engine.FAMILIES] == ["parsing", "xliff12", "xliff20", "qa", "px"]
+    assert [f.name for f in engine.FAMILIES] == ["parsing", "xliff12", "xliff20", "qa", "px", "tm", "toolkit"]
     (tmp_path / "a.xlf").write_bytes(GOOD)
     report = validate_paths([tmp_path / "a.xlf"])
     assert report.errors == 0, report.findings

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
+from pxl10n.assets.wordcount import words
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
@@ -25,6 +27,26 @@ from pxl10n.sync.state import State
 from pxl10n.xliff.io import describe, parse, sha256
 
 BAR_WIDTH = 20
+
+
+class Measure(StrEnum):
+    """What ``--fail-under`` measures: translated units or translated (source) words."""
+
+    UNITS = "units"
+    WORDS = "words"
+
+
+def parse_threshold(text: str) -> tuple[float, Measure]:
+    """``80``, ``80%``, ``80units``, ``80% words`` -> (80.0, measure); ValueError when it is none of those."""
+    value = text.strip().lower()
+    measure = Measure.UNITS
+    for candidate in Measure:
+        if value.endswith(candidate.value):
+            measure, value = candidate, value[: -len(candidate.value)]
+    number = float(value.strip().rstrip("%").strip())
+    if not 0 <= number <= 100:
+        raise ValueError(f"{number:g} is not between 0 and 100")
+    return number, measure
 
 
 def percent(done: int, total: int) -> float:
@@ -42,6 +64,8 @@ class Row:
     complete: int = 0
     units: int = 0
     translated: int = 0
+    words: int = 0
+    translated_words: int = 0
     changed: int = 0
     px_items: int | None = None
     px_translated: int | None = None
@@ -50,8 +74,20 @@ class Row:
     def percent(self) -> float:
         return percent(self.translated, self.units)
 
+    @property
+    def words_percent(self) -> float:
+        return percent(self.translated_words, self.words)
+
+    @property
+    def words_to_translate(self) -> int:
+        return self.words - self.translated_words
+
+    def share(self, measure: Measure) -> float:
+        """The translated share in percent, of units or of words."""
+        return self.words_percent if measure is Measure.WORDS else self.percent
+
     def add(self, other: Row) -> None:
-        for name in ("items", "complete", "units", "translated", "changed"):
+        for name in ("items", "complete", "units", "translated", "words", "translated_words", "changed"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.px_items is not None:
             self.px_items = (self.px_items or 0) + other.px_items
@@ -66,6 +102,10 @@ class Row:
             "units": self.units,
             "translated_units": self.translated,
             "percent": round(self.percent, 1),
+            "words": self.words,
+            "translated_words": self.translated_words,
+            "words_to_translate": self.words_to_translate,
+            "words_percent": round(self.words_percent, 1),
             "changed_since_push": self.changed,
         }
         if self.px_items is not None:
@@ -87,11 +127,11 @@ class StatusReport:
     #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
     drift: list[tuple[str, str]] = field(default_factory=list)
 
-    def below(self, threshold: float) -> list[tuple[str, float]]:
-        """Locales whose translated share is under ``threshold`` percent (the --fail-under rule)."""
-        return [(row.locale, row.percent) for row in self.locales if row.percent < threshold]
+    def below(self, threshold: float, measure: Measure = Measure.UNITS) -> list[tuple[str, float]]:
+        """Locales whose translated share (of units or words) is under ``threshold`` percent (the --fail-under rule)."""
+        return [(row.locale, row.share(measure)) for row in self.locales if row.share(measure) < threshold]
 
-    def as_dict(self, fail_under: float | None = None) -> dict[str, Any]:
+    def as_dict(self, fail_under: float | None = None, measure: Measure = Measure.UNITS) -> dict[str, Any]:
         data: dict[str, Any] = {
             "command": "status",
             "remote": self.remote,
@@ -104,7 +144,7 @@ class StatusReport:
         if self.remote:
             data["drift"] = [{"path": path, "drift": what} for path, what in self.drift]
         if fail_under is not None:
-            data["fail_under"] = {"threshold": fail_under, "below": [loc for loc, _ in self.below(fail_under)]}
+            data["fail_under"] = {"threshold": fail_under, "measure": measure.value, "below": [loc for loc, _ in self.below(fail_under, measure)]}
         return data
 
 
@@ -142,6 +182,10 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         row.items += 1
         row.units += len(info.units)
         row.translated += info.translated_units
+        for unit in info.units:
+            count = words(unit.source)
+            row.words += count
+            row.translated_words += count if unit.translated else 0
         complete[key] = bool(info.units) and info.translated_units == len(info.units)
         row.complete += complete[key]
         entry = state.get(key)
@@ -186,7 +230,7 @@ def _bar(pct: float) -> str:
 
 
 def _cells(row: Row, remote: bool) -> list[str]:
-    cells = [row.locale, row.kind, str(row.items), str(row.units), str(row.translated), f"{row.percent:.1f}%"]
+    cells = [row.locale, row.kind, str(row.items), str(row.units), str(row.translated), f"{row.percent:.1f}%", str(row.words), str(row.words_to_translate)]
     if remote:
         cells.append("n/a" if row.px_items is None else f"{row.complete}/{row.px_translated}/{row.px_items}")
     cells.append(str(row.changed))
@@ -194,7 +238,7 @@ def _cells(row: Row, remote: bool) -> list[str]:
 
 
 def _headers(remote: bool) -> list[str]:
-    head = ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%"]
+    head = ["LOCALE", "KIND", "ITEMS", "UNITS", "TRANSLATED", "%", "WORDS", "TO-TRANSLATE"]
     if remote:
         head.append("COMPLETE HERE/PX/PX ITEMS")
     return head + ["CHANGED"]
@@ -214,7 +258,7 @@ def render_text(report: StatusReport, *, bars: bool = False) -> str:
     table = [_headers(report.remote)] + [_cells(row, report.remote) for row in _table_rows(report)]
     rows = _table_rows(report)
     widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
-    numeric = {2, 3, 4, 5} | ({6} if report.remote else set()) | {len(widths) - 1}
+    numeric = {2, 3, 4, 5, 6, 7} | ({8} if report.remote else set()) | {len(widths) - 1}
     out = []
     for n, line in enumerate(table):
         cells = [cell.rjust(w) if i in numeric else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths, strict=True))]

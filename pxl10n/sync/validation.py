@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from pxl10n.assets.consistency import Variant
+from pxl10n.assets.glossary import Glossary
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
 from pxl10n.sync.layout import iter_xliff_files, key_for
@@ -93,4 +95,15 @@ def gate_report(settings: Settings, files: Iterable[tuple[Path, bytes, FileState
 
 
 def _project(settings: Settings, expected: dict[str, Expected]) -> Context:
-    return Context(settings.source_locale, tuple(settings.locales), dict(settings.px_languages), expected)
+    return Context(settings.source_locale, tuple(settings.locales), dict(settings.px_languages), expected, *_assets(settings))
+
+
+def _assets(settings: Settings) -> tuple[dict[tuple[str, str], tuple[Variant, ...]], Glossary | None]:
+    """The repository's conflicting translations (TM101) and the glossary (TM102) for the context."""
+    from pxl10n.assets.consistency import translation_variants
+    from pxl10n.assets.corpus import read_corpus
+    from pxl10n.assets.glossary import load_glossary
+
+    variants = translation_variants(read_corpus(settings.directory, settings.locales).entries)
+    glossary = settings.validate.glossary
+    return variants, (load_glossary(glossary, settings.source_locale, tuple(settings.locales)) if glossary else None)

@@ -13,6 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from pxl10n.assets.consistency import Variants
+from pxl10n.assets.glossary import Glossary
+
 
 @dataclass(frozen=True)
 class Pulled:
@@ -54,6 +57,10 @@ class Context:
     px_languages: Mapping[str, str] = field(default_factory=dict)
     #: document name (as handed to validate) -> what that file should be
     expected: Mapping[str, Expected] = field(default_factory=dict)
+    #: (locale, source markup) -> the repository's translations of it, for TM101 (only sources with several)
+    translations: Variants = field(default_factory=dict)
+    #: the configured glossary, for TM102
+    glossary: Glossary | None = None
 
     @property
     def configured(self) -> bool:

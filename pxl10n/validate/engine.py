@@ -29,7 +29,7 @@ from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
 from pxl10n.validate import parsing
 from pxl10n.validate.context import Context
-from pxl10n.validate.registry import FAMILIES, PREFIXES, RULES
+from pxl10n.validate.registry import FAMILIES, OPT_IN, PREFIXES, RULES
 from pxl10n.validate.rules import Document, Family, Finding, Severity
 from pxl10n.xliff.io import MAX_DOCUMENT_BYTES
 
@@ -64,9 +64,11 @@ class Selection:
 
     def enabled(self, code: str) -> bool:
         """Selected by a prefix and not ignored by any (ignore wins)."""
-        def hit(prefixes: tuple[str, ...]) -> bool:
-            return any(p == "ALL" or code.startswith(p) for p in prefixes)
-        return hit(self.select) and not hit(self.ignore)
+        opt_in = code.startswith(OPT_IN)
+
+        def hit(prefixes: tuple[str, ...], *, everything: bool) -> bool:
+            return any((p == "ALL" and everything) or code.startswith(p) for p in prefixes)
+        return hit(self.select, everything=not opt_in) and not hit(self.ignore, everything=True)
 
     def runs(self, family: Family) -> bool:
         """False when no rule of ``family`` can survive the selection (then it is not run at all)."""

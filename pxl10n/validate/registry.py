@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from pxl10n.validate import parsing, px, qa, xliff12, xliff20
+from pxl10n.validate import parsing, px, qa, tm, toolkit, xliff12, xliff20
 from pxl10n.validate.rules import Family, Rule
 
 #: In the order they run on a document (parsing first: the others need its tree).
-FAMILIES: tuple[Family, ...] = (parsing.FAMILY, xliff12.FAMILY, xliff20.FAMILY, qa.FAMILY, px.FAMILY)
+FAMILIES: tuple[Family, ...] = (parsing.FAMILY, xliff12.FAMILY, xliff20.FAMILY, qa.FAMILY, px.FAMILY, tm.FAMILY, toolkit.FAMILY)
 
 #: Top-level code prefixes ``--select``/``--ignore`` accept besides the codes themselves.
-PREFIXES = ("XLF", "QA", "PX")
+PREFIXES = ("XLF", "QA", "PX", "TM", "TT")
+
+#: Prefixes whose rules run only when selected by name or prefix (``ALL`` leaves them out).
+OPT_IN = ("TT",)
 
 
 def _build(families: tuple[Family, ...]) -> dict[str, Rule]:

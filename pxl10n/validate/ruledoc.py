@@ -13,9 +13,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
+from pxl10n.assets.consistency import Variant
+from pxl10n.assets.glossary import Glossary, load_glossary
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
 from pxl10n.validate.engine import Selection, check_document
 from pxl10n.validate.registry import FAMILIES
@@ -82,7 +85,16 @@ def fixture_context(path: Path) -> Context:
         LaidOut(**laid_out) if laid_out else None,
     )
     languages = {**{loc: loc for loc in FIXTURE_LOCALES}, **data.get("px_languages", {})}
-    return Context("en-US", FIXTURE_LOCALES, languages, {str(path): expected})
+    return Context("en-US", FIXTURE_LOCALES, languages, {str(path): expected}, *_assets(data, path))
+
+
+def _assets(data: dict[str, Any], path: Path) -> tuple[dict[tuple[str, str], tuple[Variant, ...]], Glossary | None]:
+    """The sidecar's repository translations (``translations``) and glossary file (``glossary``) for TM rules."""
+    variants = {
+        (entry["locale"], entry["source"]): tuple(Variant(**variant) for variant in entry["variants"]) for entry in data.get("translations", [])
+    }
+    name = data.get("glossary")
+    return variants, load_glossary(path.parent / name, "en-US", FIXTURE_LOCALES) if name else None
 
 
 def _example(family: Family, rule: Rule, fixtures: Path) -> list[str]:

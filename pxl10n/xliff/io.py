@@ -51,14 +51,19 @@ def safe_parser(*, recover: bool = False) -> etree.XMLParser:
 
 def parse(data: bytes, *, source: str = "<document>") -> etree._ElementTree:
     """Parse untrusted XML bytes; raise :class:`XliffError` naming ``source`` on any problem."""
+    tree = parse_xml(data, source=source)
+    refuse_doctype(tree, source)
+    return tree
+
+
+def parse_xml(data: bytes, *, source: str = "<document>") -> etree._ElementTree:
+    """Parse untrusted XML bytes with the safe parser and the size cap; a DOCTYPE is left to the caller."""
     if len(data) > MAX_DOCUMENT_BYTES:
         raise XliffError(f"{source}: document is {len(data)} bytes, over the {MAX_DOCUMENT_BYTES} byte cap")
     try:
-        tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
+        return etree.ElementTree(etree.fromstring(data, safe_parser()))
     except etree.XMLSyntaxError as exc:
         raise XliffError(f"{source}: not well-formed XML: {exc}") from None
-    refuse_doctype(tree, source)
-    return tree
 
 
 def has_doctype(tree: etree._ElementTree) -> bool:

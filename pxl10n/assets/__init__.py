@@ -1,0 +1,1 @@
+"""Translation assets built from the XLIFF files: word counts, memory, leverage, terminology."""
