@@ -271,6 +271,9 @@ _FILE_KEYS = {"group": "id", "count-group": "name", "context-group": "name", "ex
 #: Elements whose phase-name names a header <phase>.
 _PHASE_REFS = words("count trans-unit target bin-unit bin-target")
 _REF_TARGETS = {"tool-id": ("tool", "tool-id", "header <tool>"), "phase-name": ("phase", "phase-name", "header <phase>")}
+#: Elements :meth:`_Checker.index` has anything to record for (the rest skip it).
+_INDEXED = frozenset({"trans-unit", "bin-unit", "tool", "phase", "file", "alt-trans", *_FILE_KEYS, *_PHASE_REFS,
+                      *_XID_HOLDERS})
 
 
 class _Checker:
@@ -293,6 +296,8 @@ class _Checker:
         self._names: dict[str, str | None] = {}
         self._good_sequences: set[tuple[str, ...]] = set()
         self._good_attrs: set[tuple[str, ...]] = set()
+        #: (element name, (attribute, value)...) found clean: names, values and xml: attributes alike
+        self._clean_items: set[tuple[object, ...]] = set()
         self._good_values: set[tuple[str, str]] = set()
 
     # -- helpers --------------------------------------------------------------------------------
@@ -338,7 +343,7 @@ class _Checker:
         if name == "file":
             self.file = _FileIndex(el)
         self.check_attrs(el, name, model, unit)
-        if self.file is not None:
+        if self.file is not None and name in _INDEXED:
             self.index(el, name, unit, parent)
         if model.content == "any":
             return
@@ -437,6 +442,10 @@ class _Checker:
     def check_attrs(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
         """Attributes allowed, typed and present; a set of names seen valid before only has its values checked."""
         items = el.items()
+        whole = (name, *items)
+        if whole in self._clean_items:
+            return
+        before_all = len(self.out)
         key = (name, *(k for k, _ in items))
         if key not in self._good_attrs:
             before = len(self.out)
@@ -453,6 +462,8 @@ class _Checker:
             elif attr == _XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
                 if value not in ("default", "preserve"):
                     self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'", el, unit)
+        if len(self.out) == before_all:
+            self._clean_items.add(whole)
 
     def check_attr_names(self, el: etree._Element, name: str, model: Model, items: list[tuple[str, str]],
                          unit: str | None) -> None:
