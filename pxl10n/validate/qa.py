@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from functools import cached_property
 
 from pxl10n.validate import html
 from pxl10n.validate import qa_text as tx
@@ -152,16 +151,9 @@ class Unit:
         self.src = pair.source.text
         self.trg = pair.target.text
         self.trg_base = trg_base
-
-    @cached_property
-    def src_visible(self) -> str:
-        """Source without markup; placeholders become a private-use character, not punctuation."""
-        return tx.strip_markup(self.src, PLACEHOLDER_MARK)
-
-    @cached_property
-    def trg_visible(self) -> str:
-        """Target without markup, as :attr:`src_visible`."""
-        return tx.strip_markup(self.trg, PLACEHOLDER_MARK)
+        #: source and target without markup, placeholders as a private-use character (every unit needs them)
+        self.src_visible = tx.strip_markup(self.src, PLACEHOLDER_MARK)
+        self.trg_visible = tx.strip_markup(self.trg, PLACEHOLDER_MARK)
 
 
 def _q(value: str) -> str:
@@ -375,6 +367,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if doc.tree is None or doc.version not in ("1.2", "2.0"):
         return
     bases: dict[str | None, str | None] = {}
+    finding, checks = doc.finding, CHECKS
     for pair in tx.iter_pairs(doc.view):
         if pair.empty_lines:
             for line in pair.empty_lines:
@@ -386,9 +379,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         if base is None:
             base = bases[pair.trg_lang] = tx.base_lang(pair.trg_lang)
         unit = Unit(pair, base)
-        for rule_check in CHECKS:
+        for rule_check in checks:
             for rule, message in rule_check(unit):
-                yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+                yield finding(rule, message, line=pair.line, unit=pair.unit)
 
 
 FAMILY = Family("qa", "QA", "Translation quality: the target against its source", RULES, check)
