@@ -329,15 +329,15 @@ class _Checker:
             self.report(XLF102, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
                         self.root, None)
             return self.out
-        self.walk(self.root, None, None)
+        self.walk(self.root, "xliff", None, None)
         return self.out
 
     # -- the walk -------------------------------------------------------------------------------
 
-    def walk(self, el: etree._Element, unit: str | None, parent: str | None) -> None:
-        name = self.xliff(el)
-        assert name is not None
+    def walk(self, el: etree._Element, name: str, unit: str | None, parent: str | None) -> None:
+        """Check ``el`` (an XLIFF element called ``name``), then recurse into its XLIFF children."""
         model = MODELS[name]
+        content = model.content
         if name == "trans-unit" or name == "bin-unit":
             unit = el.get("id")
         if name == "file":
@@ -345,28 +345,34 @@ class _Checker:
         self.check_attrs(el, name, model, unit)
         if self.file is not None and name in _INDEXED:
             self.index(el, name, unit, parent)
-        if model.content == "any":
+        if content == "any":
             return
         tokens: list[tuple[str, etree._Element]] = []
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            child_name = self.xliff(child)
-            if child_name is None:
-                namespace = etree.QName(child).namespace
-                token = OTHER if namespace is not None and namespace != self.ns else "#none"
-                tokens.append((token, child))
-            elif child_name in DEPRECATED_ELEMENTS:
-                if name in DEPRECATED_ELEMENTS[child_name]:
-                    self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+        names = self._names
+        if len(el):
+            for child in el:
+                tag = child.tag
+                if not isinstance(tag, str):
+                    continue
+                child_name = names[tag] if tag in names else self.xliff(child)
+                if child_name is None:
+                    namespace = etree.QName(child).namespace
+                    token = OTHER if namespace is not None and namespace != self.ns else "#none"
+                    tokens.append((token, child))
+                elif child_name in DEPRECATED_ELEMENTS:
+                    if name in DEPRECATED_ELEMENTS[child_name]:
+                        self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+                    else:
+                        self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
+                elif child_name not in MODELS:
+                    self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
                 else:
-                    self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
-            elif child_name not in MODELS:
-                self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
-            else:
-                tokens.append((child_name, child))
-        self.check_text(el, name, model, unit)
-        if model.content == "text" or model.content == "empty":
+                    tokens.append((child_name, child))
+        if (content == "elements" or content == "empty") and (
+            not _ws(el.text) or any(not _ws(child.tail) for child in el)
+        ):
+            self.report(XLF106, f"<{name}> may not contain text", el, unit)
+        if content == "text" or content == "empty":
             for _, child in tokens:
                 self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
         else:
@@ -380,7 +386,7 @@ class _Checker:
             self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
         for token, child in tokens:
             if token in MODELS:
-                self.walk(child, unit, name)
+                self.walk(child, token, unit, name)
         if name in _CONTAINERS and len(el):
             self.check_inline(el, name, unit)
         elif name == "trans-unit":
@@ -388,12 +394,6 @@ class _Checker:
         elif name == "file":
             self.resolve_file()
             self.file = None
-
-    def check_text(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
-        if model.content not in ("elements", "empty"):
-            return
-        if not _ws(el.text) or any(not _ws(child.tail) for child in el):
-            self.report(XLF106, f"<{name}> may not contain text", el, unit)
 
     def check_sequence(
         self,
@@ -586,10 +586,9 @@ class _Checker:
                 refs.extend(m for m in child if self.xliff(m) == "mrk")
             elif name == "alt-trans":
                 refs.append(child)
-            if name in _CONTAINERS:
+            if name in _CONTAINERS and (lang := child.get(_XML_LANG)):
                 expected = file_el.get("target-language" if name == "target" else "source-language")
-                lang = child.get(_XML_LANG)
-                if lang and expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
+                if expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
                     which = "target-language" if name == "target" else "source-language"
                     self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}",
                                 child, uid)

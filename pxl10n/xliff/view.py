@@ -72,19 +72,28 @@ class UnitView:
     @property
     def has_target(self) -> bool:
         """True when any part has a target."""
-        return any(part.target is not None for part in self.parts)
+        for part in self.parts:
+            if part.target is not None:
+                return True
+        return False
 
     @property
     def source(self) -> str:
         """The unit's whole source text."""
-        return "".join(part.source_text for part in self.parts)
+        parts = self.parts
+        if len(parts) == 1:  # every 1.2 unit, most 2.0 ones
+            return text_of(parts[0].source) or ""
+        return "".join(part.source_text for part in parts)
 
     @property
     def target(self) -> str | None:
         """The unit's whole target text, None when no part has a target."""
+        parts = self.parts
+        if len(parts) == 1:
+            return text_of(parts[0].target)
         if not self.has_target:
             return None
-        return "".join(part.target_text or "" for part in self.parts)
+        return "".join(part.target_text or "" for part in parts)
 
     @property
     def first_target(self) -> etree._Element | None:
