@@ -167,8 +167,8 @@ def check_placeholders(u: Unit) -> Iterator[Issue]:
             or "$" in trg_text):
         return
     src, trg = tx.placeholders(u.src), tx.placeholders(u.trg)
-    if not src and not trg:
-        return
+    if [p.key for p in src] == [p.key for p in trg]:
+        return  # the same placeholders in the same order: nothing missing, added, recounted or reordered
     raw = {p.key: p.raw for p in trg}
     raw.update({p.key: p.raw for p in src})
     sc, tc = Counter(p.key for p in src), Counter(p.key for p in trg)
@@ -314,11 +314,11 @@ def check_numbers(u: Unit) -> Iterator[Issue]:
 
 def check_links(u: Unit) -> Iterator[Issue]:
     """QA321-QA322: URLs and e-mail addresses of the source are kept."""
-    if "/" in u.src or "www" in u.src:
-        for url in Counter(tx.urls(u.src)) - Counter(tx.urls(u.trg)):
+    if ("/" in u.src or "www" in u.src) and (src_urls := tx.urls(u.src)):
+        for url in Counter(src_urls) - Counter(tx.urls(u.trg)):
             yield QA321, f"URL {_q(url)} missing or changed in target"
-    if "@" in u.src:
-        for email in Counter(tx.emails(u.src)) - Counter(tx.emails(u.trg)):
+    if "@" in u.src and (src_emails := tx.emails(u.src)):
+        for email in Counter(src_emails) - Counter(tx.emails(u.trg)):
             yield QA322, f"e-mail address {email} missing or changed in target"
 
 

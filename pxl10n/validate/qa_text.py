@@ -210,7 +210,7 @@ def is_cjk(text: str, lang: str | None) -> bool:
     """Chinese, Japanese or Korean text (by language tag, else by script)."""
     if lang and lang.split("-")[0].lower() in ("ja", "zh", "ko"):
         return True
-    if not text or text.isascii():
+    if not text or text.isascii() or not _CJK_RE.search(text):
         return False
     return len(_CJK_RE.findall(text)) * 3 >= len(text)
 
