@@ -31,7 +31,7 @@ from pxl10n.validate import parsing
 from pxl10n.validate.context import Context
 from pxl10n.validate.registry import FAMILIES, PREFIXES, RULES
 from pxl10n.validate.rules import Document, Family, Finding, Severity
-from pxl10n.xliff.io import MAX_DOCUMENT_BYTES
+from pxl10n.xliff.io import MAX_DOCUMENT_BYTES, safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +130,8 @@ class _Checker:
         self.ctx = ctx
         self.selection = selection
         self._families: dict[str, tuple[Family, ...]] = {}
+        #: one safe parser for every document this checker reads (lxml parsers are reusable)
+        self._parser = safe_parser()
         #: (code, default severity) -> the finding's final severity, None when it is dropped
         self._severity: dict[tuple[str, Severity], Severity | None] = {}
 
@@ -162,7 +164,7 @@ class _Checker:
         return [kept for kept in map(self.keep, self._raw(doc)) if kept is not None]
 
     def _raw(self, doc: Document) -> list[Finding]:
-        problems = parsing.parse(doc)
+        problems = parsing.parse(doc, self._parser)
         if problems:
             return problems
         assert doc.tree is not None and doc.version is not None

@@ -53,6 +53,16 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
     for file_view in doc.files:
         src_lang, trg_lang = file_view.src, file_view.trg
         for unit in file_view.units:
+            parts = unit.parts
+            if len(parts) == 1 and not parts[0].ignorable:  # every 1.2 unit, most 2.0 ones
+                part = parts[0]
+                if part.target is None or part.target.sourceline is None:
+                    continue
+                src_flat, trg_flat = flatten(part.source, version), flatten(part.target, version)
+                line = part.target.sourceline
+                empty = [line] if src_flat.text.strip() and not trg_flat.text.strip() else []
+                yield Pair(unit.id, line, src_flat, trg_flat, empty, src_lang, trg_lang)
+                continue
             sources: list[Flat] = []
             targets: list[Flat] = []
             empty: list[int | None] = []
