@@ -250,8 +250,16 @@ def _child_name(el: etree._Element) -> str:
                                                               if qname.namespace else qname.localname)
 
 
-def _ws(text: str | None) -> bool:
-    return text is None or not text.strip()
+def _has_text(el: etree._Element) -> bool:
+    """True when ``el`` holds text other than whitespace directly (its text or a child's tail)."""
+    text = el.text
+    if text and not text.isspace():
+        return True
+    for child in el:
+        tail = child.tail
+        if tail and not tail.isspace():
+            return True
+    return False
 
 
 class _FileIndex:
@@ -368,15 +376,13 @@ class _Checker:
                     self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
                 else:
                     tokens.append((child_name, child))
-        if (content == "elements" or content == "empty") and (
-            not _ws(el.text) or any(not _ws(child.tail) for child in el)
-        ):
+        if (content == "elements" or content == "empty") and _has_text(el):
             self.report(XLF106, f"<{name}> may not contain text", el, unit)
         if content == "text" or content == "empty":
             for _, child in tokens:
                 self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
         else:
-            key = (name, *(token for token, _ in tokens))
+            key = (name, *[token for token, _ in tokens])
             if key not in self._good_sequences:
                 before = len(self.out)
                 self.check_sequence(el, name, model.particles, tokens, unit)
