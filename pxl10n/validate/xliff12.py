@@ -538,7 +538,7 @@ class _Checker:
             attr = "phase-name"
         if attr is not None:
             self.key(file, el, name, attr, unit)
-        if el.get("tool-id") is not None and (name in ("file", "phase") or (name == "alt-trans" and parent == "trans-unit")):
+        if (name in ("file", "phase") or (name == "alt-trans" and parent == "trans-unit")) and el.get("tool-id") is not None:
             file.refs.append(("tool-id", el, unit))
         if name in _PHASE_REFS and el.get("phase-name") is not None:
             file.refs.append(("phase-name", el, unit))
@@ -588,7 +588,7 @@ class _Checker:
                                         "of this <file>", mrk, uid)
                         else:
                             mids[mid] = mrk
-            elif name == "target":
+            elif name == "target" and len(child):
                 refs.extend(m for m in child if self.xliff(m) == "mrk")
             elif name == "alt-trans":
                 refs.append(child)
