@@ -204,9 +204,9 @@ def _values(raw: str) -> frozenset[str]:
 
 def number_strings(visible: str) -> list[str]:
     """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
-    if not _DIGIT_RE.search(visible):
-        return []
     if not visible.isascii():
+        if not _DIGIT_RE.search(visible):
+            return []  # NFKC may make digits (², ①) of text that has none: such text has no numbers
         visible = unicodedata.normalize("NFKC", visible)
     return [m.group() for m in _NUMBER_RE.finditer(visible)]
 
