@@ -104,3 +104,20 @@ def test_benchmark_prints_both_ratios_and_the_split(capsys: pytest.CaptureFixtur
         assert all(any(token.endswith("x") for token in row) for row in rows[:3]), out
         assert all(row[-1] == "0" for row in rows[:3]), out  # the generated corpus is clean
     assert "xliff12" in out and "xliff20" in out and "qa" in out and "px" in out
+
+
+@pytest.mark.parametrize("xml", [
+    b"<s>a<!-- c -->b<?pi x?>c<g>d<![CDATA[<e>]]></g>f</s>",
+    b"<s>&#x1F600; x&#13;y<g/>\t</s>",
+    "<s>é<g>ü<x/>&amp;&lt;b&gt;</g>\u00a0</s>tail".encode(),
+    b'<s xmlns="urn:oasis:names:tc:xliff:document:2.0">Click <pc id="1">Save</pc><ph id="2"/> now</s>',
+])
+def test_view_text_is_what_itertext_gives(xml: bytes) -> None:
+    """The view serializes text in one libxml2 call; it must equal joining lxml's text iterator."""
+    from lxml import etree
+
+    from pxl10n.xliff.io import safe_parser
+    from pxl10n.xliff.view import text_of
+
+    element = etree.fromstring(b"<r>" + xml + b"</r>", safe_parser())[0]
+    assert text_of(element) == "".join(element.itertext())

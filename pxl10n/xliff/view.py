@@ -32,13 +32,19 @@ DATATYPE_STRATEGY: dict[str, str] = {"html": "html", "xhtml": "html", "htmlbody"
 _NOT_ID_ATTRS = frozenset({"source-language", "target-language", "datatype", "date"})
 
 
+def _all_text(element: etree._Element) -> str:
+    """Every character inside ``element``, as ``"".join(element.itertext())`` gives it, serialized by libxml2
+    in one call (several times faster than joining lxml's text iterator on mixed content)."""
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
 def text_of(element: etree._Element | None) -> str | None:
     """All the text inside ``element`` (inline codes flattened), None for no element."""
     if element is None:
         return None
     if not len(element):
         return element.text or ""
-    return "".join(element.itertext())
+    return _all_text(element)
 
 
 class Part(NamedTuple):
@@ -187,7 +193,7 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
                 flat.codes.append(label)
             elif name in _MARKERS:
                 flat.markers.append(label)
-    flat.text = "".join(el.itertext())
+    flat.text = _all_text(el)
     _mark_edges(el, flat)
     return flat
 
