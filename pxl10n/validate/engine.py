@@ -31,7 +31,7 @@ from pxl10n.validate import parsing
 from pxl10n.validate.context import Context
 from pxl10n.validate.registry import FAMILIES, OPT_IN, PREFIXES, RULES
 from pxl10n.validate.rules import Document, Family, Finding, Severity
-from pxl10n.xliff.io import MAX_DOCUMENT_BYTES
+from pxl10n.xliff.io import MAX_DOCUMENT_BYTES, safe_parser
 
 log = logging.getLogger(__name__)
 
@@ -117,50 +117,91 @@ def build_selection(
 
 def check_document(doc: Document, ctx: Context, selection: Selection) -> list[Finding]:
     """All findings for one document's bytes: parsing, then every family that applies."""
-    out = []
-    for finding in _raw_findings(doc, ctx, selection):
-        if RULES[finding.code].needs_config and not ctx.configured:
-            continue
-        kept = selection.apply(finding)
-        if kept is not None:
-            out.append(kept)
-    return out
+    return _Checker(ctx, selection).document(doc)
 
 
-def _raw_findings(doc: Document, ctx: Context, selection: Selection) -> list[Finding]:
-    problems = parsing.parse(doc)
-    if problems:
-        return problems
-    assert doc.tree is not None and doc.version is not None
-    found: list[Finding] = []
-    for family in FAMILIES:
-        if family.check is None or (family.versions is not None and doc.version not in family.versions):
-            continue
-        if not selection.runs(family):
-            continue
+class _Checker:
+    """Checks documents under one context and selection.
+
+    What depends only on the selection (which families run on a version, each
+    code's final severity) is worked out once per checker, that is once per
+    chunk of files, rather than once per document or per finding.
+    """
+
+    def __init__(self, ctx: Context, selection: Selection) -> None:
+        self.ctx = ctx
+        self.selection = selection
+        self._families: dict[str, tuple[Family, ...]] = {}
+        #: one safe parser for every document this checker reads (lxml parsers are reusable)
+        self._parser = safe_parser()
+        #: (code, default severity) -> the finding's final severity, None when it is dropped
+        self._severity: dict[tuple[str, Severity], Severity | None] = {}
+
+    def families(self, version: str) -> tuple[Family, ...]:
+        """The families that apply to ``version`` and survive the selection, in registry order."""
+        found = self._families.get(version)
+        if found is None:
+            found = self._families[version] = tuple(
+                family for family in FAMILIES
+                if family.check is not None and (family.versions is None or version in family.versions)
+                and self.selection.runs(family)
+            )
+        return found
+
+    def keep(self, finding: Finding) -> Finding | None:
+        """``finding`` at its final severity, None when deselected, off or needing a missing config."""
+        key = (finding.code, finding.severity)
+        if key in self._severity:
+            level = self._severity[key]
+        else:
+            needs = RULES[finding.code].needs_config and not self.ctx.configured
+            probe = None if needs else self.selection.apply(finding)
+            level = self._severity[key] = None if probe is None else probe.severity
+        if level is None:
+            return None
+        return finding if level is finding.severity else replace(finding, severity=level)
+
+    def document(self, doc: Document) -> list[Finding]:
+        """All findings for one document's bytes: parsing, then every family that applies."""
+        return [kept for kept in map(self.keep, self._raw(doc)) if kept is not None]
+
+    def _raw(self, doc: Document) -> list[Finding]:
+        problems = parsing.parse(doc, self._parser)
+        if problems:
+            return problems
+        assert doc.tree is not None and doc.version is not None
+        found: list[Finding] = []
+        for family in self.families(doc.version):
+            assert family.check is not None
+            try:
+                found.extend(family.check(doc, self.ctx))
+            except Exception as exc:  # a bug in one family must not hide the others' findings
+                log.debug("family %s failed on %s", family.name, doc.path, exc_info=True)
+                found.append(doc.finding(parsing.XLF000,
+                                         f"rule family {family.name} failed: {type(exc).__name__}: {exc}"))
+        return found
+
+    def file(self, path: Path) -> list[Finding]:
+        """Read one file in binary and check it; unreadable files become an XLF004 finding."""
+        name = str(path)
         try:
-            found.extend(family.check(doc, ctx))
-        except Exception as exc:  # a bug in one family must not hide the others' findings
-            log.debug("family %s failed on %s", family.name, doc.path, exc_info=True)
-            found.append(doc.finding(parsing.XLF000, f"rule family {family.name} failed: {type(exc).__name__}: {exc}"))
-    return found
+            if path.stat().st_size > MAX_DOCUMENT_BYTES:
+                found = [parsing.unreadable(name, f"file is over the {MAX_DOCUMENT_BYTES} byte cap; refused")]
+            else:
+                return self.document(Document(name, path.read_bytes()))
+        except OSError as exc:
+            found = [parsing.unreadable(name, f"cannot read file: {exc.strerror or exc}")]
+        return [kept for kept in map(self.selection.apply, found) if kept is not None]
 
 
 def check_file(path: Path, ctx: Context, selection: Selection) -> list[Finding]:
     """Read one file in binary and check it; unreadable files become an XLF004 finding."""
-    name = str(path)
-    try:
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            found = [parsing.unreadable(name, f"file is over the {MAX_DOCUMENT_BYTES} byte cap; refused")]
-        else:
-            return check_document(Document(name, path.read_bytes()), ctx, selection)
-    except OSError as exc:
-        found = [parsing.unreadable(name, f"cannot read file: {exc.strerror or exc}")]
-    return [kept for kept in map(selection.apply, found) if kept is not None]
+    return _Checker(ctx, selection).file(path)
 
 
 def _check_chunk(paths: Sequence[str], ctx: Context, selection: Selection) -> list[Finding]:
-    return [f for p in paths for f in check_file(Path(p), ctx, selection)]
+    checker = _Checker(ctx, selection)
+    return [f for p in paths for f in checker.file(Path(p))]
 
 
 # --- many files ---------------------------------------------------------------
@@ -212,9 +253,10 @@ def validate_documents(documents: Iterable[tuple[str, bytes]], ctx: Context, sel
     """Validate bytes the caller already holds (the push gate): no file is read, in this process."""
     names: list[Path] = []
     findings: list[Finding] = []
+    checker = _Checker(ctx, selection)
     for name, data in documents:
         names.append(Path(name))
-        findings.extend(check_document(Document(name, data), ctx, selection))
+        findings.extend(checker.document(Document(name, data)))
     return Report(names, sorted(findings, key=_sort_key))
 
 

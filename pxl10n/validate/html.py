@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Every HTML element name PX's editor may produce (the living standard's elements plus the legacy ones).
 HTML_ELEMENTS = frozenset(
@@ -38,9 +39,8 @@ _ATTR_RE = re.compile(r"""([A-Za-z_:][\w:.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class Tag:
-    """One tag found in the text."""
+class Tag(NamedTuple):
+    """One tag found in the text (a named tuple: texts carry many, and they are built per unit)."""
 
     name: str
     closing: bool
@@ -79,10 +79,10 @@ def scan(text: str) -> list[Tag]:
     if "<!--" in text:
         text = _COMMENT_RE.sub("", text)
     tags = []
-    for m in _TAG_RE.finditer(text):
-        name = m.group(2).lower()
+    for closing, raw_name, attrs, slash in _TAG_RE.findall(text):
+        name = raw_name.lower()
         known = name in HTML_ELEMENTS or "-" in name
-        tags.append(Tag(name, bool(m.group(1)), bool(m.group(4)) or name in VOID_ELEMENTS, _attrs(m.group(3)), known))
+        tags.append(Tag(name, bool(closing), bool(slash) or name in VOID_ELEMENTS, _attrs(attrs), known))
     return tags
 
 

@@ -79,13 +79,17 @@ def root_version(root: etree._Element) -> str | None:
     return None
 
 
-def parse(doc: Document) -> list[Finding]:
-    """Parse ``doc`` in place (tree and version set), or return why it cannot be read as XLIFF."""
+def parse(doc: Document, parser: etree.XMLParser | None = None) -> list[Finding]:
+    """Parse ``doc`` in place (tree and version set), or return why it cannot be read as XLIFF.
+
+    ``parser`` is a :func:`~pxl10n.xliff.io.safe_parser` the caller reuses over many documents
+    (building one costs about as much as parsing a small file); a fresh one by default.
+    """
     offset = doctype_offset(doc.data)
     if offset is not None:
         return [doc.finding(XLF003, _DOCTYPE_MESSAGE, line=doc.data.count(b"\n", 0, offset) + 1)]
     try:
-        root = etree.fromstring(doc.data, safe_parser())
+        root = etree.fromstring(doc.data, parser or safe_parser())
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (None, None)
         message = _POSITION.sub("", exc.msg or str(exc))

@@ -177,21 +177,15 @@ class Unit:
         self.src = pair.source.text
         self.trg = pair.target.text
         self.trg_base = trg_base
+        #: source and target without markup, placeholders as a private-use character (every unit's
+        #: punctuation check reads them, so they are computed here rather than behind a property)
+        self.src_visible = tx.strip_markup(self.src, PLACEHOLDER_MARK)
+        self.trg_visible = tx.strip_markup(self.trg, PLACEHOLDER_MARK)
 
     @cached_property
     def icu(self) -> icu.Message:
         """The source read as an ICU message (``valid`` False for text that is not one)."""
         return icu.parse(self.src) if icu.looks_like_icu(self.src) else icu.Message(False)
-
-    @cached_property
-    def src_visible(self) -> str:
-        """Source without markup; placeholders become a private-use character, not punctuation."""
-        return tx.strip_markup(self.src, PLACEHOLDER_MARK)
-
-    @cached_property
-    def trg_visible(self) -> str:
-        """Target without markup, as :attr:`src_visible`."""
-        return tx.strip_markup(self.trg, PLACEHOLDER_MARK)
 
 
 def _q(value: str) -> str:
@@ -281,6 +275,8 @@ def check_placeholders(u: Unit) -> Iterator[Issue]:
         yield from check_printf(u)
     src = [p for p in tx.placeholders(u.src) if not p.printf]
     trg = [p for p in tx.placeholders(u.trg) if not p.printf]
+    if [p.key for p in src] == [p.key for p in trg]:
+        return  # the same placeholders in the same order: nothing missing, added or recounted
     raw = {p.key: p.raw for p in trg}
     raw.update({p.key: p.raw for p in src})
     sc, tc = Counter(p.key for p in src), Counter(p.key for p in trg)
@@ -449,11 +445,11 @@ def check_numbers(u: Unit) -> Iterator[Issue]:
 
 def check_links(u: Unit) -> Iterator[Issue]:
     """QA321-QA322: URLs and e-mail addresses of the source are kept."""
-    if "/" in u.src or "www" in u.src:
-        for url in Counter(tx.urls(u.src)) - Counter(tx.urls(u.trg)):
+    if ("/" in u.src or "www" in u.src) and (src_urls := tx.urls(u.src)):
+        for url in Counter(src_urls) - Counter(tx.urls(u.trg)):
             yield QA321, f"URL {_q(url)} missing or changed in target"
-    if "@" in u.src:
-        for email in Counter(tx.emails(u.src)) - Counter(tx.emails(u.trg)):
+    if "@" in u.src and (src_emails := tx.emails(u.src)):
+        for email in Counter(src_emails) - Counter(tx.emails(u.trg)):
             yield QA322, f"e-mail address {email} missing or changed in target"
 
 

@@ -120,7 +120,9 @@ KEPT_ATTRIBUTES = frozenset({"href", "src", "class", "id", "style", "target", "r
 
 URL_RE = re.compile(r"""(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>"'{}|\\^`\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+""", re.IGNORECASE)
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9.+_\-])[A-Za-z0-9.+_\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9\-])")
-_NUMBER_RE = re.compile(r"(?<!\d)(?:\d{1,3}([,. '’])\d{3}(?:\1\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
+#: Starts with its one digit outside the alternation so the scan skips non-digits fast; no lookbehind is
+#: needed, since a match always begins a digit run (``\d*`` takes the whole run, then ``(?!\d)`` holds).
+_NUMBER_RE = re.compile(r"\d(?:\d{0,2}([,. '’])\d{3}(?:\1\d{3})*(?:[.,]\d+)?|\d*(?:[.,]\d+)?)(?!\d)")
 _DIGIT_RE = re.compile(r"\d")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -214,9 +216,9 @@ def _values(raw: str) -> frozenset[str]:
 
 def number_strings(visible: str) -> list[str]:
     """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
-    if not _DIGIT_RE.search(visible):
-        return []
     if not visible.isascii():
+        if not _DIGIT_RE.search(visible):
+            return []  # NFKC may make digits (², ①) of text that has none: such text has no numbers
         visible = unicodedata.normalize("NFKC", visible)
     return [m.group() for m in _NUMBER_RE.finditer(visible)]
 
@@ -230,7 +232,7 @@ def is_cjk(text: str, lang: str | None) -> bool:
     """Chinese, Japanese or Korean text (by language tag, else by script)."""
     if lang and lang.split("-")[0].lower() in ("ja", "zh", "ko"):
         return True
-    if not text:
+    if not text or text.isascii() or not _CJK_RE.search(text):
         return False
     return len(_CJK_RE.findall(text)) * 3 >= len(text)
 

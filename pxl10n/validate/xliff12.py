@@ -252,8 +252,16 @@ def _child_name(el: etree._Element) -> str:
                                                               if qname.namespace else qname.localname)
 
 
-def _ws(text: str | None) -> bool:
-    return text is None or not text.strip()
+def _has_text(el: etree._Element) -> bool:
+    """True when ``el`` holds text other than whitespace directly (its text or a child's tail)."""
+    text = el.text
+    if text and not text.isspace():
+        return True
+    for child in el:
+        tail = child.tail
+        if tail and not tail.isspace():
+            return True
+    return False
 
 
 class _FileIndex:
@@ -273,6 +281,9 @@ _FILE_KEYS = {"group": "id", "count-group": "name", "context-group": "name", "ex
 #: Elements whose phase-name names a header <phase>.
 _PHASE_REFS = words("count trans-unit target bin-unit bin-target")
 _REF_TARGETS = {"tool-id": ("tool", "tool-id", "header <tool>"), "phase-name": ("phase", "phase-name", "header <phase>")}
+#: Elements :meth:`_Checker.index` has anything to record for (the rest skip it).
+_INDEXED = frozenset({"trans-unit", "bin-unit", "tool", "phase", "file", "alt-trans", *_FILE_KEYS, *_PHASE_REFS,
+                      *_XID_HOLDERS})
 
 
 class _Checker:
@@ -295,6 +306,8 @@ class _Checker:
         self._names: dict[str, str | None] = {}
         self._good_sequences: set[tuple[str, ...]] = set()
         self._good_attrs: set[tuple[str, ...]] = set()
+        #: (element name, (attribute, value)...) found clean: names, values and xml: attributes alike
+        self._clean_items: set[tuple[object, ...]] = set()
         self._good_values: set[tuple[str, str]] = set()
 
     # -- helpers --------------------------------------------------------------------------------
@@ -326,7 +339,7 @@ class _Checker:
             self.report(XLF102, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
                         self.root, None)
             return self.out
-        self.walk(self.root, None, None)
+        self.walk(self.root, "xliff", None, None)
         self.check_root_children()
         return self.out
 
@@ -344,43 +357,47 @@ class _Checker:
 
     # -- the walk -------------------------------------------------------------------------------
 
-    def walk(self, el: etree._Element, unit: str | None, parent: str | None) -> None:
-        name = self.xliff(el)
-        assert name is not None
+    def walk(self, el: etree._Element, name: str, unit: str | None, parent: str | None) -> None:
+        """Check ``el`` (an XLIFF element called ``name``), then recurse into its XLIFF children."""
         model = MODELS[name]
+        content = model.content
         if name == "trans-unit" or name == "bin-unit":
             unit = el.get("id")
         if name == "file":
             self.file = _FileIndex(el)
         self.check_attrs(el, name, model, unit)
-        if self.file is not None:
+        if self.file is not None and name in _INDEXED:
             self.index(el, name, unit, parent)
-        if model.content == "any":
+        if content == "any":
             return
         tokens: list[tuple[str, etree._Element]] = []
-        for child in el:
-            if not isinstance(child.tag, str):
-                continue
-            child_name = self.xliff(child)
-            if child_name is None:
-                namespace = etree.QName(child).namespace
-                token = OTHER if namespace is not None and namespace != self.ns else "#none"
-                tokens.append((token, child))
-            elif child_name in DEPRECATED_ELEMENTS:
-                if name in DEPRECATED_ELEMENTS[child_name]:
-                    self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+        names = self._names
+        if len(el):
+            for child in el:
+                tag = child.tag
+                if not isinstance(tag, str):
+                    continue
+                child_name = names[tag] if tag in names else self.xliff(child)
+                if child_name is None:
+                    namespace = etree.QName(child).namespace
+                    token = OTHER if namespace is not None and namespace != self.ns else "#none"
+                    tokens.append((token, child))
+                elif child_name in DEPRECATED_ELEMENTS:
+                    if name in DEPRECATED_ELEMENTS[child_name]:
+                        self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+                    else:
+                        self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
+                elif child_name not in MODELS:
+                    self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
                 else:
-                    self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
-            elif child_name not in MODELS:
-                self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
-            else:
-                tokens.append((child_name, child))
-        self.check_text(el, name, model, unit)
-        if model.content == "text" or model.content == "empty":
+                    tokens.append((child_name, child))
+        if (content == "elements" or content == "empty") and _has_text(el):
+            self.report(XLF106, f"<{name}> may not contain text", el, unit)
+        if content == "text" or content == "empty":
             for _, child in tokens:
                 self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
         else:
-            key = (name, *(token for token, _ in tokens))
+            key = (name, *[token for token, _ in tokens])
             if key not in self._good_sequences:
                 before = len(self.out)
                 self.check_sequence(el, name, model.particles, tokens, unit)
@@ -390,7 +407,7 @@ class _Checker:
             self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
         for token, child in tokens:
             if token in MODELS:
-                self.walk(child, unit, name)
+                self.walk(child, token, unit, name)
         if name in _CONTAINERS and len(el):
             self.check_inline(el, name, unit)
         elif name == "trans-unit":
@@ -398,12 +415,6 @@ class _Checker:
         elif name == "file":
             self.resolve_file()
             self.file = None
-
-    def check_text(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
-        if model.content not in ("elements", "empty"):
-            return
-        if not _ws(el.text) or any(not _ws(child.tail) for child in el):
-            self.report(XLF106, f"<{name}> may not contain text", el, unit)
 
     def check_sequence(
         self,
@@ -452,6 +463,10 @@ class _Checker:
     def check_attrs(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
         """Attributes allowed, typed and present; a set of names seen valid before only has its values checked."""
         items = el.items()
+        whole = (name, *items)
+        if whole in self._clean_items:
+            return
+        before_all = len(self.out)
         key = (name, *(k for k, _ in items))
         if key not in self._good_attrs:
             before = len(self.out)
@@ -468,6 +483,8 @@ class _Checker:
             elif attr == _XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
                 if value not in ("default", "preserve"):
                     self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'", el, unit)
+        if len(self.out) == before_all:
+            self._clean_items.add(whole)
 
     def check_attr_names(self, el: etree._Element, name: str, model: Model, items: list[tuple[str, str]],
                          unit: str | None) -> None:
@@ -536,7 +553,7 @@ class _Checker:
             attr = "phase-name"
         if attr is not None:
             self.key(file, el, name, attr, unit)
-        if el.get("tool-id") is not None and (name in ("file", "phase") or (name == "alt-trans" and parent == "trans-unit")):
+        if (name in ("file", "phase") or (name == "alt-trans" and parent == "trans-unit")) and el.get("tool-id") is not None:
             file.refs.append(("tool-id", el, unit))
         if name in _PHASE_REFS and el.get("phase-name") is not None:
             file.refs.append(("phase-name", el, unit))
@@ -586,14 +603,13 @@ class _Checker:
                                         "of this <file>", mrk, uid)
                         else:
                             mids[mid] = mrk
-            elif name == "target":
+            elif name == "target" and len(child):
                 refs.extend(m for m in child if self.xliff(m) == "mrk")
             elif name == "alt-trans":
                 refs.append(child)
-            if name in _CONTAINERS:
+            if name in _CONTAINERS and (lang := child.get(_XML_LANG)):
                 expected = file_el.get("target-language" if name == "target" else "source-language")
-                lang = child.get(_XML_LANG)
-                if lang and expected and is_well_formed(lang) and not _same_or_subtag(lang, expected):
+                if expected and is_well_formed(lang) and not _same_or_subtag(lang, expected):
                     which = "target-language" if name == "target" else "source-language"
                     self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}",
                                 child, uid)

@@ -220,7 +220,7 @@ class _Run:
         """Children and text of a sequence, text-only or empty element against its content model."""
         content = spec.content
         if isinstance(content, tuple):
-            key = (tag, *(t for _, t in children))
+            key = (tag, *[t for _, t in children])
             if key not in self.good_sequences:
                 before = len(self.out)
                 self.check_sequence(el, spec, children, unit)
@@ -248,7 +248,7 @@ class _Run:
 
     def check_no_text(self, el: etree._Element, unit: str | None) -> None:
         """Element-only content: whitespace between children, nothing else."""
-        if (el.text and el.text.strip()) or any(c.tail and c.tail.strip() for c in el):
+        if (el.text and el.text.strip()) or any([c.tail and c.tail.strip() for c in el if c.tail]):
             self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
 
     def check_sequence(self, el: etree._Element, spec: Spec, children: list[tuple[etree._Element, str]], unit: str | None) -> None:

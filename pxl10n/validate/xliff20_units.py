@@ -258,6 +258,9 @@ class UnitChecker:
         tgt_side: list[Record] = []
         for records in self._ordered_targets(len(parts), targets, uid):
             tgt_side.extend(records)
+        if not any(records for _, _, _, records in self.sides):
+            self.unit_index[unit_el] = (scope, {}, data)
+            return  # no inline element on any side: nothing to pair, resolve, reorder or keep
         tscope = self._target_ids(tgt_side, scope, uid)
         self._pair(src_side, uid)
         # Targets missing from some segments leave the target side unfinished: a span or annotation

@@ -15,6 +15,7 @@ inline codes taken out and listed (what QA compares).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -31,18 +32,27 @@ DATATYPE_STRATEGY: dict[str, str] = {"html": "html", "xhtml": "html", "htmlbody"
 _NOT_ID_ATTRS = frozenset({"source-language", "target-language", "datatype", "date"})
 
 
+def _all_text(element: etree._Element) -> str:
+    """Every character inside ``element``, as ``"".join(element.itertext())`` gives it, serialized by libxml2
+    in one call (several times faster than joining lxml's text iterator on mixed content)."""
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
 def text_of(element: etree._Element | None) -> str | None:
     """All the text inside ``element`` (inline codes flattened), None for no element."""
     if element is None:
         return None
     if not len(element):
         return element.text or ""
-    return "".join(element.itertext())
+    return _all_text(element)
 
 
-@dataclass(frozen=True)
-class Part:
-    """One segment (or 2.0 ignorable) of a unit: its source and target elements."""
+class Part(NamedTuple):
+    """One segment (or 2.0 ignorable) of a unit: its source and target elements.
+
+    A named tuple rather than a frozen dataclass: as immutable, and built for every unit of every
+    document at a fraction of the cost.
+    """
 
     ignorable: bool
     source: etree._Element | None
@@ -72,19 +82,28 @@ class UnitView:
     @property
     def has_target(self) -> bool:
         """True when any part has a target."""
-        return any(part.target is not None for part in self.parts)
+        for part in self.parts:
+            if part.target is not None:
+                return True
+        return False
 
     @property
     def source(self) -> str:
         """The unit's whole source text."""
-        return "".join(part.source_text for part in self.parts)
+        parts = self.parts
+        if len(parts) == 1:  # every 1.2 unit, most 2.0 ones
+            return text_of(parts[0].source) or ""
+        return "".join(part.source_text for part in parts)
 
     @property
     def target(self) -> str | None:
         """The unit's whole target text, None when no part has a target."""
+        parts = self.parts
+        if len(parts) == 1:
+            return text_of(parts[0].target)
         if not self.has_target:
             return None
-        return "".join(part.target_text or "" for part in self.parts)
+        return "".join(part.target_text or "" for part in parts)
 
     @property
     def first_target(self) -> etree._Element | None:
@@ -174,7 +193,7 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
                 flat.codes.append(label)
             elif name in _MARKERS:
                 flat.markers.append(label)
-    flat.text = "".join(el.itertext())
+    flat.text = _all_text(el)
     _mark_edges(el, flat)
     return flat
 

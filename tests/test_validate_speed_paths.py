@@ -1,0 +1,123 @@
+"""The speed work of issue 9 changes no verdict: reused checkers, fast paths and the benchmark itself.
+
+Fast paths are only worth having when they answer exactly like the long way;
+these tests hold them to it (the ratio itself is measured by
+``benchmarks/validate_speed.py``, never asserted here).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pxl10n.validate import qa_text
+from pxl10n.validate.context import Context
+from pxl10n.validate.engine import Selection, build_selection, check_document, validate_documents
+from pxl10n.validate.rules import Document, Severity
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DOC12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+<file original="item-1" source-language="en-US" target-language="fr-FR" datatype="html"><body>
+<trans-unit id="a"><source>Click <g id="1">Save</g> in {0} days.</source><target>TARGET</target></trans-unit>
+<trans-unit id="b" ATTR><source>Step 1 of 3</source><target>Étape 1 sur 3</target></trans-unit>
+</body></file></xliff>
+"""
+GOOD_TARGET = 'Cliquez sur <g id="1">Enregistrer</g> dans {0} jours.'
+
+
+def _doc(target: str, attr: str = "") -> str:
+    return DOC12.replace("TARGET", target).replace("ATTR", attr)
+
+
+DOCS = [
+    _doc(GOOD_TARGET),
+    _doc("Cliquez sur Enregistrer dans 3 jours."),  # code, placeholder, number lost
+    _doc(GOOD_TARGET, 'translate="maybe"'),  # a bad value where the clean one was memoized
+    _doc(GOOD_TARGET, 'bogus="1"'),  # a bad attribute name on the same element
+    "<xliff>not closed",
+    _doc(GOOD_TARGET),
+]
+
+
+def _codes(findings: list) -> list[tuple[str, str, Severity]]:
+    return [(f.path, f.code, f.severity) for f in findings]
+
+
+@pytest.mark.parametrize("selection", [
+    Selection(),
+    build_selection(None, severity={"QA": "error", "XLF1": "warning"}),
+    build_selection(None, ignore=["QA3"]),
+])
+def test_one_checker_over_many_documents_answers_as_one_per_document(selection: Selection) -> None:
+    """The engine reuses one parser and its per-code severities over a chunk: no document sees another's."""
+    alone = [f for i, text in enumerate(DOCS) for f in check_document(Document(f"d{i}.xlf", text.encode()),
+                                                                     Context(), selection)]
+    together = validate_documents([(f"d{i}.xlf", text.encode()) for i, text in enumerate(DOCS)], Context(), selection)
+    assert sorted(_codes(alone)) == sorted(_codes(together.findings))
+    by_doc = {path for path, _, _ in _codes(alone)}
+    assert {"d1.xlf", "d2.xlf", "d3.xlf", "d4.xlf"} <= by_doc and "d0.xlf" not in by_doc and "d5.xlf" not in by_doc
+
+
+def test_memoized_clean_attributes_do_not_hide_a_bad_value() -> None:
+    """An element whose attributes were found clean is remembered by names *and* values."""
+    units = "\n".join(
+        f'<trans-unit id="u{n}"><source>Next</source><target state="{state}">Suivant</target></trans-unit>'
+        for n, state in enumerate(["translated", "translated", "nonsense", "translated"])
+    )
+    data = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="i" '
+            f'source-language="en" target-language="fr" datatype="plaintext"><body>\n{units}\n</body></file></xliff>')
+    found = check_document(Document("x.xlf", data.encode()), Context(), Selection(("XLF",)))
+    assert [(f.code, f.line) for f in found] == [("XLF112", 4)]
+
+
+#: The number grammar as first written (a lookbehind, both branches starting with their digits).
+_REFERENCE_NUMBER = re.compile(r"(?<!\d)(?:\d{1,3}([,. '’])\d{3}(?:\1\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
+
+
+@pytest.mark.parametrize("alphabet", ["0123456789٣١,. '’ax", "0123,. ", "12 ,.’'", "1,.x"])
+def test_number_scan_matches_the_reference_grammar(alphabet: str) -> None:
+    rng = random.Random(alphabet)
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 18)))
+        expected = [m.group() for m in _REFERENCE_NUMBER.finditer(text)]
+        assert [m.group() for m in qa_text._NUMBER_RE.finditer(text)] == expected, text
+
+
+def test_benchmark_prints_both_ratios_and_the_split(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location("validate_speed", ROOT / "benchmarks" / "validate_speed.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["validate_speed"] = bench
+    spec.loader.exec_module(bench)
+    assert bench.main(["--files", "3", "--units", "4", "--jobs", "2", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    for version in ("1.2", "2.0"):
+        rows = [line.split() for line in out.splitlines() if line.startswith(version + " ")]
+        assert [row[1] for row in rows[:3]] == ["1", "2", "2"], out
+        assert all(any(token.endswith("x") for token in row) for row in rows[:3]), out
+        assert all(row[-1] == "0" for row in rows[:3]), out  # the generated corpus is clean
+    assert "xliff12" in out and "xliff20" in out and "qa" in out and "px" in out
+
+
+@pytest.mark.parametrize("xml", [
+    b"<s>a<!-- c -->b<?pi x?>c<g>d<![CDATA[<e>]]></g>f</s>",
+    b"<s>&#x1F600; x&#13;y<g/>\t</s>",
+    "<s>é<g>ü<x/>&amp;&lt;b&gt;</g>\u00a0</s>tail".encode(),
+    b'<s xmlns="urn:oasis:names:tc:xliff:document:2.0">Click <pc id="1">Save</pc><ph id="2"/> now</s>',
+])
+def test_view_text_is_what_itertext_gives(xml: bytes) -> None:
+    """The view serializes text in one libxml2 call; it must equal joining lxml's text iterator."""
+    from lxml import etree
+
+    from pxl10n.xliff.io import safe_parser
+    from pxl10n.xliff.view import text_of
+
+    element = etree.fromstring(b"<r>" + xml + b"</r>", safe_parser())[0]
+    assert text_of(element) == "".join(element.itertext())
