@@ -8,7 +8,7 @@ import pytest
 from pxl10n import __version__
 from pxl10n.cli import cli
 
-from .conftest import run, run_subprocess
+from .helpers.cli import run, run_subprocess
 
 
 def commands() -> list[str]:

@@ -18,7 +18,8 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.sync.layout import STATE_NAME, FileKey
 from pxl10n.xliff.io import describe, parse
 
-from .conftest import API_KEY, LOCALES, commits, content_entries, run, write_config
+from .helpers.cli import run
+from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
 
 
 def expected_keys(server: EmulatorServer, locales: tuple[str, ...] = LOCALES) -> set[FileKey]:

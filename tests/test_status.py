@@ -10,8 +10,9 @@ import pytest
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.sync.layout import FileKey
 
-from .conftest import API_KEY, LOCALES, run
-from .test_push import keys_of, translate
+from .helpers.cli import run
+from .helpers.project import API_KEY, LOCALES
+from .helpers.pulled import keys_of, translate
 
 
 @pytest.fixture
