@@ -359,9 +359,7 @@ def _subprocess_env() -> dict[str, str]:
 def test_kill_during_push_then_rerun_lands_every_file_exactly_once(tmp_path: Path, kill_after: int) -> None:
     with EmulatorServer(API_KEY) as server:
         git.Repo.init(tmp_path)
-        write_config(tmp_path, server.base_url, content=content_entries(server))
-        cfg = (tmp_path / "pxl10n.toml").read_text().replace("retries = 8", "retries = 8\nconcurrency = 3\nrate_limit = 40")
-        (tmp_path / "pxl10n.toml").write_text(cfg)
+        write_config(tmp_path, server.base_url, content=content_entries(server), concurrency=3, rate_limit=40)
         env = _subprocess_env()
         subprocess.run([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120)
         keys = [FileKey("engagement", item.id, loc) for item in server.store.items("engagement") if item.localizable for loc in ("fr-FR", "de-DE")][:16]

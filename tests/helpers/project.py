@@ -11,17 +11,24 @@ from pxl10n.emulator.server import EmulatorServer
 
 API_KEY = "sk-test-4f1c2e9a-secret"
 LOCALES = ("fr-FR", "de-DE")
+#: requests/s for test projects: the shipped 190/s paced every in-process pull to
+#: about 0.4 s (71 requests), most of the suite's time; pacing itself is tested
+#: in test_client with a fake clock and measured in benchmarks/pull_rate.py
+TEST_RATE_LIMIT = 2000
 
 
 def write_config(root: Path, base_url: str, *, locales: tuple[str, ...] = LOCALES, extra: str = "",
-                 content: Iterable[tuple[str, str]] = ()) -> Path:
-    """A pxl10n.toml for the emulator, with fast retries for fault tests."""
+                 content: Iterable[tuple[str, str]] = (), rate_limit: float = TEST_RATE_LIMIT,
+                 concurrency: int | None = None) -> Path:
+    """A pxl10n.toml for the emulator, with fast retries for fault tests (``concurrency`` None: the default)."""
     entries = "".join(f'\n[[content]]\nid = "{cid}"\ntype = "{ctype}"\n' for cid, ctype in content)
+    threads = "" if concurrency is None else f"concurrency = {concurrency}\n"
     text = f"""[px]
 base_url = "{base_url}"
 retries = 8
 backoff = 0.01
-
+rate_limit = {rate_limit:g}
+{threads}
 [project]
 source_locale = "en-US"
 locales = [{", ".join(f'"{locale}"' for locale in locales)}]
