@@ -172,7 +172,8 @@ class EmulatorServer:
         """``http://host:port`` of the running server (no trailing slash)."""
         if self._server is None:
             raise RuntimeError("EmulatorServer is not running; use it as a context manager or call start()")
-        host = self._server.server_address[0]
+        address = self._server.server_address[0]
+        host = address.decode() if isinstance(address, bytes) else str(address)
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self._server.server_port}"
 
@@ -207,7 +208,7 @@ class EmulatorServer:
         if self._server is None:
             server = make_server(self._host, self._port, self._in_flight, threaded=True,
                                  request_handler=_QuietHandler)
-            server.daemon_threads = True
+            server.daemon_threads = True  # type: ignore[attr-defined]  # threaded=True makes a ThreadingMixIn server
             self._server = server
             self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
                                             name="px-emulator", daemon=True)
