@@ -180,10 +180,11 @@ class EmulatorServer:
     def reset(self, store: Store | None = None) -> EmulatorServer:
         """Back to as constructed: a fresh store (or ``store``), keys, faults and stats.
 
-        Waits first for requests still being handled, so none of them lands in
-        the fresh store. A server built from an explicit ``store`` cannot rebuild
-        it: pass one.
+        Clears the old faults and waits for requests still being handled, so
+        none of them lands in the fresh store. A server built from an explicit
+        ``store`` cannot rebuild it: pass one.
         """
+        self.faults.clear()  # ends the misbehaviour of requests still running, so they finish
         if not self._in_flight.wait_idle(DRAIN_TIMEOUT):
             raise RuntimeError(f"emulator still handling a request after {DRAIN_TIMEOUT:.0f} s; cannot reset")
         if store is None:
