@@ -27,7 +27,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, tuple[str, str]] = {
     "pull": ("pxl10n.sync.pull", "pull"),
     "push": ("pxl10n.sync.push", "push"),
-    "validate": ("pxl10n.validate.engine", "validate_paths"),
+    "validate": ("pxl10n.sync.validation", "validate_paths"),
     "status": ("pxl10n.sync.status", "collect"),
     "Settings": ("pxl10n.config", "Settings"),
     "load_settings": ("pxl10n.config", "load"),
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from pxl10n.sync.pull import pull
     from pxl10n.sync.push import push
     from pxl10n.sync.status import collect as status
-    from pxl10n.validate.engine import validate_paths as validate
+    from pxl10n.sync.validation import validate_paths as validate
 
 
 def _resolve(name: str) -> Any:
