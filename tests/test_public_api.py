@@ -43,7 +43,7 @@ def test_validate_stays_the_function_whichever_is_imported_first() -> None:
 
 
 def test_a_script_pulls_validates_edits_and_pushes(project: Path, emulator: EmulatorServer) -> None:
-    settings = pxl10n.load_settings(project / "pxl10n.toml")
+    settings = pxl10n.load_settings()  # found from the cwd, which the project fixture sets
     assert isinstance(settings, pxl10n.Settings)
     pulled = pxl10n.pull(settings)
     assert pulled.exit_code == 0 and pulled.changed
