@@ -14,12 +14,13 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 
-# Transitional re-exports (F401): test modules written before tests/helpers existed
-# (several land in parallel with it) import run, run_subprocess, LOCALES and commits
-# from here. Import them from tests.helpers; drop them once
-# `grep -rn "from .conftest import" tests` finds nothing.
-from .helpers.cli import run, run_subprocess  # noqa: F401
-from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config  # noqa: F401
+from .helpers.cli import run, run_subprocess
+from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
+
+#: Transitional re-exports: test modules written before tests/helpers existed (several
+#: land in parallel with it) import these from here. Import them from tests.helpers;
+#: drop this once `grep -rn "from .conftest import" tests` finds nothing.
+__all__ = ["API_KEY", "LOCALES", "commits", "content_entries", "run", "run_subprocess", "write_config"]
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +50,10 @@ def project(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.Monkey
     monkeypatch.setenv("PX_API_KEY", API_KEY)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture
+def pulled(project: Path) -> Path:
+    """The project after a first pull (committed)."""
+    assert run("pull").exit_code == 0
+    return project

@@ -27,13 +27,6 @@ from .helpers.pulled import keys_of, l10n, translate
 IMPORT_PREFIX = "/v1/localization/import"
 
 
-@pytest.fixture
-def pulled(project: Path) -> Path:
-    """The project after a first pull (committed)."""
-    assert run("pull").exit_code == 0
-    return project
-
-
 def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
     path = key.path(l10n(root))
     text = path.read_text(encoding="utf-8")

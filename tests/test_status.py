@@ -15,12 +15,6 @@ from .helpers.project import API_KEY, LOCALES
 from .helpers.pulled import keys_of, translate
 
 
-@pytest.fixture
-def pulled(project: Path) -> Path:
-    assert run("pull").exit_code == 0
-    return project
-
-
 def expected(emulator: EmulatorServer, locale: str, kind: str) -> tuple[int, int, int]:
     """(items, units, translated units) straight from the emulator's data."""
     items = [i for i in emulator.store.items(kind) if i.localizable]
