@@ -23,6 +23,7 @@ from pxl10n.xliff.io import describe, parse
 from .helpers.cli import run
 from .helpers.project import API_KEY, commits, content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
+from .helpers.pushed import landed, push_json, results
 
 IMPORT_PREFIX = "/v1/localization/import"
 
@@ -35,21 +36,8 @@ def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
     path.write_text(changed, encoding="utf-8")
 
 
-def landed(emulator: EmulatorServer) -> Counter[tuple[str, str | None, str | None]]:
-    return Counter((r.kind, r.id, r.locale) for r in emulator.store.imports(201))
-
-
 def import_requests(emulator: EmulatorServer) -> int:
     return sum(n for path, n in emulator.stats.snapshot()["by_path"].items() if path.startswith(IMPORT_PREFIX))
-
-
-def push_json(*args: str) -> tuple[int, dict]:
-    result = run("push", "--format", "json", *args)
-    return result.exit_code, json.loads(result.stdout)
-
-
-def results(summary: dict) -> dict[str, str]:
-    return {f["path"]: f["result"] for f in summary["files"]}
 
 
 def state_entry(root: Path, key: FileKey) -> dict:
