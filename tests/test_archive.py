@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 
+from pxl10n.emulator.faults import make_zip
 from pxl10n.errors import ArchiveError, XliffError
 from pxl10n.px import archive
 from pxl10n.px.archive import extract_xliff
 from pxl10n.xliff.io import canonicalize, parse
 
-DOC = """<?xml version="1.0" encoding="UTF-8"?>
-<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en-US" trgLang="{lang}">
-  <file id="f1" original="item-1"><unit id="u1"><segment><source>  Hi {{{{user.firstName}}}} — ünï  </source></segment></unit></file>
-</xliff>
-"""
+from .helpers.xliff import document, units
 
 
 def doc(lang: str = "fr-FR") -> bytes:
-    return DOC.format(lang=lang).encode()
-
-
-def make_zip(entries: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, data in entries:
-            zf.writestr(name, data)
-    return buffer.getvalue()
+    """One PX-style 2.0 export: a unit whose source has outer spaces, a placeholder and non-ASCII."""
+    body = units("2.0", [("  Hi {{user.firstName}} — ünï  ", None)])
+    return document("2.0", body, trg=lang, original="item-1", declaration=True).encode()
 
 
 def test_single_entry_is_canonicalized_and_text_kept() -> None:

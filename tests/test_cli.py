@@ -14,7 +14,7 @@ from pxl10n.cli import cli
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.sync.layout import FileKey
 
-from .conftest import run, run_subprocess
+from .helpers.cli import run, run_subprocess
 
 
 def commands() -> list[str]:

@@ -9,7 +9,7 @@ import pytest
 from pxl10n.config import REGIONS, find_config, load, starter_text
 from pxl10n.errors import ConfigError
 
-from .conftest import run
+from .helpers.cli import run
 
 BASE = """[project]
 source_locale = "en-US"

@@ -35,13 +35,9 @@ def server() -> Iterator[EmulatorServer]:
 
 
 @pytest.fixture()
-def emu(server: EmulatorServer) -> Iterator[EmulatorServer]:
-    """The shared server with a fresh store and no faults for each test."""
-    server.store = Store.default()
-    server.faults.clear()
-    server.stats.reset()
-    yield server
-    server.faults.clear()
+def emu(server: EmulatorServer) -> EmulatorServer:
+    """The shared server with a fresh store, its keys, no faults and zero stats for each test."""
+    return server.reset()
 
 
 @pytest.fixture()
@@ -66,7 +62,7 @@ def upload(client: httpx.Client, data: bytes, path: str = IMPORT, **params: str)
     return client.post(path, params=params, files={"file": ("item.xlf", data, "application/xliff+xml")})
 
 
-def targets(doc: bytes) -> dict[str, str | None]:
+def targets(doc: bytes) -> dict[str | None, str | None]:
     return {unit.id: unit.target for unit in describe(parse(doc)).units}
 
 
@@ -165,7 +161,7 @@ def test_export_12_template_and_untranslated_language(client: httpx.Client) -> N
 def test_export_languages_and_other_kinds(client: httpx.Client) -> None:
     response = client.get(EXPORT, params=[("id", WELCOME), ("trgLang", "fr-FR"), ("trgLang", "de-DE")])
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-        langs = sorted(describe(parse(archive.read(n))).trg_lang for n in archive.namelist())
+        langs = sorted(str(describe(parse(archive.read(n))).trg_lang) for n in archive.namelist())
     assert langs == ["de-DE", "fr-FR"]
     kc = only_doc(export(client, HELP_BOT, "/v1/localization/export/kcbot", kcVersion="v1"))
     assert targets(kc)["kc.header.title"] == "Wie können wir helfen, {{user.firstName}}?"
@@ -323,13 +319,13 @@ def test_latency_and_concurrency(emu: EmulatorServer) -> None:
     emu.faults.latency = 0.05
     with httpx.Client(base_url=emu.base_url, headers={"X-APTRINSIC-API-KEY": KEY},
                       limits=httpx.Limits(max_connections=50)) as c:
-        started = time.monotonic()
         with ThreadPoolExecutor(50) as pool:
             codes = list(pool.map(lambda _: c.get("/v1/kcbot").status_code, range(200)))
-        elapsed = time.monotonic() - started
     assert codes == [200] * 200
-    assert 0.2 <= elapsed < 1.5, elapsed
     assert emu.stats.total == 200
+    # latency is slept in the handler, so one thread per connection shows as overlap
+    # (the speed it buys is measured in benchmarks/emulator_concurrency.py)
+    assert emu.peak_concurrency > 10, emu.peak_concurrency
 
 
 # --- hostile exports ----------------------------------------------------------
@@ -390,6 +386,44 @@ def test_synthetic_store_is_deterministic() -> None:
     assert len(items) == 400
     assert [i.to_json() for i in one.items("engagement")] == [i.to_json() for i in two.items("engagement")]
     assert any(i.translations for i in items)
+
+
+def test_reset_restores_store_keys_faults_and_stats_on_the_same_socket(emu: EmulatorServer, client: httpx.Client) -> None:
+    url = emu.base_url
+    emu.store.remove("kcbot", HELP_BOT)
+    emu.api_keys["extra"] = {"read"}
+    del emu.api_keys["ro"]
+    emu.faults.storm(5)
+    assert client.get("/v1/kcbot").status_code == 429
+    emu.faults.latency = 1.0
+    emu.reset()
+    assert emu.base_url == url
+    assert emu.api_keys == {KEY: {"read", "write"}, "ro": {"read"}}
+    assert emu.stats.total == 0 and emu.peak_concurrency == 0 and emu.faults.latency == 0.0
+    body = client.get("/v1/kcbot").json()
+    assert HELP_BOT in [bot["id"] for bot in body["kcList"]]
+    assert httpx.get(f"{url}/v1/kcbot", headers={"X-APTRINSIC-API-KEY": "extra"}).status_code == 401
+
+
+def test_reset_waits_for_a_request_being_handled(emu: EmulatorServer) -> None:
+    emu.faults.latency = 0.3
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(httpx.get, f"{emu.base_url}/v1/kcbot", headers={"X-APTRINSIC-API-KEY": KEY})
+        while not emu.peak_concurrency:
+            time.sleep(0.005)
+        before = emu.stats
+        emu.reset()
+        assert before.total == 1  # recorded as the handler ends, so reset waited for it
+        assert slow.result().status_code == 200
+    assert emu.stats.total == 0
+
+
+def test_reset_of_a_server_given_its_store_needs_a_store() -> None:
+    server = EmulatorServer(store=Store())
+    with pytest.raises(ValueError, match="pass reset"):
+        server.reset()
+    mine = Store()
+    assert server.reset(mine).store is mine
 
 
 def test_custom_fixtures_and_loopback_only(tmp_path) -> None:

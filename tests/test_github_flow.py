@@ -38,7 +38,7 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.sync.layout import FileKey
 from pxl10n.xliff.io import XLIFF20_NS, parse
 
-from .conftest import API_KEY, content_entries, write_config
+from .helpers.project import API_KEY, content_entries, write_config
 from .test_workflows import (
     ACTION,
     ACTION_DIR,

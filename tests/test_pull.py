@@ -18,7 +18,8 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.sync.layout import STATE_NAME, FileKey
 from pxl10n.xliff.io import describe, parse
 
-from .conftest import API_KEY, LOCALES, commits, content_entries, run, write_config
+from .helpers.cli import run
+from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
 
 
 def expected_keys(server: EmulatorServer, locales: tuple[str, ...] = LOCALES) -> set[FileKey]:
@@ -260,9 +261,7 @@ def test_key_never_appears_in_output_files_or_commits(project: Path) -> None:
 def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path) -> None:
     with EmulatorServer(API_KEY, latency=0.05) as server:
         git.Repo.init(tmp_path)
-        write_config(tmp_path, server.base_url, content=content_entries(server), extra="")
-        cfg = (tmp_path / "pxl10n.toml").read_text().replace("retries = 8", "retries = 8\nconcurrency = 2\nrate_limit = 40")
-        (tmp_path / "pxl10n.toml").write_text(cfg)
+        write_config(tmp_path, server.base_url, content=content_entries(server), concurrency=2, rate_limit=40)
         env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
         child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 30

@@ -10,61 +10,22 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 import git
 import pytest
-from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.sync.journal import JOURNAL_NAME
 from pxl10n.sync.layout import STATE_NAME, FileKey
-from pxl10n.xliff.io import XLIFF20_NS, describe, parse
+from pxl10n.xliff.io import describe, parse
 
-from .conftest import API_KEY, commits, content_entries, run, write_config
+from .helpers.cli import run
+from .helpers.project import API_KEY, commits, content_entries, write_config
+from .helpers.pulled import keys_of, l10n, translate
+from .helpers.pushed import landed, push_json, results
 
 IMPORT_PREFIX = "/v1/localization/import"
-
-
-@pytest.fixture
-def pulled(project: Path) -> Path:
-    """The project after a first pull (committed)."""
-    assert run("pull").exit_code == 0
-    return project
-
-
-def l10n(root: Path) -> Path:
-    return root / "l10n"
-
-
-def keys_of(emulator: EmulatorServer, kind: str, locale: str = "fr-FR") -> list[FileKey]:
-    return [FileKey(kind, item.id, locale) for item in emulator.store.items(kind) if item.localizable]
-
-
-def translate(root: Path, key: FileKey, text: Callable[[str], str] | None = None) -> dict[str, str]:
-    """Give every unit of a pulled 2.0 file a target; returns unit id -> target written."""
-    path = key.path(l10n(root))
-    tree = parse(path.read_bytes())
-    ns = {"x": XLIFF20_NS}
-    written = {}
-    for unit in tree.getroot().iterfind(".//x:unit", ns):
-        segment = unit.find("x:segment", ns)
-        source = segment.find("x:source", ns).text or ""
-        target = segment.find("x:target", ns)
-        if target is None:
-            target = etree.SubElement(segment, f"{{{XLIFF20_NS}}}target")
-        target.text = text(source) if text else _pseudo(source, key.locale)
-        written[unit.get("id")] = target.text
-    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
-    return written
-
-
-def _pseudo(source: str, locale: str) -> str:
-    """A target that keeps markup, placeholders and outer whitespace of the source."""
-    core = source.strip()
-    lead, trail = source[: len(source) - len(source.lstrip())], source[len(source.rstrip()) :]
-    return f"{lead}[{locale}] {core}{trail}" if core else source
 
 
 def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
@@ -75,21 +36,8 @@ def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
     path.write_text(changed, encoding="utf-8")
 
 
-def landed(emulator: EmulatorServer) -> Counter[tuple[str, str | None, str | None]]:
-    return Counter((r.kind, r.id, r.locale) for r in emulator.store.imports(201))
-
-
 def import_requests(emulator: EmulatorServer) -> int:
     return sum(n for path, n in emulator.stats.snapshot()["by_path"].items() if path.startswith(IMPORT_PREFIX))
-
-
-def push_json(*args: str) -> tuple[int, dict]:
-    result = run("push", "--format", "json", *args)
-    return result.exit_code, json.loads(result.stdout)
-
-
-def results(summary: dict) -> dict[str, str]:
-    return {f["path"]: f["result"] for f in summary["files"]}
 
 
 def state_entry(root: Path, key: FileKey) -> dict:
@@ -393,9 +341,7 @@ def _subprocess_env() -> dict[str, str]:
 def test_kill_during_push_then_rerun_lands_every_file_exactly_once(tmp_path: Path, kill_after: int) -> None:
     with EmulatorServer(API_KEY) as server:
         git.Repo.init(tmp_path)
-        write_config(tmp_path, server.base_url, content=content_entries(server))
-        cfg = (tmp_path / "pxl10n.toml").read_text().replace("retries = 8", "retries = 8\nconcurrency = 3\nrate_limit = 40")
-        (tmp_path / "pxl10n.toml").write_text(cfg)
+        write_config(tmp_path, server.base_url, content=content_entries(server), concurrency=3, rate_limit=40)
         env = _subprocess_env()
         subprocess.run([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120)
         keys = [FileKey("engagement", item.id, loc) for item in server.store.items("engagement") if item.localizable for loc in ("fr-FR", "de-DE")][:16]

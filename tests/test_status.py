@@ -10,14 +10,9 @@ import pytest
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.sync.layout import FileKey
 
-from .conftest import API_KEY, LOCALES, run
-from .test_push import keys_of, translate
-
-
-@pytest.fixture
-def pulled(project: Path) -> Path:
-    assert run("pull").exit_code == 0
-    return project
+from .helpers.cli import run
+from .helpers.project import API_KEY, LOCALES
+from .helpers.pulled import keys_of, translate
 
 
 def expected(emulator: EmulatorServer, locale: str, kind: str) -> tuple[int, int, int]:

@@ -24,14 +24,10 @@ from pxl10n.sync.journal import JOURNAL_NAME
 from pxl10n.sync.layout import STATE_NAME, FileKey, key_for
 from pxl10n.xliff.io import describe, parse
 
-from .conftest import API_KEY, commits, run
-from .test_push import keys_of, l10n, landed, push_json, results, translate
-
-
-@pytest.fixture
-def pulled(project: Path) -> Path:
-    assert run("pull").exit_code == 0
-    return project
+from .helpers.cli import run
+from .helpers.project import API_KEY, commits
+from .helpers.pulled import keys_of, l10n, translate
+from .helpers.pushed import landed, push_json, results
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -331,7 +327,7 @@ def test_neighbouring_entries_merge_on_the_layout_alone(tmp_path: Path) -> None:
 
 
 def test_outside_git_pull_says_it_does_not_commit(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    from .conftest import content_entries, write_config
+    from .helpers.project import content_entries, write_config
 
     write_config(tmp_path, emulator.base_url, content=content_entries(emulator))
     monkeypatch.setenv("PX_API_KEY", API_KEY)
@@ -349,7 +345,8 @@ def test_two_pulls_at_once_leave_every_file_in_the_state(project: Path, emulator
     emulator.faults.latency = 0.01
     children = [subprocess.Popen([sys.executable, "-m", "pxl10n", "pull", "--locale", loc], cwd=project, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for loc in ("fr-FR", "de-DE")]
     for child in children:
-        assert child.wait(timeout=120) == 0, child.stderr.read() if child.stderr else ""
+        _, err = child.communicate(timeout=120)  # reads and closes the stderr pipe (no ResourceWarning)
+        assert child.returncode == 0, err
     state = json.loads((l10n(project) / STATE_NAME).read_text())["files"]
     on_disk = {p.relative_to(l10n(project)).as_posix() for p in l10n(project).rglob("*.xlf")}
     assert on_disk and on_disk <= set(state)
@@ -363,7 +360,8 @@ def test_two_pushes_at_once_import_each_file_once(pulled: Path, emulator: Emulat
     emulator.faults.latency = 0.02
     children = [subprocess.Popen([sys.executable, "-m", "pxl10n", "push"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     for child in children:
-        assert child.wait(timeout=120) == 0, child.stderr.read() if child.stderr else ""
+        _, err = child.communicate(timeout=120)  # reads and closes the stderr pipe (no ResourceWarning)
+        assert child.returncode == 0, err
     assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys)
 
 

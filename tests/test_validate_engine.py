@@ -7,7 +7,6 @@ import json
 import os
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -67,11 +66,9 @@ def run_doc(data: bytes, selection: Selection | None = None) -> list:
 
 
 def test_doctype_is_refused_not_expanded() -> None:
-    start = time.perf_counter()
     findings = run_doc(BOMB)
     assert codes(findings) == ["XLF003"]
     assert findings[0].line == 3 and "lol" not in findings[0].message
-    assert time.perf_counter() - start < 1
 
 
 def test_doctype_in_utf16_is_refused() -> None:

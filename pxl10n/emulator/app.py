@@ -95,7 +95,10 @@ class EmulatorApp:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         request.max_content_length = MAX_UPLOAD_BYTES
-        response = self.handle(request)
+        try:
+            response = self.handle(request)
+        finally:
+            request.close()  # uploaded files are spooled to temporary files
         self.stats.record(request.path, response.status_code)
         return response(environ, start_response)
 

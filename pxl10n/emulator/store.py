@@ -274,14 +274,15 @@ def _synthetic(cls: type[Store], n_items: int, locales: list[str], seed: int) ->
         for loc in locales:
             if rng.random() < 0.3:
                 translations[loc] = {uid: f"[{loc}] {src}" for uid, src in units.items() if rng.random() < 0.6}
-        fields: dict[str, Any] = {
+        fields_by_kind: dict[str, dict[str, Any]] = {
             "engagement": {"name": f"Engagement {n}", "type": rng.choice(_ENGAGEMENT_TYPES), "state": "LIVE",
                            "envs": ["PRODUCTION"], "productId": "AP-SYNTH-1"},
             "article": {"articleName": f"Article {n}", "modifiedDate": 1700000000000 + n, "productId": "AP-SYNTH-1"},
             "kcbot": {"name": f"Bot {n}", "modifiedDate": 1700000000000 + n, "status": "PUBLISHED",
                       "environments": ["PRODUCTION"], "productId": "AP-SYNTH-1"},
             "content": {"name": f"Content {n}", "type": "GUIDE"},
-        }[kind]
+        }
+        fields = fields_by_kind[kind]
         items.append(Item(kind, f"synth-{seed}-{n:05d}", fields, "en-US", list(locales), units, translations))
     allowed = list(dict.fromkeys([*DEFAULT_ALLOWED_LANGUAGES, *locales]))
     subscription = {"id": f"sub-synth-{seed}", "name": "Synthetic subscription",

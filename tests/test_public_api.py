@@ -1,0 +1,63 @@
+"""The library surface in ``pxl10n/__init__.py``: what a script may import instead of running the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pxl10n
+from pxl10n.emulator.server import EmulatorServer
+
+from .helpers.pulled import keys_of, translate
+
+PUBLIC = ("pull", "push", "validate", "status", "Settings", "load_settings", "Pxl10nError")
+
+
+def _fresh(code: str) -> str:
+    """stdout of ``code`` in a new interpreter, where nothing of pxl10n is imported yet."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+def test_all_names_the_surface_and_each_resolves_to_a_callable() -> None:
+    assert set(pxl10n.__all__) == {*PUBLIC, "__version__"}
+    for name in PUBLIC:
+        assert callable(getattr(pxl10n, name)), name
+    assert issubclass(pxl10n.Pxl10nError, Exception)
+    assert set(PUBLIC) <= set(dir(pxl10n))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = pxl10n.nope
+
+
+def test_import_pxl10n_loads_nothing_below_it() -> None:
+    loaded = _fresh("import sys, pxl10n; print(sorted(m for m in sys.modules if m.split('.')[0] in {'pxl10n', 'lxml', 'httpx', 'git'}))")
+    assert loaded.strip() == "['pxl10n']"
+
+
+def test_validate_stays_the_function_whichever_is_imported_first() -> None:
+    code = ("import pxl10n.validate.report, pxl10n; from pxl10n.validate import report; "
+            "print(callable(pxl10n.validate), report.__name__)")
+    assert _fresh(code).split() == ["True", "pxl10n.validate.report"]
+
+
+def test_a_script_pulls_validates_edits_and_pushes(project: Path, emulator: EmulatorServer) -> None:
+    settings = pxl10n.load_settings()  # found from the cwd, which the project fixture sets
+    assert isinstance(settings, pxl10n.Settings)
+    pulled = pxl10n.pull(settings)
+    assert pulled.exit_code == 0 and pulled.changed
+    report = pxl10n.validate(settings=settings)
+    assert report.files == len(pulled.changed) and report.errors == 0
+    key = keys_of(emulator, "kcbot")[0]
+    translate(project, key)
+    assert len(pxl10n.status(settings).changed) == 1
+    pushed = pxl10n.push(settings)
+    assert pushed.exit_code == 0 and len(pushed.landed) == 1
+    assert [(r.kind, r.id, r.locale) for r in emulator.store.imports(201)] == [(key.kind, key.item_id, key.locale)]
+
+
+def test_errors_reach_a_script_as_pxl10n_error(tmp_path: Path) -> None:
+    (tmp_path / "pxl10n.toml").write_text("[project]\nlocales = [\"fr-FR\"]\n", encoding="utf-8")
+    with pytest.raises(pxl10n.Pxl10nError, match="source_locale is required"):
+        pxl10n.load_settings(tmp_path / "pxl10n.toml")
