@@ -7,12 +7,13 @@ are :class:`~pxl10n.errors.Pxl10nError`; they are caught once, in :func:`main`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,12 @@ import click
 
 from pxl10n import __version__
 from pxl10n.config import Settings, load, starter_text
-from pxl10n.console import Console, redact, setup_logging
+from pxl10n.console import Console, printable, redact, setup_logging
 from pxl10n.errors import ConfigError, Pxl10nError
 from pxl10n.ghactions import write_outputs, write_summary
 
 if TYPE_CHECKING:
+    from pxl10n.px.client import PXClient
     from pxl10n.sync.session import Selection
 
 KIND_CHOICE = click.Choice(["engagement", "kcbot", "article", "content"])
@@ -64,14 +66,62 @@ def selection_options(*, ids: bool = True) -> Callable[[Callable[..., Any]], Cal
     return decorate
 
 
+# --- global options, before or after the subcommand ------------------------------------
+# `pxl10n -v status` and `pxl10n status -v` mean the same, as with ruff and git's habit
+# users bring along: every command carries --config/-v/-q too, and its own values are
+# merged into the AppContext before the command runs (-v counts add up; --config after
+# the command wins).
+
+CONFIG_HELP = "Path to pxl10n.toml (default: nearest in this or a parent directory)."
+VERBOSE_HELP = "More detail; repeat for debug logs (the API key is always redacted)."
+QUIET_HELP = "Only errors."
+GLOBAL_PARAMS = ("config_path", "verbose", "quiet")
+
+
+def _global_options() -> list[click.Parameter]:
+    return [
+        click.Option(["--config", "config_path"], type=click.Path(path_type=Path, dir_okay=False), help=CONFIG_HELP),
+        click.Option(["-v", "--verbose"], count=True, help=VERBOSE_HELP),
+        click.Option(["-q", "--quiet"], is_flag=True, help=QUIET_HELP),
+    ]
+
+
+class Pxl10nCommand(click.Command):
+    """A subcommand that also accepts the global options, after its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_global_options())
+
+    def invoke(self, ctx: click.Context) -> Any:
+        config_path, verbose, quiet = (ctx.params.pop(name) for name in GLOBAL_PARAMS)
+        app = ctx.find_object(AppContext)
+        if app is not None and (config_path or verbose or quiet):
+            app.config_path = config_path or app.config_path
+            verbosity = 0 if quiet or app.console.verbosity < 0 else app.console.verbosity + verbose
+            setup_logging(verbosity)
+            app.console = Console(verbosity, quiet or app.console.verbosity < 0)
+        return super().invoke(ctx)
+
+
+def _annotate_error(ctx: click.Context, exc: Pxl10nError) -> None:
+    """On Actions, a command that stopped with an error also says so as an ::error annotation."""
+    from pxl10n.ghactions import Annotation, emit
+
+    emit([Annotation("error", str(exc), f"pxl10n {ctx.invoked_subcommand or ''}".strip())])
+
+
 class Pxl10nGroup(click.Group):
     """Turns Pxl10nError into a one-line message and its exit code, and int results into exit codes."""
+
+    command_class = Pxl10nCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             result = super().invoke(ctx)
         except Pxl10nError as exc:
-            click.echo(redact(f"error: {exc}"), err=True)
+            click.echo(printable(redact(f"error: {exc}")), err=True)
+            _annotate_error(ctx, exc)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted; re-run the same command to finish", err=True)
@@ -83,12 +133,16 @@ class Pxl10nGroup(click.Group):
 
 @click.group(cls=Pxl10nGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pxl10n")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Path to pxl10n.toml (default: nearest in this or a parent directory).")
-@click.option("-v", "--verbose", count=True, help="More detail; repeat for debug logs (the API key is always redacted).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help=CONFIG_HELP)
+@click.option("-v", "--verbose", count=True, help=VERBOSE_HELP)
+@click.option("-q", "--quiet", is_flag=True, help=QUIET_HELP)
 @click.pass_context
 def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool) -> None:
-    """Pull, validate and push Gainsight PX localization (XLIFF) with git."""
+    """Pull, validate and push Gainsight PX localization (XLIFF) with git.
+
+    Global options work before or after the command (`pxl10n status -v`). Shell
+    completion: eval "$(_PXL10N_COMPLETE=bash_source pxl10n)" (zsh_source, fish_source).
+    """
     setup_logging(0 if quiet else verbose)
     ctx.obj = AppContext(config_path, Console(verbose, quiet))
 
@@ -98,14 +152,15 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
 @click.option("--locale", "locales", multiple=True, help="A target locale (repeat). Default: fr-FR and de-DE.")
 @click.option("--directory", default="l10n", show_default=True, help="Where the XLIFF files will live.")
 @click.option("--force", is_flag=True, help="Overwrite an existing pxl10n.toml.")
+@click.option("--check", is_flag=True, help="Then run `pxl10n doctor`: the key, its Read/Write permissions, the region, what a pull would cover.")
 @pass_app
-def init(app: AppContext, source_locale: str, locales: tuple[str, ...], directory: str, force: bool) -> None:
+def init(app: AppContext, source_locale: str, locales: tuple[str, ...], directory: str, force: bool, check: bool) -> int:
     """Write a commented pxl10n.toml in the current directory."""
     target = app.config_path or Path("pxl10n.toml")
     if target.exists() and not force:
         raise ConfigError(f"{target} already exists; use --force to overwrite it")
     target.write_text(starter_text(source_locale, locales or ("fr-FR", "de-DE"), directory), encoding="utf-8")
-    app.console.info(f"wrote {target}; set PX_API_KEY in your environment, then run `pxl10n pull`")
+    app.console.info(f"wrote {target}; set PX_API_KEY in your environment, then run `pxl10n doctor` and `pxl10n pull`")
     from pxl10n.sync import git as gitops
     from pxl10n.sync.mergestate import install
 
@@ -114,6 +169,9 @@ def init(app: AppContext, source_locale: str, locales: tuple[str, ...], director
         rel = Path(directory) if Path(directory).is_absolute() else (target.resolve().parent / directory)
         for line in install(Path(repo.working_tree_dir), Path(os.path.relpath(rel, repo.working_tree_dir)).as_posix()):
             app.console.info(line)
+    if not check:
+        return 0
+    return _run_doctor(app, target, fmt="text", write_check=True, strict=False)
 
 
 @cli.command("merge-state")
@@ -175,6 +233,9 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
         return 0
     settings = load(app.config_path) if app.config_path or find_config() else None
     result = validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
+    if not result.files:
+        where = ", ".join(str(p) for p in paths) if paths else (str(settings.directory) if settings else "the current directory")
+        raise ConfigError(f"no XLIFF file to validate in {where}", hint="check the path; files must end in .xlf or .xliff; `pxl10n pull` fills the directory")
     click.echo(report.render(result, fmt, color=report.use_color()), nl=False)
     if fmt != "text":
         app.console.info(report.summary_line(result))
@@ -186,7 +247,65 @@ def _emit_json(data: dict[str, Any]) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+# --- pull/push helpers: paths as a selection, throttling, Actions annotations ------------
+
+
+def _narrow(settings: Settings, selection: Selection, paths: tuple[Path, ...], *, existing: bool = False) -> Selection:
+    """The selection from PATHS, or from --kind/--id/--locale; never both. ``existing``: push sends only files that are there."""
+    if not paths:
+        return selection
+    if selection.kinds or selection.ids or selection.locales:
+        raise ConfigError("give file paths or --kind/--id/--locale, not both")
+    from pxl10n.sync.by_path import selection_from_paths
+
+    narrowed = selection_from_paths(settings, paths)
+    missing = [str(p) for p in paths if existing and not p.exists()]
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}", hint="`pxl10n pull` writes the files; check the path")
+    return narrowed
+
+
+@contextlib.contextmanager
+def _client(app: AppContext, settings: Settings, *, needed: bool = True) -> Iterator[PXClient | None]:
+    """One client for the command, telling -v about every 429 pause.
+
+    None when no call is needed or the key is not set: the command then opens its own
+    client only if it has something to send, and says the key is missing only then.
+    """
+    if not needed or not os.environ.get(settings.api_key_env, "").strip():
+        yield None
+        return
+    from pxl10n.sync.session import open_client
+
+    client = open_client(settings)
+    client.on_throttle = lambda status, seconds: app.console.detail(f"PX answered {status}: holding every request back {seconds:.1f} s")
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def _report_throttling(app: AppContext, client: PXClient | None) -> str:
+    """Say how long PX held us back (stderr and job summary); '' when it never did."""
+    from pxl10n.ghactions import throttle_note
+
+    note = throttle_note({**client.stats, "held_seconds": client.held_seconds}) if client is not None else ""
+    if note:
+        app.console.info(note)
+    return note
+
+
+def _annotate(annotations: list[Any], markdown: str) -> None:
+    """On Actions: an ::error per failed item, and the result in the job summary."""
+    from pxl10n.ghactions import emit, on_actions
+
+    if on_actions():
+        emit(annotations)
+        write_summary(markdown)
+
+
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options()
 @click.option("--no-commit", is_flag=True, help="Write files but do not commit.")
 @click.option("--dry-run", is_flag=True, help="Export and compare, but write and commit nothing.")
@@ -194,46 +313,66 @@ def _emit_json(data: dict[str, Any]) -> None:
 @click.option("--prune-all", is_flag=True, help="Remove the files of every item PX no longer lists, even more than pull.prune_max_share of a kind.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Summary format on stdout.")
 @pass_app
-def pull(app: AppContext, selection: Selection, no_commit: bool, dry_run: bool, branch: str | None, prune_all: bool, fmt: str) -> int:
+def pull(app: AppContext, paths: tuple[Path, ...], selection: Selection, no_commit: bool, dry_run: bool, branch: str | None, prune_all: bool, fmt: str) -> int:
     """Export every item x target locale from PX into the l10n directory and commit.
 
     Files of items PX no longer lists are removed (listed in the summary and in
     --dry-run), never a person's edit, never on an empty listing, and never more
     than pull.prune_max_share of a kind without --prune-all.
+
+    PATHS (files or locale/kind directories under the l10n directory) narrow the
+    pull like --locale/--kind/--id: `pxl10n pull l10n/fr-FR/article/a1.xlf`.
     """
+    from pxl10n.ghactions import pull_annotations, pull_markdown
     from pxl10n.sync.pull import pull as run_pull
 
-    result = run_pull(app.settings(), selection, console=app.console, dry_run=dry_run, commit=not no_commit, branch=branch, prune_all=prune_all)
+    settings = app.settings()
+    with _client(app, settings) as client:
+        result = run_pull(settings, _narrow(settings, selection, paths), console=app.console, dry_run=dry_run, commit=not no_commit, branch=branch,
+                          prune_all=prune_all, client=client)
     summary = result.as_dict()
     if fmt == "json":
         _emit_json(summary)
+    throttling = _report_throttling(app, client)
+    _annotate(pull_annotations(summary), pull_markdown(summary, throttling))
     write_outputs({"files-changed": len(result.changed), "failed": summary["files"]["failed"] + len(result.failures), "commit": result.commit or ""})
     return result.exit_code
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options()
 @click.option("--dry-run", is_flag=True, help="Show what would be sent and why, and what validation would block; send and write nothing.")
 @click.option("--force", is_flag=True, help="Send every selected file, changed or not.")
 @click.option("--no-commit", is_flag=True, help="Update the state file and files but do not commit.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Result table (text) or one JSON object on stdout.")
 @pass_app
-def push(app: AppContext, selection: Selection, dry_run: bool, force: bool, no_commit: bool, fmt: str) -> int:
+def push(app: AppContext, paths: tuple[Path, ...], selection: Selection, dry_run: bool, force: bool, no_commit: bool, fmt: str) -> int:
     """Validate, then import into PX the files changed since they were last pulled or pushed.
 
     Files with validation errors are skipped (push.on_error = "skip") or stop the
     whole push ("abort"). Landed files are recorded as pushed and refreshed from
     PX; re-running sends only what is left. Exit 1 when any selected file was not
     pushed (blocked, refused by PX, failed, or never pulled).
-    """
-    from pxl10n.sync.push import push as run_push
-    from pxl10n.sync.push import render_table
 
-    result = run_push(app.settings(), selection, console=app.console, dry_run=dry_run, force=force, commit=not no_commit)
+    PATHS (files or locale/kind directories under the l10n directory) narrow the
+    push like --locale/--kind/--id: `pxl10n push l10n/fr-FR/article/a1.xlf`.
+    """
+    from pxl10n.ghactions import push_annotations, push_markdown
+    from pxl10n.sync.push import FAILING, render_table
+    from pxl10n.sync.push import push as run_push
+
+    settings = app.settings()
+    narrowed = _narrow(settings, selection, paths, existing=True)
+    with _client(app, settings, needed=not dry_run) as client:
+        result = run_push(settings, narrowed, console=app.console, dry_run=dry_run, force=force, commit=not no_commit, client=client)
+    summary = result.as_dict()
     if fmt == "json":
-        _emit_json(result.as_dict())
+        _emit_json(summary)
     elif app.console.verbosity >= 0:
-        click.echo(render_table(result), nl=False)
+        click.echo(printable(render_table(result), multiline=True), nl=False)
+    throttling = _report_throttling(app, client)
+    _annotate(push_annotations(summary, FAILING), push_markdown(summary, FAILING, throttling))
     write_outputs({"pushed": len(result.landed), "failed": len(result.failed), "commit": result.commit or ""})
     return result.exit_code
 
@@ -285,6 +424,38 @@ def demo(app: AppContext, keep: bool) -> int:
     from pxl10n.demo import run_demo
 
     return run_demo(app.console, keep=keep)
+
+
+# --- doctor -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="One line per check (text) or one JSON object on stdout.")
+@click.option("--no-write-check", "no_write_check", is_flag=True, help="Skip the Write probe (an import PX refuses with 433 because it names no item).")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1): a key without Write, no git work tree, nothing to pull.")
+@pass_app
+def doctor(app: AppContext, fmt: str, no_write_check: bool, strict: bool) -> int:
+    """Check the setup: config, key, Read/Write permissions, region, and what a pull would cover.
+
+    One cheap call each against PX. Exit 0 when all is well, 1 when PX refuses
+    something, 2 when the config or the key is missing or wrong.
+    """
+    return _run_doctor(app, app.config_path, fmt=fmt, write_check=not no_write_check, strict=strict)
+
+
+def _run_doctor(app: AppContext, config_path: Path | None, *, fmt: str, write_check: bool, strict: bool) -> int:
+    from pxl10n import doctor as dr
+    from pxl10n.ghactions import Annotation, emit
+
+    diagnosis = dr.diagnose(config_path, write_check=write_check, console=app.console)
+    if fmt == "json":
+        _emit_json(diagnosis.as_dict())
+    else:
+        click.echo(printable(dr.render_text(diagnosis), multiline=True), nl=False)
+    emit(Annotation("error" if c.outcome is dr.Outcome.PROBLEM else "warning", f"{c.detail}; fix: {c.fix}", f"pxl10n doctor: {c.name}")
+         for c in diagnosis.checks if c.outcome in (dr.Outcome.PROBLEM, dr.Outcome.WARNING))
+    write_outputs({"problems": diagnosis.count(dr.Outcome.PROBLEM), "warnings": diagnosis.count(dr.Outcome.WARNING)})
+    return diagnosis.exit_code(strict=strict)
 
 
 def main() -> None:

@@ -73,6 +73,7 @@ class Settings:
     timeout: float = 60.0
     retries: int = 6
     backoff: float = 0.5
+    ca_bundle: Path | None = None
     px_languages: Mapping[str, str] = field(default_factory=dict)
     xliff_version: str = "2.0"
     strategy: str | None = None
@@ -190,9 +191,20 @@ def _locale(reader: _Reader, key: str, value: str) -> str:
     return value
 
 
+def _ca_bundle(px: _Reader, path: Path) -> Path | None:
+    """``px.ca_bundle``: a PEM file of certificates to trust (a TLS-inspecting proxy), relative to the config."""
+    value = px.get("ca_bundle", str, None)
+    if value is None:
+        return None
+    bundle = (path.parent / Path(value).expanduser()).resolve()
+    if not bundle.is_file():
+        raise px.fail("ca_bundle", f"is {value!r}, but {bundle} is not a file; give the path of a PEM bundle")
+    return bundle
+
+
 def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     top = _Reader(raw, "", path, {"px", "project", "export", "content", "validate", "push", "pull"})
-    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff"})
+    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff", "ca_bundle"})
     project = _Reader(top.table_of("project"), "project", path, {"source_locale", "locales", "directory", "px_languages"})
     export = _Reader(
         top.table_of("export"),
@@ -229,6 +241,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     backoff = float(px.get("backoff", (int, float), 0.5))
     if not 0 <= backoff <= 60:
         raise px.fail("backoff", "must be between 0 and 60 seconds")
+    ca_bundle = _ca_bundle(px, path)
 
     source_locale = _locale(project, "source_locale", project.get("source_locale", str, required=True))
     locales = project.strings("locales")
@@ -296,6 +309,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         timeout=timeout,
         retries=retries,
         backoff=backoff,
+        ca_bundle=ca_bundle,
         px_languages=px_languages,
         xliff_version=version,
         strategy=export.get("strategy", str, None),
@@ -325,6 +339,8 @@ api_key_env = "PX_API_KEY"            # environment variable holding the key
 # concurrency = 32                    # requests in flight at once
 # retries = 6                         # retries on 500s and network errors (429/503 retry for up to 5 minutes)
 # backoff = 0.5                       # first retry delay in seconds, doubling (Retry-After wins)
+# timeout = 60                        # seconds to wait for one answer
+# ca_bundle = "certs/corporate.pem"   # PEM bundle to trust (a TLS-inspecting proxy); HTTPS_PROXY is honoured
 
 [project]
 source_locale = "{source}"

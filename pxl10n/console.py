@@ -9,6 +9,7 @@ terminal and plain, sparse lines in CI logs.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import threading
 import time
@@ -17,6 +18,13 @@ from typing import TextIO
 _SECRETS: set[str] = set()
 _LOCK = threading.Lock()
 REDACTED = "***"
+
+# C0 and C1 controls, DEL, and the Unicode line/paragraph separators: anything that can
+# move the cursor, recolour a terminal or start a new line in a CI log.
+_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+#: a line the Actions runner would read as a workflow command (it ignores leading spaces)
+_WORKFLOW_COMMAND = re.compile(r"^(\s*)::", re.MULTILINE)
 
 
 def add_secret(value: str) -> None:
@@ -32,6 +40,19 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, REDACTED)
     return text
+
+
+def printable(text: str, *, multiline: bool = False) -> str:
+    """``text`` safe to print: controls shown escaped (``\\r``, ``\\x1b``), and no line that
+    starts with ``::`` (a GitHub Actions workflow command) left as it is.
+
+    Untrusted strings (unit ids, file names, PX's messages) go through this before
+    they reach a terminal or a CI log, so they can neither split a line nor forge an
+    ``::error::`` annotation. ``multiline`` keeps ``\\n`` for text we wrote ourselves.
+    """
+    pattern = _CONTROLS_BUT_NEWLINE if multiline else _CONTROLS
+    escaped = pattern.sub(lambda m: repr(m.group())[1:-1], text)
+    return _WORKFLOW_COMMAND.sub(lambda m: f"{m.group(1)}\\::", escaped)
 
 
 class _RedactingFilter(logging.Filter):
@@ -85,7 +106,7 @@ class Console:
             if self._live:
                 self.stream.write("\r\033[K")
                 self._live = False
-            self.stream.write(redact(text) + "\n")
+            self.stream.write(printable(redact(text), multiline=True) + "\n")
             self.stream.flush()
 
     def info(self, text: str) -> None:

@@ -633,6 +633,10 @@ def test_push_to_px_skips_a_broken_file_but_records_the_rest(world: World) -> No
     assert result.conclusion == "failure"
     assert [(r.id, r.locale) for r in world.emulator.store.imports()[before:]] == [(good.item_id, "fr-FR")]
     assert f"::error file=l10n/{bad.relpath()}" in result.step("validate").log
+    # pxl10n push itself names the file it did not send, and the job summary lists it.
+    push_log = result.step("push").log
+    assert f"::error file=l10n/{bad.relpath()},title=pxl10n push%3A article {bad.item_id} [fr-FR]::blocked" in push_log, push_log
+    assert "### pxl10n push" in result.summary and "#### Not pushed" in result.summary and bad.relpath() in result.summary
     assert git(world.remote, "rev-parse", "main^") == merged, "what landed is recorded even though the run failed"
 
     again = world.runner.run("push-to-px.yml", "push", event="push")
@@ -656,3 +660,28 @@ def test_runner_notices_a_broken_workflow(world: World, tmp_path: Path, monkeypa
     git(work, "push", "-q", "origin", "t")
     with pytest.raises(AssertionError, match="colour"):
         world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="t")
+
+
+def test_check_translations_reports_success_on_a_pull_request_without_l10n_changes(world: World) -> None:
+    """The required check must report on every pull request, not only on those touching l10n/."""
+    world.pull_to_main()
+    work = world.clone("developer")
+    git(work, "checkout", "-q", "-b", "docs")
+    (work / "README.md").write_text("app, documented\n")
+    git(work, "commit", "-q", "-am", "docs only")
+    git(work, "push", "-q", "origin", "docs")
+    result = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="docs")
+    assert result.conclusion == "success", result.log
+    assert result.step("validate").outcome == "skipped" and result.step("status").outcome == "skipped"
+    assert "nothing to check" in result.summary
+
+
+def test_pull_failure_is_an_annotation_naming_the_item_and_the_job_summary_lists_it(world: World) -> None:
+    bad = world.emulator.store.items("article")[0]
+    world.emulator.faults.item(bad.id, 500)
+    result = world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch")
+    log = result.step("pull").log
+    path = f"l10n/{FileKey('article', bad.id, 'fr-FR').relpath()}"
+    assert f"::error file={path},title=pxl10n pull%3A article {bad.id} [fr-FR]::" in log, log
+    assert "### pxl10n pull" in result.summary and f"article {bad.id}" in result.summary and "#### Not pulled" in result.summary
+

