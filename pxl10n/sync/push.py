@@ -40,6 +40,7 @@ from pxl10n.sync.pull import own_uncommitted
 from pxl10n.sync.session import Selection, export_query, import_query, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
+from pxl10n.xliff.withhold import Withheld, withhold
 
 
 class PushStatus(StrEnum):
@@ -90,6 +91,10 @@ class PushPlan:
     digest: str = ""
     info: XliffInfo | None = None
     in_doubt: bool = False
+    #: the bytes to import: ``data`` without its empty targets (hashes and journal stay on ``data``)
+    payload: bytes = b""
+    #: unit id of each empty target kept out of ``payload``
+    withheld: tuple[str, ...] = ()
 
     @property
     def rel(self) -> str:
@@ -130,6 +135,8 @@ class PushOutcome:
             data["findings"] = list(self.findings)
         if self.warnings:
             data["warnings"] = list(self.warnings)
+        if self.plan.withheld:
+            data["withheld"] = len(self.plan.withheld)
         return data
 
 
@@ -187,12 +194,15 @@ def _selected_keys(settings: Settings, state: State, selection: Selection) -> li
     return sorted(keys)
 
 
-def _describe(data: bytes, rel: str) -> XliffInfo | None:
-    """What a file holds, or None when it does not parse (the validation gate says why)."""
+def _outgoing(data: bytes, rel: str) -> tuple[XliffInfo | None, Withheld]:
+    """What a file holds *as it would be sent* (empty targets withheld), or None when it does not parse
+    (the validation gate says why); every comparison with PX's targets reads this, never D's empty targets."""
     try:
-        return describe(parse(data, source=rel))
+        tree = parse(data, source=rel)
+        sent = withhold(tree, data)
+        return describe(tree), sent
     except XliffError:
-        return None
+        return None, Withheld(data)
 
 
 def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: FileKey, force: bool) -> PushPlan:
@@ -206,10 +216,10 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: File
         return PushPlan(key, Action.NONE, S.SKIPPED, "source locale: never pushed", entry)
     digest = sha256(data)
     if key.relpath() in recovery.unrefreshed and digest == entry.pushed and not force:
-        return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _describe(data, key.relpath()))
+        return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _outgoing(data, key.relpath())[0])
     if digest in entry.known_hashes() and not force:
         return PushPlan(key, Action.NONE, S.UNCHANGED, "PX holds this content", entry)
-    info = _describe(data, key.relpath())
+    info, sent = _outgoing(data, key.relpath())
     if info is not None and info.translated_units == 0:
         return PushPlan(key, Action.NONE, S.SKIPPED, "no translated unit", entry)
     if info is not None and info.version != entry.xliff_version:
@@ -222,7 +232,8 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: File
         reason = FORCED
     else:
         reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
-    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, recovery.in_doubt.get(key.relpath()) == digest)
+    in_doubt = recovery.in_doubt.get(key.relpath()) == digest
+    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units)
 
 
 def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None) -> list[PushPlan]:
@@ -342,7 +353,7 @@ class Sender:
         crash.point("push-sending")
         try:
             self.client.import_file(
-                kind, plan_.key.item_id, plan_.data, plan_.key.path(self.settings.directory).name,
+                kind, plan_.key.item_id, plan_.payload, plan_.key.path(self.settings.directory).name,
                 import_query(plan_.key.kind, plan_.key.item_id, plan_.entry.params), language=plan_.entry.px_language,
             )
         except AuthError as exc:
@@ -515,6 +526,8 @@ def _report(result: PushResult, console: Console) -> None:
             console.warn(f"{file.rel}: {warning}")
         if file.status == S.CONFLICT:
             console.warn(f"{file.rel}: {file.reason}")
+        if file.plan.withheld and file.status in (S.PUSHED, S.WOULD_SEND, S.CONFIRMED):
+            console.info(f"{file.rel}: {_withheld_note(file.plan.withheld)}")
     if result.stopped:
         console.error(result.stopped)
     counts = Counter(f.status for f in result.files)
@@ -524,6 +537,11 @@ def _report(result: PushResult, console: Console) -> None:
     others = (S.CONFIRMED, S.REFRESHED, S.WOULD_REFRESH, S.SKIPPED, S.MISSING, S.BLOCKED, S.REJECTED, S.FAILED, S.NOT_SENT, S.NOT_PULLED, S.REFUSED, S.CONFLICT)
     parts += [f"{counts[s]} {s}" for s in others if counts[s]]
     console.info("push: " + ", ".join(parts) + (f"; committed {result.commit[:10]}" if result.commit else ""))
+
+
+def _withheld_note(units: tuple[str, ...]) -> str:
+    shown = ", ".join(units[:5]) + (f" and {len(units) - 5} more" if len(units) > 5 else "")
+    return f"{len(units)} empty target(s) withheld, PX keeps what it holds for them (unit {shown})"
 
 
 def render_table(result: PushResult) -> str:

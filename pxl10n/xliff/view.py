@@ -143,7 +143,7 @@ class DocumentView:
 #: Inline elements whose content is native code, not translatable text (XLIFF 1.2).
 _CODE_CONTENT = frozenset({"bpt", "ept", "ph", "it", "sub"})
 #: Inline codes compared between source and target, per version (mrk/sm/em are markers).
-_CODES = {
+INLINE_CODES = {
     "1.2": frozenset({"g", "x", "bx", "ex", "ph", "bpt", "ept", "it"}),
     "2.0": frozenset({"ph", "pc", "sc", "ec"}),
 }
@@ -179,7 +179,7 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
         return Flat()
     if not len(el):
         return Flat(el.text or "")
-    codes = _CODES[version]
+    codes = INLINE_CODES[version]
     excluded = _CODE_CONTENT if version == "1.2" else _CP
     flat = Flat(has_inline=True)
     for child in el.iterdescendants():
@@ -208,7 +208,7 @@ def _flatten_walk(el: etree._Element, version: str) -> Flat:
     """:func:`flatten` the long way, element by element."""
     flat = Flat()
     parts: list[str] = [el.text or ""]
-    codes = _CODES[version]
+    codes = INLINE_CODES[version]
 
     def walk(parent: etree._Element) -> None:
         for child in parent:

@@ -1,0 +1,80 @@
+"""The bytes push may send: a document with every empty target of a non-empty source taken out.
+
+CAT tools write ``<target/>`` (often ``state="new"`` / ``initial``) for units they
+did not translate, and validation lets that pass. Whether PX then blanks the text
+it holds is not documented, so an empty target is never sent: XLIFF 1.2 loses the
+``<target>`` element, 2.0 the ``<target>`` of the segment (whose ``state``, when
+set to anything else, becomes ``initial``: a segment without a target is not
+translated). PX keeps what it had for those units. The file on disk is never
+changed here; the caller sends :attr:`Withheld.data`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+
+from pxl10n.xliff.io import canonical_bytes, xliff_version
+from pxl10n.xliff.view import INLINE_CODES, build_view
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """What may be sent, and the unit id of each empty target taken out (one per target)."""
+
+    data: bytes
+    units: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.units)
+
+
+def _blank(element: etree._Element | None, version: str) -> bool:
+    """No text but whitespace and no inline code (markers such as an empty ``<mrk>`` are not content)."""
+    if element is None:
+        return True
+    if "".join(element.itertext()).strip():
+        return False
+    codes = INLINE_CODES[version]
+    return not any(isinstance(el.tag, str) and etree.QName(el).localname in codes for el in element.iterdescendants())
+
+
+def _remove(element: etree._Element) -> None:
+    """Take ``element`` out with the indentation before it, so the layout reads as if it never was there."""
+    parent = element.getparent()
+    assert parent is not None
+    before = element.getprevious()
+    tail = element.tail or ""
+    if before is not None:
+        before.tail = tail if not (before.tail or "").strip() else (before.tail or "") + tail
+    else:
+        parent.text = tail if not (parent.text or "").strip() else (parent.text or "") + tail
+    parent.remove(element)
+
+
+def withhold_empty_targets(tree: etree._ElementTree) -> tuple[str, ...]:
+    """Remove, in place, every empty target whose source is not empty; the unit id of each one removed."""
+    version = xliff_version(tree)
+    removed: list[str] = []
+    for unit in build_view(tree, version).units:
+        for part in unit.parts:
+            if part.target is None or _blank(part.source, version) or not _blank(part.target, version):
+                continue
+            holder = part.target.getparent()
+            _remove(part.target)
+            if version == "2.0" and holder is not None and holder.get("state") not in (None, "initial"):
+                holder.set("state", "initial")
+            removed.append(unit.id or "")
+    return tuple(removed)
+
+
+def withhold(tree: etree._ElementTree, data: bytes) -> Withheld:
+    """What to send for ``data`` (parsed as ``tree``, which loses its empty targets in place).
+
+    ``data`` itself when nothing is withheld, so an untouched file goes out byte for byte;
+    else the canonical bytes of the document without them.
+    """
+    units = withhold_empty_targets(tree)
+    return Withheld(canonical_bytes(tree) if units else data, units)
