@@ -52,3 +52,22 @@ def read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an environment fault (read-only tree, full disk, missing program), with the fix."""
+    import errno
+
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    fixes = {
+        errno.EROFS: "the file system is read-only; run where the tree can be written",
+        errno.EACCES: "permission denied; check the owner and mode of the directory",
+        errno.EPERM: "operation not permitted; check the owner and mode of the directory",
+        errno.ENOSPC: "the disk is full; free some space and re-run (files already in place are whole)",
+        errno.EDQUOT: "the disk quota is exhausted; free some space and re-run",
+        errno.ENOENT: "a file or program is missing",
+        errno.ENAMETOOLONG: "a file name is too long for this file system",
+    }
+    fix = fixes.get(exc.errno or 0)
+    return f"cannot use{where}: {reason}" + (f" ({fix})" if fix else "")

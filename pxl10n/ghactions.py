@@ -11,7 +11,7 @@ import os
 import uuid
 from collections.abc import Mapping
 
-from pxl10n.console import redact
+from pxl10n.secrets import redact
 
 
 def write_outputs(values: Mapping[str, object]) -> bool:

@@ -114,7 +114,7 @@ def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], conso
             params["contentTypes"] = ",".join(settings.engagement_types)
         if name in ("article", "kcbot") and settings.product_id:
             params["productId"] = settings.product_id
-        listed = list(client.iter_items(kind, params=params))
+        listed = client.list(kind, params=params)
         console.detail(f"listed {len(listed)} {name}(s)")
         items.extend(listed)
     return items
