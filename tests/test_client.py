@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pxl10n.secrets import redact
 from pxl10n.errors import AuthError, PXAnswerError, PXStatusError, RateLimitError, TransportError
 from pxl10n.px.client import CallContext, PXClient, RateLimiter, parse_retry_after
 from pxl10n.px.kinds import KINDS
+from pxl10n.secrets import redact
 
 KEY = "sk-client-test-key"
 

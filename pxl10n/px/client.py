@@ -30,8 +30,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import httpx
 import httpcore
+import httpx
 
 from pxl10n import __version__
 from pxl10n.errors import AuthError, ConfigError, PXAnswerError, PXError, PXStatusError, RateLimitError, TransportError

@@ -16,6 +16,7 @@ from typing import Any
 
 from pxl10n.errors import PXAnswerError
 from pxl10n.px.kinds import Item, Kind
+from pxl10n.secrets import contains, redact
 
 MAX_ID = 256
 MAX_NAME = 4096
@@ -98,18 +99,22 @@ def item_row(row: Any, kind: Kind, call: str, where: str = "row") -> Item:
     if not isinstance(row, dict):
         raise _fail(call, where, f"is {_describe(row)}, expected an object")
     item_id = _text(row.get("id"), call, f"{where}.id", MAX_ID, required=True, numbers=True)
+    if contains(str(item_id)):
+        # An id becomes a file name: one carrying the key cannot be redacted into something usable.
+        raise _fail(call, f"{where}.id", "holds the API key")
     name = None
     for field in dict.fromkeys((kind.name_field, "name", "title")):
         name = _text(row.get(field), call, f"{where}.{field}", MAX_NAME)
         if name:
             break
+    item_type = _text(row.get("type"), call, f"{where}.type", MAX_CODE)
     return Item(
         kind=kind.name,
         id=str(item_id),
-        name=name or "",
+        name=redact(name or ""),
         default_language=_text(row.get("defaultLanguage"), call, f"{where}.defaultLanguage", MAX_CODE),
         languages=_languages(row.get("languages"), call, f"{where}.languages"),
-        item_type=_text(row.get("type"), call, f"{where}.type", MAX_CODE),
+        item_type=redact(item_type) if item_type else None,
     )
 
 
