@@ -124,7 +124,10 @@ class EmulatorApp:
             if echo:
                 data = _echoed(data, key)
             data = self.faults.apply_patches(request.path, data)
-            patched = json_response(data, response.status_code)
+            if data is payloads.MISSING or isinstance(data, bytes):
+                patched = Response(b"" if data is payloads.MISSING else data, status=response.status_code, content_type="application/json")
+            else:
+                patched = json_response(data, response.status_code)
             for name, value in response.headers.items():
                 if name.lower() not in ("content-type", "content-length"):
                     patched.headers[name] = value

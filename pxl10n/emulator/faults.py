@@ -91,7 +91,7 @@ class Faults:
 
         The path is dot-separated; ``*`` stands for every element of a list or
         every value of an object, ``$`` for the whole answer: ``engagements.*.id``,
-        ``isLastPage``, ``kcList.0``, ``$``.
+        ``isLastPage``, ``kcList.0``, ``$``. A ``bytes`` value for ``$`` is sent verbatim.
         """
         with self._lock:
             self._patches.append((prefix, field_path, value))

@@ -531,7 +531,7 @@ class PXClient:
             listing = schema.listing_page(self.get_json(kind.list_path, ctx, query), kind, ctx.call(), page_size=size)
             stop = f"stopped listing {kind.name}s at page {page}"
             if listing.page_number is not None and listing.page_number != page:
-                raise PXAnswerError(f"{stop}: PX answered page {listing.page_number} when asked for page {page}")
+                raise PXAnswerError(f"{stop}: PX answered pageNumber {listing.page_number} when asked for page {page}")
             ids = tuple(item.id for item in listing.items)
             if ids and ids in pages:
                 raise PXAnswerError(f"{stop}: it repeats page {pages[ids]} (the same {len(ids)} ids); PX pagination is looping")
