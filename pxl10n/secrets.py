@@ -45,6 +45,7 @@ def spellings(secret: str) -> set[str]:
         repr(secret)[1:-1],
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
+        escape(secret),
         escape(secret, {'"': "&quot;", "'": "&apos;"}),
         escape(secret, {'"': "&#34;", "'": "&#39;"}),
         secret.encode("unicode_escape").decode("ascii"),

@@ -20,6 +20,7 @@ import time
 import traceback
 from collections.abc import Iterable, Iterator
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
@@ -218,7 +219,8 @@ class EmulatorApp:
             self.store.record_export(kind, item.id, code, version, strategy)
         if self.faults.echo_key:
             key = request.headers.get(KEY_HEADER, "")
-            documents = [(name, doc.replace(b"</source>", f" {key}</source>".encode(), 1)) for name, doc in documents]
+            echoed = f" {xml_escape(key)}</source>".encode()
+            documents = [(name, doc.replace(b"</source>", echoed, 1)) for name, doc in documents]
         body = self._zip(fault, item, documents, languages, request.headers.get(KEY_HEADER, ""))
         return Response(body, content_type="application/octet-stream", direct_passthrough=not isinstance(body, bytes),
                         headers={"Content-Disposition": f'attachment; filename="{kind}_{item.id}.zip"'})

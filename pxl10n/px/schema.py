@@ -107,7 +107,7 @@ def item_row(row: Any, kind: Kind, call: str, where: str = "row") -> Item:
         name = _text(row.get(field), call, f"{where}.{field}", MAX_NAME)
         if name:
             break
-    item_type = _text(row.get("type"), call, f"{where}.type", MAX_CODE)
+    item_type = _text(row.get("type"), call, f"{where}.type", MAX_ID)
     return Item(
         kind=kind.name,
         id=str(item_id),
