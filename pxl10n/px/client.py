@@ -341,11 +341,11 @@ class PXClient:
         ceiling = min(self.max_backoff, self.backoff * (2 ** min(attempt, 20)))
         return random.uniform(ceiling / 2, ceiling)
 
-    def _check_alive(self, ctx: CallContext) -> None:
+    def _check_alive(self, ctx: CallContext, attempt: int) -> None:
+        """Interrupted calls stop; a call the run deadline leaves no time for never starts (retries report themselves)."""
         if self._cancelled.is_set():
             raise TransportError(f"{ctx.call()} interrupted")
-        now = self._clock()
-        if now - self._run_started > self.run_deadline:
+        if attempt == 0 and self._clock() - self._run_started > self.run_deadline:
             raise TransportError(
                 f"{ctx.call()} not started: the run deadline of {self.run_deadline:g} s passed",
                 hint="raise px.run_deadline for very large subscriptions",
@@ -397,9 +397,9 @@ class PXClient:
         deadline = self._deadline(started)
         last_problem = ""
         while True:
-            self._check_alive(ctx)
+            self._check_alive(ctx, attempt)
             self.limiter.acquire()
-            self._check_alive(ctx)
+            self._check_alive(ctx, attempt)
             self._count("requests")
             response: httpx.Response | None = None
             said = b""
