@@ -30,7 +30,7 @@ BOMB_SIZE = 200 * 1024 * 1024
 #: The body of a "huge" export: streamed, never held in the emulator's memory.
 HUGE_SIZE = 200 * 1024 * 1024
 #: The size of a "bigdoc" export's one (valid) XLIFF document.
-BIGDOC_SIZE = 24 * 1024 * 1024
+BIGDOC_SIZE = 12 * 1024 * 1024
 #: Listing misbehaviour: ``endless`` (new ids, isLastPage false, forever), ``cyclic``
 #: (page 0 again and again), ``repeat-ids`` (every page also holds the first id),
 #: ``wrong-page`` (pageNumber is not the page asked for).
@@ -317,7 +317,8 @@ def huge_body(size: int) -> Iterator[bytes]:
 
 def big_document(item_id: str, src_lang: str, trg_lang: str, size: int) -> bytes:
     """A valid XLIFF 2.0 document of about ``size`` bytes (many units)."""
-    unit = '<unit id="u{n}"><segment><source>Sentence {n} of a very long article, with words to translate.</source></segment></unit>\n'
+    text = "A long paragraph of an article, with words to translate. " * 64
+    unit = '<unit id="u{n}"><segment><source>{n} ' + text + '</source></segment></unit>\n'
     count = max(1, size // len(unit.format(n=100000)))
     units = "".join(unit.format(n=n) for n in range(count))
     return (

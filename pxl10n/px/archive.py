@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import weakref
 import zipfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -25,11 +26,16 @@ from pxl10n.secrets import contains
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, describe, parse
 
 MAX_ENTRIES = 1000
-MAX_ENTRY_BYTES = 32 * 1024 * 1024
-MAX_TOTAL_BYTES = 64 * 1024 * 1024
+#: PX exports are a few KB to a few MB per item and language; 16 MB is thousands of pages of text.
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+MAX_TOTAL_BYTES = 32 * 1024 * 1024
 XLIFF_ENTRY_SUFFIXES = (".xlf", ".xliff", ".xml")
-#: Memory an XLIFF document costs while it is read, parsed and re-serialized, per byte of it.
-PARSE_WEIGHT = 4
+#: Memory an XLIFF document costs while it is read, parsed (lxml) and re-serialized, per byte (measured: ~9).
+PARSE_WEIGHT = 10
+#: Memory the result keeps (canonical bytes and the unit list), per byte, until the caller drops it (measured: ~3.5).
+RETAIN_WEIGHT = 4
+#: Units in one document: PX items hold tens to hundreds; the state keeps every unit id of every file.
+MAX_UNITS = 20_000
 
 
 def _unsafe(name: str) -> bool:
@@ -100,15 +106,14 @@ def _parsed(content: bytes, name: str, source: str) -> tuple[etree._ElementTree,
 
 
 @contextlib.contextmanager
-def _documents(handle: IO[bytes], size: int, source: str, budget: MemoryBudget) -> Iterator[Iterator[tuple[str, bytes]]]:
-    """The export's XLIFF documents as (name, bytes), read lazily while its share of the budget is held."""
+def _documents(handle: IO[bytes], size: int, source: str) -> Iterator[tuple[int, Iterator[tuple[str, bytes]]]]:
+    """The export's XLIFF size and documents as (name, bytes), read lazily."""
     head = handle.read(64)
     handle.seek(0)
     if head.lstrip()[:1] == b"<":
         if size > MAX_ENTRY_BYTES:
             raise ArchiveError(f"{source}: the export is {size} bytes of XML, over the cap of {MAX_ENTRY_BYTES}")
-        with budget.hold(size * PARSE_WEIGHT, cancelled=interrupt.interrupted):
-            yield iter([(source, handle.read())])
+        yield size, iter([(source, handle.read())])
         return
     try:
         archive = zipfile.ZipFile(handle)
@@ -116,8 +121,7 @@ def _documents(handle: IO[bytes], size: int, source: str, budget: MemoryBudget) 
         raise ArchiveError(f"{source}: the export is not a complete zip (cut off or corrupt); nothing written, re-run later") from None
     with archive:
         entries = _xliff_entries(archive, source)
-        with budget.hold(sum(info.file_size for info in entries) * PARSE_WEIGHT, cancelled=interrupt.interrupted):
-            yield ((info.filename, _read_entry(archive, info, source)) for info in entries)
+        yield sum(info.file_size for info in entries), ((info.filename, _read_entry(archive, info, source)) for info in entries)
 
 
 def _lang_matches(value: str | None, wanted: str) -> bool:
@@ -127,19 +131,31 @@ def _lang_matches(value: str | None, wanted: str) -> bool:
 def extract_xliff(data: bytes | SpooledBody, *, source: str, language: str | None = None, budget: MemoryBudget = BUDGET) -> tuple[bytes, XliffInfo]:
     """Canonical bytes (and what they hold) of the one XLIFF document in an export for ``language``.
 
-    A :class:`SpooledBody` is consumed. An export that echoes the API key is refused
-    rather than written, so the key never lands in the tree or in git.
+    A :class:`SpooledBody` is consumed. The memory budget is held while the export
+    is parsed; a share of it stays taken until the caller drops the returned
+    :class:`XliffInfo`, so the results of many workers are bounded too. An export
+    that echoes the API key is refused rather than written, so the key never lands
+    in the tree or in git.
     """
-    with _opened(data) as (handle, size), _documents(handle, size, source, budget) as documents:
-        candidates = [_parsed(content, name, source) for name, content in documents]
-        if len(candidates) > 1 and language:
-            matching = [c for c in candidates if _lang_matches(c[1].trg_lang, language)]
-            candidates = matching or candidates
-        if len(candidates) != 1:
-            raise ArchiveError(f"{source}: the export holds {len(candidates)} XLIFF files for {language or 'this item'}; expected one")
-        tree, info = candidates[0]
-        canonical = canonical_bytes(tree)
-        del tree, candidates
-    if contains(canonical):
-        raise ArchiveError(f"{source}: the export contains the API key; refused, nothing written", hint="PX (or a proxy) echoes the key back; report it")
+    with _opened(data) as (handle, size), _documents(handle, size, source) as (xliff_bytes, documents):
+        taken = budget.reserve(xliff_bytes * PARSE_WEIGHT, cancelled=interrupt.interrupted)
+        kept = 0
+        try:
+            candidates = [_parsed(content, name, source) for name, content in documents]
+            if len(candidates) > 1 and language:
+                matching = [c for c in candidates if _lang_matches(c[1].trg_lang, language)]
+                candidates = matching or candidates
+            if len(candidates) != 1:
+                raise ArchiveError(f"{source}: the export holds {len(candidates)} XLIFF files for {language or 'this item'}; expected one")
+            tree, info = candidates[0]
+            if len(info.units) > MAX_UNITS:
+                raise ArchiveError(f"{source}: the export holds {len(info.units)} units, over the cap of {MAX_UNITS}; refused")
+            canonical = canonical_bytes(tree)
+            del tree, candidates
+            if contains(canonical):
+                raise ArchiveError(f"{source}: the export contains the API key; refused, nothing written", hint="PX (or a proxy) echoes the key back; report it")
+            kept = min(taken, len(canonical) * RETAIN_WEIGHT)
+            weakref.finalize(info, budget.release, kept)
+        finally:
+            budget.release(taken - kept)
     return canonical, info
