@@ -303,7 +303,7 @@ class Clock:
 
 def validate_flags(corpus: Corpus, files: list[Path], jobs: int, select: tuple[str, ...] = ("QA",)) -> tuple[Clock, dict[tuple[str, str], list[tuple[str, bool]]]]:
     """Run validate (the QA family by default, library API); seconds and flags per unit."""
-    from pxl10n.validate.engine import validate_paths
+    from pxl10n.sync.validation import validate_paths
 
     with Clock() as clock:
         report = validate_paths(files, select=select, jobs=jobs)

@@ -126,9 +126,9 @@ def init(app: AppContext, source_locale: str, locales: tuple[str, ...], director
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--select", multiple=True, metavar="CODES", help="Only these rule codes or prefixes, comma-separated (XLF, QA1, PX101). Replaces [validate].select.")
 @click.option("--ignore", multiple=True, metavar="CODES", help="Skip these codes or prefixes, comma-separated; wins over --select. Replaces [validate].ignore.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]), default="text", show_default=True, help="Output format; machine formats alone on stdout (junit: a test case per file, a failure per error, warnings in system-out).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "markdown"]), default="text", show_default=True, help="Output format; machine formats alone on stdout (junit: a test case per file, a failure per error, warnings in system-out; markdown: only with --list-rules).")
 @click.option("--explain", metavar="CODE", help="Print a rule's title, severity and explanation, then exit.")
-@click.option("--list-rules", is_flag=True, help="List every rule (code, severity, title); --format json for JSON.")
+@click.option("--list-rules", is_flag=True, help="List every rule (code, severity, title); --format json for JSON, --format markdown for the rule reference (docs/rules.md).")
 @click.option("--jobs", type=click.IntRange(min=1), help="Processes to use for many files (default: all cores).")
 @pass_app
 def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], ignore: tuple[str, ...], fmt: str, explain: str | None, list_rules: bool, jobs: int | None) -> int:
@@ -137,19 +137,22 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
     Exit 0 when no error remains (warnings allowed), 1 on errors, 2 on usage errors.
     """
     from pxl10n.config import find_config
-    from pxl10n.validate import engine, report
+    from pxl10n.sync.validation import validate_paths
+    from pxl10n.validate import registry, report
 
     if list_rules:
         click.echo(report.list_rules(fmt), nl=False)
         return 0
+    if fmt == "markdown":
+        raise ConfigError("--format markdown goes with --list-rules (the rule reference); findings use text, json, github or junit")
     if explain:
-        rule = engine.REGISTRY.get(explain.strip().upper())
+        rule = registry.RULES.get(explain.strip().upper())
         if rule is None:
             raise ConfigError(f"--explain: unknown rule code {explain!r} (see `pxl10n validate --list-rules`)")
         click.echo(report.explain(rule), nl=False)
         return 0
     settings = load(app.config_path) if app.config_path or find_config() else None
-    result = engine.validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
+    result = validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
     click.echo(report.render(result, fmt, color=report.use_color()), nl=False)
     if fmt != "text":
         app.console.info(report.summary_line(result))

@@ -26,7 +26,7 @@ from pxl10n.sync.pull import pull
 from pxl10n.sync.push import push
 from pxl10n.sync.session import Selection
 from pxl10n.sync.status import collect, render_text
-from pxl10n.validate.engine import validate_paths
+from pxl10n.sync.validation import validate_paths
 from pxl10n.xliff.pseudo import pseudo_translate
 
 DEMO_KEY = "demo-key-not-a-secret"

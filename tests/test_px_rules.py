@@ -9,20 +9,14 @@ import pytest
 from lxml import etree
 
 from pxl10n.validate import px
-from pxl10n.validate.languages import is_rtl, is_well_formed, px_supports
-from pxl10n.validate.rules import REGISTRY, Context, Document, Finding, PulledInfo, Severity
+from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
+from pxl10n.validate.langtags import is_rtl, is_well_formed, px_supports
+from pxl10n.validate.registry import RULES as REGISTRY
+from pxl10n.validate.rules import Document, Finding, Severity
 from pxl10n.xliff.io import safe_parser, xliff_version
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "xliff12"
 LOCALES = ("fr-FR", "de-DE", "ja-JP", "es-ES")
 CTX = Context(source_locale="en-US", target_locales=LOCALES, px_languages={loc: loc for loc in LOCALES})
-CODE = re.compile(r"^(PX\d{3})-")
-#: Findings a PX fixture legitimately raises besides its own (the language is not configured either).
-ALSO: dict[str, set[str]] = {"PX112-target-equals-source.xlf": {"PX113"}}
-for _name in ("arabic", "hebrew-legacy-iw", "arabic-script-subtag", "persian-untranslated"):
-    ALSO[f"PX114-{_name}.xlf"] = {"PX113"}
-ALSO["PX115-klingon.xlf"] = {"PX113"}
-
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 ITEM = "c6bd79cc-b706-5b59-8c7e-fdaaf91d61c0"
@@ -66,33 +60,7 @@ def pulled_ctx(path: Path, px_languages: dict[str, str] | None = None, **info: o
     data.update(info)
     languages = px_languages if px_languages is not None else {loc: loc for loc in LOCALES}
     return Context(source_locale="en-US", target_locales=LOCALES, px_languages=languages,
-                   pulled={path.resolve(): PulledInfo(**data)})  # type: ignore[arg-type]
-
-
-# --- fixtures -----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("path", sorted((FIXTURES / "invalid").glob("PX*.xlf")), ids=lambda p: p.name)
-def test_invalid_fixture_raises_its_code(path: Path) -> None:
-    expected = CODE.match(path.name).group(1)  # type: ignore[union-attr]
-    found = run(load(path.read_text("utf-8"), str(path)))
-    got = {f.code for f in found}
-    assert expected in got, found
-    assert got <= {expected} | ALSO.get(path.name, set()), found
-
-
-@pytest.mark.parametrize("path", sorted((FIXTURES / "valid").glob("*.xlf")), ids=lambda p: p.name)
-def test_valid_fixture_has_no_px_finding(path: Path) -> None:
-    assert run(load(path.read_text("utf-8"), str(path))) == []
-
-
-def test_every_px_rule_is_exercised_by_this_module() -> None:
-    source = Path(__file__).read_text("utf-8")
-    names = [p.name for p in (FIXTURES / "invalid").glob("PX*.xlf")]
-    fixture_codes = {CODE.match(name).group(1) for name in names}  # type: ignore[union-attr]
-    registered = {code for code in REGISTRY if re.fullmatch(r"PX1\d\d", code)}
-    assert registered
-    assert all(code in fixture_codes or f'"{code}"' in source for code in registered)
+                   expected={str(path.resolve()): Expected(pulled=Pulled(**data))})  # type: ignore[arg-type]
 
 
 # --- languages ------------------------------------------------------------------------------------------
@@ -258,19 +226,17 @@ def test_pulled_rules_skip_files_not_pulled(tmp_path: Path) -> None:
 # --- path ----------------------------------------------------------------------------------------------
 
 
-def test_path_agrees_with_languages_and_item(tmp_path: Path) -> None:
-    directory = tmp_path / "l10n"
-    ctx = Context(source_locale="en-US", target_locales=LOCALES, px_languages={loc: loc for loc in LOCALES},
-                  directory=directory)
-    good = directory / "fr-FR" / "engagement" / f"{ITEM}.xlf"
-    assert codes(load(doc12(), str(good)), ctx) == set()
-    wrong_locale = directory / "de-DE" / "engagement" / f"{ITEM}.xlf"
-    [finding] = run(load(doc12(), str(wrong_locale)), ctx)
+def test_path_agrees_with_languages_and_item() -> None:
+    def ctx_for(path: str, locale: str, item: str) -> Context:
+        laid_out = LaidOut("engagement", item, locale)
+        return Context(source_locale="en-US", target_locales=LOCALES, px_languages={loc: loc for loc in LOCALES},
+                       expected={path: Expected(laid_out=laid_out)})
+
+    assert codes(load(doc12(), "a.xlf"), ctx_for("a.xlf", "fr-FR", ITEM)) == set()
+    [finding] = run(load(doc12(), "a.xlf"), ctx_for("a.xlf", "de-DE", ITEM))
     assert finding.code == "PX150" and "'de-DE'" in finding.message
-    wrong_item = directory / "fr-FR" / "engagement" / "another.xlf"
-    assert codes(load(doc12(), str(wrong_item)), ctx) == {"PX150"}
-    elsewhere = tmp_path / "drafts" / "x.xlf"
-    assert codes(load(doc12(), str(elsewhere)), ctx) == set()
+    assert codes(load(doc12(), "a.xlf"), ctx_for("a.xlf", "fr-FR", "another")) == {"PX150"}
+    assert codes(load(doc12(), "elsewhere.xlf"), ctx_for("a.xlf", "de-DE", "another")) == set()
 
 
 # --- HTML carried as text --------------------------------------------------------------------------------
@@ -288,7 +254,7 @@ def test_path_agrees_with_languages_and_item(tmp_path: Path) -> None:
 ])
 def test_html_problems(text: str, kinds: list[str]) -> None:
     problems, _ = px.html_problems(text)
-    assert [kind for kind, _, _ in problems] == kinds
+    assert [p.kind for p in problems] == kinds
 
 
 def test_html_problems_the_source_shares_are_not_reported() -> None:

@@ -1,23 +1,20 @@
 """QA rules: for each rule a unit that breaks it and a close neighbour that does not.
 
 Text cases run in XLIFF 2.0 and 1.2; markup cases also in PX's HTML strategy,
-where tags travel escaped (``&lt;b&gt;``). Fixture files in ``fixtures/qa`` name
-their expectation in the unit id: ``QA101.bad.*`` must raise QA101, ``QA101.ok.*``
-must not.
+where tags travel escaped (``&lt;b&gt;``). The fixture files of ``fixtures/qa``
+are checked by ``tests/test_rules_fixtures.py``.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pytest
 
+from pxl10n.validate.context import Context
 from pxl10n.validate.engine import Selection, check_document
 from pxl10n.validate.qa import RULES, final_punctuation
-from pxl10n.validate.rules import Context, Document, Severity
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "qa"
+from pxl10n.validate.rules import Document, Severity
 
 
 def xliff(version: str, units: list[tuple[str, str | None]], trg: str = "fr-FR", src: str = "en-US") -> bytes:
@@ -201,27 +198,8 @@ def test_final_punctuation_classes(text: str, expected: str | None) -> None:
 
 
 def test_placeholder_tag_and_empty_rules_are_errors() -> None:
-    errors = {code for code, rule in RULES.items() if rule.severity is Severity.ERROR}
+    errors = {rule.code for rule in RULES if rule.severity is Severity.ERROR}
     assert {"QA101", "QA102", "QA111", "QA112", "QA121", "QA122", "QA123", "QA401"} <= errors
     assert {"QA201", "QA301", "QA311", "QA402"}.isdisjoint(errors)
 
 
-def _fixture_expectations() -> list[tuple[str, str, str, bool]]:
-    from lxml import etree
-
-    cases = []
-    for path in sorted(FIXTURES.glob("*.xlf")):
-        root = etree.parse(str(path)).getroot()
-        for el in root.iter("{*}unit", "{*}trans-unit"):
-            code, verdict, _ = (el.get("id") or "").split(".", 2)
-            cases.append((path.name, el.get("id") or "", code, verdict == "bad"))
-    return cases
-
-
-@pytest.mark.parametrize(("name", "unit", "code", "bad"), _fixture_expectations())
-def test_fixture_units(name: str, unit: str, code: str, bad: bool) -> None:
-    found = {c for u, c in qa_codes((FIXTURES / name).read_bytes()) if u == unit}
-    if code == "clean":
-        assert found == set()
-    else:
-        assert (code in found) is bad, found

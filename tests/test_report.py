@@ -9,8 +9,9 @@ import pytest
 from lxml import etree
 
 from pxl10n.validate import report as rp
-from pxl10n.validate.engine import XLF001, Report
-from pxl10n.validate.qa import RULES
+from pxl10n.validate.engine import Report
+from pxl10n.validate.parsing import XLF001
+from pxl10n.validate.qa import QA101
 from pxl10n.validate.rules import Finding, Severity
 
 
@@ -84,7 +85,7 @@ def test_paths_outside_cwd_stay_absolute(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_explain_and_list_rules() -> None:
-    text = rp.explain(RULES["QA101"])
+    text = rp.explain(QA101)
     assert text.startswith("QA101: Placeholder missing in target\nDefault severity: error\n")
     assert "XLF001" in rp.explain(XLF001)
     listed = json.loads(rp.list_rules("json"))

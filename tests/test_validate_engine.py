@@ -16,16 +16,16 @@ from click.testing import CliRunner, Result
 from pxl10n.cli import cli
 from pxl10n.config import load
 from pxl10n.errors import ConfigError
+from pxl10n.sync.validation import validate_paths
 from pxl10n.validate import engine
+from pxl10n.validate.context import Context
 from pxl10n.validate.engine import (
-    Family,
     Selection,
     build_selection,
     check_document,
     check_file,
-    validate_paths,
 )
-from pxl10n.validate.rules import Context, Document, Severity
+from pxl10n.validate.rules import Document, Family, Severity, error
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +49,7 @@ BOMB = b"""<?xml version="1.0"?>
 
 
 def test_clean_file_passes_every_family(tmp_path: Path) -> None:
-    assert [f.name for f in engine.FAMILIES] == ["xliff12", "xliff20", "qa", "px"]
+    assert [f.name for f in engine.FAMILIES] == ["parsing", "xliff12", "xliff20", "qa", "px"]
     (tmp_path / "a.xlf").write_bytes(GOOD)
     report = validate_paths([tmp_path / "a.xlf"])
     assert report.errors == 0, report.findings
@@ -115,7 +115,7 @@ def test_crashing_family_becomes_xlf000(monkeypatch: pytest.MonkeyPatch) -> None
         raise RuntimeError("bug")
         yield
 
-    monkeypatch.setattr(engine, "FAMILIES", (Family("boom", boom, None, "XLF0"),))
+    monkeypatch.setattr(engine, "FAMILIES", (Family("boom", "XLF9", "boom", (error("XLF999", "t", "e"),), boom),))
     findings = run_doc(GOOD)
     assert codes(findings) == ["XLF000"] and "boom" in findings[0].message
 
@@ -293,3 +293,29 @@ def test_cli_writes_github_outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert invoke(["validate", "--format", "github", "a.xlf"], tmp_path).exit_code == 1
     text = outputs.read_text()
     assert "errors<<" in text and "\n1\n" in text and "warnings<<" in text
+
+
+def test_context_for_names_what_pull_recorded_and_what_the_path_says(tmp_path: Path) -> None:
+    from pxl10n.sync.validation import context_for
+
+    config = write_config(tmp_path)
+    settings = load(config)
+    laid = (tmp_path / "l10n" / "fr-FR" / "engagement" / "e-1.xlf").resolve()
+    elsewhere = (tmp_path / "drafts" / "x.xlf").resolve()
+    ctx = context_for(settings, [laid, elsewhere])
+    assert ctx.configured and ctx.target_locales == ("fr-FR",)
+    expected = ctx.expected_for(str(laid))
+    assert expected.laid_out is not None and (expected.laid_out.item_id, expected.laid_out.locale) == ("e-1", "fr-FR")
+    assert expected.pulled is None
+    assert ctx.expected_for(str(elsewhere)).laid_out is None
+
+
+def test_validate_imports_nothing_from_sync() -> None:
+    import ast
+
+    package = ROOT / "pxl10n" / "validate"
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
+            assert not any(name.startswith("pxl10n.sync") for name in names), f"{path.name} imports {names}"

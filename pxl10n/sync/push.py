@@ -204,13 +204,13 @@ def _finding_dicts(report: Any, path: Path) -> list[dict[str, Any]]:
 
 def gate(settings: Settings, files: list[PushFile]) -> int:
     """Validate every file about to be sent; mark those with errors BLOCKED. Returns how many."""
-    from pxl10n.validate import validate_paths
+    from pxl10n.sync.validation import gate_report
 
     pending = [f for f in files if f.status == _PENDING]
     if not pending:
         return 0
     paths = {f.rel: f.key.path(settings.directory).resolve() for f in pending}
-    report = validate_paths(list(paths.values()), settings=settings)
+    report = gate_report(settings, [(paths[f.rel], f.data, f.entry) for f in pending])
     bad = report.files_with_errors()
     for file in pending:
         if paths[file.rel] in bad:
@@ -222,7 +222,7 @@ def gate(settings: Settings, files: list[PushFile]) -> int:
 
 def validator_view(settings: Settings, path: Path) -> list[dict[str, Any]]:
     """Every finding on one file with no rule deselected: what to show when PX cannot parse it."""
-    from pxl10n.validate import validate_paths
+    from pxl10n.sync.validation import validate_paths
 
     report = validate_paths([path], settings=replace(settings, validate=ValidateSettings()))
     return _finding_dicts(report, path.resolve())

@@ -1,11 +1,15 @@
-"""Run every rule family over a set of XLIFF files and collect one :class:`Report`.
+"""Run every rule family over documents and collect one :class:`Report`.
 
-The engine owns what no family can: reading bytes, refusing DOCTYPEs before the
-parser sees them (``XLF003``), parsing with line numbers (``XLF001``), telling
-XLIFF 1.2 from 2.0 (``XLF002``), and then selection, ignore and severity
-overrides, applied to the findings families emit with default severities. Many
-files are spread over processes in chunks; the result is sorted, so it is the
-same whatever the number of jobs.
+A document is parsed once (the parsing family, XLF0xx); every family that
+applies to its version and survives the selection then reads the same tree.
+Selection, ignore and severity overrides are applied afterwards, to the findings
+families emit at their rules' default severities. Many files are spread over
+processes in chunks; the result is sorted, so it is the same whatever the
+number of jobs.
+
+The engine reads files it is given and nothing else: which files, and what each
+is expected to be (:class:`~pxl10n.validate.context.Context`), is the caller's
+business (``pxl10n.sync.validation`` for a project).
 """
 
 from __future__ import annotations
@@ -14,82 +18,25 @@ import logging
 import multiprocessing
 import multiprocessing.context
 import os
-import re
 import threading
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from lxml import etree
-
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
-from pxl10n.sync import layout
-from pxl10n.sync.state import State
-from pxl10n.validate import px, qa, xliff12, xliff20
-from pxl10n.validate.rules import (
-    REGISTRY,
-    Context,
-    Document,
-    Finding,
-    PulledInfo,
-    Severity,
-    register,
-)
-from pxl10n.xliff.io import (
-    MAX_DOCUMENT_BYTES,
-    XLIFF12_NS,
-    XLIFF20_NS,
-    has_doctype,
-    local_name,
-    safe_parser,
-)
+from pxl10n.validate import parsing
+from pxl10n.validate.context import Context
+from pxl10n.validate.registry import FAMILIES, PREFIXES, RULES
+from pxl10n.validate.rules import Document, Family, Finding, Severity
+from pxl10n.xliff.io import MAX_DOCUMENT_BYTES
 
 log = logging.getLogger(__name__)
 
-XLF000 = register("XLF000", Severity.ERROR, "Rule family failed on this file",
-                  "A rule family raised an unexpected exception on this file. The file was not fully "
-                  "checked; please report it with the file attached.")
-XLF001 = register("XLF001", Severity.ERROR, "Not well-formed XML",
-                  "The file is not well-formed XML; nothing else can be checked until it parses.")
-XLF002 = register("XLF002", Severity.ERROR, "Not XLIFF 1.2 or 2.0",
-                  "The root element is not <xliff> in the XLIFF 1.2 or 2.0 namespace, or it declares a "
-                  "version PX does not read.")
-XLF003 = register("XLF003", Severity.ERROR, "DOCTYPE or entity declarations present",
-                  "The file declares a DOCTYPE (the carrier of XXE and entity-expansion attacks). It is "
-                  "refused and never expanded; XLIFF needs no DTD, PX never sends one.")
-XLF004 = register("XLF004", Severity.ERROR, "File cannot be read",
-                  "The file could not be read (permissions, vanished, a directory) or is larger than the "
-                  "parser's size cap.")
-
-FAMILY_PREFIXES = ("XLF", "QA", "PX")
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
-_XLIFF20_VERSIONS = ("2.0", "2.1", "2.2")
-
-
-@dataclass(frozen=True)
-class Family:
-    """A rule family, the XLIFF versions it applies to (None: all) and the code prefix it owns."""
-
-    name: str
-    check: Callable[[Document, Context], Iterable[Finding]]
-    versions: frozenset[str] | None
-    prefix: str
-
-    def selected(self, selection: Selection) -> bool:
-        """False when no code of this family can survive the selection (then it is not run at all)."""
-        return any(selection.enabled(code) for code in REGISTRY if code.startswith(self.prefix))
-
-
-FAMILIES: tuple[Family, ...] = (
-    Family("xliff12", xliff12.check, frozenset({"1.2"}), "XLF1"),
-    Family("xliff20", xliff20.check, frozenset({"2.0"}), "XLF2"),
-    Family("qa", qa.check, None, "QA"),
-    Family("px", px.check, None, "PX"),
-)
 
 
 # --- selection ----------------------------------------------------------------
@@ -101,7 +48,7 @@ def split_codes(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _check_prefix(prefix: str, option: str) -> str:
-    if prefix == "ALL" or prefix in FAMILY_PREFIXES or any(code.startswith(prefix) for code in REGISTRY):
+    if prefix == "ALL" or prefix in PREFIXES or any(code.startswith(prefix) for code in RULES):
         return prefix
     raise ConfigError(f"{option}: unknown rule code or prefix {prefix!r} (see `pxl10n validate --list-rules`)")
 
@@ -120,6 +67,10 @@ class Selection:
         def hit(prefixes: tuple[str, ...]) -> bool:
             return any(p == "ALL" or code.startswith(p) for p in prefixes)
         return hit(self.select) and not hit(self.ignore)
+
+    def runs(self, family: Family) -> bool:
+        """False when no rule of ``family`` can survive the selection (then it is not run at all)."""
+        return any(self.enabled(rule.code) for rule in family.rules)
 
     def apply(self, finding: Finding) -> Finding | None:
         """The finding at its final severity, or None when it is deselected or off."""
@@ -159,68 +110,14 @@ def build_selection(
     return Selection(sel, ign, ordered)
 
 
-# --- context ------------------------------------------------------------------
-
-
-def build_context(settings: Settings | None) -> Context:
-    """What the families may know: locales from the config, what pull recorded from the state file."""
-    if settings is None:
-        return Context()
-    state = State.load(settings.directory)
-    pulled = {
-        (settings.directory / rel).resolve(): PulledInfo(
-            kind=e.kind, item_id=e.item_id, locale=e.locale, px_language=e.px_language,
-            xliff_version=e.xliff_version, strategy=e.strategy, unit_ids=tuple(e.unit_ids),
-        )
-        for rel, e in state.entries.items()
-    }
-    return Context(
-        source_locale=settings.source_locale,
-        target_locales=tuple(settings.locales),
-        px_languages=dict(settings.px_languages),
-        pulled=pulled,
-        directory=settings.directory,
-    )
-
-
-# --- one file -----------------------------------------------------------------
-
-_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
-_SPACE = re.compile(rb"\s*")
-
-
-def doctype_offset(data: bytes) -> int | None:
-    """Byte offset of a ``<!DOCTYPE`` in the prolog, found without parsing it."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            data = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    while (m := _PROLOG_ITEM.match(data, pos)) and m.end() > pos:
-        pos = m.end()
-    pos = _SPACE.match(data, pos).end()  # type: ignore[union-attr]
-    return pos if data.startswith(b"<!DOCTYPE", pos) else None
-
-
-def _root_version(root: etree._Element) -> str | None:
-    ns = etree.QName(root).namespace
-    if local_name(root) != "xliff":
-        return None
-    if ns == XLIFF20_NS:
-        return "2.0" if root.get("version", "2.0") in _XLIFF20_VERSIONS else None
-    if ns == XLIFF12_NS or (ns is None and root.get("version") == "1.2"):
-        return "1.2"
-    return None
+# --- one document -------------------------------------------------------------
 
 
 def check_document(doc: Document, ctx: Context, selection: Selection) -> list[Finding]:
-    """All findings for one document's bytes: engine checks, then every family that applies."""
-    raw = list(_raw_findings(doc, ctx, selection))
+    """All findings for one document's bytes: parsing, then every family that applies."""
     out = []
-    for finding in raw:
-        rule = REGISTRY.get(finding.code)
-        if rule is not None and rule.needs_config and not ctx.configured:
+    for finding in _raw_findings(doc, ctx, selection):
+        if RULES[finding.code].needs_config and not ctx.configured:
             continue
         kept = selection.apply(finding)
         if kept is not None:
@@ -228,46 +125,23 @@ def check_document(doc: Document, ctx: Context, selection: Selection) -> list[Fi
     return out
 
 
-def _raw_findings(doc: Document, ctx: Context, selection: Selection) -> Iterable[Finding]:
-    offset = doctype_offset(doc.data)
-    if offset is not None:
-        line = doc.data.count(b"\n", 0, offset) + 1
-        yield doc.finding(XLF003, "document declares a DOCTYPE; refused (DTDs and entities are never expanded)", line=line)
-        return
-    try:
-        root = etree.fromstring(doc.data, safe_parser())
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (None, None)
-        message = re.sub(r",? line \d+, column \d+$", "", exc.msg or str(exc))
-        yield doc.finding(XLF001, f"not well-formed XML: {message}", line=line or None, col=col or None)
-        return
-    except ValueError as exc:
-        yield doc.finding(XLF001, f"not well-formed XML: {exc}")
-        return
-    tree = root.getroottree()
-    if has_doctype(tree):
-        yield doc.finding(XLF003, "document declares a DOCTYPE; refused (DTDs and entities are never expanded)", line=1)
-        return
-    version = _root_version(root)
-    if version is None:
-        ns = etree.QName(root).namespace or "no namespace"
-        if local_name(root) == "xliff" and root.get("version"):
-            message = f"<xliff version=\"{root.get('version')}\"> ({ns}) is not XLIFF 1.2 or 2.0"
-        else:
-            message = f"root element <{local_name(root) or root.tag}> ({ns}) is not XLIFF 1.2 or 2.0"
-        yield doc.finding(XLF002, message, element=root)
-        return
-    doc.tree, doc.version = tree, version
+def _raw_findings(doc: Document, ctx: Context, selection: Selection) -> list[Finding]:
+    problems = parsing.parse(doc)
+    if problems:
+        return problems
+    assert doc.tree is not None and doc.version is not None
+    found: list[Finding] = []
     for family in FAMILIES:
-        if family.versions is not None and version not in family.versions:
+        if family.check is None or (family.versions is not None and doc.version not in family.versions):
             continue
-        if not family.selected(selection):
+        if not selection.runs(family):
             continue
         try:
-            yield from list(family.check(doc, ctx))  # type: ignore[operator]
+            found.extend(family.check(doc, ctx))
         except Exception as exc:  # a bug in one family must not hide the others' findings
             log.debug("family %s failed on %s", family.name, doc.path, exc_info=True)
-            yield doc.finding(XLF000, f"rule family {family.name} failed: {type(exc).__name__}: {exc}")
+            found.append(doc.finding(parsing.XLF000, f"rule family {family.name} failed: {type(exc).__name__}: {exc}"))
+    return found
 
 
 def check_file(path: Path, ctx: Context, selection: Selection) -> list[Finding]:
@@ -275,16 +149,12 @@ def check_file(path: Path, ctx: Context, selection: Selection) -> list[Finding]:
     name = str(path)
     try:
         if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            finding = Finding(name, None, None, XLF004.code, XLF004.severity,
-                              f"file is over the {MAX_DOCUMENT_BYTES} byte cap; refused")
-            kept = selection.apply(finding)
-            return [kept] if kept else []
-        data = path.read_bytes()
+            found = [parsing.unreadable(name, f"file is over the {MAX_DOCUMENT_BYTES} byte cap; refused")]
+        else:
+            return check_document(Document(name, path.read_bytes()), ctx, selection)
     except OSError as exc:
-        finding = Finding(name, None, None, XLF004.code, XLF004.severity, f"cannot read file: {exc.strerror or exc}")
-        kept = selection.apply(finding)
-        return [kept] if kept else []
-    return check_document(Document(name, data), ctx, selection)
+        found = [parsing.unreadable(name, f"cannot read file: {exc.strerror or exc}")]
+    return [kept for kept in map(selection.apply, found) if kept is not None]
 
 
 def _check_chunk(paths: Sequence[str], ctx: Context, selection: Selection) -> list[Finding]:
@@ -326,47 +196,29 @@ class Report:
         return self.errors == 0
 
     def files_with_errors(self) -> set[Path]:
-        """Absolute paths of files that have at least one error: what push must not send."""
+        """Paths of files that have at least one error: what push must not send."""
         bad = {f.path for f in self.findings if f.severity is Severity.ERROR}
         return {p for p in self.paths if str(p) in bad}
 
-    def for_file(self, path: Path) -> list[Finding]:
-        """Findings of one file."""
-        name = str(Path(path).resolve())
+    def for_file(self, path: Path | str) -> list[Finding]:
+        """Findings of one file, by the name it was validated under."""
+        name = str(path)
         return [f for f in self.findings if f.path == name]
 
 
-def discover(paths: Iterable[Path | str], settings: Settings | None) -> list[Path]:
-    """XLIFF files under ``paths`` (default: the configured directory, else the current one)."""
-    roots = [Path(p) for p in paths]
-    if not roots:
-        if settings is None:
-            roots = [Path.cwd()]
-        elif settings.directory.is_dir():
-            roots = [settings.directory]  # a project that never pulled simply has nothing to check
-    found: dict[Path, None] = {}
-    for root in roots:
-        if not root.exists():
-            raise ConfigError(f"{root}: no such file or directory")
-        for path in layout.iter_xliff_files(root):
-            found.setdefault(path.resolve(), None)
-    return sorted(found)
+def validate_documents(documents: Iterable[tuple[str, bytes]], ctx: Context, selection: Selection) -> Report:
+    """Validate bytes the caller already holds (the push gate): no file is read, in this process."""
+    names: list[Path] = []
+    findings: list[Finding] = []
+    for name, data in documents:
+        names.append(Path(name))
+        findings.extend(check_document(Document(name, data), ctx, selection))
+    return Report(names, sorted(findings, key=_sort_key))
 
 
-def validate_paths(
-    paths: Iterable[Path | str] = (),
-    *,
-    settings: Settings | None = None,
-    select: Iterable[str] = (),
-    ignore: Iterable[str] = (),
-    severity: Mapping[str, str] | None = None,
-    jobs: int | None = None,
-) -> Report:
-    """Validate files and directories; ConfigError (exit 2) for bad codes or missing paths."""
-    selection = build_selection(settings, select, ignore, severity)
-    files = discover(paths, settings)
-    ctx = build_context(settings)
-    return Report(files, run(files, ctx, selection, jobs=jobs))
+def validate_files(files: Sequence[Path], ctx: Context, selection: Selection, *, jobs: int | None = None) -> Report:
+    """Read and validate ``files``: serially when few, in a process pool in chunks when many."""
+    return Report(list(files), run(files, ctx, selection, jobs=jobs))
 
 
 def run(files: Sequence[Path], ctx: Context, selection: Selection, *, jobs: int | None = None) -> list[Finding]:

@@ -6,7 +6,7 @@ professional translation gives no errors and next to no warnings: what breaks
 the product at runtime (placeholders, inline codes, HTML tags, empty targets)
 is an error, what a reviewer should look at (whitespace, punctuation, numbers,
 links, length, untranslated text) is a warning. Each rule is a small function in
-:data:`CHECKS`, returning ``(code, message)`` pairs, so adding one is one entry.
+:data:`CHECKS`, yielding ``(rule, message)`` pairs, so adding one is a constant and a function.
 
 The same rules serve XLIFF 1.2, 2.0 and PX's HTML strategy, where markup travels
 as escaped text (``&lt;b&gt;``) and so appears as ``<b>`` in the parsed text.
@@ -19,91 +19,139 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
+from pxl10n.validate import html
 from pxl10n.validate import qa_text as tx
-from pxl10n.validate.rules import Context, Document, Finding, Rule, Severity, register
+from pxl10n.validate.context import Context
+from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
 
-E, W = Severity.ERROR, Severity.WARNING
-
-_RULES: tuple[tuple[str, Severity, str, str], ...] = (
-    ("QA101", E, "Placeholder missing in target",
-     ("A placeholder of the source ({{name}}, {0}, {name}, %s, %1$s, %(name)s, ${name}) is absent from the "
-      "target. At runtime the value is lost or the formatter fails. Copy the placeholder verbatim.")),
-    ("QA102", E, "Placeholder in target not in source",
-     ("The target has a placeholder the source does not; the formatter has no value for it. "
-      "Placeholders are copied, never translated or invented.")),
-    ("QA103", W, "Placeholder count differs",
-     ("A named placeholder appears a different number of times in target and source. Sometimes "
-      "deliberate (a repeated name dropped), often a slip.")),
-    ("QA104", E, "printf arguments differ in order or count",
-     ("Anonymous printf conversions (%s, %d) are filled by position: a different order or count in the "
-      "target swaps or drops values, or crashes. Use positional forms (%1$s) when reordering is needed.")),
-    ("QA111", E, "Inline code missing in target",
-     ("An XLIFF inline code of the source (2.0 ph/pc/sc/ec, 1.2 g/x/bx/ex/ph/bpt/ept/it) is missing "
-      "from the target, so formatting or content it stands for disappears on import.")),
-    ("QA112", E, "Inline code in target not in source",
-     "The target carries an inline code id the source does not have; the import cannot map it back."),
-    ("QA113", W, "Annotation marker missing in target",
-     "A <mrk>/<sm>/<em> annotation of the source is not in the target (terms, no-translate spans, comments)."),
-    ("QA121", E, "HTML tag missing in target",
-     ("Markup travelling as text (PX's HTML strategy) lost a tag in the target: the rendered content "
-      "loses formatting or, for a missing end tag, swallows what follows.")),
-    ("QA122", E, "HTML tag in target not in source",
-     "The target adds an HTML tag the source does not have."),
-    ("QA123", E, "HTML tags badly nested in target",
-     ("The target's tags are all there but nest differently from well-formed HTML (</b> closing <i>, "
-      "a tag never closed) while the source nests correctly.")),
-    ("QA124", W, "HTML attribute value changed",
-     ("A non-translatable attribute (href, src, class, id, style, ...) has a different value in the "
-      "target. Localized links are sometimes intended; check them.")),
-    ("QA201", W, "Leading whitespace differs",
-     "Source and target disagree on starting with whitespace; strings are often concatenated at runtime."),
-    ("QA202", W, "Trailing whitespace differs",
-     "Source and target disagree on ending with whitespace; strings are often concatenated at runtime."),
-    ("QA203", W, "Doubled space introduced",
-     "The target has two consecutive spaces where the source has none."),
-    ("QA204", W, "Line break count differs",
-     "The target has a different number of line breaks than the source."),
-    ("QA301", W, "Final punctuation differs",
-     ("The sentence-final punctuation of the target does not answer the source's. Locale-aware: '。' and "
-      "'．' answer '.', '！' answers '!', '？' answers '?', French spacing before !?:; is fine, Greek ';' "
-      "answers '?', CJK targets may drop '!', Thai and Lao may drop '.'.")),
-    ("QA302", W, "Spanish opening punctuation missing",
-     "A Spanish target ends a question or exclamation without the opening ¿ or ¡."),
-    ("QA311", W, "Number missing in target",
-     ("A number of the source is not in the target. Separators are locale-aware: 1,000.5, 1 000,5 and "
-      "1.000,5 are the same number.")),
-    ("QA312", W, "Number in target not in source",
-     ("The target has a number the source does not. Only checked when the source has numbers, since "
-      "targets often write a spelled-out number ('Line one') as digits.")),
-    ("QA321", W, "URL missing or changed in target",
-     "A URL of the source is not in the target. Localized URLs are sometimes intended; check them."),
-    ("QA322", W, "E-mail address missing or changed in target",
-     "An e-mail address of the source is not in the target."),
-    ("QA331", W, "Suspicious length ratio",
-     ("The target is far longer or shorter than the source (sources under 20 characters are not "
-      "checked; CJK targets may be much shorter). Often a truncated or pasted-twice translation.")),
-    ("QA401", E, "Empty target",
-     ("A target exists but is empty while its source is not: the import would blank the text in PX. "
-      "Remove the target element to leave the unit untranslated instead.")),
-    ("QA402", W, "Target identical to source",
-     ("The target is the source copied verbatim. Not reported for single words, brand-like names, "
-      "strings made only of placeholders, numbers or URLs, or when both languages are the same.")),
+QA101 = error(
+    "QA101", 'Placeholder missing in target',
+    'A placeholder of the source ({{name}}, {0}, {name}, %s, %1$s, %(name)s, ${name}) is absent from the '
+    'target. At runtime the value is lost or the formatter fails. Copy the placeholder verbatim.',
+)
+QA102 = error(
+    "QA102", 'Placeholder in target not in source',
+    'The target has a placeholder the source does not; the formatter has no value for it. Placeholders '
+    'are copied, never translated or invented.',
+)
+QA103 = warning(
+    "QA103", 'Placeholder count differs',
+    'A named placeholder appears a different number of times in target and source. Sometimes deliberate '
+    '(a repeated name dropped), often a slip.',
+)
+QA104 = error(
+    "QA104", 'printf arguments differ in order or count',
+    'Anonymous printf conversions (%s, %d) are filled by position: a different order or count in the '
+    'target swaps or drops values, or crashes. Use positional forms (%1$s) when reordering is needed.',
+)
+QA111 = error(
+    "QA111", 'Inline code missing in target',
+    'An XLIFF inline code of the source (2.0 ph/pc/sc/ec, 1.2 g/x/bx/ex/ph/bpt/ept/it) is missing from '
+    'the target, so formatting or content it stands for disappears on import.',
+)
+QA112 = error(
+    "QA112", 'Inline code in target not in source',
+    'The target carries an inline code id the source does not have; the import cannot map it back.',
+)
+QA113 = warning(
+    "QA113", 'Annotation marker missing in target',
+    'A <mrk>/<sm>/<em> annotation of the source is not in the target (terms, no-translate spans, '
+    'comments).',
+)
+QA121 = error(
+    "QA121", 'HTML tag missing in target',
+    "Markup travelling as text (PX's HTML strategy) lost a tag in the target: the rendered content loses "
+    'formatting or, for a missing end tag, swallows what follows.',
+)
+QA122 = error(
+    "QA122", 'HTML tag in target not in source',
+    'The target adds an HTML tag the source does not have.',
+)
+QA123 = error(
+    "QA123", 'HTML tags badly nested in target',
+    "The target's tags are all there but nest differently from well-formed HTML (</b> closing <i>, a tag "
+    'never closed) while the source nests correctly.',
+)
+QA124 = warning(
+    "QA124", 'HTML attribute value changed',
+    'A non-translatable attribute (href, src, class, id, style, ...) has a different value in the target.'
+    ' Localized links are sometimes intended; check them.',
+)
+QA201 = warning(
+    "QA201", 'Leading whitespace differs',
+    'Source and target disagree on starting with whitespace; strings are often concatenated at runtime.',
+)
+QA202 = warning(
+    "QA202", 'Trailing whitespace differs',
+    'Source and target disagree on ending with whitespace; strings are often concatenated at runtime.',
+)
+QA203 = warning(
+    "QA203", 'Doubled space introduced',
+    'The target has two consecutive spaces where the source has none.',
+)
+QA204 = warning(
+    "QA204", 'Line break count differs',
+    'The target has a different number of line breaks than the source.',
+)
+QA301 = warning(
+    "QA301", 'Final punctuation differs',
+    "The sentence-final punctuation of the target does not answer the source's. Locale-aware: '。' and '．'"
+    " answer '.', '！' answers '!', '？' answers '?', French spacing before !?:; is fine, Greek ';' answers"
+    " '?', CJK targets may drop '!', Thai and Lao may drop '.'.",
+)
+QA302 = warning(
+    "QA302", 'Spanish opening punctuation missing',
+    'A Spanish target ends a question or exclamation without the opening ¿ or ¡.',
+)
+QA311 = warning(
+    "QA311", 'Number missing in target',
+    'A number of the source is not in the target. Separators are locale-aware: 1,000.5, 1 000,5 and '
+    '1.000,5 are the same number.',
+)
+QA312 = warning(
+    "QA312", 'Number in target not in source',
+    'The target has a number the source does not. Only checked when the source has numbers, since targets'
+    " often write a spelled-out number ('Line one') as digits.",
+)
+QA321 = warning(
+    "QA321", 'URL missing or changed in target',
+    'A URL of the source is not in the target. Localized URLs are sometimes intended; check them.',
+)
+QA322 = warning(
+    "QA322", 'E-mail address missing or changed in target',
+    'An e-mail address of the source is not in the target.',
+)
+QA331 = warning(
+    "QA331", 'Suspicious length ratio',
+    'The target is far longer or shorter than the source (sources under 20 characters are not checked; '
+    'CJK targets may be much shorter). Often a truncated or pasted-twice translation.',
+)
+QA401 = error(
+    "QA401", 'Empty target',
+    'A target exists but is empty while its source is not: the import would blank the text in PX. Remove '
+    'the target element to leave the unit untranslated instead.',
+)
+QA402 = warning(
+    "QA402", 'Target identical to source',
+    'The target is the source copied verbatim. Not reported for single words, brand-like names, strings '
+    'made only of placeholders, numbers or URLs, or when both languages are the same.',
 )
 
-RULES: dict[str, Rule] = {code: register(code, sev, title, text) for code, sev, title, text in _RULES}
+#: Every QA rule.
+RULES: tuple[Rule, ...] = (QA101, QA102, QA103, QA104, QA111, QA112, QA113, QA121, QA122, QA123, QA124, QA201, QA202, QA203, QA204, QA301, QA302, QA311, QA312, QA321, QA322, QA331, QA401, QA402,)
 
-Issue = tuple[str, str]
+Issue = tuple[Rule, str]
 PLACEHOLDER_MARK = "\ue000"
 
 
 class Unit:
     """A pair plus the tokens rules need, each computed once and only when asked."""
 
-    def __init__(self, pair: tx.Pair) -> None:
+    def __init__(self, pair: tx.Pair, trg_base: str | None) -> None:
         self.pair = pair
         self.src = pair.source.text
         self.trg = pair.target.text
-        self.trg_base = tx.base_lang(pair.trg_lang)
+        self.trg_base = trg_base
 
     @cached_property
     def src_visible(self) -> str:
@@ -122,7 +170,9 @@ def _q(value: str) -> str:
 
 def check_placeholders(u: Unit) -> Iterator[Issue]:
     """QA101-QA104: named placeholders as sets with counts, anonymous printf as a sequence."""
-    if not any(c in s for s in (u.src, u.trg) for c in "{%$"):
+    src_text, trg_text = u.src, u.trg
+    if not ("{" in src_text or "%" in src_text or "$" in src_text or "{" in trg_text or "%" in trg_text
+            or "$" in trg_text):
         return
     src, trg = tx.placeholders(u.src), tx.placeholders(u.trg)
     if not src and not trg:
@@ -133,50 +183,50 @@ def check_placeholders(u: Unit) -> Iterator[Issue]:
     anon = {p.key for p in src + trg if p.anonymous_printf}
     for key in sc:
         if key not in tc:
-            yield "QA101", f"placeholder {raw[key]} missing in target"
+            yield QA101, f"placeholder {raw[key]} missing in target"
         elif sc[key] != tc[key] and key not in anon:
-            yield "QA103", f"placeholder {raw[key]} appears {sc[key]} times in source, {tc[key]} in target"
+            yield QA103, f"placeholder {raw[key]} appears {sc[key]} times in source, {tc[key]} in target"
     for key in tc:
         if key not in sc:
-            yield "QA102", f"placeholder {raw[key]} in target is not in source"
+            yield QA102, f"placeholder {raw[key]} in target is not in source"
     s_seq = [p.key for p in src if p.key in anon]
     t_seq = [p.key for p in trg if p.key in anon]
     if s_seq != t_seq and set(s_seq) == set(t_seq):
-        yield "QA104", f"printf arguments {' '.join(s_seq)} in source but {' '.join(t_seq)} in target"
+        yield QA104, f"printf arguments {' '.join(s_seq)} in source but {' '.join(t_seq)} in target"
 
 
 def check_codes(u: Unit) -> Iterator[Issue]:
     """QA111-QA113: XLIFF inline codes by element and id."""
     s, t = u.pair.source, u.pair.target
-    if not (s.has_inline or t.has_inline):
+    if not (s.has_inline or t.has_inline) or (s.codes == t.codes and s.markers == t.markers):
         return
     sc, tc = Counter(s.codes), Counter(t.codes)
     for label, n in (sc - tc).items():
-        yield "QA111", f"inline code {label} missing in target" + (f" ({n} times)" if n > 1 else "")
+        yield QA111, f"inline code {label} missing in target" + (f" ({n} times)" if n > 1 else "")
     for label, n in (tc - sc).items():
-        yield "QA112", f"inline code {label} in target is not in source" + (f" ({n} times)" if n > 1 else "")
+        yield QA112, f"inline code {label} in target is not in source" + (f" ({n} times)" if n > 1 else "")
     for label in Counter(s.markers) - Counter(t.markers):
-        yield "QA113", f"annotation {label} missing in target"
+        yield QA113, f"annotation {label} missing in target"
 
 
 def check_tags(u: Unit) -> Iterator[Issue]:
     """QA121-QA124: HTML carried as text; same tags, sane nesting, kept attribute values."""
     if "<" not in u.src and "<" not in u.trg:
         return
-    src, trg = tx.html_tags(u.src), tx.html_tags(u.trg)
-    if not src and not trg:
-        return
+    src, trg = html.known_tags(u.src), html.known_tags(u.trg)
+    if src == trg:
+        return  # the same tags with the same attributes: nothing lost, added or re-nested
     sc, tc = Counter(t.label for t in src), Counter(t.label for t in trg)
     for label, n in (sc - tc).items():
-        yield "QA121", f"HTML tag {label} missing in target" + (f" ({n} times)" if n > 1 else "")
+        yield QA121, f"HTML tag {label} missing in target" + (f" ({n} times)" if n > 1 else "")
     for label, n in (tc - sc).items():
-        yield "QA122", f"HTML tag {label} in target is not in source" + (f" ({n} times)" if n > 1 else "")
-    if sc == tc and tx.nesting_problem(src) is None:
-        problem = tx.nesting_problem(trg)
-        if problem:
-            yield "QA123", f"HTML tags badly nested in target: {problem}"
+        yield QA122, f"HTML tag {label} in target is not in source" + (f" ({n} times)" if n > 1 else "")
+    if sc == tc and not html.nesting_problems(src):
+        problems = html.nesting_problems(trg)
+        if problems:
+            yield QA123, f"HTML tags badly nested in target: {problems[0].message}"
 
-    def kept(tags: list[tx.Tag]) -> Counter[tuple[str, str, str]]:
+    def kept(tags: list[html.Tag]) -> Counter[tuple[str, str, str]]:
         return Counter(
             (tag.name, name, value)
             for tag in tags
@@ -185,21 +235,21 @@ def check_tags(u: Unit) -> Iterator[Issue]:
         )
 
     for tag, name, value in kept(src) - kept(trg):
-        yield "QA124", f'{name}="{_q(value)}" of <{tag}> changed or missing in target'
+        yield QA124, f'{name}="{_q(value)}" of <{tag}> changed or missing in target'
 
 
 def check_whitespace(u: Unit) -> Iterator[Issue]:
     """QA201-QA204: edges, doubled spaces and line breaks."""
     s, t = u.src, u.trg
     if s[:1].isspace() != t[:1].isspace():
-        yield "QA201", "leading whitespace differs: " + ("source starts with whitespace, target does not" if s[:1].isspace() else "target starts with whitespace, source does not")
+        yield QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not" if s[:1].isspace() else "target starts with whitespace, source does not")
     if s[-1:].isspace() != t[-1:].isspace():
-        yield "QA202", "trailing whitespace differs: " + ("source ends with whitespace, target does not" if s[-1:].isspace() else "target ends with whitespace, source does not")
+        yield QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not" if s[-1:].isspace() else "target ends with whitespace, source does not")
     if "  " in t and t.strip().count("  ") > s.strip().count("  "):
-        yield "QA203", "doubled space in target"
+        yield QA203, "doubled space in target"
     ns, nt = s.count("\n"), t.count("\n")
     if ns != nt:
-        yield "QA204", f"source has {ns} line breaks, target {nt}"
+        yield QA204, f"source has {ns} line breaks, target {nt}"
 
 
 _PUNCT = {
@@ -237,11 +287,11 @@ def check_punctuation(u: Unit) -> Iterator[Issue]:
     if sp != tp and src.strip(_CLOSERS) and trg.strip(_CLOSERS):
         allowed = _LENIENT.get((u.trg_base or "", sp or ""), frozenset())
         if tp not in allowed:
-            yield "QA301", f"source ends with {_name(sp)}, target with {_name(tp)}"
+            yield QA301, f"source ends with {_name(sp)}, target with {_name(tp)}"
     if u.trg_base == "es":
         for close, open_ in (("?", "¿"), ("!", "¡")):
             if trg.count(close) > trg.count(open_):
-                yield "QA302", f"Spanish target has '{close}' without an opening '{open_}'"
+                yield QA302, f"Spanish target has '{close}' without an opening '{open_}'"
 
 
 def _match_numbers(src: list[tx.Number], trg: list[tx.Number]) -> tuple[list[tx.Number], list[tx.Number]]:
@@ -259,24 +309,25 @@ def _match_numbers(src: list[tx.Number], trg: list[tx.Number]) -> tuple[list[tx.
 
 def check_numbers(u: Unit) -> Iterator[Issue]:
     """QA311-QA312: the same numbers, whatever the locale's separators."""
-    src, trg = tx.numbers(u.src_visible), tx.numbers(u.trg_visible)
-    if not src and not trg:
-        return
+    src_raw, trg_raw = tx.number_strings(u.src_visible), tx.number_strings(u.trg_visible)
+    if sorted(src_raw) == sorted(trg_raw):
+        return  # the same numbers, written the same way
+    src, trg = tx.numbers(src_raw), tx.numbers(trg_raw)
     missing, extra = _match_numbers(src, trg)
     if missing:
-        yield "QA311", "number " + ", ".join(n.raw for n in missing) + " missing in target"
+        yield QA311, "number " + ", ".join(n.raw for n in missing) + " missing in target"
     if extra and src:
-        yield "QA312", "number " + ", ".join(n.raw for n in extra) + " in target is not in source"
+        yield QA312, "number " + ", ".join(n.raw for n in extra) + " in target is not in source"
 
 
 def check_links(u: Unit) -> Iterator[Issue]:
     """QA321-QA322: URLs and e-mail addresses of the source are kept."""
     if "/" in u.src or "www" in u.src:
         for url in Counter(tx.urls(u.src)) - Counter(tx.urls(u.trg)):
-            yield "QA321", f"URL {_q(url)} missing or changed in target"
+            yield QA321, f"URL {_q(url)} missing or changed in target"
     if "@" in u.src:
         for email in Counter(tx.emails(u.src)) - Counter(tx.emails(u.trg)):
-            yield "QA322", f"e-mail address {email} missing or changed in target"
+            yield QA322, f"e-mail address {email} missing or changed in target"
 
 
 def check_length(u: Unit) -> Iterator[Issue]:
@@ -288,7 +339,7 @@ def check_length(u: Unit) -> Iterator[Issue]:
     high = 5.0 if tx.is_cjk(u.src_visible, u.pair.src_lang) else 3.0 if s >= 50 else 4.0
     low = 0.15 if cjk_target else 0.33
     if t > high * s or t < low * s:
-        yield "QA331", f"target is {t / s:.1f} times as long as the source ({t} vs {s} characters)"
+        yield QA331, f"target is {t / s:.1f} times as long as the source ({t} vs {s} characters)"
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -303,7 +354,7 @@ def check_identical(u: Unit) -> Iterator[Issue]:
     words = _WORD_RE.findall(u.src_visible)
     if len(words) < 2 or (len(words) <= 3 and all(w[0].isupper() for w in words)):
         return
-    yield "QA402", "target is identical to source"
+    yield QA402, "target is identical to source"
 
 
 CHECKS: tuple[Callable[[Unit], Iterable[Issue]], ...] = (
@@ -323,14 +374,21 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Compare target with source in every unit that has a target."""
     if doc.tree is None or doc.version not in ("1.2", "2.0"):
         return
-    for pair in tx.iter_pairs(doc.tree.getroot(), doc.version):
+    bases: dict[str | None, str | None] = {}
+    for pair in tx.iter_pairs(doc.view):
         if pair.empty_lines:
             for line in pair.empty_lines:
-                yield doc.finding(RULES["QA401"], "target is empty but the source is not", line=line, unit=pair.unit)
+                yield doc.finding(QA401, "target is empty but the source is not", line=line, unit=pair.unit)
             continue
         if not pair.source.text.strip() and not pair.source.has_inline:
             continue
-        unit = Unit(pair)
+        base = bases.get(pair.trg_lang)
+        if base is None:
+            base = bases[pair.trg_lang] = tx.base_lang(pair.trg_lang)
+        unit = Unit(pair, base)
         for rule_check in CHECKS:
-            for code, message in rule_check(unit):
-                yield doc.finding(RULES[code], message, line=pair.line, unit=pair.unit)
+            for rule, message in rule_check(unit):
+                yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+
+
+FAMILY = Family("qa", "QA", "Translation quality: the target against its source", RULES, check)

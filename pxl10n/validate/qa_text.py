@@ -11,33 +11,11 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from lxml import etree
-
-from pxl10n.xliff.io import XLIFF20_NS, local_name
-
-_NS20 = f"{{{XLIFF20_NS}}}"
-
-#: Inline elements whose content is native code, not translatable text (XLIFF 1.2).
-_CODE_CONTENT = frozenset({"bpt", "ept", "ph", "it", "sub"})
-#: Inline codes compared between source and target, per version (mrk/sm/em are markers).
-_CODES = {
-    "1.2": frozenset({"g", "x", "bx", "ex", "ph", "bpt", "ept", "it"}),
-    "2.0": frozenset({"ph", "pc", "sc", "ec"}),
-}
-_MARKERS = frozenset({"mrk", "sm", "em"})
-
-
-@dataclass
-class Flat:
-    """Text of a source/target with inline codes taken out and counted."""
-
-    text: str = ""
-    codes: list[str] = field(default_factory=list)
-    markers: list[str] = field(default_factory=list)
-    has_inline: bool = False
+from pxl10n.validate.html import strip_tags
+from pxl10n.xliff.view import DocumentView, Flat, flatten
 
 
 @dataclass
@@ -54,49 +32,6 @@ class Pair:
     trg_lang: str | None
 
 
-
-def _code_label(name: str, el: etree._Element) -> str | None:
-    ident = el.get("id") or el.get("startRef") or el.get("mid")
-    if name == "mrk" and ident is None:
-        ident = el.get("mtype")
-    return f'<{name} id="{ident}">' if ident is not None else None
-
-
-def flatten(el: etree._Element | None, version: str) -> Flat:
-    """Translatable text of ``el`` plus the inline codes it carries."""
-    if el is None:
-        return Flat()
-    if not len(el):
-        return Flat(el.text or "")
-    flat = Flat()
-    parts: list[str] = [el.text or ""]
-    codes = _CODES[version]
-
-    def walk(parent: etree._Element) -> None:
-        for child in parent:
-            name = local_name(child)
-            if name:
-                flat.has_inline = True
-                label = _code_label(name, child)
-                if name in codes and label:
-                    flat.codes.append(label)
-                elif name in _MARKERS and label:
-                    flat.markers.append(label)
-                if name == "cp" and version == "2.0":
-                    try:
-                        parts.append(chr(int(child.get("hex", ""), 16)))
-                    except ValueError:
-                        pass
-                elif not (version == "1.2" and name in _CODE_CONTENT):
-                    parts.append(child.text or "")
-                    walk(child)
-            parts.append(child.tail or "")
-
-    walk(el)
-    flat.text = "".join(parts)
-    return flat
-
-
 def _join(flats: list[Flat]) -> Flat:
     if len(flats) == 1:
         return flats[0]
@@ -108,58 +43,36 @@ def _join(flats: list[Flat]) -> Flat:
     return out
 
 
-def iter_pairs(root: etree._Element, version: str) -> Iterator[Pair]:
-    """Every unit that has a target, as a :class:`Pair`; units without one are skipped."""
-    if version == "2.0":
-        yield from _pairs20(root)
-    else:
-        yield from _pairs12(root)
+def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
+    """Every unit that has a target, as a :class:`Pair`; units without one are skipped.
 
-
-def _pairs20(root: etree._Element) -> Iterator[Pair]:
-    src_lang, trg_lang = root.get("srcLang"), root.get("trgLang")
-    for unit in root.iter(f"{_NS20}unit"):
-        sources: list[Flat] = []
-        targets: list[Flat] = []
-        empty: list[int | None] = []
-        line = None
-        for part in unit:
-            name = local_name(part)
-            if name not in ("segment", "ignorable"):
+    A 2.0 ignorable without a target counts as its own translation (whitespace
+    between segments travels unchanged); a segment without one is left out.
+    """
+    version = doc.version
+    for file_view in doc.files:
+        src_lang, trg_lang = file_view.src, file_view.trg
+        for unit in file_view.units:
+            sources: list[Flat] = []
+            targets: list[Flat] = []
+            empty: list[int | None] = []
+            line = None
+            for part in unit.parts:
+                src_flat = flatten(part.source, version)
+                if part.target is None:
+                    if part.ignorable:
+                        sources.append(src_flat)
+                        targets.append(src_flat)
+                    continue
+                trg_flat = flatten(part.target, version)
+                line = line or part.target.sourceline
+                if not part.ignorable and src_flat.text.strip() and not trg_flat.text.strip():
+                    empty.append(part.target.sourceline)
+                sources.append(src_flat)
+                targets.append(trg_flat)
+            if line is None:
                 continue
-            source = part.find(f"{_NS20}source")
-            target = part.find(f"{_NS20}target")
-            src_flat = flatten(source, "2.0")
-            if target is None:
-                if name == "ignorable":
-                    sources.append(src_flat)
-                    targets.append(src_flat)
-                continue
-            trg_flat = flatten(target, "2.0")
-            line = line or target.sourceline
-            if name == "segment" and src_flat.text.strip() and not trg_flat.text.strip():
-                empty.append(target.sourceline)
-            sources.append(src_flat)
-            targets.append(trg_flat)
-        if line is None:
-            continue
-        yield Pair(unit.get("id"), line, _join(sources), _join(targets), empty, src_lang, trg_lang)
-
-
-def _pairs12(root: etree._Element) -> Iterator[Pair]:
-    ns = etree.QName(root).namespace
-    prefix = f"{{{ns}}}" if ns else ""
-    for file_el in root.iter(f"{prefix}file"):
-        src_lang, trg_lang = file_el.get("source-language"), file_el.get("target-language")
-        for tu in file_el.iter(f"{prefix}trans-unit"):
-            target = tu.find(f"{prefix}target")
-            if target is None:
-                continue
-            source = flatten(tu.find(f"{prefix}source"), "1.2")
-            trg = flatten(target, "1.2")
-            empty = [target.sourceline] if source.text.strip() and not trg.text.strip() else []
-            yield Pair(tu.get("id"), target.sourceline, source, trg, empty, src_lang, trg_lang)
-
+            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang)
 
 
 # --- token grammars -----------------------------------------------------------
@@ -180,26 +93,9 @@ PLACEHOLDER_RE = re.compile(
 _ICU_SELECTOR_RE = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
 _ANON_PRINTF_RE = re.compile(r"%[-+#0]*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@]$")
 
-HTML_ELEMENTS = frozenset(
-    {
-        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo", "big",
-        "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col", "colgroup",
-        "data", "datalist", "dd", "del", "details", "dfn", "dialog", "div", "dl", "dt", "em", "embed", "fieldset",
-        "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header",
-        "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label", "legend", "li", "link", "main", "map",
-        "mark", "meta", "meter", "nav", "noscript", "object", "ol", "optgroup", "option", "output", "p", "param",
-        "picture", "pre", "progress", "q", "rp", "rt", "ruby", "s", "samp", "script", "section", "select",
-        "small", "source", "span", "strike", "strong", "style", "sub", "summary", "sup", "svg", "table", "tbody",
-        "td", "template", "textarea", "tfoot", "th", "thead", "time", "title", "tr", "track", "tt", "u", "ul",
-        "var", "video", "wbr",
-    }
-)
-VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"})
 #: Attributes whose values must travel unchanged (alt, title, aria-label are translatable).
 KEPT_ATTRIBUTES = frozenset({"href", "src", "class", "id", "style", "target", "rel", "name", "type", "width", "height"})
 
-_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)((?:\s[^<>]*?)?)\s*(/?)>")
-_ATTR_RE = re.compile(r"""([A-Za-z_:][\w:.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 URL_RE = re.compile(r"""(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>"'{}|\\^`\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+""", re.IGNORECASE)
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9.+_\-])[A-Za-z0-9.+_\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9\-])")
 _NUMBER_RE = re.compile(r"(?<!\d)(?:\d{1,3}([,. '’])\d{3}(?:\1\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?!\d)")
@@ -234,59 +130,8 @@ def placeholders(text: str) -> list[Placeholder]:
                 icu = bool(re.search(r"\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal)\b", text))
             if icu and _ICU_SELECTOR_RE.search(text[: m.start()]):
                 continue  # an ICU sub-message body like `other {items}`, which is text
-        found.append(Placeholder(raw, re.sub(r"\s+", "", raw)))
+        found.append(Placeholder(raw, "".join(raw.split())))
     return found
-
-
-@dataclass(frozen=True)
-class Tag:
-    """One HTML tag found in the text."""
-
-    name: str
-    closing: bool
-    self_closing: bool
-    attrs: tuple[tuple[str, str], ...]
-
-    @property
-    def label(self) -> str:
-        """How the tag is named in messages."""
-        return f"</{self.name}>" if self.closing else f"<{self.name}>"
-
-
-def html_tags(text: str) -> list[Tag]:
-    """HTML (and custom-element) tags in order; ``a < b`` or ``<Enter>`` are not tags."""
-    if "<" not in text:
-        return []
-    tags = []
-    for m in _TAG_RE.finditer(text):
-        name = m.group(2).lower()
-        if name not in HTML_ELEMENTS and "-" not in name:
-            continue
-        attrs = tuple(
-            (a.group(1).lower(), a.group(2) if a.group(2) is not None else a.group(3) if a.group(3) is not None else a.group(4))
-            for a in _ATTR_RE.finditer(m.group(3) or "")
-        )
-        tags.append(Tag(name, bool(m.group(1)), bool(m.group(4)) or name in VOID_ELEMENTS, attrs))
-    return tags
-
-
-def nesting_problem(tags: list[Tag]) -> str | None:
-    """The first nesting error (``</b> closes <i>``, ``<b> never closed``), or None."""
-    stack: list[str] = []
-    for tag in tags:
-        if tag.self_closing and not tag.closing:
-            continue
-        if not tag.closing:
-            stack.append(tag.name)
-        elif tag.name in VOID_ELEMENTS:
-            continue
-        elif not stack:
-            return f"</{tag.name}> closes nothing"
-        elif stack[-1] != tag.name:
-            return f"</{tag.name}> closes <{stack[-1]}>"
-        else:
-            stack.pop()
-    return f"<{stack[-1]}> is never closed" if stack else None
 
 
 def urls(text: str) -> list[str]:
@@ -301,8 +146,7 @@ def emails(text: str) -> list[str]:
 
 def strip_markup(text: str, replacement: str = "") -> str:
     """Text without HTML tags, placeholders, URLs and e-mails; entities decoded."""
-    if "<" in text:
-        text = _TAG_RE.sub(lambda m: m.group() if (m.group(2).lower() not in HTML_ELEMENTS and "-" not in m.group(2)) else "", text)
+    text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
         text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
     if "/" in text or "www" in text.lower():
@@ -346,12 +190,18 @@ def _values(raw: str) -> frozenset[str]:
     return frozenset({_norm(t)})
 
 
-def numbers(visible: str) -> list[Number]:
-    """Numbers in text already stripped of markup, spelled in any locale's separators."""
+def number_strings(visible: str) -> list[str]:
+    """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
     if not _DIGIT_RE.search(visible):
         return []
-    text = unicodedata.normalize("NFKC", visible)
-    return [Number(m.group(), _values(m.group())) for m in _NUMBER_RE.finditer(text)]
+    if not visible.isascii():
+        visible = unicodedata.normalize("NFKC", visible)
+    return [m.group() for m in _NUMBER_RE.finditer(visible)]
+
+
+def numbers(written: list[str]) -> list[Number]:
+    """Numbers as :func:`number_strings` found them, with every value each may mean in any locale."""
+    return [Number(raw, _values(raw)) for raw in written]
 
 
 def is_cjk(text: str, lang: str | None) -> bool:

@@ -21,7 +21,8 @@ from pathlib import Path
 from lxml import etree
 
 from pxl10n.validate.engine import Report
-from pxl10n.validate.rules import Finding, Rule, Severity, all_rules
+from pxl10n.validate.registry import all_rules
+from pxl10n.validate.rules import Finding, Rule, Severity
 
 FORMATS = ("text", "json", "github", "junit")
 
@@ -169,7 +170,11 @@ def explain(rule: Rule) -> str:
 
 
 def list_rules(fmt: str = "text") -> str:
-    """Every registered rule: code, severity and title (text table or JSON list)."""
+    """Every registered rule: code, severity and title (text table, JSON list, or the markdown reference)."""
+    if fmt == "markdown":
+        from pxl10n.validate.ruledoc import markdown
+
+        return markdown()
     rules = all_rules()
     if fmt == "json":
         data = [

@@ -1,24 +1,30 @@
-"""The rule registry and the data every rule family shares.
+"""The rule model: what a rule is, what a finding is, what a family is.
 
-A rule family is a module (``xliff12``, ``xliff20``, ``qa``, ``px``) that registers
-its rules at import time with :func:`register` and exposes::
+Every check in ``validate`` is one :class:`Rule`, a module-level constant of its
+family's module, with a stable code, a default severity, a one-line title, an
+explanation (why it matters) and, where there is one, the specification clause
+it enforces. A check never names a rule by string: it hands the constant to
+:meth:`Document.finding`. Each family module exports one :class:`Family`
+record; :mod:`pxl10n.validate.registry` builds the registry from those records.
 
-    def check(doc: Document, ctx: Context) -> Iterable[Finding]
-
-Families never print, never read config and never decide severities for good:
-they emit findings with the rule's default severity, and the engine applies
-``--select``/``--ignore`` and severity overrides afterwards.
+Severity policy: an **error** means "this will break or lose something" (PX
+refuses the file, a tool drops content, a placeholder is lost at runtime);
+everything else is a **warning**.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lxml import etree
+from pxl10n.xliff.view import DocumentView, build_view
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from pxl10n.validate.context import Context
 
 
 class Severity(StrEnum):
@@ -30,13 +36,26 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True)
 class Rule:
-    """A rule: stable code, default severity, one-line title, longer explanation."""
+    """One rule: stable code, default severity, title, explanation, the clause it enforces."""
 
     code: str
     severity: Severity
     title: str
     explanation: str
+    #: the specification clause, e.g. "XLIFF 2.0 core 4.3.1 id" (None for QA and PX rules)
+    clause: str | None = None
+    #: True when the rule compares against the project (pxl10n.toml, what pull recorded)
     needs_config: bool = False
+
+
+def error(code: str, title: str, explanation: str, clause: str | None = None, *, needs_config: bool = False) -> Rule:
+    """A rule whose findings are errors: ignoring it breaks or loses something."""
+    return Rule(code, Severity.ERROR, title, explanation, clause, needs_config)
+
+
+def warning(code: str, title: str, explanation: str, clause: str | None = None, *, needs_config: bool = False) -> Rule:
+    """A rule whose findings are warnings: worth a look, nothing is lost."""
+    return Rule(code, Severity.WARNING, title, explanation, clause, needs_config)
 
 
 @dataclass(frozen=True, order=True)
@@ -64,31 +83,23 @@ class Finding:
         }
 
 
-REGISTRY: dict[str, Rule] = {}
-
-
-def register(code: str, severity: Severity, title: str, explanation: str, *, needs_config: bool = False) -> Rule:
-    """Add a rule to the registry; codes are unique for good (tests check)."""
-    if code in REGISTRY:
-        raise ValueError(f"rule {code} registered twice")
-    rule = Rule(code, severity, title, explanation, needs_config)
-    REGISTRY[code] = rule
-    return rule
-
-
-def all_rules() -> list[Rule]:
-    """Every registered rule, sorted by code."""
-    return [REGISTRY[code] for code in sorted(REGISTRY)]
-
-
 @dataclass
 class Document:
-    """A file under validation: raw bytes, and its tree when it parsed."""
+    """A file under validation: its name, its bytes, and once parsed its tree, version and view."""
 
     path: str
     data: bytes
     tree: etree._ElementTree | None = None
     version: str | None = None
+    _view: DocumentView | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def view(self) -> DocumentView:
+        """Files, languages, units and text of the parsed document, built on first use, then shared."""
+        if self._view is None:
+            assert self.tree is not None and self.version is not None, "the document is not parsed"
+            self._view = build_view(self.tree, self.version)
+        return self._view
 
     def finding(
         self,
@@ -100,39 +111,24 @@ class Document:
         col: int | None = None,
         unit: str | None = None,
     ) -> Finding:
-        """Build a finding for this document, taking the line from ``element`` when given."""
+        """A finding of ``rule`` in this document, taking the line from ``element`` when given."""
         if line is None and element is not None:
             line = element.sourceline
         return Finding(self.path, line, col, rule.code, rule.severity, message, unit)
 
 
-@dataclass(frozen=True)
-class PulledInfo:
-    """What pull recorded about a file; PX rules compare the file against it."""
-
-    kind: str
-    item_id: str
-    locale: str
-    px_language: str
-    xliff_version: str
-    strategy: str | None
-    unit_ids: tuple[str, ...]
+Check = Callable[[Document, "Context"], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
-class Context:
-    """What the families may know beyond the file; all optional (no config -> PX rules skipped)."""
+class Family:
+    """A rule family: its code prefix, its rules, the check that emits them, the versions it reads."""
 
-    source_locale: str | None = None
-    target_locales: tuple[str, ...] = ()
-    #: locale name -> PX language code, for the configured target locales
-    px_languages: Mapping[str, str] = field(default_factory=dict)
-    #: absolute path -> what pull recorded for it (empty without a config/state)
-    pulled: Mapping[Path, PulledInfo] = field(default_factory=dict)
-    #: the relative path of each file inside the configured directory, for path checks
-    directory: Path | None = None
-
-    @property
-    def configured(self) -> bool:
-        """True when a pxl10n.toml was found; PX rules that need it run only then."""
-        return self.source_locale is not None
+    name: str
+    prefix: str
+    title: str
+    rules: tuple[Rule, ...]
+    #: None for the parsing family, whose rules the engine emits itself
+    check: Check | None = None
+    #: XLIFF versions the check applies to (None: every parsed document)
+    versions: frozenset[str] | None = None

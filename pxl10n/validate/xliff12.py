@@ -1,18 +1,12 @@
-"""XLIFF 1.2 conformance (XLF100-XLF199): the strict schema and the spec's constraints, as tables.
+"""XLIFF 1.2 conformance (XLF100-XLF199): the rules, and the one walk that checks them.
 
 PX, and every CAT tool a translator round-trips a file through, reads XLIFF 1.2
 against ``xliff-core-1.2-strict.xsd``; a file that breaks it is refused or, worse,
-silently mangled. Rather than shipping the XSD (and an XSD engine whose messages
-name no trans-unit), the schema lives here as data:
-
-* :data:`MODELS` -- for each element, its content (ordered particles of allowed
-  children with their cardinality), its attributes and their types, which are
-  required, and whether attributes from other namespaces (``##other``) are allowed;
-* :data:`ENUMS` -- every enumerated attribute type, with the ``x-`` extension
-  where the schema allows one;
-* identity constraints (ids unique per file, references that must resolve) and
-  the inline-code rules the spec states in prose (bpt/ept pairing, ids unique
-  within a source or target), checked after the structural walk.
+silently mangled. The schema lives as tables in :mod:`pxl10n.validate.xliff12_schema`;
+this module walks a document once against them and, on the way, gathers the
+identity constraints (ids unique per file, references that must resolve) and the
+inline-code rules the spec states in prose (bpt/ept pairing, ids unique within a
+source or target), resolved when each ``<file>`` ends.
 
 Deprecated XLIFF 1.2 constructs (``prop-group``, ``ts``, ``tool``) are warnings:
 the transitional schema still accepts them and PX exports may carry them.
@@ -20,391 +14,215 @@ the transitional schema still accepts them and PX exports may carry them.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
 
 from lxml import etree
 
-from pxl10n.validate.languages import is_well_formed, normalize
-from pxl10n.validate.rules import Context, Document, Finding, Rule, Severity, register
+from pxl10n.validate.content_model import OTHER, Misfit, Particle, match
+from pxl10n.validate.context import Context
+from pxl10n.validate.langtags import is_well_formed, normalize
+from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
+from pxl10n.validate.xliff12_schema import (
+    DEPRECATED_ATTRS,
+    DEPRECATED_ELEMENTS,
+    ENUMS,
+    MODELS,
+    TYPES,
+    Model,
+    S,
+    words,
+)
 from pxl10n.xliff.io import XLIFF12_NS, XML_NS
 
-E, W = Severity.ERROR, Severity.WARNING
-
-R_NAMESPACE = register(
-    "XLF100", E, "XLIFF 1.2 element outside the XLIFF 1.2 namespace",
+XLF100 = error(
+    "XLF100", "XLIFF 1.2 element outside the XLIFF 1.2 namespace",
     "XLIFF 1.2 elements live in urn:oasis:names:tc:xliff:document:1.2; a document without it validates "
     "against no schema and many tools (PX included) will not recognise it.",
+    'XLIFF 1.2 namespace (urn:oasis:names:tc:xliff:document:1.2)',
 )
-R_UNKNOWN = register(
-    "XLF101", E, "unknown element in the XLIFF 1.2 namespace",
+XLF101 = error(
+    "XLF101", "unknown element in the XLIFF 1.2 namespace",
     "The XLIFF 1.2 namespace defines a fixed set of elements; anything else in it is a typo or an "
     "element from another XLIFF version. Extensions belong in their own namespace.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_NOT_ALLOWED = register(
-    "XLF102", E, "element not allowed here",
+XLF102 = error(
+    "XLF102", "element not allowed here",
     "Each XLIFF 1.2 element admits a fixed set of children (strict schema). Extension elements from other "
     "namespaces are only allowed where the schema has ##other: end of <header>, start of <group>, end of "
     "<trans-unit>, <alt-trans> and <bin-unit>, and anywhere in <tool>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_ORDER = register(
-    "XLF103", E, "element out of order",
+XLF103 = error(
+    "XLF103", "element out of order",
     "The strict schema fixes the order of children (e.g. <source>, <seg-source>, <target>, then notes and "
     "alternatives in <trans-unit>; <header> before <body> in <file>).",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_MISSING_CHILD = register(
-    "XLF104", E, "required child element missing",
+XLF104 = error(
+    "XLF104", "required child element missing",
     "Some children are mandatory: <file> in <xliff>, <body> in <file>, <source> in <trans-unit>, <target> "
     "in <alt-trans>, <context> in <context-group>, <phase> in <phase-group>, <bin-source> in <bin-unit>, "
     "one of <internal-file>/<external-file> in <skl>, <glossary>, <reference>, <bin-source>, <bin-target>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_TOO_MANY = register(
-    "XLF105", E, "element occurs too often",
+XLF105 = error(
+    "XLF105", "element occurs too often",
     "Some children may appear at most once: one <header>/<body> per <file>, one <source>, <seg-source> and "
     "<target> per <trans-unit>, one <skl> and <phase-group> per <header>, ...",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_TEXT = register(
-    "XLF106", E, "text not allowed here",
+XLF106 = error(
+    "XLF106", "text not allowed here",
     "Structural elements (<file>, <body>, <group>, <trans-unit>, ...) and empty codes (<x/>, <bx/>, <ex/>, "
     "<external-file/>) hold no character data; stray text there is lost by every tool.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_REQUIRED_ATTR = register(
-    "XLF110", E, "required attribute missing",
+XLF110 = error(
+    "XLF110", "required attribute missing",
     "xliff@version, file@original/source-language/datatype, trans-unit@id, bin-unit@id/mime-type, the id of "
     "every inline code, it@pos, mrk@mtype, context@context-type, count@count-type, count-group@name, "
     "phase@phase-name/process-name, tool@tool-id/tool-name, external-file@href are required.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_ATTR_NOT_ALLOWED = register(
-    "XLF111", E, "attribute not allowed on this element",
+XLF111 = error(
+    "XLF111", "attribute not allowed on this element",
     "Each element admits a fixed set of XLIFF attributes; attributes from other namespaces only where the "
     "schema has anyAttribute ##other (not on <header>, <body>, <note>, <context>, <count>, <phase>, ...).",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_ENUM = register(
-    "XLF112", E, "attribute value not in its enumeration",
+XLF112 = error(
+    "XLF112", "attribute value not in its enumeration",
     "datatype, state, state-qualifier, restype, context-type, count-type, unit, size-unit, ctype, mtype, "
     "pos, assoc, annotates, alttranstype, purpose and reformat take listed values; most also accept "
     "'x-' prefixed extensions.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_YESNO = register(
-    "XLF113", E, "yes/no attribute with another value",
+XLF113 = error(
+    "XLF113", "yes/no attribute with another value",
     "approved, translate, clone, merged-trans, match-mandatory and equiv-trans accept exactly 'yes' or 'no'.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_LANG = register(
-    "XLF114", E, "invalid language tag",
+XLF114 = error(
+    "XLF114", "invalid language tag",
     "source-language, target-language and xml:lang hold BCP 47 language tags such as 'en-US' or 'zh-Hant-TW' "
     "(hyphens, not underscores; a 2-3 letter language subtag).",
+    'XLIFF 1.2 source-language, target-language, xml:lang (language tags per BCP 47)',
 )
-R_SPACE = register(
-    "XLF115", E, "invalid xml:space",
+XLF115 = error(
+    "XLF115", "invalid xml:space",
     "xml:space accepts exactly 'default' or 'preserve'.",
+    'XML 1.0 section 2.10 White Space Handling',
 )
-R_VALUE = register(
-    "XLF116", E, "attribute value of the wrong type",
+XLF116 = error(
+    "XLF116", "attribute value of the wrong type",
     "date is an xsd:dateTime (2024-05-01T12:00:00Z), note@priority an integer 1-10, mid/uid/rid NMTOKENs, "
     "mime-type a MIME type such as image/png.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd)',
 )
-R_VERSION = register(
-    "XLF117", E, "xliff@version is not 1.2",
+XLF117 = error(
+    "XLF117", "xliff@version is not 1.2",
     "An XLIFF 1.2 document says version=\"1.2\"; another value means the namespace and version disagree.",
+    'XLIFF 1.2 version attribute',
 )
-R_DUP_UNIT = register(
-    "XLF120", E, "duplicate trans-unit/bin-unit id",
+XLF120 = error(
+    "XLF120", "duplicate trans-unit/bin-unit id",
     "trans-unit and bin-unit ids must be unique within a <file>: tools and PX match translations by id, so "
     "a duplicate silently drops one of the units.",
+    'XLIFF 1.2 trans-unit and bin-unit id (unique within a <file>)',
 )
-R_DUP_KEY = register(
-    "XLF121", E, "duplicate identifier",
+XLF121 = error(
+    "XLF121", "duplicate identifier",
     "Within a <file>, group ids, header tool-ids, phase-names, count-group names, context-group names and "
     "external-file uids are unique, and so are the mids of the segments of one <seg-source>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd) identity constraints',
 )
-R_DANGLING = register(
-    "XLF122", E, "reference to an undefined identifier",
+XLF122 = error(
+    "XLF122", "reference to an undefined identifier",
     "tool-id (on file, phase, alt-trans) names a header <tool>; phase-name (on trans-unit, target, count, "
     "bin-unit, bin-target) a header <phase>; xid a trans-unit or bin-unit of the same file; a target <mrk> "
     "mid and alt-trans@mid a segment <mrk> of the unit's <seg-source>.",
+    'XLIFF 1.2 strict schema (xliff-core-1.2-strict.xsd) keyrefs; XLIFF 1.2 xid, mid',
 )
-R_DUP_INLINE = register(
-    "XLF130", E, "duplicate <bpt>/<ept> id",
+XLF130 = error(
+    "XLF130", "duplicate <bpt>/<ept> id",
     "A <bpt> is paired with its <ept> by id (or rid), so each <bpt> id and each <ept> id is used once within "
     "one <source>, <seg-source> or <target>; a second one makes the pairing ambiguous.",
+    'XLIFF 1.2 bpt, ept (id and rid pairing)',
 )
-R_REUSED_INLINE = register(
-    "XLF133", W, "inline code id reused",
+XLF133 = warning(
+    "XLF133", "inline code id reused",
     "The 1.2 specification leaves the uniqueness of <g>, <x>, <bx>, <ph> and <it> ids to the tool (Angular, "
     "for one, reuses START_BOLD_TEXT for every bold span), but a reused id makes source and target codes "
     "ambiguous for tools that match them by id.",
+    'XLIFF 1.2 inline element id',
 )
-R_BPT_EPT = register(
-    "XLF131", E, "unpaired <bpt>/<ept>",
+XLF131 = error(
+    "XLF131", "unpaired <bpt>/<ept>",
     "Each <bpt> has exactly one matching <ept> after it in the same <source>/<target> (matched by rid when "
     "both carry one, else by id), and each <ept> closes a <bpt>. Pairs never span a source and a target.",
+    'XLIFF 1.2 bpt, ept (id and rid pairing)',
 )
-R_BX_EX = register(
-    "XLF132", E, "unpaired <bx>/<ex> rid",
+XLF132 = error(
+    "XLF132", "unpaired <bx>/<ex> rid",
     "bx@rid is unique within its <source>/<target> and ex@rid must name the rid of a <bx> there.",
+    'XLIFF 1.2 bx, ex rid',
 )
-R_LANG_MISMATCH = register(
-    "XLF140", E, "xml:lang disagrees with the file's language",
+XLF140 = error(
+    "XLF140", "xml:lang disagrees with the file's language",
     "The <source> and <target> of a trans-unit are in the file's source-language and target-language; an "
     "xml:lang saying otherwise misleads every tool (only <alt-trans> may carry other languages).",
+    'XLIFF 1.2 source, target xml:lang',
 )
-R_DEPRECATED = register(
-    "XLF150", W, "deprecated XLIFF 1.2 construct",
+XLF150 = warning(
+    "XLF150", "deprecated XLIFF 1.2 construct",
     "<prop-group>/<prop>, the ts attribute and the tool attribute are deprecated in XLIFF 1.2 and absent "
     "from the strict schema; use <note>, extension namespaces or <tool>/tool-id instead.",
+    'XLIFF 1.2 transitional schema (deprecated constructs)',
 )
-R_EMPTY_GROUP = register(
-    "XLF151", W, "<group> without units",
+XLF151 = warning(
+    "XLF151", "<group> without units",
     "The XLIFF 1.2 specification says a <group> holds one or more <trans-unit>, <bin-unit> or <group>; an "
     "empty group is accepted by the schema but usually means content was lost.",
+    'XLIFF 1.2 group element',
 )
 
-# --- value types ---------------------------------------------------------------------------------
-
-_X = re.compile(r"^x-\S+$")
-_DATETIME = re.compile(r"^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
-_NMTOKEN = re.compile(r"^[\w.\-:\u00B7]+$")
-_MIME = re.compile(r"^(text|multipart|message|application|image|audio|video|model)(/.+)*$")
-
-
-@dataclass(frozen=True)
-class Enum:
-    """An enumerated attribute type; ``extensible`` admits ``x-`` values, ``is_list`` a space-separated list."""
-
-    values: frozenset[str]
-    extensible: bool = True
-    is_list: bool = False
-
-    def accepts(self, value: str) -> bool:
-        """True when ``value`` (or each token of it, for lists) is listed or an allowed extension."""
-        tokens = value.split() if self.is_list else [value]
-        return bool(tokens) and all(t in self.values or (self.extensible and _X.match(t)) for t in tokens)
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_RESTYPE = _words(
-    """auto3state autocheckbox autoradiobutton bedit bitmap button caption cell checkbox checkboxmenuitem
-    checkedlistbox colorchooser combobox comboboxexitem comboboxitem component contextmenu ctext cursor
-    datetimepicker defpushbutton dialog dlginit edit file filechooser fn font footer frame grid groupbox
-    header heading hedit hscrollbar icon iedit keywords label linklabel list listbox listitem ltext menu
-    menubar menuitem menuseparator message monthcalendar numericupdown panel popupmenu pushbox pushbutton
-    radio radiobuttonmenuitem rcdata row rtext scrollpane separator shortcut spinner splitter state3
-    statusbar string tabcontrol table textbox togglebutton toolbar tooltip trackbar tree uri userbutton
-    usercontrol var versioninfo vscrollbar window"""
+#: Every XLIFF 1.2 rule.
+RULES: tuple[Rule, ...] = (
+    XLF100,
+    XLF101,
+    XLF102,
+    XLF103,
+    XLF104,
+    XLF105,
+    XLF106,
+    XLF110,
+    XLF111,
+    XLF112,
+    XLF113,
+    XLF114,
+    XLF115,
+    XLF116,
+    XLF117,
+    XLF120,
+    XLF121,
+    XLF122,
+    XLF130,
+    XLF133,
+    XLF131,
+    XLF132,
+    XLF140,
+    XLF150,
+    XLF151,
 )
-_UNIT = _words("word page trans-unit bin-unit glyph item instance character line sentence paragraph segment placeable")
 
-#: Every enumerated attribute type of the strict schema.
-ENUMS: dict[str, Enum] = {
-    "datatype": Enum(_words(
-        """asp c cdf cfm cpp csharp cstring csv database documentfooter documentheader filedialog form html
-        htmlbody ini interleaf javaclass javapropertyresourcebundle javalistresourcebundle javascript jscript
-        layout lisp margin menufile messagefile mif mimetype mo msglib pagefooter pageheader parameters pascal
-        php plaintext po report resources resx rtf sgml sgmldtd svg vbscript warning winres xhtml xml xmldtd
-        xsl xul""")),
-    "state": Enum(_words(
-        """final needs-adaptation needs-l10n needs-review-adaptation needs-review-l10n
-        needs-review-translation needs-translation new signed-off translated""")),
-    "state-qualifier": Enum(_words(
-        """exact-match fuzzy-match id-match leveraged-glossary leveraged-inherited leveraged-mt
-        leveraged-repository leveraged-tm mt-suggestion rejected-grammar rejected-inaccurate rejected-length
-        rejected-spelling tm-suggestion""")),
-    "context-type": Enum(_words(
-        "database element elementtitle linenumber numparams paramnotes record recordtitle sourcefile")),
-    "count-type": Enum(_words("num-usages repetition total") | _RESTYPE | _UNIT),
-    "unit": Enum(_UNIT),
-    "restype": Enum(_RESTYPE),
-    "size-unit": Enum(_words("byte char col cm dlgunit em ex glyph in mm percent pixel point row")),
-    "ctype": Enum(_words("bold italic underlined link image pb lb")),
-    "pos": Enum(_words("open close"), extensible=False),
-    "assoc": Enum(_words("p f b"), extensible=False),
-    "annotates": Enum(_words("source target general"), extensible=False),
-    "alttranstype": Enum(_words("proposal previous-version rejected reference accepted")),
-    "purpose": Enum(_words("information location match"), is_list=True),
-    "mtype": Enum(_words(
-        """abbrev abbreviated-form abbreviation acronym appellation collocation common-name datetime equation
-        expanded-form formula head-term initialism international-scientific-term internationalism
-        logical-expression materials-management-unit name near-synonym part-number phrase phraseological-unit
-        protected romanized-form seg set-phrase short-form sku standard-text symbol synonym synonymous-phrase
-        term transcribed-form transliterated-form truncated-term variant""")),
-    "reformat": Enum(_words(
-        "yes no coord coord-x coord-y coord-cx coord-cy font font-name font-size font-weight css-style style "
-        "ex-style"), is_list=True),
-}
-_YESNO = frozenset({"yes", "no"})
-
-
-def _priority(value: str) -> bool:
-    return value.strip().isdigit() and 1 <= int(value) <= 10
-
-
-#: Non-enumerated typed attributes: type name -> (test, rule, what is expected).
-TYPES: dict[str, tuple[Callable[[str], bool], Rule, str]] = {
-    "yesno": (lambda v: v in _YESNO, R_YESNO, "'yes' or 'no'"),
-    "lang": (is_well_formed, R_LANG, "a BCP 47 language tag"),
-    "datetime": (lambda v: bool(_DATETIME.match(v)), R_VALUE, "an xsd:dateTime such as 2024-05-01T12:00:00Z"),
-    "nmtoken": (lambda v: bool(_NMTOKEN.match(v)), R_VALUE, "an NMTOKEN (no spaces)"),
-    "priority": (_priority, R_VALUE, "an integer from 1 to 10"),
-    "mime": (lambda v: bool(_MIME.match(v)), R_VALUE, "a MIME type such as image/png"),
-    "version": (lambda v: v == "1.2", R_VERSION, "'1.2'"),
-}
-
-# --- content models ------------------------------------------------------------------------------
-
-OTHER = "#other"  # token for an element from another namespace (schema ##other)
-UNBOUNDED = 1 << 30
-
-
-@dataclass(frozen=True)
-class Particle:
-    """One step of a content model: any of ``names``, between ``low`` and ``high`` times."""
-
-    names: frozenset[str]
-    low: int = 0
-    high: int = UNBOUNDED
-
-
-def _p(names: str, low: int = 0, high: int = UNBOUNDED) -> Particle:
-    return Particle(_words(names), low, high)
-
-
-@dataclass(frozen=True)
-class Model:
-    """What one element may hold: ``content`` is elements / mixed / text / empty / any."""
-
-    content: str
-    particles: tuple[Particle, ...] = ()
-    attrs: Mapping[str, str] = field(default_factory=dict)
-    required: frozenset[str] = frozenset()
-    other_attrs: bool = False
-    xml_attrs: frozenset[str] = frozenset()
-
-
-S = "string"
-_RES = {"restype": "restype", "resname": S, "extradata": S, "extype": S, "help-id": S, "menu": S,
-        "menu-option": S, "menu-name": S}
-_FMT = {"coord": S, "font": S, "css-style": S, "style": S, "exstyle": S}
-_SIZE = {"maxbytes": S, "minbytes": S, "size-unit": "size-unit", "maxheight": S, "minheight": S,
-         "maxwidth": S, "minwidth": S, "charclass": S}
-_TEXT_CONTENT = (_p("g bpt ept ph it mrk x bx ex"),)
-_CODE_CONTENT = (_p("sub"),)
-_EXTERNAL_REF = (_p("internal-file external-file", 1, 1),)
-_INLINE = {"id": S, "xid": S, "equiv-text": S}
-_LANG = frozenset({"lang"})
-_LANG_SPACE = frozenset({"lang", "space"})
-_SPACE_ONLY = frozenset({"space"})
-
-
-def _req(names: str) -> frozenset[str]:
-    return _words(names)
-
-
-#: The strict schema, one entry per element.
-MODELS: dict[str, Model] = {
-    "xliff": Model("elements", (_p("file", 1),), {"version": "version"}, _req("version"), True, _LANG),
-    "file": Model(
-        "elements", (_p("header", 0, 1), _p("body", 1, 1)),
-        {"original": S, "source-language": "lang", "datatype": "datatype", "tool-id": S, "date": "datetime",
-         "category": S, "target-language": "lang", "product-name": S, "product-version": S, "build-num": S},
-        _req("original source-language datatype"), True, _SPACE_ONLY),
-    "header": Model("elements", (_p("skl", 0, 1), _p("phase-group", 0, 1),
-                                 _p("glossary reference count-group note tool"), _p(OTHER))),
-    "skl": Model("elements", _EXTERNAL_REF),
-    "glossary": Model("elements", _EXTERNAL_REF),
-    "reference": Model("elements", _EXTERNAL_REF),
-    "internal-file": Model("text", attrs={"form": S, "crc": S}),
-    "external-file": Model("empty", attrs={"href": S, "crc": S, "uid": "nmtoken"}, required=_req("href")),
-    "phase-group": Model("elements", (_p("phase", 1),)),
-    "phase": Model(
-        "elements", (_p("note"),),
-        {"phase-name": S, "process-name": S, "company-name": S, "tool-id": S, "date": "datetime", "job-id": S,
-         "contact-name": S, "contact-email": S, "contact-phone": S},
-        _req("phase-name process-name")),
-    "tool": Model("any", attrs={"tool-id": S, "tool-name": S, "tool-version": S, "tool-company": S},
-                  required=_req("tool-id tool-name"), other_attrs=True),
-    "note": Model("text", attrs={"priority": "priority", "from": S, "annotates": "annotates"}, xml_attrs=_LANG),
-    "count-group": Model("elements", (_p("count"),), {"name": S}, _req("name")),
-    "count": Model("text", attrs={"count-type": "count-type", "phase-name": S, "unit": "unit"},
-                   required=_req("count-type")),
-    "context-group": Model("elements", (_p("context", 1),), {"name": S, "crc": S, "purpose": "purpose"}),
-    "context": Model("text", attrs={"context-type": "context-type", "match-mandatory": "yesno", "crc": S},
-                     required=_req("context-type")),
-    "body": Model("elements", (_p("group trans-unit bin-unit"),)),
-    "group": Model(
-        "elements", (_p(f"context-group count-group note {OTHER}"), _p("group trans-unit bin-unit")),
-        {"id": S, "datatype": "datatype", **_RES, **_FMT, **_SIZE, "translate": "yesno", "reformat": "reformat",
-         "merged-trans": "yesno"},
-        other_attrs=True, xml_attrs=_SPACE_ONLY),
-    "trans-unit": Model(
-        "elements",
-        (_p("source", 1, 1), _p("seg-source", 0, 1), _p("target", 0, 1),
-         _p("context-group count-group note alt-trans"), _p(OTHER)),
-        {"id": S, "approved": "yesno", "translate": "yesno", "reformat": "reformat", "datatype": "datatype",
-         "phase-name": S, **_RES, **_FMT, **_SIZE},
-        _req("id"), True, _SPACE_ONLY),
-    "source": Model("mixed", _TEXT_CONTENT, other_attrs=True, xml_attrs=_LANG),
-    "seg-source": Model("mixed", _TEXT_CONTENT, other_attrs=True, xml_attrs=_LANG),
-    "target": Model(
-        "mixed", _TEXT_CONTENT,
-        {"state": "state", "state-qualifier": "state-qualifier", "phase-name": S, "resname": S,
-         "equiv-trans": "yesno", **_FMT},
-        other_attrs=True, xml_attrs=_LANG),
-    "alt-trans": Model(
-        "elements",
-        (_p("source", 0, 1), _p("seg-source", 0, 1), _p("target", 1, 1), _p("context-group"), _p("note"),
-         _p(OTHER)),
-        {"match-quality": S, "tool-id": S, "crc": S, "origin": S, "datatype": "datatype", **_RES, **_FMT,
-         "mid": "nmtoken", "phase-name": S, "alttranstype": "alttranstype"},
-        other_attrs=True, xml_attrs=_LANG_SPACE),
-    "bin-unit": Model(
-        "elements",
-        (_p("bin-source", 1, 1), _p("bin-target", 0, 1), _p("context-group count-group note trans-unit"),
-         _p(OTHER)),
-        {"id": S, "mime-type": "mime", "approved": "yesno", "translate": "yesno", "reformat": "reformat",
-         "restype": "restype", "resname": S, "phase-name": S},
-        _req("id mime-type"), True),
-    "bin-source": Model("elements", _EXTERNAL_REF, other_attrs=True),
-    "bin-target": Model(
-        "elements", _EXTERNAL_REF,
-        {"mime-type": "mime", "state": "state", "state-qualifier": "state-qualifier", "phase-name": S,
-         "restype": "restype", "resname": S},
-        other_attrs=True),
-    "g": Model("mixed", _TEXT_CONTENT, {**_INLINE, "ctype": "ctype", "clone": "yesno"}, _req("id"), True),
-    "x": Model("empty", attrs={**_INLINE, "ctype": "ctype", "clone": "yesno"}, required=_req("id"),
-               other_attrs=True),
-    "bx": Model("empty", attrs={**_INLINE, "rid": "nmtoken", "ctype": "ctype", "clone": "yesno"},
-                required=_req("id"), other_attrs=True),
-    "ex": Model("empty", attrs={**_INLINE, "rid": "nmtoken"}, required=_req("id"), other_attrs=True),
-    "bpt": Model("mixed", _CODE_CONTENT, {**_INLINE, "rid": "nmtoken", "ctype": "ctype", "crc": S},
-                 _req("id"), True),
-    "ept": Model("mixed", _CODE_CONTENT, {**_INLINE, "rid": "nmtoken", "crc": S}, _req("id"), True),
-    "ph": Model("mixed", _CODE_CONTENT, {**_INLINE, "ctype": "ctype", "crc": S, "assoc": "assoc"},
-                _req("id"), True),
-    "it": Model("mixed", _CODE_CONTENT,
-                {**_INLINE, "pos": "pos", "rid": "nmtoken", "ctype": "ctype", "crc": S},
-                _req("id pos"), True),
-    "sub": Model("mixed", _TEXT_CONTENT, {"datatype": "datatype", "ctype": "ctype", "xid": S},
-                 other_attrs=True),
-    "mrk": Model("mixed", _TEXT_CONTENT, {"mtype": "mtype", "mid": "nmtoken", "comment": S},
-                 _req("mtype"), True),
-}
-
-#: Deprecated constructs: element -> parents where the transitional schema still had it.
-DEPRECATED_ELEMENTS: dict[str, frozenset[str]] = {
-    "prop-group": _words("header group trans-unit bin-unit"),
-    "prop": frozenset(),  # only inside prop-group, which is not descended into
-}
-#: Deprecated attributes: name -> elements that carried it (None: any XLIFF element).
-DEPRECATED_ATTRS: dict[str, frozenset[str] | None] = {"ts": None, "tool": _words("file phase alt-trans")}
-
-_START_CODES = _words("g x bx ph bpt it")
-_XID_HOLDERS = _words("g x bx ex ph bpt ept it sub")
-_CONTAINERS = _words("source target seg-source")
+#: Value types with a rule of their own (every other typed value is XLF116).
+_TYPE_RULES: dict[str, Rule] = {"yesno": XLF113, "lang": XLF114, "version": XLF117}
+_START_CODES = words("g x bx ph bpt it")
+_XID_HOLDERS = words("g x bx ex ph bpt ept it sub")
+_CONTAINERS = words("source target seg-source")
 _XML_LANG = f"{{{XML_NS}}}lang"
+_XML_SPACE = f"{{{XML_NS}}}space"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
@@ -412,6 +230,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if doc.tree is None or doc.version != "1.2":
         return
     yield from _Checker(doc).run()
+
+
+FAMILY = Family("xliff12", "XLF1", "XLIFF 1.2 conformance", RULES, check, frozenset({"1.2"}))
 
 
 def _describe(el: etree._Element) -> str:
@@ -433,8 +254,33 @@ def _ws(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
+class _FileIndex:
+    """What one ``<file>`` defines and refers to, gathered while it is walked, resolved when it ends."""
+
+    def __init__(self, file_el: etree._Element) -> None:
+        self.element = file_el
+        self.units: dict[str, etree._Element] = {}
+        #: (element name, attribute) -> value -> first element with it (XLF121 scopes)
+        self.keys: dict[tuple[str, str], dict[str, etree._Element]] = {}
+        #: (attribute, element, unit id) of every reference to resolve at the end of the file
+        self.refs: list[tuple[str, etree._Element, str | None]] = []
+
+
+#: Identifiers unique within a <file>: element -> attribute (tools and phases only where the header defines them).
+_FILE_KEYS = {"group": "id", "count-group": "name", "context-group": "name", "external-file": "uid"}
+#: Elements whose phase-name names a header <phase>.
+_PHASE_REFS = words("count trans-unit target bin-unit bin-target")
+_REF_TARGETS = {"tool-id": ("tool", "tool-id", "header <tool>"), "phase-name": ("phase", "phase-name", "header <phase>")}
+
+
 class _Checker:
-    """One pass over one document; findings accumulate in order of discovery."""
+    """One walk over one document; findings accumulate in order of discovery.
+
+    Memos live here, per document, never in the module: the element names of
+    tags, the child sequences and attribute sets already found valid, and the
+    attribute values already checked (PX files repeat the same shapes by the
+    hundred, so most elements are settled by a dictionary lookup).
+    """
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
@@ -443,6 +289,11 @@ class _Checker:
         self.ns = etree.QName(self.root).namespace
         self.prefix = f"{{{self.ns}}}" if self.ns else ""
         self.out: list[Finding] = []
+        self.file: _FileIndex | None = None
+        self._names: dict[str, str | None] = {}
+        self._good_sequences: set[tuple[str, ...]] = set()
+        self._good_attrs: set[tuple[str, ...]] = set()
+        self._good_values: set[tuple[str, str]] = set()
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -454,35 +305,41 @@ class _Checker:
         tag = el.tag
         if not isinstance(tag, str):
             return None
+        try:
+            return self._names[tag]
+        except KeyError:
+            pass
         if self.prefix:
-            return tag[len(self.prefix):] if tag.startswith(self.prefix) else None
-        return None if tag.startswith("{") else tag
-
-    def q(self, name: str) -> str:
-        return f"{{{self.ns}}}{name}" if self.ns else name
+            name = tag[len(self.prefix):] if tag.startswith(self.prefix) else None
+        else:
+            name = None if tag.startswith("{") else tag
+        self._names[tag] = name
+        return name
 
     def run(self) -> list[Finding]:
         if self.ns != XLIFF12_NS:
             shown = self.ns or "no namespace"
-            self.report(R_NAMESPACE, f"<xliff> is in {shown}, not {XLIFF12_NS}", self.root, None)
+            self.report(XLF100, f"<xliff> is in {shown}, not {XLIFF12_NS}", self.root, None)
         if self.xliff(self.root) != "xliff":
-            self.report(R_NOT_ALLOWED, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
+            self.report(XLF102, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
                         self.root, None)
             return self.out
-        self.walk(self.root, None)
-        for file_el in self.root.iterchildren(self.q("file")):
-            self.check_file(file_el)
+        self.walk(self.root, None, None)
         return self.out
 
-    # -- structure and attributes ---------------------------------------------------------------
+    # -- the walk -------------------------------------------------------------------------------
 
-    def walk(self, el: etree._Element, unit: str | None) -> None:
+    def walk(self, el: etree._Element, unit: str | None, parent: str | None) -> None:
         name = self.xliff(el)
         assert name is not None
         model = MODELS[name]
-        if name in ("trans-unit", "bin-unit"):
+        if name == "trans-unit" or name == "bin-unit":
             unit = el.get("id")
+        if name == "file":
+            self.file = _FileIndex(el)
         self.check_attrs(el, name, model, unit)
+        if self.file is not None:
+            self.index(el, name, unit, parent)
         if model.content == "any":
             return
         tokens: list[tuple[str, etree._Element]] = []
@@ -496,30 +353,42 @@ class _Checker:
                 tokens.append((token, child))
             elif child_name in DEPRECATED_ELEMENTS:
                 if name in DEPRECATED_ELEMENTS[child_name]:
-                    self.report(R_DEPRECATED, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+                    self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
                 else:
-                    self.report(R_NOT_ALLOWED, f"<{child_name}> is not allowed in <{name}>", child, unit)
+                    self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
             elif child_name not in MODELS:
-                self.report(R_UNKNOWN, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
+                self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
             else:
                 tokens.append((child_name, child))
         self.check_text(el, name, model, unit)
         if model.content == "text" or model.content == "empty":
             for _, child in tokens:
-                self.report(R_NOT_ALLOWED, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
+                self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
         else:
-            self.check_sequence(el, name, model.particles, tokens, unit)
+            key = (name, *(token for token, _ in tokens))
+            if key not in self._good_sequences:
+                before = len(self.out)
+                self.check_sequence(el, name, model.particles, tokens, unit)
+                if len(self.out) == before:
+                    self._good_sequences.add(key)
         if name == "group" and not any(t in ("group", "trans-unit", "bin-unit") for t, _ in tokens):
-            self.report(R_EMPTY_GROUP, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
+            self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
         for token, child in tokens:
             if token in MODELS:
-                self.walk(child, unit)
+                self.walk(child, unit, name)
+        if name in _CONTAINERS and len(el):
+            self.check_inline(el, name, unit)
+        elif name == "trans-unit":
+            self.check_trans_unit(el, unit)
+        elif name == "file":
+            self.resolve_file()
+            self.file = None
 
     def check_text(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
         if model.content not in ("elements", "empty"):
             return
         if not _ws(el.text) or any(not _ws(child.tail) for child in el):
-            self.report(R_TEXT, f"<{name}> may not contain text", el, unit)
+            self.report(XLF106, f"<{name}> may not contain text", el, unit)
 
     def check_sequence(
         self,
@@ -529,216 +398,236 @@ class _Checker:
         tokens: list[tuple[str, etree._Element]],
         unit: str | None,
     ) -> None:
-        """Greedy match of children against ordered particles (the models are deterministic)."""
-        allowed = frozenset().union(*(p.names for p in particles)) if particles else frozenset()
-        present = frozenset(token for token, _ in tokens)
-        index, count = 0, 0
-        previous: str | None = None
-        for token, child in tokens:
-            shown = token
-            if token == OTHER:
-                shown = _child_name(child)
-            elif token == "#none":
-                shown = f"{_child_name(child)} (no namespace)"
-            step = index
-            while step < len(particles) and token not in particles[step].names:
-                step += 1
-            if step == len(particles):
-                if token in allowed:
-                    self.report(R_ORDER, f"<{shown}> is out of order in {_describe(el)} (after <{previous}>)",
-                                child, unit)
-                elif token == OTHER:
-                    self.report(R_NOT_ALLOWED, f"extension element <{shown}> is not allowed in <{name}>",
-                                child, unit)
-                else:
-                    self.report(R_NOT_ALLOWED, f"<{shown}> is not allowed in <{name}>", child, unit)
-                continue
-            if step == index:
-                count += 1
-                if count > particles[index].high:
-                    self.report(R_TOO_MANY, f"{_describe(el)} has more than {particles[index].high} <{shown}>",
-                                child, unit)
+        """Children against the element's particles (the shared content-model matcher)."""
+        result = match(particles, [(token, token == OTHER) for token, _ in tokens])
+        if result.ok:
+            return
+        previous: dict[int, str] = {}
+        last: str | None = None
+        for index, (token, child) in enumerate(tokens):
+            previous[index] = last or ""
+            if result.placed[index] is not None:
+                last = self.shown(token, child)
+        for index, why in result.misfits:
+            token, child = tokens[index]
+            shown = self.shown(token, child)
+            if why is Misfit.TOO_MANY:
+                high = particles[_step_of(particles, token)].max
+                self.report(XLF105, f"{_describe(el)} has more than {high} <{shown}>", child, unit)
+            elif why is Misfit.ORDER:
+                self.report(XLF103, f"<{shown}> is out of order in {_describe(el)} (after <{previous[index]}>)",
+                            child, unit)
+            elif token == OTHER:
+                self.report(XLF102, f"extension element <{shown}> is not allowed in <{name}>", child, unit)
             else:
-                self.report_missing(el, particles, index, step, count, present, unit)
-                index, count = step, 1
-            previous = shown
-        self.report_missing(el, particles, index, len(particles), count, present, unit)
+                self.report(XLF102, f"<{shown}> is not allowed in <{name}>", child, unit)
+        for step, _ in result.missing:
+            wanted = " or ".join(f"<{n}>" for n in sorted(particles[step].names))
+            self.report(XLF104, f"{_describe(el)} lacks required {wanted}", el, unit)
 
-    def report_missing(
-        self, el: etree._Element, particles: tuple[Particle, ...], start: int, stop: int, count: int,
-        present: frozenset[str], unit: str | None,
-    ) -> None:
-        """Report particles below their minimum, unless the child exists elsewhere (then it is out of order)."""
-        for step in range(start, stop):
-            have = count if step == start else 0
-            if have < particles[step].low and not particles[step].names & present:
-                wanted = " or ".join(f"<{n}>" for n in sorted(particles[step].names))
-                self.report(R_MISSING_CHILD, f"{_describe(el)} lacks required {wanted}", el, unit)
+    @staticmethod
+    def shown(token: str, child: etree._Element) -> str:
+        """How a child is named in messages."""
+        if token == OTHER:
+            return _child_name(child)
+        if token == "#none":
+            return f"{_child_name(child)} (no namespace)"
+        return token
 
     def check_attrs(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
-        for key, value in el.attrib.items():
+        """Attributes allowed, typed and present; a set of names seen valid before only has its values checked."""
+        items = el.items()
+        key = (name, *(k for k, _ in items))
+        if key not in self._good_attrs:
+            before = len(self.out)
+            self.check_attr_names(el, name, model, items, unit)
+            if len(self.out) == before:
+                self._good_attrs.add(key)
+        for attr, value in items:
+            kind = model.attrs.get(attr)
+            if kind is not None:
+                self.check_value(el, name, attr, value, kind, unit)
+            elif attr == _XML_LANG and (model.other_attrs or "lang" in model.xml_attrs):
+                if value and not is_well_formed(value):
+                    self.report(XLF114, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag", el, unit)
+            elif attr == _XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
+                if value not in ("default", "preserve"):
+                    self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'", el, unit)
+
+    def check_attr_names(self, el: etree._Element, name: str, model: Model, items: list[tuple[str, str]],
+                         unit: str | None) -> None:
+        """Which attributes are allowed here, and the required ones present."""
+        for key, _ in items:
+            if key in model.attrs:
+                continue
             qname = etree.QName(key)
             local, namespace = qname.localname, qname.namespace
             if namespace is None:
-                if local in model.attrs:
-                    self.check_value(el, name, local, value, model.attrs[local], unit)
-                elif local in DEPRECATED_ATTRS and (DEPRECATED_ATTRS[local] is None
-                                                     or name in DEPRECATED_ATTRS[local]):
-                    self.report(R_DEPRECATED, f"{local} on <{name}> is deprecated in XLIFF 1.2", el, unit)
+                if local in DEPRECATED_ATTRS and (DEPRECATED_ATTRS[local] is None or name in DEPRECATED_ATTRS[local]):
+                    self.report(XLF150, f"{local} on <{name}> is deprecated in XLIFF 1.2", el, unit)
                 else:
-                    self.report(R_ATTR_NOT_ALLOWED, f"attribute {local} is not allowed on <{name}>", el, unit)
+                    self.report(XLF111, f"attribute {local} is not allowed on <{name}>", el, unit)
             elif namespace == XML_NS:
                 if local in ("lang", "space"):
-                    kind = "lang" if local == "lang" else "space"
                     if local not in model.xml_attrs and not model.other_attrs:
-                        self.report(R_ATTR_NOT_ALLOWED, f"xml:{local} is not allowed on <{name}>", el, unit)
-                    elif kind == "lang" and value and not is_well_formed(value):
-                        self.report(R_LANG, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag",
-                                    el, unit)
-                    elif kind == "space" and value not in ("default", "preserve"):
-                        self.report(R_SPACE, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'",
-                                    el, unit)
+                        self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
                 elif not model.other_attrs:
-                    self.report(R_ATTR_NOT_ALLOWED, f"xml:{local} is not allowed on <{name}>", el, unit)
+                    self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
             elif namespace == self.ns or not model.other_attrs:
                 prefix = next((p for p, uri in el.nsmap.items() if uri == namespace and p), None)
                 shown = f"{prefix}:{local}" if prefix else key
-                self.report(R_ATTR_NOT_ALLOWED, f"attribute {shown} is not allowed on <{name}>", el, unit)
+                self.report(XLF111, f"attribute {shown} is not allowed on <{name}>", el, unit)
         for attr in sorted(model.required):
             if el.get(attr) is None:
-                self.report(R_REQUIRED_ATTR, f"{_describe(el)} lacks required attribute {attr}", el, unit)
+                self.report(XLF110, f"{_describe(el)} lacks required attribute {attr}", el, unit)
 
     def check_value(self, el: etree._Element, name: str, attr: str, value: str, kind: str,
                     unit: str | None) -> None:
+        if kind == S or (kind, value) in self._good_values:
+            return
         if kind in ENUMS:
             if not ENUMS[kind].accepts(value):
-                self.report(R_ENUM, f"{attr}={value!r} on <{name}> is not a valid {kind} value", el, unit)
+                self.report(XLF112, f"{attr}={value!r} on <{name}> is not a valid {kind} value", el, unit)
+                return
         elif kind in TYPES:
-            test, rule, expected = TYPES[kind]
+            test, expected = TYPES[kind]
             if not test(value):
+                rule = _TYPE_RULES.get(kind, XLF116)
                 self.report(rule, f"{attr}={value!r} on <{name}> is not {expected}", el, unit)
+                return
+        if len(value) < 32:
+            self._good_values.add((kind, value))
 
-    # -- per-file constraints -------------------------------------------------------------------
+    # -- per-file constraints, gathered during the walk --------------------------------------------
 
-    def check_file(self, file_el: etree._Element) -> None:
-        units: dict[str, etree._Element] = {}
-        for el in file_el.iter(self.q("trans-unit"), self.q("bin-unit")):
+    def index(self, el: etree._Element, name: str, unit: str | None, parent: str | None) -> None:
+        """Record what ``el`` defines (ids, keys) and refers to (tool-id, phase-name, xid) in its file."""
+        file = self.file
+        assert file is not None
+        if name == "trans-unit" or name == "bin-unit":
             uid = el.get("id")
-            if uid is None:
-                continue
-            if uid in units:
-                self.report(R_DUP_UNIT, f"<{self.xliff(el)}> id {uid!r} is already used on line "
-                            f"{units[uid].sourceline} of this <file>", el, uid)
-            else:
-                units[uid] = el
-        header = file_el.find(self.q("header"))
-        tools = self.keys(header.findall(self.q("tool")) if header is not None else [], "tool-id")
-        phases = self.keys(
-            header.findall(f"{self.q('phase-group')}/{self.q('phase')}") if header is not None else [],
-            "phase-name")
-        self.keys(list(file_el.iter(self.q("group"))), "id")
-        self.keys(list(file_el.iter(self.q("count-group"))), "name")
-        self.keys(list(file_el.iter(self.q("context-group"))), "name")
-        self.keys(list(file_el.iter(self.q("external-file"))), "uid")
-        tool_refs = [file_el, *(header.findall(f"{self.q('phase-group')}/{self.q('phase')}")
-                                if header is not None else []),
-                     *file_el.iterfind(f".//{self.q('trans-unit')}/{self.q('alt-trans')}")]
-        self.refs(tool_refs, "tool-id", tools, "header <tool>")
-        phase_refs = file_el.iter(*(self.q(n) for n in ("count", "trans-unit", "target", "bin-unit", "bin-target")))
-        self.refs(list(phase_refs), "phase-name", phases, "header <phase>")
-        self.refs([el for el in file_el.iter() if self.xliff(el) in _XID_HOLDERS], "xid", units,
-                  "<trans-unit>/<bin-unit> of this file")
-        target_lang = file_el.get("target-language")
-        source_lang = file_el.get("source-language")
-        for tu in file_el.iter(self.q("trans-unit")):
-            uid = tu.get("id")
-            self.check_segments(tu, uid)
-            for child in tu:
-                name = self.xliff(child)
-                if name in _CONTAINERS:
-                    expected = target_lang if name == "target" else source_lang
-                    lang = child.get(_XML_LANG)
-                    if lang and expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
-                        which = "target-language" if name == "target" else "source-language"
-                        self.report(R_LANG_MISMATCH, f"<{name}> xml:lang {lang!r} differs from file {which} "
-                                    f"{expected!r}", child, uid)
-        for el in file_el.iter(*(self.q(n) for n in _CONTAINERS)):
-            self.check_inline(el, self.unit_of(el))
+            if uid is not None:
+                first = file.units.get(uid)
+                if first is not None:
+                    self.report(XLF120, f"<{name}> id {uid!r} is already used on line {first.sourceline} of this "
+                                "<file>", el, uid)
+                else:
+                    file.units[uid] = el
+        attr = _FILE_KEYS.get(name)
+        if name == "tool" and parent == "header":
+            attr = "tool-id"
+        elif name == "phase" and parent == "phase-group" and el.getparent().getparent() is not None \
+                and self.xliff(el.getparent().getparent()) == "header":
+            attr = "phase-name"
+        if attr is not None:
+            self.key(file, el, name, attr, unit)
+        if el.get("tool-id") is not None and (name in ("file", "phase") or (name == "alt-trans" and parent == "trans-unit")):
+            file.refs.append(("tool-id", el, unit))
+        if name in _PHASE_REFS and el.get("phase-name") is not None:
+            file.refs.append(("phase-name", el, unit))
+        if name in _XID_HOLDERS and el.get("xid") is not None:
+            file.refs.append(("xid", el, unit))
 
-    def unit_of(self, el: etree._Element) -> str | None:
-        for parent in el.iterancestors(self.q("trans-unit")):
-            return parent.get("id")
-        return None
+    def key(self, file: _FileIndex, el: etree._Element, name: str, attr: str, unit: str | None) -> None:
+        """An identifier unique in its file (XLF121)."""
+        value = el.get(attr)
+        if value is None:
+            return
+        seen = file.keys.setdefault((name, attr), {})
+        if value in seen:
+            self.report(XLF121, f"<{name}> {attr} {value!r} is already used on line {seen[value].sourceline} of "
+                        "this <file>", el, unit)
+        else:
+            seen[value] = el
 
-    def keys(self, elements: list[etree._Element], attr: str) -> dict[str, etree._Element]:
-        """Collect ``attr`` values, reporting duplicates (XLF121)."""
-        seen: dict[str, etree._Element] = {}
-        for el in elements:
+    def resolve_file(self) -> None:
+        """Every tool-id, phase-name and xid of the file names something the file defines (XLF122)."""
+        file = self.file
+        assert file is not None
+        for attr, el, unit in file.refs:
             value = el.get(attr)
-            if value is None:
-                continue
-            if value in seen:
-                self.report(R_DUP_KEY, f"<{self.xliff(el)}> {attr} {value!r} is already used on line "
-                            f"{seen[value].sourceline} of this <file>", el, self.unit_of(el))
+            if attr == "xid":
+                known: Mapping[str, etree._Element] = file.units
+                what = "<trans-unit>/<bin-unit> of this file"
             else:
-                seen[value] = el
-        return seen
+                name, key, what = _REF_TARGETS[attr]
+                known = file.keys.get((name, key), {})
+            if value not in known:
+                self.report(XLF122, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", el, unit)
 
-    def refs(self, elements: list[etree._Element], attr: str, known: Mapping[str, etree._Element],
-             what: str) -> None:
-        for el in elements:
-            value = el.get(attr)
-            if value is not None and value not in known:
-                unit = el.get("id") if self.xliff(el) in ("trans-unit", "bin-unit") else self.unit_of(el)
-                self.report(R_DANGLING, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", el, unit)
-
-    def check_segments(self, tu: etree._Element, uid: str | None) -> None:
-        """seg-source segment mids are unique; target mrk mids and alt-trans@mid must name one."""
-        seg = tu.find(self.q("seg-source"))
-        mids = self.keys(seg.findall(self.q("mrk")) if seg is not None else [], "mid")
-        refs = [*tu.iterfind(f"{self.q('target')}/{self.q('mrk')}"), *tu.iterfind(self.q("alt-trans"))]
+    def check_trans_unit(self, tu: etree._Element, uid: str | None) -> None:
+        """Segment mids resolve and source/target languages agree with the file's."""
+        file_el = self.file.element if self.file is not None else tu
+        mids: dict[str, etree._Element] = {}
+        refs: list[etree._Element] = []
+        for child in tu:
+            name = self.xliff(child)
+            if name == "seg-source":
+                for mrk in child:
+                    if self.xliff(mrk) == "mrk" and mrk.get("mid") is not None:
+                        mid = mrk.get("mid")
+                        if mid in mids:
+                            self.report(XLF121, f"<mrk> mid {mid!r} is already used on line {mids[mid].sourceline} "
+                                        "of this <file>", mrk, uid)
+                        else:
+                            mids[mid] = mrk
+            elif name == "target":
+                refs.extend(m for m in child if self.xliff(m) == "mrk")
+            elif name == "alt-trans":
+                refs.append(child)
+            if name in _CONTAINERS:
+                expected = file_el.get("target-language" if name == "target" else "source-language")
+                lang = child.get(_XML_LANG)
+                if lang and expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
+                    which = "target-language" if name == "target" else "source-language"
+                    self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}",
+                                child, uid)
         for el in refs:
             mid = el.get("mid")
             if mid is not None and mid not in mids:
-                self.report(R_DANGLING, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
+                self.report(XLF122, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
                             "<seg-source>", el, uid)
 
-    def check_inline(self, container: etree._Element, unit: str | None) -> None:
+    def check_inline(self, container: etree._Element, name: str, unit: str | None) -> None:
         """Inline ids unique, bpt/ept paired and bx/ex rids resolved within one source/target."""
-        where = f"<{self.xliff(container)}>"
+        where = f"<{name}>"
         starts: dict[str, etree._Element] = {}
         ends: dict[str, etree._Element] = {}
         open_bpts: list[etree._Element] = []
         bx_rids: dict[str, etree._Element] = {}
-        for bx in container.iterdescendants(self.q("bx")):
-            rid = bx.get("rid")
+        inline = [(self.xliff(el), el) for el in container.iterdescendants()]
+        for code, bx in inline:
+            rid = bx.get("rid") if code == "bx" else None
             if rid is not None and rid in bx_rids:
-                self.report(R_BX_EX, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
+                self.report(XLF132, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
             elif rid is not None:
                 bx_rids[rid] = bx
-        for el in container.iterdescendants():
-            name = self.xliff(el)
+        for code, el in inline:
             code_id = el.get("id")
-            if name in _START_CODES or name == "ept":
-                table = ends if name == "ept" else starts
+            if code in _START_CODES or code == "ept":
+                table = ends if code == "ept" else starts
                 if code_id is not None and code_id in table:
-                    rule = R_DUP_INLINE if name in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept") else R_REUSED_INLINE
-                    self.report(rule, f"<{name}> id {code_id!r} is used twice in {where}", el, unit)
+                    pairing = code in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept")
+                    self.report(XLF130 if pairing else XLF133, f"<{code}> id {code_id!r} is used twice in {where}",
+                                el, unit)
                 elif code_id is not None:
                     table[code_id] = el
-            if name == "bpt":
+            if code == "bpt":
                 open_bpts.append(el)
-            elif name == "ept":
-                match = next((b for b in open_bpts if _pairs(b, el)), None)
-                if match is None:
-                    self.report(R_BPT_EPT, f"<ept id=\"{code_id}\"> has no earlier matching <bpt> in {where}",
-                                el, unit)
+            elif code == "ept":
+                found = next((b for b in open_bpts if _pairs(b, el)), None)
+                if found is None:
+                    self.report(XLF131, f"<ept id=\"{code_id}\"> has no earlier matching <bpt> in {where}", el, unit)
                 else:
-                    open_bpts.remove(match)
-            elif name == "ex" and el.get("rid") is not None and el.get("rid") not in bx_rids:
-                self.report(R_BX_EX, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el, unit)
+                    open_bpts.remove(found)
+            elif code == "ex" and el.get("rid") is not None and el.get("rid") not in bx_rids:
+                self.report(XLF132, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el, unit)
         for bpt in open_bpts:
-            self.report(R_BPT_EPT, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt, unit)
+            self.report(XLF131, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt, unit)
+
+
+def _step_of(particles: tuple[Particle, ...], token: str) -> int:
+    return next(i for i, part in enumerate(particles) if token in part.names)
 
 
 def _pairs(bpt: etree._Element, ept: etree._Element) -> bool:

@@ -17,7 +17,9 @@ from typing import Any
 from lxml import etree
 
 from pxl10n.validate import xliff20_rules as R
-from pxl10n.validate.rules import Context, Document, Finding, Rule
+from pxl10n.validate.content_model import Misfit, match
+from pxl10n.validate.context import Context
+from pxl10n.validate.rules import Document, Family, Finding, Rule
 from pxl10n.validate.xliff20_schema import (
     ANY,
     DEFINED_NS,
@@ -33,7 +35,6 @@ from pxl10n.validate.xliff20_schema import (
     MODULE_POINTS,
     MODULE_PREFIX,
     MTC,
-    OTHER,
     RES,
     SLR,
     SPECS,
@@ -51,7 +52,7 @@ from pxl10n.validate.xliff20_schema import (
 )
 from pxl10n.validate.xliff20_units import UnitChecker
 
-__all__ = ["check"]
+__all__ = ["FAMILY", "check"]
 
 _XLIFF, _FILE, _GROUP, _UNIT = x("xliff"), x("file"), x("group"), x("unit")
 _NOTES, _NOTE, _ORIGINAL_DATA, _DATA = x("notes"), x("note"), x("originalData"), x("data")
@@ -60,16 +61,9 @@ _EC = x("ec")
 _SOURCE, _TARGET = x("source"), x("target")
 _CODES = frozenset({x("ph"), x("pc"), x("sc"), x("ec")})
 _MARKERS = frozenset({x("mrk"), x("sm")})
-_VERSION_ATTR_TYPES = {"version": R.VERSION, "lang": R.LANG, "xml_lang": R.LANG}
+_VERSION_ATTR_TYPES = {"version": R.XLF207, "lang": R.XLF208, "xml_lang": R.XLF208}
 _CORE_PREFIX = f"{{{XLF}}}"
 _SUB_FS, _SIZE_INFO, _SIZE_INFO_REF = q(FS, "subFs"), q(SLR, "sizeInfo"), q(SLR, "sizeInfoRef")
-#: Child-tag sequences already known to satisfy their parent's content model (the check depends on tags only).
-_GOOD_SEQUENCES: set[tuple[str, ...]] = set()
-_GOOD_SEQUENCES_MAX = 50_000
-#: Short values already found valid, per type: flags and small ids repeat across elements.
-_GOOD_VALUES: dict[str, set[str]] = {}
-#: (tag, is 2.1, attribute names...) -> the value checks such an element needs (see _Run.attr_plan).
-_ATTR_PLANS: dict[tuple[Any, ...], tuple[tuple[int, str, set[str]], ...] | None] = {}
 _NO_PLAN: Any = object()
 _VAL_RULE_KINDS = ("isPresent", "isNotPresent", "startsWith", "endsWith")
 
@@ -100,6 +94,13 @@ class _Run:
         self.units = UnitChecker(self, root.get("srcLang"), root.get("trgLang"))
         #: where the walk records inline elements while inside a segment's source or target
         self.collect: list[list[Any]] | None = None
+        # Memos of this document only (never the module's: a check must not depend on what ran before).
+        #: child-tag sequences found to satisfy their parent's content model (the check depends on tags only)
+        self.good_sequences: set[tuple[str, ...]] = set()
+        #: short values found valid, per type: flags and small ids repeat across elements
+        self.good_values: dict[str, set[str]] = {}
+        #: (tag, attribute names...) -> the value checks such an element needs (see attr_plan)
+        self.attr_plans: dict[tuple[str, ...], tuple[tuple[int, str, set[str]], ...] | None] = {}
 
     def emit(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None) -> None:
         """Record one finding; the unit id travels in the finding, not the message."""
@@ -111,7 +112,7 @@ class _Run:
         """Check the whole document and return the findings in document order."""
         root = self.root
         if root.tag != _XLIFF:
-            self.emit(R.ELEMENT, root, f"root element <{pretty(root.tag)}> is not <xliff>")
+            self.emit(R.XLF201, root, f"root element <{pretty(root.tag)}> is not <xliff>")
             return self.out
         self.walk(root, _XLIFF, SPECS[_XLIFF], None)
         self.units.resolve_fragments()
@@ -130,7 +131,7 @@ class _Run:
             self.units.begin_unit(el)
         items = el.items()
         if items:
-            plan = _ATTR_PLANS.get((tag, self.is21, *[item[0] for item in items]), _NO_PLAN)
+            plan = self.attr_plans.get((tag, *[item[0] for item in items]), _NO_PLAN)
             if plan is _NO_PLAN:
                 plan = self.attr_plan(tag, spec, items)
             if plan is None:
@@ -140,7 +141,7 @@ class _Run:
                     value = items[index][1]
                     if value not in good:
                         if VALUE_TYPES[kind](value):
-                            if len(value) < 16 and len(good) < _GOOD_SEQUENCES_MAX:
+                            if len(value) < 32:
                                 good.add(value)
                         else:
                             self.bad_value(el, items[index][0], value, kind, unit)
@@ -162,7 +163,7 @@ class _Run:
             return
         if not len(el):
             if content == EMPTY and el.text:
-                self.emit(R.TEXT, el, f"{describe(el)} must be empty but contains text", unit)
+                self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
             elif isinstance(content, tuple):
                 self.check_children(el, tag, spec, [], unit)
             if tag == _UNIT:
@@ -206,20 +207,18 @@ class _Run:
         content = spec.content
         if isinstance(content, tuple):
             key = (tag, *(t for _, t in children))
-            if key not in _GOOD_SEQUENCES:
+            if key not in self.good_sequences:
                 before = len(self.out)
                 self.check_sequence(el, spec, children, unit)
                 if len(self.out) == before:
-                    if len(_GOOD_SEQUENCES) > _GOOD_SEQUENCES_MAX:
-                        _GOOD_SEQUENCES.clear()
-                    _GOOD_SEQUENCES.add(key)
+                    self.good_sequences.add(key)
             if not spec.mixed:
                 self.check_no_text(el, unit)
         else:
             for child, _ in children:
-                self.emit(R.ELEMENT, child, f"{describe(child)} not allowed: {describe(el)} has no child elements", unit)
+                self.emit(R.XLF201, child, f"{describe(child)} not allowed: {describe(el)} has no child elements", unit)
             if content == EMPTY and (el.text or any(c.tail for c in el)):
-                self.emit(R.TEXT, el, f"{describe(el)} must be empty but contains text", unit)
+                self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
 
     def unexpected(self, child: etree._Element, parent: etree._Element, unit: str | None) -> None:
         """Report a child element the parent's content model cannot hold at all."""
@@ -231,65 +230,57 @@ class _Run:
             what = f"<{pretty(tag)}> is not an XLIFF 2.0 element"
         else:
             what = f"{describe(child)} not allowed in {describe(parent)}"
-        self.emit(R.ELEMENT, child, what, unit)
+        self.emit(R.XLF201, child, what, unit)
 
     def check_no_text(self, el: etree._Element, unit: str | None) -> None:
         """Element-only content: whitespace between children, nothing else."""
         if (el.text and el.text.strip()) or any(c.tail and c.tail.strip() for c in el):
-            self.emit(R.TEXT, el, f"{describe(el)} contains text; only child elements are allowed", unit)
+            self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
 
     def check_sequence(self, el: etree._Element, spec: Spec, children: list[tuple[etree._Element, str]], unit: str | None) -> None:
-        """Match children against a sequence of particles, reporting strays, omissions and repeats."""
+        """Children against the element's particles (the shared content-model matcher), then module points."""
         parts = spec.content
         assert isinstance(parts, tuple)
         own_ns = _ns(el.tag)
-        mentioned = spec.names
-        n, i, count = len(parts), 0, 0
-        seen_modules: set[str] = set()
+        kept: list[tuple[etree._Element, str]] = []
         for child, tag in children:
             ns = _ns(tag)
             if ns is None or (ns in DEFINED_NS and tag not in SPECS):
                 self.unexpected(child, el, unit)
+            else:
+                kept.append((child, tag))
+        result = match(parts, [(tag, _ns(tag) != own_ns and _ns(tag) != XLF) for _, tag in kept], spec.names)
+        for index, why in result.misfits:
+            child = kept[index][0]
+            if why is Misfit.NOT_ALLOWED:
+                self.unexpected(child, el, unit)
+            else:
+                self.emit(R.XLF202, child, f"{describe(child)} is out of order or repeated in {describe(el)}", unit)
+        for step, before in result.missing:
+            where = f"before {describe(kept[before][0])}" if before is not None else ""
+            self.missing(el, parts[step].names, where, unit)
+        seen_modules: set[str] = set()
+        for (child, tag), step in zip(kept, result.placed, strict=True):
+            if step is None or tag in parts[step].names or _ns(tag) not in MODULE_PREFIX:
                 continue
-            foreign = ns != own_ns and ns != XLF
-            j, c = i, count
-            while j < n:
-                names = parts[j].names
-                if c < parts[j].max and (tag in names or (foreign and OTHER in names)):
-                    break
-                j, c = j + 1, 0
-            if j == n:
-                if tag in mentioned or (foreign and OTHER in mentioned):
-                    self.emit(R.ORDER, child, f"{describe(child)} is out of order or repeated in {describe(el)}", unit)
-                else:
-                    self.unexpected(child, el, unit)
-                continue
-            for k in range(i, j):
-                if parts[k].min > (count if k == i else 0):
-                    self.missing(el, parts[k].names, f"before {describe(child)}", unit)
-            i, count = j, c + 1
-            if tag not in parts[j].names and ns in MODULE_PREFIX:
-                allowed = MODULE_POINTS.get(tag)
-                if allowed is None or el.tag not in allowed:
-                    self.emit(R.MODULE_PLACE, child, f"{describe(child)} is not allowed in {describe(el)}", unit)
-                elif tag in seen_modules:
-                    self.emit(R.ORDER, child, f"{describe(el)} may contain at most one {describe(child)}", unit)
-                seen_modules.add(tag)
-        for k in range(i, n):
-            if parts[k].min > (count if k == i else 0):
-                self.missing(el, parts[k].names, "", unit)
+            allowed = MODULE_POINTS.get(tag)
+            if allowed is None or el.tag not in allowed:
+                self.emit(R.XLF250, child, f"{describe(child)} is not allowed in {describe(el)}", unit)
+            elif tag in seen_modules:
+                self.emit(R.XLF202, child, f"{describe(el)} may contain at most one {describe(child)}", unit)
+            seen_modules.add(tag)
 
     def missing(self, el: etree._Element, names: frozenset[str], where: str, unit: str | None) -> None:
         """Report a required child that is absent."""
         wanted = " or ".join(sorted(f"<{pretty(n)}>" for n in names))
-        self.emit(R.ORDER, el, f"{describe(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
+        self.emit(R.XLF202, el, f"{describe(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
 
     def attr_plan(self, tag: str, spec: Spec, items: list[tuple[str, str]]) -> tuple[tuple[int, str, set[str]], ...] | None:
         """The value checks an element with these attribute names needs, or None when the names
         themselves need reporting (unknown, misplaced, required missing) or module attributes with
         cross-attribute constraints are present: such elements take the full :meth:`check_attributes`."""
         names = [name for name, _ in items]
-        key = (tag, self.is21, *names)
+        key = (tag, *names)
         plan: list[tuple[int, str, set[str]]] | None = []
         types = spec.types
         for index, name in enumerate(names):
@@ -306,13 +297,11 @@ class _Run:
                     plan = None  # module attributes and anything not allowed: the full check
                     break
             if kind != "string":
-                plan.append((index, kind, _GOOD_VALUES.setdefault(kind, set())))
+                plan.append((index, kind, self.good_values.setdefault(kind, set())))
         if plan is not None and spec.required and not all(name in names for name in spec.required):
             plan = None
         result = None if plan is None else tuple(plan)
-        if len(_ATTR_PLANS) > _GOOD_SEQUENCES_MAX:
-            _ATTR_PLANS.clear()
-        _ATTR_PLANS[key] = result
+        self.attr_plans[key] = result
         return result
 
     def check_attributes(self, el: etree._Element, spec: Spec, items: list[tuple[str, str]], unit: str | None) -> None:
@@ -338,7 +327,7 @@ class _Run:
             else:
                 allowed = spec.other_attrs or (self.is21 and ns in (ITS, ITSM) and el.tag.startswith(_CORE_PREFIX))
             if not allowed:
-                self.emit(R.ATTRIBUTE, el, f"attribute {pretty(name)} not allowed on {describe(el)}", unit)
+                self.emit(R.XLF205, el, f"attribute {pretty(name)} not allowed on {describe(el)}", unit)
             elif kind is not None and not VALUE_TYPES[kind](value):
                 self.bad_value(el, name, value, kind, unit)
         required = spec.required
@@ -346,29 +335,29 @@ class _Run:
             present = {name for name, _ in items}
             for name in required:
                 if name not in present:
-                    self.emit(R.REQUIRED, el, f"{describe(el)} lacks required attribute {pretty(name)}", unit)
+                    self.emit(R.XLF204, el, f"{describe(el)} lacks required attribute {pretty(name)}", unit)
         if modules:
             attrs = el.attrib
             if _SUB_FS in attrs:
                 self.check_sub_fs(el, attrs, unit)
             if _SIZE_INFO in attrs and _SIZE_INFO_REF in attrs:
-                self.emit(R.SIZE_RESTRICTION, el, f"{describe(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
+                self.emit(R.XLF253, el, f"{describe(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
 
     def bad_value(self, el: etree._Element, name: str, value: str, kind: str, unit: str | None) -> None:
         """Report a value outside its type (language tags and the version have their own codes)."""
-        rule = _VERSION_ATTR_TYPES.get(kind, R.VALUE)
-        if rule is R.VERSION and el.tag != _XLIFF:
-            rule = R.VALUE
+        rule = _VERSION_ATTR_TYPES.get(kind, R.XLF206)
+        if rule is R.XLF207 and el.tag != _XLIFF:
+            rule = R.XLF206
         self.emit(rule, el, f'{describe(el)} {pretty(name)}="{value}" is not {TYPE_HINTS.get(kind, kind)}', unit)
 
     def check_sub_fs(self, el: etree._Element, attrs: etree._Attrib, unit: str | None) -> None:
         """fs:subFs needs fs:fs and well-formed name,value pairs."""
         value = attrs[_SUB_FS]
         if q(FS, "fs") not in attrs:
-            self.emit(R.FORMAT_STYLE, el, f"{describe(el)} has fs:subFs without fs:fs", unit)
+            self.emit(R.XLF252, el, f"{describe(el)} has fs:subFs without fs:fs", unit)
         pairs = _sub_fs_pairs(value)
         if pairs is None or not all(len(pair) == 2 and pair[0] for pair in pairs):
-            self.emit(R.FORMAT_STYLE, el, f'{describe(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
+            self.emit(R.XLF252, el, f'{describe(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
 
     # --- element-local constraints (hooks) --------------------------------------------------
 
@@ -378,7 +367,7 @@ class _Run:
         for child in el:
             ident = child.get("id") if child.tag == _FILE else None
             if ident is not None and ident in seen:
-                self.emit(R.FILE_ID, child, f'duplicate <file id="{ident}">')
+                self.emit(R.XLF210, child, f'duplicate <file id="{ident}">')
             if ident is not None:
                 seen.add(ident)
 
@@ -390,19 +379,19 @@ class _Run:
         """href xor content."""
         has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) or (c.tail or "").strip() for c in el)
         if "href" in attrs and has_content:
-            self.emit(R.SKELETON, el, "<skeleton> has both href and content")
+            self.emit(R.XLF228, el, "<skeleton> has both href and content")
         elif "href" not in attrs and not has_content:
-            self.emit(R.SKELETON, el, "<skeleton> has neither href nor content")
+            self.emit(R.XLF228, el, "<skeleton> has neither href nor content")
 
     def on_segment(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """subState requires an explicit state."""
         if "subState" in attrs and "state" not in attrs:
-            self.emit(R.SUBSTATE, el, f"{describe(el)} has subState but no state", unit)
+            self.emit(R.XLF226, el, f"{describe(el)} has subState but no state", unit)
 
     def on_unique_children(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """note ids within <notes>, data ids within <originalData>."""
         is_notes = el.tag == _NOTES
-        rule = R.NOTE_ID if is_notes else R.DATA_ID
+        rule = R.XLF212 if is_notes else R.XLF213
         seen: set[str] = set()
         for child in el:
             ident = child.get("id") if isinstance(child.tag, str) else None
@@ -422,26 +411,26 @@ class _Run:
             return
         cp = int(value, 16)
         if cp > 0x10FFFF:
-            self.emit(R.CODE_POINT, el, f'<cp hex="{value}"> is beyond U+10FFFF', unit)
+            self.emit(R.XLF244, el, f'<cp hex="{value}"> is beyond U+10FFFF', unit)
         elif _is_code_point_xml_char(cp):
-            self.emit(R.CODE_POINT, el, f'<cp hex="{value}"> is a valid XML character; write it as text', unit)
+            self.emit(R.XLF244, el, f'<cp hex="{value}"> is a valid XML character; write it as text', unit)
 
     def on_code(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """subType needs type; xlf: subTypes go with a fixed type; only an isolated ec has dir."""
         if "dir" in attrs and el.tag == _EC and attrs.get("isolated") != "yes":
-            self.emit(R.EC_DIR, el, f'<ec startRef="{attrs.get("startRef", "")}"> has dir but is not isolated', unit)
+            self.emit(R.XLF249, el, f'<ec startRef="{attrs.get("startRef", "")}"> has dir but is not isolated', unit)
         sub = attrs.get("subType")
         if sub is None:
             return
         kind = attrs.get("type")
         if kind is None:
-            self.emit(R.SUB_TYPE, el, f'{describe(el)} has subType="{sub}" but no type', unit)
+            self.emit(R.XLF243, el, f'{describe(el)} has subType="{sub}" but no type', unit)
         elif sub.startswith("xlf:"):
             needed = XLF_SUBTYPES.get(sub)
             if needed is None:
-                self.emit(R.SUB_TYPE, el, f'{describe(el)} subType="{sub}" is not a defined xlf: value', unit)
+                self.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" is not a defined xlf: value', unit)
             elif needed != kind:
-                self.emit(R.SUB_TYPE, el, f'{describe(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
+                self.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
 
     def on_marker(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """Comment annotations carry exactly one of value and ref; same-document refs must resolve."""
@@ -452,7 +441,7 @@ class _Run:
         has_value, has_ref = "value" in attrs, "ref" in attrs
         if has_value == has_ref:
             which = "both value and ref" if has_value else "neither value nor ref"
-            self.emit(R.COMMENT, el, f'{describe(el)} type="comment" has {which}', unit)
+            self.emit(R.XLF245, el, f'{describe(el)} type="comment" has {which}', unit)
 
     def on_gloss_entry(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """At least one translation or a definition; ref is a fragment identifier."""
@@ -460,7 +449,7 @@ class _Run:
             self.units.add_fragment(el, attrs["ref"], unit)
         self.unique_module_ids(el, el, _GLS_TRANSLATION, unit)
         if not any(c.tag in (_GLS_TRANSLATION, q(GLS, "definition")) for c in el):
-            self.emit(R.GLOSS_ENTRY, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
+            self.emit(R.XLF251, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
 
     def on_val_rule(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """Exactly one rule kind; occurs and existsInSource only with the kinds they qualify."""
@@ -468,18 +457,18 @@ class _Run:
         custom = any(_ns(name) not in (None, VAL) for name in attrs)
         if len(kinds) > 1 or (not kinds and not custom):
             found = ", ".join(kinds) if kinds else "none"
-            self.emit(R.VALIDATION_RULE, el, f"<val:rule> must state exactly one of {', '.join(_VAL_RULE_KINDS)} (found {found})", unit)
+            self.emit(R.XLF254, el, f"<val:rule> must state exactly one of {', '.join(_VAL_RULE_KINDS)} (found {found})", unit)
         if "occurs" in attrs and "isPresent" not in kinds:
-            self.emit(R.VALIDATION_RULE, el, "<val:rule> uses occurs without isPresent", unit)
+            self.emit(R.XLF254, el, "<val:rule> uses occurs without isPresent", unit)
         if "existsInSource" in attrs and not set(kinds) & {"isPresent", "startsWith", "endsWith"}:
-            self.emit(R.VALIDATION_RULE, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
+            self.emit(R.XLF254, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
 
     def on_resource(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """Resource containers are non-empty; res:source/target have href xor content and the document's languages."""
         tag = el.tag
         if tag in (q(RES, "resourceData"), q(RES, "resourceItem")):
             if not any(isinstance(c.tag, str) for c in el):
-                self.emit(R.RESOURCE_DATA, el, f"{describe(el)} is empty", unit)
+                self.emit(R.XLF255, el, f"{describe(el)} is empty", unit)
             if tag == q(RES, "resourceData"):
                 self.unique_module_ids(el, el, q(RES, "resourceItem"), unit)
             return
@@ -488,18 +477,18 @@ class _Run:
             is_source = tag == q(RES, "source")
             expected = self.root.get("srcLang" if is_source else "trgLang")
             if expected is not None and lang.lower() != expected.lower():
-                rule, which = (R.SOURCE_LANG, "srcLang") if is_source else (R.TARGET_LANG, "trgLang")
+                rule, which = (R.XLF221, "srcLang") if is_source else (R.XLF222, "trgLang")
                 self.emit(rule, el, f'<{pretty(tag)} xml:lang="{lang}"> differs from the document {which}', unit)
         has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) for c in el)
         if ("href" in attrs) == has_content:
             which = "both href and content" if has_content else "neither href nor content"
-            self.emit(R.RESOURCE_DATA, el, f"{describe(el)} has {which}", unit)
+            self.emit(R.XLF255, el, f"{describe(el)} has {which}", unit)
 
     def on_resource_ref(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """ref names a resourceItem of the document."""
         ref = attrs.get("ref")
         if ref is not None and ref not in self.units.resource_items(self.root):
-            self.emit(R.RESOURCE_DATA, el, f'<res:resourceItemRef ref="{ref}"> matches no <res:resourceItem> id', unit)
+            self.emit(R.XLF255, el, f'<res:resourceItemRef ref="{ref}"> matches no <res:resourceItem> id', unit)
 
     def on_reference(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """Module ref attributes holding same-document fragment identifiers."""
@@ -521,7 +510,7 @@ class _Run:
             if ident is None:
                 continue
             if ident in seen:
-                self.emit(R.MODULE_ID, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+                self.emit(R.XLF256, child, f"duplicate {describe(child)} in {describe(el)}", unit)
             seen.add(ident)
 
     def on_module_container(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -585,3 +574,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if doc.version != "2.0" or doc.tree is None:
         return
     yield from _Run(doc, doc.tree.getroot()).run()
+
+
+FAMILY = Family("xliff20", "XLF2", "XLIFF 2.0 conformance (core and modules; 2.1 read as 2.0)", R.RULES, check,
+                frozenset({"2.0"}))

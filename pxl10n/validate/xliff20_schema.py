@@ -13,35 +13,18 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-XLF = "urn:oasis:names:tc:xliff:document:2.0"
-XML = "http://www.w3.org/XML/1998/namespace"
-MTC = "urn:oasis:names:tc:xliff:matches:2.0"
-GLS = "urn:oasis:names:tc:xliff:glossary:2.0"
-FS = "urn:oasis:names:tc:xliff:fs:2.0"
-MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
-RES = "urn:oasis:names:tc:xliff:resourcedata:2.0"
-CTR = "urn:oasis:names:tc:xliff:changetracking:2.0"
-SLR = "urn:oasis:names:tc:xliff:sizerestriction:2.0"
-VAL = "urn:oasis:names:tc:xliff:validation:2.0"
-ITS = "http://www.w3.org/2005/11/its"
-ITSM = "urn:oasis:names:tc:xliff:itsm:2.1"
+from pxl10n.validate.content_model import OTHER, Particle, opt, plus, star
+from pxl10n.validate.langtags import is_well_formed
+from pxl10n.xliff import namespaces as ns
 
-#: Module namespaces -> the prefix the specification uses for them.
-MODULE_PREFIX: Mapping[str, str] = {MTC: "mtc", GLS: "gls", FS: "fs", MDA: "mda", RES: "res", CTR: "ctr", SLR: "slr", VAL: "val"}
+XLF, XML = ns.XLIFF20, ns.XML
+MTC, GLS, FS, MDA, RES, CTR, SLR, VAL, ITS, ITSM = ns.MTC, ns.GLS, ns.FS, ns.MDA, ns.RES, ns.CTR, ns.SLR, ns.VAL, ns.ITS, ns.ITSM
+MODULE_PREFIX = ns.MODULE_PREFIX
 #: Namespaces whose names (elements and attributes) the specification defines in full.
 DEFINED_NS = frozenset({XLF, *MODULE_PREFIX})
+XML_LANG, XML_SPACE = ns.XML_LANG, ns.XML_SPACE
+q = ns.q
 
-XML_LANG = f"{{{XML}}}lang"
-XML_SPACE = f"{{{XML}}}space"
-
-#: Wildcard marker in a content model: any element from a namespace other than the parent's.
-OTHER = "##other"
-UNBOUNDED = 1 << 30
-
-
-def q(ns: str, name: str) -> str:
-    """Clark notation ``{ns}name``, as lxml spells tags and attribute names."""
-    return f"{{{ns}}}{name}"
 
 
 def x(name: str) -> str:
@@ -53,12 +36,12 @@ def pretty(tag: str) -> str:
     """``{ns}name`` -> ``name`` for the core, ``prefix:name`` for modules (for messages)."""
     if not tag.startswith("{"):
         return tag
-    ns, _, name = tag[1:].partition("}")
-    if ns == XLF:
+    namespace, _, name = tag[1:].partition("}")
+    if namespace == XLF:
         return name
-    if ns == XML:
+    if namespace == XML:
         return f"xml:{name}"
-    return f"{MODULE_PREFIX.get(ns, '{' + ns + '}')}:{name}"
+    return f"{MODULE_PREFIX.get(namespace, '{' + namespace + '}')}:{name}"
 
 
 # --- value spaces -------------------------------------------------------------------------
@@ -66,20 +49,6 @@ def pretty(tag: str) -> str:
 _NAME_CHARS = r"\w.\-:\u00B7\u0300-\u036F\u203F\u2040"
 NMTOKEN_RE = re.compile(rf"[{_NAME_CHARS}]+\Z")
 PREFIXED_RE = re.compile(r"[^\s:]+:[^\s:]+\Z")
-_ALNUM = "[a-z0-9]"
-_LANGTAG = (
-    r"(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language (+ extlang)
-    r"(?:-[a-z]{4})?"  # script
-    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
-    rf"(?:-(?:{_ALNUM}{{5,8}}|[0-9]{_ALNUM}{{3}}))*"  # variants
-    rf"(?:-[0-9a-wyz](?:-{_ALNUM}{{2,8}})+)*"  # extensions
-    rf"(?:-x(?:-{_ALNUM}{{1,8}})+)?"  # private use
-)
-_GRANDFATHERED = (
-    "en-gb-oed|i-ami|i-bnn|i-default|i-enochian|i-hak|i-klingon|i-lux|i-mingo|i-navajo|i-pwn|i-tao|i-tay|i-tsu|"
-    "sgn-be-fr|sgn-be-nl|sgn-ch-de|art-lojban|cel-gaulish|no-bok|no-nyn|zh-guoyu|zh-hakka|zh-min|zh-min-nan|zh-xiang"
-)
-BCP47_RE = re.compile(rf"(?:{_LANGTAG}|x(?:-{_ALNUM}{{1,8}})+|{_GRANDFATHERED})\Z", re.IGNORECASE)
 _POSINT_RE = re.compile(r"\+?0*[1-9][0-9]*\Z")
 _NONNEG_RE = re.compile(r"\+?[0-9]+\Z")
 _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
@@ -131,11 +100,6 @@ def _hex(value: str) -> bool:
     return re.fullmatch(r"[0-9A-Fa-f]+", value) is not None
 
 
-def is_lang(value: str) -> bool:
-    """True for a well-formed BCP 47 language tag (RFC 5646 syntax)."""
-    return BCP47_RE.match(value) is not None
-
-
 #: Attribute value types -> predicate; the names are used in the element tables below.
 VALUE_TYPES: Mapping[str, Callable[[str], bool]] = {
     "string": lambda v: True,
@@ -143,8 +107,8 @@ VALUE_TYPES: Mapping[str, Callable[[str], bool]] = {
     "reorder": _enum("yes", "no", "firstNo"),
     "nmtoken": lambda v: NMTOKEN_RE.match(v) is not None,
     "nmtokens": lambda v: bool(v.split()) and all(NMTOKEN_RE.match(t) for t in v.split()),
-    "lang": is_lang,
-    "xml_lang": lambda v: v == "" or is_lang(v),
+    "lang": is_well_formed,
+    "xml_lang": lambda v: v == "" or is_well_formed(v),
     "space": _enum("default", "preserve"),
     "space_preserve": _enum("preserve"),
     "dir": _enum("ltr", "rtl", "auto"),
@@ -201,33 +165,9 @@ TYPE_HINTS: Mapping[str, str] = {
 # --- element tables -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Particle:
-    """One step of a sequence content model: a choice of names, occurring min..max times."""
-
-    names: frozenset[str]
-    min: int = 1
-    max: int = 1
-
-
 def p(*names: str, min: int = 1, max: int = 1) -> Particle:
-    """Shorthand for a :class:`Particle`."""
+    """Shorthand for a :class:`Particle` with explicit bounds."""
     return Particle(frozenset(names), min, max)
-
-
-def star(*names: str) -> Particle:
-    """Zero or more of ``names``."""
-    return Particle(frozenset(names), 0, UNBOUNDED)
-
-
-def opt(*names: str) -> Particle:
-    """Zero or one of ``names``."""
-    return Particle(frozenset(names), 0, 1)
-
-
-def plus(*names: str) -> Particle:
-    """One or more of ``names``."""
-    return Particle(frozenset(names), 1, UNBOUNDED)
 
 
 #: Content kinds that are not sequences.

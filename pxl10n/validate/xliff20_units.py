@@ -8,7 +8,6 @@ the whole document (fragment identifiers pointing anywhere in it).
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -22,6 +21,7 @@ from pxl10n.validate.xliff20_schema import (
     NMTOKEN_RE,
     RES,
     VALUE_TYPES,
+    XML_LANG,
     pretty,
     q,
     x,
@@ -34,7 +34,6 @@ _FILE, _GROUP, _UNIT = x("file"), x("group"), x("unit")
 _SEGMENT, _IGNORABLE, _SOURCE, _TARGET = x("segment"), x("ignorable"), x("source"), x("target")
 _NOTES, _ORIGINAL_DATA, _DATA = x("notes"), x("originalData"), x("data")
 _PH, _PC, _SC, _EC, _MRK, _SM, _EM = (x(n) for n in ("ph", "pc", "sc", "ec", "mrk", "sm", "em"))
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: An inline element as the walk recorded it: [element, tag, attributes, number of inline descendants].
 Record = list[Any]
 _INLINE = (_PH, _PC, _SC, _EC, _MRK, _SM, _EM)
@@ -78,7 +77,6 @@ def _code_key(record: Record) -> str:
     return ident if ident is not None else "\0" + attrs.get("startRef", "")
 
 
-@lru_cache(maxsize=4096)
 def parse_fragment(value: str) -> tuple[tuple[str | None, str], ...] | str:
     """Selectors of a same-document fragment identifier, or why it is malformed (XLIFF 2.0 chapter 3)."""
     body = value[1:]
@@ -148,7 +146,7 @@ class UnitChecker:
             if key is None:
                 continue
             if key in table:
-                self.run.emit(R.GROUP_UNIT_ID, el, f"duplicate {_describe(el)} in <file id=\"{ident}\">")
+                self.run.emit(R.XLF211, el, f"duplicate {_describe(el)} in <file id=\"{ident}\">")
             else:
                 table[key] = el
         self.file_index[file_el] = (groups, units)
@@ -187,7 +185,7 @@ class UnitChecker:
             elif tag == _ORIGINAL_DATA:
                 data.update((d.get("id"), d) for d in child if d.tag == _DATA and d.get("id") is not None)
         if not any(part.tag == _SEGMENT for part in parts):
-            run.emit(R.NO_SEGMENT, unit_el, f"{_describe(unit_el)} has no <segment>", uid)
+            run.emit(R.XLF225, unit_el, f"{_describe(unit_el)} has no <segment>", uid)
         scope: dict[str, etree._Element] = {}
         for part in parts:
             pid = part.get("id")
@@ -203,15 +201,15 @@ class UnitChecker:
                 continue  # a second <source>/<target> was already reported by the schema check
             seen_sides.add((part, side_tag))
             if side_tag == _SOURCE:
-                self._lang(side, self.src_lang, R.SOURCE_LANG, "srcLang", uid)
+                self._lang(side, self.src_lang, R.XLF221, "srcLang", uid)
                 src_side.extend(records)
                 deletable_parts.append(records)
             else:
                 targets.append((positions.get(part, 0), side, records))
-                self._lang(side, self.trg_lang, R.TARGET_LANG, "trgLang", uid)
+                self._lang(side, self.trg_lang, R.XLF222, "trgLang", uid)
                 if not self.trg_lang_missing_reported:
                     self.trg_lang_missing_reported = True
-                    run.emit(R.TRG_LANG, side, "<target> present but <xliff> has no trgLang", uid)
+                    run.emit(R.XLF220, side, "<target> present but <xliff> has no trgLang", uid)
         for record in src_side:
             ident = record[2].get("id")
             if ident is not None and record[1] in _ID_BEARING:
@@ -244,10 +242,10 @@ class UnitChecker:
         if other is None:
             scope[ident] = el
         else:
-            self.run.emit(R.UNIT_SCOPE_ID, el, f'id "{ident}" of {_describe(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
+            self.run.emit(R.XLF214, el, f'id "{ident}" of {_describe(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
 
     def _lang(self, el: etree._Element, expected: str | None, rule: Rule, attr: str, uid: str | None) -> None:
-        lang = el.get(_XML_LANG)
+        lang = el.get(XML_LANG)
         if lang is not None and expected is not None and lang.lower() != expected:
             self.run.emit(rule, el, f'<{pretty(el.tag)} xml:lang="{lang}"> differs from the document {attr}', uid)
 
@@ -261,13 +259,13 @@ class UnitChecker:
             if order is not None and VALUE_TYPES["posint"](order):
                 effective = int(order)
                 if effective > count:
-                    self.run.emit(R.TARGET_ORDER, target, f'<target order="{order}"> exceeds the {count} segment/ignorable elements of the unit', uid)
+                    self.run.emit(R.XLF227, target, f'<target order="{order}"> exceeds the {count} segment/ignorable elements of the unit', uid)
                     valid = False
                     continue
             elif order is not None:
                 valid = False
             if effective in used:
-                self.run.emit(R.TARGET_ORDER, target, f"<target> takes position {effective}, already taken by the <target> on line {used[effective][0].sourceline}", uid)
+                self.run.emit(R.XLF227, target, f"<target> takes position {effective}, already taken by the <target> on line {used[effective][0].sourceline}", uid)
                 valid = False
                 continue
             used[effective] = (target, records)
@@ -283,12 +281,12 @@ class UnitChecker:
             if ident is None or tag not in _ID_BEARING:
                 continue
             if ident in tscope:
-                self.run.emit(R.UNIT_SCOPE_ID, el, f'id "{ident}" of {_describe(el)} is used twice in the targets', uid)
+                self.run.emit(R.XLF214, el, f'id "{ident}" of {_describe(el)} is used twice in the targets', uid)
                 continue
             tscope[ident] = el
             base = scope.get(ident)
             if base is not None and _KIND.get(base.tag) != _KIND[tag]:
-                self.run.emit(R.CORRESPONDENCE, el, f"target {_describe(el)} shares its id with source <{pretty(base.tag)}> (line {base.sourceline})", uid)
+                self.run.emit(R.XLF215, el, f"target {_describe(el)} shares its id with source <{pretty(base.tag)}> (line {base.sourceline})", uid)
         return tscope
 
     def _pair(self, side: list[Record], uid: str | None, partial: bool = False) -> None:
@@ -310,26 +308,26 @@ class UnitChecker:
                 ref, ident = attrs.get("startRef"), attrs.get("id")
                 if attrs.get("isolated") == "yes":
                     if ref is not None:
-                        emit(R.EC_FORM, el, f"{_code_desc(el)} is isolated and must use id, not startRef", uid)
+                        emit(R.XLF231, el, f"{_code_desc(el)} is isolated and must use id, not startRef", uid)
                     if ident is None:
-                        emit(R.EC_FORM, el, '<ec isolated="yes"> lacks an id', uid)
+                        emit(R.XLF231, el, '<ec isolated="yes"> lacks an id', uid)
                     continue
                 if ident is not None:
-                    emit(R.EC_FORM, el, f"{_describe(el)} is not isolated and must use startRef, not id", uid)
+                    emit(R.XLF231, el, f"{_describe(el)} is not isolated and must use startRef, not id", uid)
                 if ref is None:
                     if ident is None:
-                        emit(R.EC_FORM, el, '<ec> without isolated="yes" lacks startRef', uid)
+                        emit(R.XLF231, el, '<ec> without isolated="yes" lacks startRef', uid)
                 elif ref in closed:
-                    emit(R.START_REF, el, f'{_code_desc(el)} closes an <sc id="{ref}"> that is already closed', uid)
+                    emit(R.XLF230, el, f'{_code_desc(el)} closes an <sc id="{ref}"> that is already closed', uid)
                 elif ref in sc_open:
                     closed.add(ref)
                     start_index, sc = sc_open[ref]
                     self._ec_hints(sc[2], attrs, el, uid)
                     spans.append((start_index, index, sc))
                 elif ref in sc_all:
-                    emit(R.START_REF, el, f'{_code_desc(el)} comes before its <sc id="{ref}">', uid)
+                    emit(R.XLF230, el, f'{_code_desc(el)} comes before its <sc id="{ref}">', uid)
                 elif not partial:
-                    emit(R.START_REF, el, f"{_code_desc(el)} matches no <sc> on the same side of the unit", uid)
+                    emit(R.XLF230, el, f"{_code_desc(el)} matches no <sc> on the same side of the unit", uid)
             elif tag == _PC:
                 spans.append((index, index + descendants + 0.5, record))
             elif tag == _SM:
@@ -340,29 +338,29 @@ class UnitChecker:
                 if ref is None:
                     continue
                 if ref in sm_closed:
-                    emit(R.EM_REF, el, f'<em startRef="{ref}"> closes an <sm> that is already closed', uid)
+                    emit(R.XLF233, el, f'<em startRef="{ref}"> closes an <sm> that is already closed', uid)
                 elif ref in sm_open:
                     sm_closed.add(ref)
                 elif ref in sm_all:
-                    emit(R.EM_REF, el, f'<em startRef="{ref}"> comes before its <sm id="{ref}">', uid)
+                    emit(R.XLF233, el, f'<em startRef="{ref}"> comes before its <sm id="{ref}">', uid)
                 elif not partial:
-                    emit(R.EM_REF, el, f'<em startRef="{ref}"> matches no <sm> on the same side of the unit', uid)
+                    emit(R.XLF233, el, f'<em startRef="{ref}"> matches no <sm> on the same side of the unit', uid)
         for ident, (_index, (sc, _tag, attrs, _n)) in sc_open.items():
             isolated = attrs.get("isolated") == "yes"
             if isolated and ident in closed:
-                emit(R.ISOLATED, sc, f'<sc id="{ident}" isolated="yes"> is closed by an <ec> in the same unit', uid)
+                emit(R.XLF232, sc, f'<sc id="{ident}" isolated="yes"> is closed by an <ec> in the same unit', uid)
             elif not isolated and ident not in closed and not partial:
-                emit(R.ISOLATED, sc, f'<sc id="{ident}"> has no <ec> in the unit and must be isolated="yes"', uid)
+                emit(R.XLF232, sc, f'<sc id="{ident}"> has no <ec> in the unit and must be isolated="yes"', uid)
         for ident, sm in sm_open.items():
             if ident not in sm_closed and not partial:
-                emit(R.SM_OPEN, sm, f'<sm id="{ident}"> has no <em> in the unit', uid)
+                emit(R.XLF234, sm, f'<sm id="{ident}"> has no <em> in the unit', uid)
         if len(spans) > 1:
             self._overlaps(spans, uid)
 
     def _ec_hints(self, sc: dict[str, str], ec: dict[str, str], el: etree._Element, uid: str | None) -> None:
         for attr in _EC_HINTS:
             if sc.get(attr, "yes") != ec.get(attr, "yes"):
-                self.run.emit(R.EC_HINTS, el, f'{_code_desc(el)} {attr}="{ec.get(attr, "yes")}" differs from its <sc> ("{sc.get(attr, "yes")}")', uid)
+                self.run.emit(R.XLF241, el, f'{_code_desc(el)} {attr}="{ec.get(attr, "yes")}" differs from its <sc> ("{sc.get(attr, "yes")}")', uid)
 
     def _overlaps(self, spans: list[tuple[float, float, Record]], uid: str | None) -> None:
         """Crossing spans are reported on each side whose canOverlap is 'no'."""
@@ -377,7 +375,7 @@ class UnitChecker:
                         default = "no" if rec[1] == _PC else "yes"
                         if rec[2].get("canOverlap", default) == "no" and id(rec) not in reported:
                             reported.add(id(rec))
-                            self.run.emit(R.OVERLAP, rec[0], f'{_describe(rec[0])} (canOverlap="no") overlaps {_describe(other[0])}', uid)
+                            self.run.emit(R.XLF242, rec[0], f'{_describe(rec[0])} (canOverlap="no") overlaps {_describe(other[0])}', uid)
 
     def _codes(
         self,
@@ -396,25 +394,25 @@ class UnitChecker:
             for attr in _REF_ATTRS:
                 ref = attrs.get(attr)
                 if ref is not None and ref not in data:
-                    emit(R.DATA_REF, el, f"{_code_desc(el)} {attr}=\"{ref}\" matches no <data> in the unit's <originalData>", uid)
+                    emit(R.XLF235, el, f"{_code_desc(el)} {attr}=\"{ref}\" matches no <data> in the unit's <originalData>", uid)
             for attr in _FLOW_ATTRS:
                 flows = attrs.get(attr)
                 if flows is not None:
                     for ident in flows.split():
                         if ident not in units:
-                            emit(R.SUB_FLOWS, el, f'{_code_desc(el)} {attr} names unit "{ident}", not in this file', uid)
+                            emit(R.XLF236, el, f'{_code_desc(el)} {attr} names unit "{ident}", not in this file', uid)
             base_id = attrs.get("copyOf")
             if base_id is not None:
                 base = scope.get(base_id, tscope.get(base_id))
                 if base is None or base.tag not in _COPY_BASES:
-                    emit(R.COPY_OF, el, f'{_code_desc(el)} copyOf="{base_id}" names no inline code of the unit', uid)
+                    emit(R.XLF237, el, f'{_code_desc(el)} copyOf="{base_id}" names no inline code of the unit', uid)
                 elif base.tag not in _COPY_BASES[tag]:
-                    emit(R.COPY_OF, el, f'{_code_desc(el)} copyOf="{base_id}" names a <{pretty(base.tag)}>, not a code of the same kind', uid)
+                    emit(R.XLF237, el, f'{_code_desc(el)} copyOf="{base_id}" names a <{pretty(base.tag)}>, not a code of the same kind', uid)
                 elif base.get("canCopy") == "no":
-                    emit(R.COPY_OF, el, f'{_code_desc(el)} copies {_describe(base)}, which has canCopy="no"', uid)
+                    emit(R.XLF237, el, f'{_code_desc(el)} copies {_describe(base)}, which has canCopy="no"', uid)
             reorder = attrs.get("canReorder")
             if reorder in ("no", "firstNo") and (attrs.get("canCopy") != "no" or attrs.get("canDelete") != "no"):
-                emit(R.REORDER_FLAGS, el, f'{_code_desc(el)} canReorder="{reorder}" requires canCopy="no" and canDelete="no"', uid)
+                emit(R.XLF238, el, f'{_code_desc(el)} canReorder="{reorder}" requires canCopy="no" and canDelete="no"', uid)
 
     def _reorder_sequence(self, side: list[Record], uid: str | None) -> None:
         started = False
@@ -423,7 +421,7 @@ class UnitChecker:
             if flag == "firstNo" and tag in _COPY_BASES:
                 started = True
             elif flag == "no" and not started and tag in _COPY_BASES:
-                self.run.emit(R.REORDER_SEQUENCE, el, f'{_code_desc(el)} canReorder="no" is not preceded by a canReorder="firstNo" code', uid)
+                self.run.emit(R.XLF239, el, f'{_code_desc(el)} canReorder="no" is not preceded by a canReorder="firstNo" code', uid)
 
     def _reorder_kept(self, src_side: list[Record], tgt_side: list[Record], uid: str | None) -> None:
         """Codes that cannot be reordered appear in the target in their source order."""
@@ -435,7 +433,7 @@ class UnitChecker:
         expected = [key for key in fixed if key in {k for k, _ in seen}]
         for (key, record), want in zip(seen, expected, strict=False):
             if key != want:
-                self.run.emit(R.REORDER_SEQUENCE, record[0], f"{_code_desc(record[0])} cannot be reordered but moved within its canReorder sequence in the target", uid)
+                self.run.emit(R.XLF239, record[0], f"{_code_desc(record[0])} cannot be reordered but moved within its canReorder sequence in the target", uid)
                 return
 
     def _can_delete(self, sides: list[tuple[etree._Element, etree._Element, str, list[Record]]], tgt_side: list[Record], uid: str | None) -> None:
@@ -460,7 +458,7 @@ class UnitChecker:
             ident, ref = attrs.get("id"), attrs.get("startRef")
             present = ref in ends if ident is None and ref is not None else ident in ids
             if not present:
-                self.run.emit(R.CAN_DELETE, el, f'{_code_desc(el)} has canDelete="no" but is missing from the target', uid)
+                self.run.emit(R.XLF240, el, f'{_code_desc(el)} has canDelete="no" but is missing from the target', uid)
 
     def match_data_refs(self, match: etree._Element, uid: str | None) -> None:
         """Codes inside an <mtc:match> take their data from the match's own <originalData>."""
@@ -472,7 +470,7 @@ class UnitChecker:
                 for attr in _REF_ATTRS:
                     ref = el.get(attr)
                     if ref is not None and ref not in data:
-                        self.run.emit(R.DATA_REF, el, f'{_code_desc(el)} {attr}="{ref}" matches no <data> in the <mtc:match> <originalData>', uid)
+                        self.run.emit(R.XLF235, el, f'{_code_desc(el)} {attr}="{ref}" matches no <data> in the <mtc:match> <originalData>', uid)
 
     # --- fragment identifiers -------------------------------------------------------------
 
@@ -486,7 +484,7 @@ class UnitChecker:
         for el, value, uid, unit_el in self.fragments:
             selectors = parse_fragment(value)
             if isinstance(selectors, str):
-                self.run.emit(R.FRAGMENT_SYNTAX, el, f'{_describe(el)} ref="{value}" {selectors}', uid)
+                self.run.emit(R.XLF246, el, f'{_describe(el)} ref="{value}" {selectors}', uid)
                 continue
             if unit_el is not None and len(selectors) == 1:
                 # the common case, a selector relative to the enclosing unit: plain dictionary lookups
@@ -501,20 +499,20 @@ class UnitChecker:
                             continue
             found = self._resolve(el, selectors)
             if found is None:
-                self.run.emit(R.FRAGMENT_TARGET, el, f'{_describe(el)} ref="{value}" points to nothing in this document', uid)
+                self.run.emit(R.XLF247, el, f'{_describe(el)} ref="{value}" points to nothing in this document', uid)
             elif found is True:
                 continue
             elif el.tag in (_MRK, _SM):
                 if el.get("type") != "comment":
                     continue
                 if found.tag != _NOTE:
-                    self.run.emit(R.FRAGMENT_TARGET, el, f'comment {_describe(el)} ref="{value}" points to a <{pretty(found.tag)}>, not a <note>', uid)
+                    self.run.emit(R.XLF247, el, f'comment {_describe(el)} ref="{value}" points to a <{pretty(found.tag)}>, not a <note>', uid)
                 elif _container_unit(found) is not _container_unit(el):
-                    self.run.emit(R.FRAGMENT_TARGET, el, f'comment {_describe(el)} ref="{value}" points to a <note> outside its <unit>', uid)
+                    self.run.emit(R.XLF247, el, f'comment {_describe(el)} ref="{value}" points to a <note> outside its <unit>', uid)
             elif el.tag in _UNIT_SCOPED_REFS:
                 unit = _container_unit(el)
                 if unit is not None and found is not unit and not any(a is unit for a in found.iterancestors(_UNIT)):
-                    self.run.emit(R.MODULE_REF, el, f'{_describe(el)} ref="{value}" points outside its <unit>', uid)
+                    self.run.emit(R.XLF248, el, f'{_describe(el)} ref="{value}" points outside its <unit>', uid)
 
     def _resolve(self, el: etree._Element, selectors: tuple[tuple[str | None, str], ...]) -> etree._Element | bool | None:
         """The element a fragment designates, True when it cannot be checked (extension prefix), else None."""

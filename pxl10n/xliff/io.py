@@ -16,15 +16,20 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from pxl10n.errors import XliffError
+from pxl10n.xliff import namespaces
+from pxl10n.xliff.view import build_view, datatype_strategy, metadata_strategy, text_of
 
-XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
-XLIFF20_NS = "urn:oasis:names:tc:xliff:document:2.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-XML_LANG = f"{{{XML_NS}}}lang"
-MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
+__all__ = [
+    "MAX_DOCUMENT_BYTES", "XLIFF12_NS", "XLIFF20_NS", "XML_LANG", "XML_NS", "Unit", "XliffInfo", "canonical_bytes",
+    "canonicalize", "datatype_strategy", "describe", "has_doctype", "local_name", "metadata_strategy", "parse",
+    "refuse_doctype", "safe_parser", "sha256", "text_of", "xliff_version",
+]
 
-#: 1.2 ``datatype`` -> the segmentation strategy it declares (``x-name`` names the strategy itself)
-DATATYPE_STRATEGY: dict[str, str] = {"html": "html", "xhtml": "html", "htmlbody": "html", "plaintext": "text"}
+XLIFF12_NS = namespaces.XLIFF12
+XLIFF20_NS = namespaces.XLIFF20
+XML_NS = namespaces.XML
+XML_LANG = namespaces.XML_LANG
+MDA_NS = namespaces.MDA
 
 #: Largest document we agree to parse (bytes). Bigger exports are refused.
 MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
@@ -92,25 +97,6 @@ def local_name(element: etree._Element) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def datatype_strategy(datatype: str) -> str | None:
-    """The strategy a 1.2 ``datatype`` declares: html family, plaintext, or an ``x-`` name (None: says nothing)."""
-    datatype = datatype.lower()
-    if datatype in DATATYPE_STRATEGY:
-        return DATATYPE_STRATEGY[datatype]
-    if datatype.startswith("x-"):
-        return "html" if "html" in datatype else datatype[2:]
-    return None
-
-
-def metadata_strategy(file_el: etree._Element) -> str | None:
-    """The strategy a 2.0 ``<file>`` declares in ``<mda:meta type="strategy">``, if any."""
-    for meta in file_el.iterfind(f"{{{MDA_NS}}}metadata//{{{MDA_NS}}}meta"):
-        value = (meta.text or "").strip()
-        if meta.get("type", "").lower() == "strategy" and value:
-            return value.lower()
-    return None
-
-
 @dataclass
 class Unit:
     """One translatable unit: its id, flattened source and target text."""
@@ -157,48 +143,20 @@ def xliff_version(tree: etree._ElementTree) -> str:
     raise XliffError(f"root element {root.tag!r} is not XLIFF 1.2 or 2.0")
 
 
-def text_of(element: etree._Element | None) -> str | None:
-    """All the text inside ``element`` (inline codes flattened), None for no element."""
-    if element is None:
-        return None
-    return "".join(element.itertext())
-
-
 def describe(tree: etree._ElementTree) -> XliffInfo:
-    """Languages, file ids/originals and units of an XLIFF 1.2 or 2.0 document."""
+    """Languages, file ids/originals and units of an XLIFF 1.2 or 2.0 document (read through its view)."""
     version = xliff_version(tree)
-    root = tree.getroot()
+    view = build_view(tree, version)
+    first = view.files[0] if view.files else None
     if version == "2.0":
-        ns = {"x": XLIFF20_NS}
+        root = view.root
         info = XliffInfo(version, root.get("srcLang"), root.get("trgLang"))
-        for file_el in root.iterfind("x:file", ns):
-            info.file_ids.extend(v for v in (file_el.get("id"), file_el.get("original")) if v)
-            info.strategy = info.strategy or metadata_strategy(file_el)
-        for unit in root.iterfind(".//x:unit", ns):
-            sources, targets, has_target = [], [], False
-            for part in unit:
-                if local_name(part) not in ("segment", "ignorable"):
-                    continue
-                sources.append(text_of(part.find("x:source", ns)) or "")
-                target = part.find("x:target", ns)
-                if target is not None:
-                    has_target = True
-                targets.append(text_of(target) or "")
-            info.units.append(
-                Unit(unit.get("id"), "".join(sources), "".join(targets) if has_target else None, unit.sourceline)
-            )
-        return info
-    ns = {"x": etree.QName(root).namespace} if etree.QName(root).namespace else None
-    prefix = "x:" if ns else ""
-    files = root.findall(f"{prefix}file", ns)
-    src = files[0].get("source-language") if files else None
-    trg = files[0].get("target-language") if files else None
-    info = XliffInfo(version, src, trg)
-    for file_el in files:
-        info.file_ids.extend(v for v in (file_el.get("original"), file_el.get("id")) if v)
-        info.strategy = info.strategy or datatype_strategy(file_el.get("datatype") or "")
-    for tu in root.iterfind(f".//{prefix}trans-unit", ns):
-        info.units.append(
-            Unit(tu.get("id"), text_of(tu.find(f"{prefix}source", ns)) or "", text_of(tu.find(f"{prefix}target", ns)), tu.sourceline)
-        )
+    else:
+        info = XliffInfo(version, first.src if first else None, first.trg if first else None)
+    for file_view in view.files:
+        file_el = file_view.element
+        pair = (file_el.get("id"), file_el.get("original")) if version == "2.0" else (file_el.get("original"), file_el.get("id"))
+        info.file_ids.extend(v for v in pair if v)
+        info.strategy = info.strategy or file_view.strategy
+        info.units.extend(Unit(u.id, u.source, u.target, u.element.sourceline) for u in file_view.units)
     return info

@@ -1,0 +1,188 @@
+"""How much CPU ``pxl10n validate`` spends beside a bare lxml parse of the same files.
+
+Generates a deterministic corpus (XLIFF 1.2 and 2.0, ``--files`` files of
+``--units`` units each per version) whose units exercise every rule family:
+inline codes and notes (XLF), placeholders, escaped HTML, numbers and URLs (QA),
+item ids, languages and the html strategy (PX). Then, in one run, it measures
+
+* the bare parse: read each file's bytes and ``lxml.etree.fromstring`` them,
+  with the same safe parser validate uses;
+* ``validate``: every family, through the library API, on the same files;
+
+once on one core (``jobs=1``, CPU time of this process) and once on all cores
+(CPU time of the worker processes and wall time), and prints each ratio. The
+goal of issue 9 is a ratio of at most 5.
+
+    python benchmarks/validate_speed.py [--files 1000] [--units 50] [--jobs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
+
+#: (source, target) pairs; [b]/[/b] become paired inline codes, [br] a standalone one.
+TEXTS = (
+    ("Welcome back, {{user.firstName}}!", "Bon retour, {{user.firstName}} !"),
+    ("You have {0} new messages.", "Vous avez {0} nouveaux messages."),
+    ("Click [b]Save[/b] to keep your changes.", "Cliquez sur [b]Enregistrer[/b] pour conserver vos modifications."),
+    ("Your trial ends in 14 days.", "Votre essai se termine dans 14 jours."),
+    ("Read the guide at https://help.example.com/start before you start.",
+     "Lisez le guide sur https://help.example.com/start avant de commencer."),
+    ("Are you sure you want to delete %s?", "Voulez-vous vraiment supprimer %s ?"),
+    ("<p>Open <strong>Settings</strong> to change it.</p>", "<p>Ouvrez <strong>Paramètres</strong> pour le modifier.</p>"),
+    ("Line one[br]Line two", "Ligne un[br]Ligne deux"),
+    ("Step 1 of 3", "Étape 1 sur 3"),
+    ("Next", "Suivant"),
+)
+
+
+def _varied(pair: tuple[str, str], n: int) -> tuple[str, str]:
+    """Every unit its own text (a step number), so no two units of a file are the same string."""
+    return f"{pair[0]} (step {n + 1})", f"{pair[1]} (étape {n + 1})"
+
+
+def _inline12(text: str) -> str:
+    out = escape(text)
+    out = out.replace("[b]", '<g id="1" ctype="bold">', 1).replace("[/b]", "</g>", 1)
+    return out.replace("[br]", '<x id="2" ctype="lb"/>')
+
+
+def _inline20(text: str) -> str:
+    out = escape(text)
+    out = out.replace("[b]", '<pc id="1" type="fmt" subType="xlf:b">', 1).replace("[/b]", "</pc>", 1)
+    return out.replace("[br]", '<ph id="2" type="fmt" subType="xlf:lb"/>')
+
+
+def document12(index: int, units: int, rng: random.Random) -> str:
+    """One XLIFF 1.2 file as PX exports it, translated."""
+    body = []
+    for n in range(units):
+        source, target = _varied(TEXTS[rng.randrange(len(TEXTS))], n)
+        note = "<note>shown on step 2</note>" if n % 5 == 0 else ""
+        body.append(f'<trans-unit id="step-{n}.title" resname="t{n}"><source>{_inline12(source)}</source>'
+                    f'<target state="translated">{_inline12(target)}</target>{note}</trans-unit>')
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS12}" version="1.2">'
+            f'<file original="item-{index}" source-language="en-US" target-language="fr-FR" datatype="html">'
+            f'<header><note>engagement item-{index}</note></header><body>\n' + "\n".join(body) +
+            "\n</body></file></xliff>\n")
+
+
+def document20(index: int, units: int, rng: random.Random) -> str:
+    """One XLIFF 2.0 file as PX exports it, translated."""
+    body = []
+    for n in range(units):
+        source, target = _varied(TEXTS[rng.randrange(len(TEXTS))], n)
+        notes = '<notes><note id="n1">shown on step 2</note></notes>' if n % 5 == 0 else ""
+        body.append(f'<unit id="step-{n}.title">{notes}<segment state="translated"><source>{_inline20(source)}</source>'
+                    f"<target>{_inline20(target)}</target></segment></unit>")
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="{NS20}" xmlns:mda="{MDA}" version="2.0" '
+            f'srcLang="en-US" trgLang="fr-FR"><file id="f1" original="item-{index}"><mda:metadata><mda:metaGroup>'
+            f'<mda:meta type="strategy">html</mda:meta></mda:metaGroup></mda:metadata>\n' + "\n".join(body) +
+            "\n</file></xliff>\n")
+
+
+def build(directory: Path, files: int, units: int) -> dict[str, list[Path]]:
+    """Write the corpus; returns the paths per version."""
+    rng = random.Random(9)
+    corpus: dict[str, list[Path]] = {"1.2": [], "2.0": []}
+    for version, make in (("1.2", document12), ("2.0", document20)):
+        folder = directory / version
+        folder.mkdir(parents=True)
+        for index in range(files):
+            path = folder / f"item-{index}.xlf"
+            path.write_text(make(index, units, rng), encoding="utf-8")
+            corpus[version].append(path)
+    return corpus
+
+
+def _parse_chunk(names: list[str]) -> int:
+    from lxml import etree
+
+    from pxl10n.xliff.io import safe_parser
+
+    parser = safe_parser()
+    count = 0
+    for name in names:
+        count += len(etree.fromstring(Path(name).read_bytes(), parser))
+    return count
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _chunks(paths: list[Path], workers: int) -> list[list[str]]:
+    names = [str(p) for p in paths]
+    size = max(8, len(names) // (workers * 4))
+    return [names[i : i + size] for i in range(0, len(names), size)]
+
+
+def measure(paths: list[Path], jobs: int) -> dict[str, float]:
+    """CPU seconds (and wall seconds) of the bare parse and of validate, serially and on ``jobs`` cores."""
+    from pxl10n.validate.context import Context
+    from pxl10n.validate.engine import build_selection, validate_files
+
+    selection = build_selection(None)
+    ctx = Context()
+    out: dict[str, float] = {}
+    start = time.process_time()
+    _parse_chunk([str(p) for p in paths])
+    out["parse_1"] = time.process_time() - start
+    start = time.process_time()
+    report = validate_files(paths, ctx, selection, jobs=1)
+    out["validate_1"] = time.process_time() - start
+    out["findings"] = len(report.findings)
+    if jobs > 1:
+        before, wall = _children_cpu(), time.perf_counter()
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            list(pool.map(_parse_chunk, _chunks(paths, jobs)))
+        out["parse_n_wall"] = time.perf_counter() - wall
+        out["parse_n"] = _children_cpu() - before
+        before, wall, own = _children_cpu(), time.perf_counter(), time.process_time()
+        validate_files(paths, ctx, selection, jobs=jobs)
+        out["validate_n_wall"] = time.perf_counter() - wall
+        out["validate_n"] = _children_cpu() - before + time.process_time() - own
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=1000, help="files per XLIFF version (default 1000)")
+    parser.add_argument("--units", type=int, default=50, help="units per file (default 50)")
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="cores for the parallel run")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="pxl10n-speed-") as tmp:
+        corpus = build(Path(tmp), args.files, args.units)
+        print(f"corpus: {args.files} files x {args.units} units per version; parallel run on {args.jobs} cores")
+        print(f"{'version':<8} {'cores':>5} {'parse s':>9} {'validate s':>11} {'ratio':>7} {'us/unit':>8} {'findings':>9}")
+        for version, paths in corpus.items():
+            m = measure(paths, args.jobs)
+            units = len(paths) * args.units
+            rows = [("1", m["parse_1"], m["validate_1"])]
+            if "parse_n" in m:
+                rows.append((f"{args.jobs} cpu", m["parse_n"], m["validate_n"]))
+                rows.append((f"{args.jobs} wall", m["parse_n_wall"], m["validate_n_wall"]))
+            for cores, parse, validate in rows:
+                ratio = validate / parse if parse else float("inf")
+                print(f"{version:<8} {cores:>5} {parse:>9.3f} {validate:>11.3f} {ratio:>6.1f}x "
+                      f"{validate / units * 1e6:>8.1f} {int(m['findings']):>9}")
+        print("goal: ratio <= 5.0x (issue 9)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

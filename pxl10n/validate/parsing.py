@@ -1,0 +1,112 @@
+"""The parsing family (XLF000-XLF004): can the bytes be read as XLIFF at all?
+
+The engine owns what no other family can: refusing a DOCTYPE before the parser
+sees it, parsing with line numbers, telling XLIFF 1.2 from 2.0, and reporting
+unreadable files and families that crashed. Every other family only runs on a
+document this stage accepted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from pxl10n.validate.rules import Document, Family, Finding, error
+from pxl10n.xliff import namespaces as ns
+from pxl10n.xliff.io import has_doctype, local_name, safe_parser
+
+XLF000 = error(
+    "XLF000", "Rule family failed on this file",
+    "A rule family raised an unexpected exception on this file. The file was not fully checked; please report "
+    "it with the file attached.",
+)
+XLF001 = error(
+    "XLF001", "Not well-formed XML",
+    "The file is not well-formed XML; nothing else can be checked until it parses.",
+    "XML 1.0 section 2.1 Well-Formed XML Documents",
+)
+XLF002 = error(
+    "XLF002", "Not XLIFF 1.2 or 2.0",
+    "The root element is not <xliff> in the XLIFF 1.2 or 2.0 namespace, or it declares a version PX does not "
+    "read.",
+)
+XLF003 = error(
+    "XLF003", "DOCTYPE or entity declarations present",
+    "The file declares a DOCTYPE (the carrier of XXE and entity-expansion attacks). It is refused and never "
+    "expanded; XLIFF needs no DTD, PX never sends one.",
+)
+XLF004 = error(
+    "XLF004", "File cannot be read",
+    "The file could not be read (permissions, vanished, a directory) or is larger than the parser's size cap.",
+)
+
+FAMILY = Family(
+    "parsing", "XLF0", "Reading the file: bytes, XML, XLIFF version",
+    (XLF000, XLF001, XLF002, XLF003, XLF004),
+)
+
+_XLIFF20_VERSIONS = ("2.0", "2.1", "2.2")
+_PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+_SPACE = re.compile(rb"\s*")
+_POSITION = re.compile(r",? line \d+, column \d+$")
+_DOCTYPE_MESSAGE = "document declares a DOCTYPE; refused (DTDs and entities are never expanded)"
+
+
+def doctype_offset(data: bytes) -> int | None:
+    """Byte offset of a ``<!DOCTYPE`` in the prolog, found without parsing it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    while (m := _PROLOG_ITEM.match(data, pos)) and m.end() > pos:
+        pos = m.end()
+    pos = _SPACE.match(data, pos).end()  # type: ignore[union-attr]
+    return pos if data.startswith(b"<!DOCTYPE", pos) else None
+
+
+def root_version(root: etree._Element) -> str | None:
+    """'1.2' or '2.0' (2.1 and 2.2 read as 2.0) from the root element, None when it is not XLIFF."""
+    if local_name(root) != "xliff":
+        return None
+    namespace = etree.QName(root).namespace
+    if namespace == ns.XLIFF20:
+        return "2.0" if root.get("version", "2.0") in _XLIFF20_VERSIONS else None
+    if namespace == ns.XLIFF12 or (namespace is None and root.get("version") == "1.2"):
+        return "1.2"
+    return None
+
+
+def parse(doc: Document) -> list[Finding]:
+    """Parse ``doc`` in place (tree and version set), or return why it cannot be read as XLIFF."""
+    offset = doctype_offset(doc.data)
+    if offset is not None:
+        return [doc.finding(XLF003, _DOCTYPE_MESSAGE, line=doc.data.count(b"\n", 0, offset) + 1)]
+    try:
+        root = etree.fromstring(doc.data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (None, None)
+        message = _POSITION.sub("", exc.msg or str(exc))
+        return [doc.finding(XLF001, f"not well-formed XML: {message}", line=line or None, col=col or None)]
+    except ValueError as exc:
+        return [doc.finding(XLF001, f"not well-formed XML: {exc}")]
+    tree = root.getroottree()
+    if has_doctype(tree):
+        return [doc.finding(XLF003, _DOCTYPE_MESSAGE, line=1)]
+    version = root_version(root)
+    if version is None:
+        namespace = etree.QName(root).namespace or "no namespace"
+        if local_name(root) == "xliff" and root.get("version"):
+            message = f"<xliff version=\"{root.get('version')}\"> ({namespace}) is not XLIFF 1.2 or 2.0"
+        else:
+            message = f"root element <{local_name(root) or root.tag}> ({namespace}) is not XLIFF 1.2 or 2.0"
+        return [doc.finding(XLF002, message, element=root)]
+    doc.tree, doc.version = tree, version
+    return []
+
+
+def unreadable(name: str, reason: str) -> Finding:
+    """The XLF004 finding of a file that could not be read."""
+    return Document(name, b"").finding(XLF004, reason)
