@@ -126,7 +126,8 @@ class EmulatorApp:
                 data = _echoed(data, key)
             data = self.faults.apply_patches(request.path, data)
             if data is payloads.MISSING or isinstance(data, bytes):
-                patched = Response(b"" if data is payloads.MISSING else data, status=response.status_code, content_type="application/json")
+                raw = data if isinstance(data, bytes) else b""
+                patched = Response(raw, status=response.status_code, content_type="application/json")
             else:
                 patched = json_response(data, response.status_code)
             for name, value in response.headers.items():
@@ -409,7 +410,7 @@ def _drop(environ: dict[str, Any]) -> None:
 
 def _slowed(response: Response, mode: str, interval: float, stall: float, released: threading.Event) -> Response:
     """The same answer, sent a byte per ``interval`` (trickle) or cut to silence after the headers (stall-body)."""
-    data = b"".join(response.iter_encoded()) if not response.direct_passthrough else b"".join(response.response)
+    data = response.get_data() if not response.direct_passthrough else b"".join(bytes(part) for part in response.response)  # type: ignore[arg-type]
 
     def body() -> Iterator[bytes]:
         if mode == "stall-body":

@@ -125,7 +125,7 @@ def _documents(handle: IO[bytes], size: int, source: str) -> Iterator[tuple[int,
 
 
 def _lang_matches(value: str | None, wanted: str) -> bool:
-    return bool(value) and value.replace("_", "-").lower() == wanted.replace("_", "-").lower()
+    return value is not None and value.replace("_", "-").lower() == wanted.replace("_", "-").lower()
 
 
 def extract_xliff(data: bytes | SpooledBody, *, source: str, language: str | None = None, budget: MemoryBudget = BUDGET) -> tuple[bytes, XliffInfo]:
