@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 
-from pxl10n.validate import html
+from pxl10n.validate import expansion, html, icu, message_keys, printf, states
 from pxl10n.validate import qa_text as tx
 from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
@@ -43,6 +43,18 @@ QA104 = error(
     "QA104", 'printf arguments differ in order or count',
     'Anonymous printf conversions (%s, %d) are filled by position: a different order or count in the '
     'target swaps or drops values, or crashes. Use positional forms (%1$s) when reordering is needed.',
+)
+QA105 = error(
+    "QA105", 'ICU message structure differs',
+    'The target of an ICU MessageFormat message is unreadable or built differently from the source: an argument '
+    'changed type, a plural/select lost its required "other" branch, or select keys (gender, status values) were '
+    'renamed or dropped. The formatter fails or shows the wrong branch. Branch text is translatable; the keys '
+    'and argument names are not. A target may add the plural categories its language needs (few, many).',
+)
+QA106 = warning(
+    "QA106", 'ICU plural detail missing in target',
+    'An explicit plural branch of the source (=0, =1) or its "#" count is missing from the target\'s plural. '
+    'Often deliberate (a language that spells the number out), worth a look.',
 )
 QA111 = error(
     "QA111", 'Inline code missing in target',
@@ -131,6 +143,17 @@ QA401 = error(
     'A target exists but is empty while its source is not: the import would blank the text in PX. Remove '
     'the target element to leave the unit untranslated instead.',
 )
+QA403 = warning(
+    "QA403", 'Source holds message keys, not text',
+    'The <source> of these units is a message key (form.label.name), as Symfony translation:extract and Sonata '
+    'write it, so the target is not compared with it: placeholder, tag, number and length checks are skipped '
+    'for them. Reported once per file. Compare against the source-language catalogue instead.',
+)
+QA404 = warning(
+    "QA404", 'No unit is translated: an exchange template',
+    'Every target of the file is empty (two units at least): the file is a template handed out for translation, '
+    'not a translation with lost text, so its empty targets are not QA401 errors. Reported once per file.',
+)
 QA402 = warning(
     "QA402", 'Target identical to source',
     'The target is the source copied verbatim. Not reported for single words, brand-like names, strings '
@@ -138,7 +161,7 @@ QA402 = warning(
 )
 
 #: Every QA rule.
-RULES: tuple[Rule, ...] = (QA101, QA102, QA103, QA104, QA111, QA112, QA113, QA121, QA122, QA123, QA124, QA201, QA202, QA203, QA204, QA301, QA302, QA311, QA312, QA321, QA322, QA331, QA401, QA402,)
+RULES: tuple[Rule, ...] = (QA101, QA102, QA103, QA104, QA105, QA106, QA111, QA112, QA113, QA121, QA122, QA123, QA124, QA201, QA202, QA203, QA204, QA301, QA302, QA311, QA312, QA321, QA322, QA331, QA401, QA402, QA403, QA404,)
 
 Issue = tuple[Rule, str]
 PLACEHOLDER_MARK = "\ue000"
@@ -147,11 +170,18 @@ PLACEHOLDER_MARK = "\ue000"
 class Unit:
     """A pair plus the tokens rules need, each computed once and only when asked."""
 
-    def __init__(self, pair: tx.Pair, trg_base: str | None) -> None:
+    def __init__(self, pair: tx.Pair, trg_base: str | None, length_ratio: float = 1.0) -> None:
         self.pair = pair
+        #: the typical target/source length ratio of this language pair (expansion.expected_ratio)
+        self.length_ratio = length_ratio
         self.src = pair.source.text
         self.trg = pair.target.text
         self.trg_base = trg_base
+
+    @cached_property
+    def icu(self) -> icu.Message:
+        """The source read as an ICU message (``valid`` False for text that is not one)."""
+        return icu.parse(self.src) if icu.looks_like_icu(self.src) else icu.Message(False)
 
     @cached_property
     def src_visible(self) -> str:
@@ -168,31 +198,100 @@ def _q(value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
 
 
+_ICU_RULES = {
+    icu.Difference.MISSING_ARGUMENT: QA101,
+    icu.Difference.EXTRA_ARGUMENT: QA102,
+    icu.Difference.EXACT_KEY_MISSING: QA106,
+    icu.Difference.POUND_MISSING: QA106,
+}
+
+
+def check_icu(u: Unit) -> Iterator[Issue]:
+    """QA101/QA102/QA105/QA106 on an ICU MessageFormat source: arguments, types and keys, never branch text.
+
+    A target that no longer reads as ICU usually carries a foreign placeholder (``{{name}}``, ``${x}``):
+    those are named (QA101/QA102); QA105 says the target is unreadable only when none explains it."""
+    for found in icu.compare(u.icu, icu.parse(u.trg)):
+        if found.kind is icu.Difference.TARGET_UNREADABLE:
+            foreign = list(_foreign_placeholders(u))
+            yield from foreign or [(QA105, f"target is not a valid ICU message ({found.detail})")]
+        else:
+            yield _ICU_RULES.get(found.kind, QA105), found.detail
+
+
+def _foreign_placeholders(u: Unit) -> Iterator[Issue]:
+    """Placeholders that ICU cannot hold (mustache, ``${}``), counted in source and target."""
+    def foreign(text: str) -> Counter[str]:
+        return Counter(p.key for p in tx.placeholders(text) if p.raw.startswith(("{{", "${")))
+    src, trg = foreign(u.src), foreign(u.trg)
+    for key in src - trg:
+        yield QA101, f"placeholder {key} missing in target"
+    for key in trg - src:
+        yield QA102, f"placeholder {key} in target is not in source"
+
+
+def check_printf(u: Unit) -> Iterator[Issue]:
+    """QA101/QA102 for a conversion type gone or new, QA104 for the same types read in another number or order.
+
+    Arguments are compared by number and type, so ``%@`` and ``%1$@`` are one
+    argument, ``%2$@ %1$@`` may reorder ``%@ %@``, and ``%@U`` is ``%@`` then text.
+    """
+    if printf.equivalent(u.src, u.trg):
+        return
+    src, trg = _printf_arguments(u.src), _printf_arguments(u.trg)
+    src_kinds, trg_kinds = {k for _, k in src.values()}, {k for _, k in trg.values()}
+    reordered = False
+    for index, (raw, kind) in src.items():
+        if index not in trg and ("$" in raw or kind not in trg_kinds):
+            yield QA101, f"placeholder {raw} missing in target"
+        elif index not in trg or trg[index][1] != kind:
+            reordered = True
+    for index, (raw, kind) in trg.items():
+        if index not in src and ("$" in raw or kind not in src_kinds):
+            yield QA102, f"placeholder {raw} in target is not in source"
+        elif index not in src:
+            reordered = True
+    if reordered:
+        yield QA104, "printf arguments differ: " + "; ".join(printf.differences(u.src, u.trg))
+
+
+def _printf_arguments(text: str) -> dict[int, tuple[str, str]]:
+    """Argument number -> (a conversion reading it as written, its kind)."""
+    out: dict[int, tuple[str, str]] = {}
+    ordinal = 0
+    for conv in printf.conversions(text):
+        if not conv.consumes_argument:
+            continue
+        if conv.position is None and not conv.relative:
+            ordinal += 1
+        out.setdefault(conv.position or ordinal, (conv.raw, conv.kind))
+    return out
+
+
 def check_placeholders(u: Unit) -> Iterator[Issue]:
-    """QA101-QA104: named placeholders as sets with counts, anonymous printf as a sequence."""
+    """QA101-QA104: ICU messages by structure, printf by argument, other placeholders as sets with counts."""
     src_text, trg_text = u.src, u.trg
     if not ("{" in src_text or "%" in src_text or "$" in src_text or "{" in trg_text or "%" in trg_text
             or "$" in trg_text):
         return
-    src, trg = tx.placeholders(u.src), tx.placeholders(u.trg)
-    if not src and not trg:
+    if u.icu.branching and u.icu.valid:
+        yield from check_icu(u)
         return
+    if "%" in u.src or "%" in u.trg:
+        yield from check_printf(u)
+    src = [p for p in tx.placeholders(u.src) if not p.printf]
+    trg = [p for p in tx.placeholders(u.trg) if not p.printf]
     raw = {p.key: p.raw for p in trg}
     raw.update({p.key: p.raw for p in src})
     sc, tc = Counter(p.key for p in src), Counter(p.key for p in trg)
-    anon = {p.key for p in src + trg if p.anonymous_printf}
     for key in sc:
         if key not in tc:
             yield QA101, f"placeholder {raw[key]} missing in target"
-        elif sc[key] != tc[key] and key not in anon:
+        elif sc[key] != tc[key]:
             yield QA103, f"placeholder {raw[key]} appears {sc[key]} times in source, {tc[key]} in target"
     for key in tc:
         if key not in sc:
             yield QA102, f"placeholder {raw[key]} in target is not in source"
-    s_seq = [p.key for p in src if p.key in anon]
-    t_seq = [p.key for p in trg if p.key in anon]
-    if s_seq != t_seq and set(s_seq) == set(t_seq):
-        yield QA104, f"printf arguments {' '.join(s_seq)} in source but {' '.join(t_seq)} in target"
 
 
 def check_codes(u: Unit) -> Iterator[Issue]:
@@ -239,17 +338,39 @@ def check_tags(u: Unit) -> Iterator[Issue]:
 
 
 def check_whitespace(u: Unit) -> Iterator[Issue]:
-    """QA201-QA204: edges, doubled spaces and line breaks."""
+    """QA201-QA204: edges, doubled spaces and line breaks.
+
+    A standalone code at an edge is the edge (``Activate <x/>`` -> ``<x/> aktivieren`` moves no
+    whitespace). Where xml:space is not "preserve", an edge made of a line break and indentation, and a
+    line break followed by indentation inside the text, are template layout (Angular), not text."""
     s, t = u.src, u.trg
-    if s[:1].isspace() != t[:1].isspace():
-        yield QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not" if s[:1].isspace() else "target starts with whitespace, source does not")
-    if s[-1:].isspace() != t[-1:].isspace():
-        yield QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not" if s[-1:].isspace() else "target ends with whitespace, source does not")
+    src, trg = u.pair.source, u.pair.target
+    layout = not u.pair.preserve
+    s_lead, t_lead = not src.code_first and s[:1].isspace(), not trg.code_first and t[:1].isspace()
+    if s_lead != t_lead and not (layout and "\n" in (s[: len(s) - len(s.lstrip())] + t[: len(t) - len(t.lstrip())])):
+        yield QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not" if s_lead else "target starts with whitespace, source does not")
+    s_trail, t_trail = not src.code_last and s[-1:].isspace(), not trg.code_last and t[-1:].isspace()
+    if s_trail != t_trail and not (layout and "\n" in (s[len(s.rstrip()):] + t[len(t.rstrip()):])):
+        yield QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not" if s_trail else "target ends with whitespace, source does not")
     if "  " in t and t.strip().count("  ") > s.strip().count("  "):
         yield QA203, "doubled space in target"
-    ns, nt = s.count("\n"), t.count("\n")
-    if ns != nt:
-        yield QA204, f"source has {ns} line breaks, target {nt}"
+    if "\n" in s or "\n" in t:
+        count = _hard_breaks if layout else _all_breaks
+        ns, nt = count(s), count(t)
+        if ns != nt:
+            yield QA204, f"source has {ns} line breaks, target {nt}"
+
+
+_SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
+
+
+def _all_breaks(text: str) -> int:
+    return text.count("\n")
+
+
+def _hard_breaks(text: str) -> int:
+    """Line breaks that are text: not the edges' layout, not a wrap followed by indentation."""
+    return _SOFT_BREAK_RE.sub(" ", text.strip()).count("\n")
 
 
 _PUNCT = {
@@ -307,9 +428,15 @@ def _match_numbers(src: list[tx.Number], trg: list[tx.Number]) -> tuple[list[tx.
     return missing, left
 
 
+_ICU_SYNTAX_NUMBER_RE = re.compile(r"=\d+(?=\s*\{)|offset\s*:\s*\d+")
+
+
 def check_numbers(u: Unit) -> Iterator[Issue]:
-    """QA311-QA312: the same numbers, whatever the locale's separators."""
-    src_raw, trg_raw = tx.number_strings(u.src_visible), tx.number_strings(u.trg_visible)
+    """QA311-QA312: the same numbers, whatever the locale's separators (an ICU ``=0`` key is syntax, not a number)."""
+    src_text, trg_text = u.src_visible, u.trg_visible
+    if u.icu.branching:
+        src_text, trg_text = _ICU_SYNTAX_NUMBER_RE.sub(" ", src_text), _ICU_SYNTAX_NUMBER_RE.sub(" ", trg_text)
+    src_raw, trg_raw = tx.number_strings(src_text), tx.number_strings(trg_text)
     if sorted(src_raw) == sorted(trg_raw):
         return  # the same numbers, written the same way
     src, trg = tx.numbers(src_raw), tx.numbers(trg_raw)
@@ -331,15 +458,11 @@ def check_links(u: Unit) -> Iterator[Issue]:
 
 
 def check_length(u: Unit) -> Iterator[Issue]:
-    """QA331: far too long or too short, lenient for short strings and CJK."""
+    """QA331: far outside the length this language pair usually has (German long, CJK short)."""
     s, t = len(u.src_visible.strip()), len(u.trg_visible.strip())
-    if s < 20:
-        return
-    cjk_target = tx.is_cjk(u.trg_visible, u.pair.trg_lang)
-    high = 5.0 if tx.is_cjk(u.src_visible, u.pair.src_lang) else 3.0 if s >= 50 else 4.0
-    low = 0.15 if cjk_target else 0.33
-    if t > high * s or t < low * s:
-        yield QA331, f"target is {t / s:.1f} times as long as the source ({t} vs {s} characters)"
+    bounds = expansion.bounds(s, u.length_ratio)
+    if bounds is not None and t not in bounds:
+        yield QA331, f"target is {t / s:.1f} times as long as the source ({t} vs {s} characters; {bounds.low:.0f}-{bounds.high:.0f} expected)"
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -374,18 +497,32 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Compare target with source in every unit that has a target."""
     if doc.tree is None or doc.version not in ("1.2", "2.0"):
         return
+    pairs = list(tx.iter_pairs(doc.view))
+    template = len(pairs) >= 2 and states.is_template(pair.target.text for pair in pairs)
+    if template:
+        yield doc.finding(QA404, f"none of the {len(pairs)} units is translated; empty targets are not reported", line=pairs[0].line)
+    keyed = message_keys.keyed_units([message_keys.UnitText(p.source.text, p.unit, p.name) for p in pairs])
+    if keyed:
+        first = pairs[min(keyed)]
+        yield doc.finding(QA403, f"{len(keyed)} of {len(pairs)} units have a message key as source "
+                          f"(e.g. {_q(first.source.text)}); their targets were not compared", line=first.line, unit=first.unit)
     bases: dict[str | None, str | None] = {}
-    for pair in tx.iter_pairs(doc.view):
+    ratios: dict[tuple[str | None, str | None], float] = {}
+    for index, pair in enumerate(pairs):
         if pair.empty_lines:
-            for line in pair.empty_lines:
-                yield doc.finding(QA401, "target is empty but the source is not", line=line, unit=pair.unit)
+            if not template:
+                for line in pair.empty_lines:
+                    yield doc.finding(QA401, "target is empty but the source is not", line=line, unit=pair.unit)
             continue
-        if not pair.source.text.strip() and not pair.source.has_inline:
+        if index in keyed or (not pair.source.text.strip() and not pair.source.has_inline):
             continue
         base = bases.get(pair.trg_lang)
         if base is None:
             base = bases[pair.trg_lang] = tx.base_lang(pair.trg_lang)
-        unit = Unit(pair, base)
+        ratio = ratios.get((pair.src_lang, pair.trg_lang))
+        if ratio is None:
+            ratio = ratios[(pair.src_lang, pair.trg_lang)] = expansion.expected_ratio(pair.src_lang, pair.trg_lang)
+        unit = Unit(pair, base, ratio)
         for rule_check in CHECKS:
             for rule, message in rule_check(unit):
                 yield doc.finding(rule, message, line=pair.line, unit=pair.unit)

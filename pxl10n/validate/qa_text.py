@@ -14,6 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from lxml import etree
+
+from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff.view import DocumentView, Flat, flatten
 
@@ -30,12 +33,16 @@ class Pair:
     empty_lines: list[int | None]
     src_lang: str | None
     trg_lang: str | None
+    #: the unit's resname (1.2) or name (2.0): Symfony and Weblate keep the message key there
+    name: str | None = None
+    #: xml:space="preserve" is in force for the unit (set on it or inherited)
+    preserve: bool = False
 
 
 def _join(flats: list[Flat]) -> Flat:
     if len(flats) == 1:
         return flats[0]
-    out = Flat("".join(f.text for f in flats))
+    out = Flat("".join(f.text for f in flats), code_first=flats[0].code_first, code_last=flats[-1].code_last)
     for f in flats:
         out.codes.extend(f.codes)
         out.markers.extend(f.markers)
@@ -65,6 +72,8 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
                         targets.append(src_flat)
                     continue
                 trg_flat = flatten(part.target, version)
+                if not trg_flat.text.strip() and states.not_translated_yet(part.target, version):
+                    continue  # declared untranslated (state, or the CAT tool's marks): as if there were no target
                 line = line or part.target.sourceline
                 if not part.ignorable and src_flat.text.strip() and not trg_flat.text.strip():
                     empty.append(part.target.sourceline)
@@ -72,7 +81,21 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
                 targets.append(trg_flat)
             if line is None:
                 continue
-            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang)
+            name = unit.element.get("resname" if version == "1.2" else "name")
+            preserve = _preserves(unit.element, unit.parts[0].source if unit.parts else None)
+            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang, name, preserve)
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _preserves(unit: etree._Element, source: etree._Element | None) -> bool:
+    """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's."""
+    for holder in (source, unit, *unit.iterancestors()):
+        value = holder.get(_XML_SPACE) if holder is not None else None
+        if value is not None:
+            return value == "preserve"
+    return False
 
 
 # --- token grammars -----------------------------------------------------------
@@ -91,7 +114,6 @@ PLACEHOLDER_RE = re.compile(
     re.VERBOSE,
 )
 _ICU_SELECTOR_RE = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
-_ANON_PRINTF_RE = re.compile(r"%[-+#0]*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@]$")
 
 #: Attributes whose values must travel unchanged (alt, title, aria-label are translatable).
 KEPT_ATTRIBUTES = frozenset({"href", "src", "class", "id", "style", "target", "rel", "name", "type", "width", "height"})
@@ -112,9 +134,9 @@ class Placeholder:
     key: str
 
     @property
-    def anonymous_printf(self) -> bool:
-        """``%s``/``%d``: order and count carry meaning, names do not exist."""
-        return bool(_ANON_PRINTF_RE.match(self.raw))
+    def printf(self) -> bool:
+        """``%s``, ``%1$@``: read by :mod:`pxl10n.validate.printf` (by argument), not compared as text."""
+        return self.raw.startswith("%") and not self.raw.startswith("%(")
 
 
 def placeholders(text: str) -> list[Placeholder]:

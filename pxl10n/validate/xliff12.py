@@ -152,9 +152,10 @@ XLF130 = error(
 )
 XLF133 = warning(
     "XLF133", "inline code id reused",
-    "The 1.2 specification leaves the uniqueness of <g>, <x>, <bx>, <ph> and <it> ids to the tool (Angular, "
-    "for one, reuses START_BOLD_TEXT for every bold span), but a reused id makes source and target codes "
-    "ambiguous for tools that match them by id.",
+    "The 1.2 specification leaves the uniqueness of <g>, <x>, <bx>, <ph> and <it> ids to the tool, but a reused "
+    "id makes source and target codes ambiguous for tools that match them by id. An identical copy of the same "
+    "code (Angular's <x id=\"INTERPOLATION\" equiv-text=\"{{ n }}\"/> twice, START_BOLD_TEXT for every bold "
+    "span) is not reported: it cannot be confused with another code.",
     'XLIFF 1.2 inline element id',
 )
 XLF131 = error(
@@ -168,10 +169,11 @@ XLF132 = error(
     "bx@rid is unique within its <source>/<target> and ex@rid must name the rid of a <bx> there.",
     'XLIFF 1.2 bx, ex rid',
 )
-XLF140 = error(
+XLF140 = warning(
     "XLF140", "xml:lang disagrees with the file's language",
-    "The <source> and <target> of a trans-unit are in the file's source-language and target-language; an "
-    "xml:lang saying otherwise misleads every tool (only <alt-trans> may carry other languages).",
+    "The <source> and <target> of a trans-unit should be in the file's source-language and target-language "
+    "(a SHOULD of the 1.2 prose, which the schema does not enforce); an xml:lang saying otherwise misleads tools. "
+    "A more specific tag of the file's language (en-US under en) is not reported.",
     'XLIFF 1.2 source, target xml:lang',
 )
 XLF150 = warning(
@@ -325,7 +327,20 @@ class _Checker:
                         self.root, None)
             return self.out
         self.walk(self.root, None, None)
+        self.check_root_children()
         return self.out
+
+    def check_root_children(self) -> None:
+        """<xliff> holds (extension elements*, <file>)+: one <file> at least, and every extension before a <file>."""
+        children = [c for c in self.root if isinstance(c.tag, str)]
+        files = [i for i, c in enumerate(children) if self.xliff(c) == "file"]
+        if not files:
+            self.report(XLF104, "<xliff> lacks required <file>", self.root, None)
+            return
+        for child in children[files[-1] + 1:]:
+            if self.xliff(child) is None and etree.QName(child).namespace not in (None, self.ns):
+                self.report(XLF103, f"extension element <{_child_name(child)}> after the last <file> of <xliff> "
+                            "(the schema allows extensions only before a <file>)", child, None)
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -578,7 +593,7 @@ class _Checker:
             if name in _CONTAINERS:
                 expected = file_el.get("target-language" if name == "target" else "source-language")
                 lang = child.get(_XML_LANG)
-                if lang and expected and is_well_formed(lang) and normalize(lang) != normalize(expected):
+                if lang and expected and is_well_formed(lang) and not _same_or_subtag(lang, expected):
                     which = "target-language" if name == "target" else "source-language"
                     self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}",
                                 child, uid)
@@ -607,9 +622,11 @@ class _Checker:
             if code in _START_CODES or code == "ept":
                 table = ends if code == "ept" else starts
                 if code_id is not None and code_id in table:
-                    pairing = code in ("bpt", "ept") and self.xliff(table[code_id]) in ("bpt", "ept")
-                    self.report(XLF130 if pairing else XLF133, f"<{code}> id {code_id!r} is used twice in {where}",
-                                el, unit)
+                    first = table[code_id]
+                    if code in ("bpt", "ept") and self.xliff(first) in ("bpt", "ept"):
+                        self.report(XLF130, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
+                    elif not _same_code(first, el):
+                        self.report(XLF133, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
                 elif code_id is not None:
                     table[code_id] = el
             if code == "bpt":
@@ -628,6 +645,19 @@ class _Checker:
 
 def _step_of(particles: tuple[Particle, ...], token: str) -> int:
     return next(i for i, part in enumerate(particles) if token in part.names)
+
+
+def _same_code(a: etree._Element, b: etree._Element) -> bool:
+    """The same placeholder written twice (Angular's <x id="INTERPOLATION" equiv-text="{{ n }}"/>): one element
+    name, the same attributes and content. Reusing an id for such a copy loses nothing."""
+    return (a.tag == b.tag and sorted(a.items()) == sorted(b.items()) and not len(a) and not len(b)
+            and (a.text or "") == (b.text or ""))
+
+
+def _same_or_subtag(lang: str, expected: str) -> bool:
+    """``en-US`` under ``en`` (or ``en-US``) agrees; ``en`` under ``en-US`` does not."""
+    have, want = normalize(lang).lower(), normalize(expected).lower()
+    return have == want or have.startswith(want + "-")
 
 
 def _pairs(bpt: etree._Element, ept: etree._Element) -> bool:

@@ -157,7 +157,9 @@ def _req(names: str) -> frozenset[str]:
 
 #: The strict schema, one entry per element.
 MODELS: dict[str, Model] = {
-    "xliff": Model("elements", (_p("file", 1),), {"version": "version"}, _req("version"), True, _LANG),
+    # strict XSD: <xsd:sequence maxOccurs="unbounded"><xsd:any namespace="##other"/>*<file/></xsd:sequence>;
+    # "at least one <file>, the last child a <file>" is checked by the walk (check_root_children)
+    "xliff": Model("elements", (_p(f"file {OTHER}"),), {"version": "version"}, _req("version"), True, _LANG),
     "file": Model(
         "elements", (_p("header", 0, 1), _p("body", 1, 1)),
         {"original": S, "source-language": "lang", "datatype": "datatype", "tool-id": S, "date": "datetime",
@@ -180,8 +182,7 @@ MODELS: dict[str, Model] = {
                   required=_req("tool-id tool-name"), other_attrs=True),
     "note": Model("text", attrs={"priority": "priority", "from": S, "annotates": "annotates"}, xml_attrs=_LANG),
     "count-group": Model("elements", (_p("count"),), {"name": S}, _req("name")),
-    "count": Model("text", attrs={"count-type": "count-type", "phase-name": S, "unit": "unit"},
-                   required=_req("count-type")),
+    "count": Model("text", attrs={"count-type": "count-type", "phase-name": S, "unit": "unit"}),  # XSD: count-type optional
     "context-group": Model("elements", (_p("context", 1),), {"name": S, "crc": S, "purpose": "purpose"}),
     "context": Model("text", attrs={"context-type": "context-type", "match-mandatory": "yesno", "crc": S},
                      required=_req("context-type")),
@@ -196,7 +197,7 @@ MODELS: dict[str, Model] = {
         (_p("source", 1, 1), _p("seg-source", 0, 1), _p("target", 0, 1),
          _p("context-group count-group note alt-trans"), _p(OTHER)),
         {"id": S, "approved": "yesno", "translate": "yesno", "reformat": "reformat", "datatype": "datatype",
-         "phase-name": S, **_RES, **_FMT, **_SIZE},
+         "phase-name": S, **_RES, **_FMT, **_SIZE, "merged-trans": "yesno"},
         _req("id"), True, _SPACE_ONLY),
     "source": Model("mixed", _TEXT_CONTENT, other_attrs=True, xml_attrs=_LANG),
     "seg-source": Model("mixed", _TEXT_CONTENT, other_attrs=True, xml_attrs=_LANG),

@@ -11,6 +11,7 @@ lookups over the lxml tree, so thousands of files stay fast.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,7 @@ from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document, Family, Finding, Rule
 from pxl10n.validate.xliff20_schema import (
     ANY,
+    CTR,
     DEFINED_NS,
     EMPTY,
     FS,
@@ -35,6 +37,7 @@ from pxl10n.validate.xliff20_schema import (
     MODULE_POINTS,
     MODULE_PREFIX,
     MTC,
+    REPEATABLE_MODULES,
     RES,
     SLR,
     SPECS,
@@ -64,6 +67,15 @@ _MARKERS = frozenset({x("mrk"), x("sm")})
 _VERSION_ATTR_TYPES = {"version": R.XLF207, "lang": R.XLF208, "xml_lang": R.XLF208}
 _CORE_PREFIX = f"{{{XLF}}}"
 _SUB_FS, _SIZE_INFO, _SIZE_INFO_REF = q(FS, "subFs"), q(SLR, "sizeInfo"), q(SLR, "sizeInfoRef")
+_FS_ATTRS = (q(FS, "fs"), _SUB_FS)
+_EQUIV_STORAGE, _STORAGE_RESTRICTION, _SIZE_RESTRICTION = q(SLR, "equivStorage"), q(SLR, "storageRestriction"), q(SLR, "sizeRestriction")
+_SLR_ON_ISOLATED_EC = (_EQUIV_STORAGE, _SIZE_INFO, _SIZE_INFO_REF)
+_SLR_PROFILES, _SLR_DATA = q(SLR, "profiles"), q(SLR, "data")
+_SLR_PREFIX = f"{{{SLR}}}"
+_XML_ID = f"{{{XML}}}id"
+#: 2.1 5.7.6.1.1 / 5.7.6.2.1: "[minsize,]maxsize", either an integer, the maximum possibly '*'.
+_RESTRICTION_RE = re.compile(r"(?:\d+,)?(?:\d+|\*)")
+_STORAGE_PROFILES = frozenset({"xliff:utf8", "xliff:utf16", "xliff:utf32"})
 _NO_PLAN: Any = object()
 _VAL_RULE_KINDS = ("isPresent", "isNotPresent", "startsWith", "endsWith")
 
@@ -94,6 +106,8 @@ class _Run:
         self.units = UnitChecker(self, root.get("srcLang"), root.get("trgLang"))
         #: where the walk records inline elements while inside a segment's source or target
         self.collect: list[list[Any]] | None = None
+        #: the slr:profiles in force, per <file> of this document
+        self.profiles: dict[etree._Element, tuple[str, str]] = {}
         # Memos of this document only (never the module's: a check must not depend on what ran before).
         #: child-tag sequences found to satisfy their parent's content model (the check depends on tags only)
         self.good_sequences: set[tuple[str, ...]] = set()
@@ -266,7 +280,7 @@ class _Run:
             allowed = MODULE_POINTS.get(tag)
             if allowed is None or el.tag not in allowed:
                 self.emit(R.XLF250, child, f"{describe(child)} is not allowed in {describe(el)}", unit)
-            elif tag in seen_modules:
+            elif tag in seen_modules and tag not in REPEATABLE_MODULES:
                 self.emit(R.XLF202, child, f"{describe(el)} may contain at most one {describe(child)}", unit)
             seen_modules.add(tag)
 
@@ -342,6 +356,59 @@ class _Run:
                 self.check_sub_fs(el, attrs, unit)
             if _SIZE_INFO in attrs and _SIZE_INFO_REF in attrs:
                 self.emit(R.XLF253, el, f"{describe(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
+            if el.tag == _EC and attrs.get("isolated") != "yes":
+                for name in _FS_ATTRS:
+                    if name in attrs:
+                        self.emit(R.XLF252, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
+                for name in _SLR_ON_ISOLATED_EC:
+                    if name in attrs:
+                        self.emit(R.XLF253, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
+            if any(isinstance(name, str) and name.startswith(_SLR_PREFIX) for name in attrs):
+                self.check_slr_values(el, attrs, unit)
+
+    def check_slr_values(self, el: etree._Element, attrs: etree._Attrib, unit: str | None) -> None:
+        """Size restriction values under the standard profiles, and where sizeInfoRef points (2.1 5.7.5-5.7.6)."""
+        general, storage = self.slr_profiles(el)
+        checks = ((_SIZE_RESTRICTION, general == "xliff:codepoints", True), (_SIZE_INFO, general == "xliff:codepoints", False),
+                  (_STORAGE_RESTRICTION, storage in _STORAGE_PROFILES, True), (_EQUIV_STORAGE, storage in _STORAGE_PROFILES, False))
+        for name, standard, restriction in checks:
+            value = attrs.get(name)
+            if not value or not standard:
+                continue  # empty: the default (5.7.6.1.1 '*'; 5.7.6.1.2 "If empty, the default ... is 0"), as Memsource writes it
+            ok = _RESTRICTION_RE.fullmatch(value) is not None if restriction else value.isdigit()
+            if ok and restriction and "," in value and not value.endswith("*"):
+                low, high = value.split(",")
+                ok = int(low) <= int(high)
+            if not ok:
+                wanted = '"[min,]max" with integers (max may be *)' if restriction else "an integer"
+                self.emit(R.XLF253, el, f'{describe(el)} {pretty(name)}="{value}" is not {wanted} under the standard profile', unit)
+        ref = attrs.get(_SIZE_INFO_REF)
+        if ref is not None and not self.slr_data_has(el, ref):
+            self.emit(R.XLF253, el, f'{describe(el)} slr:sizeInfoRef="{ref}" names nothing in an <slr:data> beside it or an ancestor', unit)
+
+    def slr_profiles(self, el: etree._Element) -> tuple[str, str]:
+        """The generalProfile and storageProfile of the enclosing file's <slr:profiles> ('' when none)."""
+        file_el = el if el.tag == _FILE else next(el.iterancestors(_FILE), None)
+        if file_el is None:
+            return "", ""
+        cached = self.profiles.get(file_el)
+        if cached is None:
+            profiles = file_el.find(_SLR_PROFILES)
+            cached = ("", "") if profiles is None else (profiles.get("generalProfile", ""), profiles.get("storageProfile", ""))
+            self.profiles[file_el] = cached
+        return cached
+
+    @staticmethod
+    def slr_data_has(el: etree._Element, ident: str) -> bool:
+        """An element with this id inside an <slr:data> sibling of ``el`` or of one of its ancestors."""
+        for holder in (el, *el.iterancestors()):
+            parent = holder.getparent()
+            if parent is None:
+                return False
+            for data in parent.iterchildren(_SLR_DATA):
+                if any(d.get("id") == ident or d.get(_XML_ID) == ident for d in data.iter()):
+                    return True
+        return False
 
     def bad_value(self, el: etree._Element, name: str, value: str, kind: str, unit: str | None) -> None:
         """Report a value outside its type (language tags and the version have their own codes)."""
@@ -374,6 +441,21 @@ class _Run:
     def on_file(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """A file's units and groups are indexed before its units are checked (subFlows, fragments)."""
         self.units.index_file(el)
+        self.on_extension_scope(el, attrs, unit)
+
+    def on_extension_scope(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """Extension elements directly in this file/group/unit (and their descendants) have unique id/xml:id."""
+        seen: set[str] = set()
+        for child in el:
+            if not isinstance(child.tag, str) or _ns(child.tag) in DEFINED_NS:
+                continue
+            for ext in child.iter():
+                if not isinstance(ext.tag, str) or _ns(ext.tag) in DEFINED_NS:
+                    continue
+                for ident in {ext.get("id"), ext.get(_XML_ID)} - {None}:
+                    if ident in seen:
+                        self.emit(R.XLF256, ext, f'extension identifier "{ident}" of {describe(ext)} is already used in {describe(el)}', unit)
+                    seen.add(ident)  # type: ignore[arg-type]
 
     def on_skeleton(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """href xor content."""
@@ -459,7 +541,7 @@ class _Run:
             found = ", ".join(kinds) if kinds else "none"
             self.emit(R.XLF254, el, f"<val:rule> must state exactly one of {', '.join(_VAL_RULE_KINDS)} (found {found})", unit)
         if "occurs" in attrs and "isPresent" not in kinds:
-            self.emit(R.XLF254, el, "<val:rule> uses occurs without isPresent", unit)
+            self.emit(R.XLF258, el, "<val:rule> uses occurs without isPresent (it has no effect there)", unit)
         if "existsInSource" in attrs and not set(kinds) & {"isPresent", "startsWith", "endsWith"}:
             self.emit(R.XLF254, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
 
@@ -496,10 +578,33 @@ class _Run:
             self.units.add_fragment(el, attrs["ref"], unit)
 
     def on_match(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
-        """A translation candidate: its ref resolves, its codes' dataRefs point into its own originalData."""
-        if "ref" in attrs:
-            self.units.add_fragment(el, attrs["ref"], unit)
+        """A translation candidate: its ref is a fragment identifier that resolves, subType comes with type,
+        its codes' dataRefs point into its own originalData (2.1 5.1.7.5 ref, 5.1.7.8 subType)."""
+        ref = attrs.get("ref")
+        if ref is not None and not ref.startswith("#"):
+            self.emit(R.XLF246, el, f'{describe(el)} ref="{ref}" is not a fragment identifier (write "#{ref}")', unit)
+        elif ref is not None:
+            self.units.add_fragment(el, ref, unit)
+        if "subType" in attrs and "type" not in attrs:
+            self.emit(R.XLF243, el, f'{describe(el)} has subType="{attrs["subType"]}" but no type', unit)
         self.units.match_data_refs(el, unit)
+
+    def on_ctr_revisions(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+        """ref names a sibling (or a sibling's child) of the changeTrack; several candidates with ids need one."""
+        track = el.getparent()
+        holder = track.getparent() if track is not None else None
+        if holder is None:
+            return
+        near = [c for s in holder if s is not track and isinstance(s.tag, str) for c in (s, *s) if isinstance(c.tag, str)]
+        ref, applies = attrs.get("ref"), attrs.get("appliesTo")
+        if ref is not None:
+            if not any(c.get("id") == ref for c in near):
+                self.emit(R.XLF257, el, f'{describe(el)} ref="{ref}" is the id of no element beside the <ctr:changeTrack>', unit)
+            return
+        named = [c for c in near if applies and c.tag == x(applies) and c.get("id") is not None]
+        if len(named) > 1:
+            self.emit(R.XLF257, el, f'{describe(el)} appliesTo="{applies}" matches {len(named)} elements with ids; '
+                      "ref must say which one", unit)
 
 
     def unique_module_ids(self, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
@@ -552,6 +657,8 @@ def _sub_fs_pairs(value: str) -> list[list[str]] | None:
 _HOOKS = {
     _XLIFF: _Run.on_xliff,
     _FILE: _Run.on_file,
+    _GROUP: _Run.on_extension_scope,
+    _UNIT: _Run.on_extension_scope,
     _SKELETON: _Run.on_skeleton,
     _SEGMENT: _Run.on_segment,
     _NOTES: _Run.on_unique_children,
@@ -564,6 +671,7 @@ _HOOKS = {
     **{q(RES, n): _Run.on_resource for n in ("resourceData", "resourceItem", "source", "target")},
     q(RES, "resourceItemRef"): _Run.on_resource_ref,
     q(MTC, "match"): _Run.on_match,
+    q(CTR, "revisions"): _Run.on_ctr_revisions,
     q(GLS, "translation"): _Run.on_reference,
     **{tag: _Run.on_module_container for tag in _MODULE_ID_SCOPES},
 }

@@ -8,7 +8,7 @@ chapter 5).
 
 from __future__ import annotations
 
-from pxl10n.validate.rules import Rule, error
+from pxl10n.validate.rules import Rule, error, warning
 
 XLF201 = error(
     "XLF201",
@@ -239,8 +239,10 @@ XLF237 = error(
     "XLF237",
     'copyOf does not reference a copyable code of the same kind',
     'copyOf holds the id of the base code this code copies: an existing inline code of the same kind in the unit,'
-    " whose canCopy is not 'no'.",
-    "XLIFF 2.0 core 4.3.1 copyOf, canCopy, 4.7.2 Inline Codes",
+    " whose canCopy is not 'no', and which has no original data (a copy of a code with data refers to that data "
+    "with dataRef instead).",
+    "XLIFF 2.1 4.3.1.8 copyOf; 4.7.2.4.1 Duplicating an existing code: 'The copyOf attribute MUST be used when, "
+    "and only when, the base code has no associated original data'",
 )
 
 XLF238 = error(
@@ -358,17 +360,23 @@ XLF251 = error(
 
 XLF252 = error(
     "XLF252",
-    'fs:subFs without fs:fs or malformed',
+    'fs:subFs without fs:fs, malformed, or fs on a paired ec',
     'fs:subFs may be used only together with fs:fs, and holds comma-separated name,value pairs separated by '
-    'backslashes.',
-    "XLIFF 2.0 5.3 Format Style Module",
+    'backslashes; fs:fs and fs:subFs go on an <ec> only when it is isolated (the <sc> carries them otherwise).',
+    "XLIFF 2.1 5.3 Format Style Module; 5.3.5.1 fs: 'The fs MUST only be used with <ec> in cases where the "
+    "isolated attribute is set to yes'",
 )
 
 XLF253 = error(
     "XLF253",
-    'slr:sizeInfo and slr:sizeInfoRef together',
-    'slr:sizeInfo and slr:sizeInfoRef must not be used on the same element.',
-    "XLIFF 2.0 5.7 Size and Length Restriction Module",
+    'size restriction attribute misused',
+    'slr:sizeInfo and slr:sizeInfoRef must not be used on the same element; slr:equivStorage, slr:sizeInfo and '
+    'slr:sizeInfoRef go on an <ec> only when it is isolated; slr:sizeInfoRef names an element inside an '
+    '<slr:data> that is a sibling of the element or of one of its ancestors; under the standard profiles '
+    '(xliff:codepoints, xliff:utf8/16/32) a restriction is "[min,]max" with max an integer or *, and sizeInfo '
+    'and equivStorage are integers.',
+    "XLIFF 2.1 5.7.5.6-5.7.5.10 (sizeInfo/sizeInfoRef constraints, ec only if isolated, sizeInfoRef target), "
+    "5.7.6.1.1, 5.7.6.1.2, 5.7.6.2.1, 5.7.6.2.2 (standard profile values)",
 )
 
 XLF254 = error(
@@ -390,14 +398,45 @@ XLF255 = error(
 
 XLF256 = error(
     "XLF256",
-    'duplicate module element id',
+    'duplicate module or extension element id',
     'Module element ids are unique within their container: <mtc:match> within <mtc:matches>, <gls:glossEntry> '
     'within <gls:glossary>, <gls:translation> within its <gls:glossEntry>, <mda:metaGroup> within its '
-    '<mda:metadata>, and <res:resourceItem> within its <res:resourceData>.',
-    "XLIFF 2.0 chapter 5 (module id constraints)",
+    '<mda:metadata>, and <res:resourceItem> within its <res:resourceData>. Extension elements (other namespaces) '
+    'identify themselves with id or xml:id, one value space, unique within their immediate <file>, <group> or '
+    '<unit>.',
+    "XLIFF 2.0 chapter 5 (module id constraints); 2.1 4.9.2 Extension Constraints: 'Extensions identifiers MUST "
+    "be unique within their immediate <file>, <group> or <unit> enclosing element'",
 )
 
 #: Every XLIFF 2.0 rule, in code order.
+XLF257 = error(
+    "XLF257",
+    'change-tracking revisions point at nothing or at too much',
+    'A <ctr:revisions> names, with appliesTo, the element its history belongs to, a sibling of the '
+    '<ctr:changeTrack> or a child of one. Its ref must be the id of such an element; when several of them carry '
+    'ids, ref is required to say which one. Otherwise the history is attached to no element, or to an ambiguous one.',
+    "XLIFF 2.1 5.6.4.3 revisions: 'the ref attribute MUST be used to reference an individual instance if and only "
+    "if the referenced instance has an id'; 5.6.5.5 ref",
+)
+
+XLF258 = warning(
+    "XLF258",
+    'val:rule occurs without isPresent',
+    'occurs gives the exact number of times an isPresent string must appear; on any other rule kind it has no '
+    'effect. The text describes the use but states no MUST, so this is a warning.',
+    "XLIFF 2.1 5.8.5.2 occurs: 'This rule attribute is used with the isPresent rule attribute'",
+)
+
+XLF259 = error(
+    "XLF259",
+    'target does not preserve the whitespace its source preserves',
+    "In an XLIFF 2.0 document, a <target> whose source says xml:space='preserve' (set or inherited) must say so "
+    "too; otherwise the next tool may collapse the target's whitespace and lose it. XLIFF 2.1 dropped the "
+    "constraint (its <target> source keeps it commented out), so 2.1 documents are not checked.",
+    "XLIFF 2.0 <target>: xml:space 'must be set to preserve if the xml:space attribute of the sibling <source> "
+    "element is set to preserve' (removed in 2.1 per csprd03 comment 235); 2.1 4.3.2.2 xml:space inheritance",
+)
+
 RULES: tuple[Rule, ...] = (
     XLF201,
     XLF202,
@@ -447,4 +486,7 @@ RULES: tuple[Rule, ...] = (
     XLF254,
     XLF255,
     XLF256,
+    XLF257,
+    XLF258,
+    XLF259,
 )

@@ -52,6 +52,11 @@ PREFIXED_RE = re.compile(r"[^\s:]+:[^\s:]+\Z")
 _POSINT_RE = re.compile(r"\+?0*[1-9][0-9]*\Z")
 _NONNEG_RE = re.compile(r"\+?[0-9]+\Z")
 _DECIMAL_RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
+#: W3C NOTE-datetime (YYYY, YYYY-MM, YYYY-MM-DD, then hh:mm[:ss[.s]] and a zone), the formats 2.1 5.6.5.4
+#: names for ctr:datetime; a one-digit zone hour (+8:00) is tolerated: the TC's own valid suite writes it,
+#: and a local time without a zone, as xs:dateTime allows: the extension is informative, its schema untyped.
+_NOTE_DATETIME_RE = re.compile(
+    r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{1,2}:[0-9]{2})?)?)?)?\Z")
 _DATETIME_RE = re.compile(r"-?[0-9]{4,}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})?\Z")
 
 #: HTML element names the Format Style module allows in ``fs:fs``.
@@ -128,6 +133,7 @@ VALUE_TYPES: Mapping[str, Callable[[str], bool]] = {
     "mda_applies": _enum("source", "target", "ignorable"),
     "normalization": _enum("none", "nfc", "nfd"),
     "datetime": lambda v: _DATETIME_RE.match(v) is not None,
+    "note_datetime": lambda v: _NOTE_DATETIME_RE.match(v) is not None,
     "fs": FS_VALUES.__contains__,
 }
 
@@ -158,6 +164,7 @@ TYPE_HINTS: Mapping[str, str] = {
     "mda_applies": "source|target|ignorable",
     "normalization": "none|nfc|nfd",
     "datetime": "an xs:dateTime",
+    "note_datetime": "a W3C NOTE-datetime date such as 2013-07-16T10:30:00+08:00",
     "fs": "an HTML element name from the Format Style module list",
 }
 
@@ -334,7 +341,8 @@ MODULES: dict[str, Spec] = {
     q(CTR, "revisions"): Spec(
         {"appliesTo": "nmtoken!", "ref": "nmtoken", "currentVersion": "nmtoken"}, (plus(q(CTR, "revision")),), **_OTHER_OK
     ),
-    q(CTR, "revision"): Spec({"author": "string", "datetime": "datetime", "version": "nmtoken"}, (plus(q(CTR, "item")),), **_OTHER_OK),
+    # 2.1 5.6.5.4: "Date in one of the formats defined in [NOTE-datetime]", not an xs:dateTime
+    q(CTR, "revision"): Spec({"author": "string", "datetime": "note_datetime", "version": "nmtoken"}, (plus(q(CTR, "item")),), **_OTHER_OK),
     q(CTR, "item"): Spec({"property": "string!"}, TEXT, **_OTHER_OK),
     # Size and Length Restriction (slr)
     q(SLR, "profiles"): Spec(
@@ -364,7 +372,7 @@ SPECS: dict[str, Spec] = {**CORE, **MODULES}
 
 _FILE, _GROUP, _UNIT = x("file"), x("group"), x("unit")
 #: Module elements that may stand at a core extension point, and the core parents allowing them
-#: (each at most once per parent).
+#: (each at most once per parent, except those in REPEATABLE_MODULES).
 MODULE_POINTS: Mapping[str, frozenset[str]] = {
     q(MTC, "matches"): frozenset({_UNIT}),
     q(GLS, "glossary"): frozenset({_UNIT}),
@@ -376,11 +384,16 @@ MODULE_POINTS: Mapping[str, frozenset[str]] = {
     q(VAL, "validation"): frozenset({_FILE, _GROUP, _UNIT}),
 }
 
-#: Module attributes on core elements: name -> value type.
+#: 2.1 4.2.2.5 (and file, group) limits mtc, gls, mda, res, slr and val to "Zero or one" and no longer names
+#: ctr:changeTrack: Change Tracking is an informative extension (5.6), and extensions may repeat.
+REPEATABLE_MODULES: frozenset[str] = frozenset({q(CTR, "changeTrack")})
+
+#: Module attributes on core elements: name -> value type (slr values depend on the profile in force:
+#: checked in xliff20.py).
 MODULE_ATTRS: Mapping[str, str] = {
     q(FS, "fs"): "fs",
     q(FS, "subFs"): "string",
-    q(SLR, "storageRestriction"): "nonneg",
+    q(SLR, "storageRestriction"): "string",
     q(SLR, "sizeRestriction"): "string",
     q(SLR, "equivStorage"): "string",
     q(SLR, "sizeInfo"): "string",

@@ -77,6 +77,38 @@ def _code_key(record: Record) -> str:
     return ident if ident is not None else "\0" + attrs.get("startRef", "")
 
 
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+#: 2.1 3.1 core selector prefixes, and the module prefixes registered with the TC (5.x.3; fs reserved):
+#: 3.2 "The prefix of a module or an extension MUST be an NMTOKEN longer than 1 character and MUST be
+#: defined in the module or extension specification ... MUST be registered with the XLIFF TC." (tbx: the
+#: registered TBX extension, as in the TC suite's withTBXExtension.xlf)
+REGISTERED_PREFIXES = frozenset({"f", "g", "u", "n", "d", "t", "mtc", "gls", "mda", "res", "ctr", "slr", "val", "its", "fs", "tbx"})
+
+
+def _code_events(side: list[Record]) -> list[tuple[str, str | None, etree._Element]]:
+    """Codes in document order as (key, canReorder, element); a <pc> gives a start and, after its content,
+    an end (whose canReorder is 'no' when the start's is 'firstNo', as for an <ec> of such an <sc>)."""
+    events: list[tuple[str, str | None, etree._Element]] = []
+    open_pcs: list[tuple[etree._Element, str, str | None]] = []
+
+    def close_until(el: etree._Element | None) -> None:
+        while open_pcs and (el is None or open_pcs[-1][0] not in el.iterancestors()):
+            pc, key, flag = open_pcs.pop()
+            events.append((key + "\0end", "no" if flag in ("no", "firstNo") else flag, pc))
+
+    for el, tag, attrs, _ in side:
+        if tag not in _COPY_BASES:
+            continue
+        close_until(el)
+        key, flag = _code_key([el, tag, attrs, None]), attrs.get("canReorder")
+        events.append((key, flag, el))
+        if tag == _PC:
+            open_pcs.append((el, key, flag))
+    close_until(None)
+    return events
+
+
 def parse_fragment(value: str) -> tuple[tuple[str | None, str], ...] | str:
     """Selectors of a same-document fragment identifier, or why it is malformed (XLIFF 2.0 chapter 3)."""
     body = value[1:]
@@ -93,6 +125,11 @@ def parse_fragment(value: str) -> tuple[tuple[str | None, str], ...] | str:
         if (sep and not NMTOKEN_RE.match(prefix)) or not NMTOKEN_RE.match(ident):
             return f"has a malformed selector '{piece}'"
         selectors.append((prefix or None, ident))
+    for used, _ in selectors:
+        if used is not None and used not in REGISTERED_PREFIXES:
+            if len(used) == 1:
+                return f"uses the one-character prefix '{used}=', which is no core selector (module prefixes are longer)"
+            return f"uses the prefix '{used}=', which no module registered with the XLIFF TC defines"
     seen: set[str | None] = set()
     last = -1
     for index, (prefix, _ident) in enumerate(selectors):
@@ -115,6 +152,8 @@ class UnitChecker:
 
     def __init__(self, run: _Run, src_lang: str | None, trg_lang: str | None) -> None:
         self.run = run
+        #: xml:lang / xml:space in force at an element, filled as segments ask
+        self.inherited: dict[tuple[etree._Element, str], str] = {}
         self.src_lang = src_lang.lower() if src_lang else None
         self.trg_lang = trg_lang.lower() if trg_lang else None
         self.trg_lang_missing_reported = trg_lang is not None
@@ -207,6 +246,8 @@ class UnitChecker:
             else:
                 targets.append((positions.get(part, 0), side, records))
                 self._lang(side, self.trg_lang, R.XLF222, "trgLang", uid)
+                if not run.is21:
+                    self._space_kept(part, side, uid)
                 if not self.trg_lang_missing_reported:
                     self.trg_lang_missing_reported = True
                     run.emit(R.XLF220, side, "<target> present but <xliff> has no trgLang", uid)
@@ -244,10 +285,43 @@ class UnitChecker:
         else:
             self.run.emit(R.XLF214, el, f'id "{ident}" of {_describe(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
 
+    def _inherited(self, el: etree._Element, attr: str, default: str) -> str:
+        """The value of xml:lang/xml:space in force at ``el`` (2.1 4.3.2: the parent's when not set), memoized
+        per ancestor for this document so each segment costs one dictionary lookup."""
+        value = el.get(attr)
+        if value is not None:
+            return value
+        parent = el.getparent()
+        if parent is None:
+            return default
+        key = (parent, attr)
+        cached = self.inherited.get(key)
+        if cached is None:
+            cached = self.inherited[key] = self._inherited(parent, attr, default)
+        return cached
+
+    def _space_kept(self, part: etree._Element, target: etree._Element, uid: str | None) -> None:
+        """XLF259 (2.0 documents): a target keeps xml:space='preserve' when its source has it, set or inherited."""
+        source = part.find(_SOURCE)
+        if source is not None and self._inherited(source, _XML_SPACE, "default") == "preserve" \
+                and self._inherited(target, _XML_SPACE, "default") != "preserve":
+            self.run.emit(R.XLF259, target, "<target> does not say xml:space=\"preserve\" while its <source> does", uid)
+
     def _lang(self, el: etree._Element, expected: str | None, rule: Rule, attr: str, uid: str | None) -> None:
+        """2.1 4.2.2.12/4.2.2.13: the explicit *or inherited* xml:lang equals srcLang/trgLang (a subtag of it,
+        en-IE under en, is accepted as the TC Schematron does)."""
+        if expected is None:
+            return
         lang = el.get(XML_LANG)
-        if lang is not None and expected is not None and lang.lower() != expected:
-            self.run.emit(rule, el, f'<{pretty(el.tag)} xml:lang="{lang}"> differs from the document {attr}', uid)
+        explicit = lang is not None
+        if lang is None:
+            lang = self._inherited(el, XML_LANG, "")
+            if not lang:
+                return
+        lowered = lang.lower()
+        if lowered != expected and not lowered.startswith(expected + "-"):
+            inherited = "" if explicit else " (inherited)"
+            self.run.emit(rule, el, f'<{pretty(el.tag)}> xml:lang="{lang}"{inherited} differs from the document {attr} "{expected}"', uid)
 
     def _ordered_targets(self, count: int, targets: list[tuple[int, etree._Element, list[Record]]], uid: str | None) -> list[list[Record]]:
         """Target records in display order, reporting out-of-range and clashing positions (XLF227)."""
@@ -410,6 +484,11 @@ class UnitChecker:
                     emit(R.XLF237, el, f'{_code_desc(el)} copyOf="{base_id}" names a <{pretty(base.tag)}>, not a code of the same kind', uid)
                 elif base.get("canCopy") == "no":
                     emit(R.XLF237, el, f'{_code_desc(el)} copies {_describe(base)}, which has canCopy="no"', uid)
+                elif any(attr in attrs for attr in _REF_ATTRS) or any(base.get(attr) is not None for attr in _REF_ATTRS):
+                    # 2.1 4.7.2.4.1: "The copyOf attribute MUST be used when, and only when, the base code has no
+                    # associated original data" (a copy of a code with data references that data itself)
+                    emit(R.XLF237, el, f'{_code_desc(el)} uses copyOf, but it or its base refers to original data '
+                         "(reuse the dataRef instead)", uid)
             reorder = attrs.get("canReorder")
             if reorder in ("no", "firstNo") and (attrs.get("canCopy") != "no" or attrs.get("canDelete") != "no"):
                 emit(R.XLF238, el, f'{_code_desc(el)} canReorder="{reorder}" requires canCopy="no" and canDelete="no"', uid)
@@ -424,17 +503,34 @@ class UnitChecker:
                 self.run.emit(R.XLF239, el, f'{_code_desc(el)} canReorder="no" is not preceded by a canReorder="firstNo" code', uid)
 
     def _reorder_kept(self, src_side: list[Record], tgt_side: list[Record], uid: str | None) -> None:
-        """Codes that cannot be reordered appear in the target in their source order."""
-        fixed = [_code_key(record) for record in src_side if record[1] in _COPY_BASES and record[2].get("canReorder") in ("no", "firstNo")]
-        if not fixed:
+        """Each non-reorderable sequence of the source stays whole and in order in the target; whole
+        sequences may move (2.1 4.7.2.6: "Modifiers MUST NOT change the number and order of the inline codes
+        making up a non-reorderable sequence. Modifiers MAY move a whole non-reorderable sequence before or
+        after another non-reorderable sequence"). A <pc> counts as its start and its end, so a code moved out
+        of a firstNo span breaks the sequence."""
+        sequences: list[list[str]] = []
+        current: list[str] | None = None
+        for key, flag, _ in _code_events(src_side):
+            if flag == "firstNo":
+                current = [key]
+                sequences.append(current)
+            elif flag == "no" and current is not None:
+                current.append(key)
+            else:
+                current = None
+        sequences = [seq for seq in sequences if len(seq) > 1]
+        if not sequences:
             return
-        wanted = set(fixed)
-        seen = [(_code_key(record), record) for record in tgt_side if record[1] in _COPY_BASES and _code_key(record) in wanted]
-        expected = [key for key in fixed if key in {k for k, _ in seen}]
-        for (key, record), want in zip(seen, expected, strict=False):
-            if key != want:
-                self.run.emit(R.XLF239, record[0], f"{_code_desc(record[0])} cannot be reordered but moved within its canReorder sequence in the target", uid)
-                return
+        position: dict[str, tuple[int, etree._Element]] = {}
+        for index, (key, _, el) in enumerate(_code_events(tgt_side)):
+            position.setdefault(key, (index, el))
+        for seq in sequences:
+            placed = [position[key] for key in seq if key in position]
+            for (before, _), (after, el) in zip(placed, placed[1:], strict=False):
+                if after != before + 1:
+                    self.run.emit(R.XLF239, el, f"{_code_desc(el)} cannot be reordered: its non-reorderable sequence "
+                                  "is broken or reordered in the target", uid)
+                    break
 
     def _can_delete(self, sides: list[tuple[etree._Element, etree._Element, str, list[Record]]], tgt_side: list[Record], uid: str | None) -> None:
         """Codes with canDelete='no' in a translated segment's source are still in the unit's targets."""

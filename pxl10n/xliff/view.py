@@ -129,6 +129,8 @@ _CODES = {
     "2.0": frozenset({"ph", "pc", "sc", "ec"}),
 }
 _MARKERS = frozenset({"mrk", "sm", "em"})
+#: Codes that stand for something at their place (no text inside): at an edge they *are* the edge.
+_STANDALONE = frozenset({"x", "bx", "ex", "ph", "bpt", "ept", "it", "sc", "ec"})
 _CP = frozenset({"cp"})
 
 
@@ -140,6 +142,9 @@ class Flat:
     codes: list[str] = field(default_factory=list)
     markers: list[str] = field(default_factory=list)
     has_inline: bool = False
+    #: a standalone code (<x/>, <ph/>, ...) is the first / last thing: whitespace next to it is not an edge
+    code_first: bool = False
+    code_last: bool = False
 
 
 def _code_label(name: str, el: etree._Element) -> str | None:
@@ -170,7 +175,14 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
             elif name in _MARKERS:
                 flat.markers.append(label)
     flat.text = "".join(el.itertext())
+    _mark_edges(el, flat)
     return flat
+
+
+def _mark_edges(el: etree._Element, flat: Flat) -> None:
+    first, last = el[0], el[-1]
+    flat.code_first = not el.text and isinstance(first.tag, str) and first.tag.rsplit("}", 1)[-1] in _STANDALONE
+    flat.code_last = not last.tail and isinstance(last.tag, str) and last.tag.rsplit("}", 1)[-1] in _STANDALONE
 
 
 def _flatten_walk(el: etree._Element, version: str) -> Flat:
@@ -202,6 +214,7 @@ def _flatten_walk(el: etree._Element, version: str) -> Flat:
 
     walk(el)
     flat.text = "".join(parts)
+    _mark_edges(el, flat)
     return flat
 
 
