@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -120,6 +121,42 @@ def init(app: AppContext, source_locale: str, locales: tuple[str, ...], director
         raise ConfigError(f"{target} already exists; use --force to overwrite it")
     target.write_text(starter_text(source_locale, locales or ("fr-FR", "de-DE"), directory), encoding="utf-8")
     app.console.info(f"wrote {target}; set PX_API_KEY in your environment, then run `pxl10n pull`")
+    from pxl10n.sync import git as gitops
+    from pxl10n.sync.mergestate import install
+
+    repo = gitops.find_repo(target.resolve().parent)
+    if repo is not None and repo.working_tree_dir:
+        rel = Path(directory) if Path(directory).is_absolute() else (target.resolve().parent / directory)
+        for line in install(Path(repo.working_tree_dir), Path(os.path.relpath(rel, repo.working_tree_dir)).as_posix()):
+            app.console.info(line)
+
+
+@cli.command("merge-state")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--repair", "repair_path", type=click.Path(path_type=Path, dir_okay=False, exists=True), help="Rewrite a state file holding conflict markers, keeping every entry of both sides.")
+@click.option("--install", "install_driver", is_flag=True, help="Wire the merge driver into .gitattributes and this repository's git config.")
+@pass_app
+def merge_state(app: AppContext, files: tuple[Path, ...], repair_path: Path | None, install_driver: bool) -> None:
+    """Merge pxl10n-state.json without conflicts (git merge driver: BASE OURS THEIRS)."""
+    from pxl10n.sync import mergestate
+
+    if repair_path is not None:
+        count = mergestate.repair(repair_path)
+        app.console.info(f"repaired {repair_path}: {count} entries kept; review with git diff, then git add it")
+        return
+    if install_driver:
+        settings = app.settings()
+        from pxl10n.sync import git as gitops
+
+        repo = gitops.find_repo(settings.directory)
+        if repo is None or not repo.working_tree_dir:
+            raise ConfigError(f"{settings.directory} is not inside a git work tree")
+        for line in mergestate.install(Path(repo.working_tree_dir), Path(os.path.relpath(settings.directory, repo.working_tree_dir)).as_posix()):
+            app.console.info(line)
+        return
+    if len(files) != 3:
+        raise ConfigError("merge-state takes BASE OURS THEIRS (as git's %O %A %B), or --repair PATH, or --install")
+    mergestate.merge_files(*files)
 
 
 @cli.command()
@@ -169,13 +206,19 @@ def _emit_json(data: dict[str, Any]) -> None:
 @click.option("--no-commit", is_flag=True, help="Write files but do not commit.")
 @click.option("--dry-run", is_flag=True, help="Export and compare, but write and commit nothing.")
 @click.option("--branch", help="Commit on this branch (created from HEAD when new).")
+@click.option("--prune-all", is_flag=True, help="Remove the files of every item PX no longer lists, even more than pull.prune_max_share of a kind.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Summary format on stdout.")
 @pass_app
-def pull(app: AppContext, selection: Selection, no_commit: bool, dry_run: bool, branch: str | None, fmt: str) -> int:
-    """Export every item x target locale from PX into the l10n directory and commit."""
+def pull(app: AppContext, selection: Selection, no_commit: bool, dry_run: bool, branch: str | None, prune_all: bool, fmt: str) -> int:
+    """Export every item x target locale from PX into the l10n directory and commit.
+
+    Files of items PX no longer lists are removed (listed in the summary and in
+    --dry-run), never a person's edit, never on an empty listing, and never more
+    than pull.prune_max_share of a kind without --prune-all.
+    """
     from pxl10n.sync.pull import pull as run_pull
 
-    result = run_pull(app.settings(), selection, console=app.console, dry_run=dry_run, commit=not no_commit, branch=branch)
+    result = run_pull(app.settings(), selection, console=app.console, dry_run=dry_run, commit=not no_commit, branch=branch, prune_all=prune_all)
     summary = result.as_dict()
     if fmt == "json":
         _emit_json(summary)

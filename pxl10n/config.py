@@ -33,6 +33,10 @@ REGIONS = {
 
 XLIFF_VERSIONS = ("1.2", "2.0")
 
+#: engagement types PX documents (``contentTypes`` of the engagement list); surveys are IN_APP_<name>_SURVEY
+ENGAGEMENT_TYPES = ("EMAIL", "OUT_BOUND_EMAIL", "IN_APP_DIALOG", "IN_APP_CAROUSEL", "IN_APP_GUIDE", "IN_APP_NOTIFICATION")
+_SURVEY_TYPE = re.compile(r"^IN_APP_[A-Z]+(_[A-Z]+)*_SURVEY$")
+
 # A BCP-47-ish tag: language, optional script/region/variants. Kept loose on purpose.
 _LOCALE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 
@@ -84,6 +88,8 @@ class Settings:
     engagement_types: tuple[str, ...] = ()
     content: tuple[ContentEntry, ...] = ()
     push_on_error: str = "skip"
+    #: the largest share of a kind's items one pull may remove without --prune-all
+    prune_max_share: float = 0.1
     validate: ValidateSettings = field(default_factory=ValidateSettings)
 
     @property
@@ -207,7 +213,7 @@ def _seconds(px: _Reader, key: str) -> float:
 
 
 def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
-    top = _Reader(raw, "", path, {"px", "project", "export", "content", "validate", "push"})
+    top = _Reader(raw, "", path, {"px", "project", "export", "content", "validate", "push", "pull"})
     px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff", *_TIME_KEYS})
     project = _Reader(top.table_of("project"), "project", path, {"source_locale", "locales", "directory", "px_languages"})
     export = _Reader(
@@ -217,6 +223,10 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         {"version", "strategy", "translated", "draft", "kc_version", "kinds", "product_id", "engagement_types"},
     )
     push = _Reader(top.table_of("push"), "push", path, {"on_error"})
+    pull = _Reader(top.table_of("pull"), "pull", path, {"prune_max_share"})
+    prune_max_share = float(pull.get("prune_max_share", (int, float), 0.1))
+    if not 0 <= prune_max_share <= 1:
+        raise pull.fail("prune_max_share", "must be a share between 0 and 1 (0.1 = 10% of a kind's items)")
     validate = _Reader(top.table_of("validate"), "validate", path, {"select", "ignore", "severity"})
 
     region = px.get("region", str, "US").upper()
@@ -267,6 +277,14 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         if kind not in KIND_NAMES:
             raise export.fail("kinds", f"has {kind!r}; use {', '.join(KIND_NAMES)}")
 
+    engagement_types = tuple(value.upper() for value in export.strings("engagement_types"))
+    for value in engagement_types:
+        if value not in ENGAGEMENT_TYPES and not _SURVEY_TYPE.match(value):
+            raise export.fail(
+                "engagement_types",
+                f"has {value!r}, which PX does not document; use {', '.join(ENGAGEMENT_TYPES)} or IN_APP_<name>_SURVEY",
+            )
+
     content = []
     entries = top.get("content", list, [])
     for index, entry in enumerate(entries):
@@ -311,9 +329,10 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         kc_version=export.get("kc_version", str, "v1"),
         kinds=kinds,
         product_id=export.get("product_id", (str, int), None),
-        engagement_types=export.strings("engagement_types"),
+        engagement_types=engagement_types,
         content=tuple(content),
         push_on_error=on_error,
+        prune_max_share=prune_max_share,
         validate=ValidateSettings(validate.strings("select"), validate.strings("ignore"), severity),
     )
 
@@ -368,6 +387,10 @@ version = "2.0"                       # XLIFF version: "1.2" or "2.0"
 
 # [push]
 # on_error = "skip"                   # skip files with validation errors, or "abort"
+
+# [pull]
+# prune_max_share = 0.1               # a pull removes files of items PX no longer lists, but never
+                                      # more than this share of a kind without `pull --prune-all`
 """
 
 

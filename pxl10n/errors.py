@@ -10,6 +10,8 @@ exception. Nothing else should escape to the user as a traceback::
     ├── XliffError              a file is not XLIFF we can read safely
     ├── ArchiveError            an export zip is cut off, unsafe or too big
     ├── GitError                the work tree cannot be committed to
+    ├── StateError              exit 2: the state file is unreadable or conflicted
+    ├── BusyError               another pxl10n run holds the l10n directory
     └── PXError                 PX (or the emulator) refused or failed a call
         ├── AuthError           401/403: wrong key or missing permission
         ├── RateLimitError      429 kept coming after every retry
@@ -52,6 +54,16 @@ class ArchiveError(Pxl10nError):
 
 class GitError(Pxl10nError):
     """Committing or switching branches failed."""
+
+
+class StateError(Pxl10nError):
+    """The state file (or an open journal) must be dealt with before any sync: exit 2, nothing done."""
+
+    exit_code = 2
+
+
+class BusyError(Pxl10nError):
+    """Another pull or push holds the l10n directory's lock past the wait."""
 
 
 class PXError(Pxl10nError):

@@ -24,20 +24,43 @@ PARTIAL_SUFFIX = ".partial"
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one rename."""
+    place(stage(path, data), path)
+
+
+def stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` durably to a hidden temporary file beside ``path``; :func:`place` renames it in.
+
+    Split in two so a caller can record what it is about to place before the rename,
+    and so the slow part (write + fsync) can run in worker threads.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
+        discard(Path(tmp))
         raise
+    return Path(tmp)
+
+
+def place(staged: Path, path: Path) -> None:
+    """Rename a staged file over ``path`` (the staged file is removed if that fails)."""
+    try:
+        os.replace(staged, path)
+    except BaseException:
+        discard(staged)
+        raise
+
+
+def discard(staged: Path) -> None:
+    """Remove a staged file that will not be placed."""
+    try:
+        staged.unlink()
+    except FileNotFoundError:
+        pass
 
 
 def remove_partials(directory: Path) -> int:
@@ -104,3 +127,17 @@ def describe_os_error(exc: OSError) -> str:
     }
     fix = fixes.get(exc.errno or 0)
     return f"cannot use{where}: {reason}" + (f" ({fix})" if fix else "")
+
+
+def normalized(data: bytes) -> bytes:
+    """``data`` with CRLF line ends read as LF: a ``core.autocrlf`` checkout is not an edit.
+
+    XML parsers normalize line ends the same way, so both spellings are one document.
+    """
+    return data.replace(b"\r\n", b"\n") if b"\r\n" in data else data
+
+
+def read_normalized(path: Path) -> bytes | None:
+    """:func:`read_bytes` through :func:`normalized`."""
+    data = read_bytes(path)
+    return None if data is None else normalized(data)

@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -202,7 +203,9 @@ class Runner:
         self.gh_state.write_text(json.dumps(state))
 
     # ---- running
-    def run(self, workflow_name: str, job_id: str, *, event: str, ref: str = "main", pr_head: str | None = None) -> JobResult:
+    def run(self, workflow_name: str, job_id: str, *, event: str, ref: str = "main", pr_head: str | None = None,
+            before_step: Callable[[str], None] | None = None) -> JobResult:
+        """Play the job; ``before_step(name)`` runs before each step (the world changing meanwhile)."""
         self.runs += 1
         workflow = load_yaml(EXAMPLES / workflow_name)
         job = workflow["jobs"][job_id]
@@ -247,6 +250,8 @@ class Runner:
                 if step.get("id"):
                     ctx["steps"][step["id"]] = {"outputs": {}, "outcome": "skipped", "conclusion": "skipped"}
                 continue
+            if before_step is not None:
+                before_step(name)
             step_env = env | {k: interpolate(v, ctx) for k, v in (step.get("env") or {}).items()}
             uses = step.get("uses")
             if uses and uses.startswith("actions/checkout@"):
@@ -571,6 +576,46 @@ def test_push_to_px_sends_each_translated_file_once_and_commits_the_state(world:
     assert len(world.emulator.store.imports()) == imports_mid
     assert second.step("push").outputs["pushed"] == "0"
     assert remote_ref(world.remote, "main") == state_commit
+
+
+def test_push_to_px_commit_back_survives_a_sync_merged_meanwhile(world: World) -> None:
+    """A sync pull request touching the same state entries lands on main while push-to-px runs."""
+    world.pull_to_main()
+    ordered = sorted(keys(world.emulator, "article", "fr-FR"), key=FileKey.relpath)
+    chosen, other = [ordered[0], ordered[2]], ordered[1]  # the sync touches the entry between the pushed ones
+    work = world.clone("translator")
+    for key in chosen:
+        translate(work, key)
+    git(work, "commit", "-q", "-am", "translations")
+    git(work, "push", "-q", "origin", "main")
+    before = len(world.emulator.store.imports())
+
+    def sync_merged_meanwhile(step: str) -> None:
+        if step != "Commit the state back":
+            return
+        item = world.emulator.store.get("article", other.item_id)
+        unit = sorted(item.units)[0]
+        world.emulator.store.apply_import("article", other.item_id, "fr-FR", {unit: f"[fr] {item.units[unit]}"})
+        world.pull_to_main()  # re-pulls the pushed files too: their entries change on main as well
+
+    first = world.runner.run("push-to-px.yml", "push", event="push", before_step=sync_merged_meanwhile)
+    assert first.conclusion == "success", first.log
+    sent = Counter((r.kind, r.id, r.locale) for r in world.emulator.store.imports()[before:])
+    assert sent == Counter((k.kind, k.item_id, k.locale) for k in chosen), first.log
+    check = world.clone("checker")
+    text = (check / "l10n" / "pxl10n-state.json").read_text()
+    assert "<<<<<<<" not in text
+    files = json.loads(text)["files"]
+    assert all(files[k.relpath()]["pushed"] for k in chosen)
+    assert "[fr] " in (check / "l10n" / other.relpath()).read_text()
+    assert git(check, "log", "-1", "--format=%s").startswith("pxl10n push: 2 file(s) to PX")
+
+    again = world.runner.run("push-to-px.yml", "push", event="push")
+    assert again.conclusion == "success", again.log
+    assert len(world.emulator.store.imports()) == before + 2
+    env = {**os.environ, "PX_API_KEY": API_KEY}
+    proc = subprocess.run([sys.executable, "-m", "pxl10n", "pull", "--dry-run", "--format", "json"], cwd=check, env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert json.loads(proc.stdout)["changed"] == []
 
 
 def test_push_to_px_skips_a_broken_file_but_records_the_rest(world: World) -> None:

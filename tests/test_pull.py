@@ -100,7 +100,10 @@ def test_items_deleted_in_px_are_removed_on_a_full_pull(project: Path, emulator:
         emulator.store.remove("article", item.id)
     assert run("pull", "--kind", "article", "--id", emulator.store.items("article")[0].id).exit_code == 0
     assert FileKey("article", gone.id, "fr-FR").path(project / "l10n").exists()
-    result = run("pull", "--format", "json")
+    held = run("pull", "--format", "json")  # 2 of 6 articles is more than the default 10%: nothing removed
+    assert held.exit_code == 1 and json.loads(held.stdout)["files"]["prune_held"] == 3
+    assert FileKey("article", gone.id, "fr-FR").path(project / "l10n").exists()
+    result = run("pull", "--prune-all", "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["files"]["removed"] == 3

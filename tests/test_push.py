@@ -336,7 +336,8 @@ def test_key_problems_stop_the_push_at_once(pulled: Path, emulator: EmulatorServ
     assert ("401" if case == "wrong" else "Write") in result.output
     assert "stopped" in result.output and "Traceback" not in result.output
     assert key_value not in result.output
-    assert import_requests(emulator) == 1
+    # a wrong key already fails the check of PX's copy that precedes every import
+    assert import_requests(emulator) == (0 if case == "wrong" else 1)
     assert landed(emulator) == Counter()
     assert commits(pulled) == 2
 

@@ -1,13 +1,15 @@
 """Git through GitPython: find the work tree, switch branches, commit our paths only.
 
-Only the l10n directory is ever staged and committed, with ``git commit -- paths``
-semantics, so whatever else a user has staged stays as it was. Commits work on a
-CI runner with no git identity configured (pxl10n signs as itself then).
+Only the paths a run names are staged and committed (``git commit --only``), so
+whatever else a user changed, staged or not, stays exactly as it was. Commits
+work on a CI runner with no git identity configured (pxl10n signs as itself then).
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import git
@@ -42,26 +44,55 @@ def _identity_env(repo: git.Repo) -> dict[str, str]:
     return env
 
 
-def has_changes(repo: git.Repo, path: Path) -> bool:
-    """True when ``path`` has untracked, modified or staged changes."""
-    rel = os.path.relpath(path, repo.working_tree_dir)
-    return bool(repo.git.status("--porcelain", "--untracked-files=all", "--", rel).strip())
+def _rel(repo: git.Repo, path: Path) -> str:
+    return Path(os.path.relpath(path, repo.working_tree_dir)).as_posix()
 
 
-def commit_paths(repo: git.Repo, path: Path, message: str) -> str | None:
-    """Stage and commit everything under ``path`` alone; the new sha, or None when nothing changed."""
-    rel = os.path.relpath(path, repo.working_tree_dir)
+def changed_paths(repo: git.Repo, directory: Path) -> list[Path]:
+    """Paths under ``directory`` that differ from HEAD: modified, deleted, untracked (not ignored)."""
+    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", _rel(repo, directory))
+    root = Path(repo.working_tree_dir or ".")
+    return [root / item[3:] for item in out.split("\0") if len(item) > 3]
+
+
+def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | None:
+    """Stage and commit exactly ``paths`` (written or deleted); the new sha, or None when none changed."""
+    rels = sorted({_rel(repo, path) for path in paths})
+    if not rels:
+        return None
     try:
-        if not has_changes(repo, path):
+        dirty = set()
+        for start in range(0, len(rels), 500):
+            chunk = rels[start : start + 500]
+            out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *chunk)
+            dirty.update(item[3:] for item in out.split("\0") if len(item) > 3)
+        rels = [rel for rel in rels if rel in dirty]
+        if not rels:
             return None
-        repo.git.add("-A", "--", rel)
-        if not repo.git.diff("--cached", "--name-only", "--", rel).strip():
-            return None
-        with repo.git.custom_environment(**_identity_env(repo)):
-            repo.git.commit("-q", "-m", message, "--", rel)
+        for start in range(0, len(rels), 500):
+            repo.git.add("-A", "--", *rels[start : start + 500])
+        with tempfile.TemporaryDirectory(prefix="pxl10n-") as tmp:
+            pathspec = Path(tmp) / "paths"
+            pathspec.write_text("".join(f"{rel}\0" for rel in rels), encoding="utf-8")
+            with repo.git.custom_environment(**_identity_env(repo)):
+                repo.git.commit("-q", "--only", "-m", message, f"--pathspec-from-file={pathspec}", "--pathspec-file-nul")
         return repo.head.commit.hexsha
     except git.GitCommandError as exc:
-        raise GitError(f"git commit of {rel} failed: {exc.stderr.strip() or exc}") from None
+        raise GitError(f"git commit of {len(rels)} path(s) failed: {exc.stderr.strip() or exc}") from None
+
+
+def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[bytes]:
+    """The committed contents of ``path``, newest first (HEAD included), at most ``limit``."""
+    rel = _rel(repo, path)
+    try:
+        shas = repo.git.log(f"-n{limit}", "--format=%H", "--", rel).split()
+    except git.GitCommandError:
+        return
+    for sha in shas:
+        try:
+            yield repo.commit(sha).tree[rel].data_stream.read()
+        except (KeyError, ValueError, git.GitCommandError):
+            continue
 
 
 def switch_branch(repo: git.Repo, branch: str) -> bool:

@@ -4,11 +4,17 @@ Paths are decided by ids, never by names, so renaming an engagement in PX does
 not move its files: ``{directory}/{locale}/{kind}/{id}.xlf``. Locale first,
 because translators and TMS connectors work per language (``l10n/fr-FR/**``).
 Characters that are unsafe in a file name are percent-encoded, so any id PX
-hands out maps to exactly one file inside the directory and back.
+hands out maps to exactly one file inside the directory and back. Names every
+common file system holds: Windows device names (``CON``, ``nul.x``, ``COM1``)
+get their first letter encoded, and an encoded id longer than
+:data:`MAX_NAME` characters becomes a readable prefix plus a hash of the id,
+mapped back through ``index.json`` (which lists every pulled id).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +29,12 @@ INDEX_NAME = "index.json"
 XLIFF_SUFFIXES = (".xlf", ".xliff", ".xlf2", ".sdlxliff")
 
 _SAFE = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$")
+#: the longest file name stem; with the suffix well under the 255 bytes of ext4, APFS and NTFS
+MAX_NAME = 120
+_HASHED = re.compile(r"~[0-9a-f]{16}$")
+_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in "0123456789¹²³"), *(f"LPT{n}" for n in "0123456789¹²³")}
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -43,16 +55,38 @@ class FileKey:
 
 
 def encode_id(item_id: str) -> str:
-    """A file-name-safe, reversible spelling of an item id."""
+    """A file-name-safe spelling of an item id: reversible by :func:`decode_id`, or hashed when too long."""
     if _SAFE.match(item_id) and item_id not in (".", ".."):
-        return item_id
-    encoded = quote(item_id, safe="")
-    return encoded if not encoded.startswith(".") else "%2E" + encoded[1:]
+        encoded = item_id
+    else:
+        encoded = quote(item_id, safe="").replace("~", "%7E")
+        if encoded.startswith("."):
+            encoded = "%2E" + encoded[1:]
+    if encoded.split(".")[0].upper() in _RESERVED:
+        encoded = f"%{ord(encoded[0]):02X}{encoded[1:]}"
+    if len(encoded) > MAX_NAME:
+        digest = hashlib.sha256(item_id.encode("utf-8")).hexdigest()[:16]
+        prefix = encoded[: MAX_NAME - 17]
+        prefix = prefix[: prefix.rfind("%")] if "%" in prefix[-2:] else prefix
+        encoded = f"{prefix}~{digest}"
+    return encoded
 
 
-def decode_id(name: str) -> str:
-    """Inverse of :func:`encode_id`."""
+def decode_id(name: str, known_ids: Iterable[str] = ()) -> str | None:
+    """Inverse of :func:`encode_id`; a hashed name is found among ``known_ids`` (None when absent)."""
+    if _HASHED.search(name):
+        return next((item_id for item_id in known_ids if encode_id(item_id) == name), None)
     return unquote(name)
+
+
+def indexed_ids(directory: Path, kind: str) -> list[str]:
+    """The ids of one kind listed in the directory's ``index.json`` (how hashed names map back)."""
+    try:
+        index = json.loads((directory / INDEX_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    table = index.get(kind) if isinstance(index, dict) else None
+    return list(table) if isinstance(table, dict) else []
 
 
 def key_for(directory: Path, path: Path) -> FileKey | None:
@@ -64,7 +98,9 @@ def key_for(directory: Path, path: Path) -> FileKey | None:
     parts = rel.parts
     if len(parts) != 3 or parts[1] not in KIND_NAMES or not parts[2].endswith(SUFFIX):
         return None
-    return FileKey(parts[1], decode_id(parts[2][: -len(SUFFIX)]), parts[0])
+    stem = parts[2][: -len(SUFFIX)]
+    item_id = decode_id(stem, indexed_ids(directory, parts[1]) if _HASHED.search(stem) else ())
+    return FileKey(parts[1], item_id, parts[0]) if item_id is not None else None
 
 
 def iter_xliff_files(root: Path) -> list[Path]:

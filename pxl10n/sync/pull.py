@@ -1,47 +1,73 @@
-"""``pxl10n pull``: plan, export concurrently, write what changed, commit once.
+"""``pxl10n pull``: plan, export concurrently, record, write what changed, commit once.
 
 Every localizable item x target locale becomes one canonical XLIFF file. A file
 is rewritten only when its bytes change, so a pull with nothing new touches
 nothing and commits nothing. One failing item never stops the others; its old
-file stays as it was, and the result says so (exit 1). A file edited locally and
-not pushed yet is never overwritten: it is reported and kept.
+file stays as it was, and the result says so (exit 1). Content that is not
+pxl10n's own (a person's edit, pushed or not) is never overwritten or removed.
+The decision table is ``docs/sync-model.md``; :class:`PullStatus` names its rows.
+
+Crash safety comes from one ordering rule: the state (with the old hash kept in
+``seen``) is saved *before* the new bytes are renamed into place, batch by batch
+(in the main thread, while the next exports run).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, Pxl10nError
-from pxl10n.fsutil import atomic_write, read_bytes, remove_partials
+from pxl10n.fsutil import atomic_write, place, read_bytes, read_normalized, remove_partials, stage
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
+from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
-from pxl10n.sync.layout import INDEX_NAME, FileKey
+from pxl10n.sync.layout import INDEX_NAME, STATE_NAME, FileKey, key_for, laid_out_keys
 from pxl10n.sync.session import Selection, export_query, kind_params, open_client, run_concurrently
-from pxl10n.sync.state import FileState, State
+from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
 
-NEW, UPDATED, UNCHANGED, KEPT, FAILED, REMOVED = "new", "updated", "unchanged", "kept-local", "failed", "removed"
+#: files recorded and renamed into place together: at least this many, or 1/16 of the pull
+BATCH = 32
 
 
-@dataclass
+class PullStatus(StrEnum):
+    """What pull did with one file (a row of the decision table)."""
+
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT = "kept-local"
+    FAILED = "failed"
+    REMOVED = "removed"
+    PRUNE_HELD = "prune-held"
+
+
+NEW, UPDATED, UNCHANGED, KEPT, FAILED, REMOVED, PRUNE_HELD = tuple(PullStatus)
+CHANGING = frozenset({NEW, UPDATED, REMOVED})
+
+
+@dataclass(frozen=True)
 class FileResult:
-    """The outcome for one item x locale."""
+    """The decision and outcome for one item x locale; ``staged`` holds the bytes to place (not reported)."""
 
     key: FileKey
-    status: str
+    status: PullStatus
     name: str = ""
     message: str = ""
     units: int = 0
     translated: int = 0
     entry: FileState | None = None
+    staged: Path | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,35 +75,35 @@ class FileResult:
             "id": self.key.item_id,
             "locale": self.key.locale,
             "path": self.key.relpath(),
-            "status": self.status,
+            "status": str(self.status),
             "units": self.units,
             "translated": self.translated,
             **({"message": self.message} if self.message else {}),
         }
 
 
-@dataclass
+@dataclass(frozen=True)
 class PullResult:
-    """What a pull did; ``exit_code`` is 1 as soon as anything failed."""
+    """What a pull did; ``exit_code`` is 1 as soon as anything failed or a removal was held back."""
 
     items: int = 0
-    files: list[FileResult] = field(default_factory=list)
-    skipped: dict[str, int] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
+    files: tuple[FileResult, ...] = ()
+    skipped: tuple[tuple[str, int], ...] = ()
+    failures: tuple[str, ...] = ()
     commit: str | None = None
     dry_run: bool = False
     directory: str = ""
 
-    def count(self, status: str) -> int:
+    def count(self, status: PullStatus) -> int:
         return sum(1 for f in self.files if f.status == status)
 
     @property
     def changed(self) -> list[FileResult]:
-        return [f for f in self.files if f.status in (NEW, UPDATED, REMOVED)]
+        return [f for f in self.files if f.status in CHANGING]
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failures or self.count(FAILED) else 0
+        return 1 if self.failures or self.count(FAILED) or self.count(PRUNE_HELD) else 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -92,36 +118,37 @@ class PullResult:
                 "unchanged": self.count(UNCHANGED),
                 "kept_local": self.count(KEPT),
                 "removed": self.count(REMOVED),
+                "prune_held": self.count(PRUNE_HELD),
                 "failed": self.count(FAILED),
             },
-            "skipped": self.skipped,
+            "skipped": dict(self.skipped),
             "changed": [f.key.relpath() for f in self.changed],
-            "failures": [f.as_dict() for f in self.files if f.status == FAILED] + [{"message": m} for m in self.failures],
+            "removed": [f.key.relpath() for f in self.files if f.status == REMOVED],
+            "failures": [f.as_dict() for f in self.files if f.status in (FAILED, PRUNE_HELD)] + [{"message": m} for m in self.failures],
             "commit": self.commit,
         }
 
 
-def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], console: Console) -> list[Item]:
-    """Every item of the selected kinds; content entries come from the config."""
-    items: list[Item] = []
+def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], console: Console) -> dict[str, list[Item]]:
+    """Every item of the selected kinds, per kind; content entries come from the config."""
+    listed: dict[str, list[Item]] = {}
     for name in kinds:
         kind = KINDS[name]
         if name == "content":
-            items.extend(Item("content", entry.id, f"{entry.type} {entry.id}", item_type=entry.type) for entry in settings.content)
+            listed[name] = [Item("content", entry.id, f"{entry.type} {entry.id}", item_type=entry.type) for entry in settings.content]
             continue
         params: dict[str, Any] = {}
         if name == "engagement" and settings.engagement_types:
             params["contentTypes"] = ",".join(settings.engagement_types)
         if name in ("article", "kcbot") and settings.product_id:
             params["productId"] = settings.product_id
-        listed = client.list(kind, params=params)
-        console.detail(f"listed {len(listed)} {name}(s)")
-        items.extend(listed)
-    return items
+        listed[name] = list(client.list(kind, params=params))
+        console.detail(f"listed {len(listed[name])} {name}(s)")
+    return listed
 
 
-def _write_index(directory: Path, items: list[Item], dry_run: bool) -> None:
-    """Keep ``index.json``: id -> name and type, the readable side of id-based paths."""
+def _write_index(directory: Path, items: list[Item]) -> bool:
+    """Keep ``index.json``: id -> name and type, the readable side of id-based paths; True when written."""
     path = directory / INDEX_NAME
     try:
         index = json.loads(path.read_text(encoding="utf-8"))
@@ -135,8 +162,10 @@ def _write_index(directory: Path, items: list[Item], dry_run: bool) -> None:
             entry["type"] = item.item_type
         index.setdefault(item.kind, {})[item.id] = entry
     data = (json.dumps(index, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    if not dry_run and read_bytes(path) != data:
-        atomic_write(path, data)
+    if read_bytes(path) == data:
+        return False
+    atomic_write(path, data)
+    return True
 
 
 def commit_message(result: PullResult) -> str:
@@ -150,6 +179,21 @@ def commit_message(result: PullResult) -> str:
     return head + ("\n\n" + "\n".join(lines) if lines else "") + "\n"
 
 
+def learn_from_history(repo: Any, directory: Path, rels: set[str], limit: int = 50) -> dict[str, set[str]]:
+    """Hashes the committed versions of the state file knew for ``rels``: what a lost state forgot."""
+    known: dict[str, set[str]] = {}
+    if repo is None or not rels:
+        return known
+    for blob in gitops.committed_versions(repo, directory / STATE_NAME, limit):
+        try:
+            entries = parse(blob.decode("utf-8"), directory / STATE_NAME)
+        except (Pxl10nError, UnicodeDecodeError):
+            continue
+        for rel in rels & entries.keys():
+            known.setdefault(rel, set()).update(entries[rel].known_hashes())
+    return known
+
+
 def pull(
     settings: Settings,
     selection: Selection | None = None,
@@ -159,80 +203,127 @@ def pull(
     commit: bool = True,
     branch: str | None = None,
     client: PXClient | None = None,
+    prune_all: bool = False,
 ) -> PullResult:
     """Export the selection from PX into ``settings.directory``; see the module docstring."""
     console = console or Console()
     selection = selection or Selection()
-    kinds, locales = selection.resolve(settings)
+    selection.resolve(settings)
     directory = settings.directory
-    repo = gitops.find_repo(directory) if (commit or branch) and not dry_run else None
+    repo = gitops.find_repo(directory)
     if branch and not dry_run:
         if repo is None:
             raise ConfigError(f"--branch {branch} needs {directory} to be inside a git work tree")
         if gitops.switch_branch(repo, branch):
             console.info(f"created branch {branch}")
-    result = PullResult(dry_run=dry_run, directory=str(directory))
-    if not dry_run:
+    if commit and not dry_run and repo is None:
+        console.info(f"{directory} is not inside a git work tree: pull writes the files without committing")
+    if dry_run:
+        journal.check_closed(directory)
+        return _run(settings, selection, console, State.load(directory), repo, client, dry_run=True, commit=False, prune_all=prune_all)
+    with lock.hold(directory, "pull", repo.git_dir if repo is not None else None):
+        journal.check_closed(directory)
         remove_partials(directory)
-    state = State.load(directory)
+        return _run(settings, selection, console, State.load(directory), repo, client, dry_run=False, commit=commit, prune_all=prune_all)
+
+
+def _run(
+    settings: Settings,
+    selection: Selection,
+    console: Console,
+    state: State,
+    repo: Any,
+    client: PXClient | None,
+    *,
+    dry_run: bool,
+    commit: bool,
+    prune_all: bool,
+) -> PullResult:
+    kinds, locales = selection.resolve(settings)
+    directory = settings.directory
+    failures: list[str] = []
+    skipped: dict[str, int] = {}
+    files: list[FileResult] = []
     own_client = client is None
     client = client or open_client(settings)
     try:
         console.info(f"listing {', '.join(kinds)} from {settings.base_url}")
-        items = list_items(client, settings, kinds, console)
+        listed = list_items(client, settings, kinds, console)
+        items = [item for kind_items in listed.values() for item in kind_items]
         if selection.ids:
             wanted = set(selection.ids)
             found = {item.id for item in items}
-            result.failures.extend(f"item {item_id} not found in PX among {', '.join(kinds)}" for item_id in sorted(wanted - found))
+            failures.extend(f"item {item_id} not found in PX among {', '.join(kinds)}" for item_id in sorted(wanted - found))
             items = [item for item in items if item.id in wanted]
         localizable = [item for item in items if item.localizable]
         if len(localizable) < len(items):
-            result.skipped["email"] = len(items) - len(localizable)
-            console.detail(f"skipping {result.skipped['email']} email engagement(s): PX cannot localize them")
-        result.items = len(localizable)
+            skipped["email"] = len(items) - len(localizable)
+            console.detail(f"skipping {skipped['email']} email engagement(s): PX cannot localize them")
         tasks = []
         for item in localizable:
             for locale in locales:
                 if item.default_language and item.default_language == settings.px_language(locale):
-                    result.skipped["same_language"] = result.skipped.get("same_language", 0) + 1
+                    skipped["same_language"] = skipped.get("same_language", 0) + 1
                     continue
                 tasks.append((item, locale))
+        unknown = {key.relpath() for key in laid_out_keys(directory, locales)} - state.entries.keys()
+        history = learn_from_history(repo, directory, unknown)
         console.info(f"exporting {len(tasks)} file(s): {len(localizable)} item(s) x {len(locales)} locale(s)")
 
         def work(task: tuple[Item, str]) -> FileResult:
             item, locale = task
-            return _pull_one(client, settings, state, item, locale, dry_run)
+            return _decide(client, settings, state, history, item, locale, dry_run)
 
-        result.files = run_concurrently(tasks, work, workers=settings.concurrency, console=console, label="exporting")
+        batch = max(BATCH, math.ceil(len(tasks) / 16))
+        waiting: list[FileResult] = []
+
+        def collect(decided: FileResult) -> None:
+            """Record and write each full batch while the next exports run."""
+            waiting.append(decided)
+            if len(waiting) >= batch and not dry_run:
+                files.extend(_apply(settings, state, waiting))
+                waiting.clear()
+
+        run_concurrently(tasks, work, workers=settings.concurrency, console=console, label="exporting", on_result=collect)
+        files += waiting if dry_run else _apply(settings, state, waiting)
         if not selection.ids:
-            result.files.extend(_obsolete(settings, state, kinds, locales, {(i.kind, i.id) for i in localizable}, dry_run))
+            files += _obsolete(settings, state, kinds, locales, listed, dry_run=dry_run, prune_all=prune_all)
     finally:
         if own_client:
             client.close()
-    for file_result in result.files:
-        if file_result.status == REMOVED:
-            state.entries.pop(file_result.key.relpath(), None)
-        elif file_result.entry is not None:
-            state.put(file_result.entry)
-        if file_result.status == FAILED:
-            console.error(file_result.message)
-        elif file_result.status == KEPT:
-            console.warn(f"{file_result.key.relpath()}: {file_result.message}")
-        elif file_result.status in (NEW, UPDATED, REMOVED):
-            console.detail(f"{file_result.status:>9}  {file_result.key.relpath()}")
-    for message in result.failures:
-        console.error(message)
+    result = PullResult(
+        items=len(localizable), files=tuple(files), skipped=tuple(skipped.items()), failures=tuple(failures),
+        dry_run=dry_run, directory=str(directory),
+    )
+    _report(result, console)
     if not dry_run:
-        directory.mkdir(parents=True, exist_ok=True)
-        _write_index(directory, localizable, dry_run)
+        _write_index(directory, localizable)
         state.save()
         if repo is not None and commit:
-            result.commit = gitops.commit_paths(repo, directory, commit_message(result))
+            result = replace(result, commit=gitops.commit_paths(repo, _ours_to_commit(repo, settings, state, result), commit_message(result)))
     _summarize(result, console)
     return result
 
 
-def _pull_one(client: PXClient, settings: Settings, state: State, item: Item, locale: str, dry_run: bool) -> FileResult:
+def _apply(settings: Settings, state: State, decided: list[FileResult]) -> list[FileResult]:
+    """Record a batch's entries, then rename its staged files in: a crash between leaves only pxl10n hashes on disk."""
+    state.put_all(f.entry for f in decided if f.entry is not None)
+    state.save()
+    crash.point("pull-recorded")
+    done = []
+    for file in decided:
+        if file.staged is not None:
+            try:
+                place(file.staged, file.key.path(settings.directory))
+            except OSError as exc:
+                file = replace(file, status=FAILED, message=f"{file.key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on")
+            crash.point("pull-wrote")
+        done.append(replace(file, staged=None))
+    return done
+
+
+def _decide(client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str, dry_run: bool) -> FileResult:
+    """One row of the pull table: export, compare, decide; new bytes are only staged (never in a dry run)."""
     key = FileKey(item.kind, item.id, locale)
     px_language = settings.px_language(locale)
     params = kind_params(settings, item.kind, item)
@@ -240,13 +331,14 @@ def _pull_one(client: PXClient, settings: Settings, state: State, item: Item, lo
     try:
         data = client.export(KINDS[item.kind], item.id, export_query(settings, item.kind, params, px_language), language=locale)
         canonical, info = extract_xliff(data, source=label, language=px_language)
+        current = read_normalized(key.path(settings.directory))
     except AuthError:
         raise
     except Pxl10nError as exc:
         return FileResult(key, FAILED, item.name, str(exc))
+    except OSError as exc:
+        return FileResult(key, FAILED, item.name, f"{label}: cannot read {key.relpath()} ({exc.strerror or exc})")
     digest = sha256(canonical)
-    path = key.path(settings.directory)
-    current = read_bytes(path)
     previous = state.get(key)
     entry = FileState(
         kind=item.kind,
@@ -261,36 +353,117 @@ def _pull_one(client: PXClient, settings: Settings, state: State, item: Item, lo
         pulled=digest,
         pushed=previous.pushed if previous is not None and previous.pulled == digest else None,
     )
+    known = previous.known_hashes() if previous is not None else history.get(key.relpath(), set())
+    if previous is not None:
+        entry = previous.succeeded_by(entry)
+    elif known:
+        entry = replace(entry, seen=tuple(sorted(known)))
     counts = {"units": len(info.units), "translated": info.translated_units}
     if current == canonical:
         return FileResult(key, UNCHANGED, item.name, entry=entry, **counts)
-    if current is not None and previous is not None and sha256(current) not in previous.known_hashes():
-        return FileResult(key, KEPT, item.name, "edited here and not pushed yet; kept (push it, or discard the edit with git checkout)", **counts)
-    if not dry_run:
-        atomic_write(path, canonical)
-    return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, **counts)
+    if current is not None and sha256(current) not in known:
+        if previous is not None:
+            return FileResult(key, KEPT, item.name, "edited here and not pushed yet; kept (push it, or discard the edit with git checkout)", **counts)
+        adopted = replace(entry, pulled=None, pushed=None)
+        return FileResult(
+            key, KEPT, item.name,
+            "no state entry and not a copy pxl10n ever wrote (git history checked): kept as a person's work; "
+            f"`pxl10n push --force --id {item.id}` sends it, deleting the file takes PX's copy",
+            entry=adopted, **counts,
+        )
+    status = NEW if current is None else UPDATED
+    if dry_run:
+        return FileResult(key, status, item.name, entry=entry, **counts)
+    try:
+        staged = stage(key.path(settings.directory), canonical)
+    except OSError as exc:
+        return FileResult(key, FAILED, item.name, f"{key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on", **counts)
+    return FileResult(key, status, item.name, entry=entry, staged=staged, **counts)
 
 
-def _obsolete(settings: Settings, state: State, kinds: tuple[str, ...], locales: tuple[str, ...], listed: set[tuple[str, str]], dry_run: bool) -> list[FileResult]:
-    """Remove files pxl10n pulled for items PX no longer lists (never ones edited and not pushed)."""
-    removed = []
-    for _, entry in sorted(state.entries.items()):
-        if entry.kind not in kinds or entry.locale not in locales or (entry.kind, entry.item_id) in listed:
+def _obsolete(
+    settings: Settings, state: State, kinds: tuple[str, ...], locales: tuple[str, ...], listed: dict[str, list[Item]], *, dry_run: bool, prune_all: bool
+) -> list[FileResult]:
+    """Remove files of items PX no longer lists: never a person's work, never on an empty or shrunken listing."""
+    results: list[FileResult] = []
+    for kind in kinds:
+        ids = {item.id for item in listed.get(kind, []) if item.localizable}
+        entries = [entry for _, entry in sorted(state.entries.items()) if entry.kind == kind and entry.locale in locales]
+        known_items = {entry.item_id for entry in entries}
+        gone = [entry for entry in entries if entry.item_id not in ids]
+        if not gone:
             continue
-        path = entry.key.path(settings.directory)
-        current = read_bytes(path)
-        if current is not None and sha256(current) not in entry.known_hashes():
-            removed.append(FileResult(entry.key, KEPT, message="no longer in PX but edited here and not pushed; kept"))
+        gone_items = {entry.item_id for entry in gone}
+        allowed = max(1, math.floor(settings.prune_max_share * len(known_items)))
+        if not listed.get(kind):
+            held = f"PX listed no {kind} at all: nothing removed (check the key and export settings; if every {kind} is really gone, run `pxl10n pull --prune-all`)"
+        elif len(gone_items) > allowed and not prune_all:
+            held = (
+                f"PX no longer lists {len(gone_items)} of {len(known_items)} {kind}(s), more than pull.prune_max_share "
+                f"({settings.prune_max_share:.0%}) allows: nothing removed; run `pxl10n pull --prune-all` to remove them"
+            )
+        else:
+            held = ""
+        for entry in gone:
+            path = entry.key.path(settings.directory)
+            current = read_normalized(path)
+            if current is not None and sha256(current) not in entry.known_hashes():
+                results.append(FileResult(entry.key, KEPT, message="no longer in PX but edited here and not pushed; kept"))
+            elif held:
+                results.append(FileResult(entry.key, PRUNE_HELD, message=held))
+            else:
+                if not dry_run:
+                    path.unlink(missing_ok=True)
+                    crash.point("pull-removed")
+                    state.drop(entry.key.relpath())
+                results.append(FileResult(entry.key, REMOVED, message="no longer in PX"))
+    return results
+
+
+def _ours_to_commit(repo: Any, settings: Settings, state: State, result: PullResult) -> list[Path]:
+    """Exactly what pxl10n wrote: this run's files, plus pxl10n's bytes an interrupted run left uncommitted."""
+    directory = settings.directory
+    paths = {f.key.path(directory) for f in result.changed}
+    paths |= {directory / STATE_NAME, directory / INDEX_NAME}
+    paths |= set(own_uncommitted(repo, directory, state))
+    return sorted(paths)
+
+
+def own_uncommitted(repo: Any, directory: Path, state: State) -> list[Path]:
+    """Changed paths under ``directory`` whose content is pxl10n's own (hash P or Q), or whose entry pxl10n dropped."""
+    own = []
+    for path in gitops.changed_paths(repo, directory):
+        key = key_for(directory, path)
+        if key is None:
             continue
-        if current is not None and not dry_run:
-            path.unlink()
-        removed.append(FileResult(entry.key, REMOVED, message="no longer in PX"))
-    return removed
+        entry = state.get(key)
+        data = read_normalized(path)
+        if (data is None and entry is None) or (data is not None and entry is not None and sha256(data) in entry.px_hashes()):
+            own.append(path)
+    return own
+
+
+def _report(result: PullResult, console: Console) -> None:
+    for file in result.files:
+        if file.status == FAILED:
+            console.error(file.message)
+        elif file.status in (KEPT, PRUNE_HELD):
+            console.warn(f"{file.key.relpath()}: {file.message}")
+        elif file.status == REMOVED:
+            console.info(f"{'would remove' if result.dry_run else 'removed'}  {file.key.relpath()} (no longer in PX)")
+        elif file.status in (NEW, UPDATED):
+            console.detail(f"{file.status:>9}  {file.key.relpath()}")
+    for message in result.failures:
+        console.error(message)
 
 
 def _summarize(result: PullResult, console: Console) -> None:
     verb = "would change" if result.dry_run else "changed"
     parts = [f"{result.items} item(s)", f"{len(result.files)} file(s)", f"{len(result.changed)} {verb}"]
+    if result.count(REMOVED):
+        parts.append(f"{result.count(REMOVED)} {'would be ' if result.dry_run else ''}removed")
+    if result.count(PRUNE_HELD):
+        parts.append(f"{result.count(PRUNE_HELD)} removal(s) held back")
     if result.count(KEPT):
         parts.append(f"{result.count(KEPT)} kept with local edits")
     failed = result.count(FAILED) + len(result.failures)

@@ -1,16 +1,18 @@
-"""``pxl10n push``: plan, validate, import concurrently, re-export, record, commit once.
+"""``pxl10n push``: plan, validate, ask PX, import, re-export, record, commit once.
 
-A file is sent when its content hash is neither what was pulled nor what was
-last pushed (``--force``: every selected file). Files of the source locale,
-files with no translated unit and files pull never wrote are never sent. Every
-file to send passes the validation gate first; ``push.on_error`` decides
-whether an error skips that file or aborts the push.
+A file is sent when its content hash is not one pxl10n knows (pulled, pushed or
+seen; ``--force``: every selected file). Files of the source locale, files with
+no translated unit and files pull never wrote are never sent. Every file to send
+passes the validation gate first; ``push.on_error`` decides whether an error
+skips that file or aborts the push.
 
-Each landing is journaled (fsynced) the moment PX accepts it, then the file is
-re-exported so the l10n directory holds PX's own bytes and the next pull
-changes nothing. A ``kill -9`` at any point is safe to re-run: landed files are
-in the journal; a file whose request was in flight is *in doubt* and is checked
-against PX's export before it is sent again (see :mod:`pxl10n.sync.journal`).
+Exactly once, whatever died before: right before an import, push exports the
+file. When PX already holds every target, the file is recorded as landed, not
+sent (a killed push, a lost journal, a stale or rebased state, a re-run CI job).
+When PX changed since the file was pulled, it is not sent either (``conflict``):
+sending would revert someone's newer work in PX. Each landing is journaled
+(fsynced) the moment PX accepts it, then the file is re-exported so the l10n
+directory holds PX's own bytes. The decision table is ``docs/sync-model.md``.
 A 401/403 stops the push at once; every other refusal fails that file only.
 """
 
@@ -18,61 +20,100 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, PXError, Pxl10nError, PXStatusError, XliffError
-from pxl10n.fsutil import atomic_write, read_bytes, remove_partials
+from pxl10n.fsutil import atomic_write, read_normalized, remove_partials
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
+from pxl10n.sync import crash, lock
 from pxl10n.sync import git as gitops
-from pxl10n.sync.journal import Journal
-from pxl10n.sync.layout import FileKey, laid_out_keys
-from pxl10n.sync.session import (
-    Selection,
-    export_query,
-    import_query,
-    open_client,
-    run_concurrently,
-)
-from pxl10n.sync.state import FileState, State, entry_to_dict
+from pxl10n.sync import journal as jr
+from pxl10n.sync.layout import STATE_NAME, FileKey, laid_out_keys
+from pxl10n.sync.pull import own_uncommitted
+from pxl10n.sync.session import Selection, export_query, import_query, open_client, run_concurrently
+from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
 
-# results
-PUSHED, CONFIRMED, REFRESHED, WOULD_SEND, WOULD_REFRESH = "pushed", "confirmed", "refreshed", "would-send", "would-refresh"
-UNCHANGED, SKIPPED, MISSING = "unchanged", "skipped", "missing"
-BLOCKED, REJECTED, FAILED, NOT_SENT, NOT_PULLED, REFUSED = "blocked", "rejected", "failed", "not-sent", "not-pulled", "refused"
-FAILING = frozenset({BLOCKED, REJECTED, FAILED, NOT_SENT, NOT_PULLED, REFUSED})
-LANDED = frozenset({PUSHED, CONFIRMED, REFRESHED})
-#: internal: planned to send, not decided yet; landed earlier but not re-exported yet
-_PENDING, _REFRESH = "pending", "refresh"
+
+class PushStatus(StrEnum):
+    """What push did (or would do) with one file (a row of the decision table)."""
+
+    PUSHED = "pushed"
+    CONFIRMED = "confirmed"
+    REFRESHED = "refreshed"
+    WOULD_SEND = "would-send"
+    WOULD_REFRESH = "would-refresh"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+    MISSING = "missing"
+    BLOCKED = "blocked"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    NOT_SENT = "not-sent"
+    NOT_PULLED = "not-pulled"
+    REFUSED = "refused"
+    CONFLICT = "conflict"
+
+
+class Action(StrEnum):
+    """What the plan asks the sender to do."""
+
+    SEND = "send"
+    REFRESH = "refresh"
+    NONE = "none"
+
+
+S = PushStatus
+FAILING = frozenset({S.BLOCKED, S.REJECTED, S.FAILED, S.NOT_SENT, S.NOT_PULLED, S.REFUSED, S.CONFLICT})
+LANDED = frozenset({S.PUSHED, S.CONFIRMED, S.REFRESHED})
 
 CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH, FORCED = "changed since pull", "changed since push", "forced"
 
 
-@dataclass
-class PushFile:
-    """One selected file: what push decided, did, and why."""
+@dataclass(frozen=True)
+class PushPlan:
+    """What push decided for one file before any network call, and the bytes it read."""
 
     key: FileKey
-    status: str
+    action: Action
+    status: PushStatus | None = None
     reason: str = ""
     entry: FileState | None = None
     data: bytes = b""
     digest: str = ""
     info: XliffInfo | None = None
     in_doubt: bool = False
-    px_status: int | None = None
-    findings: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
     @property
     def rel(self) -> str:
         return self.key.relpath()
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    """What happened to one planned file."""
+
+    plan: PushPlan
+    status: PushStatus
+    reason: str = ""
+    px_status: int | None = None
+    findings: tuple[dict[str, Any], ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> FileKey:
+        return self.plan.key
+
+    @property
+    def rel(self) -> str:
+        return self.plan.rel
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -80,37 +121,37 @@ class PushFile:
             "kind": self.key.kind,
             "id": self.key.item_id,
             "locale": self.key.locale,
-            "result": self.status,
+            "result": str(self.status),
             "reason": self.reason,
         }
         if self.px_status is not None:
             data["px_status"] = self.px_status
         if self.findings:
-            data["findings"] = self.findings
+            data["findings"] = list(self.findings)
         if self.warnings:
-            data["warnings"] = self.warnings
+            data["warnings"] = list(self.warnings)
         return data
 
 
-@dataclass
+@dataclass(frozen=True)
 class PushResult:
     """What a push did; ``exit_code`` is 1 as soon as any selected file was not handled."""
 
-    files: list[PushFile] = field(default_factory=list)
+    files: tuple[PushOutcome, ...] = ()
     dry_run: bool = False
     directory: str = ""
     stopped: str | None = None
     commit: str | None = None
 
-    def with_status(self, *statuses: str) -> list[PushFile]:
+    def with_status(self, *statuses: PushStatus) -> list[PushOutcome]:
         return [f for f in self.files if f.status in statuses]
 
     @property
-    def landed(self) -> list[PushFile]:
+    def landed(self) -> list[PushOutcome]:
         return self.with_status(*LANDED)
 
     @property
-    def failed(self) -> list[PushFile]:
+    def failed(self) -> list[PushOutcome]:
         return [f for f in self.files if f.status in FAILING]
 
     @property
@@ -118,14 +159,14 @@ class PushResult:
         return 1 if self.failed or self.stopped else 0
 
     def as_dict(self) -> dict[str, Any]:
-        counts = Counter(f.status for f in self.files)
+        counts = Counter(str(f.status) for f in self.files)
         return {
             "command": "push",
             "dry_run": self.dry_run,
             "directory": self.directory,
             "summary": {"selected": len(self.files), **{status: counts[status] for status in sorted(counts)}},
             "stopped": self.stopped,
-            "files": [f.as_dict() for f in self.files if f.status != UNCHANGED],
+            "files": [f.as_dict() for f in self.files if f.status != S.UNCHANGED],
             "commit": self.commit,
         }
 
@@ -154,45 +195,40 @@ def _describe(data: bytes, rel: str) -> XliffInfo | None:
         return None
 
 
-def _plan_one(settings: Settings, state: State, key: FileKey, force: bool) -> PushFile:
+def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: FileKey, force: bool) -> PushPlan:
     entry = state.get(key)
-    data = read_bytes(key.path(settings.directory))
+    data = read_normalized(key.path(settings.directory))
     if data is None:
-        return PushFile(key, MISSING, "in the state file but not on disk; `pxl10n pull` restores it", entry)
+        return PushPlan(key, Action.NONE, S.MISSING, "in the state file but not on disk; `pxl10n pull` restores it", entry)
     if entry is None:
-        return PushFile(key, NOT_PULLED, "not pulled by pxl10n (no state entry): pull first, then translate the pulled file")
+        return PushPlan(key, Action.NONE, S.NOT_PULLED, "not pulled by pxl10n (no state entry): pull first, then translate the pulled file")
     if key.locale == settings.source_locale or (entry.source_language and entry.px_language == entry.source_language):
-        return PushFile(key, SKIPPED, "source locale: never pushed", entry)
+        return PushPlan(key, Action.NONE, S.SKIPPED, "source locale: never pushed", entry)
     digest = sha256(data)
-    file = PushFile(key, _PENDING, entry=entry, data=data, digest=digest)
-    if key.relpath() in state.unrefreshed and digest == entry.pushed and not force:
-        file.status, file.reason = _REFRESH, "landed before an interruption; re-exported from PX now"
-        return file
+    if key.relpath() in recovery.unrefreshed and digest == entry.pushed and not force:
+        return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _describe(data, key.relpath()))
     if digest in entry.known_hashes() and not force:
-        file.status, file.reason = UNCHANGED, "PX holds this content"
-        return file
-    file.info = _describe(data, file.rel)
-    if file.info is not None and file.info.translated_units == 0:
-        file.status, file.reason = SKIPPED, "no translated unit"
-        return file
-    if file.info is not None and file.info.version != entry.xliff_version:
-        file.status = REFUSED
-        file.reason = (
-            f"XLIFF {file.info.version} but pulled as XLIFF {entry.xliff_version}; PX imports only the version it "
+        return PushPlan(key, Action.NONE, S.UNCHANGED, "PX holds this content", entry)
+    info = _describe(data, key.relpath())
+    if info is not None and info.translated_units == 0:
+        return PushPlan(key, Action.NONE, S.SKIPPED, "no translated unit", entry)
+    if info is not None and info.version != entry.xliff_version:
+        reason = (
+            f"XLIFF {info.version} but pulled as XLIFF {entry.xliff_version}; PX imports only the version it "
             "exported (438): restore the pulled version (git checkout) or pull again"
         )
-        return file
-    file.in_doubt = state.in_doubt.get(file.rel) == digest
+        return PushPlan(key, Action.NONE, S.REFUSED, reason, entry)
     if digest in entry.known_hashes():
-        file.reason = FORCED
+        reason = FORCED
     else:
-        file.reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
-    return file
+        reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
+    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, recovery.in_doubt.get(key.relpath()) == digest)
 
 
-def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False) -> list[PushFile]:
+def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None) -> list[PushPlan]:
     """Decide, file by file, what would be sent and why (no network, no writes)."""
-    return [_plan_one(settings, state, key, force) for key in _selected_keys(settings, state, selection or Selection())]
+    recovery = recovery or jr.Recovery()
+    return [_plan_one(settings, state, recovery, key, force) for key in _selected_keys(settings, state, selection or Selection())]
 
 
 # --- validation gate --------------------------------------------------------------------
@@ -202,30 +238,34 @@ def _finding_dicts(report: Any, path: Path) -> list[dict[str, Any]]:
     return [{**f.as_dict(), "path": str(path)} for f in report.for_file(path)]
 
 
-def gate(settings: Settings, files: list[PushFile]) -> int:
-    """Validate every file about to be sent; mark those with errors BLOCKED. Returns how many."""
+def gate(settings: Settings, plans: list[PushPlan]) -> dict[str, tuple[dict[str, Any], ...]]:
+    """Validate every file about to be sent; the error findings of each file that must not go."""
     from pxl10n.sync.validation import gate_report
 
-    pending = [f for f in files if f.status == _PENDING]
+    pending = [p for p in plans if p.action == Action.SEND]
     if not pending:
-        return 0
-    paths = {f.rel: f.key.path(settings.directory).resolve() for f in pending}
-    report = gate_report(settings, [(paths[f.rel], f.data, f.entry) for f in pending])
+        return {}
+    paths = {p.rel: p.key.path(settings.directory).resolve() for p in pending}
+    report = gate_report(settings, [(paths[p.rel], p.data, p.entry) for p in pending])
     bad = report.files_with_errors()
-    for file in pending:
-        if paths[file.rel] in bad:
-            file.findings = [d for d in _finding_dicts(report, paths[file.rel]) if d["severity"] == "error"]
-            file.status = BLOCKED
-            file.reason = f"validation: {len(file.findings)} error(s) ({', '.join(sorted({d['code'] for d in file.findings}))})"
-    return sum(1 for f in pending if f.status == BLOCKED)
+    return {
+        p.rel: tuple(d for d in _finding_dicts(report, paths[p.rel]) if d["severity"] == "error")
+        for p in pending
+        if paths[p.rel] in bad
+    }
 
 
-def validator_view(settings: Settings, path: Path) -> list[dict[str, Any]]:
+def _blocked(plan_: PushPlan, findings: tuple[dict[str, Any], ...]) -> PushOutcome:
+    codes = ", ".join(sorted({d["code"] for d in findings}))
+    return PushOutcome(plan_, S.BLOCKED, f"validation: {len(findings)} error(s) ({codes})", findings=findings)
+
+
+def validator_view(settings: Settings, path: Path) -> tuple[dict[str, Any], ...]:
     """Every finding on one file with no rule deselected: what to show when PX cannot parse it."""
     from pxl10n.sync.validation import validate_paths
 
     report = validate_paths([path], settings=replace(settings, validate=ValidateSettings()))
-    return _finding_dicts(report, path.resolve())
+    return tuple(_finding_dicts(report, path.resolve()))
 
 
 # --- sending ------------------------------------------------------------------------------
@@ -256,114 +296,110 @@ def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[by
 class Sender:
     """Sends planned files, journaling each landing; one instance per push."""
 
-    def __init__(self, client: PXClient, settings: Settings, state: State, journal: Journal) -> None:
-        self.client, self.settings, self.state, self.journal = client, settings, state, journal
+    def __init__(self, client: PXClient, settings: Settings, state: State, journal: jr.Journal, *, force: bool) -> None:
+        self.client, self.settings, self.state, self.journal, self.force = client, settings, state, journal, force
         self.stop_reason: str | None = None
         self._lock = threading.Lock()
 
-    def _record(self, entry: FileState, op: str = "entry") -> None:
-        self.journal.append({"op": op, "path": entry.key.relpath(), "entry": entry_to_dict(entry)})
+    def _record(self, record: jr.Landed | jr.Entry) -> None:
+        self.journal.append(record)
         with self._lock:
-            self.state.put(entry)
+            self.state.put(record.entry)
 
-    def __call__(self, file: PushFile) -> PushFile:
-        """Send one file (or confirm an in-doubt one); never raises for PX or network failures."""
+    def __call__(self, plan_: PushPlan) -> PushOutcome:
+        """Send one file (or confirm it landed already); never raises for PX or network failures."""
         if self.stop_reason:
-            file.status, file.reason = NOT_SENT, f"not sent: {self.stop_reason}"
-            return file
-        if file.status == _REFRESH:
-            file.status = REFRESHED
-            file.info = _describe(file.data, file.rel)
-            self._refresh(file)
-            return file
-        if file.in_doubt and self._confirm(file):
-            return file
-        assert file.entry is not None
-        kind = KINDS[file.key.kind]
-        self.journal.append({"op": "send", "path": file.rel, "hash": file.digest})
+            return PushOutcome(plan_, S.NOT_SENT, f"not sent: {self.stop_reason}")
+        assert plan_.entry is not None
+        if plan_.action == Action.REFRESH:
+            return self._refresh(plan_, S.REFRESHED, plan_.reason)
+        if self.force:
+            return self._send(plan_)
+        try:
+            canonical, held = reexport(self.client, self.settings, plan_.entry)
+        except AuthError as exc:
+            self.stop_reason = f"push stopped: {exc}"
+            return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
+        except Pxl10nError as exc:
+            return PushOutcome(plan_, S.FAILED, f"not sent: PX's copy could not be checked first ({exc})", getattr(exc, "status", None))
+        if plan_.info is not None and not target_differences(plan_.info, held):
+            self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
+            note = "; landed before an interruption" if plan_.in_doubt else ""
+            return self._store(plan_, S.CONFIRMED, f"{plan_.reason}{note}; PX already holds its targets (not sent again)", canonical, held)
+        if sha256(canonical) not in plan_.entry.px_hashes():
+            return PushOutcome(
+                plan_, S.CONFLICT,
+                "PX changed this file since it was pulled (someone edited it there): not sent, so PX is not reverted; "
+                "`pxl10n pull --dry-run` shows PX's copy; discard yours with git checkout and pull, or overwrite PX with "
+                f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`",
+            )
+        return self._send(plan_)
+
+    def _send(self, plan_: PushPlan) -> PushOutcome:
+        assert plan_.entry is not None
+        kind = KINDS[plan_.key.kind]
+        self.journal.append(jr.Send(plan_.rel, plan_.digest))
+        crash.point("push-sending")
         try:
             self.client.import_file(
-                kind, file.key.item_id, file.data, file.key.path(self.settings.directory).name,
-                import_query(file.key.kind, file.key.item_id, file.entry.params), language=file.entry.px_language,
+                kind, plan_.key.item_id, plan_.data, plan_.key.path(self.settings.directory).name,
+                import_query(plan_.key.kind, plan_.key.item_id, plan_.entry.params), language=plan_.entry.px_language,
             )
         except AuthError as exc:
-            self.journal.append({"op": "refused", "path": file.rel})
+            self.journal.append(jr.Refused(plan_.rel))
             self.stop_reason = f"push stopped: {exc}"
-            file.status, file.reason, file.px_status = REJECTED, str(exc), exc.status
-            return file
+            return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
         except PXStatusError as exc:
-            self.journal.append({"op": "refused", "path": file.rel})
-            file.status, file.reason, file.px_status = REJECTED, str(exc), exc.status
-            if exc.status == 432:
-                file.findings = validator_view(self.settings, file.key.path(self.settings.directory))
-            return file
+            self.journal.append(jr.Refused(plan_.rel))
+            findings = validator_view(self.settings, plan_.key.path(self.settings.directory)) if exc.status == 432 else ()
+            return PushOutcome(plan_, S.REJECTED, str(exc), exc.status, findings)
         except PXError as exc:
-            file.status, file.reason, file.px_status = FAILED, str(exc), exc.status
-            return file
-        self._record(replace(file.entry, pushed=file.digest), "landed")
-        file.status = PUSHED
-        self._refresh(file)
-        return file
+            return PushOutcome(plan_, S.FAILED, str(exc), exc.status)
+        crash.point("push-sent")
+        self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
+        crash.point("push-landed")
+        return self._refresh(plan_, S.PUSHED, plan_.reason)
 
-    def _confirm(self, file: PushFile) -> bool:
-        """An interrupted push sent these bytes: True (and recorded) when PX already holds their targets."""
-        assert file.entry is not None
+    def _refresh(self, plan_: PushPlan, status: PushStatus, reason: str) -> PushOutcome:
+        assert plan_.entry is not None
         try:
-            canonical, held = reexport(self.client, self.settings, file.entry)
-        except AuthError as exc:
-            self.stop_reason = f"push stopped: {exc}"
-            file.status, file.reason, file.px_status = REJECTED, str(exc), exc.status
-            return True
-        except Pxl10nError:
-            return False
-        if file.info is None or target_differences(file.info, held):
-            return False
-        self._record(replace(file.entry, pushed=file.digest), "landed")
-        file.status, file.reason = CONFIRMED, f"{file.reason}; landed before an interruption (PX holds its targets)"
-        self._store(file, canonical, held)
-        return True
-
-    def _refresh(self, file: PushFile) -> None:
-        assert file.entry is not None
-        try:
-            canonical, held = reexport(self.client, self.settings, file.entry)
+            canonical, held = reexport(self.client, self.settings, plan_.entry)
         except Pxl10nError as exc:
-            file.warnings.append(f"landed, but the re-export failed ({exc}); `pxl10n pull` will refresh the file")
-            return
-        self._store(file, canonical, held)
+            return PushOutcome(plan_, status, reason, warnings=(f"landed, but the re-export failed ({exc}); `pxl10n pull` will refresh the file",))
+        return self._store(plan_, status, reason, canonical, held)
 
-    def _store(self, file: PushFile, canonical: bytes, held: XliffInfo) -> None:
+    def _store(self, plan_: PushPlan, status: PushStatus, reason: str, canonical: bytes, held: XliffInfo) -> PushOutcome:
         """Record PX's regenerated copy as pulled, then write it: a crash in between leaves the sent bytes, still known.
 
         When PX's copy lacks targets that were sent, the sent file is kept (and committed) rather
         than overwritten, so no translation is lost; the next pull shows PX's version as a diff.
         """
-        assert file.entry is not None
-        lost = target_differences(file.info, held) if file.info is not None else []
-        self._record(
-            replace(
-                file.entry,
-                pushed=file.digest,
-                pulled=sha256(canonical),
-                xliff_version=held.version,
-                source_language=held.src_lang,
-                unit_ids=tuple(sorted(u.id for u in held.units if u.id)),
-            )
+        assert plan_.entry is not None
+        lost = target_differences(plan_.info, held) if plan_.info is not None else []
+        entry = replace(
+            plan_.entry,
+            pushed=plan_.digest,
+            pulled=sha256(canonical),
+            xliff_version=held.version,
+            source_language=held.src_lang,
+            unit_ids=tuple(sorted(u.id for u in held.units if u.id)),
         )
+        self._record(jr.Entry(plan_.rel, plan_.entry.succeeded_by(entry)))
         if lost:
             shown = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
-            file.warnings.append(f"PX's copy differs from what was sent in {len(lost)} unit(s): {shown}; the sent file is kept")
-        elif canonical != file.data:
-            atomic_write(file.key.path(self.settings.directory), canonical)
+            return PushOutcome(plan_, status, reason, warnings=(f"PX's copy differs from what was sent in {len(lost)} unit(s): {shown}; the sent file is kept",))
+        if canonical != plan_.data:
+            atomic_write(plan_.key.path(self.settings.directory), canonical)
+        return PushOutcome(plan_, status, reason)
 
 
-def _send_all(files: list[PushFile], sender: Sender, settings: Settings, console: Console) -> None:
+def _send_all(plans: list[PushPlan], sender: Sender, settings: Settings, console: Console) -> list[PushOutcome]:
     """The first file alone (a wrong key or missing Write permission stops there), then the rest concurrently."""
-    if not files:
-        return
-    console.info(f"importing {len(files)} file(s) into PX")
-    sender(files[0])
-    run_concurrently(files[1:], sender, workers=settings.concurrency, console=console, label="importing", already_done=1)
+    if not plans:
+        return []
+    console.info(f"importing {len(plans)} file(s) into PX")
+    first = sender(plans[0])
+    return [first, *run_concurrently(plans[1:], sender, workers=settings.concurrency, console=console, label="importing", already_done=1)]
 
 
 # --- the command ------------------------------------------------------------------------
@@ -393,43 +429,73 @@ def push(
     """Import the changed files of the selection into PX; see the module docstring."""
     console = console or Console()
     directory = settings.directory
-    result = PushResult(dry_run=dry_run, directory=str(directory))
-    if not dry_run:
-        remove_partials(directory)
-    state = State.load(directory)
-    result.files = plan(settings, state, selection, force=force)
-    blocked = gate(settings, result.files)
-    pending = [f for f in result.files if f.status in (_PENDING, _REFRESH)]
-    if blocked and settings.push_on_error == "abort":
-        result.stopped = f"push aborted: {blocked} file(s) failed validation (push.on_error = \"abort\")"
-        for file in pending:
-            file.status, file.reason = NOT_SENT, "not sent: push aborted by the validation gate"
-        pending = []
     if dry_run:
-        for file in pending:
-            file.status = WOULD_REFRESH if file.status == _REFRESH else WOULD_SEND
-            if file.in_doubt:
-                file.reason += "; an interrupted push sent it: PX is checked before sending again"
+        state = State.load(directory)
+        result = _dry_run(settings, state, plan(settings, state, selection, force=force, recovery=jr.recover(state)), directory)
     else:
-        if pending:
-            result.stopped = result.stopped or _execute(settings, state, pending, console, client)
-        changed = state.save() if state.entries else False
-        repo = gitops.find_repo(directory) if commit and (changed or result.landed) else None
-        if repo is not None:
-            result.commit = gitops.commit_paths(repo, directory, commit_message(result))
+        repo = gitops.find_repo(directory)
+        with lock.hold(directory, "push", repo.git_dir if repo is not None else None):
+            result = _push(settings, selection, console, repo=repo if commit else None, force=force, client=client)
     _report(result, console)
     return result
 
 
-def _execute(settings: Settings, state: State, pending: list[PushFile], console: Console, client: PXClient | None) -> str | None:
-    """Send ``pending``; the reason the push stopped early, if it did."""
+def _outcomes_before_sending(settings: Settings, plans: list[PushPlan]) -> tuple[list[PushOutcome], list[PushPlan], str | None]:
+    """Outcomes decided offline, the plans still to send or refresh, and why the gate stopped everything."""
+    blocked = gate(settings, plans)
+    done = [PushOutcome(p, p.status, p.reason) for p in plans if p.action == Action.NONE and p.status is not None]
+    done += [_blocked(p, blocked[p.rel]) for p in plans if p.rel in blocked]
+    pending = [p for p in plans if p.action != Action.NONE and p.rel not in blocked]
+    if blocked and settings.push_on_error == "abort":
+        done += [PushOutcome(p, S.NOT_SENT, "not sent: push aborted by the validation gate") for p in pending]
+        return done, [], f"push aborted: {len(blocked)} file(s) failed validation (push.on_error = \"abort\")"
+    return done, pending, None
+
+
+def _dry_run(settings: Settings, state: State, plans: list[PushPlan], directory: Path) -> PushResult:
+    done, pending, stopped = _outcomes_before_sending(settings, plans)
+    for p in pending:
+        note = "; an interrupted push sent it: PX is checked before sending again" if p.in_doubt else ""
+        done.append(PushOutcome(p, S.WOULD_REFRESH if p.action == Action.REFRESH else S.WOULD_SEND, p.reason + note))
+    return PushResult(files=_in_plan_order(plans, done), dry_run=True, directory=str(directory), stopped=stopped)
+
+
+def _in_plan_order(plans: list[PushPlan], outcomes: list[PushOutcome]) -> tuple[PushOutcome, ...]:
+    by_rel = {o.rel: o for o in outcomes}
+    return tuple(by_rel[p.rel] for p in plans if p.rel in by_rel)
+
+
+def _push(settings: Settings, selection: Selection | None, console: Console, *, repo: Any, force: bool, client: PXClient | None) -> PushResult:
+    directory = settings.directory
+    remove_partials(directory)
+    state = State.load(directory)
+    recovery = jr.recover(state)
+    plans = plan(settings, state, selection, force=force, recovery=recovery)
+    done, pending, stopped = _outcomes_before_sending(settings, plans)
+    if pending:
+        sent, stop_reason = _execute(settings, state, pending, console, client, force=force)
+        done += sent
+        stopped = stopped or stop_reason
+    result = PushResult(files=_in_plan_order(plans, done), directory=str(directory), stopped=stopped)
+    state.save()
+    crash.point("push-saved")
+    if repo is not None:
+        selected = {p.key.path(directory) for p in plans}
+        paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed}
+        paths |= selected & set(own_uncommitted(repo, directory, state))
+        result = replace(result, commit=gitops.commit_paths(repo, sorted(paths), commit_message(result)))
+    jr.remove(directory)
+    return result
+
+
+def _execute(settings: Settings, state: State, pending: list[PushPlan], console: Console, client: PXClient | None, *, force: bool) -> tuple[list[PushOutcome], str | None]:
+    """Send ``pending``; the outcomes and the reason the push stopped early, if it did."""
     own_client = client is None
     client = client or open_client(settings)
-    journal = Journal(settings.directory)
+    journal = jr.Journal(settings.directory)
     try:
-        sender = Sender(client, settings, state, journal)
-        _send_all(pending, sender, settings, console)
-        return sender.stop_reason
+        sender = Sender(client, settings, state, journal, force=force)
+        return _send_all(pending, sender, settings, console), sender.stop_reason
     finally:
         journal.close()
         if own_client:
@@ -447,19 +513,22 @@ def _report(result: PushResult, console: Console) -> None:
             console.info(f"  {where}: {finding['code']} {finding['message']}{unit}")
         for warning in file.warnings:
             console.warn(f"{file.rel}: {warning}")
+        if file.status == S.CONFLICT:
+            console.warn(f"{file.rel}: {file.reason}")
     if result.stopped:
         console.error(result.stopped)
     counts = Counter(f.status for f in result.files)
     verb = "would send" if result.dry_run else "pushed"
-    sent = counts[WOULD_SEND] if result.dry_run else counts[PUSHED]
-    parts = [f"{len(result.files)} file(s) selected", f"{sent} {verb}", f"{counts[UNCHANGED]} unchanged"]
-    parts += [f"{counts[s]} {s}" for s in (CONFIRMED, REFRESHED, WOULD_REFRESH, SKIPPED, MISSING, BLOCKED, REJECTED, FAILED, NOT_SENT, NOT_PULLED, REFUSED) if counts[s]]
+    sent = counts[S.WOULD_SEND] if result.dry_run else counts[S.PUSHED]
+    parts = [f"{len(result.files)} file(s) selected", f"{sent} {verb}", f"{counts[S.UNCHANGED]} unchanged"]
+    others = (S.CONFIRMED, S.REFRESHED, S.WOULD_REFRESH, S.SKIPPED, S.MISSING, S.BLOCKED, S.REJECTED, S.FAILED, S.NOT_SENT, S.NOT_PULLED, S.REFUSED, S.CONFLICT)
+    parts += [f"{counts[s]} {s}" for s in others if counts[s]]
     console.info("push: " + ", ".join(parts) + (f"; committed {result.commit[:10]}" if result.commit else ""))
 
 
 def render_table(result: PushResult) -> str:
     """The per-file result table (path, result, reason); unchanged files are only counted."""
-    rows = [(f.rel, f.status, f.reason + "".join(f"; warning: {w}" for w in f.warnings)) for f in result.files if f.status != UNCHANGED]
+    rows = [(f.rel, str(f.status), f.reason + "".join(f"; warning: {w}" for w in f.warnings)) for f in result.files if f.status != S.UNCHANGED]
     if not rows:
         return "nothing to push: every selected file is as PX holds it\n"
     width = max(len("PATH"), *(len(r[0]) for r in rows))
@@ -467,4 +536,3 @@ def render_table(result: PushResult) -> str:
     lines = [f"{'PATH':<{width}}  {'RESULT':<{status_width}}  REASON"]
     lines += [f"{path:<{width}}  {status:<{status_width}}  {reason}" for path, status, reason in rows]
     return "\n".join(lines) + "\n"
-

@@ -83,12 +83,14 @@ def run_concurrently(
     console: Console,
     label: str,
     already_done: int = 0,
+    on_result: Callable[[R], None] | None = None,
 ) -> list[R]:
     """Run ``work`` over ``tasks`` in a thread pool, showing progress; results in task order.
 
     ``work`` must not raise for expected failures: it returns a result that says so,
     so one failing item never stops the others. ``already_done`` counts work done
-    before this call, so progress reads against the whole job.
+    before this call, so progress reads against the whole job. ``on_result`` sees
+    each result in the calling thread as it completes, while the rest still run.
     """
     task_list = list(tasks)
     results: list[R | None] = [None] * len(task_list)
@@ -100,6 +102,8 @@ def run_concurrently(
         try:
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
+                if on_result is not None:
+                    on_result(results[futures[future]])  # type: ignore[arg-type]
                 done += 1
                 console.progress(done, total, label)
         except BaseException:

@@ -2,28 +2,42 @@
 
 It lives in the l10n directory (``pxl10n-state.json``) and is committed with the
 XLIFF files, so a fresh CI clone knows exactly what a laptop knows. Change is
-decided by content hashes, never timestamps. One JSON object per line keeps the
-diffs of a pull or push readable and merge-friendly.
+decided by content hashes, never timestamps (see ``docs/sync-model.md``).
+
+The layout is chosen so git merges it like source code: sorted by path, three
+lines per file (the path, the entry, a comma line) and a fixed last line. Two
+branches that change entries of different files change lines with unchanged
+lines between them, so merges and rebases never conflict; where they would (the
+same file on both sides), :func:`merge_entries` is the merge driver's rule.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from pxl10n.errors import Pxl10nError
+from pxl10n.errors import StateError
 from pxl10n.fsutil import atomic_write
-from pxl10n.sync import journal
 from pxl10n.sync.layout import STATE_NAME, FileKey
 
-FORMAT = 1
+FORMAT = 2
+#: the last key of ``files``: a line that never changes, so an entry added at the end merges cleanly
+END_KEY = "~"
+#: how many older pxl10n hashes an entry remembers
+SEEN_MAX = 8
+
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
+_ONE_LINE = re.compile(r'^\s*,?\s*("(?:[^"\\]|\\.)*")\s*:\s*(\{.*\})\s*,?\s*$')
+_KEY_LINE = re.compile(r'^\s*,?\s*("(?:[^"\\]|\\.)*")\s*:\s*$')
 
 
 @dataclass(frozen=True)
 class FileState:
-    """What push needs to send a file back exactly as it was exported."""
+    """What push needs to send a file back exactly as it was exported, and which bytes are pxl10n's."""
 
     kind: str
     item_id: str
@@ -36,27 +50,176 @@ class FileState:
     source_language: str | None = None
     pulled: str | None = None
     pushed: str | None = None
+    seen: tuple[str, ...] = ()
 
     @property
     def key(self) -> FileKey:
         """The file this entry describes."""
         return FileKey(self.kind, self.item_id, self.locale)
 
-    def known_hashes(self) -> set[str]:
-        """Hashes PX is known to hold for this file (as pulled or as pushed)."""
+    def px_hashes(self) -> set[str]:
+        """Hashes PX is known to hold for this file right now (as pulled or as pushed)."""
         return {h for h in (self.pulled, self.pushed) if h}
+
+    def known_hashes(self) -> set[str]:
+        """Every hash pxl10n wrote or PX held: content with one of these is never a person's edit."""
+        return self.px_hashes() | set(self.seen)
+
+    def succeeded_by(self, new: FileState) -> FileState:
+        """``new``, remembering this entry's hashes in ``seen`` (so a crash before the rename stays safe)."""
+        keep = [h for h in (self.pulled, self.pushed, *self.seen) if h and h not in new.px_hashes()]
+        return replace(new, seen=tuple(dict.fromkeys([*new.seen, *keep]))[:SEEN_MAX])
+
+
+def entry_to_dict(entry: FileState) -> dict[str, Any]:
+    """An entry as plain JSON data (the state file's and the journal's shape)."""
+    data: dict[str, Any] = {f.name: getattr(entry, f.name) for f in fields(entry)}
+    data["params"] = dict(entry.params)
+    data["unit_ids"] = list(entry.unit_ids)
+    data["seen"] = list(entry.seen)
+    if not entry.seen:
+        del data["seen"]
+    return data
+
+
+def entry_from_dict(data: Mapping[str, Any]) -> FileState:
+    """Inverse of :func:`entry_to_dict`; TypeError on unknown or missing fields."""
+    data = dict(data)
+    data["unit_ids"] = tuple(data.get("unit_ids", ()))
+    data["seen"] = tuple(data.get("seen", ()))
+    return FileState(**data)
+
+
+def _repair_hint(path: Path) -> str:
+    return (
+        f"run `pxl10n merge-state --repair {path}` (keeps every entry of both sides), "
+        f"or restore the committed copy with `git checkout HEAD -- {path}`; nothing is lost either way"
+    )
+
+
+def parse(text: str, path: Path) -> dict[str, FileState]:
+    """The entries of a state file's text; StateError (exit 2) for anything but a clean state."""
+    if _CONFLICT.search(text):
+        raise StateError(f"{path}: the state file holds git conflict markers; {_repair_hint(path)}")
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise StateError(f"{path}: cannot read the state file ({exc}); {_repair_hint(path)}") from None
+    if not isinstance(raw, dict) or raw.get("format") not in (1, FORMAT) or not isinstance(raw.get("files"), dict):
+        raise StateError(f"{path}: unknown state file format; {_repair_hint(path)}")
+    entries = {}
+    for rel, data in raw["files"].items():
+        if rel == END_KEY:
+            continue
+        try:
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
+            entries[rel] = entry_from_dict(data)
+        except TypeError as exc:
+            raise StateError(f"{path}: bad entry for {rel} ({exc}); {_repair_hint(path)}") from None
+    return entries
+
+
+def dumps(entries: Mapping[str, FileState]) -> str:
+    """Deterministic, merge-friendly text (see the module docstring)."""
+    lines = [f'{{"format": {FORMAT}, "files": {{']
+    for rel in sorted(entries):
+        lines.append(json.dumps(rel, ensure_ascii=False) + ":")
+        lines.append(json.dumps(entry_to_dict(entries[rel]), ensure_ascii=False, sort_keys=True))
+        lines.append(",")
+    lines.append(f'{json.dumps(END_KEY)}: null}}}}')
+    return "\n".join(lines) + "\n"
+
+
+def scrape(text: str) -> dict[str, FileState]:
+    """Every entry readable line by line, whatever surrounds it (conflict markers, a torn end)."""
+    found: dict[str, FileState] = {}
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        match = _ONE_LINE.match(line)
+        if match:
+            rel, body = match.group(1), match.group(2)
+        else:
+            match = _KEY_LINE.match(line)
+            if not match or index + 1 >= len(lines):
+                continue
+            rel, body = match.group(1), lines[index + 1].strip().rstrip(",")
+        try:
+            name, entry = json.loads(rel), entry_from_dict(json.loads(body))
+        except (ValueError, TypeError, AttributeError):
+            continue
+        found[name] = combine(found[name], entry) if name in found and found[name] != entry else entry
+    return found
+
+
+def conflict_sides(text: str) -> tuple[str, str]:
+    """The two texts a conflict-marked file stands for: (ours, theirs)."""
+    ours: list[str] = []
+    theirs: list[str] = []
+    side = "both"
+    for line in text.splitlines():
+        if line.startswith("<<<<<<<"):
+            side = "ours"
+        elif line.startswith("|||||||"):
+            side = "base"
+        elif line.startswith("=======") and side in ("ours", "base"):
+            side = "theirs"
+        elif line.startswith(">>>>>>>"):
+            side = "both"
+        else:
+            if side in ("both", "ours"):
+                ours.append(line)
+            if side in ("both", "theirs"):
+                theirs.append(line)
+    return "\n".join(ours), "\n".join(theirs)
+
+
+def combine(ours: FileState, theirs: FileState) -> FileState:
+    """Both sides changed one file's entry: ours, knowing every hash either side knew as pxl10n's."""
+    extra = [h for h in (theirs.pulled, theirs.pushed, *theirs.seen, *ours.seen) if h and h not in ours.px_hashes()]
+    return replace(ours, seen=tuple(dict.fromkeys(extra))[:SEEN_MAX])
+
+
+def merge_entries(
+    base: Mapping[str, FileState], ours: Mapping[str, FileState], theirs: Mapping[str, FileState]
+) -> dict[str, FileState]:
+    """A three-way merge per file that never drops knowledge; the rule of ``pxl10n merge-state``."""
+    merged: dict[str, FileState] = {}
+    for rel in sorted(set(base) | set(ours) | set(theirs)):
+        b, o, t = base.get(rel), ours.get(rel), theirs.get(rel)
+        if o == t:
+            chosen = o
+        elif o == b:
+            chosen = t if t is not None else None
+        elif t == b:
+            chosen = o
+        elif o is None or t is None:
+            chosen = o or t  # deleted on one side, changed on the other: keep the change
+        else:
+            chosen = combine(o, t)
+        if chosen is not None:
+            merged[rel] = chosen
+    return merged
+
+
+def repair_text(text: str) -> str:
+    """A clean state file from a conflict-marked or torn one, keeping every entry of every side."""
+    ours, theirs = conflict_sides(text)
+    return dumps(merge_entries({}, scrape(ours), scrape(theirs)))
 
 
 class State:
-    """All entries of one l10n directory, keyed by relative path."""
+    """All entries of one l10n directory, keyed by relative path.
+
+    Changes made with :meth:`put` and :meth:`drop` are remembered; :meth:`save`
+    applies them to the file as it is on disk at that moment, so two writers of
+    different files never undo each other.
+    """
 
     def __init__(self, directory: Path, entries: dict[str, FileState] | None = None) -> None:
         self.directory = directory
         self.entries: dict[str, FileState] = entries or {}
-        #: relative path -> hash of bytes an interrupted push sent without learning the outcome
-        self.in_doubt: dict[str, str] = {}
-        #: relative paths an interrupted push landed but did not re-export yet
-        self.unrefreshed: set[str] = set()
+        self._changes: dict[str, FileState | None] = {}
 
     @property
     def path(self) -> Path:
@@ -65,45 +228,8 @@ class State:
 
     @classmethod
     def load(cls, directory: Path) -> State:
-        """Read the state file; an absent file is an empty state."""
-        path = directory / STATE_NAME
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return cls(directory)
-        except (OSError, ValueError) as exc:
-            raise Pxl10nError(
-                f"{path}: cannot read the state file ({exc}); restore it from git or delete it and pull again"
-            ) from None
-        if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("files"), dict):
-            raise Pxl10nError(f"{path}: unknown state file format; restore it from git or delete it and pull again")
-        entries = {}
-        for rel, data in raw["files"].items():
-            try:
-                entries[rel] = entry_from_dict(data)
-            except TypeError as exc:
-                raise Pxl10nError(f"{path}: bad entry for {rel} ({exc}); restore the file from git") from None
-        state = cls(directory, entries)
-        state.replay(journal.read(directory))
-        return state
-
-    def replay(self, records: list[dict[str, Any]]) -> None:
-        """Apply what an interrupted push recorded in its journal (see :mod:`pxl10n.sync.journal`)."""
-        for record in records:
-            rel, op = record["path"], record.get("op")
-            if op == "send" and isinstance(record.get("hash"), str):
-                self.in_doubt[rel] = record["hash"]
-                continue
-            self.in_doubt.pop(rel, None)
-            if op in ("landed", "entry") and isinstance(record.get("entry"), dict):
-                try:
-                    self.entries[rel] = entry_from_dict(record["entry"])
-                except TypeError:
-                    continue
-                if op == "landed":
-                    self.unrefreshed.add(rel)
-                else:
-                    self.unrefreshed.discard(rel)
+        """Read the state file; an absent file is an empty state; anything unclean is a StateError."""
+        return cls(directory, read_entries(directory / STATE_NAME))
 
     def get(self, key: FileKey) -> FileState | None:
         """The entry for a file, if it was ever pulled."""
@@ -111,45 +237,50 @@ class State:
 
     def put(self, entry: FileState) -> None:
         """Add or replace the entry of one file."""
-        self.entries[entry.key.relpath()] = entry
+        rel = entry.key.relpath()
+        self.entries[rel] = entry
+        self._changes[rel] = entry
 
-    def mark_pushed(self, key: FileKey, digest: str) -> None:
-        """Record that PX now holds the file whose content hashes to ``digest``."""
-        entry = self.entries[key.relpath()]
-        self.entries[key.relpath()] = replace(entry, pushed=digest)
+    def drop(self, rel: str) -> None:
+        """Forget one file (its item is gone from PX)."""
+        self.entries.pop(rel, None)
+        self._changes[rel] = None
+
+    def put_all(self, entries: Iterable[FileState]) -> None:
+        """:meth:`put` for many."""
+        for entry in entries:
+            self.put(entry)
 
     def dumps(self) -> str:
-        """Deterministic text: sorted, one entry per line."""
-        lines = []
-        for rel in sorted(self.entries):
-            data = entry_to_dict(self.entries[rel])
-            lines.append(f"    {json.dumps(rel, ensure_ascii=False)}: {json.dumps(data, ensure_ascii=False, sort_keys=True)}")
-        body = ",\n".join(lines)
-        return f'{{\n  "format": {FORMAT},\n  "files": {{\n{body}\n  }}\n}}\n' if lines else f'{{\n  "format": {FORMAT},\n  "files": {{}}\n}}\n'
+        """The file's text for the current entries."""
+        return dumps(self.entries)
 
     def save(self) -> bool:
-        """Write atomically, then drop the journal it now holds; True when the file's bytes changed."""
-        data = self.dumps().encode("utf-8")
+        """Apply this run's changes to the file on disk, atomically; True when its bytes changed."""
+        current = read_entries(self.path)
+        for rel, entry in self._changes.items():
+            if entry is None:
+                current.pop(rel, None)
+            else:
+                current[rel] = entry
+        self.entries = current
+        self._changes = {}
+        data = dumps(current).encode("utf-8")
         try:
             changed = self.path.read_bytes() != data
         except FileNotFoundError:
-            changed = True
+            changed = bool(current)
         if changed:
             atomic_write(self.path, data)
-        journal.remove(self.directory)
         return changed
 
 
-def entry_to_dict(entry: FileState) -> dict[str, Any]:
-    """An entry as plain JSON data (the state file's and the journal's shape)."""
-    data: dict[str, Any] = {f.name: getattr(entry, f.name) for f in fields(entry)}
-    data["params"] = dict(entry.params)
-    data["unit_ids"] = list(entry.unit_ids)
-    return data
-
-
-def entry_from_dict(data: dict[str, Any]) -> FileState:
-    """Inverse of :func:`entry_to_dict`; TypeError on unknown or missing fields."""
-    data = dict(data)
-    data["unit_ids"] = tuple(data.get("unit_ids", ()))
-    return FileState(**data)
+def read_entries(path: Path) -> dict[str, FileState]:
+    """The entries of the state file at ``path``; {} when there is none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateError(f"{path}: cannot read the state file ({exc}); {_repair_hint(path)}") from None
+    return parse(text, path)

@@ -17,7 +17,7 @@ from typing import Any
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
-from pxl10n.fsutil import read_bytes
+from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.sync.layout import FileKey, laid_out_keys
 from pxl10n.sync.pull import list_items
 from pxl10n.sync.session import Selection, open_client
@@ -112,7 +112,8 @@ def _px_flags(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ..
     """(kind, id, locale) -> PX's ``translated`` flag, for every listable item and selected locale."""
     flags: dict[FileKey, bool] = {}
     with open_client(settings) as client:
-        for item in list_items(client, settings, [k for k in kinds if k != "content"], console):
+        listed = list_items(client, settings, [k for k in kinds if k != "content"], console)
+        for item in (item for items in listed.values() for item in items):
             if not item.localizable:
                 continue
             for code, translated in item.languages:
@@ -144,7 +145,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         complete[key] = bool(info.units) and info.translated_units == len(info.units)
         row.complete += complete[key]
         entry = state.get(key)
-        if entry is None or sha256(data) not in entry.known_hashes():
+        if entry is None or sha256(normalized(data)) not in entry.known_hashes():
             row.changed += 1
             report.changed.append(key.relpath())
     if remote:

@@ -1,0 +1,68 @@
+"""``pxl10n merge-state``: the git merge driver of the state file, its repair, and its installation.
+
+Git calls ``pxl10n merge-state %O %A %B`` for files marked ``merge=pxl10n-state``
+in ``.gitattributes``; the merged state goes to ``%A``. The rule
+(:func:`pxl10n.sync.state.merge_entries`) never drops knowledge: where both sides
+changed one file's entry, every hash either side knew as pxl10n's stays known.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from pxl10n.errors import ConfigError, StateError
+from pxl10n.fsutil import atomic_write
+from pxl10n.sync.layout import STATE_NAME
+from pxl10n.sync.state import FileState, dumps, merge_entries, parse, read_entries, repair_text
+
+DRIVER = "pxl10n-state"
+ATTRIBUTE_LINE = f"**/{STATE_NAME} merge={DRIVER}"
+#: XLIFF files stay LF in every checkout, so core.autocrlf never makes them look edited
+EOL_LINE = "{directory}/** text eol=lf"
+
+
+def _entries(path: Path) -> dict[str, FileState]:
+    """One side of a merge; a side that itself holds conflict markers counts with all its entries."""
+    try:
+        return read_entries(path)
+    except StateError:
+        return parse(repair_text(path.read_text(encoding="utf-8", errors="replace")), path)
+
+
+def merge_files(base: Path, ours: Path, theirs: Path) -> None:
+    """Three-way merge of state files; the result replaces ``ours`` (git's ``%A``)."""
+    merged = merge_entries(_entries(base), _entries(ours), _entries(theirs))
+    atomic_write(ours, dumps(merged).encode("utf-8"))
+
+
+def repair(path: Path) -> int:
+    """Rewrite a conflict-marked or torn state file keeping every entry of both sides; how many entries."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateError(f"{path}: cannot read ({exc})") from None
+    fixed = repair_text(text)
+    atomic_write(path, fixed.encode("utf-8"))
+    return len(parse(fixed, path))
+
+
+def install(repo_root: Path, directory: str) -> list[str]:
+    """Wire the driver: ``.gitattributes`` lines and the repository's git config; what was done."""
+    done = []
+    attributes = repo_root / ".gitattributes"
+    existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    wanted = [ATTRIBUTE_LINE, EOL_LINE.format(directory=directory.strip("/") or ".")]
+    missing = [line for line in wanted if line not in existing.splitlines()]
+    if missing:
+        text = existing + ("" if not existing or existing.endswith("\n") else "\n")
+        text += "# pxl10n: merge the state file per entry; keep XLIFF line endings LF\n" + "\n".join(missing) + "\n"
+        attributes.write_text(text, encoding="utf-8")
+        done.append(f"wrote {attributes}")
+    try:
+        subprocess.run(["git", "config", f"merge.{DRIVER}.name", "pxl10n state file"], cwd=repo_root, check=True, capture_output=True)
+        subprocess.run(["git", "config", f"merge.{DRIVER}.driver", "pxl10n merge-state %O %A %B"], cwd=repo_root, check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as exc:
+        raise ConfigError(f"cannot configure the merge driver in {repo_root}: {exc}") from None
+    done.append(f"configured git merge driver {DRIVER} in {repo_root}")
+    return done
