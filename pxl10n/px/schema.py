@@ -18,7 +18,7 @@ from pxl10n.errors import PXAnswerError
 from pxl10n.px.kinds import Item, Kind
 from pxl10n.secrets import contains, redact
 
-MAX_ID = 256
+MAX_ID = 1024
 MAX_NAME = 4096
 MAX_CODE = 64
 MAX_LANGUAGES = 1000
