@@ -89,7 +89,7 @@ def main() -> int:
 
             baseline = replace(_settings(Path(tmp) / "base", base_url, locales[:1]), concurrency=1, kinds=("engagement",))
             with PXClient(base_url, KEY) as listing:
-                ids = tuple(item.id for item in listing.iter_items(KINDS["engagement"]) if item.localizable)[: args.baseline_files]
+                ids = tuple(item.id for item in listing.list(KINDS["engagement"]) if item.localizable)[: args.baseline_files]
             b_elapsed, b_total, _, _ = _run(base_url, baseline, parent, ids)
             b_rate = b_total / b_elapsed
     finally:

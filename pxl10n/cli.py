@@ -13,6 +13,7 @@ import functools
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,9 +22,11 @@ import click
 
 from pxl10n import __version__
 from pxl10n.config import Settings, load, starter_text
-from pxl10n.console import Console, printable, redact, setup_logging
+from pxl10n.console import Console, printable, redacted_stdio, setup_logging
 from pxl10n.errors import ConfigError, Pxl10nError
+from pxl10n.fsutil import describe_os_error
 from pxl10n.ghactions import write_outputs, write_summary
+from pxl10n.px import interrupt
 
 if TYPE_CHECKING:
     from pxl10n.px.client import PXClient
@@ -117,15 +120,26 @@ class Pxl10nGroup(click.Group):
     command_class = Pxl10nCommand
 
     def invoke(self, ctx: click.Context) -> Any:
-        try:
-            result = super().invoke(ctx)
-        except Pxl10nError as exc:
-            click.echo(printable(redact(f"error: {exc}")), err=True)
-            _annotate_error(ctx, exc)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted; re-run the same command to finish", err=True)
-            ctx.exit(130)
+        with redacted_stdio(), interrupt.handling():
+            try:
+                result = super().invoke(ctx)
+            except Pxl10nError as exc:
+                click.echo(printable(f"error: {exc}"), err=True)
+                _annotate_error(ctx, exc)
+                ctx.exit(exc.exit_code)
+            except KeyboardInterrupt:
+                click.echo("interrupted; re-run the same command to finish", err=True)
+                ctx.exit(130)
+            except OSError as exc:
+                click.echo(f"error: {describe_os_error(exc)}", err=True)
+                ctx.exit(2)
+            except (click.exceptions.Exit, click.ClickException, click.Abort):
+                raise
+            except Exception as exc:
+                if isinstance(ctx.obj, AppContext) and ctx.obj.console.verbosity >= 2:
+                    traceback.print_exc()
+                click.echo(f"error: internal error {type(exc).__name__}: {exc} (run with -vv for the traceback; please report it)", err=True)
+                ctx.exit(1)
         if isinstance(result, int) and result:
             ctx.exit(result)
         return result
@@ -143,8 +157,9 @@ def cli(ctx: click.Context, config_path: Path | None, verbose: int, quiet: bool)
     Global options work before or after the command (`pxl10n status -v`). Shell
     completion: eval "$(_PXL10N_COMPLETE=bash_source pxl10n)" (zsh_source, fish_source).
     """
-    setup_logging(0 if quiet else verbose)
-    ctx.obj = AppContext(config_path, Console(verbose, quiet))
+    console = Console(verbose, quiet)
+    setup_logging(-1 if quiet else verbose, console)
+    ctx.obj = AppContext(config_path, console)
 
 
 @cli.command()

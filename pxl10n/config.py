@@ -21,6 +21,7 @@ from typing import Any
 
 from pxl10n.errors import ConfigError
 from pxl10n.px.kinds import CONTENT_TYPES, KIND_NAMES
+from pxl10n.secrets import add_secret, check_header_value
 
 CONFIG_NAME = "pxl10n.toml"
 
@@ -72,7 +73,10 @@ class Settings:
     api_key_env: str = "PX_API_KEY"
     rate_limit: float = 190.0
     concurrency: int = 32
-    timeout: float = 60.0
+    timeout: float = 30.0
+    connect_timeout: float = 10.0
+    call_deadline: float = 120.0
+    run_deadline: float = 3600.0
     retries: int = 6
     backoff: float = 0.5
     ca_bundle: Path | None = None
@@ -109,7 +113,13 @@ class Settings:
 
     def api_key(self) -> str:
         """The key from the environment; ConfigError naming the variable when unset."""
-        key = os.environ.get(self.api_key_env, "").strip()
+        raw = os.environ.get(self.api_key_env, "")
+        add_secret(raw)
+        key = raw.strip()
+        add_secret(key)
+        why = check_header_value(key, name=self.api_key_env) if key else None
+        if why:
+            raise ConfigError(why)
         if not key:
             raise ConfigError(
                 f"the PX API key is not set: export {self.api_key_env}=<key> "
@@ -204,9 +214,21 @@ def _ca_bundle(px: _Reader, path: Path) -> Path | None:
     return bundle
 
 
+#: How long pxl10n waits on PX (seconds): connect, then the whole of one call, then the whole run.
+_TIME_KEYS = ("connect_timeout", "call_deadline", "run_deadline")
+_TIME_DEFAULTS = {"timeout": 30.0, "connect_timeout": 10.0, "call_deadline": 120.0, "run_deadline": 3600.0}
+
+
+def _seconds(px: _Reader, key: str) -> float:
+    value = float(px.get(key, (int, float), _TIME_DEFAULTS[key]))
+    if not 0 < value <= 7 * 24 * 3600:
+        raise px.fail(key, "must be a number of seconds above 0")
+    return value
+
+
 def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     top = _Reader(raw, "", path, {"px", "project", "export", "content", "validate", "push", "pull"})
-    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff", "ca_bundle"})
+    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff", "ca_bundle", *_TIME_KEYS})
     project = _Reader(top.table_of("project"), "project", path, {"source_locale", "locales", "directory", "px_languages"})
     export = _Reader(
         top.table_of("export"),
@@ -236,7 +258,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     concurrency = px.get("concurrency", int, 32)
     if not 1 <= concurrency <= 256:
         raise px.fail("concurrency", "must be between 1 and 256")
-    timeout = float(px.get("timeout", (int, float), 60.0))
+    timeout, connect_timeout, call_deadline, run_deadline = (_seconds(px, key) for key in ("timeout", *_TIME_KEYS))
     retries = px.get("retries", int, 6)
     if retries < 0:
         raise px.fail("retries", "must be 0 or more")
@@ -309,6 +331,9 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         rate_limit=rate_limit,
         concurrency=concurrency,
         timeout=timeout,
+        connect_timeout=connect_timeout,
+        call_deadline=call_deadline,
+        run_deadline=run_deadline,
         retries=retries,
         backoff=backoff,
         ca_bundle=ca_bundle,
@@ -349,9 +374,12 @@ region = "US"                         # US | EU | US2: picks the official API UR
 api_key_env = "PX_API_KEY"            # environment variable holding the key
 # rate_limit = 190                    # requests per second (PX allows about 200)
 # concurrency = 32                    # requests in flight at once
-# retries = 6                         # retries on 500s and network errors (429/503 retry for up to 5 minutes)
+# retries = 6                         # retries on 500s and network errors (429/503 retry until px.call_deadline)
 # backoff = 0.5                       # first retry delay in seconds, doubling (Retry-After wins)
-# timeout = 60                        # seconds to wait for one answer
+# timeout = 30                        # seconds PX may stay silent while answering (read timeout)
+# connect_timeout = 10                # seconds to open a connection
+# call_deadline = 120                 # seconds for one call, all its retries and a slowly trickling body together
+# run_deadline = 3600                 # seconds for every call of one run together
 # ca_bundle = "certs/corporate.pem"   # PEM bundle to trust (a TLS-inspecting proxy); HTTPS_PROXY is honoured
 
 [project]

@@ -1,23 +1,32 @@
 """Talking to the person (or CI log) running pxl10n.
 
-Messages go to stderr so machine output (``--format json``) owns stdout. Every
-line passes through :func:`redact`, which blanks out registered secrets (the API
-key), so no verbosity level can leak them. Progress is a live line on a
-terminal and plain, sparse lines in CI logs.
+Messages go to stderr so machine output (``--format json``) owns stdout.
+:func:`redacted_stdio` is the choke point: while a command runs, ``sys.stdout``
+and ``sys.stderr`` are wrapped so every line written to them (console messages,
+JSON, tables, logs, click's own errors) passes through
+:func:`pxl10n.secrets.redact` first; no new output path can forget it. Progress
+is a live line on a terminal and plain, sparse lines in CI logs; the client's
+"waiting for PX" notes (logger ``pxl10n.px.wait``) are shown at default verbosity.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from typing import TextIO
 
-_SECRETS: set[str] = set()
-_LOCK = threading.Lock()
-REDACTED = "***"
+from pxl10n.secrets import redact
+
+#: The logger the PX client tells about retries and waits; shown unless -q.
+WAIT_LOGGER = "pxl10n.px.wait"
+#: At most one "waiting for PX" line this often (32 workers retry together).
+WAIT_EVERY = 3.0
 
 # C0 and C1 controls, DEL, and the Unicode line/paragraph separators: anything that can
 # move the cursor, recolour a terminal or start a new line in a CI log.
@@ -27,19 +36,58 @@ _CONTROLS_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _WORKFLOW_COMMAND = re.compile(r"^(\s*)::", re.MULTILINE)
 
 
-def add_secret(value: str) -> None:
-    """Register a value that must never appear in any output."""
-    if value and len(value) >= 4:
-        with _LOCK:
-            _SECRETS.add(value)
+class RedactingWriter(io.TextIOBase):
+    """A text stream that redacts whole lines before they reach ``inner``.
+
+    Text is held until its line ends (or a flush), so a secret written in two
+    pieces is still seen whole.
+    """
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+        self._pending = ""
+        self._lock = threading.Lock()
+
+    def write(self, text: str) -> int:
+        with self._lock:
+            self._pending += text
+            cut = self._pending.rfind("\n") + 1
+            if cut:
+                ready, self._pending = self._pending[:cut], self._pending[cut:]
+                self.inner.write(redact(ready))
+        return len(text)
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._pending:
+                self.inner.write(redact(self._pending))
+                self._pending = ""
+        self.inner.flush()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.inner, "encoding", None) or "utf-8"
+
+    def isatty(self) -> bool:
+        return bool(getattr(self.inner, "isatty", lambda: False)())
+
+    def writable(self) -> bool:
+        return True
 
 
-def redact(text: str) -> str:
-    """``text`` with every registered secret replaced by ``***``."""
-    for secret in _SECRETS:
-        if secret in text:
-            text = text.replace(secret, REDACTED)
-    return text
+@contextlib.contextmanager
+def redacted_stdio() -> Iterator[None]:
+    """Route ``sys.stdout`` and ``sys.stderr`` through redaction for the duration."""
+    saved = sys.stdout, sys.stderr
+    out, err = RedactingWriter(saved[0]), RedactingWriter(saved[1])
+    sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        for stream in (out, err):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        sys.stdout, sys.stderr = saved
 
 
 def printable(text: str, *, multiline: bool = False) -> str:
@@ -62,12 +110,37 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(verbosity: int) -> None:
-    """Send library logs to stderr at -vv and above, always through redaction."""
+class _WaitHandler(logging.Handler):
+    """Shows the client's waits as console lines, one every few seconds at most."""
+
+    def __init__(self, console: Console) -> None:
+        super().__init__(logging.INFO)
+        self.console = console
+        self._last = float("-inf")
+
+    def emit(self, record: logging.LogRecord) -> None:
+        now = time.monotonic()
+        if now - self._last >= WAIT_EVERY:
+            self._last = now
+            self.console.info(redact(record.getMessage()))
+
+
+def setup_logging(verbosity: int, console: Console | None = None) -> None:
+    """Library logs to stderr at -vv and above; waits on PX through ``console`` unless -q; all redacted."""
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_pxl10n", False):
-            root.removeHandler(handler)
+    wait = logging.getLogger(WAIT_LOGGER)
+    for logger in (root, wait):
+        for handler in list(logger.handlers):
+            if getattr(handler, "_pxl10n", False):
+                logger.removeHandler(handler)
+    if console is not None and verbosity >= 0:
+        wait_handler = _WaitHandler(console)
+        wait_handler._pxl10n = True  # type: ignore[attr-defined]
+        wait.addHandler(wait_handler)
+        wait.setLevel(logging.INFO)
+        wait.propagate = False
+    else:
+        wait.propagate = True
     if verbosity < 2:
         logging.getLogger("pxl10n").setLevel(logging.WARNING)
         return

@@ -16,10 +16,13 @@ exception. Nothing else should escape to the user as a traceback::
         ├── AuthError           401/403: wrong key or missing permission
         ├── RateLimitError      429 kept coming after every retry
         ├── TransportError      network failures or 5xx after every retry
-        └── PXStatusError       any other documented PX status (400, 432-438)
+        ├── PXStatusError       any other documented PX status (400, 432-438)
+        └── PXAnswerError       an answer of the wrong shape, or a listing that never ends
 """
 
 from __future__ import annotations
+
+from pxl10n.secrets import redact
 
 
 class Pxl10nError(Exception):
@@ -28,6 +31,8 @@ class Pxl10nError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        # Messages quote what PX and libraries said, which may echo the key: redact at birth.
+        message, hint = redact(message), (redact(hint) if hint else hint)
         self.message = message
         self.hint = hint
         super().__init__(message if not hint else f"{message} ({hint})")
@@ -83,3 +88,7 @@ class TransportError(PXError):
 
 class PXStatusError(PXError):
     """A documented PX error status (400, 432-438) or an unexpected one."""
+
+
+class PXAnswerError(PXError):
+    """PX answered, but not with what its API describes (wrong shape, endless pages)."""

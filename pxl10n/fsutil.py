@@ -3,13 +3,21 @@
 Data goes to a hidden temporary file in the same directory, is flushed to disk,
 then renamed over the target. A run killed mid-write leaves at most a hidden
 ``.*.partial`` file, which the next run removes with :func:`remove_partials`.
+
+Nothing under the l10n directory is read or written through a symbolic link
+(:func:`refuse_links`), so no committed link can point pull or push outside the
+repository; environment faults (read-only tree, full disk) become one line
+(:func:`describe_os_error`).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
+
+from pxl10n.errors import ConfigError
 
 PARTIAL_SUFFIX = ".partial"
 
@@ -75,6 +83,50 @@ def read_bytes(path: Path) -> bytes | None:
         return path.read_bytes()
     except FileNotFoundError:
         return None
+
+
+def links_under(directory: Path) -> list[Path]:
+    """Every symbolic link (to a file or a directory) below ``directory``, never following one."""
+    found: list[Path] = []
+    if not directory.is_dir():
+        return found
+    for folder, dirs, files in os.walk(directory, followlinks=False):
+        for name in (*dirs, *files):
+            path = Path(folder) / name
+            if path.is_symlink():
+                found.append(path)
+    return sorted(found)
+
+
+def refuse_links(directory: Path, command: str) -> None:
+    """ConfigError naming the first link under ``directory`` (and how many there are); None when there are none."""
+    if directory.is_symlink():
+        raise ConfigError(f"{directory} is a symbolic link; {command} never reads or writes through links: make it a real directory")
+    links = links_under(directory)
+    if links:
+        first = links[0]
+        more = f" and {len(links) - 1} more" if len(links) > 1 else ""
+        raise ConfigError(
+            f"{first} is a symbolic link (to {os.readlink(first)}){more}; {command} never reads or writes through links under {directory}",
+            hint="replace it with the real file or directory, or remove it",
+        )
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One line for an environment fault (read-only tree, full disk, missing program), with the fix."""
+    where = f" {exc.filename}" if exc.filename else ""
+    reason = exc.strerror or str(exc)
+    fixes = {
+        errno.EROFS: "the file system is read-only; run where the tree can be written",
+        errno.EACCES: "permission denied; check the owner and mode of the directory",
+        errno.EPERM: "operation not permitted; check the owner and mode of the directory",
+        errno.ENOSPC: "the disk is full; free some space and re-run (files already in place are whole)",
+        errno.EDQUOT: "the disk quota is exhausted; free some space and re-run",
+        errno.ENOENT: "a file or program is missing",
+        errno.ENAMETOOLONG: "a file name is too long for this file system",
+    }
+    fix = fixes.get(exc.errno or 0)
+    return f"cannot use{where}: {reason}" + (f" ({fix})" if fix else "")
 
 
 def normalized(data: bytes) -> bytes:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from pxl10n.console import redact
+from pxl10n.secrets import redact
 
 
 def on_actions() -> bool:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from pxl10n.console import redact
-from pxl10n.errors import AuthError, PXStatusError, RateLimitError, TransportError
+from pxl10n.errors import AuthError, PXAnswerError, PXStatusError, RateLimitError, TransportError
 from pxl10n.px.client import CallContext, PXClient, RateLimiter, parse_retry_after
 from pxl10n.px.kinds import KINDS
+from pxl10n.secrets import redact
 
 KEY = "sk-client-test-key"
 
@@ -35,7 +35,7 @@ def test_key_header_and_redaction() -> None:
         return httpx.Response(200, json={"engagements": [], "isLastPage": True})
 
     client, _ = client_for(handler)
-    assert list(client.iter_items(KINDS["engagement"])) == []
+    assert client.list(KINDS["engagement"]) == ()
     assert seen == [KEY]
     assert redact(f"header {KEY}") == "header ***"
 
@@ -50,7 +50,7 @@ def test_pages_are_walked_until_last() -> None:
         return httpx.Response(200, json={"articleExternalViewList": rows, "isLastPage": page == 2})
 
     client, _ = client_for(handler)
-    items = list(client.iter_items(KINDS["article"], page_size=2))
+    items = client.list(KINDS["article"], page_size=2)
     assert [i.id for i in items] == ["a0-0", "a0-1", "a1-0", "a1-1", "a2-0", "a2-1"]
     assert items[0].name == "A 0"
     assert pages == [(0, "2"), (1, "2"), (2, "2")]
@@ -66,14 +66,14 @@ def test_pages_without_is_last_page_end_on_a_short_page() -> None:
         return httpx.Response(200, json={"kcList": [{"id": f"k{page}-{i}", "name": "b"} for i in range(count)]})
 
     client, _ = client_for(handler)
-    assert len(list(client.iter_items(KINDS["kcbot"], page_size=2))) == 5
+    assert len(client.list(KINDS["kcbot"], page_size=2)) == 5
     assert pages == [0, 1, 2]
 
 
 def test_retry_after_is_honoured_on_429() -> None:
     answers = iter([httpx.Response(429, headers={"Retry-After": "3"}), httpx.Response(503), httpx.Response(200, content=b"zip")])
     client, sleeps = client_for(lambda request: next(answers))
-    assert client.export(KINDS["article"], "a1", {"trgLang": "fr-FR"}) == b"zip"
+    assert client.export(KINDS["article"], "a1", {"trgLang": "fr-FR"}).read() == b"zip"
     assert sleeps[0] == pytest.approx(3.0)
     assert 0 < sleeps[1] <= 0.2
     assert client.stats["throttled"] == 1 and client.stats["retries"] == 2
@@ -84,7 +84,7 @@ def test_transport_errors_are_retried_then_reported() -> None:
         raise httpx.ConnectError("connection refused")
 
     client, sleeps = client_for(handler, retries=3)
-    with pytest.raises(TransportError, match="network error on export of article a1") as info:
+    with pytest.raises(TransportError, match="PX did not answer export of article a1: cannot connect") as info:
         client.export(KINDS["article"], "a1", {})
     assert len(sleeps) == 3
     assert KEY not in str(info.value)
@@ -142,7 +142,7 @@ def test_import_is_multipart_with_a_file_part() -> None:
 
 def test_oversized_answer_is_refused() -> None:
     client, _ = client_for(lambda request: httpx.Response(200, content=b"x" * 2048))
-    with pytest.raises(PXStatusError, match="over 1024 bytes"):
+    with pytest.raises(PXAnswerError, match="over 1024 bytes"):
         client.request("GET", "/v1/x", CallContext("export"), max_bytes=1024)
 
 
@@ -198,5 +198,5 @@ def test_rate_limiter_spaces_requests_and_pauses() -> None:
 
 def test_listing_that_is_not_json_is_an_error() -> None:
     client, _ = client_for(lambda request: httpx.Response(200, content=b"<html>login</html>"))
-    with pytest.raises(PXStatusError, match="not JSON"):
-        list(client.iter_items(KINDS["kcbot"]))
+    with pytest.raises(PXAnswerError, match="not JSON"):
+        client.list(KINDS["kcbot"])

@@ -12,11 +12,15 @@ Export without ``trgLang`` answers one file per language enabled on the item.
 from __future__ import annotations
 
 import json
+import socket
+import struct
 import sys
+import threading
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
@@ -95,12 +99,46 @@ class EmulatorApp:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         request.max_content_length = MAX_UPLOAD_BYTES
+        wire = self.faults.wire_fault(request.path)
+        released = self.faults.released
+        if wire == "stall":
+            released.wait(self.faults.stall_seconds)
+        if wire == "reset":
+            self.stats.record(request.path, 0)
+            _drop(environ)
+            start_response("500 Dropped", [("Content-Length", "0")])
+            return []
         try:
-            response = self.handle(request)
+            response = self._hostile(request, self.handle(request))
         finally:
             request.close()  # uploaded files are spooled to temporary files
         self.stats.record(request.path, response.status_code)
+        if wire in ("trickle", "stall-body"):
+            response = _slowed(response, wire, self.faults.trickle_interval, self.faults.stall_seconds, released)
         return response(environ, start_response)
+
+    def _hostile(self, request: Request, response: Response) -> Response:
+        """Apply JSON patches and key echoes to an answer (a no-op on a well-behaved server)."""
+        key = request.headers.get(KEY_HEADER, "")
+        echo = self.faults.echo_key and key
+        if not response.is_json and not echo:
+            return response
+        if response.is_json:
+            data = json.loads(response.get_data())
+            if echo:
+                data = _echoed(data, key)
+            data = self.faults.apply_patches(request.path, data)
+            if data is payloads.MISSING or isinstance(data, bytes):
+                raw = data if isinstance(data, bytes) else b""
+                patched = Response(raw, status=response.status_code, content_type="application/json")
+            else:
+                patched = json_response(data, response.status_code)
+            for name, value in response.headers.items():
+                if name.lower() not in ("content-type", "content-length"):
+                    patched.headers[name] = value
+            return patched
+        response.headers["X-Echo"] = key
+        return response
 
     def handle(self, request: Request) -> Response:
         """Answer one request; an emulator bug becomes a logged JSON 500, never a dropped connection."""
@@ -139,8 +177,10 @@ class EmulatorApp:
             items = [item for item in items if item.fields.get("productId") == product]
         with self.store.lock:
             page = [item.to_json() for item in items[number * size:(number + 1) * size]]
-        return json_response({_LISTS[kind]: page, "pageNumber": number, "pageSize": size,
-                              "isLastPage": (number + 1) * size >= len(items)})
+            page_zero = [item.to_json() for item in items[:size]] or [{"id": "first", "name": "first"}]
+        answer = {_LISTS[kind]: page, "pageNumber": number, "pageSize": size,
+                  "isLastPage": (number + 1) * size >= len(items)}
+        return json_response(_misbehave(self.faults.listing, answer, _LISTS[kind], number, size, page_zero))
 
     def on_one(self, request: Request, kind: str, item_id: str) -> Response:
         """One item by id; 404 when unknown."""
@@ -181,7 +221,12 @@ class EmulatorApp:
                          for code in languages]
         for code in languages:
             self.store.record_export(kind, item.id, code, version, strategy)
-        return Response(self._zip(fault, item, documents, languages), content_type="application/octet-stream",
+        if self.faults.echo_key:
+            key = request.headers.get(KEY_HEADER, "")
+            echoed = f" {xml_escape(key)}</source>".encode()
+            documents = [(name, doc.replace(b"</source>", echoed, 1)) for name, doc in documents]
+        body = self._zip(fault, item, documents, languages, request.headers.get(KEY_HEADER, ""))
+        return Response(body, content_type="application/octet-stream", direct_passthrough=not isinstance(body, bytes),
                         headers={"Content-Disposition": f'attachment; filename="{kind}_{item.id}.zip"'})
 
     def _export_item(self, request: Request, kind: str) -> Item:
@@ -218,7 +263,15 @@ class EmulatorApp:
             raise ApiError(434, f"target language {code} is not among the subscription's allowed languages")
 
     def _zip(self, fault: str | int | None, item: Item, documents: list[tuple[str, bytes]],
-             languages: list[str]) -> bytes:
+             languages: list[str], key: str = "") -> bytes | Iterable[bytes]:
+        if fault == "huge":
+            return payloads.huge_body(self.faults.huge_size)
+        if fault == "bigdoc":
+            code = languages[0] if languages else "fr-FR"
+            return payloads.make_zip([(f"{item.kind}_{item.id}_{code}.xlf",
+                                       payloads.big_document(item.id, item.default_language, code, self.faults.bigdoc_size))])
+        if fault == "echo":
+            return payloads.make_zip([(f"{item.kind}_{item.id}.xlf", payloads.echo_document(key))])
         if fault == "notzip":
             return payloads.NOT_A_ZIP
         if fault == "bomb":
@@ -317,3 +370,66 @@ def _kc_version(request: Request) -> str:
     if version not in ("v1", "v2"):
         raise ApiError(400, "kcVersion must be v1 or v2")
     return version
+
+
+def _misbehave(mode: str | None, answer: dict[str, Any], field: str, number: int, size: int,
+               page_zero: list[dict[str, Any]]) -> dict[str, Any]:
+    """A listing page bent by a listing fault (see faults.LISTING_FAULTS)."""
+    first = page_zero[0]
+    if mode == "endless":
+        rows = [{**first, "id": f"endless-{number}-{i}"} for i in range(size)]
+        return {**answer, field: rows, "isLastPage": False}
+    if mode == "cyclic":
+        return {**answer, field: page_zero, "isLastPage": False}
+    if mode == "repeat-ids":
+        rows = [first] + [{**first, "id": f"repeat-{number}-{i}"} for i in range(max(0, size - 1))]
+        return {**answer, field: rows, "isLastPage": number >= 5}
+    if mode == "wrong-page":
+        return {**answer, "pageNumber": number + 1}
+    return answer
+
+
+def _echoed(data: Any, key: str) -> Any:
+    """Every string of an answer with the caller's key appended (a server that echoes secrets)."""
+    if isinstance(data, dict):
+        return {k: (v if k in ("id", "languageCode", "defaultLanguage") else _echoed(v, key)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_echoed(v, key) for v in data]
+    if isinstance(data, str):
+        return f"{data} {key}"
+    return data
+
+
+def _drop(environ: dict[str, Any]) -> None:
+    """Drop the connection mid-request, as a crashing proxy would."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _slowed(response: Response, mode: str, interval: float, stall: float, released: threading.Event) -> Response:
+    """The same answer, sent a byte per ``interval`` (trickle) or cut to silence after the headers (stall-body)."""
+    data = response.get_data() if not response.direct_passthrough else b"".join(bytes(part) for part in response.response)  # type: ignore[arg-type]
+
+    def body() -> Iterator[bytes]:
+        if mode == "stall-body":
+            yield data[:1]
+            released.wait(stall)
+            yield data[1:]
+            return
+        for index in range(len(data)):
+            yield data[index:index + 1]
+            if released.wait(interval):
+                yield data[index + 1:]
+                return
+
+    slowed = Response(body(), status=response.status_code, direct_passthrough=True)
+    for name, value in response.headers.items():
+        if name.lower() != "content-length":
+            slowed.headers[name] = value
+    slowed.headers["Content-Length"] = str(len(data))
+    return slowed

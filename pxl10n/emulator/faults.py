@@ -2,9 +2,15 @@
 
 Tests and benchmarks flip these while the server runs, so every knob is guarded
 by a lock and read per request. The hostile payloads (truncated zip, zip-slip
-names, XXE, decompression bomb, not a zip at all) are what a careful client must
-refuse without writing outside its directory, resolving entities or running out
-of memory.
+names, XXE, decompression bomb, not a zip at all, a huge body, a big but valid
+document, a document echoing the key) are what a careful client must refuse
+without writing outside its directory, resolving entities or running out of memory.
+
+Beyond payloads, a hostile PX: listings whose pagination never ends
+(:data:`LISTING_FAULTS`), answers with any JSON field replaced, removed or
+oversized (:meth:`Faults.patch`), connections that stall, reset or trickle a byte
+at a time (:data:`WIRE_FAULTS`), and a server that echoes the caller's key in
+every answer (``echo_key``).
 """
 
 from __future__ import annotations
@@ -14,12 +20,27 @@ import threading
 import time
 import zipfile
 from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 #: Names of the per-item export faults; an int status code is accepted too.
-EXPORT_FAULTS: tuple[str, ...] = ("truncate", "zipslip", "xxe", "bomb", "notzip")
+EXPORT_FAULTS: tuple[str, ...] = ("truncate", "zipslip", "xxe", "bomb", "notzip", "huge", "bigdoc", "echo")
 BOMB_SIZE = 200 * 1024 * 1024
+#: The body of a "huge" export: streamed, never held in the emulator's memory.
+HUGE_SIZE = 200 * 1024 * 1024
+#: The size of a "bigdoc" export's one (valid) XLIFF document.
+BIGDOC_SIZE = 12 * 1024 * 1024
+#: Listing misbehaviour: ``endless`` (new ids, isLastPage false, forever), ``cyclic``
+#: (page 0 again and again), ``repeat-ids`` (every page also holds the first id),
+#: ``wrong-page`` (pageNumber is not the page asked for).
+LISTING_FAULTS: tuple[str, ...] = ("endless", "cyclic", "repeat-ids", "wrong-page")
+#: Connection misbehaviour: ``stall`` (accept, answer nothing for ``stall_seconds``),
+#: ``stall-body`` (headers, then silence), ``trickle`` (one byte per ``trickle_interval``),
+#: ``reset`` (drop the connection with a TCP reset).
+WIRE_FAULTS: tuple[str, ...] = ("stall", "stall-body", "trickle", "reset")
+#: A :meth:`Faults.patch` value that deletes the field instead of setting it.
+MISSING = object()
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
@@ -54,6 +75,41 @@ class Faults:
         self._throttled = 0
         self._storms: list[Storm] = []
         self._items: dict[str, tuple[str | int, int | None]] = {}
+        self.huge_size = HUGE_SIZE
+        self.bigdoc_size = BIGDOC_SIZE
+        self.listing: str | None = None
+        self.wire: str | None = None
+        self.wire_prefix: str | None = None
+        self.stall_seconds = 300.0
+        self.trickle_interval = 0.5
+        self.echo_key = False
+        self._patches: list[tuple[str, str, Any]] = []
+        self.released = threading.Event()
+
+    def patch(self, field_path: str, value: Any, *, prefix: str = "/v1/") -> None:
+        """Set (or with :data:`MISSING`, delete) ``field_path`` in every JSON answer under ``prefix``.
+
+        The path is dot-separated; ``*`` stands for every element of a list or
+        every value of an object, ``$`` for the whole answer: ``engagements.*.id``,
+        ``isLastPage``, ``kcList.0``, ``$``. A ``bytes`` value for ``$`` is sent verbatim.
+        """
+        with self._lock:
+            self._patches.append((prefix, field_path, value))
+
+    def apply_patches(self, path: str, data: Any) -> Any:
+        """``data`` with every patch for ``path`` applied."""
+        with self._lock:
+            patches = [(f, v) for prefix, f, v in self._patches if path.startswith(prefix)]
+        for field_path, value in patches:
+            data = _patched(data, field_path.split("."), value)
+        return data
+
+    def wire_fault(self, path: str) -> str | None:
+        """The connection fault for a request to ``path``, if any."""
+        with self._lock:
+            if self.wire and (self.wire_prefix is None or path.startswith(self.wire_prefix)):
+                return self.wire
+            return None
 
     def storm(self, count: int, status: int = 429, *, prefix: str | None = None,
               retry_after: int | str | None = None) -> None:
@@ -72,12 +128,17 @@ class Faults:
                 self._items[item_id] = (fault, times)
 
     def clear(self) -> None:
-        """Back to a well-behaved server (latency and rate limit off too)."""
+        """Back to a well-behaved server (latency and rate limit off too); stalled answers are released."""
         with self._lock:
             self.latency, self.rate_limit = 0.0, None
             self._storms.clear()
             self._items.clear()
             self._window.clear()
+            self._patches.clear()
+            self.listing = self.wire = self.wire_prefix = None
+            self.echo_key = False
+        self.released.set()
+        self.released = threading.Event()
 
     def admit(self, path: str, now: float | None = None) -> Refusal | None:
         """Storms first, then the sliding one-second rate limit; None lets the request through."""
@@ -217,3 +278,57 @@ def bomb(size: int = BOMB_SIZE) -> bytes:
 
 
 NOT_A_ZIP = b"<html><body><h1>502 Bad Gateway</h1><p>upstream hiccup</p></body></html>\n"
+
+
+def _patched(data: Any, parts: list[str], value: Any) -> Any:
+    """Apply one patch path to JSON data (returns the possibly replaced data)."""
+    if not parts or parts == ["$"]:
+        return value
+    head, rest = parts[0], parts[1:]
+    if isinstance(data, list):
+        indexes = range(len(data)) if head == "*" else [int(head)] if head.isdigit() and int(head) < len(data) else []
+        for index in reversed(list(indexes)):
+            if not rest and value is MISSING:
+                del data[index]
+            else:
+                data[index] = _patched(data[index], rest, value)
+    elif isinstance(data, dict):
+        keys = list(data) if head == "*" else [head]
+        for key in keys:
+            if not rest:
+                if value is MISSING:
+                    data.pop(key, None)
+                else:
+                    data[key] = value
+            elif key in data:
+                data[key] = _patched(data[key], rest, value)
+    return data
+
+
+def huge_body(size: int) -> Iterator[bytes]:
+    """``size`` bytes of junk, generated 1 MB at a time (a body no client should hold whole)."""
+    chunk = b"PK\x03\x04" + bytes(1024 * 1024 - 4)
+    sent = 0
+    while sent < size:
+        part = chunk[: min(len(chunk), size - sent)]
+        sent += len(part)
+        yield part
+
+
+def big_document(item_id: str, src_lang: str, trg_lang: str, size: int) -> bytes:
+    """A valid XLIFF 2.0 document of about ``size`` bytes (many units)."""
+    text = "A long paragraph of an article, with words to translate. " * 64
+    unit = '<unit id="u{n}"><segment><source>{n} ' + text + '</source></segment></unit>\n'
+    count = max(1, size // len(unit.format(n=100000)))
+    units = "".join(unit.format(n=n) for n in range(count))
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="{src_lang}" trgLang="{trg_lang}">\n'
+        f'<file id="f1" original="{item_id}">\n{units}</file>\n</xliff>\n'
+    ).encode()
+
+
+def echo_document(key: str) -> bytes:
+    """Not-well-formed XML whose parse error quotes the caller's key (as a tag name)."""
+    tag = key if key[:1].isalpha() and all(c.isalnum() or c in "-_." for c in key) else "x"
+    return f'<?xml version="1.0"?>\n<xliff version="2.0"><{tag}>{key}</xliff>\n'.encode()

@@ -6,6 +6,13 @@ backoff and full jitter on 429, 5xx and network errors (``Retry-After`` wins whe
 present, and pauses every thread, not just the one that was told), page
 walking, and turning PX's status codes into one-line messages. It is thread-safe:
 pull and push call it from a pool of workers.
+
+Time is bounded at three levels a user can reason about: ``connect_timeout``
+and ``timeout`` (read) per attempt, ``call_deadline`` for one call with all its
+retries and however slowly the body trickles, ``run_deadline`` for every call
+of the client together. A watchdog cuts the socket of an answer that is still
+arriving when its deadline passes, and :meth:`PXClient.abort` (Ctrl-C) cuts
+every socket at once, so no worker is left waiting on a silent server.
 """
 
 from __future__ import annotations
@@ -13,31 +20,50 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import math
 import random
+import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import httpcore
 import httpx
 
 from pxl10n import __version__
-from pxl10n.console import add_secret, redact
-from pxl10n.errors import AuthError, ConfigError, PXError, PXStatusError, RateLimitError, TransportError
+from pxl10n.errors import AuthError, ConfigError, PXAnswerError, PXError, PXStatusError, RateLimitError, TransportError
+from pxl10n.px import interrupt, schema
 from pxl10n.px.kinds import Item, Kind
+from pxl10n.px.memory import BUDGET, MemoryBudget, SpooledBody
+from pxl10n.secrets import add_secret, check_header_value, redact
+
+if TYPE_CHECKING:
+    from pxl10n.config import Settings
 
 log = logging.getLogger(__name__)
+#: Retries and waits, shown to the user as "waiting for PX" (see console.WAIT_LOGGER).
+wait_log = logging.getLogger("pxl10n.px.wait")
 
 API_KEY_HEADER = "X-APTRINSIC-API-KEY"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: "Slow down" answers: retried for as long as the time budget lasts, not a count.
 OVERLOAD_STATUSES = frozenset({429, 502, 503, 504})
 MAX_PAGE_SIZE = 500
-#: Largest export we download (bytes); PX exports are a few KB to a few MB.
-MAX_DOWNLOAD_BYTES = 128 * 1024 * 1024
+#: Largest export we download (bytes, spooled to disk past the memory budget); PX exports are a few KB to a few MB.
+MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024
+#: How much of an error answer is read for PX's message.
+ERROR_BODY_BYTES = 64 * 1024
+#: Largest JSON answer (a listing page of 500 rows is well under 1 MB).
+MAX_JSON_BYTES = 16 * 1024 * 1024
 MAX_RETRY_AFTER = 120.0
+#: A listing stops after this many items of one kind (PX subscriptions hold hundreds)...
+MAX_LISTED_ITEMS = 100_000
+#: ...and after this many pages whatever the page size.
+MAX_PAGES = 1000
 
 
 class RateLimiter:
@@ -105,30 +131,38 @@ class CallContext:
     kind: str | None = None
     item_id: str | None = None
     language: str | None = None
+    page: int | None = None
 
     def subject(self) -> str:
         parts = [p for p in (self.kind, self.item_id) if p]
         what = " ".join(parts) if parts else "PX"
         return f"{what} [{self.language}]" if self.language else what
 
+    def call(self) -> str:
+        """The call in words, for messages: 'export of engagement e1 [fr-FR]', 'listing kcbots (page 3)'."""
+        if self.page is not None:
+            return f"{self.operation} (page {self.page})"
+        return f"{self.operation} of {self.subject()}" if self.kind or self.item_id else self.operation
 
-def _px_message(response: httpx.Response) -> str:
-    """PX's own error text from a JSON body, shortened; '' when there is none."""
+
+def _px_message(body: bytes) -> str:
+    """PX's own error text from a JSON error body, shortened; '' when there is none."""
     try:
-        body = response.json()
-    except ValueError:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
         return ""
-    if isinstance(body, dict):
-        for key in ("message", "error", "errorMessage", "detail"):
-            if isinstance(body.get(key), str):
-                return redact(body[key])[:200]
-    return ""
+    return redact(schema.error_message(data))
 
 
-def status_error(status: int, ctx: CallContext, response: httpx.Response | None = None) -> PXError:
-    """A one-line, fix-it error for a PX status code."""
+def page_cap(page_size: int) -> int:
+    """How many pages a listing may take: enough for MAX_LISTED_ITEMS, never more than MAX_PAGES."""
+    return max(1, min(MAX_PAGES, math.ceil(MAX_LISTED_ITEMS / max(1, page_size))))
+
+
+def status_error(status: int, ctx: CallContext, body: bytes = b"") -> PXError:
+    """A one-line, fix-it error for a PX status code; ``body`` is (the start of) PX's answer."""
     subject = ctx.subject()
-    said = _px_message(response) if response is not None else ""
+    said = _px_message(body) if body else ""
     said = f" (PX said: {said})" if said else ""
     if status == 401:
         return AuthError(f"PX refused the API key (401) on {ctx.operation}{said}", status=status, hint="check the key in the environment and the region/base_url")
@@ -154,6 +188,47 @@ def status_error(status: int, ctx: CallContext, response: httpx.Response | None 
     return PXStatusError(message, status=status)
 
 
+class _TrackingBackend(httpcore.SyncBackend):
+    """Remembers every socket it opens, so an abort or a deadline can cut them."""
+
+    def __init__(self) -> None:
+        self.sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+    def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        stream = super().connect_tcp(*args, **kwargs)
+        sock = stream.get_extra_info("socket")
+        if sock is not None:
+            with self._lock:
+                self.sockets.add(sock)
+        return stream
+
+    def cut_all(self) -> None:
+        with self._lock:
+            sockets = list(self.sockets)
+        for sock in sockets:
+            _cut(sock)
+
+
+def _cut(sock: socket.socket | None) -> None:
+    """Wake any thread blocked on ``sock``: shutdown, unlike close, interrupts a pending recv."""
+    if sock is None:
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _Attempt:
+    """One try of one call: its deadline, and whether a watchdog or an abort cut it."""
+
+    def __init__(self, deadline: float, now: float) -> None:
+        self.deadline = deadline
+        self.started = now
+        self.cut_by: str | None = None
+
+
 class PXClient:
     """A thread-safe PX API client; use as a context manager."""
 
@@ -164,24 +239,38 @@ class PXClient:
         *,
         rate_limit: float = 190.0,
         concurrency: int = 32,
-        timeout: float = 60.0,
+        timeout: float = 30.0,
+        connect_timeout: float = 10.0,
+        call_deadline: float = 120.0,
+        run_deadline: float = 3600.0,
         retries: int = 6,
         backoff: float = 0.5,
         max_backoff: float = 10.0,
-        retry_budget: float = 300.0,
+        retry_budget: float | None = None,
+        budget: MemoryBudget = BUDGET,
         transport: httpx.BaseTransport | None = None,
         ca_bundle: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         add_secret(api_key)
+        why = check_header_value(api_key, name="the environment")
+        if why:
+            raise ConfigError(why)
         self.base_url = base_url.rstrip("/")
         self.retries = retries
         self.backoff = backoff
         self.max_backoff = max_backoff
-        self.retry_budget = retry_budget
-        self.limiter = RateLimiter(rate_limit, clock=clock, sleep=sleep)
-        self._sleep = sleep
+        self.timeout = timeout
+        self.connect_timeout = connect_timeout
+        self.call_deadline = call_deadline if retry_budget is None else retry_budget
+        self.run_deadline = run_deadline
+        self.budget = budget
+        self._clock = clock
+        self._cancelled = threading.Event()
+        self._sleep = sleep or self._interruptible_sleep
+        self.limiter = RateLimiter(rate_limit, clock=clock, sleep=self._sleep)
+        self._run_started = clock()
         self._stats_lock = threading.Lock()
         self.stats: dict[str, int] = {"requests": 0, "retries": 0, "throttled": 0}
         #: wall-clock seconds every worker was held back by "slow down" answers (429/502/503/504);
@@ -190,14 +279,42 @@ class PXClient:
         self._held_until = 0.0
         #: called with (status, seconds) on each such pause, so a CLI can say so at -v
         self.on_throttle: Callable[[int, float], None] | None = None
+        self._backend: _TrackingBackend | None = None
+        if transport is None:
+            # httpx ignores the client's verify= when a transport is given, so the CA bundle goes here
+            transport = httpx.HTTPTransport(
+                limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+                verify=_tls_context(ca_bundle),
+            )
+            pool = getattr(transport, "_pool", None)
+            if pool is not None and hasattr(pool, "_network_backend"):
+                self._backend = _TrackingBackend()
+                pool._network_backend = self._backend
         self._http = httpx.Client(
             base_url=self.base_url,
-            headers={API_KEY_HEADER: api_key, "User-Agent": f"pxl10n/{__version__}"},
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 15.0)),
+            headers={API_KEY_HEADER: api_key, "User-Agent": f"pxl10n/{__version__}", "Accept-Encoding": "identity"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, connect_timeout)),
             limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
             transport=transport,
             follow_redirects=False,
-            verify=_tls_context(ca_bundle),
+        )
+        interrupt.register(self)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, api_key: str | None = None) -> PXClient:
+        """A client configured from settings, with the key from the environment."""
+        return cls(
+            settings.base_url,
+            api_key if api_key is not None else settings.api_key(),
+            rate_limit=settings.rate_limit,
+            concurrency=settings.concurrency,
+            timeout=settings.timeout,
+            connect_timeout=settings.connect_timeout,
+            call_deadline=settings.call_deadline,
+            run_deadline=settings.run_deadline,
+            retries=settings.retries,
+            backoff=settings.backoff,
+            ca_bundle=str(settings.ca_bundle) if settings.ca_bundle else None,
         )
 
     def __enter__(self) -> PXClient:
@@ -208,7 +325,22 @@ class PXClient:
 
     def close(self) -> None:
         """Close the connection pool."""
+        interrupt.unregister(self)
         self._http.close()
+
+    def abort(self) -> None:
+        """Stop every call now (Ctrl-C): waits end, sockets are cut, calls raise within moments."""
+        self._cancelled.set()
+        if self._backend is not None:
+            self._backend.cut_all()
+
+    @property
+    def aborted(self) -> bool:
+        """True once :meth:`abort` was called."""
+        return self._cancelled.is_set()
+
+    def _interruptible_sleep(self, seconds: float) -> None:
+        self._cancelled.wait(max(0.0, seconds))
 
     def _count(self, key: str) -> None:
         with self._stats_lock:
@@ -229,6 +361,45 @@ class PXClient:
         ceiling = min(self.max_backoff, self.backoff * (2 ** min(attempt, 20)))
         return random.uniform(ceiling / 2, ceiling)
 
+    def _check_alive(self, ctx: CallContext, attempt: int) -> None:
+        """Interrupted calls stop; a call the run deadline leaves no time for never starts (retries report themselves)."""
+        if self._cancelled.is_set():
+            raise TransportError(f"{ctx.call()} interrupted")
+        if attempt == 0 and self._clock() - self._run_started > self.run_deadline:
+            raise TransportError(
+                f"{ctx.call()} not started: the run deadline of {self.run_deadline:g} s passed",
+                hint="raise px.run_deadline for very large subscriptions",
+            )
+
+    def _deadline(self, started: float) -> float:
+        return min(started + self.call_deadline, self._run_started + self.run_deadline)
+
+    def _limit_name(self, started: float) -> str:
+        if self._run_started + self.run_deadline <= started + self.call_deadline:
+            return f"px.run_deadline = {self.run_deadline:g} s"
+        return f"px.call_deadline = {self.call_deadline:g} s"
+
+    def _timeout_for(self, deadline: float) -> httpx.Timeout:
+        left = max(0.05, deadline - self._clock())
+        return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, self.timeout, left))
+
+    def _watch(self, attempt: _Attempt, response: httpx.Response) -> threading.Timer | None:
+        """Cut this answer's socket when the deadline passes while its body is still coming."""
+        stream = response.extensions.get("network_stream")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if sock is None:
+            return None
+        left = attempt.deadline - self._clock()
+
+        def fire() -> None:
+            attempt.cut_by = "deadline"
+            _cut(sock)
+
+        timer = threading.Timer(max(0.0, left), fire)
+        timer.daemon = True
+        timer.start()
+        return timer
+
     def request(
         self,
         method: str,
@@ -239,50 +410,69 @@ class PXClient:
         files: Mapping[str, Any] | None = None,
         ok: tuple[int, ...] = (200,),
         max_bytes: int = MAX_DOWNLOAD_BYTES,
-    ) -> tuple[httpx.Response, bytes]:
-        """Send with rate limit and retries; return the response and its (capped) body."""
+    ) -> tuple[httpx.Response, SpooledBody]:
+        """Send with rate limit, retries and deadlines; return the response and its (capped, spooled) body."""
         attempt = failures = 0
-        started = time.monotonic()
+        started = self._clock()
+        deadline = self._deadline(started)
+        last_problem = ""
         while True:
+            self._check_alive(ctx, attempt)
             self.limiter.acquire()
+            self._check_alive(ctx, attempt)
             self._count("requests")
             response: httpx.Response | None = None
+            said = b""
+            trial = _Attempt(deadline, self._clock())
             try:
-                request = self._http.build_request(method, path, params=_clean(params), files=files)
+                request = self._http.build_request(method, path, params=_clean(params), files=files, timeout=self._timeout_for(deadline))
                 response = self._http.send(request, stream=True)
+                timer = self._watch(trial, response)
                 try:
+                    self._check_encoding(response, ctx)
                     if response.status_code in ok:
-                        body = _read_capped(response, max_bytes, ctx)
+                        body = self._read_body(response, max_bytes, ctx, trial)
                         self.limiter.recover()
                         return response, body
-                    response.read()
+                    with self._read_body(response, ERROR_BODY_BYTES, ctx, trial, cut=True) as error_body:
+                        said = error_body.read()
                 finally:
+                    if timer is not None:
+                        timer.cancel()
                     response.close()
             except httpx.TransportError as exc:
+                if self._cancelled.is_set():
+                    raise TransportError(f"{ctx.call()} interrupted") from None
                 failures += 1
-                if failures > self.retries:
+                last_problem = self._transport_problem(exc, trial)
+                waited = self._clock() - started
+                if failures > self.retries or self._clock() >= deadline:
+                    limit = self._limit_name(started) if self._clock() >= deadline else f"px.retries = {self.retries}"
                     raise TransportError(
-                        f"network error on {ctx.operation} of {ctx.subject()} after {attempt + 1} attempts: {redact(str(exc)) or type(exc).__name__}",
-                        hint=f"is {self.base_url} reachable?",
+                        f"PX did not answer {ctx.call()}: {last_problem}; gave up after {attempt + 1} attempt(s) over {waited:.0f} s ({limit})",
+                        hint=f"is {self.base_url} reachable? raise px.timeout or px.call_deadline if PX is only slow",
                     ) from None
-                log.info("transport error on %s %s: %s; retrying", method, path, exc)
+                log.info("transport error on %s %s: %s; retrying", method, path, redact(str(exc)))
             else:
                 status = response.status_code
                 if status not in RETRY_STATUSES:
-                    raise status_error(status, ctx, response)
+                    raise status_error(status, ctx, said)
                 if status == 429:
                     self._count("throttled")
                     self.limiter.slow_down()
                 if status not in OVERLOAD_STATUSES:
                     failures += 1
-                out_of_time = time.monotonic() - started > self.retry_budget
-                if failures > self.retries or out_of_time:
+                last_problem = f"PX answered {status}"
+                waited = self._clock() - started
+                if failures > self.retries or self._clock() >= deadline:
+                    limit = self._limit_name(started) if self._clock() >= deadline else f"px.retries = {self.retries}"
                     if status == 429:
-                        raise RateLimitError(f"PX kept answering 429 (rate limit) on {ctx.operation} of {ctx.subject()} after {attempt + 1} attempts", status=429, hint="lower px.rate_limit or try later")
-                    raise TransportError(f"PX answered {status} on {ctx.operation} of {ctx.subject()} after {attempt + 1} attempts", status=status, hint="PX may be down; re-run later")
+                        raise RateLimitError(f"PX kept answering 429 (rate limit) on {ctx.call()}: {attempt + 1} attempts over {waited:.0f} s ({limit})", status=429, hint="lower px.rate_limit or try later")
+                    raise TransportError(f"PX answered {status} on {ctx.call()}: {attempt + 1} attempts over {waited:.0f} s ({limit})", status=status, hint="PX may be down; re-run later")
                 log.info("%s on %s %s; retrying", status, method, path)
-            delay = self._delay(attempt, response)
+            delay = min(self._delay(attempt, response), max(0.0, deadline - self._clock()))
             self._count("retries")
+            wait_log.info("waiting for PX: %s; %s, retry %d in %.1f s (%.0f s so far, up to %.0f s)", ctx.call(), last_problem, attempt + 1, delay, self._clock() - started, deadline - started)
             if response is not None and response.status_code in OVERLOAD_STATUSES:
                 self.limiter.pause(delay)
                 self._note_hold(delay)
@@ -292,75 +482,122 @@ class PXClient:
                 self._sleep(delay)
             attempt += 1
 
-    def get_json(self, path: str, ctx: CallContext, params: Mapping[str, Any] | None = None) -> Any:
-        """GET a JSON document."""
-        _, body = self.request("GET", path, ctx, params=params)
+    def _transport_problem(self, exc: httpx.TransportError, trial: _Attempt) -> str:
+        """What went wrong on the wire, in words (and which limit ended it)."""
+        if trial.cut_by == "deadline":
+            return "the answer was still arriving when the deadline passed"
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"no connection within the {min(self.connect_timeout, self.timeout):g} s connect timeout"
+        if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
+            return f"no data within the {self.timeout:g} s read timeout"
+        if isinstance(exc, httpx.ConnectError):
+            return f"cannot connect ({redact(str(exc)) or 'refused'})"
+        if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
+            return "the connection was reset or closed mid-answer"
+        return redact(str(exc)) or type(exc).__name__
+
+    def _check_encoding(self, response: httpx.Response, ctx: CallContext) -> None:
+        """We ask for ``identity`` (so iter_bytes is the raw body): a compressed answer could inflate past every cap in one chunk."""
+        encoding = response.headers.get("content-encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise PXAnswerError(f"PX answered {ctx.call()} with Content-Encoding {encoding[:40]!r} though identity was asked; refused")
+
+    def _read_body(self, response: httpx.Response, max_bytes: int, ctx: CallContext, trial: _Attempt, *, cut: bool = False) -> SpooledBody:
+        """Stream the body into a spool, capped in size (``cut``: keep the first bytes) and bounded by the call's deadline."""
+        body = SpooledBody(self.budget)
         try:
-            return json.loads(body)
-        except ValueError:
-            raise PXStatusError(f"PX answered {ctx.operation} with something that is not JSON") from None
+            for chunk in response.iter_bytes():
+                if self._cancelled.is_set():
+                    raise TransportError(f"{ctx.call()} interrupted")
+                if cut and body.size + len(chunk) > max_bytes:
+                    body.write(chunk[: max_bytes - body.size])
+                    break
+                body.write(chunk)
+                if body.size > max_bytes:
+                    raise PXAnswerError(f"the answer to {ctx.call()} is over {max_bytes} bytes; refused")
+                if self._clock() > trial.deadline:
+                    trial.cut_by = "deadline"
+                    raise httpx.ReadError("deadline passed")
+        except BaseException:
+            body.close()
+            raise
+        return body
 
-    def iter_items(self, kind: Kind, *, page_size: int = MAX_PAGE_SIZE, params: Mapping[str, Any] | None = None) -> Iterator[Item]:
-        """Every item of a listable kind, walking zero-based pages.
+    def get_json(self, path: str, ctx: CallContext, params: Mapping[str, Any] | None = None) -> Any:
+        """GET a JSON document (at most MAX_JSON_BYTES)."""
+        _, body = self.request("GET", path, ctx, params=params, max_bytes=MAX_JSON_BYTES)
+        with body:
+            raw = body.read()
+        try:
+            return json.loads(raw)
+        except (ValueError, RecursionError):
+            raise PXAnswerError(f"PX answered {ctx.call()} with something that is not JSON") from None
 
-        Stops at ``isLastPage``; when PX leaves it out, a short or empty page ends the walk.
+    def list(self, kind: Kind, *, page_size: int = MAX_PAGE_SIZE, params: Mapping[str, Any] | None = None) -> tuple[Item, ...]:
+        """Every item of a listable kind, walking zero-based pages; all or nothing.
+
+        Stops at ``isLastPage``; when PX leaves it out, a short or empty page ends the
+        walk. A walk that would not end (more than :func:`page_cap` pages, a page
+        seen before, an id seen before, a page other than the one asked for) is a
+        :class:`PXAnswerError` naming the kind and the page.
         """
         if kind.list_path is None or kind.list_field is None:
             raise ValueError(f"{kind.name} cannot be listed")
-        page = 0
-        seen: set[str] = set()
-        while True:
-            query = {"pageSize": min(page_size, MAX_PAGE_SIZE), "pageNumber": page, **(params or {})}
-            data = self.get_json(kind.list_path, CallContext(f"listing {kind.name}s"), query)
-            if not isinstance(data, dict):
-                raise PXStatusError(f"PX listing of {kind.name}s is not a JSON object")
-            rows = data.get(kind.list_field) or []
-            for row in rows:
-                item = item_from_row(kind, row)
-                if item.id not in seen:
-                    seen.add(item.id)
-                    yield item
-            size = query["pageSize"]
-            last = data.get("isLastPage")
-            if not rows or last is True or (last is None and len(rows) < size):
-                return
-            page += 1
+        size = max(1, min(page_size, MAX_PAGE_SIZE))
+        cap = page_cap(size)
+        items: list[Item] = []
+        pages: dict[tuple[str, ...], int] = {}
+        where: dict[str, int] = {}
+        for page in range(cap):
+            ctx = CallContext(f"listing {kind.name}s", page=page)
+            query = {"pageSize": size, "pageNumber": page, **(params or {})}
+            listing = schema.listing_page(self.get_json(kind.list_path, ctx, query), kind, ctx.call(), page_size=size)
+            stop = f"stopped listing {kind.name}s at page {page}"
+            if listing.page_number is not None and listing.page_number != page:
+                raise PXAnswerError(f"{stop}: PX answered pageNumber {listing.page_number} when asked for page {page}")
+            ids = tuple(item.id for item in listing.items)
+            if ids and ids in pages:
+                raise PXAnswerError(f"{stop}: it repeats page {pages[ids]} (the same {len(ids)} ids); PX pagination is looping")
+            pages[ids] = page
+            for item in listing.items:
+                if item.id in where:
+                    earlier = where[item.id]
+                    said = "earlier on this page" if earlier == page else f"on page {earlier}"
+                    raise PXAnswerError(f"{stop}: id {item.id} was already listed {said}; PX pagination is inconsistent")
+                where[item.id] = page
+            items.extend(listing.items)
+            last = listing.is_last
+            if not listing.items or last is True or (last is None and len(listing.items) < size):
+                return tuple(items)
+        raise PXAnswerError(
+            f"stopped listing {kind.name}s at page {cap}: still no last page after {cap} pages of {size} ({len(items)} ids); PX pagination does not end",
+            hint=f"pxl10n lists at most {MAX_LISTED_ITEMS} items of a kind",
+        )
 
-    def export(self, kind: Kind, item_id: str, params: Mapping[str, Any], *, language: str | None = None) -> bytes:
-        """The export (normally a zip of XLIFF) of one item for one target language."""
+    def export(self, kind: Kind, item_id: str, params: Mapping[str, Any], *, language: str | None = None) -> SpooledBody:
+        """The export (normally a zip of XLIFF) of one item for one target language, spooled."""
         query = {kind.id_param: item_id, **params}
         _, body = self.request("GET", kind.export_path, CallContext("export", kind.name, item_id, language), params=query)
         return body
 
     def import_file(self, kind: Kind, item_id: str, data: bytes, filename: str, params: Mapping[str, Any], *, language: str | None = None) -> int:
         """POST one XLIFF file to the kind's import endpoint; returns the status (200/201)."""
-        response, _ = self.request(
+        response, body = self.request(
             "POST",
             kind.import_path,
             CallContext("import", kind.name, item_id, language),
             params=params,
             files={"file": (filename, data, "application/xliff+xml")},
             ok=(200, 201, 202, 204),
+            max_bytes=MAX_JSON_BYTES,
         )
+        body.close()
         return response.status_code
 
 
-def item_from_row(kind: Kind, row: Mapping[str, Any]) -> Item:
-    """An :class:`Item` from one row of a listing (tolerant of missing fields)."""
-    languages = tuple(
-        (str(lang.get("languageCode")), bool(lang.get("translated")))
-        for lang in row.get("languages") or []
-        if isinstance(lang, dict) and lang.get("languageCode")
-    )
-    name = row.get(kind.name_field) or row.get("name") or row.get("title") or ""
-    return Item(
-        kind=kind.name,
-        id=str(row.get("id")),
-        name=str(name),
-        default_language=row.get("defaultLanguage"),
-        languages=languages,
-        item_type=row.get("type"),
-    )
+def item_from_row(kind: Kind, row: Any) -> Item:
+    """An :class:`Item` from one row of a listing, checked (see :mod:`pxl10n.px.schema`)."""
+    return schema.item_row(row, kind, f"listing {kind.name}s")
 
 
 def _tls_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
@@ -383,13 +620,3 @@ def _clean(params: Mapping[str, Any] | None) -> dict[str, str] | None:
             continue
         clean[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
     return clean
-
-
-def _read_capped(response: httpx.Response, max_bytes: int, ctx: CallContext) -> bytes:
-    chunks, size = [], 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise PXStatusError(f"the answer to {ctx.operation} of {ctx.subject()} is over {max_bytes} bytes; refused")
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -12,7 +12,9 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-import git
+# A missing git is reported where it is needed (status and validate never need it), not at import.
+os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+import git  # noqa: E402
 
 from pxl10n.errors import GitError
 

@@ -25,7 +25,7 @@ from typing import Any
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, Pxl10nError
-from pxl10n.fsutil import atomic_write, place, read_bytes, read_normalized, remove_partials, stage
+from pxl10n.fsutil import atomic_write, place, read_bytes, read_normalized, refuse_links, remove_partials, stage
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
@@ -142,7 +142,7 @@ def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], conso
             params["contentTypes"] = ",".join(settings.engagement_types)
         if name in ("article", "kcbot") and settings.product_id:
             params["productId"] = settings.product_id
-        listed[name] = list(client.iter_items(kind, params=params))
+        listed[name] = list(client.list(kind, params=params))
         console.detail(f"listed {len(listed[name])} {name}(s)")
     return listed
 
@@ -210,6 +210,7 @@ def pull(
     selection = selection or Selection()
     selection.resolve(settings)
     directory = settings.directory
+    refuse_links(directory, "pull")
     repo = gitops.find_repo(directory)
     if branch and not dry_run:
         if repo is None:

@@ -28,7 +28,7 @@ from typing import Any
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, PXError, Pxl10nError, PXStatusError, XliffError
-from pxl10n.fsutil import atomic_write, read_normalized, remove_partials
+from pxl10n.fsutil import atomic_write, read_normalized, refuse_links, remove_partials
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
@@ -440,6 +440,7 @@ def push(
     """Import the changed files of the selection into PX; see the module docstring."""
     console = console or Console()
     directory = settings.directory
+    refuse_links(directory, "push")
     if dry_run:
         state = State.load(directory)
         result = _dry_run(settings, state, plan(settings, state, selection, force=force, recovery=jr.recover(state)), directory)

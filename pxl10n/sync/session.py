@@ -39,16 +39,7 @@ class Selection:
 
 def open_client(settings: Settings) -> PXClient:
     """A client configured from settings, with the key from the environment."""
-    return PXClient(
-        settings.base_url,
-        settings.api_key(),
-        rate_limit=settings.rate_limit,
-        concurrency=settings.concurrency,
-        timeout=settings.timeout,
-        retries=settings.retries,
-        backoff=settings.backoff,
-        ca_bundle=str(settings.ca_bundle) if settings.ca_bundle else None,
-    )
+    return PXClient.from_settings(settings)
 
 
 def kind_params(settings: Settings, kind: str, item: Item | None = None) -> dict[str, str]:

@@ -1,0 +1,122 @@
+"""The key never leaves: every command and format against a server that echoes it, in every spelling."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, quote_plus
+
+import git
+import pytest
+
+from pxl10n import secrets
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.errors import PXError
+from pxl10n.secrets import check_header_value, redact, spellings
+
+from .conftest import content_entries, write_config
+from .hostile_support import leaks, one_line_errors, written_text
+
+SIMPLE = "sk-live-7d1e0c9b5a3f-echo"
+TRICKY = 'Zq9 "kEy"/tok+en%41&<x>\\9f3c2a7b1e'
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets() -> Iterator[None]:
+    yield
+    secrets.clear()
+
+
+@pytest.mark.parametrize("key", [SIMPLE, TRICKY])
+def test_every_spelling_is_redacted(key: str) -> None:
+    secrets.add_secret(key)
+    forms = [key, repr(key), json.dumps(key), quote(key, safe=""), quote_plus(key), quote(key, safe="").lower(), key.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")]
+    for form in forms:
+        text = redact(f"before {form} after")
+        assert leaks(text, key) == [], (form, text)
+        assert "***" in text
+
+
+def test_a_key_cut_at_its_line_breaks_is_redacted_piece_by_piece() -> None:
+    key = "first-half-1234\nsecond-half-5678"
+    secrets.add_secret(key)
+    assert "first-half-1234" in spellings(key)
+    text = redact("header value 'first-half-1234\\nsecond-half-5678' and first-half-1234 alone")
+    assert "first-half" not in text and "second-half" not in text
+
+
+def test_errors_are_redacted_when_they_are_made() -> None:
+    secrets.add_secret(SIMPLE)
+    error = PXError(f"PX said {SIMPLE}", hint=f"key {quote(SIMPLE)}")
+    assert SIMPLE not in str(error) and "***" in str(error)
+
+
+@pytest.mark.parametrize("key", ["two\nlines-of-key", "tab\tinside-key", "café-key-1234", " leading-space-key"])
+def test_keys_a_header_cannot_carry_are_named_not_printed(key: str) -> None:
+    why = check_header_value(key, name="PX_API_KEY")
+    assert why and "PX_API_KEY" in why and key.strip()[:6] not in why
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pxl10n", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+def _project(root: Path, server: EmulatorServer) -> Path:
+    repo = git.Repo.init(root)
+    with repo.config_writer() as cfg:
+        cfg.set_value("user", "name", "Test")
+        cfg.set_value("user", "email", "test@example.com")
+    write_config(root, server.base_url, content=content_entries(server), extra="")
+    repo.index.add(["pxl10n.toml"])
+    repo.index.commit("initial")
+    return root
+
+
+def test_a_key_with_a_line_break_stops_the_run_up_front(tmp_path: Path) -> None:
+    with EmulatorServer("whatever") as server:
+        (tmp_path / "p").mkdir()
+        project = _project(tmp_path / "p", server)
+        env = {**os.environ, "PX_API_KEY": "secret-part-one\nsecret-part-two"}
+        result = _run(["pull"], project, env)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "line break" in result.stderr
+    assert "secret-part" not in result.stdout + result.stderr
+    assert server.stats.total == 0
+
+
+@pytest.mark.parametrize("key", [SIMPLE, TRICKY])
+def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path: Path, key: str) -> None:
+    outside = tmp_path / "gh"
+    outside.mkdir()
+    root = tmp_path / "project"
+    root.mkdir()
+    with EmulatorServer(key) as server:
+        project = _project(root, server)
+        env = {**os.environ, "PX_API_KEY": key, "GITHUB_OUTPUT": str(outside / "output"), "GITHUB_STEP_SUMMARY": str(outside / "summary")}
+        assert _run(["pull"], project, env).returncode == 0
+        edited = next((project / "l10n" / "fr-FR" / "article").glob("*.xlf"))
+        edited.write_text(edited.read_text(encoding="utf-8").replace("<source>", "<source>x", 1), encoding="utf-8")
+        server.faults.echo_key = True
+        victim = server.store.items("kcbot")[0].id
+        server.faults.item(victim, "echo")
+        server.faults.storm(3, 503)
+        commands = [
+            ["pull"], ["pull", "--format", "json"], ["-vv", "pull", "--no-commit"], ["-q", "pull", "--dry-run"],
+            ["status"], ["status", "--format", "json"], ["status", "--format", "markdown"], ["status", "--remote", "--format", "json"],
+            ["validate"], ["validate", "--format", "json"], ["validate", "--format", "github"], ["validate", "--format", "junit"],
+            ["push", "--dry-run"], ["push", "--format", "json"], ["-vv", "push", "--force"],
+        ]
+        said = []
+        for command in commands:
+            result = _run(command, project, env)
+            assert result.returncode in (0, 1), (command, result.stderr)
+            assert one_line_errors(result.stderr), (command, result.stderr)
+            said += [" ".join(command), result.stdout, result.stderr]
+        assert server.stats.total > 0
+    everything = written_text(project, *said, *(p.read_text(encoding="utf-8") for p in outside.iterdir()))
+    assert leaks(everything, key) == []
+    assert "***" in everything
