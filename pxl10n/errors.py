@@ -56,6 +56,12 @@ class GitError(Pxl10nError):
     """Committing or switching branches failed."""
 
 
+class GitMissingError(GitError):
+    """A git work tree but no git command to run: a setup problem, nothing done."""
+
+    exit_code = 2
+
+
 class StateError(Pxl10nError):
     """The state file (or an open journal) must be dealt with before any sync: exit 2, nothing done."""
 

@@ -85,7 +85,6 @@ def test_status_and_validate_work_without_git(pulled: Path) -> None:
     assert snapshot(pulled) == before
 
 
-@pytest.mark.xfail(reason="pull without git: GitCommandNotFound from issue 8's git status call is not mapped to a one-line exit 2 yet", strict=False)
 def test_pull_without_git_says_what_is_missing(pulled: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("GIT_PYTHON_REFRESH", "GIT_PYTHON_GIT_EXECUTABLE")}
     env.update(PATH=str(Path(sys.executable).parent), PX_API_KEY=API_KEY)

@@ -8,6 +8,7 @@ work on a CI runner with no git identity configured (pxl10n signs as itself then
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git  # noqa: E402
 
-from pxl10n.errors import GitError
+from pxl10n.errors import GitError, GitMissingError
 
 FALLBACK_NAME = "pxl10n"
 FALLBACK_EMAIL = "pxl10n@users.noreply.local"
@@ -33,6 +34,13 @@ def find_repo(path: Path) -> git.Repo | None:
         return None
     if repo.bare:
         return None
+    return repo
+
+
+def require_git(repo: git.Repo | None) -> git.Repo | None:
+    """Pull and push commit with the git command: say so in one line when a work tree has no git to run."""
+    if repo is not None and shutil.which(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git") is None:
+        raise GitMissingError(f"{repo.working_tree_dir} is a git work tree, but the `git` command is not on the PATH; install git (pull and push commit with it)")
     return repo
 
 

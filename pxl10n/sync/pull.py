@@ -211,7 +211,7 @@ def pull(
     selection.resolve(settings)
     directory = settings.directory
     refuse_links(directory, "pull")
-    repo = gitops.find_repo(directory)
+    repo = gitops.require_git(gitops.find_repo(directory))
     if branch and not dry_run:
         if repo is None:
             raise ConfigError(f"--branch {branch} needs {directory} to be inside a git work tree")

@@ -445,7 +445,7 @@ def push(
         state = State.load(directory)
         result = _dry_run(settings, state, plan(settings, state, selection, force=force, recovery=jr.recover(state)), directory)
     else:
-        repo = gitops.find_repo(directory)
+        repo = gitops.require_git(gitops.find_repo(directory))
         with lock.hold(directory, "push", repo.git_dir if repo is not None else None):
             result = _push(settings, selection, console, repo=repo if commit else None, force=force, client=client)
     _report(result, console)
