@@ -265,7 +265,7 @@ def install_driver(repo: git.Repo) -> None:
     assert "merge=pxl10n-state" in (root / ".gitattributes").read_text()
     assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
     repo.git.config("merge.pxl10n-state.driver", f"{sys.executable} -m pxl10n merge-state %O %A %B")
-    repo.index.add([".gitattributes"])
+    repo.index.add([".gitattributes", ".gitignore"])
     repo.index.commit("attributes")
 
 
@@ -486,8 +486,11 @@ def test_init_wires_the_merge_driver_and_lf_line_endings(tmp_path: Path, monkeyp
     attributes = (tmp_path / ".gitattributes").read_text().splitlines()
     assert "**/pxl10n-state.json merge=pxl10n-state" in attributes and "l10n/** text eol=lf" in attributes
     assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
+    ignored = (tmp_path / ".gitignore").read_text()
+    assert repo.git.check_ignore("l10n/.pxl10n-journal") == "l10n/.pxl10n-journal"
     assert run("merge-state", "--install").exit_code == 0  # idempotent
     assert (tmp_path / ".gitattributes").read_text().splitlines() == attributes
+    assert (tmp_path / ".gitignore").read_text() == ignored
 
 
 def test_merge_state_keeps_both_sides_knowledge(tmp_path: Path) -> None:

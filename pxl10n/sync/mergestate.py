@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pxl10n.errors import ConfigError, StateError
 from pxl10n.fsutil import atomic_write
+from pxl10n.sync.journal import JOURNAL_NAME
 from pxl10n.sync.layout import STATE_NAME
 from pxl10n.sync.state import FileState, dumps, merge_entries, parse, read_entries, repair_text
 
@@ -47,18 +48,31 @@ def repair(path: Path) -> int:
     return len(parse(fixed, path))
 
 
-def install(repo_root: Path, directory: str) -> list[str]:
-    """Wire the driver: ``.gitattributes`` lines and the repository's git config; what was done."""
-    done = []
-    attributes = repo_root / ".gitattributes"
-    existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
-    wanted = [ATTRIBUTE_LINE, EOL_LINE.format(directory=directory.strip("/") or ".")]
+def _ensure_lines(path: Path, header: str, wanted: list[str]) -> bool:
+    """Append the lines ``path`` lacks (under a one-line comment); True when it was written."""
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
     missing = [line for line in wanted if line not in existing.splitlines()]
-    if missing:
-        text = existing + ("" if not existing or existing.endswith("\n") else "\n")
-        text += "# pxl10n: merge the state file per entry; keep XLIFF line endings LF\n" + "\n".join(missing) + "\n"
-        attributes.write_text(text, encoding="utf-8")
+    if not missing:
+        return False
+    text = existing + ("" if not existing or existing.endswith("\n") else "\n")
+    atomic_write(path, (text + f"# pxl10n: {header}\n" + "\n".join(missing) + "\n").encode("utf-8"))
+    return True
+
+
+def install(repo_root: Path, directory: str) -> list[str]:
+    """Wire the driver (``.gitattributes`` and git config) and keep the push journal out of commits.
+
+    The ignore line goes into the committed ``.gitignore`` rather than ``.git/info/exclude``,
+    so every clone (a CI runner's too) has it; git never cleans or stages an ignored file.
+    """
+    done = []
+    tree = directory.strip("/") or "."
+    attributes = repo_root / ".gitattributes"
+    if _ensure_lines(attributes, "merge the state file per entry; keep XLIFF line endings LF", [ATTRIBUTE_LINE, EOL_LINE.format(directory=tree)]):
         done.append(f"wrote {attributes}")
+    ignore = repo_root / ".gitignore"
+    if _ensure_lines(ignore, "an open push journal is local; push folds it into the state file", [f"/{tree}/{JOURNAL_NAME}"]):
+        done.append(f"wrote {ignore}")
     try:
         subprocess.run(["git", "config", f"merge.{DRIVER}.name", "pxl10n state file"], cwd=repo_root, check=True, capture_output=True)
         subprocess.run(["git", "config", f"merge.{DRIVER}.driver", "pxl10n merge-state %O %A %B"], cwd=repo_root, check=True, capture_output=True)
