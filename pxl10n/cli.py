@@ -107,11 +107,13 @@ class Pxl10nCommand(click.Command):
         return super().invoke(ctx)
 
 
-def _annotate_error(ctx: click.Context, exc: Pxl10nError) -> None:
-    """On Actions, a command that stopped with an error also says so as an ::error annotation."""
+def _stop(ctx: click.Context, message: str, exit_code: int) -> None:
+    """End a command with one printable error line; on Actions also as an ::error annotation."""
     from pxl10n.ghactions import Annotation, emit
 
-    emit([Annotation("error", str(exc), f"pxl10n {ctx.invoked_subcommand or ''}".strip())])
+    click.echo(printable(f"error: {message}"), err=True)
+    emit([Annotation("error", message, f"pxl10n {ctx.invoked_subcommand or ''}".strip())])
+    ctx.exit(exit_code)
 
 
 class Pxl10nGroup(click.Group):
@@ -124,22 +126,18 @@ class Pxl10nGroup(click.Group):
             try:
                 result = super().invoke(ctx)
             except Pxl10nError as exc:
-                click.echo(printable(f"error: {exc}"), err=True)
-                _annotate_error(ctx, exc)
-                ctx.exit(exc.exit_code)
+                _stop(ctx, str(exc), exc.exit_code)
             except KeyboardInterrupt:
                 click.echo("interrupted; re-run the same command to finish", err=True)
                 ctx.exit(130)
             except OSError as exc:
-                click.echo(f"error: {describe_os_error(exc)}", err=True)
-                ctx.exit(2)
+                _stop(ctx, describe_os_error(exc), 2)
             except (click.exceptions.Exit, click.ClickException, click.Abort):
                 raise
             except Exception as exc:
                 if isinstance(ctx.obj, AppContext) and ctx.obj.console.verbosity >= 2:
                     traceback.print_exc()
-                click.echo(f"error: internal error {type(exc).__name__}: {exc} (run with -vv for the traceback; please report it)", err=True)
-                ctx.exit(1)
+                _stop(ctx, f"internal error {type(exc).__name__}: {exc} (run with -vv for the traceback; please report it)", 1)
         if isinstance(result, int) and result:
             ctx.exit(result)
         return result
