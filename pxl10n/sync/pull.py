@@ -26,12 +26,12 @@ from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, Pxl10nError
 from pxl10n.fsutil import atomic_write, place, read_bytes, read_normalized, refuse_links, remove_partials, stage
+from pxl10n.layout import INDEX_NAME, STATE_NAME, FileKey, key_for, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
-from pxl10n.sync.layout import INDEX_NAME, STATE_NAME, FileKey, key_for, laid_out_keys
 from pxl10n.sync.session import Selection, export_query, kind_params, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
