@@ -36,7 +36,7 @@ from pxl10n.px.kinds import KINDS
 from pxl10n.sync import crash, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
-from pxl10n.sync.pull import own_uncommitted
+from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.session import Selection, export_query, import_query, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
