@@ -27,7 +27,7 @@ from pxl10n.console import Console
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
 from pxl10n.sync.pull import pull
-from pxl10n.sync.session import Selection
+from pxl10n.sync.selection import Selection
 
 KEY = "bench-key"
 

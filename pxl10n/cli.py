@@ -30,7 +30,7 @@ from pxl10n.px import interrupt
 
 if TYPE_CHECKING:
     from pxl10n.px.client import PXClient
-    from pxl10n.sync.session import Selection
+    from pxl10n.sync.selection import Selection
 
 KIND_CHOICE = click.Choice(["engagement", "kcbot", "article", "content"])
 
@@ -57,7 +57,7 @@ def selection_options(*, ids: bool = True) -> Callable[[Callable[..., Any]], Cal
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(command)
         def wrapper(*args: Any, kinds: tuple[str, ...], locales: tuple[str, ...], ids: tuple[str, ...] = (), **kwargs: Any) -> Any:
-            from pxl10n.sync.session import Selection
+            from pxl10n.sync.selection import Selection
 
             return command(*args, selection=Selection(kinds, ids, locales), **kwargs)
 
@@ -288,9 +288,9 @@ def _client(app: AppContext, settings: Settings, *, needed: bool = True) -> Iter
     if not needed or not os.environ.get(settings.api_key_env, "").strip():
         yield None
         return
-    from pxl10n.sync.session import open_client
+    from pxl10n.px.client import PXClient
 
-    client = open_client(settings)
+    client = PXClient.from_settings(settings)
     client.on_throttle = lambda status, seconds: app.console.detail(f"PX answered {status}: holding every request back {seconds:.1f} s")
     try:
         yield client
@@ -493,7 +493,7 @@ def tm_export(app: AppContext, locales: tuple[str, ...], output: Path) -> None:
     """Write a TMX 1.4 of every translated unit (source, target; kind, item, unit and file as props)."""
     from pxl10n.assets.corpus import read_corpus
     from pxl10n.assets.memory import export_tmx
-    from pxl10n.sync.session import Selection
+    from pxl10n.sync.selection import Selection
 
     settings = app.settings()
     corpus = read_corpus(settings.directory, Selection(locales=locales).resolve(settings)[1], console=app.console)

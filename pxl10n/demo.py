@@ -24,7 +24,7 @@ from pxl10n.layout import iter_xliff_files
 from pxl10n.px.client import PXClient
 from pxl10n.sync.pull import pull
 from pxl10n.sync.push import push
-from pxl10n.sync.session import Selection
+from pxl10n.sync.selection import Selection
 from pxl10n.sync.status import collect, render_text
 from pxl10n.sync.validation import validate_paths
 from pxl10n.xliff.pseudo import pseudo_translate

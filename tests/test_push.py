@@ -11,6 +11,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import git
 import pytest
@@ -437,3 +438,52 @@ def test_landing_without_reexport_is_refreshed_by_the_next_push(pulled: Path, em
     assert len(emulator.store.imports()) == 1
     pull = run("pull", "--format", "json")
     assert json.loads(pull.stdout)["changed"] == []
+
+
+# --- work per pushed file -----------------------------------------------------------------
+
+
+def test_a_pushed_file_is_read_once_and_the_state_loaded_once(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan reads each file; the gate and TM101's corpus reuse those bytes, and nothing reads a landed file back."""
+    import traceback
+
+    from lxml import etree
+
+    from pxl10n.sync.state import State
+
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    path = key.path(l10n(pulled)).resolve()
+    sent = path.read_bytes()
+    reads: list[str] = []
+    parses: list[str] = []
+    loads: list[Path] = []
+    read_bytes, fromstring, load = Path.read_bytes, etree.fromstring, State.load.__func__  # type: ignore[attr-defined]
+
+    def caller() -> str:
+        return " < ".join(f"{Path(f.filename).stem}.{f.name}" for f in traceback.extract_stack()[-4:-1][::-1])
+
+    def counting_read(self: Path) -> bytes:
+        if self.resolve() == path:
+            reads.append(caller())
+        return read_bytes(self)
+
+    def counting_parse(text: Any, *args: Any, **kwargs: Any) -> Any:
+        if text == sent and not any("emulator" in f.filename for f in traceback.extract_stack()):
+            parses.append(caller())
+        return fromstring(text, *args, **kwargs)
+
+    def counting_load(cls: type[State], directory: Path) -> State:
+        loads.append(directory)
+        return load(cls, directory)
+
+    monkeypatch.setattr(Path, "read_bytes", counting_read)
+    monkeypatch.setattr(etree, "fromstring", counting_parse)
+    monkeypatch.setattr(State, "load", classmethod(counting_load))
+    code, summary = push_json()
+    assert code == 0 and results(summary) == {key.relpath(): "pushed"}, summary
+    assert len(reads) == 1, reads
+    assert len(loads) == 1, loads
+    # push's own view (withheld targets), the gate and TM101's corpus: sharing one tree needs
+    # validate and assets to take parsed documents; this bar keeps it from growing meanwhile
+    assert len(parses) == 3, parses

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 # A missing git is reported where it is needed (status and validate never need it), not at import.
@@ -71,7 +71,7 @@ def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | N
     if not rels:
         return None
     try:
-        dirty = set()
+        dirty: set[str] = set()
         for start in range(0, len(rels), 500):
             chunk = rels[start : start + 500]
             out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", *chunk)
@@ -89,6 +89,12 @@ def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | N
         return repo.head.commit.hexsha
     except git.GitCommandError as exc:
         raise GitError(f"git commit of {len(rels)} path(s) failed: {exc.stderr.strip() or exc}") from None
+
+
+def commit_message(head: str, lines: Sequence[str], limit: int = 200) -> str:
+    """A stable commit message: the head line (counts first), then one line per file, at most ``limit``."""
+    shown = [*lines[:limit], *([f"- ... and {len(lines) - limit} more"] if len(lines) > limit else [])]
+    return head + ("\n\n" + "\n".join(shown) if shown else "") + "\n"
 
 
 def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[bytes]:

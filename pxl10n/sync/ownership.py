@@ -9,6 +9,7 @@ out of pxl10n's commits.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,10 +23,13 @@ if TYPE_CHECKING:
     import git  # imported through pxl10n.sync.git at run time, which quiets GitPython's check first
 
 
-def own_uncommitted(repo: git.Repo, directory: Path, state: State) -> list[Path]:
-    """Changed paths under ``directory`` whose content is pxl10n's own (hash P or Q), or whose entry pxl10n dropped."""
+def own_uncommitted(repo: git.Repo, directory: Path, state: State, among: Collection[Path] | None = None) -> list[Path]:
+    """Changed paths under ``directory`` (only those ``among``, when given) whose content is pxl10n's own
+    (hash P or Q), or whose entry pxl10n dropped."""
     own = []
     for path in gitops.changed_paths(repo, directory):
+        if among is not None and path not in among:
+            continue
         key = key_for(directory, path)
         if key is None:
             continue

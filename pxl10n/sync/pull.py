@@ -33,7 +33,8 @@ from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.listing import list_items
 from pxl10n.sync.ownership import own_uncommitted
-from pxl10n.sync.session import Selection, open_client, run_concurrently
+from pxl10n.sync.pool import run_concurrently
+from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
 
@@ -156,10 +157,8 @@ def commit_message(result: PullResult) -> str:
     changed = sorted(result.changed, key=lambda f: f.key)
     locales = sorted({f.key.locale for f in changed})
     head = f"pxl10n pull: {len(changed)} file(s) from PX ({', '.join(locales) or 'state only'})"
-    lines = [f"- {f.key.relpath()}: {f.status}, {f.translated}/{f.units} translated" + (f" ({f.name})" if f.name else "") for f in changed[:200]]
-    if len(changed) > 200:
-        lines.append(f"- ... and {len(changed) - 200} more")
-    return head + ("\n\n" + "\n".join(lines) if lines else "") + "\n"
+    lines = [f"- {f.key.relpath()}: {f.status}, {f.translated}/{f.units} translated" + (f" ({f.name})" if f.name else "") for f in changed]
+    return gitops.commit_message(head, lines)
 
 
 def learn_from_history(repo: Any, directory: Path, rels: set[str], limit: int = 50) -> dict[str, set[str]]:
@@ -229,7 +228,7 @@ def _run(
     skipped: dict[str, int] = {}
     files: list[FileResult] = []
     own_client = client is None
-    client = client or open_client(settings)
+    client = client or PXClient.from_settings(settings)
     try:
         console.info(f"listing {', '.join(kinds)} from {settings.base_url}")
         listed = list_items(client, settings, kinds, console)

@@ -37,7 +37,8 @@ from pxl10n.sync import crash, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.ownership import own_uncommitted
-from pxl10n.sync.session import Selection, open_client, run_concurrently
+from pxl10n.sync.pool import run_concurrently
+from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
 from pxl10n.xliff.withhold import Withheld, withhold
@@ -420,10 +421,7 @@ def commit_message(result: PushResult) -> str:
     landed = sorted(result.landed, key=lambda f: f.key)
     locales = sorted({f.key.locale for f in landed})
     head = f"pxl10n push: {len(landed)} file(s) to PX ({', '.join(locales) or 'state only'})"
-    lines = [f"- {f.rel}: {f.reason}" for f in landed[:200]]
-    if len(landed) > 200:
-        lines.append(f"- ... and {len(landed) - 200} more")
-    return head + ("\n\n" + "\n".join(lines) if lines else "") + "\n"
+    return gitops.commit_message(head, [f"- {f.rel}: {f.reason}" for f in landed])
 
 
 def push(
@@ -493,7 +491,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, *, 
     if repo is not None:
         selected = {p.key.path(directory) for p in plans}
         paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed}
-        paths |= selected & set(own_uncommitted(repo, directory, state))
+        paths |= set(own_uncommitted(repo, directory, state, among=selected - paths))
         result = replace(result, commit=gitops.commit_paths(repo, sorted(paths), commit_message(result)))
     jr.remove(directory)
     return result
@@ -502,7 +500,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, *, 
 def _execute(settings: Settings, state: State, pending: list[PushPlan], console: Console, client: PXClient | None, *, force: bool) -> tuple[list[PushOutcome], str | None]:
     """Send ``pending``; the outcomes and the reason the push stopped early, if it did."""
     own_client = client is None
-    client = client or open_client(settings)
+    client = client or PXClient.from_settings(settings)
     journal = jr.Journal(settings.directory)
     try:
         sender = Sender(client, settings, state, journal, force=force)

@@ -21,8 +21,9 @@ from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys
+from pxl10n.px.client import PXClient
 from pxl10n.sync.listing import list_items
-from pxl10n.sync.session import Selection, open_client
+from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import State
 from pxl10n.xliff.io import describe, parse, sha256
 
@@ -151,7 +152,7 @@ class StatusReport:
 def _px_flags(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ...], console: Console) -> dict[FileKey, bool]:
     """(kind, id, locale) -> PX's ``translated`` flag, for every listable item and selected locale."""
     flags: dict[FileKey, bool] = {}
-    with open_client(settings) as client:
+    with PXClient.from_settings(settings) as client:
         listed = list_items(client, settings, [k for k in kinds if k != "content"], console)
         for item in (item for items in listed.values() for item in items):
             if not item.localizable:

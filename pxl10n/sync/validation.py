@@ -9,14 +9,16 @@ to check. The CLI and push call it; validate never does.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pxl10n.assets.consistency import Variant
+from pxl10n.assets.corpus import Entry, entries_of
 from pxl10n.assets.glossary import Glossary
 from pxl10n.config import Settings
-from pxl10n.errors import ConfigError
-from pxl10n.layout import iter_xliff_files, key_for
+from pxl10n.errors import ConfigError, XliffError
+from pxl10n.fsutil import read_bytes
+from pxl10n.layout import iter_xliff_files, key_for, laid_out_keys
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
 from pxl10n.validate.engine import Report, build_selection, validate_documents, validate_files
@@ -91,19 +93,32 @@ def gate_report(settings: Settings, files: Iterable[tuple[Path, bytes, FileState
         name = str(path.resolve())
         expected[name] = Expected(pulled_of(entry) if entry else None, _laid_out(settings, path))
         documents.append((name, data))
-    return validate_documents(documents, _project(settings, expected), build_selection(settings))
+    read = {Path(name): data for name, data in documents}
+    return validate_documents(documents, _project(settings, expected, read), build_selection(settings))
 
 
-def _project(settings: Settings, expected: dict[str, Expected]) -> Context:
-    return Context(settings.source_locale, tuple(settings.locales), dict(settings.px_languages), expected, *_assets(settings))
+def _project(settings: Settings, expected: dict[str, Expected], read: Mapping[Path, bytes] | None = None) -> Context:
+    return Context(settings.source_locale, tuple(settings.locales), dict(settings.px_languages), expected, *_assets(settings, read or {}))
 
 
-def _assets(settings: Settings) -> tuple[dict[tuple[str, str], tuple[Variant, ...]], Glossary | None]:
+def _assets(settings: Settings, read: Mapping[Path, bytes]) -> tuple[dict[tuple[str, str], tuple[Variant, ...]], Glossary | None]:
     """The repository's conflicting translations (TM101) and the glossary (TM102) for the context."""
     from pxl10n.assets.consistency import translation_variants
-    from pxl10n.assets.corpus import read_corpus
     from pxl10n.assets.glossary import load_glossary
 
-    variants = translation_variants(read_corpus(settings.directory, settings.locales).entries)
+    variants = translation_variants(_corpus_entries(settings.directory, settings.locales, read))
     glossary = settings.validate.glossary
     return variants, (load_glossary(glossary, settings.source_locale, tuple(settings.locales)) if glossary else None)
+
+
+def _corpus_entries(directory: Path, locales: Iterable[str], read: Mapping[Path, bytes]) -> Iterator[Entry]:
+    """Every segment of the laid-out files (TM101's memory); a file the caller already read (absolute path) is not read again."""
+    for key in laid_out_keys(directory, locales):
+        path = key.path(directory).resolve()
+        data = read[path] if path in read else read_bytes(path)
+        if data is None:
+            continue
+        try:
+            yield from entries_of(key, data)
+        except XliffError:
+            continue  # unreadable XLIFF has no translations to compare; its own findings say why

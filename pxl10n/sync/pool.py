@@ -1,44 +1,20 @@
-"""What pull, push and status share: the selection from the command line, the
-client built from settings, and running many calls
-concurrently with progress.
+"""Many PX calls at once, with progress: the thread pool pull and push share.
+
+PX calls wait on the network, so threads overlap them; the results come back in
+task order whatever order they finish in, and the caller may record each one as
+it arrives (pull writes its files batch by batch while the next exports run).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from typing import TypeVar
 
-from pxl10n.config import Settings
 from pxl10n.console import Console
-from pxl10n.errors import ConfigError
-from pxl10n.px.client import PXClient
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class Selection:
-    """What the command line narrowed the work to (empty = everything configured)."""
-
-    kinds: tuple[str, ...] = ()
-    ids: tuple[str, ...] = ()
-    locales: tuple[str, ...] = ()
-
-    def resolve(self, settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The kinds and locales to work on; ConfigError for a locale not configured."""
-        for locale in self.locales:
-            if locale not in settings.locales:
-                raise ConfigError(f"--locale {locale} is not one of project.locales in {settings.path} ({', '.join(settings.locales)})")
-        kinds = tuple(k for k in settings.kinds if not self.kinds or k in self.kinds) or self.kinds
-        return kinds, (self.locales or settings.locales)
-
-
-def open_client(settings: Settings) -> PXClient:
-    """A client configured from settings, with the key from the environment."""
-    return PXClient.from_settings(settings)
 
 
 def run_concurrently(
@@ -67,9 +43,10 @@ def run_concurrently(
         futures = {pool.submit(work, task): index for index, task in enumerate(task_list)}
         try:
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
+                result = future.result()
+                results[futures[future]] = result
                 if on_result is not None:
-                    on_result(results[futures[future]])  # type: ignore[arg-type]
+                    on_result(result)
                 done += 1
                 console.progress(done, total, label)
         except BaseException:

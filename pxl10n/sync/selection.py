@@ -1,0 +1,29 @@
+"""What the command line narrowed a pull, push or status to: kinds, item ids, locales.
+
+Empty means everything the config names. ``--kind``, ``--id`` and ``--locale``
+fill it directly; :mod:`pxl10n.sync.by_path` builds one from file paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pxl10n.config import Settings
+from pxl10n.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the command line narrowed the work to (empty = everything configured)."""
+
+    kinds: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    locales: tuple[str, ...] = ()
+
+    def resolve(self, settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The kinds and locales to work on; ConfigError for a locale not configured."""
+        for locale in self.locales:
+            if locale not in settings.locales:
+                raise ConfigError(f"--locale {locale} is not one of project.locales in {settings.path} ({', '.join(settings.locales)})")
+        kinds = tuple(k for k in settings.kinds if not self.kinds or k in self.kinds) or self.kinds
+        return kinds, (self.locales or settings.locales)
