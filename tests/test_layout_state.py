@@ -71,3 +71,20 @@ def test_corrupt_state_file_is_a_clear_error_with_a_fix_that_loses_nothing(tmp_p
     with pytest.raises(Pxl10nError, match="merge-state --repair .*git checkout HEAD") as info:
         State.load(tmp_path)
     assert info.value.exit_code == 2
+
+
+def test_a_shortened_file_name_on_the_command_line_names_its_item_through_the_index(project: Path) -> None:
+    import json
+
+    from pxl10n.config import load
+    from pxl10n.sync.by_path import selection_from_paths
+
+    settings = load()
+    item_id = "a" * 300
+    path = FileKey("article", item_id, "fr-FR").path(Path("l10n"))
+    assert "~" in path.name
+    with pytest.raises(Pxl10nError, match="index.json maps to no item"):
+        selection_from_paths(settings, [path])
+    settings.directory.mkdir(exist_ok=True)
+    (settings.directory / "index.json").write_text(json.dumps({"article": {item_id: {"name": "long"}}}), encoding="utf-8")
+    assert selection_from_paths(settings, [path]).ids == (item_id,)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
-from pxl10n.layout import SUFFIX, decode_id
+from pxl10n.layout import SUFFIX, decode_id, indexed_ids
 from pxl10n.px.kinds import KIND_NAMES
-from pxl10n.sync.session import Selection
+from pxl10n.sync.selection import Selection
 
 #: a dimension a path leaves open (a directory names no id, ``l10n`` names nothing)
 ANY = "*"
@@ -41,7 +41,11 @@ def _triple(settings: Settings, path: Path) -> tuple[str, str, str]:
     kind = parts[1] if len(parts) > 1 else ANY
     if kind != ANY and kind not in KIND_NAMES:
         raise ConfigError(f"{where}; {kind!r} is not a kind ({', '.join(KIND_NAMES)})")
-    item_id = decode_id(parts[2][: -len(SUFFIX)]) if len(parts) == 3 else ANY
+    if len(parts) < 3:
+        return locale, kind, ANY
+    item_id = decode_id(parts[2][: -len(SUFFIX)], indexed_ids(settings.directory, kind))
+    if item_id is None:
+        raise ConfigError(f"{path}: a shortened file name that index.json maps to no item; name the item with --id, or pull again")
     return locale, kind, item_id
 
 

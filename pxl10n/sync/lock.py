@@ -50,7 +50,7 @@ def wait_seconds() -> float:
 
 
 @contextmanager
-def hold(directory: Path, command: str, git_dir: str | None = None) -> Iterator[None]:
+def hold(directory: Path, command: str, git_dir: str | os.PathLike[str] | None = None) -> Iterator[None]:
     """Hold the directory's lock for the block; BusyError when another run keeps it past the wait."""
     if git_dir:
         digest = hashlib.sha1(str(directory.resolve()).encode("utf-8")).hexdigest()[:12]
