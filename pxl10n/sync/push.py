@@ -272,12 +272,13 @@ def _blocked(plan_: PushPlan, findings: tuple[dict[str, Any], ...]) -> PushOutco
     return PushOutcome(plan_, S.BLOCKED, f"validation: {len(findings)} error(s) ({codes})", findings=findings)
 
 
-def validator_view(settings: Settings, path: Path) -> tuple[dict[str, Any], ...]:
-    """Every finding on one file with no rule deselected: what to show when PX cannot parse it."""
-    from pxl10n.sync.validation import validate_paths
+def validator_view(settings: Settings, plan_: PushPlan) -> tuple[dict[str, Any], ...]:
+    """Every finding on one planned file with no rule deselected: what to show when PX cannot parse it."""
+    from pxl10n.sync.validation import gate_report
 
-    report = validate_paths([path], settings=replace(settings, validate=ValidateSettings()))
-    return tuple(_finding_dicts(report, path.resolve()))
+    path = plan_.key.path(settings.directory).resolve()
+    report = gate_report(replace(settings, validate=ValidateSettings()), [(path, plan_.data, plan_.entry)])
+    return tuple(_finding_dicts(report, path))
 
 
 # --- sending ------------------------------------------------------------------------------
@@ -362,7 +363,7 @@ class Sender:
             return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
         except PXStatusError as exc:
             self.journal.append(jr.Refused(plan_.rel))
-            findings = validator_view(self.settings, plan_.key.path(self.settings.directory)) if exc.status == 432 else ()
+            findings = validator_view(self.settings, plan_) if exc.status == 432 else ()
             return PushOutcome(plan_, S.REJECTED, str(exc), exc.status, findings)
         except PXError as exc:
             return PushOutcome(plan_, S.FAILED, str(exc), exc.status)
