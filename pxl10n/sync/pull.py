@@ -639,6 +639,7 @@ _GIT_FAULTS = {
     "read-only file system": errno.EROFS,
     "permission denied": errno.EACCES,
     "insufficient permission": errno.EACCES,
+    "operation not permitted": errno.EPERM,
 }
 
 
