@@ -380,9 +380,11 @@ def _list_each(client: PXClient, settings: Settings, kinds: tuple[str, ...], con
         except AuthError:
             raise
         except PXError as exc:
-            page = _PAGE.search(str(exc))
+            said = str(exc)
+            page = _PAGE.search(said)
+            what = said if f"listing {kind}s" in said else f"listing {kind}s failed: {said}"
             kept = f"; every {kind} file kept as it was (nothing of it pulled or removed)"
-            failed.append(ListingFailure(kind, int(page.group(1)) if page else None, f"{exc}{kept}"))
+            failed.append(ListingFailure(kind, int(page.group(1)) if page else None, f"{what}{kept}"))
     return listed, tuple(failed)
 
 
