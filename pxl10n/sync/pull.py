@@ -6,6 +6,10 @@ nothing and commits nothing. One failing item never stops the others; its old
 file stays as it was, and the result says so (exit 1). Content that is not
 pxl10n's own (a person's edit, pushed or not) is never overwritten or removed.
 The decision table is ``docs/sync-model.md``; :class:`PullStatus` names its rows.
+A kind PX fails to list is left exactly as it was (never pruned) while the
+others pull. A sick machine (full disk, read-only tree, permission denied) is
+different: the run stops at the first fault, starts no new write, removes what
+it staged, and ends with one :class:`EnvironmentFault` line (exit 2).
 
 Crash safety comes from one ordering rule: the state (with the old hash kept in
 ``seen``) is saved *before* the new bytes are renamed into place, batch by batch
