@@ -20,7 +20,7 @@ from typing import cast
 
 from lxml import etree
 
-from pxl10n.validate.content_model import OTHER, Misfit, Particle, match
+from pxl10n.validate.content_model import OTHER, UNBOUNDED, Misfit, Particle, match, mentioned
 from pxl10n.validate.context import Context
 from pxl10n.validate.langtags import is_well_formed, normalize
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
@@ -251,14 +251,21 @@ class _Spec:
     indexed: bool
     #: nothing to check when it has no child element (no required child, text allowed, not a <file>)
     childless_ok: bool
+    #: every name the content model mentions (for the matcher)
+    mentioned: frozenset[str]
+    #: for a model of one optional, unbounded choice: the names any sequence of which fits (else None)
+    free: frozenset[str] | None
 
 
 def _spec(name: str, model: Model) -> _Spec:
     no_text = model.content in ("elements", "empty")
     leaf = model.content in ("text", "empty")
     childless_ok = not no_text and (leaf or match(model.particles, []).ok) and name not in ("file", "group")
+    particles = model.particles
+    free = particles[0].names if len(particles) == 1 and not particles[0].min and particles[0].max == UNBOUNDED \
+        else None
     return _Spec(name, model, model.content == "any", no_text, leaf, not model.required, name in _INDEXED,
-                 childless_ok)
+                 childless_ok, mentioned(particles), free)
 
 
 def _value_plan(model: Model, keys: list[str]) -> tuple[tuple[str, str], ...]:
@@ -347,6 +354,8 @@ class _FileIndex:
 _FILE_KEYS = {"group": "id", "count-group": "name", "context-group": "name", "external-file": "uid"}
 #: Elements whose phase-name names a header <phase>.
 _PHASE_REFS = words("count trans-unit target bin-unit bin-target")
+#: Of those, the ones that define no identifier and refer to nothing else.
+_PHASE_ONLY = words("count target bin-target")
 _REF_TARGETS = {"tool-id": ("tool", "tool-id", "header <tool>"), "phase-name": ("phase", "phase-name", "header <phase>")}
 #: Elements :meth:`_Checker.index` has anything to record for (the rest skip it).
 _INDEXED = frozenset({"trans-unit", "bin-unit", "tool", "phase", "file", "alt-trans", *_FILE_KEYS, *_PHASE_REFS,
@@ -515,24 +524,22 @@ class _Checker:
                        tokens: Sequence[tuple[str, etree._Element]], unit: str | None) -> None:
         """The child sequence ``key`` against the content model (a sequence seen valid before is settled by lookup)."""
         name = spec.name
-        if key not in self._good_sequences:
+        free = spec.free
+        if free is not None and OTHER not in free and all(token in free for token in key[1:]):
+            pass  # any sequence of these names fits this model
+        elif key not in self._good_sequences:
             before = len(self.out)
-            self.check_sequence(el, name, spec.model.particles, tokens, unit)
+            self.check_sequence(el, spec, tokens, unit)
             if len(self.out) == before:
                 self._good_sequences.add(key)
         if name == "group" and not any(t in ("group", "trans-unit", "bin-unit") for t, _ in tokens):
             self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
 
-    def check_sequence(
-        self,
-        el: etree._Element,
-        name: str,
-        particles: tuple[Particle, ...],
-        tokens: Sequence[tuple[str, etree._Element]],
-        unit: str | None,
-    ) -> None:
+    def check_sequence(self, el: etree._Element, spec: _Spec, tokens: Sequence[tuple[str, etree._Element]],
+                       unit: str | None) -> None:
         """Children against the element's particles (the shared content-model matcher)."""
-        result = match(particles, [(token, token == OTHER) for token, _ in tokens])
+        name, particles = spec.name, spec.model.particles
+        result = match(particles, [(token, token == OTHER) for token, _ in tokens], spec.mentioned)
         if result.ok:
             return
         previous: dict[int, str] = {}
@@ -629,8 +636,16 @@ class _Checker:
             if el.get("xid") is not None:
                 file.refs.append(("xid", el, unit))
             return
+        if name in _PHASE_ONLY:  # define nothing; may only name a phase
+            if el.get("phase-name") is not None:
+                file.refs.append(("phase-name", el, unit))
+            return
         if name in _UNITS:
             self.unit_id(file, el, name)
+            if name == "trans-unit":  # defines its id, refers to a phase at most
+                if el.get("phase-name") is not None:
+                    file.refs.append(("phase-name", el, unit))
+                return
         attr = self.key_attr(el, name, parent)
         if attr is not None:
             self.key(file, el, name, attr, unit)
