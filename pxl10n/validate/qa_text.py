@@ -13,24 +13,24 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple, cast
 
 from lxml import etree
 
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
-from pxl10n.xliff.view import DocumentView, Flat, flatten
+from pxl10n.xliff.view import DocumentView, Flat, Part, flatten
 
 
-@dataclass
-class Pair:
-    """One unit's source and target (segments with a target only, joined)."""
+class Pair(NamedTuple):
+    """One unit's source and target (segments with a target only, joined); an immutable record."""
 
     unit: str | None
     line: int | None
     source: Flat
     target: Flat
     #: lines of segments whose target is empty while their source is not
-    empty_lines: list[int | None]
+    empty_lines: tuple[int | None, ...]
     src_lang: str | None
     trg_lang: str | None
     #: the unit's resname (1.2) or name (2.0): Symfony and Weblate keep the message key there
@@ -50,52 +50,88 @@ def _join(flats: list[Flat]) -> Flat:
     return out
 
 
-def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
-    """Every unit that has a target, as a :class:`Pair`; units without one are skipped.
+class _Texts(NamedTuple):
+    """What :func:`_read_parts` found in a unit's parts: the first target's line, the flats, empty lines."""
+
+    line: int | None
+    sources: list[Flat]
+    targets: list[Flat]
+    empty: tuple[int | None, ...]
+
+
+def _line(element: etree._Element) -> int | None:
+    """Where ``element`` starts; lxml-stubs leave ``sourceline`` untyped (``= ...``), lxml gives an int or None."""
+    return cast(int | None, element.sourceline)
+
+
+def _read_parts(parts: list[Part], version: str) -> _Texts | None:
+    """A unit's segments with a target (and ignorables), flattened; None when no segment has a target.
 
     A 2.0 ignorable without a target counts as its own translation (whitespace
     between segments travels unchanged); a segment without one is left out.
     """
+    sources: list[Flat] = []
+    targets: list[Flat] = []
+    empty: list[int | None] = []
+    line = None
+    for part in parts:
+        src_flat = flatten(part.source, version)
+        target = part.target
+        if target is None:
+            if part.ignorable:
+                sources.append(src_flat)
+                targets.append(src_flat)
+            continue
+        trg_flat = flatten(target, version)
+        if not trg_flat.text.strip():
+            if states.not_translated_yet(target, version):
+                continue  # declared untranslated (state, or the CAT tool's marks): as if there were no target
+            if not part.ignorable and src_flat.text.strip():
+                empty.append(_line(target))
+        line = line or _line(target)
+        sources.append(src_flat)
+        targets.append(trg_flat)
+    return None if line is None else _Texts(line, sources, targets, tuple(empty))
+
+
+def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
+    """Every unit that has a target, as a :class:`Pair`; units without one are skipped."""
     version = doc.version
+    name_attr = "resname" if version == "1.2" else "name"
+    spaced = bool(doc.root.xpath("boolean(//@xml:space)"))  # most documents never say xml:space: one look
+    inherited: dict[etree._Element, bool] = {}  # xml:space in force at each unit's parent, for this call only
     for file_view in doc.files:
         src_lang, trg_lang = file_view.src, file_view.trg
         for unit in file_view.units:
-            sources: list[Flat] = []
-            targets: list[Flat] = []
-            empty: list[int | None] = []
-            line = None
-            for part in unit.parts:
-                src_flat = flatten(part.source, version)
-                if part.target is None:
-                    if part.ignorable:
-                        sources.append(src_flat)
-                        targets.append(src_flat)
-                    continue
-                trg_flat = flatten(part.target, version)
-                if not trg_flat.text.strip() and states.not_translated_yet(part.target, version):
-                    continue  # declared untranslated (state, or the CAT tool's marks): as if there were no target
-                line = line or part.target.sourceline
-                if not part.ignorable and src_flat.text.strip() and not trg_flat.text.strip():
-                    empty.append(part.target.sourceline)
-                sources.append(src_flat)
-                targets.append(trg_flat)
-            if line is None:
+            parts = unit.parts
+            texts = _read_parts(parts, version)
+            if texts is None:
                 continue
-            name = unit.element.get("resname" if version == "1.2" else "name")
-            preserve = _preserves(unit.element, unit.parts[0].source if unit.parts else None)
-            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang, name, preserve)
+            element = unit.element
+            preserve = spaced and _preserves(element, parts[0].source, inherited)
+            yield Pair(unit.id, texts.line, _join(texts.sources), _join(texts.targets), texts.empty, src_lang,
+                       trg_lang, element.get(name_attr), preserve)
 
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-def _preserves(unit: etree._Element, source: etree._Element | None) -> bool:
-    """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's."""
-    for holder in (source, unit, *unit.iterancestors()):
+def _preserves(unit: etree._Element, source: etree._Element | None, inherited: dict[etree._Element, bool]) -> bool:
+    """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's.
+
+    What the ancestors say is the same for every unit of a group, so it is read once per parent into
+    ``inherited`` (the caller's, living as long as one document's walk)."""
+    for holder in (source, unit):
         value = holder.get(_XML_SPACE) if holder is not None else None
         if value is not None:
             return value == "preserve"
-    return False
+    parent = unit.getparent()
+    if parent is None:
+        return False
+    found = inherited.get(parent)
+    if found is None:
+        found = inherited[parent] = _preserves(parent, None, inherited)
+    return found
 
 
 # --- token grammars -----------------------------------------------------------
