@@ -11,7 +11,6 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, cast
 
@@ -50,48 +49,54 @@ def _join(flats: list[Flat]) -> Flat:
     return out
 
 
-class _Texts(NamedTuple):
-    """What :func:`_read_parts` found in a unit's parts: the first target's line, the flats, empty lines."""
-
-    line: int | None
-    sources: list[Flat]
-    targets: list[Flat]
-    empty: tuple[int | None, ...]
-
-
 def _line(element: etree._Element) -> int | None:
     """Where ``element`` starts; lxml-stubs leave ``sourceline`` untyped (``= ...``), lxml gives an int or None."""
     return cast(int | None, element.sourceline)
 
 
-def _read_parts(parts: list[Part], version: str) -> _Texts | None:
-    """A unit's segments with a target (and ignorables), flattened; None when no segment has a target.
+class _Read(NamedTuple):
+    """One segment as QA reads it: its flattened source and target, and where the target is."""
+
+    source: Flat
+    target: Flat
+    #: the target's line; None for a 2.0 ignorable without a target (it counts as its own translation)
+    line: int | None
+    #: lines of the targets that are empty while their source is not (QA401 candidates)
+    empty: tuple[int | None, ...] = ()
+
+
+def _read_part(part: Part, version: str) -> _Read | None:
+    """A segment flattened, or None when it does not count: no target, or one declared untranslated.
 
     A 2.0 ignorable without a target counts as its own translation (whitespace
     between segments travels unchanged); a segment without one is left out.
     """
-    sources: list[Flat] = []
-    targets: list[Flat] = []
-    empty: list[int | None] = []
-    line = None
-    for part in parts:
+    target = part.target
+    if target is None:
+        if not part.ignorable:
+            return None
         src_flat = flatten(part.source, version)
-        target = part.target
-        if target is None:
-            if part.ignorable:
-                sources.append(src_flat)
-                targets.append(src_flat)
-            continue
-        trg_flat = flatten(target, version)
-        if not trg_flat.text.strip():
-            if states.not_translated_yet(target, version):
-                continue  # declared untranslated (state, or the CAT tool's marks): as if there were no target
-            if not part.ignorable and src_flat.text.strip():
-                empty.append(_line(target))
-        line = line or _line(target)
-        sources.append(src_flat)
-        targets.append(trg_flat)
-    return None if line is None else _Texts(line, sources, targets, tuple(empty))
+        return _Read(src_flat, src_flat, None)
+    src_flat, trg_flat = flatten(part.source, version), flatten(target, version)
+    line = _line(target)
+    if trg_flat.text.strip():
+        return _Read(src_flat, trg_flat, line)
+    if states.not_translated_yet(target, version):
+        return None  # declared untranslated (state, or the CAT tool's marks): as if there were no target
+    return _Read(src_flat, trg_flat, line, (line,) if not part.ignorable and src_flat.text.strip() else ())
+
+
+def _read_unit(parts: list[Part], version: str) -> _Read | None:
+    """A unit's segments with a target (and ignorables) joined; None when no segment has a target."""
+    if len(parts) == 1:  # every 1.2 unit, most 2.0 ones
+        read = _read_part(parts[0], version)
+        return read if read is not None and read.line is not None else None
+    reads = [read for read in (_read_part(part, version) for part in parts) if read is not None]
+    line = next((read.line for read in reads if read.line), None)
+    if line is None:
+        return None
+    return _Read(_join([r.source for r in reads]), _join([r.target for r in reads]), line,
+                 tuple(empty for r in reads for empty in r.empty))
 
 
 def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
@@ -104,13 +109,13 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
         src_lang, trg_lang = file_view.src, file_view.trg
         for unit in file_view.units:
             parts = unit.parts
-            texts = _read_parts(parts, version)
-            if texts is None:
+            read = _read_unit(parts, version)
+            if read is None:
                 continue
             element = unit.element
             preserve = spaced and _preserves(element, parts[0].source, inherited)
-            yield Pair(unit.id, texts.line, _join(texts.sources), _join(texts.targets), texts.empty, src_lang,
-                       trg_lang, element.get(name_attr), preserve)
+            yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
+                       element.get(name_attr), preserve)
 
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -149,6 +154,7 @@ PLACEHOLDER_RE = re.compile(
     """,
     re.VERBOSE,
 )
+_ICU_BRANCHING_HEAD_RE = re.compile(r"\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal)\b")
 _ICU_SELECTOR_RE = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
 
 #: Attributes whose values must travel unchanged (alt, title, aria-label are translatable).
@@ -164,9 +170,8 @@ _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-@dataclass(frozen=True)
-class Placeholder:
-    """A placeholder as written, and the key two spellings of it compare by."""
+class Placeholder(NamedTuple):
+    """A placeholder as written, and the key two spellings of it compare by (immutable, built per match)."""
 
     raw: str
     key: str
@@ -187,7 +192,7 @@ def placeholders(text: str) -> list[Placeholder]:
             continue
         if raw.startswith("{") and not raw.startswith("{{") and "," not in raw:
             if icu is None:
-                icu = bool(re.search(r"\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal)\b", text))
+                icu = _ICU_BRANCHING_HEAD_RE.search(text) is not None
             if icu and _ICU_SELECTOR_RE.search(text[: m.start()]):
                 continue  # an ICU sub-message body like `other {items}`, which is text
         found.append(Placeholder(raw, "".join(raw.split())))
@@ -218,9 +223,8 @@ def strip_markup(text: str, replacement: str = "") -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Number:
-    """A number as written and the values it may mean (``1,000`` is 1000 or 1.0)."""
+class Number(NamedTuple):
+    """A number as written and the values it may mean (``1,000`` is 1000 or 1.0); immutable."""
 
     raw: str
     values: frozenset[str]
