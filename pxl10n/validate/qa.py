@@ -545,7 +545,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     template = len(pairs) >= 2 and states.is_template(pair.target.text for pair in pairs)
     keyed = message_keys.keyed_units([message_keys.UnitText(p.source.text, p.unit, p.name) for p in pairs])
     yield from _file_findings(doc, pairs, template, keyed)
-    language = _Languages()
+    languages: dict[tuple[str | None, str | None], tuple[str | None, float]] = {}
     for index, pair in enumerate(pairs):
         if pair.empty_lines:
             if not template:
@@ -554,7 +554,11 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if index in keyed or (not pair.source.text.strip() and not pair.source.has_inline):
             continue
-        unit = read_unit(pair, language.base(pair.trg_lang), language.ratio(pair.src_lang, pair.trg_lang))
+        key = (pair.src_lang, pair.trg_lang)
+        language = languages.get(key)
+        if language is None:  # once per file: a document has one or two language pairs
+            language = languages[key] = (tx.base_lang(pair.trg_lang), expansion.expected_ratio(*key))
+        unit = read_unit(pair, *language)
         for rule_check in CHECKS:
             for rule, message in rule_check(unit):
                 yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
@@ -570,25 +574,6 @@ def _file_findings(doc: Document, pairs: list[tx.Pair], template: bool, keyed: f
         yield doc.finding(QA403, f"{len(keyed)} of {len(pairs)} units have a message key as source "
                           f"(e.g. {_q(first.source.text)}); their targets were not compared", line=first.line,
                           unit=first.unit)
-
-
-class _Languages:
-    """Per-document answers about the file's languages, each worked out once (a document has one or two)."""
-
-    def __init__(self) -> None:
-        self._bases: dict[str | None, str | None] = {}
-        self._ratios: dict[tuple[str | None, str | None], float] = {}
-
-    def base(self, lang: str | None) -> str | None:
-        if lang not in self._bases:
-            self._bases[lang] = tx.base_lang(lang)
-        return self._bases[lang]
-
-    def ratio(self, src: str | None, trg: str | None) -> float:
-        key = (src, trg)
-        if key not in self._ratios:
-            self._ratios[key] = expansion.expected_ratio(src, trg)
-        return self._ratios[key]
 
 
 FAMILY = Family("qa", "QA", "Translation quality: the target against its source", RULES, check)

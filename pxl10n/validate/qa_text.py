@@ -164,7 +164,12 @@ URL_RE = re.compile(r"""(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>"'{}|\\^
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9.+_\-])[A-Za-z0-9.+_\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9\-])")
 #: Starts with its one digit outside the alternation so the scan skips non-digits fast; no lookbehind is
 #: needed, since a match always begins a digit run (``\d*`` takes the whole run, then ``(?!\d)`` holds).
-_NUMBER_RE = re.compile(r"\d(?:\d{0,2}([,. '’])\d{3}(?:\1\d{3})*(?:[.,]\d+)?|\d*(?:[.,]\d+)?)(?!\d)")
+#: A group of thousands repeats its first separator: one branch per separator rather than a back-reference,
+#: so the pattern has no group and ``findall`` returns the numbers themselves.
+_NUMBER_RE = re.compile(
+    r"\d(?:\d{0,2}(?:,\d{3}(?:,\d{3})*|\.\d{3}(?:\.\d{3})*| \d{3}(?: \d{3})*|'\d{3}(?:'\d{3})*|’\d{3}(?:’\d{3})*)"
+    r"(?:[.,]\d+)?|\d*(?:[.,]\d+)?)(?!\d)"
+)
 _DIGIT_RE = re.compile(r"\d")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -211,7 +216,8 @@ def emails(text: str) -> list[str]:
 
 def strip_markup(text: str, replacement: str = "") -> str:
     """Text without HTML tags, placeholders, URLs and e-mails; entities decoded."""
-    text = strip_tags(text)
+    if "<" in text:
+        text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
         text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
     if "/" in text or "www" in text.lower():
@@ -257,10 +263,11 @@ def _values(raw: str) -> frozenset[str]:
 def number_strings(visible: str) -> list[str]:
     """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
     if not visible.isascii():
-        if not _DIGIT_RE.search(visible):
+        normalized = unicodedata.normalize("NFKC", visible)
+        if normalized != visible and not _DIGIT_RE.search(visible):
             return []  # NFKC may make digits (², ①) of text that has none: such text has no numbers
-        visible = unicodedata.normalize("NFKC", visible)
-    return [m.group() for m in _NUMBER_RE.finditer(visible)]
+        visible = normalized
+    return _NUMBER_RE.findall(visible)
 
 
 def numbers(written: list[str]) -> list[Number]:
