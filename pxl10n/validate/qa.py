@@ -560,8 +560,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             language = languages[key] = (tx.base_lang(pair.trg_lang), expansion.expected_ratio(*key))
         unit = read_unit(pair, *language)
         for rule_check in CHECKS:
-            for rule, message in rule_check(unit):
-                yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+            issues = rule_check(unit)
+            if issues:  # most often NONE
+                for rule, message in issues:
+                    yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
 
 
 def _file_findings(doc: Document, pairs: list[tx.Pair], template: bool, keyed: frozenset[int]) -> Iterator[Finding]:
