@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
 
 from pxl10n.validate import expansion, html, icu, message_keys, printf, states
@@ -199,7 +199,7 @@ def read_unit(pair: tx.Pair, trg_base: str | None, length_ratio: float = 1.0) ->
     src, trg = pair.source.text, pair.target.text
     message = icu.parse(src) if icu.looks_like_icu(src) else _NOT_ICU
     return Unit(pair, src, trg, tx.strip_markup(src, PLACEHOLDER_MARK), tx.strip_markup(trg, PLACEHOLDER_MARK),
-                trg_base, length_ratio, message, message.branching)
+                trg_base, length_ratio, message, message is not _NOT_ICU and message.branching)
 
 
 def _q(value: str) -> str:
@@ -487,12 +487,16 @@ def check_links(u: Unit) -> Issues:
     src = u.src
     issues: list[Issue] = []
     if ("/" in src or "www" in src) and (src_urls := tx.urls(src)):
-        issues.extend((QA321, f"URL {_q(url)} missing or changed in target")
-                      for url in Counter(src_urls) - Counter(tx.urls(u.trg)))
+        issues.extend((QA321, f"URL {_q(url)} missing or changed in target") for url in _lost(src_urls, tx.urls(u.trg)))
     if "@" in src and (src_emails := tx.emails(src)):
         issues.extend((QA322, f"e-mail address {email} missing or changed in target")
-                      for email in Counter(src_emails) - Counter(tx.emails(u.trg)))
+                      for email in _lost(src_emails, tx.emails(u.trg)))
     return issues or NONE
+
+
+def _lost(src: list[str], trg: list[str]) -> Iterable[str]:
+    """What ``src`` has more often than ``trg`` (nothing, at once, when both list the same in the same order)."""
+    return () if src == trg else Counter(src) - Counter(trg)
 
 
 def check_length(u: Unit) -> Issues:
