@@ -229,7 +229,7 @@ def check_icu(u: Unit) -> Issues:
             issues.extend(_foreign_placeholders(u) or [(QA105, f"target is not a valid ICU message ({found.detail})")])
         else:
             issues.append((_ICU_RULES.get(found.kind, QA105), found.detail))
-    return issues
+    return issues or NONE
 
 
 def _foreign_placeholders(u: Unit) -> list[Issue]:
@@ -266,7 +266,7 @@ def check_printf(u: Unit) -> Issues:
             reordered = True
     if reordered:
         issues.append((QA104, "printf arguments differ: " + "; ".join(printf.differences(u.src, u.trg))))
-    return issues
+    return issues or NONE
 
 
 def _printf_arguments(text: str) -> dict[int, tuple[str, str]]:
@@ -298,7 +298,7 @@ def check_placeholders(u: Unit) -> Issues:
     trg = [p for p in tx.placeholders(u.trg) if not p.printf]
     if [p.key for p in src] != [p.key for p in trg]:  # else the same placeholders in the same order
         issues.extend(_placeholder_sets(src, trg))
-    return issues
+    return issues or NONE
 
 
 def _placeholder_sets(src: list[tx.Placeholder], trg: list[tx.Placeholder]) -> Iterator[Issue]:
@@ -325,7 +325,7 @@ def check_codes(u: Unit) -> Issues:
     issues: list[Issue] = [(QA111, f"inline code {label} missing in target{_times(n)}") for label, n in (sc - tc).items()]
     issues.extend((QA112, f"inline code {label} in target is not in source{_times(n)}") for label, n in (tc - sc).items())
     issues.extend((QA113, f"annotation {label} missing in target") for label in Counter(s.markers) - Counter(t.markers))
-    return issues
+    return issues or NONE
 
 
 def check_tags(u: Unit) -> Issues:
@@ -344,7 +344,7 @@ def check_tags(u: Unit) -> Issues:
             issues.append((QA123, f"HTML tags badly nested in target: {problems[0].message}"))
     issues.extend((QA124, f'{name}="{_q(value)}" of <{tag}> changed or missing in target')
                   for tag, name, value in _kept_attributes(src) - _kept_attributes(trg))
-    return issues
+    return issues or NONE
 
 
 def _kept_attributes(tags: list[html.Tag]) -> Counter[tuple[str, str, str]]:
@@ -479,7 +479,7 @@ def check_numbers(u: Unit) -> Issues:
         issues.append((QA311, "number " + ", ".join(n.raw for n in missing) + " missing in target"))
     if extra and src:
         issues.append((QA312, "number " + ", ".join(n.raw for n in extra) + " in target is not in source"))
-    return issues
+    return issues or NONE
 
 
 def check_links(u: Unit) -> Issues:
