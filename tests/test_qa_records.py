@@ -8,6 +8,7 @@ tests hold them to it on the cases where the two could part.
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 
@@ -83,6 +84,14 @@ def test_links_and_numbers_in_another_order_are_kept_and_lost_ones_reported(sour
 ])
 def test_number_strings_normalize_only_text_that_has_digits(visible: str, expected: list[str]) -> None:
     assert tx.number_strings(visible) == expected
+
+
+@pytest.mark.parametrize("alphabet", ["0123456789,. 'ax", "12 ,.", "1,.x"])
+def test_ascii_text_finds_the_numbers_the_unicode_grammar_finds(alphabet: str) -> None:
+    rng = random.Random(alphabet)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 18)))
+        assert tx.number_strings(text) == [m.group() for m in tx._NUMBER_RE.finditer(text)], text
 
 
 @pytest.mark.parametrize("ratio", [0.35, 1.0, 1.3, 1 / 0.55])

@@ -170,6 +170,8 @@ _NUMBER_RE = re.compile(
     r"\d(?:\d{0,2}(?:,\d{3}(?:,\d{3})*|\.\d{3}(?:\.\d{3})*| \d{3}(?: \d{3})*|'\d{3}(?:'\d{3})*|’\d{3}(?:’\d{3})*)"
     r"(?:[.,]\d+)?|\d*(?:[.,]\d+)?)(?!\d)"
 )
+#: The same grammar for ASCII text, where ``\d`` is ``[0-9]`` either way and the ASCII scan is quicker.
+_NUMBER_ASCII_RE = re.compile(_NUMBER_RE.pattern, re.ASCII)
 _DIGIT_RE = re.compile(r"\d")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -220,7 +222,7 @@ def strip_markup(text: str, replacement: str = "") -> str:
         text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
         text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
-    if "/" in text or "www" in text.lower():
+    if "/" in text or (("w" in text or "W" in text) and "www" in text.lower()):  # only W lower-cases to w
         text = URL_RE.sub(lambda m: replacement + m.group()[len(m.group().rstrip(_URL_TRAIL)) :], text)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
@@ -262,12 +264,12 @@ def _values(raw: str) -> frozenset[str]:
 
 def number_strings(visible: str) -> list[str]:
     """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
-    if not visible.isascii():
-        normalized = unicodedata.normalize("NFKC", visible)
-        if normalized != visible and not _DIGIT_RE.search(visible):
-            return []  # NFKC may make digits (², ①) of text that has none: such text has no numbers
-        visible = normalized
-    return _NUMBER_RE.findall(visible)
+    if visible.isascii():
+        return _NUMBER_ASCII_RE.findall(visible)
+    normalized = unicodedata.normalize("NFKC", visible)
+    if normalized != visible and not _DIGIT_RE.search(visible):
+        return []  # NFKC may make digits (², ①) of text that has none: such text has no numbers
+    return _NUMBER_RE.findall(normalized)
 
 
 def numbers(written: list[str]) -> list[Number]:
