@@ -136,15 +136,3 @@ def test_segments_of_a_unit_are_joined_and_each_empty_target_is_reported() -> No
     pairs = list(tx.iter_pairs(_parsed(xml).view))
     assert [(p.unit, p.line, p.source.text, p.target.text, p.empty_lines) for p in pairs] == [
         ("u", 2, "One. Two.Three.", " Trois.", (2, 3))]
-
-
-@pytest.mark.parametrize("text", [
-    "Hi {{ name }}, 50%% done in %1$s at https://x.example/{id}.",
-    "{count, plural, one {# item} other {{count} items}} ${total}",
-    "<b>{0}</b> of {1} &amp; %(n)s",
-    "Mail {user}@example.com or www.example.org/%s.",
-    "no placeholders at all",
-    "%%",
-])
-def test_one_scan_gives_what_strip_markup_and_placeholders_give(text: str) -> None:
-    assert tx.tokens(text, qa.PLACEHOLDER_MARK) == (tx.strip_markup(text, qa.PLACEHOLDER_MARK), tx.placeholders(text))

@@ -189,9 +189,6 @@ class Unit(NamedTuple):
     icu: icu.Message
     #: the source has a plural/select/selectordinal argument
     icu_branching: bool
-    #: every placeholder of the source and of the target, printf conversions included
-    src_placeholders: list[tx.Placeholder]
-    trg_placeholders: list[tx.Placeholder]
 
 
 _NOT_ICU = icu.Message(False)
@@ -201,9 +198,8 @@ def read_unit(pair: tx.Pair, trg_base: str | None, length_ratio: float = 1.0) ->
     """Tokenize a pair once: what every check reads of it."""
     src, trg = pair.source.text, pair.target.text
     message = icu.parse(src) if icu.looks_like_icu(src) else _NOT_ICU
-    src_tokens, trg_tokens = tx.tokens(src, PLACEHOLDER_MARK), tx.tokens(trg, PLACEHOLDER_MARK)
-    return Unit(pair, src, trg, src_tokens.visible, trg_tokens.visible, trg_base, length_ratio, message,
-                message is not _NOT_ICU and message.branching, src_tokens.placeholders, trg_tokens.placeholders)
+    return Unit(pair, src, trg, tx.strip_markup(src, PLACEHOLDER_MARK), tx.strip_markup(trg, PLACEHOLDER_MARK),
+                trg_base, length_ratio, message, message is not _NOT_ICU and message.branching)
 
 
 def _q(value: str) -> str:
@@ -238,9 +234,9 @@ def check_icu(u: Unit) -> Issues:
 
 def _foreign_placeholders(u: Unit) -> list[Issue]:
     """Placeholders that ICU cannot hold (mustache, ``${}``), counted in source and target."""
-    def foreign(found: list[tx.Placeholder]) -> Counter[str]:
-        return Counter(p.key for p in found if p.raw.startswith(("{{", "${")))
-    src, trg = foreign(u.src_placeholders), foreign(u.trg_placeholders)
+    def foreign(text: str) -> Counter[str]:
+        return Counter(p.key for p in tx.placeholders(text) if p.raw.startswith(("{{", "${")))
+    src, trg = foreign(u.src), foreign(u.trg)
     issues: list[Issue] = [(QA101, f"placeholder {key} missing in target") for key in src - trg]
     issues.extend((QA102, f"placeholder {key} in target is not in source") for key in trg - src)
     return issues
@@ -286,15 +282,20 @@ def _printf_arguments(text: str) -> dict[int, tuple[str, str]]:
     return out
 
 
+def _may_hold_placeholders(text: str) -> bool:
+    """Every placeholder grammar starts with one of these characters."""
+    return "{" in text or "%" in text or "$" in text
+
+
 def check_placeholders(u: Unit) -> Issues:
     """QA101-QA104: ICU messages by structure, printf by argument, other placeholders as sets with counts."""
-    if not (tx.may_hold_placeholders(u.src) or tx.may_hold_placeholders(u.trg)):
+    if not (_may_hold_placeholders(u.src) or _may_hold_placeholders(u.trg)):
         return NONE
     if u.icu_branching and u.icu.valid:
         return check_icu(u)
     issues = list(check_printf(u)) if "%" in u.src or "%" in u.trg else []
-    src = [p for p in u.src_placeholders if not p.printf]
-    trg = [p for p in u.trg_placeholders if not p.printf]
+    src = [p for p in tx.placeholders(u.src) if not p.printf]
+    trg = [p for p in tx.placeholders(u.trg) if not p.printf]
     if [p.key for p in src] != [p.key for p in trg]:  # else the same placeholders in the same order
         issues.extend(_placeholder_sets(src, trg))
     return issues or NONE

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple, cast
 
@@ -191,14 +191,9 @@ class Placeholder(NamedTuple):
 
 def placeholders(text: str) -> list[Placeholder]:
     """Placeholders in order of appearance; ``{{ a }}`` and ``{{a}}`` share a key."""
-    return _placeholders(text, PLACEHOLDER_RE.finditer(text))
-
-
-def _placeholders(text: str, matches: Iterable[re.Match[str]]) -> list[Placeholder]:
-    """The placeholders of ``text`` among the grammar's ``matches`` (``%%`` and ICU branch bodies are not)."""
     found = []
     icu = None
-    for m in matches:
+    for m in PLACEHOLDER_RE.finditer(text):
         raw = m.group()
         if raw == "%%":
             continue
@@ -221,48 +216,12 @@ def emails(text: str) -> list[str]:
     return EMAIL_RE.findall(text)
 
 
-def may_hold_placeholders(text: str) -> bool:
-    """Every placeholder grammar starts with one of these characters: text without them has none."""
-    return "{" in text or "%" in text or "$" in text
-
-
 def strip_markup(text: str, replacement: str = "") -> str:
     """Text without HTML tags, placeholders, URLs and e-mails; entities decoded."""
     if "<" in text:
         text = strip_tags(text)
-    if may_hold_placeholders(text):
+    if "{" in text or "%" in text or "$" in text:
         text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
-    return _strip_links(text, replacement)
-
-
-class Tokens(NamedTuple):
-    """What QA reads of one text, from one scan of its placeholders."""
-
-    #: :func:`strip_markup` of the text
-    visible: str
-    #: :func:`placeholders` of the text
-    placeholders: list[Placeholder]
-
-
-def tokens(text: str, replacement: str) -> Tokens:
-    """:func:`strip_markup` and :func:`placeholders` of ``text`` together: without HTML tags to take out
-    first, both read the same placeholder matches, so the text is scanned for them once."""
-    if not may_hold_placeholders(text):
-        return Tokens(strip_markup(text, replacement), [])
-    matches = list(PLACEHOLDER_RE.finditer(text))
-    if "<" in text:
-        return Tokens(strip_markup(text, replacement), _placeholders(text, matches))
-    pieces, end = [], 0
-    for m in matches:  # what PLACEHOLDER_RE.sub makes of the text, from the matches already found
-        pieces.append(text[end : m.start()])
-        pieces.append("%" if m.group() == "%%" else replacement)
-        end = m.end()
-    pieces.append(text[end:])
-    return Tokens(_strip_links(("".join(pieces)), replacement), _placeholders(text, matches))
-
-
-def _strip_links(text: str, replacement: str) -> str:
-    """The rest of :func:`strip_markup`, once tags and placeholders are out: URLs, e-mails, entities."""
     if "/" in text or (("w" in text or "W" in text) and "www" in text.lower()):  # only W lower-cases to w
         text = URL_RE.sub(lambda m: replacement + m.group()[len(m.group().rstrip(_URL_TRAIL)) :], text)
     if "@" in text:
