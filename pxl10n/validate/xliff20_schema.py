@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from pxl10n.validate.content_model import OTHER, Particle, opt, plus, star
 from pxl10n.validate.langtags import is_well_formed
 from pxl10n.xliff import namespaces as ns
@@ -42,6 +44,13 @@ def pretty(tag: str) -> str:
     if namespace == XML:
         return f"xml:{name}"
     return f"{MODULE_PREFIX.get(namespace, '{' + namespace + '}')}:{name}"
+
+
+def describe(el: etree._Element) -> str:
+    """``<name id="x">`` for messages."""
+    ident = el.get("id")
+    name = pretty(el.tag)
+    return f'<{name} id="{ident}">' if ident is not None else f"<{name}>"
 
 
 # --- value spaces -------------------------------------------------------------------------
