@@ -102,6 +102,12 @@ class _Run:
             self.walk_recorded(el, tag, spec, unit, dict(items), collect)
             return
         hook = HOOKS.get(tag)
+        if tag == _SEGMENT or tag == _IGNORABLE:
+            attrs = dict(items)
+            if hook is not None:
+                hook(self, el, attrs, unit)
+            self.walk_part(el, tag, spec, unit, attrs)
+            return
         if hook is not None:
             hook(self, el, dict(items), unit)
         self.content(el, tag, spec, unit)
@@ -115,9 +121,16 @@ class _Run:
         if items or spec.required:
             self.attributes.check(el, _UNIT, spec, items, unit)
         HOOKS[_UNIT](self, el, dict(items), unit)
-        children = self.content(el, _UNIT, spec, unit)
-        if children is not None:
+        if len(el):
+            children = [(c, t) for c in el if isinstance(t := c.tag, str)]
+            self.check_children(el, _UNIT, spec, children, unit)
+            for child, child_tag in children:
+                child_spec = SPECS.get(child_tag)
+                if child_spec is not None:
+                    self.walk(child, child_tag, child_spec, unit)
             units.check_unit(el, unit, children)
+        else:
+            self.check_children(el, _UNIT, spec, [], unit)
         units.end_unit()
 
     def walk_recorded(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str],
@@ -134,16 +147,31 @@ class _Run:
         if descendants:
             collect[index] = record._replace(descendants=descendants)
 
-    def walk_side(self, part: etree._Element, el: etree._Element, tag: str, spec: Spec, unit: str | None) -> None:
+    def walk_part(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str]) -> None:
+        """A <segment> or <ignorable>: its content model, then its sides and any other known children."""
+        children = [(c, t) for c in el if isinstance(t := c.tag, str)] if len(el) else []
+        self.check_children(el, tag, spec, children, unit)
+        for child, child_tag in children:
+            child_spec = SPECS.get(child_tag)
+            if child_spec is None:
+                continue
+            if child_tag == _SOURCE or child_tag == _TARGET:
+                self.walk_side(el, attrs, child, child_tag, child_spec, unit)
+            else:
+                self.walk(child, child_tag, child_spec, unit)
+
+    def walk_side(self, part: etree._Element, part_attrs: dict[str, str], el: etree._Element, tag: str, spec: Spec,
+                  unit: str | None) -> None:
         """A <source> or <target> of a segment or ignorable, its inline elements handed to the unit checks."""
         items = cast(Items, el.items())
         if items or spec.required:
             self.attributes.check(el, tag, spec, items, unit)
-        outer, records = self.collect, []
-        self.collect = records
-        self.content(el, tag, spec, unit)
-        self.collect = outer
-        self.units.add_side(Side(part, el, tag, dict(items), records))
+        records: list[Inline] = []
+        if len(el):  # text alone needs no check: a side's content is mixed
+            outer, self.collect = self.collect, records
+            self.content(el, tag, spec, unit)
+            self.collect = outer
+        self.units.add_side(Side(part, part_attrs, el, tag, dict(items), records))
 
     def content(self, el: etree._Element, tag: str, spec: Spec, unit: str | None) -> Children | None:
         """Check and walk ``el``'s content; its element children, None when it has no child nodes."""
@@ -166,14 +194,9 @@ class _Run:
                     self.walk(child, child_tag, child_spec, unit)
             return children
         self.check_children(el, tag, spec, children, unit)
-        part = tag == _SEGMENT or tag == _IGNORABLE
         for child, child_tag in children:
             child_spec = SPECS.get(child_tag)
-            if child_spec is None:
-                continue
-            if part and (child_tag == _SOURCE or child_tag == _TARGET):
-                self.walk_side(el, child, child_tag, child_spec, unit)
-            else:
+            if child_spec is not None:
                 self.walk(child, child_tag, child_spec, unit)
         return children
 

@@ -53,12 +53,16 @@ class Side(NamedTuple):
     """A <source> or <target> (``tag``) of a segment or ignorable (``part``) with its inline elements."""
 
     part: etree._Element
+    #: the part's attributes (what it says of xml:lang and xml:space)
+    part_attrs: dict[str, str]
     el: etree._Element
     tag: str
     attrs: dict[str, str]
     records: list[Inline]
 
 
+#: xml:lang and xml:space in force at an element (None: no ancestor says)
+_Inherited = tuple[str | None, str | None]
 #: (key, canReorder, element) of a code event (see _code_events)
 _Event = tuple[str, str | None, etree._Element]
 
@@ -121,8 +125,8 @@ class UnitChecker:
 
     def __init__(self, run: _Run, src_lang: str | None, trg_lang: str | None) -> None:
         self.run = run
-        #: (element, xml:lang or xml:space) -> the value in force there, filled as sides ask
-        self.in_force: dict[tuple[etree._Element, str], str] = {}
+        #: element -> the xml:lang and xml:space in force there, filled as sides ask
+        self.in_force: dict[etree._Element, _Inherited] = {}
         self.src_lang = src_lang.lower() if src_lang else None
         self.trg_lang = trg_lang.lower() if trg_lang else None
         self.trg_lang_missing_reported = trg_lang is not None
@@ -210,6 +214,14 @@ class UnitChecker:
     def _read_sides(self, parts: list[etree._Element], uid: str | None) -> tuple[list[Inline], list[tuple[int, Side]]]:
         """The source records of the unit and its targets with their positions, checking each side's
         language and space (a second <source>/<target> of a part was already reported by the schema check)."""
+        sides = self.sides
+        if len(sides) == 2 and len(parts) == 1:
+            source, target = sides
+            if source.tag == _SOURCE and target.tag == _TARGET and source.part is target.part is parts[0]:
+                # the common unit, one segment with its source and target: no duplicates, no order to work out
+                self._lang(source, self.src_lang, R.XLF221, "srcLang", uid)
+                self._target_side(target, {source.part: source}, uid)
+                return source.records, [(1, target)]
         positions = {part: position for position, part in enumerate(parts, 1)}
         seen: set[tuple[etree._Element, str]] = set()
         first_source: dict[etree._Element, Side] = {}
@@ -272,22 +284,29 @@ class UnitChecker:
         else:
             self.run.emit(R.XLF214, el, f'id "{ident}" of {describe(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
 
-    def _in_force(self, el: etree._Element, attr: str, default: str) -> str:
-        """The value of xml:lang/xml:space in force at ``el`` (2.1 4.3.2: the parent's when not set), memoized
-        per element for this document so the segments of a unit share their ancestors' lookups."""
-        key = (el, attr)
-        value = self.in_force.get(key)
+    def _in_force(self, el: etree._Element, own: dict[str, str] | None = None) -> _Inherited:
+        """xml:lang and xml:space in force at ``el`` (2.1 4.3.2: the parent's when not set; None when no
+        ancestor sets them), memoized per element for this document so a unit's sides share their
+        ancestors' lookups. ``own`` is ``el``'s attributes when the walk has them at hand."""
+        value = self.in_force.get(el)
         if value is None:
-            value = el.get(attr)
-            if value is None:
+            lang, space = (el.get(XML_LANG), el.get(XML_SPACE)) if own is None else (own.get(XML_LANG), own.get(XML_SPACE))
+            if lang is None or space is None:
                 parent = el.getparent()
-                value = default if parent is None else self._in_force(parent, attr, default)
-            self.in_force[key] = value
+                if parent is not None:
+                    above = self._in_force(parent)
+                    lang = above[0] if lang is None else lang
+                    space = above[1] if space is None else space
+            value = self.in_force[el] = (lang, space)
         return value
 
     def _side_value(self, side: Side, attr: str, default: str) -> str:
+        """xml:lang or xml:space in force at a side, from the attributes the walk read of it and its part."""
         own = side.attrs.get(attr)
-        return own if own is not None else self._in_force(side.part, attr, default)
+        if own is not None:
+            return own
+        value = self._in_force(side.part, side.part_attrs)[0 if attr == XML_LANG else 1]
+        return default if value is None else value
 
     def _source_space(self, part: etree._Element, first_source: dict[etree._Element, Side]) -> str | None:
         """xml:space in force at the part's first <source> (None without one), from what the walk read."""
@@ -295,7 +314,8 @@ class UnitChecker:
         if side is not None:
             return self._side_value(side, XML_SPACE, "default")
         source = part.find(_SOURCE)  # walked before a unit nested in the part forgot its side
-        return None if source is None else self._in_force(source, XML_SPACE, "default")
+        space = None if source is None else self._in_force(source)[1]
+        return None if source is None else "default" if space is None else space
 
     def _space_kept(self, target: Side, first_source: dict[etree._Element, Side], uid: str | None) -> None:
         """XLF259 (2.0 documents): a target keeps xml:space='preserve' when its source has it, set or inherited."""
@@ -308,12 +328,10 @@ class UnitChecker:
         en-IE under en, is accepted as the TC Schematron does)."""
         if expected is None:
             return
-        lang = side.attrs.get(XML_LANG)
-        explicit = lang is not None
-        if lang is None:
-            lang = self._in_force(side.part, XML_LANG, "")
-            if not lang:
-                return
+        explicit = XML_LANG in side.attrs
+        lang = self._side_value(side, XML_LANG, "")
+        if not lang and not explicit:
+            return
         lowered = lang.lower()
         if lowered != expected and not lowered.startswith(expected + "-"):
             inherited = "" if explicit else " (inherited)"
