@@ -223,9 +223,12 @@ class _Run:
     def check_no_text(self, el: etree._Element, children: Children, unit: str | None) -> None:
         """Element-only content: whitespace between children, nothing else (comments' tails count too)."""
         text = el.text
-        if not (text and not text.isspace()):
-            nodes = [c for c, _ in children] if len(children) == len(el) else list(el)
-            if not any(tail and not tail.isspace() for c in nodes if (tail := c.tail)):
+        if not text or text.isspace():
+            for child in [c for c, _ in children] if len(children) == len(el) else el:
+                tail = child.tail
+                if tail and not tail.isspace():
+                    break
+            else:
                 return
         self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
 

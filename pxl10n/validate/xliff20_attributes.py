@@ -185,7 +185,7 @@ class AttributeChecker:
                 if name not in present:
                     self.run.emit(R.XLF204, el, f"{describe(el)} lacks required attribute {pretty(name)}", unit)
         if modules:
-            self.check_modules(el, unit)
+            self.check_modules(el, dict(items), unit)
 
     def check_foreign(self, el: etree._Element, spec: Spec, name: str, value: str, unit: str | None) -> bool:
         """An attribute the element's own table does not name: xml:, a module's, or an extension's.
@@ -210,11 +210,10 @@ class AttributeChecker:
             self.bad_value(el, name, value, kind, unit)
         return module
 
-    def check_modules(self, el: etree._Element, unit: str | None) -> None:
+    def check_modules(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """fs and slr attributes: subFs syntax, sizeInfo xor sizeInfoRef, what an <ec> that is not
         isolated may carry, and the size restriction values."""
         emit = self.run.emit
-        attrs = el.attrib
         if _SUB_FS in attrs:
             self.check_sub_fs(el, attrs, unit)
         if _SIZE_INFO in attrs and _SIZE_INFO_REF in attrs:
@@ -226,10 +225,10 @@ class AttributeChecker:
             for name in _SLR_ON_ISOLATED_EC:
                 if name in attrs:
                     emit(R.XLF253, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
-        if any(name.startswith(_SLR_PREFIX) for name in el.keys()):
+        if any(name.startswith(_SLR_PREFIX) for name in attrs):
             self.check_slr_values(el, attrs, unit)
 
-    def check_sub_fs(self, el: etree._Element, attrs: etree._Attrib, unit: str | None) -> None:
+    def check_sub_fs(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """fs:subFs needs fs:fs and well-formed name,value pairs."""
         value = attrs[_SUB_FS]
         if q(FS, "fs") not in attrs:
@@ -238,7 +237,7 @@ class AttributeChecker:
         if pairs is None or not all(len(pair) == 2 and pair[0] for pair in pairs):
             self.run.emit(R.XLF252, el, f'{describe(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
 
-    def check_slr_values(self, el: etree._Element, attrs: etree._Attrib, unit: str | None) -> None:
+    def check_slr_values(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """Size restriction values under the standard profiles, and where sizeInfoRef points (2.1 5.7.5-5.7.6)."""
         general, storage = self.slr_profiles(el)
         checks = ((_SIZE_RESTRICTION, general == "xliff:codepoints", True), (_SIZE_INFO, general == "xliff:codepoints", False),

@@ -9,7 +9,7 @@ indexes the way the specification describes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from lxml import etree
 
@@ -204,7 +204,7 @@ class FragmentIndex:
         return found
 
     def _leaf(self, prefix: str | None, ident: str, unit: etree._Element | None, scope: etree._Element | None,
-              containers: list[etree._Element | None], explicit: bool) -> etree._Element | bool | None:
+              containers: Sequence[etree._Element | None], explicit: bool) -> etree._Element | bool | None:
         """The last selector: a note, an element of a unit's id scopes, or a module element."""
         if prefix == "n":
             return _note([c for c in containers if c is not None], ident)
@@ -218,6 +218,8 @@ class FragmentIndex:
         # a relative module selector may name an element of an enclosing group or file
         pattern = f"{{{_MODULE_NS[prefix]}}}*"
         for container in [scope] if explicit else [scope, *(a for a in containers if a is not scope)]:
+            if container is None:
+                continue
             found = next((e for e in container.iter(pattern) if e.get("id") == ident), None)
             if found is not None:
                 return found
