@@ -37,6 +37,9 @@ _REF_ATTRS = ("dataRef", "dataRefStart", "dataRefEnd")
 _FLOW_ATTRS = ("subFlows", "subFlowsStart", "subFlowsEnd")
 _POSINT = VALUE_TYPES["posint"]
 _RESOURCE_ITEM = q(RES, "resourceItem")
+#: Whether a document says xml:lang or xml:space anywhere: one scan in C, and without either no side has
+#: a language to compare or a preserve to keep, so the units skip those checks.
+_SAYS_LANG_OR_SPACE = etree.XPath("boolean(//@xml:lang|//@xml:space)")
 
 
 class Inline(NamedTuple):
@@ -130,6 +133,8 @@ class UnitChecker:
         self.src_lang = src_lang.lower() if src_lang else None
         self.trg_lang = trg_lang.lower() if trg_lang else None
         self.trg_lang_missing_reported = trg_lang is not None
+        self.says_lang = _SAYS_LANG_OR_SPACE(run.root) is True
+        self.says_space = self.says_lang and not run.is21
         self.fragments = FragmentIndex()
         #: units by id of the file being walked (subFlows name them)
         self.current_units: dict[str, etree._Element] = {}
@@ -319,14 +324,14 @@ class UnitChecker:
 
     def _space_kept(self, target: Side, first_source: dict[etree._Element, Side], uid: str | None) -> None:
         """XLF259 (2.0 documents): a target keeps xml:space='preserve' when its source has it, set or inherited."""
-        if self._source_space(target.part, first_source) == "preserve" \
+        if self.says_space and self._source_space(target.part, first_source) == "preserve" \
                 and self._side_value(target, XML_SPACE, "default") != "preserve":
             self.run.emit(R.XLF259, target.el, "<target> does not say xml:space=\"preserve\" while its <source> does", uid)
 
     def _lang(self, side: Side, expected: str | None, rule: Rule, attr: str, uid: str | None) -> None:
         """2.1 4.2.2.12/4.2.2.13: the explicit *or inherited* xml:lang equals srcLang/trgLang (a subtag of it,
         en-IE under en, is accepted as the TC Schematron does)."""
-        if expected is None:
+        if expected is None or not self.says_lang:
             return
         explicit = XML_LANG in side.attrs
         lang = self._side_value(side, XML_LANG, "")
