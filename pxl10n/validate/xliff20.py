@@ -52,6 +52,16 @@ Children = list[tuple[etree._Element, str]]
 _INLINE_SPECS = {tag: SPECS[tag] for tag in INLINE_TAGS}
 
 
+def _sequence(tag: str) -> tuple[Particle, ...]:
+    content = SPECS[tag].content
+    assert isinstance(content, tuple), tag
+    return content
+
+
+_UNIT_CONTENT = _sequence(_UNIT)
+_PART_CONTENT = {_SEGMENT: _sequence(_SEGMENT), _IGNORABLE: _sequence(_IGNORABLE)}
+
+
 def _ns(tag: str) -> str | None:
     return tag[1 : tag.index("}")] if tag[:1] == "{" else None
 
@@ -120,17 +130,16 @@ class _Run:
         items = cast(Items, el.items())
         if items or spec.required:
             self.attributes.check(el, _UNIT, spec, items, unit)
-        HOOKS[_UNIT](self, el, dict(items), unit)
+        children = [(c, t) for c in el if isinstance(t := c.tag, str)] if len(el) else []
+        if any(t not in SPECS for _, t in children):  # else the hook finds no extension element
+            HOOKS[_UNIT](self, el, dict(items), unit)
+        self.check_sequence_content(el, _UNIT, spec, _UNIT_CONTENT, children, unit)
+        for child, child_tag in children:
+            child_spec = SPECS.get(child_tag)
+            if child_spec is not None:
+                self.walk(child, child_tag, child_spec, unit)
         if len(el):
-            children = [(c, t) for c in el if isinstance(t := c.tag, str)]
-            self.check_children(el, _UNIT, spec, children, unit)
-            for child, child_tag in children:
-                child_spec = SPECS.get(child_tag)
-                if child_spec is not None:
-                    self.walk(child, child_tag, child_spec, unit)
             units.check_unit(el, unit, children)
-        else:
-            self.check_children(el, _UNIT, spec, [], unit)
         units.end_unit()
 
     def walk_recorded(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str],
@@ -150,7 +159,7 @@ class _Run:
     def walk_part(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str]) -> None:
         """A <segment> or <ignorable>: its content model, then its sides and any other known children."""
         children = [(c, t) for c in el if isinstance(t := c.tag, str)] if len(el) else []
-        self.check_children(el, tag, spec, children, unit)
+        self.check_sequence_content(el, tag, spec, _PART_CONTENT[tag], children, unit)
         for child, child_tag in children:
             child_spec = SPECS.get(child_tag)
             if child_spec is None:
@@ -206,31 +215,37 @@ class _Run:
         """Children and text of a sequence, text-only or empty element against its content model."""
         content = spec.content
         if isinstance(content, tuple):
-            key = (tag, *[t for _, t in children])
-            if key not in self.good_sequences:
-                before = len(self.out)
-                self.check_sequence(el, content, spec.names, children, unit)
-                if len(self.out) == before:
-                    self.good_sequences.add(key)
-            if not spec.mixed:
-                self.check_no_text(el, children, unit)
-        else:
-            for child, _ in children:
-                self.emit(R.XLF201, child, f"{describe(child)} not allowed: {describe(el)} has no child elements", unit)
-            if content == EMPTY and (el.text or any(c.tail for c in el)):
-                self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
+            self.check_sequence_content(el, tag, spec, content, children, unit)
+            return
+        for child, _ in children:
+            self.emit(R.XLF201, child, f"{describe(child)} not allowed: {describe(el)} has no child elements", unit)
+        if content == EMPTY and (el.text or any(c.tail for c in el)):
+            self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
 
-    def check_no_text(self, el: etree._Element, children: Children, unit: str | None) -> None:
-        """Element-only content: whitespace between children, nothing else (comments' tails count too)."""
+    def check_sequence_content(self, el: etree._Element, tag: str, spec: Spec, content: tuple[Particle, ...],
+                               children: Children, unit: str | None) -> None:
+        """Children against a sequence (each child-tag sequence judged once per document), and unless the
+        content is mixed, nothing but whitespace between them (comments' tails count too)."""
+        key = (tag, *[t for _, t in children])
+        if key not in self.good_sequences:
+            before = len(self.out)
+            self.check_sequence(el, content, spec.names, children, unit)
+            if len(self.out) == before:
+                self.good_sequences.add(key)
+        if spec.mixed:
+            return
         text = el.text
-        if not text or text.isspace():
-            for child in [c for c, _ in children] if len(children) == len(el) else el:
-                tail = child.tail
-                if tail and not tail.isspace():
-                    break
-            else:
+        if text and not text.isspace():
+            self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
+            return
+        if len(children) == len(el):
+            tails = [tail for child, _ in children if (tail := child.tail)]
+        else:
+            tails = [tail for child in el if (tail := child.tail)]
+        for tail in tails:
+            if not tail.isspace():
+                self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
                 return
-        self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
 
     def unexpected(self, child: etree._Element, parent: etree._Element, unit: str | None) -> None:
         """Report a child element the parent's content model cannot hold at all."""
