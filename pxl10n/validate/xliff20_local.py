@@ -8,7 +8,7 @@ document live in :mod:`pxl10n.validate.xliff20_units`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from lxml import etree
@@ -63,18 +63,15 @@ def _is_code_point_xml_char(cp: int) -> bool:
 
 def on_xliff(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """File ids are unique within the document."""
-    seen: set[str] = set()
-    for child in el:
-        ident = child.get("id") if child.tag == _FILE else None
-        if ident is not None and ident in seen:
-            run.emit(R.XLF210, child, f'duplicate <file id="{ident}">')
-        if ident is not None:
-            seen.add(ident)
+    for child, ident in _repeated(((child, child.get("id")) for child in el if child.tag == _FILE), set()):
+        run.emit(R.XLF210, child, f'duplicate <file id="{ident}">')
+
 
 def on_file(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """A file's units and groups are indexed before its units are checked (subFlows, fragments)."""
     run.units.index_file(el)
     on_extension_scope(run, el, attrs, unit)
+
 
 def on_extension_scope(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Extension elements directly in this file/group/unit (and their descendants) have unique id/xml:id."""
@@ -83,16 +80,26 @@ def on_extension_scope(run: _Run, el: etree._Element, attrs: dict[str, str], uni
         tag = child.tag
         if tag in SPECS or not isinstance(tag, str) or _ns(tag) in DEFINED_NS:
             continue
-        for ext in child.iter():
-            if not isinstance(ext.tag, str) or _ns(ext.tag) in DEFINED_NS:
-                continue
-            own, xml_id = ext.get("id"), ext.get(_XML_ID)
-            for ident in (own, xml_id if xml_id != own else None):
-                if ident is None:
-                    continue
-                if ident in seen:
-                    run.emit(R.XLF256, ext, f'extension identifier "{ident}" of {describe(ext)} is already used in {describe(el)}', unit)
-                seen.add(ident)
+        named = ((ext, ident) for ext in child.iter() if isinstance(ext.tag, str) and _ns(ext.tag) not in DEFINED_NS
+                 for ident in _extension_ids(ext))
+        for ext, ident in _repeated(named, seen):
+            run.emit(R.XLF256, ext, f'extension identifier "{ident}" of {describe(ext)} is already used in {describe(el)}', unit)
+
+
+def _extension_ids(ext: etree._Element) -> tuple[str, ...]:
+    """An extension element's id and xml:id (once when they are equal)."""
+    own, xml_id = ext.get("id"), ext.get(_XML_ID)
+    return tuple(ident for ident in (own, xml_id if xml_id != own else None) if ident is not None)
+
+
+def _repeated(named: Iterable[tuple[etree._Element, str | None]], seen: set[str]) -> Iterator[tuple[etree._Element, str]]:
+    """The (element, id) pairs whose id an earlier pair (or ``seen``) already had; pairs without an id are skipped."""
+    for el, ident in named:
+        if ident is None:
+            continue
+        if ident in seen:
+            yield el, ident
+        seen.add(ident)
 
 
 def on_skeleton(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -103,26 +110,24 @@ def on_skeleton(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
     elif "href" not in attrs and not has_content:
         run.emit(R.XLF228, el, "<skeleton> has neither href nor content")
 
+
 def on_segment(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """subState requires an explicit state."""
     if "subState" in attrs and "state" not in attrs:
         run.emit(R.XLF226, el, f"{describe(el)} has subState but no state", unit)
+
 
 def on_unique_children(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """note ids within <notes>, data ids within <originalData>."""
     is_notes = el.tag == _NOTES
     rule = R.XLF212 if is_notes else R.XLF213
     seen: set[str] = set()
-    for child in el:
-        ident = child.get("id") if isinstance(child.tag, str) else None
-        if ident is None:
-            continue
-        if ident in seen:
-            run.emit(rule, child, f"duplicate {describe(child)} in {describe(el)}", unit)
-        seen.add(ident)
+    for child, _ in _repeated(((child, child.get("id")) for child in el if isinstance(child.tag, str)), seen):
+        run.emit(rule, child, f"duplicate {describe(child)} in {describe(el)}", unit)
     unit_el = run.units.unit_el
     if is_notes and unit_el is not None and el.getparent() is unit_el:
         run.units.fragments.unit_notes[unit_el] = seen
+
 
 def on_cp(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """hex is a code point XML cannot carry."""
@@ -134,6 +139,7 @@ def on_cp(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None
         run.emit(R.XLF244, el, f'<cp hex="{value}"> is beyond U+10FFFF', unit)
     elif _is_code_point_xml_char(cp):
         run.emit(R.XLF244, el, f'<cp hex="{value}"> is a valid XML character; write it as text', unit)
+
 
 def on_code(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """subType needs type; xlf: subTypes go with a fixed type; only an isolated ec has dir."""
@@ -152,6 +158,7 @@ def on_code(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | No
         elif needed != kind:
             run.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
 
+
 def on_marker(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Comment annotations carry exactly one of value and ref; same-document refs must resolve."""
     if "ref" in attrs:
@@ -163,6 +170,7 @@ def on_marker(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | 
         which = "both value and ref" if has_value else "neither value nor ref"
         run.emit(R.XLF245, el, f'{describe(el)} type="comment" has {which}', unit)
 
+
 def on_gloss_entry(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """At least one translation or a definition; ref is a fragment identifier."""
     if "ref" in attrs:
@@ -170,6 +178,7 @@ def on_gloss_entry(run: _Run, el: etree._Element, attrs: dict[str, str], unit: s
     unique_module_ids(run, el, el, _GLS_TRANSLATION, unit)
     if not any(c.tag in (_GLS_TRANSLATION, q(GLS, "definition")) for c in el):
         run.emit(R.XLF251, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
+
 
 def on_val_rule(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Exactly one rule kind; occurs and existsInSource only with the kinds they qualify."""
@@ -182,6 +191,7 @@ def on_val_rule(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
         run.emit(R.XLF258, el, "<val:rule> uses occurs without isPresent (it has no effect there)", unit)
     if "existsInSource" in attrs and not set(kinds) & {"isPresent", "startsWith", "endsWith"}:
         run.emit(R.XLF254, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
+
 
 def on_resource(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Resource containers are non-empty; res:source/target have href xor content and the document's languages."""
@@ -204,16 +214,19 @@ def on_resource(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
         which = "both href and content" if has_content else "neither href nor content"
         run.emit(R.XLF255, el, f"{describe(el)} has {which}", unit)
 
+
 def on_resource_ref(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """ref names a resourceItem of the document."""
     ref = attrs.get("ref")
     if ref is not None and ref not in run.units.resource_items(run.root):
         run.emit(R.XLF255, el, f'<res:resourceItemRef ref="{ref}"> matches no <res:resourceItem> id', unit)
 
+
 def on_reference(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Module ref attributes holding same-document fragment identifiers."""
     if "ref" in attrs:
         run.units.add_fragment(el, attrs["ref"], unit)
+
 
 def on_match(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """A translation candidate: its ref is a fragment identifier that resolves, subType comes with type,
@@ -226,6 +239,7 @@ def on_match(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | N
     if "subType" in attrs and "type" not in attrs:
         run.emit(R.XLF243, el, f'{describe(el)} has subType="{attrs["subType"]}" but no type', unit)
     run.units.match_data_refs(el, unit)
+
 
 def on_ctr_revisions(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """ref names a sibling (or a sibling's child) of the changeTrack; several candidates with ids need one."""
@@ -247,14 +261,9 @@ def on_ctr_revisions(run: _Run, el: etree._Element, attrs: dict[str, str], unit:
 
 def unique_module_ids(run: _Run, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
     """Ids of the ``tag`` elements under ``container`` are unique there (XLF256)."""
-    seen: set[str] = set()
-    for child in container.iter(tag):
-        ident = child.get("id")
-        if ident is None:
-            continue
-        if ident in seen:
-            run.emit(R.XLF256, child, f"duplicate {describe(child)} in {describe(el)}", unit)
-        seen.add(ident)
+    for child, _ in _repeated(((child, child.get("id")) for child in container.iter(tag)), set()):
+        run.emit(R.XLF256, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+
 
 def on_module_container(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Matches, glossary entries and metadata groups have unique ids within their container."""
