@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from pxl10n.validate.content_model import OTHER, Particle, opt, plus, star
 from pxl10n.validate.langtags import is_well_formed
 from pxl10n.xliff import namespaces as ns
@@ -42,6 +44,13 @@ def pretty(tag: str) -> str:
     if namespace == XML:
         return f"xml:{name}"
     return f"{MODULE_PREFIX.get(namespace, '{' + namespace + '}')}:{name}"
+
+
+def describe(el: etree._Element) -> str:
+    """``<name id="x">`` for messages."""
+    ident = el.get("id")
+    name = pretty(el.tag)
+    return f'<{name} id="{ident}">' if ident is not None else f"<{name}>"
 
 
 # --- value spaces -------------------------------------------------------------------------
@@ -288,10 +297,9 @@ CORE: dict[str, Spec] = {
     x("em"): Spec({"startRef": "nmtoken!"}),
 }
 
-_OTHER_OK = {"other_attrs": True}
 MODULES: dict[str, Spec] = {
     # Translation Candidates (mtc)
-    q(MTC, "matches"): Spec({}, (plus(q(MTC, "match")),), **_OTHER_OK),
+    q(MTC, "matches"): Spec({}, (plus(q(MTC, "match")),), other_attrs=True),
     q(MTC, "match"): Spec(
         {
             "id": "nmtoken",
@@ -305,53 +313,53 @@ MODULES: dict[str, Spec] = {
             "type": "mtc_type",
         },
         (opt(q(MDA, "metadata")), opt(x("originalData")), p(x("source")), p(x("target")), star(OTHER)),
-        **_OTHER_OK,
+        other_attrs=True,
     ),
     # Glossary (gls)
-    q(GLS, "glossary"): Spec({}, (plus(q(GLS, "glossEntry")),), **_OTHER_OK),
+    q(GLS, "glossary"): Spec({}, (plus(q(GLS, "glossEntry")),), other_attrs=True),
     q(GLS, "glossEntry"): Spec(
         {"id": "nmtoken", "ref": "string"},
         (p(q(GLS, "term")), star(q(GLS, "translation")), opt(q(GLS, "definition")), star(OTHER)),
-        **_OTHER_OK,
+        other_attrs=True,
     ),
-    q(GLS, "term"): Spec({"source": "string"}, TEXT, **_OTHER_OK),
-    q(GLS, "translation"): Spec({"id": "nmtoken", "ref": "string", "source": "string"}, TEXT, **_OTHER_OK),
-    q(GLS, "definition"): Spec({"source": "string"}, TEXT, **_OTHER_OK),
+    q(GLS, "term"): Spec({"source": "string"}, TEXT, other_attrs=True),
+    q(GLS, "translation"): Spec({"id": "nmtoken", "ref": "string", "source": "string"}, TEXT, other_attrs=True),
+    q(GLS, "definition"): Spec({"source": "string"}, TEXT, other_attrs=True),
     # Metadata (mda)
-    q(MDA, "metadata"): Spec({"id": "nmtoken"}, (plus(q(MDA, "metaGroup")),), **_OTHER_OK),
+    q(MDA, "metadata"): Spec({"id": "nmtoken"}, (plus(q(MDA, "metaGroup")),), other_attrs=True),
     q(MDA, "metaGroup"): Spec(
         {"id": "nmtoken", "category": "string", "appliesTo": "mda_applies"},
         (plus(q(MDA, "metaGroup"), q(MDA, "meta")),),
-        **_OTHER_OK,
+        other_attrs=True,
     ),
-    q(MDA, "meta"): Spec({"type": "string!"}, TEXT, **_OTHER_OK),
+    q(MDA, "meta"): Spec({"type": "string!"}, TEXT, other_attrs=True),
     # Resource Data (res)
-    q(RES, "resourceData"): Spec({"id": "nmtoken"}, (star(q(RES, "resourceItemRef")), star(q(RES, "resourceItem"))), **_OTHER_OK),
-    q(RES, "resourceItemRef"): Spec({"id": "nmtoken", "ref": "nmtoken!"}, **_OTHER_OK),
+    q(RES, "resourceData"): Spec({"id": "nmtoken"}, (star(q(RES, "resourceItemRef")), star(q(RES, "resourceItem"))), other_attrs=True),
+    q(RES, "resourceItemRef"): Spec({"id": "nmtoken", "ref": "nmtoken!"}, other_attrs=True),
     q(RES, "resourceItem"): Spec(
         {"id": "nmtoken", "mimeType": "string", "context": "yesno"},
         (opt(q(RES, "source")), opt(q(RES, "target")), star(q(RES, "reference"))),
-        **_OTHER_OK,
+        other_attrs=True,
     ),
-    q(RES, "source"): Spec({"href": "string", XML_LANG: "xml_lang"}, ANY, mixed=True, **_OTHER_OK),
-    q(RES, "target"): Spec({"href": "string", XML_LANG: "xml_lang"}, ANY, mixed=True, **_OTHER_OK),
-    q(RES, "reference"): Spec({"href": "string!", XML_LANG: "xml_lang"}, **_OTHER_OK),
+    q(RES, "source"): Spec({"href": "string", XML_LANG: "xml_lang"}, ANY, mixed=True, other_attrs=True),
+    q(RES, "target"): Spec({"href": "string", XML_LANG: "xml_lang"}, ANY, mixed=True, other_attrs=True),
+    q(RES, "reference"): Spec({"href": "string!", XML_LANG: "xml_lang"}, other_attrs=True),
     # Change Tracking (ctr)
-    q(CTR, "changeTrack"): Spec({}, (plus(q(CTR, "revisions")),), **_OTHER_OK),
+    q(CTR, "changeTrack"): Spec({}, (plus(q(CTR, "revisions")),), other_attrs=True),
     q(CTR, "revisions"): Spec(
-        {"appliesTo": "nmtoken!", "ref": "nmtoken", "currentVersion": "nmtoken"}, (plus(q(CTR, "revision")),), **_OTHER_OK
+        {"appliesTo": "nmtoken!", "ref": "nmtoken", "currentVersion": "nmtoken"}, (plus(q(CTR, "revision")),), other_attrs=True
     ),
     # 2.1 5.6.5.4: "Date in one of the formats defined in [NOTE-datetime]", not an xs:dateTime
-    q(CTR, "revision"): Spec({"author": "string", "datetime": "note_datetime", "version": "nmtoken"}, (plus(q(CTR, "item")),), **_OTHER_OK),
-    q(CTR, "item"): Spec({"property": "string!"}, TEXT, **_OTHER_OK),
+    q(CTR, "revision"): Spec({"author": "string", "datetime": "note_datetime", "version": "nmtoken"}, (plus(q(CTR, "item")),), other_attrs=True),
+    q(CTR, "item"): Spec({"property": "string!"}, TEXT, other_attrs=True),
     # Size and Length Restriction (slr)
     q(SLR, "profiles"): Spec(
-        {"generalProfile": "string", "storageProfile": "string"}, (opt(q(SLR, "normalization")), star(OTHER)), **_OTHER_OK
+        {"generalProfile": "string", "storageProfile": "string"}, (opt(q(SLR, "normalization")), star(OTHER)), other_attrs=True
     ),
-    q(SLR, "normalization"): Spec({"general": "normalization", "storage": "normalization"}, **_OTHER_OK),
-    q(SLR, "data"): Spec({"profile": "string!"}, (star(OTHER),), **_OTHER_OK),
+    q(SLR, "normalization"): Spec({"general": "normalization", "storage": "normalization"}, other_attrs=True),
+    q(SLR, "data"): Spec({"profile": "string!"}, (star(OTHER),), other_attrs=True),
     # Validation (val)
-    q(VAL, "validation"): Spec({}, (plus(q(VAL, "rule")),), **_OTHER_OK),
+    q(VAL, "validation"): Spec({}, (plus(q(VAL, "rule")),), other_attrs=True),
     q(VAL, "rule"): Spec(
         {
             "isPresent": "string",
@@ -364,7 +372,7 @@ MODULES: dict[str, Spec] = {
             "normalization": "normalization",
             "disabled": "yesno",
         },
-        **_OTHER_OK,
+        other_attrs=True,
     ),
 }
 

@@ -1,0 +1,89 @@
+"""The XLIFF 2.0 walk's shortcuts: each skips work only where the skipped check could not have fired.
+
+Every shortcut (a memo of one document, a scan proving a check unnecessary, the
+one-segment unit) is pinned here by a document where the full check must still
+report, next to one where it must not.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from pxl10n.validate import xliff20
+from pxl10n.validate.context import Context
+from pxl10n.validate.rules import Document
+from pxl10n.validate.xliff20_fragments import parse_fragment
+from pxl10n.xliff.io import safe_parser
+from tests.helpers.xliff import document, units
+
+
+def codes(text: str) -> list[str]:
+    data = text.encode()
+    doc = Document("walk.xlf", data, etree.ElementTree(etree.fromstring(data, safe_parser())), "2.0")
+    return [f.code for f in xliff20.check(doc, Context())]
+
+
+def test_a_valid_document_has_no_finding() -> None:
+    body = units("2.0", [("Save <ph id='1'/>", "Enregistrer <ph id='1'/>"), ("Next", "Suivant")])
+    assert codes(document("2.0", body)) == []
+
+
+def test_inherited_language_is_still_compared_when_a_document_says_xml_lang() -> None:
+    segment = '<segment xml:lang="de"><source>Hi</source><target>Salut</target></segment>'
+    found = codes(document("2.0", f'<unit id="u1">{segment}</unit>'))
+    assert "XLF221" in found and "XLF222" in found  # both sides inherit de from the segment
+    assert codes(document("2.0", '<unit id="u1"><segment><source xml:lang="en-US">Hi</source>'
+                                 '<target xml:lang="fr-FR">Salut</target></segment></unit>')) == []
+
+
+def test_kept_space_is_checked_through_the_unit() -> None:
+    body = '<unit id="u1" xml:space="preserve"><segment><source>a  b</source><target xml:space="default">a b</target></segment></unit>'
+    assert codes(document("2.0", body)) == ["XLF259"]
+    kept = '<unit id="u1" xml:space="preserve"><segment><source>a  b</source><target>a  b</target></segment></unit>'
+    assert codes(document("2.0", kept)) == []
+
+
+def test_text_between_elements_is_reported_once_per_element() -> None:
+    body = '<unit id="u1">stray<segment><source>Hi</source></segment>tail too</unit>'
+    assert codes(document("2.0", body)) == ["XLF203"]
+    spaced = '<unit id="u1">\n  <!-- a note to self -->\n  <segment><source>Hi</source></segment>\n</unit>'
+    assert codes(document("2.0", spaced)) == []
+    after_comment = '<unit id="u1"><!-- c -->text<segment><source>Hi</source></segment></unit>'
+    assert codes(document("2.0", after_comment)) == ["XLF203"]
+
+
+def test_the_attribute_memo_still_checks_every_value() -> None:
+    body = ('<unit id="u1"><segment state="final"><source>a</source></segment></unit>'
+            '<unit id="u2"><segment state="done"><source>b</source></segment></unit>'
+            '<unit id="u3"><segment state="done"><source>c</source></segment></unit>')
+    assert codes(document("2.0", body)) == ["XLF206", "XLF206"]
+
+
+def test_a_good_child_sequence_is_remembered_per_document_only() -> None:
+    good = units("2.0", [("a", "b")])
+    bad = '<unit id="u2"><segment><target>b</target><source>a</source></segment></unit>'
+    assert codes(document("2.0", good + bad)) == ["XLF202"]
+    assert codes(document("2.0", bad)) == ["XLF202"]
+
+
+def test_a_side_nested_in_a_code_is_reported_not_crashed_on() -> None:
+    body = ('<unit id="u1"><segment><source>a <sm id="m1"/><ph id="2"><ignorable><source> </source></ignorable></ph>'
+            '<em startRef="m1"/></source><target>b <sm id="m1"/><em startRef="m1"/></target></segment></unit>')
+    found = codes(document("2.0", body))
+    assert found and "XLF201" in found
+
+
+def test_an_extension_id_repeated_in_a_unit_is_reported() -> None:
+    ext = 'xmlns:e="urn:example"'
+    body = f'<unit id="u1"><e:a {ext} id="x"/><e:b {ext} id="x"/><segment><source>a</source></segment></unit>'
+    assert codes(document("2.0", body)) == ["XLF256"]
+    same_twice = f'<unit id="u1"><e:a {ext} id="x" xml:id="x"/><segment><source>a</source></segment></unit>'
+    assert codes(document("2.0", same_twice)) == []
+
+
+def test_fragment_identifiers_parse_into_selectors() -> None:
+    assert parse_fragment("#/f=f1/u=u1/t=1") == (("f", "f1"), ("u", "u1"), ("t", "1"))
+    assert parse_fragment("#n=n1") == (("n", "n1"),)
+    assert isinstance(parse_fragment("#u=1/f=2"), str)
+    assert isinstance(parse_fragment("#x=1"), str)
+    assert isinstance(parse_fragment("#/u=u1"), str)
