@@ -14,13 +14,8 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 
-from .helpers.cli import run, run_subprocess
-from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
-
-#: Transitional re-exports: test modules written before tests/helpers existed (several
-#: land in parallel with it) import these from here. Import them from tests.helpers;
-#: drop this once `grep -rn "from .conftest import" tests` finds nothing.
-__all__ = ["API_KEY", "LOCALES", "commits", "content_entries", "run", "run_subprocess", "write_config"]
+from .helpers.cli import run
+from .helpers.project import API_KEY, content_entries, write_config
 
 
 @pytest.fixture(scope="session")

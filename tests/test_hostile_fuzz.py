@@ -24,8 +24,8 @@ from pxl10n.cli import cli
 from pxl10n.emulator.faults import EXPORT_FAULTS, LISTING_FAULTS, MISSING, WIRE_FAULTS
 from pxl10n.emulator.server import EmulatorServer
 
-from .conftest import content_entries, write_config
-from .hostile_support import leaks, one_line_errors, snapshot, written_text
+from .helpers.hostile import leaks, one_line_errors, snapshot, written_text
+from .helpers.project import content_entries, write_config
 
 KEY = 'fz "k"/y+z%41&<q>9d8c7b6a5e'
 RUN_DEADLINE = 4.0

@@ -18,8 +18,8 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.errors import PXError
 from pxl10n.secrets import check_header_value, redact, spellings
 
-from .conftest import content_entries, write_config
-from .hostile_support import leaks, one_line_errors, written_text
+from .helpers.hostile import leaks, one_line_errors, written_text
+from .helpers.project import content_entries, write_config
 
 SIMPLE = "sk-live-7d1e0c9b5a3f-echo"
 TRICKY = 'Zq9 "kEy"/tok+en%41&<x>\\9f3c2a7b1e'
