@@ -36,7 +36,7 @@ import yaml
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import FileKey
+from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XLIFF20_NS, parse
 
 from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, is_pxl10n_action, load_yaml, parse_outputs
