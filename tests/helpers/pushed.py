@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import STATE_NAME, FileKey
+from pxl10n.layout import STATE_NAME, FileKey
 
 from .cli import run
 from .pulled import l10n
