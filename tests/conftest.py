@@ -1,11 +1,16 @@
 """Shared fixtures: a real emulator on loopback, a real git repo, a config file.
 
 Helpers (``run``, ``write_config``, ``API_KEY``...) live in ``tests.helpers``;
-this module holds fixtures only.
+this module holds fixtures only. A project is made once per session (per xdist
+worker) and copied into each test's temp dir: a copy of a small repository is
+far cheaper than ``git init``, commits and a pull, and is the same repository.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,13 +19,16 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 
-from .helpers.cli import run, run_subprocess
-from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
+from .helpers.cli import run
+from .helpers.project import API_KEY, content_entries, write_config
 
-#: Transitional re-exports: test modules written before tests/helpers existed (several
-#: land in parallel with it) import these from here. Import them from tests.helpers;
-#: drop this once `grep -rn "from .conftest import" tests` finds nothing.
-__all__ = ["API_KEY", "LOCALES", "commits", "content_entries", "run", "run_subprocess", "write_config"]
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (the default in pyproject): one worker per CPU this process may use; 0 (no workers) on one CPU."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return int(os.environ["PYTEST_XDIST_AUTO_NUM_WORKERS"])
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cpus if cpus > 1 else 0
 
 
 @pytest.fixture(scope="session")
@@ -36,24 +44,57 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
     return emulator_server.reset()
 
 
-@pytest.fixture
-def project(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A git work tree with a pxl10n.toml pointing at the emulator; cwd is inside it."""
-    repo = git.Repo.init(tmp_path)
+def _copy_into(template: Path, root: Path) -> None:
+    """``template`` (a work tree with its .git) copied over ``root``, links kept as links.
+
+    The copy's files have new inodes and times, so git's index would call them
+    changed until it looks again: refreshed here, as after a fresh commit.
+    """
+    shutil.copytree(template, root, symlinks=True, dirs_exist_ok=True)
+    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def project_template(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer) -> Path:
+    """A committed work tree with a pxl10n.toml for the session's emulator: README.md and the config."""
+    root = tmp_path_factory.mktemp("project-template")
+    repo = git.Repo.init(root)
     with repo.config_writer() as cfg:
         cfg.set_value("user", "name", "Test")
         cfg.set_value("user", "email", "test@example.com")
-    write_config(tmp_path, emulator.base_url, content=content_entries(emulator))
-    (tmp_path / "README.md").write_text("project\n")
+    write_config(root, emulator_server.base_url, content=content_entries(emulator_server.reset()))
+    (root / "README.md").write_text("project\n")
     repo.index.add(["README.md", "pxl10n.toml"])
     repo.index.commit("initial")
+    repo.close()
+    return root
+
+
+@pytest.fixture(scope="session")
+def pulled_template(tmp_path_factory: pytest.TempPathFactory, project_template: Path, emulator_server: EmulatorServer) -> Iterator[Path]:
+    """The project template after a first pull (committed) from a fresh emulator store."""
+    root = tmp_path_factory.mktemp("pulled-template")
+    _copy_into(project_template, root)
+    emulator_server.reset()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PX_API_KEY", API_KEY)
+        mp.chdir(root)
+        result = run("pull")
+    assert result.exit_code == 0, result.output
+    yield root
+
+
+@pytest.fixture
+def project(tmp_path: Path, project_template: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git work tree with a pxl10n.toml pointing at the emulator; cwd is inside it."""
+    _copy_into(project_template, tmp_path)
     monkeypatch.setenv("PX_API_KEY", API_KEY)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
 
 @pytest.fixture
-def pulled(project: Path) -> Path:
-    """The project after a first pull (committed)."""
-    assert run("pull").exit_code == 0
+def pulled(project: Path, pulled_template: Path) -> Path:
+    """The project after a first pull (committed): the session's pulled template copied over it."""
+    _copy_into(pulled_template, project)
     return project

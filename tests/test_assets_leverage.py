@@ -16,8 +16,9 @@ from pxl10n.config import load
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, canonicalize, describe, parse
 
-from .conftest import content_entries, run, write_config
-from .test_assets_tmx import vendor_tmx
+from .helpers.assets import vendor_tmx
+from .helpers.cli import run
+from .helpers.project import content_entries, write_config
 
 
 def units_by_file(directory: Path) -> dict[Path, dict[str | None, tuple[str, str | None]]]:

@@ -13,24 +13,8 @@ from pxl10n.assets.toolkit_checks import check_names, pofilter_failures
 from pxl10n.config import load
 from pxl10n.errors import ConfigError
 
-from .conftest import write_config
-
-DOC = """<?xml version='1.0' encoding='UTF-8'?>
-<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en-US" trgLang="{locale}">
-  <file id="f1" original="{item}">
-{units}
-  </file>
-</xliff>
-"""
-
-
-def seed(l10n: Path, locale: str, item: str, pairs: list[tuple[str, str | None]]) -> None:
-    units = "\n".join(
-        f'    <unit id="u{n}"><segment><source>{s}</source>{"" if t is None else f"<target>{t}</target>"}</segment></unit>' for n, (s, t) in enumerate(pairs, 1)
-    )
-    path = l10n / locale / "engagement" / f"{item}.xlf"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(DOC.format(locale=locale, item=item, units=units), encoding="utf-8")
+from .helpers.assets import TBX, seed
+from .helpers.project import write_config
 
 
 def test_the_odd_translation_out_is_reported_with_the_reference(tmp_path: Path) -> None:
@@ -46,21 +30,6 @@ def test_the_odd_translation_out_is_reported_with_the_reference(tmp_path: Path) 
     assert odd.reference.example == "de-DE/engagement/a.xlf#u1"
     # a 1:1 tie reports both sides; different inline codes are different sources; fr-FR is its own locale
     assert set(by_place) == {("de-DE/engagement/a.xlf", "u2"), ("de-DE/engagement/b.xlf", "u2")}
-
-
-TBX = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE martif PUBLIC "ISO 12200:1999A//DTD MARTIF core (DXFcdV04)//EN" "TBXcdv04.dtd">
-<martif type="TBX" xml:lang="en"><martifHeader><fileDesc><sourceDesc><p>test</p></sourceDesc></fileDesc></martifHeader>
-<text><body>
-  <termEntry id="t1">
-    <langSet xml:lang="en"><tig><term>workspace</term></tig></langSet>
-    <langSet xml:lang="de"><tig><term>Arbeitsbereich</term></tig>
-      <tig><term>Workspace</term><termNote type="administrativeStatus">deprecatedTerm-admn-sts</termNote></tig></langSet>
-    <langSet xml:lang="fr-FR"><tig><term>espace de travail</term></tig></langSet>
-  </termEntry>
-  <termEntry id="t2"><langSet xml:lang="en-US"><tig><term>dashboard</term></tig></langSet></termEntry>
-</body></text></martif>
-"""
 
 
 def test_tbx_glossary_approved_translations_per_locale(tmp_path: Path) -> None:

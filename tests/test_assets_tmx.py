@@ -16,8 +16,9 @@ from pxl10n.errors import XliffError
 from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XML_LANG, describe, parse
 
-from .conftest import run
-from .test_push import keys_of, translate
+from .helpers.assets import vendor_tmx
+from .helpers.cli import run
+from .helpers.pulled import keys_of, translate
 
 HEADER_ATTRS = {"creationtool", "creationtoolversion", "segtype", "o-tmf", "adminlang", "srclang", "datatype"}
 
@@ -113,21 +114,6 @@ def test_reader_refuses_entity_declarations_and_non_tmx() -> None:
         list(read_tmx(b"<tmx>", source="vendor.tmx"))
     plain_doctype = b'<?xml version="1.0"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n<tmx version="1.4"><header/><body><tu><tuv xml:lang="en-US"><seg>a</seg></tuv></tu></body></tmx>'
     assert len(list(read_tmx(plain_doctype))) == 1
-
-
-VENDOR = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE tmx SYSTEM "tmx14.dtd">
-<tmx version="1.4"><header creationtool="Vendor CAT" creationtoolversion="9" segtype="sentence" o-tmf="x" adminlang="en" srclang="EN-US" datatype="plaintext"/>
-<body>
-{units}
-</body></tmx>
-"""
-
-
-def vendor_tmx(path: Path, pairs: list[tuple[str, str, str]]) -> Path:
-    units = "\n".join(f'<tu><tuv xml:lang="en-us"><seg>{s}</seg></tuv><tuv xml:lang="{lang}"><seg>{t}</seg></tuv></tu>' for s, lang, t in pairs)
-    path.write_text(VENDOR.format(units=units), encoding="utf-8")
-    return path
 
 
 def test_import_stores_the_vendor_file_in_tm(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:

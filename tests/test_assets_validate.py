@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import run, write_config
-from .test_assets_terminology import TBX, seed
+from .helpers.assets import TBX, seed
+from .helpers.cli import run
+from .helpers.project import write_config
 
 
 def findings(*args: str) -> list[dict]:

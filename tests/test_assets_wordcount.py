@@ -13,7 +13,8 @@ from translate.tools.pocount import calcstats, wordsinunit
 from pxl10n.assets.wordcount import words
 from pxl10n.emulator.server import EmulatorServer
 
-from .conftest import LOCALES, content_entries, run, write_config
+from .helpers.cli import run
+from .helpers.project import LOCALES, content_entries, write_config
 
 
 def _toolkit_counts(path: Path, version: str) -> tuple[int, int]:

@@ -15,6 +15,7 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 
 from .helpers.cli import run, run_subprocess
+from .helpers.pulled import translate
 
 
 def commands() -> list[str]:
@@ -101,8 +102,6 @@ def test_pull_takes_file_paths(project: Path, emulator: EmulatorServer) -> None:
 
 
 def test_push_takes_file_paths_and_sends_only_those(project: Path, emulator: EmulatorServer) -> None:
-    from .test_github_flow import translate
-
     keys = [k for k in _pulled(project) if k.kind == "article" and k.locale == "fr-FR"][:2]
     for key in keys:
         translate(project, key)

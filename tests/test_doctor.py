@@ -11,7 +11,8 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 
-from .conftest import API_KEY, run, write_config
+from .helpers.cli import run
+from .helpers.project import API_KEY, write_config
 
 READ_ONLY = "sk-read-only-1234"
 

@@ -32,25 +32,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XLIFF20_NS, parse
 
+from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, is_pxl10n_action, load_yaml, parse_outputs
+from .helpers.gh_expressions import condition, interpolate
 from .helpers.project import API_KEY, content_entries, write_config
-from .test_workflows import (
-    ACTION,
-    ACTION_DIR,
-    EXAMPLES,
-    condition,
-    interpolate,
-    is_pxl10n_action,
-    load_yaml,
-    parse_outputs,
-)
-
-yaml = pytest.importorskip("yaml")
 
 BOT_TOKEN = "ghp_bot-token-for-tests"
 DEFAULT_TOKEN = "ghs_default-token-for-tests"

@@ -14,8 +14,9 @@ import pytest
 from pxl10n import fsutil
 from pxl10n.emulator.server import EmulatorServer
 
-from .conftest import API_KEY, run
-from .hostile_support import one_line_errors, snapshot
+from .helpers.cli import run
+from .helpers.hostile import one_line_errors, snapshot
+from .helpers.project import API_KEY
 
 
 @pytest.fixture

@@ -15,8 +15,9 @@ from pxl10n.px import client as px_client
 from pxl10n.px.client import PXClient, page_cap
 from pxl10n.px.kinds import KINDS
 
-from .conftest import API_KEY, run
-from .hostile_support import one_line_errors, snapshot
+from .helpers.cli import run
+from .helpers.hostile import one_line_errors, snapshot
+from .helpers.project import API_KEY
 
 EXPECTED = {
     "endless": "still no last page after 10 pages",

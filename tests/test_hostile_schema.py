@@ -18,7 +18,7 @@ from pxl10n.errors import PXAnswerError, PXError
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
 
-from .conftest import API_KEY
+from .helpers.project import API_KEY
 
 HUGE = "x" * 200_000
 BAD_VALUES = {"null": None, "missing": MISSING, "number": 7, "negative": -1, "bool": True, "string": "yes", "list": [1, "a"], "object": {"a": None}, "huge": HUGE}

@@ -12,14 +12,16 @@ from urllib.parse import quote, quote_plus
 
 import git
 import pytest
+from click.testing import CliRunner
 
 from pxl10n import secrets
+from pxl10n.cli import cli
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.errors import PXError
 from pxl10n.secrets import check_header_value, redact, spellings
 
-from .conftest import content_entries, write_config
-from .hostile_support import leaks, one_line_errors, written_text
+from .helpers.hostile import leaks, one_line_errors, written_text
+from .helpers.project import content_entries, write_config
 
 SIMPLE = "sk-live-7d1e0c9b5a3f-echo"
 TRICKY = 'Zq9 "kEy"/tok+en%41&<x>\\9f3c2a7b1e'
@@ -88,16 +90,32 @@ def test_a_key_with_a_line_break_stops_the_run_up_front(tmp_path: Path) -> None:
     assert server.stats.total == 0
 
 
+def _run_in_process(args: list[str], env: dict[str, str], capfd: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """One command as a fresh process would run it: no secret known beforehand; everything written to fd 1 and 2 too.
+
+    In-process (a child per command cost most of this file's time), so the fd-level
+    capture stands in for the child's pipes: git children and anything writing past
+    ``sys.stdout`` land there.
+    """
+    secrets.clear()
+    capfd.readouterr()
+    result = CliRunner().invoke(cli, args, env=env, catch_exceptions=False)
+    fds = capfd.readouterr()
+    return result.exit_code, result.stdout + fds.out, result.stderr + fds.err
+
+
 @pytest.mark.parametrize("key", [SIMPLE, TRICKY])
-def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path: Path, key: str) -> None:
+def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path: Path, key: str, monkeypatch: pytest.MonkeyPatch,
+                                                                        capfd: pytest.CaptureFixture[str]) -> None:
     outside = tmp_path / "gh"
     outside.mkdir()
     root = tmp_path / "project"
     root.mkdir()
     with EmulatorServer(key) as server:
         project = _project(root, server)
-        env = {**os.environ, "PX_API_KEY": key, "GITHUB_OUTPUT": str(outside / "output"), "GITHUB_STEP_SUMMARY": str(outside / "summary")}
-        assert _run(["pull"], project, env).returncode == 0
+        monkeypatch.chdir(project)
+        env = {"PX_API_KEY": key, "GITHUB_OUTPUT": str(outside / "output"), "GITHUB_STEP_SUMMARY": str(outside / "summary")}
+        assert _run(["pull"], project, {**os.environ, **env}).returncode == 0
         edited = next((project / "l10n" / "fr-FR" / "article").glob("*.xlf"))
         edited.write_text(edited.read_text(encoding="utf-8").replace("<source>", "<source>x", 1), encoding="utf-8")
         server.faults.echo_key = True
@@ -108,14 +126,18 @@ def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path:
             ["pull"], ["pull", "--format", "json"], ["-vv", "pull", "--no-commit"], ["-q", "pull", "--dry-run"],
             ["status"], ["status", "--format", "json"], ["status", "--format", "markdown"], ["status", "--remote", "--format", "json"],
             ["validate"], ["validate", "--format", "json"], ["validate", "--format", "github"], ["validate", "--format", "junit"],
-            ["push", "--dry-run"], ["push", "--format", "json"], ["-vv", "push", "--force"],
+            ["push", "--dry-run"], ["push", "--format", "json"],
         ]
         said = []
         for command in commands:
-            result = _run(command, project, env)
-            assert result.returncode in (0, 1), (command, result.stderr)
-            assert one_line_errors(result.stderr), (command, result.stderr)
-            said += [" ".join(command), result.stdout, result.stderr]
+            code, stdout, stderr = _run_in_process(command, env, capfd)
+            assert code in (0, 1), (command, stderr)
+            assert one_line_errors(stderr), (command, stderr)
+            said += [" ".join(command), stdout, stderr]
+        # the last one as a real child: the process boundary (startup, exit, pipes) leaks nothing either
+        child = _run(["-vv", "push", "--force"], project, {**os.environ, **env})
+        assert child.returncode in (0, 1) and one_line_errors(child.stderr), child.stderr
+        said += [child.stdout, child.stderr]
         assert server.stats.total > 0
     everything = written_text(project, *said, *(p.read_text(encoding="utf-8") for p in outside.iterdir()))
     assert leaks(everything, key) == []

@@ -17,8 +17,9 @@ from pxl10n.errors import TransportError
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
 
-from .conftest import API_KEY, run, write_config
-from .hostile_support import one_line_errors, snapshot
+from .helpers.cli import run
+from .helpers.hostile import one_line_errors, snapshot
+from .helpers.project import API_KEY, write_config
 
 EXPORT = "/v1/localization/export"
 

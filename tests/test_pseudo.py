@@ -12,7 +12,7 @@ from pxl10n.layout import FileKey
 from pxl10n.xliff.io import canonicalize, describe, parse
 from pxl10n.xliff.pseudo import Style, growth, pseudo_text, pseudo_translate
 
-from .conftest import run
+from .helpers.cli import run
 
 DOC20 = b"""<?xml version="1.0"?>
 <xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en-US" trgLang="fr-FR">

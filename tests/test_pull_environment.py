@@ -30,8 +30,8 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.px.kinds import EMAIL_TYPES
 
 from .helpers.cli import run, run_subprocess
+from .helpers.hostile import one_line_errors
 from .helpers.project import content_entries, write_config
-from .hostile_support import one_line_errors
 
 STATE = "pxl10n-state.json"
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

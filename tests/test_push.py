@@ -24,9 +24,7 @@ from pxl10n.xliff.io import describe, parse
 from .helpers.cli import run
 from .helpers.project import API_KEY, commits, content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
-from .helpers.pushed import landed, push_json, results
-
-IMPORT_PREFIX = "/v1/localization/import"
+from .helpers.pushed import IMPORT_PREFIX, import_requests, landed, push_json, results, state_entry
 
 
 def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
@@ -35,14 +33,6 @@ def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
     changed = re.sub(pattern, replacement, text, count=1)
     assert changed != text, pattern
     path.write_text(changed, encoding="utf-8")
-
-
-def import_requests(emulator: EmulatorServer) -> int:
-    return sum(n for path, n in emulator.stats.snapshot()["by_path"].items() if path.startswith(IMPORT_PREFIX))
-
-
-def state_entry(root: Path, key: FileKey) -> dict:
-    return json.loads((l10n(root) / STATE_NAME).read_text())["files"][key.relpath()]
 
 
 def snapshot(root: Path) -> dict[Path, bytes]:

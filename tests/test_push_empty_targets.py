@@ -12,8 +12,10 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.xliff.io import parse, sha256
 
-from .conftest import API_KEY, content_entries, run, write_config
-from .test_push import import_requests, l10n, state_entry
+from .helpers.cli import run
+from .helpers.project import API_KEY, content_entries, write_config
+from .helpers.pulled import l10n
+from .helpers.pushed import import_requests, state_entry
 
 
 def _setup(project: Path, emulator: EmulatorServer, version: str) -> tuple[FileKey, str, str]:

@@ -15,10 +15,10 @@ from pxl10n.validate.registry import RULES as REGISTRY
 from pxl10n.validate.rules import Document, Finding, Severity
 from pxl10n.xliff.io import safe_parser, xliff_version
 
+from .helpers.xliff import document
+
 LOCALES = ("fr-FR", "de-DE", "ja-JP", "es-ES")
 CTX = Context(source_locale="en-US", target_locales=LOCALES, px_languages={loc: loc for loc in LOCALES})
-NS12 = "urn:oasis:names:tc:xliff:document:1.2"
-NS20 = "urn:oasis:names:tc:xliff:document:2.0"
 ITEM = "c6bd79cc-b706-5b59-8c7e-fdaaf91d61c0"
 
 
@@ -38,20 +38,13 @@ def codes(doc: Document, ctx: Context = CTX) -> set[str]:
 
 def doc12(units: str = '<trans-unit id="a"><source>Hi</source><target>Salut</target></trans-unit>', *,
           src: str = "en-US", trg: str | None = "fr-FR", datatype: str = "html", original: str = ITEM) -> str:
-    trg_attr = f' target-language="{trg}"' if trg is not None else ""
-    return (f'<xliff xmlns="{NS12}" version="1.2"><file original="{original}" source-language="{src}"{trg_attr} '
-            f'datatype="{datatype}"><body>{units}</body></file></xliff>')
+    return document("1.2", units, src=src, trg=trg, datatype=datatype, original=original)
 
 
 def doc20(units: str = '<unit id="a"><segment><source>Hi</source><target>Salut</target></segment></unit>', *,
           src: str = "en-US", trg: str | None = "fr-FR", strategy: str = "html", original: str | None = ITEM,
           meta: str = "") -> str:
-    trg_attr = f' trgLang="{trg}"' if trg is not None else ""
-    orig = f' original="{original}"' if original is not None else ""
-    return (f'<xliff xmlns="{NS20}" xmlns:mda="urn:oasis:names:tc:xliff:metadata:2.0" version="2.0" '
-            f'srcLang="{src}"{trg_attr}><file id="f1"{orig}><mda:metadata><mda:metaGroup category="px">'
-            f'<mda:meta type="strategy">{strategy}</mda:meta>{meta}</mda:metaGroup></mda:metadata>{units}'
-            f"</file></xliff>")
+    return document("2.0", units, src=src, trg=trg, strategy=strategy, original=original, meta=meta)
 
 
 def pulled_ctx(path: Path, px_languages: dict[str, str] | None = None, **info: object) -> Context:

@@ -16,22 +16,12 @@ from pxl10n.validate.engine import Selection, check_document
 from pxl10n.validate.qa import RULES, final_punctuation
 from pxl10n.validate.rules import Document, Severity
 
+from .helpers.xliff import document, units
 
-def xliff(version: str, units: list[tuple[str, str | None]], trg: str = "fr-FR", src: str = "en-US") -> bytes:
-    """A document from (source, target) XML fragments; target None means no <target>."""
-    body = []
-    for i, (s, t) in enumerate(units):
-        if version == "2.0":
-            target = "" if t is None else f"<target>{t}</target>"
-            body.append(f'<unit id="u{i}"><segment><source>{s}</source>{target}</segment></unit>')
-        else:
-            target = "" if t is None else f"<target>{t}</target>"
-            body.append(f'<trans-unit id="u{i}"><source>{s}</source>{target}</trans-unit>')
-    if version == "2.0":
-        return (f'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="{src}" trgLang="{trg}">'
-                f'<file id="f">{"".join(body)}</file></xliff>').encode()
-    return (f'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="f" datatype="html" '
-            f'source-language="{src}" target-language="{trg}"><body>{"".join(body)}</body></file></xliff>').encode()
+
+def xliff(version: str, pairs: list[tuple[str, str | None]], trg: str = "fr-FR", src: str = "en-US") -> bytes:
+    """A document from (source, target) XML fragments, units ``u0``...; target None means no <target>."""
+    return document(version, units(version, pairs, first=0), src=src, trg=trg).encode()
 
 
 def qa_codes(data: bytes) -> list[tuple[str | None, str]]:

@@ -7,8 +7,8 @@ a workflow, the docs or the pre-commit hook must exist in the click command tree
 The action's own shell is run with a fake ``pxl10n`` to check the command lines
 it builds. ``test_github_flow.py`` then runs the workflows for real.
 
-The small expression evaluator here (``Expr``) is shared with that file: it
-covers the subset of the GitHub expression language the workflows use, and
+The expression evaluator both files use lives in ``tests/helpers/gh_expressions.py``:
+it covers the subset of the GitHub expression language the workflows use, and
 raises on anything else, so a workflow cannot silently step outside what the
 end-to-end test understands.
 """
@@ -22,33 +22,26 @@ import shlex
 import stat
 import subprocess
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import click
 import pytest
+import yaml
 
-yaml = pytest.importorskip("yaml")
+from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, REMOTE_ACTION, ROOT, is_pxl10n_action, load_yaml, parse_outputs
+from .helpers.gh_expressions import condition, expressions_in, interpolate
 
-ROOT = Path(__file__).resolve().parent.parent
-ACTION_DIR = ROOT / ".github" / "actions" / "pxl10n"
-ACTION = ACTION_DIR / "action.yml"
-EXAMPLES = ROOT / "examples" / "workflows"
 EXAMPLE_NAMES = ("sync-from-px.yml", "check-translations.yml", "push-to-px.yml")
 CI = ROOT / ".github" / "workflows" / "ci.yml"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 DOCS = (ROOT / "docs" / "github-actions.md", ROOT / "docs" / "translators.md", ROOT / "docs" / "releasing.md")
 #: how the examples refer to this repository's action (one string, so one edit retargets all)
-REMOTE_ACTION = re.compile(r"^[\w.-]+/[\w.-]+/\.github/actions/pxl10n@[\w./-]+$")
-LOCAL_ACTION = "./.github/actions/pxl10n"
 KNOWN_ACTIONS = ("actions/checkout@v4", "actions/setup-python@v5", "actions/cache@v4")
 
 
 # --------------------------------------------------------------------------- loading
-
-
-def load_yaml(path: Path) -> Any:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
@@ -61,270 +54,8 @@ def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
     return value or {}
 
 
-def is_pxl10n_action(uses: str | None) -> bool:
-    return bool(uses) and (uses == LOCAL_ACTION or bool(REMOTE_ACTION.match(uses)))
-
-
 def workflow_files() -> list[Path]:
     return [EXAMPLES / name for name in EXAMPLE_NAMES] + [CI]
-
-
-# --------------------------------------------------------------------------- expressions
-
-
-class ExprError(ValueError):
-    """An expression outside the subset the tests understand."""
-
-
-_TOKEN = re.compile(
-    r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<op>==|!=|<=|>=|&&|\|\||[!<>().,\[\]*])"
-    r"|(?P<name>[A-Za-z_][A-Za-z0-9_-]*))"
-)
-_FUNCTIONS = {"success", "failure", "always", "cancelled", "contains", "startsWith", "endsWith", "format", "toJSON", "fromJSON"}
-
-
-def _tokens(text: str) -> list[tuple[str, str]]:
-    out, pos = [], 0
-    text = text.strip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m or m.end() == pos:
-            raise ExprError(f"cannot read {text[pos:]!r} in {text!r}")
-        kind = m.lastgroup or ""
-        out.append((kind, m.group(kind)))
-        pos = m.end()
-    return out
-
-
-class Expr:
-    """A parsed ``${{ }}`` expression: the context paths it reads, and evaluation."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self._toks = _tokens(text)
-        self._i = 0
-        self.tree = self._or()
-        if self._i != len(self._toks):
-            raise ExprError(f"unexpected {self._toks[self._i][1]!r} in {text!r}")
-
-    # parsing -> nested tuples
-    def _peek(self) -> str | None:
-        return self._toks[self._i][1] if self._i < len(self._toks) else None
-
-    def _take(self, value: str | None = None) -> tuple[str, str]:
-        if self._i >= len(self._toks):
-            raise ExprError(f"unexpected end of {self.text!r}")
-        tok = self._toks[self._i]
-        if value is not None and tok[1] != value:
-            raise ExprError(f"expected {value!r}, got {tok[1]!r} in {self.text!r}")
-        self._i += 1
-        return tok
-
-    def _or(self) -> Any:
-        node = self._and()
-        while self._peek() == "||":
-            self._take()
-            node = ("or", node, self._and())
-        return node
-
-    def _and(self) -> Any:
-        node = self._cmp()
-        while self._peek() == "&&":
-            self._take()
-            node = ("and", node, self._cmp())
-        return node
-
-    def _cmp(self) -> Any:
-        node = self._unary()
-        if self._peek() in ("==", "!=", "<", ">", "<=", ">="):
-            op = self._take()[1]
-            node = ("cmp", op, node, self._unary())
-        return node
-
-    def _unary(self) -> Any:
-        if self._peek() == "!":
-            self._take()
-            return ("not", self._unary())
-        return self._primary()
-
-    def _primary(self) -> Any:
-        kind, value = self._take()
-        if value == "(":
-            node = self._or()
-            self._take(")")
-            return node
-        if kind == "str":
-            return ("lit", value[1:-1].replace("''", "'"))
-        if kind == "num":
-            return ("lit", float(value) if "." in value else int(value))
-        if kind != "name":
-            raise ExprError(f"unexpected {value!r} in {self.text!r}")
-        if value in ("true", "false", "null"):
-            return ("lit", {"true": True, "false": False, "null": None}[value])
-        if self._peek() == "(":
-            if value not in _FUNCTIONS:
-                raise ExprError(f"unknown function {value}() in {self.text!r}")
-            self._take("(")
-            args = []
-            while self._peek() != ")":
-                args.append(self._or())
-                if self._peek() == ",":
-                    self._take(",")
-            self._take(")")
-            return ("call", value, args)
-        path = [value]
-        while self._peek() in (".", "["):
-            if self._take()[1] == ".":
-                kind, name = self._take()
-                if kind != "name":
-                    raise ExprError(f"bad property {name!r} in {self.text!r}")
-                path.append(name)
-            else:
-                kind, key = self._take()
-                if kind != "str":
-                    raise ExprError(f"only literal [''] keys are supported in {self.text!r}")
-                path.append(key[1:-1])
-                self._take("]")
-        return ("path", tuple(path))
-
-    # analysis
-    def paths(self) -> list[tuple[str, ...]]:
-        found: list[tuple[str, ...]] = []
-
-        def walk(node: Any) -> None:
-            if node[0] == "path":
-                found.append(node[1])
-            elif node[0] == "call":
-                for arg in node[2]:
-                    walk(arg)
-            elif node[0] in ("or", "and"):
-                walk(node[1])
-                walk(node[2])
-            elif node[0] == "cmp":
-                walk(node[2])
-                walk(node[3])
-            elif node[0] == "not":
-                walk(node[1])
-
-        walk(self.tree)
-        return found
-
-    def uses_status_function(self) -> bool:
-        def walk(node: Any) -> bool:
-            if node[0] == "call":
-                return node[1] in ("success", "failure", "always", "cancelled") or any(walk(a) for a in node[2])
-            if node[0] in ("or", "and"):
-                return walk(node[1]) or walk(node[2])
-            if node[0] == "cmp":
-                return walk(node[2]) or walk(node[3])
-            if node[0] == "not":
-                return walk(node[1])
-            return False
-
-        return walk(self.tree)
-
-    # evaluation, with GitHub's semantics for the operators used
-    def evaluate(self, ctx: dict[str, Any], status: str = "success") -> Any:
-        return _eval(self.tree, ctx, status)
-
-
-def _truthy(value: Any) -> bool:
-    return value not in (None, False, 0, "", 0.0)
-
-
-def _coerce(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.lower()
-    return value
-
-
-def _eval(node: Any, ctx: dict[str, Any], status: str) -> Any:
-    kind = node[0]
-    if kind == "lit":
-        return node[1]
-    if kind == "path":
-        value: Any = ctx
-        for part in node[1]:
-            value = value.get(part) if isinstance(value, dict) else None
-        return value
-    if kind == "or":
-        left = _eval(node[1], ctx, status)
-        return left if _truthy(left) else _eval(node[2], ctx, status)
-    if kind == "and":
-        left = _eval(node[1], ctx, status)
-        return _eval(node[2], ctx, status) if _truthy(left) else left
-    if kind == "not":
-        return not _truthy(_eval(node[1], ctx, status))
-    if kind == "cmp":
-        left, right = _eval(node[2], ctx, status), _eval(node[3], ctx, status)
-        if isinstance(left, str) != isinstance(right, str) and None not in (left, right):
-            left, right = str(left), str(right)  # good enough: the workflows compare strings
-        if left is None:
-            left = ""
-        if right is None:
-            right = ""
-        left, right = _coerce(left), _coerce(right)
-        return {"==": left == right, "!=": left != right, "<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[node[1]]
-    if kind == "call":
-        name, args = node[1], [_eval(a, ctx, status) for a in node[2]]
-        if name == "success":
-            return status == "success"
-        if name == "failure":
-            return status == "failure"
-        if name == "always":
-            return True
-        if name == "cancelled":
-            return False
-        if name == "contains":
-            return _coerce(str(args[1])) in _coerce(str(args[0])) if isinstance(args[0], str) else args[1] in (args[0] or [])
-        if name == "startsWith":
-            return _coerce(str(args[0])).startswith(_coerce(str(args[1])))
-        if name == "endsWith":
-            return _coerce(str(args[0])).endswith(_coerce(str(args[1])))
-        if name == "format":
-            return re.sub(r"\{(\d+)\}", lambda m: str(args[1 + int(m.group(1))]), args[0])
-        if name == "toJSON":
-            return json.dumps(args[0])
-        if name == "fromJSON":
-            return json.loads(args[0])
-    raise ExprError(f"cannot evaluate {node!r}")
-
-
-_EMBEDDED = re.compile(r"\$\{\{(.*?)\}\}", re.DOTALL)
-
-
-def expressions_in(text: str) -> list[Expr]:
-    return [Expr(m.group(1)) for m in _EMBEDDED.finditer(text)]
-
-
-def interpolate(value: Any, ctx: dict[str, Any]) -> str:
-    """A YAML value with ``${{ }}`` parts replaced, as the runner does."""
-    if not isinstance(value, str):
-        return "" if value is None else (str(value).lower() if isinstance(value, bool) else str(value))
-
-    def one(m: re.Match[str]) -> str:
-        result = Expr(m.group(1)).evaluate(ctx)
-        if result is None:
-            return ""
-        if isinstance(result, bool):
-            return str(result).lower()
-        return str(result)
-
-    return _EMBEDDED.sub(one, value)
-
-
-def condition(text: Any, ctx: dict[str, Any], status: str) -> bool:
-    """A step's ``if:``, with the implicit ``success() &&`` when no status function is used."""
-    if text is None:
-        return status == "success"
-    if isinstance(text, bool):
-        return text and status == "success"
-    body = text.strip()
-    m = re.fullmatch(r"\$\{\{(.*)\}\}", body, re.DOTALL)
-    expr = Expr(m.group(1) if m else body)
-    if not expr.uses_status_function() and status != "success":
-        return False
-    return _truthy(expr.evaluate(ctx, status))
 
 
 def strings(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
@@ -501,76 +232,102 @@ def test_shell_steps_are_strict_and_never_expand_expressions(path: Path) -> None
         assert not re.search(r"set -\w*x|(echo|printf|cat)\b[^\n]*\b(PX_API_KEY|KEY)\b", script), f"{path.name} {where}: never trace or print the key"
 
 
+@dataclass
+class _Job:
+    """What an expression inside one job may refer to."""
+
+    env: set[str]
+    matrix: set[str]
+    needs: Any
+    earlier: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class _References:
+    """Checks every ``${{ }}`` path of one workflow against what exists; collects the secrets it uses."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.workflow = path, load_yaml(path)
+        action = load_yaml(ACTION)
+        self.action_inputs, self.action_outputs = action["inputs"], set(action["outputs"])
+        self.inputs: set[str] = set()
+        for trigger in ("workflow_dispatch", "workflow_call"):
+            spec = triggers(self.workflow).get(trigger) or {}
+            self.inputs |= set(spec.get("inputs") or {})
+        self.secrets: set[str] = set()
+
+    def check(self, where: str, text: str, step_env: set[str], job: _Job) -> None:
+        for expr in expressions_in(text):
+            for p in expr.paths():
+                self._check_path(f"{self.path.name} {where}", p, step_env, job)
+
+    def _check_path(self, where: str, p: tuple[str, ...], step_env: set[str], job: _Job) -> None:
+        root = p[0]
+        if root == "steps":
+            self._check_step_reference(where, p, job)
+        elif root == "env":
+            assert p[1] in job.env | step_env, f"{where}: env.{p[1]} is not set"
+        elif root == "inputs":
+            assert p[1] in self.inputs, f"{where}: inputs.{p[1]} not declared"
+        elif root == "secrets":
+            self.secrets.add(p[1])
+        elif root == "matrix":
+            assert p[1] in job.matrix, where
+        elif root == "needs":
+            assert p[1] in job.needs, where
+        else:
+            assert root in ("github", "runner", "vars", "job"), f"{where}: unknown context {root}"
+
+    def _check_step_reference(self, where: str, p: tuple[str, ...], job: _Job) -> None:
+        assert p[1] in job.earlier, f"{where}: steps.{p[1]} is not an earlier step"
+        assert p[2] in ("outputs", "outcome", "conclusion"), where
+        if p[2] != "outputs":
+            return
+        step = job.earlier[p[1]]
+        if is_pxl10n_action(step.get("uses")):
+            assert p[3] in self.action_outputs, f"{where}: the action has no output {p[3]}"
+        else:
+            assert re.search(rf"echo \"{re.escape(p[3])}(=|<<)", step.get("run", "")), f"{where}: step {p[1]} never writes {p[3]}"
+
+    def check_step(self, where: str, step: dict[str, Any], job: _Job) -> None:
+        step_env = set(step.get("env") or {})
+        for key in ("if", "with", "env", "name", "working-directory"):
+            for _, text in strings(step.get(key), key):
+                self.check(where, text, step_env, job)
+        if isinstance(step.get("if"), str):
+            self.check(where, "${{ " + step["if"].replace("${{", "").replace("}}", "") + " }}", step_env, job)
+        uses = step.get("uses")
+        if uses:
+            assert is_pxl10n_action(uses) or uses in KNOWN_ACTIONS, f"{self.path.name} {where}: unexpected action {uses}"
+        if is_pxl10n_action(uses):
+            self._check_action_inputs(where, step)
+        if step.get("id"):
+            job.earlier[step["id"]] = step
+
+    def _check_action_inputs(self, where: str, step: dict[str, Any]) -> None:
+        given = set(step.get("with") or {})
+        assert given <= set(self.action_inputs), f"{self.path.name} {where}: not inputs of the action: {given - set(self.action_inputs)}"
+        required = {n for n, spec in self.action_inputs.items() if spec.get("required")}
+        assert required <= given, f"{self.path.name} {where}: missing {required - given}"
+        if step["with"].get("mode") in ("pull", "push") and self.path != CI:  # CI uses the emulator's key
+            assert step["with"].get("api-key") == "${{ secrets.PX_API_KEY }}", "the key comes from a secret"
+
+
 @pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
 def test_workflow_references_exist(path: Path) -> None:
-    workflow = load_yaml(path)
-    action = load_yaml(ACTION)
-    action_inputs, action_outputs = action["inputs"], set(action["outputs"])
-    declared_env = set(workflow.get("env") or {})
-    wf_inputs: set[str] = set()
-    for trigger in ("workflow_dispatch", "workflow_call"):
-        spec = triggers(workflow).get(trigger) or {}
-        wf_inputs |= set(spec.get("inputs") or {})
-    secrets_used: set[str] = set()
+    refs = _References(path)
+    workflow = refs.workflow
     assert workflow.get("permissions") is not None, f"{path.name}: declare permissions (least privilege)"
-    for job_id, job in workflow["jobs"].items():
-        job_env = declared_env | set(job.get("env") or {})
-        matrix = set(((job.get("strategy") or {}).get("matrix")) or {})
-        earlier: dict[str, dict[str, Any]] = {}
-        job_needs = job.get("needs") or []
-
-        def check(where: str, text: str, step_env: set[str], earlier: dict[str, dict[str, Any]] = earlier, job_env: set[str] = job_env, matrix: set[str] = matrix, needs: Any = job_needs) -> None:
-            for expr in expressions_in(text):
-                for p in expr.paths():
-                    root = p[0]
-                    if root == "steps":
-                        assert p[1] in earlier, f"{path.name} {where}: steps.{p[1]} is not an earlier step"
-                        assert p[2] in ("outputs", "outcome", "conclusion"), where
-                        if p[2] == "outputs":
-                            step = earlier[p[1]]
-                            if is_pxl10n_action(step.get("uses")):
-                                assert p[3] in action_outputs, f"{path.name} {where}: the action has no output {p[3]}"
-                            else:
-                                script = step.get("run", "")
-                                assert re.search(rf"echo \"{re.escape(p[3])}(=|<<)", script), f"{path.name} {where}: step {p[1]} never writes {p[3]}"
-                    elif root == "env":
-                        assert p[1] in job_env | step_env, f"{path.name} {where}: env.{p[1]} is not set"
-                    elif root == "inputs":
-                        assert p[1] in wf_inputs, f"{path.name} {where}: inputs.{p[1]} not declared"
-                    elif root == "secrets":
-                        secrets_used.add(p[1])
-                    elif root == "matrix":
-                        assert p[1] in matrix, where
-                    elif root == "needs":
-                        assert p[1] in needs, where
-                    else:
-                        assert root in ("github", "runner", "vars", "job"), f"{path.name} {where}: unknown context {root}"
-
-        for i, step in enumerate(job.get("steps", [])):
-            where = f"{job_id}.steps[{i}]"
-            step_env = set(step.get("env") or {})
-            for key in ("if", "with", "env", "name", "working-directory"):
-                for _, text in strings(step.get(key), key):
-                    check(where, text, step_env)
-            if isinstance(step.get("if"), str):
-                check(where, "${{ " + step["if"].replace("${{", "").replace("}}", "") + " }}", step_env)
-            uses = step.get("uses")
-            if uses:
-                assert is_pxl10n_action(uses) or uses in KNOWN_ACTIONS, f"{path.name} {where}: unexpected action {uses}"
-            if is_pxl10n_action(uses):
-                given = set(step.get("with") or {})
-                assert given <= set(action_inputs), f"{path.name} {where}: not inputs of the action: {given - set(action_inputs)}"
-                required = {n for n, spec in action_inputs.items() if spec.get("required")}
-                assert required <= given, f"{path.name} {where}: missing {required - given}"
-                if step["with"].get("mode") in ("pull", "push") and path != CI:  # CI uses the emulator's key
-                    assert step["with"].get("api-key") == "${{ secrets.PX_API_KEY }}", "the key comes from a secret"
-            if step.get("id"):
-                earlier[step["id"]] = step
-        for name, value in (job.get("outputs") or {}).items():
-            check(f"{job_id}.outputs.{name}", value, set())
+    declared_env = set(workflow.get("env") or {})
+    for job_id, job_spec in workflow["jobs"].items():
+        job = _Job(env=declared_env | set(job_spec.get("env") or {}),
+                   matrix=set(((job_spec.get("strategy") or {}).get("matrix")) or {}), needs=job_spec.get("needs") or [])
+        for i, step in enumerate(job_spec.get("steps", [])):
+            refs.check_step(f"{job_id}.steps[{i}]", step, job)
+        for name, value in (job_spec.get("outputs") or {}).items():
+            refs.check(f"{job_id}.outputs.{name}", value, set(), job)
     if path != CI:
         docs = (ROOT / "docs" / "github-actions.md").read_text(encoding="utf-8")
-        for secret in secrets_used:
+        for secret in refs.secrets:
             assert secret in docs, f"secret {secret} used by {path.name} is not documented in docs/github-actions.md"
             assert secret in path.read_text().split("name:")[0], f"{path.name}: explain secret {secret} in the header comment"
 
@@ -709,28 +466,6 @@ def run_action_step(tmp_path: Path, with_: dict[str, str], *, exit_code: int = 0
     proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], check=False, env=env, capture_output=True, text=True, timeout=30)
     calls = [json.loads(line) for line in log.read_text().splitlines()]
     return proc, calls, parse_outputs(output)
-
-
-def parse_outputs(path: Path) -> dict[str, str]:
-    """A GITHUB_OUTPUT file (``k=v`` and ``k<<DELIM`` forms), as the runner reads it."""
-    out: dict[str, str] = {}
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        i += 1
-        if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
-            name, delim = line.split("<<", 1)
-            body = []
-            while lines[i] != delim:
-                body.append(lines[i])
-                i += 1
-            i += 1
-            out[name] = "\n".join(body)
-        elif "=" in line:
-            name, value = line.split("=", 1)
-            out[name] = value
-    return out
 
 
 @pytest.mark.parametrize(

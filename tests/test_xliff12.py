@@ -13,12 +13,17 @@ from pxl10n.validate.registry import RULES as REGISTRY
 from pxl10n.validate.rules import Document, Finding, Severity
 from pxl10n.xliff.io import safe_parser, xliff_version
 
+from .helpers.xliff import NS as XLIFF_NS
+from .helpers.xliff import document
+
 CTX = Context(
     source_locale="en-US",
     target_locales=("fr-FR", "de-DE", "ja-JP", "es-ES"),
     px_languages={"fr-FR": "fr-FR", "de-DE": "de-DE", "ja-JP": "ja-JP", "es-ES": "es-ES"},
 )
-NS = "urn:oasis:names:tc:xliff:document:1.2"
+NS = XLIFF_NS["1.2"]
+
+
 def load(data: bytes | str, path: str = "test.xlf") -> Document:
     """A Document as the engine builds it: parsed with the safe parser, version set."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -36,9 +41,8 @@ def codes(doc: Document) -> set[str]:
 
 def wrap(units: str, *, file_attrs: str = 'original="eng-1" source-language="en-US" target-language="fr-FR" '
          'datatype="html"', header: str = "", root: str = f'version="1.2" xmlns="{NS}"') -> str:
-    """A minimal, valid XLIFF 1.2 document around ``units``."""
-    head = f"<header>{header}</header>" if header else ""
-    return f'<?xml version="1.0"?>\n<xliff {root}><file {file_attrs}>{head}<body>{units}</body></file></xliff>'
+    """A minimal, valid XLIFF 1.2 document around ``units``; ``file_attrs`` / ``root`` replace those attributes."""
+    return document("1.2", units, header=header, root=root, file=file_attrs, declaration=True)
 
 
 # Each rule: a document that breaks it and a close neighbour that does not.

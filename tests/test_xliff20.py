@@ -13,6 +13,8 @@ from pxl10n.validate.registry import RULES as REGISTRY
 from pxl10n.validate.rules import Document, Finding
 from pxl10n.xliff.io import safe_parser
 
+from .helpers.xliff import NS, document
+
 CODE_RE = re.compile(r"XLF2\d\d")
 
 
@@ -33,7 +35,8 @@ def findings_for(text: str) -> list[Finding]:
 
 
 def xliff(body: str, root: str = 'version="2.0" srcLang="en" trgLang="fr"') -> str:
-    return f'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" {root}><file id="f1">{body}</file></xliff>'
+    """A 2.0 document around ``body`` whose ``<xliff>`` carries the namespace and ``root``."""
+    return document("2.0", body, original=None, root=f'xmlns="{NS["2.0"]}" {root}')
 
 
 def xliff20_codes() -> list[str]:

@@ -29,24 +29,37 @@ def units(version: str, pairs: Iterable[tuple[str, str | None]], *, first: int =
 
 
 def document(version: str, body: str = "", *, src: str = "en-US", trg: str | None = "fr-FR", original: str | None = "f",
-             datatype: str = "html", strategy: str | None = None, header: str = "", declaration: bool = False) -> str:
+             datatype: str = "html", strategy: str | None = None, meta: str = "", header: str = "",
+             declaration: bool = False, root: str | None = None, file: str | None = None) -> str:
     """A minimal valid XLIFF document of ``version`` ("1.2" or "2.0") around ``body``.
 
     ``trg`` / ``original`` None leave the attribute out; ``strategy`` adds PX's
-    ``mda`` metadata (2.0); ``header`` fills a 1.2 ``<header>``.
+    ``mda`` metadata (2.0), ``meta`` more ``<mda:meta>`` beside it; ``header``
+    fills a 1.2 ``<header>``. ``root`` / ``file`` replace every attribute of
+    ``<xliff>`` / ``<file>`` (namespace included) for documents that break them.
     """
-    ns = NS[version]
-    if version == "2.0":
-        trg_attr = f' trgLang="{trg}"' if trg is not None else ""
-        orig = f' original="{original}"' if original is not None else ""
-        mda = f' xmlns:mda="{MDA_NS}"' if strategy is not None else ""
-        meta = (f'<mda:metadata><mda:metaGroup category="px"><mda:meta type="strategy">{strategy}</mda:meta>'
-                f"</mda:metaGroup></mda:metadata>") if strategy is not None else ""
-        text = f'<xliff xmlns="{ns}"{mda} version="2.0" srcLang="{src}"{trg_attr}><file id="f1"{orig}>{meta}{body}</file></xliff>'
-    else:
-        trg_attr = f' target-language="{trg}"' if trg is not None else ""
-        orig = f' original="{original}"' if original is not None else ""
-        head = f"<header>{header}</header>" if header else ""
-        text = (f'<xliff xmlns="{ns}" version="1.2"><file{orig} source-language="{src}"{trg_attr} datatype="{datatype}">'
-                f"{head}<body>{body}</body></file></xliff>")
+    text = _document20(body, src, trg, original, strategy, meta, root, file) if version == "2.0" else \
+        _document12(body, src, trg, original, datatype, header, root, file)
     return (DECLARATION if declaration else "") + text
+
+
+def _document20(body: str, src: str, trg: str | None, original: str | None, strategy: str | None, meta: str,
+                root: str | None, file: str | None) -> str:
+    trg_attr = f' trgLang="{trg}"' if trg is not None else ""
+    orig = f' original="{original}"' if original is not None else ""
+    mda = f' xmlns:mda="{MDA_NS}"' if strategy is not None else ""
+    metadata = (f'<mda:metadata><mda:metaGroup category="px"><mda:meta type="strategy">{strategy}</mda:meta>{meta}'
+                f"</mda:metaGroup></mda:metadata>") if strategy is not None else ""
+    root_attrs = root if root is not None else f'xmlns="{NS["2.0"]}"{mda} version="2.0" srcLang="{src}"{trg_attr}'
+    file_attrs = file if file is not None else f'id="f1"{orig}'
+    return f"<xliff {root_attrs}><file {file_attrs}>{metadata}{body}</file></xliff>"
+
+
+def _document12(body: str, src: str, trg: str | None, original: str | None, datatype: str, header: str,
+                root: str | None, file: str | None) -> str:
+    trg_attr = f' target-language="{trg}"' if trg is not None else ""
+    orig = f'original="{original}" ' if original is not None else ""
+    head = f"<header>{header}</header>" if header else ""
+    root_attrs = root if root is not None else f'xmlns="{NS["1.2"]}" version="1.2"'
+    file_attrs = file if file is not None else f'{orig}source-language="{src}"{trg_attr} datatype="{datatype}"'
+    return f"<xliff {root_attrs}><file {file_attrs}>{head}<body>{body}</body></file></xliff>"
