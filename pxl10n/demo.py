@@ -20,8 +20,8 @@ from pxl10n.config import load, starter_text
 from pxl10n.console import Console
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.fsutil import atomic_write
+from pxl10n.layout import iter_xliff_files
 from pxl10n.px.client import PXClient
-from pxl10n.sync.layout import iter_xliff_files
 from pxl10n.sync.pull import pull
 from pxl10n.sync.push import push
 from pxl10n.sync.session import Selection

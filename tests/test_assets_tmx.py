@@ -13,7 +13,7 @@ from pxl10n.assets.corpus import entries_of
 from pxl10n.assets.tmx import read_tmx, write_tmx
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.errors import XliffError
-from pxl10n.sync.layout import FileKey
+from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XML_LANG, describe, parse
 
 from .conftest import run

@@ -12,7 +12,7 @@ import pytest
 from pxl10n import __version__
 from pxl10n.cli import cli
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import FileKey
+from pxl10n.layout import FileKey
 
 from .helpers.cli import run, run_subprocess
 

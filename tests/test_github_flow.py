@@ -35,7 +35,7 @@ import pytest
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import FileKey
+from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XLIFF20_NS, parse
 
 from .helpers.project import API_KEY, content_entries, write_config

@@ -8,7 +8,7 @@ import pytest
 
 from pxl10n.errors import Pxl10nError
 from pxl10n.fsutil import atomic_write, remove_partials
-from pxl10n.sync.layout import FileKey, decode_id, encode_id, iter_xliff_files, key_for
+from pxl10n.layout import FileKey, decode_id, encode_id, iter_xliff_files, key_for
 from pxl10n.sync.state import FileState, State
 
 

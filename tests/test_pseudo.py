@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import FileKey
+from pxl10n.layout import FileKey
 from pxl10n.xliff.io import canonicalize, describe, parse
 from pxl10n.xliff.pseudo import Style, growth, pseudo_text, pseudo_translate
 

@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import STATE_NAME, FileKey
+from pxl10n.layout import STATE_NAME, FileKey
 from pxl10n.xliff.io import describe, parse
 
 from .helpers.cli import run

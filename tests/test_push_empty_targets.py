@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import FileKey
+from pxl10n.layout import FileKey
 from pxl10n.xliff.io import parse, sha256
 
 from .conftest import API_KEY, content_entries, run, write_config

@@ -20,8 +20,8 @@ import git
 import pytest
 
 from pxl10n.emulator.server import EmulatorServer
+from pxl10n.layout import STATE_NAME, FileKey, key_for
 from pxl10n.sync.journal import JOURNAL_NAME
-from pxl10n.sync.layout import STATE_NAME, FileKey, key_for
 from pxl10n.xliff.io import describe, parse
 
 from .helpers.cli import run

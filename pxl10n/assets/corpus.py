@@ -14,7 +14,7 @@ from pathlib import Path
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import read_bytes
-from pxl10n.sync.layout import FileKey, laid_out_keys
+from pxl10n.layout import FileKey, laid_out_keys
 from pxl10n.xliff.io import parse, source_line
 from pxl10n.xliff.segments import iter_segments, markup, plain_text
 

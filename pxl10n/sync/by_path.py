@@ -17,8 +17,8 @@ from pathlib import Path
 
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
+from pxl10n.layout import SUFFIX, decode_id
 from pxl10n.px.kinds import KIND_NAMES
-from pxl10n.sync.layout import SUFFIX, decode_id
 from pxl10n.sync.session import Selection
 
 #: a dimension a path leaves open (a directory names no id, ``l10n`` names nothing)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from pxl10n.errors import ConfigError, StateError
 from pxl10n.fsutil import atomic_write
+from pxl10n.layout import STATE_NAME
 from pxl10n.sync.journal import JOURNAL_NAME
-from pxl10n.sync.layout import STATE_NAME
 from pxl10n.sync.state import FileState, dumps, merge_entries, parse, read_entries, repair_text
 
 DRIVER = "pxl10n-state"

@@ -26,12 +26,13 @@ from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, Pxl10nError
 from pxl10n.fsutil import atomic_write, place, read_bytes, read_normalized, refuse_links, remove_partials, stage
+from pxl10n.layout import INDEX_NAME, STATE_NAME, FileKey, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
-from pxl10n.sync.layout import INDEX_NAME, STATE_NAME, FileKey, key_for, laid_out_keys
+from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.session import Selection, export_query, kind_params, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
@@ -428,20 +429,6 @@ def _ours_to_commit(repo: Any, settings: Settings, state: State, result: PullRes
     paths |= {directory / STATE_NAME, directory / INDEX_NAME}
     paths |= set(own_uncommitted(repo, directory, state))
     return sorted(paths)
-
-
-def own_uncommitted(repo: Any, directory: Path, state: State) -> list[Path]:
-    """Changed paths under ``directory`` whose content is pxl10n's own (hash P or Q), or whose entry pxl10n dropped."""
-    own = []
-    for path in gitops.changed_paths(repo, directory):
-        key = key_for(directory, path)
-        if key is None:
-            continue
-        entry = state.get(key)
-        data = read_normalized(path)
-        if (data is None and entry is None) or (data is not None and entry is not None and sha256(data) in entry.px_hashes()):
-            own.append(path)
-    return own
 
 
 def _report(result: PullResult, console: Console) -> None:

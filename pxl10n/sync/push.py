@@ -29,14 +29,14 @@ from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, PXError, Pxl10nError, PXStatusError, XliffError
 from pxl10n.fsutil import atomic_write, read_normalized, refuse_links, remove_partials
+from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
 from pxl10n.sync import crash, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
-from pxl10n.sync.layout import STATE_NAME, FileKey, laid_out_keys
-from pxl10n.sync.pull import own_uncommitted
+from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.session import Selection, export_query, import_query, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import XliffInfo, describe, parse, sha256

@@ -22,7 +22,7 @@ from typing import Any
 
 from pxl10n.errors import StateError
 from pxl10n.fsutil import atomic_write
-from pxl10n.sync.layout import STATE_NAME, FileKey
+from pxl10n.layout import STATE_NAME, FileKey
 
 FORMAT = 2
 #: the last key of ``files``: a line that never changes, so an entry added at the end merges cleanly

@@ -16,7 +16,7 @@ from pxl10n.assets.consistency import Variant
 from pxl10n.assets.glossary import Glossary
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
-from pxl10n.sync.layout import iter_xliff_files, key_for
+from pxl10n.layout import iter_xliff_files, key_for
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
 from pxl10n.validate.engine import Report, build_selection, validate_documents, validate_files

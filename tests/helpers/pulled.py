@@ -8,7 +8,7 @@ from pathlib import Path
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.sync.layout import FileKey
+from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XLIFF20_NS, parse
 
 
