@@ -26,7 +26,7 @@ from pxl10n.errors import AuthError, ConfigError, PXError, Pxl10nError, Transpor
 from pxl10n.px.client import CallContext, PXClient
 from pxl10n.px.kinds import KINDS
 from pxl10n.sync.git import find_repo
-from pxl10n.sync.pull import list_items
+from pxl10n.sync.listing import list_items
 
 #: an import PX must refuse (no item id: 433) once the key's Write permission is checked
 WRITE_PROBE = (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import httpx
 import pytest
 
 from pxl10n.errors import AuthError, PXAnswerError, PXStatusError, RateLimitError, TransportError
 from pxl10n.px.client import CallContext, PXClient, RateLimiter, parse_retry_after
-from pxl10n.px.kinds import KINDS
+from pxl10n.px.kinds import ARTICLE, CONTENT, ENGAGEMENT, KCBOT, KINDS
 from pxl10n.secrets import redact
 
 KEY = "sk-client-test-key"
@@ -200,3 +202,22 @@ def test_listing_that_is_not_json_is_an_error() -> None:
     client, _ = client_for(lambda request: httpx.Response(200, content=b"<html>login</html>"))
     with pytest.raises(PXAnswerError, match="not JSON"):
         client.list(KINDS["kcbot"])
+
+
+def test_each_kind_names_its_own_list_export_and_import_parameters() -> None:
+    options = SimpleNamespace(kc_version="v2", draft=True, product_id="p1", engagement_types=("GUIDE", "SLIDER"))
+    assert ENGAGEMENT.list_query(options) == {"contentTypes": "GUIDE,SLIDER"}
+    assert KCBOT.list_query(options) == ARTICLE.list_query(options) == {"productId": "p1"}
+    assert ENGAGEMENT.list_query(SimpleNamespace(**(vars(options) | {"engagement_types": ()}))) == {}
+    assert ENGAGEMENT.export_params(options) == {"draft": "true"}
+    assert KCBOT.export_params(options) == {"kcVersion": "v2"}
+    assert CONTENT.export_params(options, "GUIDE") == {"type": "GUIDE"}
+    assert ARTICLE.export_params(options) == CONTENT.export_params(options) == {}
+    query = KCBOT.export_query({"kcVersion": "v2"}, px_language="fr", version="1.2", translated=False, strategy=None)
+    assert query == {"trgLang": "fr", "version": "1.2", "translated": False, "kcVersion": "v2"}
+    assert ARTICLE.export_query({}, px_language="de", version="2.0", translated=True, strategy="html")["strategy"] == "html"
+    # an import repeats the recorded KC version (PX's default when none was recorded) and names content by id
+    assert KCBOT.import_query("k1", {"kcVersion": "v2"}) == {"kcVersion": "v2"}
+    assert KCBOT.import_query("k1", {}) == {"kcVersion": "v1"}
+    assert CONTENT.import_query("c1", {"type": "GUIDE"}) == {"contentId": "c1"}
+    assert ENGAGEMENT.import_query("e1", {"draft": "true"}) == ARTICLE.import_query("a1", {}) == {}

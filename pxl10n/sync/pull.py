@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -32,8 +31,9 @@ from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
+from pxl10n.sync.listing import list_items
 from pxl10n.sync.ownership import own_uncommitted
-from pxl10n.sync.session import Selection, export_query, kind_params, open_client, run_concurrently
+from pxl10n.sync.session import Selection, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
 
@@ -128,24 +128,6 @@ class PullResult:
             "failures": [f.as_dict() for f in self.files if f.status in (FAILED, PRUNE_HELD)] + [{"message": m} for m in self.failures],
             "commit": self.commit,
         }
-
-
-def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], console: Console) -> dict[str, list[Item]]:
-    """Every item of the selected kinds, per kind; content entries come from the config."""
-    listed: dict[str, list[Item]] = {}
-    for name in kinds:
-        kind = KINDS[name]
-        if name == "content":
-            listed[name] = [Item("content", entry.id, f"{entry.type} {entry.id}", item_type=entry.type) for entry in settings.content]
-            continue
-        params: dict[str, Any] = {}
-        if name == "engagement" and settings.engagement_types:
-            params["contentTypes"] = ",".join(settings.engagement_types)
-        if name in ("article", "kcbot") and settings.product_id:
-            params["productId"] = settings.product_id
-        listed[name] = list(client.list(kind, params=params))
-        console.detail(f"listed {len(listed[name])} {name}(s)")
-    return listed
 
 
 def _write_index(directory: Path, items: list[Item]) -> bool:
@@ -328,10 +310,12 @@ def _decide(client: PXClient, settings: Settings, state: State, history: dict[st
     """One row of the pull table: export, compare, decide; new bytes are only staged (never in a dry run)."""
     key = FileKey(item.kind, item.id, locale)
     px_language = settings.px_language(locale)
-    params = kind_params(settings, item.kind, item)
+    kind = KINDS[item.kind]
+    params = kind.export_params(settings, item.item_type)
+    query = kind.export_query(params, px_language=px_language, version=settings.xliff_version, translated=settings.translated, strategy=settings.strategy)
     label = f"{item.kind} {item.id} [{locale}]"
     try:
-        data = client.export(KINDS[item.kind], item.id, export_query(settings, item.kind, params, px_language), language=locale)
+        data = client.export(kind, item.id, query, language=locale)
         canonical, info = extract_xliff(data, source=label, language=px_language)
         current = read_normalized(key.path(settings.directory))
     except AuthError:

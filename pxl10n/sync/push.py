@@ -37,7 +37,7 @@ from pxl10n.sync import crash, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.ownership import own_uncommitted
-from pxl10n.sync.session import Selection, export_query, import_query, open_client, run_concurrently
+from pxl10n.sync.session import Selection, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State
 from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
 from pxl10n.xliff.withhold import Withheld, withhold
@@ -294,13 +294,12 @@ def target_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
 
 def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[bytes, XliffInfo]:
     """PX's canonical bytes for one file, exported exactly as pull exported it."""
-    query = export_query(settings, entry.kind, entry.params, entry.px_language)
-    query["version"] = entry.xliff_version
-    query.pop("strategy", None)
-    if entry.strategy:
-        query["strategy"] = entry.strategy
+    kind = KINDS[entry.kind]
+    query = kind.export_query(
+        entry.params, px_language=entry.px_language, version=entry.xliff_version, translated=settings.translated, strategy=entry.strategy
+    )
     label = f"{entry.kind} {entry.item_id} [{entry.locale}]"
-    data = client.export(KINDS[entry.kind], entry.item_id, query, language=entry.locale)
+    data = client.export(kind, entry.item_id, query, language=entry.locale)
     return extract_xliff(data, source=label, language=entry.px_language)
 
 
@@ -354,7 +353,7 @@ class Sender:
         try:
             self.client.import_file(
                 kind, plan_.key.item_id, plan_.payload, plan_.key.path(self.settings.directory).name,
-                import_query(plan_.key.kind, plan_.key.item_id, plan_.entry.params), language=plan_.entry.px_language,
+                kind.import_query(plan_.key.item_id, plan_.entry.params), language=plan_.entry.px_language,
             )
         except AuthError as exc:
             self.journal.append(jr.Refused(plan_.rel))

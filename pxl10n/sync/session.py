@@ -1,5 +1,5 @@
 """What pull, push and status share: the selection from the command line, the
-client built from settings, PX parameters per kind, and running many calls
+client built from settings, and running many calls
 concurrently with progress.
 """
 
@@ -14,7 +14,6 @@ from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import ConfigError
 from pxl10n.px.client import PXClient
-from pxl10n.px.kinds import Item
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -40,39 +39,6 @@ class Selection:
 def open_client(settings: Settings) -> PXClient:
     """A client configured from settings, with the key from the environment."""
     return PXClient.from_settings(settings)
-
-
-def kind_params(settings: Settings, kind: str, item: Item | None = None) -> dict[str, str]:
-    """The kind-specific parameters an export used; push sends the same back."""
-    if kind == "kcbot":
-        return {"kcVersion": settings.kc_version}
-    if kind == "engagement":
-        return {"draft": "true" if settings.draft else "false"}
-    if kind == "content" and item is not None and item.item_type:
-        return {"type": item.item_type}
-    return {}
-
-
-def export_query(settings: Settings, kind: str, params: dict[str, str], px_language: str) -> dict[str, object]:
-    """Query parameters of an export for one target language."""
-    query: dict[str, object] = {
-        "trgLang": px_language,
-        "version": settings.xliff_version,
-        "translated": settings.translated,
-        **params,
-    }
-    if settings.strategy:
-        query["strategy"] = settings.strategy
-    return query
-
-
-def import_query(kind: str, item_id: str, params: dict[str, str]) -> dict[str, str]:
-    """Query parameters of an import: only what the import endpoint takes."""
-    if kind == "kcbot":
-        return {"kcVersion": params.get("kcVersion", "v1")}
-    if kind == "content":
-        return {"contentId": item_id}
-    return {}
 
 
 def run_concurrently(

@@ -21,7 +21,7 @@ from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys
-from pxl10n.sync.pull import list_items
+from pxl10n.sync.listing import list_items
 from pxl10n.sync.session import Selection, open_client
 from pxl10n.sync.state import State
 from pxl10n.xliff.io import describe, parse, sha256

@@ -1,0 +1,27 @@
+"""Which items exist: the listed kinds from PX, Content Library entries from the config.
+
+PX cannot list Content Library entries, so ``[[content]]`` in the config is
+their listing. Pull, status and doctor all start here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pxl10n.config import Settings
+from pxl10n.console import Console
+from pxl10n.px.client import PXClient
+from pxl10n.px.kinds import KINDS, Item
+
+
+def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], console: Console) -> dict[str, list[Item]]:
+    """Every item of the selected kinds, per kind; content entries come from the config."""
+    listed: dict[str, list[Item]] = {}
+    for name in kinds:
+        kind = KINDS[name]
+        if kind.list_path is None:
+            listed[name] = [Item(name, entry.id, f"{entry.type} {entry.id}", item_type=entry.type) for entry in settings.content]
+            continue
+        listed[name] = list(client.list(kind, params=kind.list_query(settings)))
+        console.detail(f"listed {len(listed[name])} {name}(s)")
+    return listed
