@@ -348,7 +348,7 @@ def pull(app: AppContext, paths: tuple[Path, ...], selection: Selection, no_comm
         _emit_json(summary)
     throttling = _report_throttling(app, client)
     _annotate(pull_annotations(summary), pull_markdown(summary, throttling))
-    write_outputs({"files-changed": len(result.changed), "failed": summary["files"]["failed"] + len(result.failures), "commit": result.commit or ""})
+    write_outputs({"files-changed": len(result.changed), "failed": summary["files"]["failed"] + len(result.failures) + len(result.listing_failures), "commit": result.commit or ""})
     return result.exit_code
 
 

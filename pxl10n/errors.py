@@ -11,6 +11,7 @@ exception. Nothing else should escape to the user as a traceback::
     ├── ArchiveError            an export zip is cut off, unsafe or too big
     ├── GitError                the work tree cannot be committed to
     ├── StateError              exit 2: the state file is unreadable or conflicted
+    ├── EnvironmentFault        exit 2: the machine refused a write (full disk, read-only, permissions)
     ├── BusyError               another pxl10n run holds the l10n directory
     └── PXError                 PX (or the emulator) refused or failed a call
         ├── AuthError           401/403: wrong key or missing permission
@@ -64,6 +65,16 @@ class GitMissingError(GitError):
 
 class StateError(Pxl10nError):
     """The state file (or an open journal) must be dealt with before any sync: exit 2, nothing done."""
+
+    exit_code = 2
+
+
+class EnvironmentFault(Pxl10nError):
+    """The machine, not the data, stopped the run (full disk, read-only tree, permission denied): exit 2.
+
+    Raised at the first such fault, after the run has stopped writing; the message
+    names the path, the fix, and what is already on disk (always whole and recorded).
+    """
 
     exit_code = 2
 

@@ -33,13 +33,19 @@ def stage(path: Path, data: bytes) -> Path:
     Split in two so a caller can record what it is about to place before the rename,
     and so the slow part (write + fsync) can run in worker threads.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=PARTIAL_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+    except OSError as exc:
+        discard(Path(tmp))
+        raise _naming(exc, path) from None
     except BaseException:
         discard(Path(tmp))
         raise
@@ -50,16 +56,30 @@ def place(staged: Path, path: Path) -> None:
     """Rename a staged file over ``path`` (the staged file is removed if that fails)."""
     try:
         os.replace(staged, path)
+    except OSError as exc:
+        discard(staged)
+        raise _naming(exc, path) from None
     except BaseException:
         discard(staged)
         raise
 
 
+def _naming(exc: OSError, path: Path) -> OSError:
+    """``exc`` naming the file being written rather than its hidden temporary (or nothing at all)."""
+    if exc.filename is None or str(exc.filename).endswith(PARTIAL_SUFFIX):
+        exc.filename = os.fspath(path)
+    exc.filename2 = None
+    return exc
+
+
 def discard(staged: Path) -> None:
-    """Remove a staged file that will not be placed."""
+    """Remove a staged file that will not be placed (best effort: the next run's :func:`remove_partials` finishes it).
+
+    Never raises, so the fault that made a write fail is the one reported.
+    """
     try:
         staged.unlink()
-    except FileNotFoundError:
+    except OSError:
         pass
 
 
@@ -112,21 +132,46 @@ def refuse_links(directory: Path, command: str) -> None:
         )
 
 
-def describe_os_error(exc: OSError) -> str:
-    """One line for an environment fault (read-only tree, full disk, missing program), with the fix."""
-    where = f" {exc.filename}" if exc.filename else ""
+#: What the machine, not one file, is to blame for: a run stops at the first of these (exit 2)
+#: instead of failing file after file on a disk that is full or a tree it may not write.
+ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO})
+
+_FIXES = {
+    errno.EROFS: "the file system is read-only; run where the tree can be written",
+    errno.EACCES: "permission denied; check the owner and mode of the file and its directory",
+    errno.EPERM: "operation not permitted; check the owner, mode and attributes (lsattr) of the file and its directory",
+    errno.ENOSPC: "the disk is full; free some space",
+    errno.EDQUOT: "the disk quota is exhausted; free some space",
+    errno.EFBIG: "the file is larger than this process may write; raise the file size limit (ulimit -f)",
+    errno.EIO: "the disk reported an input/output error; check the device",
+    errno.ENOENT: "a file or program is missing",
+    errno.ENAMETOOLONG: "a file name is too long for this file system",
+}
+
+
+def is_environment_fault(exc: BaseException) -> bool:
+    """True for an OSError that no other file would escape (see :data:`ENVIRONMENT_ERRNOS`)."""
+    return isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """``path`` as a user would type it: relative to the working directory when below it."""
+    text = os.fspath(path)
+    try:
+        relative = os.path.relpath(text)
+    except ValueError:  # another drive (Windows)
+        return text
+    return text if relative.startswith("..") else relative
+
+
+def describe_os_error(exc: OSError, path: str | os.PathLike[str] | None = None) -> str:
+    """One line for an environment fault: the path (``path``, else the one in ``exc``), what the system said, the fix."""
+    where = path if path is not None else exc.filename
     reason = exc.strerror or str(exc)
-    fixes = {
-        errno.EROFS: "the file system is read-only; run where the tree can be written",
-        errno.EACCES: "permission denied; check the owner and mode of the directory",
-        errno.EPERM: "operation not permitted; check the owner and mode of the directory",
-        errno.ENOSPC: "the disk is full; free some space and re-run (files already in place are whole)",
-        errno.EDQUOT: "the disk quota is exhausted; free some space and re-run",
-        errno.ENOENT: "a file or program is missing",
-        errno.ENAMETOOLONG: "a file name is too long for this file system",
-    }
-    fix = fixes.get(exc.errno or 0)
-    return f"cannot use{where}: {reason}" + (f" ({fix})" if fix else "")
+    reason = reason[:1].lower() + reason[1:]
+    fix = _FIXES.get(exc.errno or 0)
+    head = f"{shown(where)}: " if isinstance(where, (str, os.PathLike)) else "cannot use the file system: "
+    return head + reason + (f" ({fix})" if fix else "")
 
 
 def normalized(data: bytes) -> bytes:

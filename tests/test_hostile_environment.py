@@ -54,7 +54,6 @@ def test_push_refuses_a_file_link_and_sends_nothing(pulled: Path, emulator: Emul
     assert not any(path.startswith("/v1/localization/import") for path in emulator.stats.by_path)
 
 
-@pytest.mark.xfail(reason="issue 8's staged pull reports a write failure per file (exit 1); exit 2 for environment faults not yet wired into it", strict=False)
 @pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only"), (errno.EACCES, "permission denied")])
 def test_a_full_disk_or_read_only_tree_is_one_line_exit_2_and_the_tree_stays_whole(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, code: int, words: str) -> None:
     # We cannot fill the disk or remount it read-only in a test (and root ignores modes): the

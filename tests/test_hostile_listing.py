@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import git
 import pytest
 
 from pxl10n.emulator.faults import LISTING_FAULTS
@@ -63,3 +64,64 @@ def test_pull_with_a_looping_listing_fails_that_kind_and_keeps_every_file(projec
     assert snapshot(project) == before
     if result.stdout.strip():
         json.loads(result.stdout)
+
+
+def _kcbot_row(emulator: EmulatorServer) -> dict[str, object]:
+    return emulator.store.items("kcbot")[0].to_json()
+
+
+#: One kind's listing broken, the others well: (how, words of the error, the page it names)
+ONE_KIND_BROKEN = {
+    "a repeated page": (lambda e: [e.faults.patch("kcList", [_kcbot_row(e)], prefix="/v1/kcbot"), e.faults.patch("isLastPage", False, prefix="/v1/kcbot")],
+                        "it repeats page 0", 1),
+    "a repeated id": (lambda e: e.faults.patch("kcList", [_kcbot_row(e), _kcbot_row(e)], prefix="/v1/kcbot"), "was already listed earlier on this page", 0),
+    "the wrong page": (lambda e: e.faults.patch("pageNumber", 3, prefix="/v1/kcbot"), "answered pageNumber 3 when asked for page 0", 0),
+    "the page cap": (lambda e: e.faults.patch("isLastPage", False, prefix="/v1/kcbot"), "still no last page after 1 pages", 1),
+    "a schema error": (lambda e: e.faults.patch("kcList", None, prefix="/v1/kcbot"), "kcList is missing or null", 0),
+    "a null row": (lambda e: e.faults.patch("kcList.0", None, prefix="/v1/kcbot"), "kcList[0]", 0),
+    # PX's error names no page (the client's status errors do not carry it): the kind and the status still say what failed
+    "a PX error": (lambda e: e.faults.storm(50, 400, prefix="/v1/kcbot"), "listing kcbots failed: PX refused", None),
+}
+
+
+@pytest.mark.parametrize("how", list(ONE_KIND_BROKEN))
+def test_a_kind_whose_listing_fails_is_kept_whole_while_the_others_pull(project: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+    """kcbot cannot be listed: its files and entries stay exactly as they were (none pruned), articles pull, exit 1, JSON names it."""
+    assert run("pull").exit_code == 0
+    kcbots = {p: p.read_bytes() for p in sorted((project / "l10n").glob("*/kcbot/*.xlf"))}
+    state_before = json.loads((project / "l10n" / "pxl10n-state.json").read_text())
+    head = snapshot(project)["<HEAD>"]
+    assert kcbots
+    for item in emulator.store.items("kcbot"):
+        item.units[next(iter(item.units))] = "kcbot changed in PX meanwhile"
+    article = emulator.store.items("article")[0]
+    article.units[next(iter(article.units))] = "article changed in PX meanwhile"
+    if how == "the page cap":
+        monkeypatch.setattr(px_client, "MAX_LISTED_ITEMS", 1)
+    break_it, words, page = ONE_KIND_BROKEN[how]
+    break_it(emulator)
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 1, result.stderr
+    assert one_line_errors(result.stderr) and words in result.stderr
+    summary = json.loads(result.stdout)
+    [failure] = [f for f in summary["failures"] if f.get("kind") == "kcbot"]
+    assert failure["page"] == page and words in failure["message"] and "\n" not in failure["message"]
+    assert "every kcbot file kept as it was" in failure["message"]
+    assert {p: p.read_bytes() for p in sorted((project / "l10n").glob("*/kcbot/*.xlf"))} == kcbots
+    state_after = json.loads((project / "l10n" / "pxl10n-state.json").read_text())
+    assert {k: v for k, v in state_after.items() if "/kcbot/" in k} == {k: v for k, v in state_before.items() if "/kcbot/" in k}
+    assert summary["removed"] == [] and summary["files"]["prune_held"] == 0
+    changed = [path for path in summary["changed"] if "/article/" in path]
+    assert len(changed) == 2 and all(b"article changed in PX meanwhile" in (project / "l10n" / p).read_bytes() for p in changed)
+    assert snapshot(project)["<HEAD>"] != head  # the other kinds' changes are committed
+    assert not git.Repo(project).git.status("--porcelain", "--", "l10n")
+
+
+def test_an_id_of_a_kind_that_could_not_be_listed_says_so(project: Path, emulator: EmulatorServer) -> None:
+    assert run("pull").exit_code == 0
+    bot = emulator.store.items("kcbot")[0].id
+    emulator.faults.patch("kcList", None, prefix="/v1/kcbot")
+    result = run("pull", "--id", bot, "--format", "json")
+    assert result.exit_code == 1
+    assert f"item {bot} not found in PX" in result.stderr and "(kcbot could not be listed)" in result.stderr
+    assert one_line_errors(result.stderr)

@@ -121,3 +121,44 @@ def test_view_text_is_what_itertext_gives(xml: bytes) -> None:
 
     element = etree.fromstring(b"<r>" + xml + b"</r>", safe_parser())[0]
     assert text_of(element) == "".join(element.itertext())
+
+
+def _xliff12(body: str) -> bytes:
+    return ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="i" '
+            f'source-language="en" target-language="fr" datatype="plaintext"><body>\n{body}\n</body></file></xliff>'
+            ).encode()
+
+
+def _xlf_findings(data: bytes) -> list[tuple[str, int | None]]:
+    found = check_document(Document("x.xlf", data), Context(), Selection(("XLF",)))
+    return sorted((f.code, f.line) for f in found)
+
+
+def test_memoized_attribute_names_do_not_hide_a_bad_name_or_a_bad_xml_lang() -> None:
+    """The walk remembers, per document, which attribute-name sets are allowed and which values are valid:
+    a later element with the same names but a bad xml:lang, or one more attribute, is still reported."""
+    units = [
+        '<trans-unit id="u0"><source xml:lang="en">a</source></trans-unit>',
+        '<trans-unit id="u1"><source xml:lang="en">b</source></trans-unit>',
+        '<trans-unit id="u2"><source xml:lang="en_GB">c</source></trans-unit>',
+        '<trans-unit id="u3" bogus="1"><source>d</source></trans-unit>',
+        '<trans-unit id="u4"><source xml:lang="en">e</source></trans-unit>',
+    ]
+    assert _xlf_findings(_xliff12("\n".join(units))) == [("XLF111", 5), ("XLF114", 4)]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('<group id="g"/>', [("XLF151", 2)]),  # a childless group still holds no unit
+    ('<trans-unit id="a"><source>x<x id="1">text</x></source></trans-unit>', [("XLF106", 2)]),  # empty code, text
+    ('<trans-unit id="a"/>', [("XLF104", 2)]),  # childless unit lacks its source
+    ('<trans-unit id="a"><source>x</source></trans-unit>\n<trans-unit id="b"/>', [("XLF104", 3)]),
+])
+def test_childless_elements_are_still_checked(body: str, expected: list[tuple[str, int]]) -> None:
+    """Elements without children skip the sequence check only where their model cannot fail."""
+    assert _xlf_findings(_xliff12(body)) == expected
+
+
+def test_a_childless_file_lacks_its_body() -> None:
+    data = (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="i" '
+            b'source-language="en" datatype="plaintext"/></xliff>')
+    assert _xlf_findings(data) == [("XLF104", 1)]

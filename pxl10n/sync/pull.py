@@ -6,6 +6,10 @@ nothing and commits nothing. One failing item never stops the others; its old
 file stays as it was, and the result says so (exit 1). Content that is not
 pxl10n's own (a person's edit, pushed or not) is never overwritten or removed.
 The decision table is ``docs/sync-model.md``; :class:`PullStatus` names its rows.
+A kind PX fails to list is left exactly as it was (never pruned) while the
+others pull. A sick machine (full disk, read-only tree, permission denied) is
+different: the run stops at the first fault, starts no new write, removes what
+it staged, and ends with one :class:`EnvironmentFault` line (exit 2).
 
 Crash safety comes from one ordering rule: the state (with the old hash kept in
 ``seen``) is saved *before* the new bytes are renamed into place, batch by batch
@@ -14,17 +18,33 @@ Crash safety comes from one ordering rule: the state (with the old hash kept in
 
 from __future__ import annotations
 
+import errno
 import json
 import math
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pxl10n.config import Settings
 from pxl10n.console import Console
-from pxl10n.errors import AuthError, ConfigError, Pxl10nError
-from pxl10n.fsutil import atomic_write, place, read_bytes, read_normalized, refuse_links, remove_partials, stage
+from pxl10n.errors import AuthError, ConfigError, EnvironmentFault, GitError, PXError, Pxl10nError
+from pxl10n.fsutil import (
+    atomic_write,
+    describe_os_error,
+    is_environment_fault,
+    place,
+    read_bytes,
+    read_normalized,
+    refuse_links,
+    remove_partials,
+    stage,
+)
 from pxl10n.layout import INDEX_NAME, STATE_NAME, FileKey, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
@@ -35,7 +55,10 @@ from pxl10n.sync.listing import list_items
 from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.session import Selection, open_client, run_concurrently
 from pxl10n.sync.state import FileState, State, parse
-from pxl10n.xliff.io import sha256
+from pxl10n.xliff.io import XliffInfo, sha256
+
+if TYPE_CHECKING:
+    from git import Repo
 
 #: files recorded and renamed into place together: at least this many, or 1/16 of the pull
 BATCH = 32
@@ -84,6 +107,18 @@ class FileResult:
 
 
 @dataclass(frozen=True)
+class ListingFailure:
+    """A kind PX could not list: its files stay exactly as they were (nothing pulled, nothing pruned)."""
+
+    kind: str
+    page: int | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "page": self.page, "message": self.message}
+
+
+@dataclass(frozen=True)
 class PullResult:
     """What a pull did; ``exit_code`` is 1 as soon as anything failed or a removal was held back."""
 
@@ -91,6 +126,7 @@ class PullResult:
     files: tuple[FileResult, ...] = ()
     skipped: tuple[tuple[str, int], ...] = ()
     failures: tuple[str, ...] = ()
+    listing_failures: tuple[ListingFailure, ...] = ()
     commit: str | None = None
     dry_run: bool = False
     directory: str = ""
@@ -104,7 +140,7 @@ class PullResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failures or self.count(FAILED) or self.count(PRUNE_HELD) else 0
+        return 1 if self.failures or self.listing_failures or self.count(FAILED) or self.count(PRUNE_HELD) else 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -125,7 +161,9 @@ class PullResult:
             "skipped": dict(self.skipped),
             "changed": [f.key.relpath() for f in self.changed],
             "removed": [f.key.relpath() for f in self.files if f.status == REMOVED],
-            "failures": [f.as_dict() for f in self.files if f.status in (FAILED, PRUNE_HELD)] + [{"message": m} for m in self.failures],
+            "failures": [f.as_dict() for f in self.files if f.status in (FAILED, PRUNE_HELD)]
+            + [failure.as_dict() for failure in self.listing_failures]
+            + [{"message": m} for m in self.failures],
             "commit": self.commit,
         }
 
@@ -162,7 +200,7 @@ def commit_message(result: PullResult) -> str:
     return head + ("\n\n" + "\n".join(lines) if lines else "") + "\n"
 
 
-def learn_from_history(repo: Any, directory: Path, rels: set[str], limit: int = 50) -> dict[str, set[str]]:
+def learn_from_history(repo: Repo | None, directory: Path, rels: set[str], limit: int = 50) -> dict[str, set[str]]:
     """Hashes the committed versions of the state file knew for ``rels``: what a lost state forgot."""
     known: dict[str, set[str]] = {}
     if repo is None or not rels:
@@ -195,6 +233,19 @@ def pull(
     directory = settings.directory
     refuse_links(directory, "pull")
     repo = gitops.require_git(gitops.find_repo(directory))
+    _prepare_branch(repo, directory, branch, console, dry_run=dry_run, commit=commit)
+    with _stop_at_fault(_Guard()):
+        if dry_run:
+            journal.check_closed(directory)
+            return _run(settings, selection, console, State.load(directory), repo, client, dry_run=True, commit=False, prune_all=prune_all)
+        with lock.hold(directory, "pull", str(repo.git_dir) if repo is not None else None):
+            journal.check_closed(directory)
+            remove_partials(directory)
+            return _run(settings, selection, console, State.load(directory), repo, client, dry_run=False, commit=commit, prune_all=prune_all)
+
+
+def _prepare_branch(repo: Repo | None, directory: Path, branch: str | None, console: Console, *, dry_run: bool, commit: bool) -> None:
+    """Switch to ``--branch`` (created when new), or say why nothing will be committed."""
     if branch and not dry_run:
         if repo is None:
             raise ConfigError(f"--branch {branch} needs {directory} to be inside a git work tree")
@@ -202,13 +253,61 @@ def pull(
             console.info(f"created branch {branch}")
     if commit and not dry_run and repo is None:
         console.info(f"{directory} is not inside a git work tree: pull writes the files without committing")
-    if dry_run:
-        journal.check_closed(directory)
-        return _run(settings, selection, console, State.load(directory), repo, client, dry_run=True, commit=False, prune_all=prune_all)
-    with lock.hold(directory, "pull", repo.git_dir if repo is not None else None):
-        journal.check_closed(directory)
-        remove_partials(directory)
-        return _run(settings, selection, console, State.load(directory), repo, client, dry_run=False, commit=commit, prune_all=prune_all)
+
+
+class _Guard:
+    """The first environment fault of a run (full disk, read-only tree, permission denied).
+
+    Once tripped, no new write starts: workers look before they export and before
+    they stage, the main thread stops recording, renaming and removing, and files
+    staged but not placed are discarded. ``wrote`` says whether anything reached
+    the tree before the fault, so the message can say "nothing was changed" only when true.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._fault: tuple[OSError, Path | None] | None = None
+        self.wrote = False
+
+    @property
+    def tripped(self) -> bool:
+        return self._fault is not None
+
+    def trip(self, exc: OSError, path: Path | None = None) -> None:
+        """Keep the first fault (a full disk fails every worker at once; one line says it)."""
+        with self._lock:
+            if self._fault is None:
+                self._fault = (exc, path)
+
+    def error(self) -> EnvironmentFault:
+        """The run's one line: the path, the fix, and what is on disk."""
+        if self._fault is None:
+            raise RuntimeError("no environment fault was recorded")
+        exc, path = self._fault
+        done = "what was written before it is whole and recorded; the next pull finishes and commits it" if self.wrote else "nothing was changed"
+        return EnvironmentFault(f"{describe_os_error(exc, path)}; then run `pxl10n pull` again; {done}")
+
+
+@contextmanager
+def _stop_at_fault(guard: _Guard, path: Path | None = None) -> Iterator[None]:
+    """Turn an environment fault inside the block into the run's one EnvironmentFault; other errors pass."""
+    try:
+        yield
+    except OSError as exc:
+        if not is_environment_fault(exc):
+            raise
+        guard.trip(exc, path)
+        raise guard.error() from None
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the listings leave to do: the localizable items and one task per item x locale."""
+
+    localizable: tuple[Item, ...]
+    tasks: tuple[tuple[Item, str], ...]
+    skipped: tuple[tuple[str, int], ...]
+    failures: tuple[str, ...]
 
 
 def _run(
@@ -216,7 +315,7 @@ def _run(
     selection: Selection,
     console: Console,
     state: State,
-    repo: Any,
+    repo: Repo | None,
     client: PXClient | None,
     *,
     dry_run: bool,
@@ -225,112 +324,185 @@ def _run(
 ) -> PullResult:
     kinds, locales = selection.resolve(settings)
     directory = settings.directory
-    failures: list[str] = []
-    skipped: dict[str, int] = {}
-    files: list[FileResult] = []
+    guard = _Guard()
     own_client = client is None
     client = client or open_client(settings)
     try:
         console.info(f"listing {', '.join(kinds)} from {settings.base_url}")
-        listed = list_items(client, settings, kinds, console)
-        items = [item for kind_items in listed.values() for item in kind_items]
-        if selection.ids:
-            wanted = set(selection.ids)
-            found = {item.id for item in items}
-            failures.extend(f"item {item_id} not found in PX among {', '.join(kinds)}" for item_id in sorted(wanted - found))
-            items = [item for item in items if item.id in wanted]
-        localizable = [item for item in items if item.localizable]
-        if len(localizable) < len(items):
-            skipped["email"] = len(items) - len(localizable)
-            console.detail(f"skipping {skipped['email']} email engagement(s): PX cannot localize them")
-        tasks = []
-        for item in localizable:
-            for locale in locales:
-                if item.default_language and item.default_language == settings.px_language(locale):
-                    skipped["same_language"] = skipped.get("same_language", 0) + 1
-                    continue
-                tasks.append((item, locale))
+        listed, listing_failures = _list_each(client, settings, kinds, console)
+        plan = _plan(settings, selection, listed, listing_failures, console)
         unknown = {key.relpath() for key in laid_out_keys(directory, locales)} - state.entries.keys()
         history = learn_from_history(repo, directory, unknown)
-        console.info(f"exporting {len(tasks)} file(s): {len(localizable)} item(s) x {len(locales)} locale(s)")
-
-        def work(task: tuple[Item, str]) -> FileResult:
-            item, locale = task
-            return _decide(client, settings, state, history, item, locale, dry_run)
-
-        batch = max(BATCH, math.ceil(len(tasks) / 16))
-        waiting: list[FileResult] = []
-
-        def collect(decided: FileResult) -> None:
-            """Record and write each full batch while the next exports run."""
-            waiting.append(decided)
-            if len(waiting) >= batch and not dry_run:
-                files.extend(_apply(settings, state, waiting))
-                waiting.clear()
-
-        run_concurrently(tasks, work, workers=settings.concurrency, console=console, label="exporting", on_result=collect)
-        files += waiting if dry_run else _apply(settings, state, waiting)
+        console.info(f"exporting {len(plan.tasks)} file(s): {len(plan.localizable)} item(s) x {len(locales)} locale(s)")
+        files = _export_all(client, settings, state, history, plan, console, guard, dry_run=dry_run)
         if not selection.ids:
-            files += _obsolete(settings, state, kinds, locales, listed, dry_run=dry_run, prune_all=prune_all)
+            files += _obsolete(settings, state, tuple(listed), locales, listed, guard, dry_run=dry_run, prune_all=prune_all)
     finally:
         if own_client:
             client.close()
     result = PullResult(
-        items=len(localizable), files=tuple(files), skipped=tuple(skipped.items()), failures=tuple(failures),
-        dry_run=dry_run, directory=str(directory),
+        items=len(plan.localizable), files=tuple(files), skipped=plan.skipped, failures=plan.failures,
+        listing_failures=listing_failures, dry_run=dry_run, directory=str(directory),
     )
     _report(result, console)
     if not dry_run:
-        _write_index(directory, localizable)
-        state.save()
-        if repo is not None and commit:
-            result = replace(result, commit=gitops.commit_paths(repo, _ours_to_commit(repo, settings, state, result), commit_message(result)))
+        result = _finish(settings, state, repo, result, list(plan.localizable), guard, commit=commit)
     _summarize(result, console)
     return result
 
 
-def _apply(settings: Settings, state: State, decided: list[FileResult]) -> list[FileResult]:
+#: "stopped listing kcbots at page 3", "listing kcbots (page 3)": the page a listing error names
+_PAGE = re.compile(r"\bpage (\d+)")
+
+
+def _list_each(client: PXClient, settings: Settings, kinds: tuple[str, ...], console: Console) -> tuple[dict[str, list[Item]], tuple[ListingFailure, ...]]:
+    """List kind by kind: a kind PX fails to list is named and left alone; the other kinds still pull.
+
+    A wrong key fails every kind alike, so it stops the run instead.
+    """
+    listed: dict[str, list[Item]] = {}
+    failed: list[ListingFailure] = []
+    for kind in kinds:
+        try:
+            listed.update(list_items(client, settings, [kind], console))
+        except AuthError:
+            raise
+        except PXError as exc:
+            said = str(exc)
+            page = _PAGE.search(said)
+            what = said if f"listing {kind}s" in said else f"listing {kind}s failed: {said}"
+            kept = f"; every {kind} file kept as it was (nothing of it pulled or removed)"
+            failed.append(ListingFailure(kind, int(page.group(1)) if page else None, f"{what}{kept}"))
+    return listed, tuple(failed)
+
+
+def _plan(settings: Settings, selection: Selection, listed: dict[str, list[Item]], listing_failures: tuple[ListingFailure, ...], console: Console) -> _Plan:
+    """The items to export (narrowed by ``--id``, emails and same-language pairs left out) and their tasks."""
+    kinds, locales = selection.resolve(settings)
+    items = [item for kind_items in listed.values() for item in kind_items]
+    failures: list[str] = []
+    if selection.ids:
+        wanted = set(selection.ids)
+        found = {item.id for item in items}
+        unlisted = f" ({', '.join(f.kind for f in listing_failures)} could not be listed)" if listing_failures else ""
+        failures.extend(f"item {item_id} not found in PX among {', '.join(kinds)}{unlisted}" for item_id in sorted(wanted - found))
+        items = [item for item in items if item.id in wanted]
+    localizable = [item for item in items if item.localizable]
+    skipped: dict[str, int] = {}
+    if len(localizable) < len(items):
+        skipped["email"] = len(items) - len(localizable)
+        console.detail(f"skipping {skipped['email']} email engagement(s): PX cannot localize them")
+    tasks = []
+    for item in localizable:
+        for locale in locales:
+            if item.default_language and item.default_language == settings.px_language(locale):
+                skipped["same_language"] = skipped.get("same_language", 0) + 1
+                continue
+            tasks.append((item, locale))
+    return _Plan(tuple(localizable), tuple(tasks), tuple(skipped.items()), tuple(failures))
+
+
+def _export_all(
+    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], plan: _Plan, console: Console, guard: _Guard, *, dry_run: bool
+) -> list[FileResult]:
+    """Export every task concurrently; record and place each full batch while the next exports run.
+
+    On any error (an environment fault included) the pool stops starting tasks and
+    every staged file not placed is removed before the error goes on.
+    """
+    batch = max(BATCH, math.ceil(len(plan.tasks) / 16))
+    files: list[FileResult] = []
+    waiting: list[FileResult] = []
+
+    def work(task: tuple[Item, str]) -> FileResult:
+        item, locale = task
+        return _decide(client, settings, state, history, item, locale, guard, dry_run=dry_run)
+
+    def collect(decided: FileResult) -> None:
+        if guard.tripped:
+            raise guard.error()
+        waiting.append(decided)
+        if len(waiting) >= batch and not dry_run:
+            files.extend(_apply(settings, state, waiting, guard))
+            waiting.clear()
+
+    try:
+        run_concurrently(plan.tasks, work, workers=settings.concurrency, console=console, label="exporting", on_result=collect)
+        files += waiting if dry_run else _apply(settings, state, waiting, guard)
+    except BaseException:
+        if not dry_run:
+            remove_partials(settings.directory)  # the run holds the lock: every .partial is one of ours
+        raise
+    return files
+
+
+def _apply(settings: Settings, state: State, decided: list[FileResult], guard: _Guard) -> list[FileResult]:
     """Record a batch's entries, then rename its staged files in: a crash between leaves only pxl10n hashes on disk."""
     state.put_all(f.entry for f in decided if f.entry is not None)
-    state.save()
+    with _stop_at_fault(guard, state.path):
+        guard.wrote |= state.save()
     crash.point("pull-recorded")
-    done = []
-    for file in decided:
-        if file.staged is not None:
-            try:
-                place(file.staged, file.key.path(settings.directory))
-            except OSError as exc:
-                file = replace(file, status=FAILED, message=f"{file.key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on")
-            crash.point("pull-wrote")
-        done.append(replace(file, staged=None))
-    return done
+    return [_place(settings, file, guard) for file in decided]
 
 
-def _decide(client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str, dry_run: bool) -> FileResult:
+def _place(settings: Settings, file: FileResult, guard: _Guard) -> FileResult:
+    """Rename one staged file into place; a file that cannot be written fails alone, a sick machine stops the run."""
+    if file.staged is None:
+        return file
+    target = file.key.path(settings.directory)
+    try:
+        with _stop_at_fault(guard, target):
+            place(file.staged, target)
+    except OSError as exc:
+        return replace(file, status=FAILED, staged=None, message=f"{file.key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on")
+    guard.wrote = True
+    crash.point("pull-wrote")
+    return replace(file, staged=None)
+
+
+def _decide(
+    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str, guard: _Guard, *, dry_run: bool
+) -> FileResult:
     """One row of the pull table: export, compare, decide; new bytes are only staged (never in a dry run)."""
     key = FileKey(item.kind, item.id, locale)
+    if guard.tripped:
+        return FileResult(key, FAILED, item.name, "not exported: the run stopped at an environment fault")
     px_language = settings.px_language(locale)
     kind = KINDS[item.kind]
     params = kind.export_params(settings, item.item_type)
     query = kind.export_query(params, px_language=px_language, version=settings.xliff_version, translated=settings.translated, strategy=settings.strategy)
     label = f"{item.kind} {item.id} [{locale}]"
+    path = key.path(settings.directory)
     try:
         data = client.export(kind, item.id, query, language=locale)
         canonical, info = extract_xliff(data, source=label, language=px_language)
-        current = read_normalized(key.path(settings.directory))
+        current = read_normalized(path)
     except AuthError:
         raise
     except Pxl10nError as exc:
         return FileResult(key, FAILED, item.name, str(exc))
     except OSError as exc:
+        if is_environment_fault(exc):
+            guard.trip(exc, path)
         return FileResult(key, FAILED, item.name, f"{label}: cannot read {key.relpath()} ({exc.strerror or exc})")
-    digest = sha256(canonical)
     previous = state.get(key)
+    known = previous.known_hashes() if previous is not None else history.get(key.relpath(), set())
+    entry = _entry(settings, key, params, info, sha256(canonical), previous, known)
+    decided = _judge(item, entry, known, current, canonical, info, had_entry=previous is not None)
+    if decided.status not in (NEW, UPDATED) or dry_run:
+        return decided
+    return _stage(settings, decided, canonical, guard)
+
+
+def _entry(
+    settings: Settings, key: FileKey, params: dict[str, str], info: XliffInfo, digest: str, previous: FileState | None, known: set[str]
+) -> FileState:
+    """The state entry for PX's copy: ``previous`` succeeded (its hash kept in ``seen``), or hashes learnt from git."""
     entry = FileState(
-        kind=item.kind,
-        item_id=item.id,
-        locale=locale,
-        px_language=px_language,
+        kind=key.kind,
+        item_id=key.item_id,
+        locale=key.locale,
+        px_language=settings.px_language(key.locale),
         xliff_version=info.version,
         strategy=settings.strategy or info.strategy,
         params=params,
@@ -339,74 +511,142 @@ def _decide(client: PXClient, settings: Settings, state: State, history: dict[st
         pulled=digest,
         pushed=previous.pushed if previous is not None and previous.pulled == digest else None,
     )
-    known = previous.known_hashes() if previous is not None else history.get(key.relpath(), set())
     if previous is not None:
-        entry = previous.succeeded_by(entry)
-    elif known:
-        entry = replace(entry, seen=tuple(sorted(known)))
-    counts = {"units": len(info.units), "translated": info.translated_units}
+        return previous.succeeded_by(entry)
+    return replace(entry, seen=tuple(sorted(known))) if known else entry
+
+
+def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool) -> FileResult:
+    """The decision table's row for bytes ``current`` on disk against PX's ``canonical``."""
+    key = entry.key
+    units, translated = len(info.units), info.translated_units
     if current == canonical:
-        return FileResult(key, UNCHANGED, item.name, entry=entry, **counts)
+        return FileResult(key, UNCHANGED, item.name, entry=entry, units=units, translated=translated)
     if current is not None and sha256(current) not in known:
-        if previous is not None:
-            return FileResult(key, KEPT, item.name, "edited here and not pushed yet; kept (push it, or discard the edit with git checkout)", **counts)
-        adopted = replace(entry, pulled=None, pushed=None)
+        if had_entry:
+            return FileResult(
+                key, KEPT, item.name, "edited here and not pushed yet; kept (push it, or discard the edit with git checkout)", units=units, translated=translated
+            )
         return FileResult(
             key, KEPT, item.name,
             "no state entry and not a copy pxl10n ever wrote (git history checked): kept as a person's work; "
             f"`pxl10n push --force --id {item.id}` sends it, deleting the file takes PX's copy",
-            entry=adopted, **counts,
+            entry=replace(entry, pulled=None, pushed=None), units=units, translated=translated,
         )
-    status = NEW if current is None else UPDATED
-    if dry_run:
-        return FileResult(key, status, item.name, entry=entry, **counts)
+    return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, units=units, translated=translated)
+
+
+def _stage(settings: Settings, decided: FileResult, canonical: bytes, guard: _Guard) -> FileResult:
+    """Write PX's bytes to a hidden temporary beside the file (the slow part, in the worker); none once the run stops."""
+    if guard.tripped:
+        return replace(decided, status=FAILED, entry=None, message="not written: the run stopped at an environment fault")
     try:
-        staged = stage(key.path(settings.directory), canonical)
+        staged = stage(decided.key.path(settings.directory), canonical)
     except OSError as exc:
-        return FileResult(key, FAILED, item.name, f"{key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on", **counts)
-    return FileResult(key, status, item.name, entry=entry, staged=staged, **counts)
+        if is_environment_fault(exc):
+            guard.trip(exc, decided.key.path(settings.directory))
+        return replace(decided, status=FAILED, entry=None, message=f"{decided.key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on")
+    return replace(decided, staged=staged)
 
 
 def _obsolete(
-    settings: Settings, state: State, kinds: tuple[str, ...], locales: tuple[str, ...], listed: dict[str, list[Item]], *, dry_run: bool, prune_all: bool
+    settings: Settings,
+    state: State,
+    kinds: tuple[str, ...],
+    locales: tuple[str, ...],
+    listed: dict[str, list[Item]],
+    guard: _Guard,
+    *,
+    dry_run: bool,
+    prune_all: bool,
 ) -> list[FileResult]:
-    """Remove files of items PX no longer lists: never a person's work, never on an empty or shrunken listing."""
+    """Remove files of items PX no longer lists: never a person's work, never on an empty or shrunken listing.
+
+    ``kinds`` are the kinds listed in full this run: a kind whose listing failed is never pruned.
+    """
     results: list[FileResult] = []
     for kind in kinds:
         ids = {item.id for item in listed.get(kind, []) if item.localizable}
         entries = [entry for _, entry in sorted(state.entries.items()) if entry.kind == kind and entry.locale in locales]
-        known_items = {entry.item_id for entry in entries}
         gone = [entry for entry in entries if entry.item_id not in ids]
         if not gone:
             continue
-        gone_items = {entry.item_id for entry in gone}
-        allowed = max(1, math.floor(settings.prune_max_share * len(known_items)))
-        if not listed.get(kind):
-            held = f"PX listed no {kind} at all: nothing removed (check the key and export settings; if every {kind} is really gone, run `pxl10n pull --prune-all`)"
-        elif len(gone_items) > allowed and not prune_all:
-            held = (
-                f"PX no longer lists {len(gone_items)} of {len(known_items)} {kind}(s), more than pull.prune_max_share "
-                f"({settings.prune_max_share:.0%}) allows: nothing removed; run `pxl10n pull --prune-all` to remove them"
-            )
-        else:
-            held = ""
+        held = _prune_held(settings, kind, listed, entries, gone, prune_all=prune_all)
         for entry in gone:
             path = entry.key.path(settings.directory)
-            current = read_normalized(path)
-            if current is not None and sha256(current) not in entry.known_hashes():
-                results.append(FileResult(entry.key, KEPT, message="no longer in PX but edited here and not pushed; kept"))
-            elif held:
-                results.append(FileResult(entry.key, PRUNE_HELD, message=held))
-            else:
-                if not dry_run:
-                    path.unlink(missing_ok=True)
-                    crash.point("pull-removed")
-                    state.drop(entry.key.relpath())
-                results.append(FileResult(entry.key, REMOVED, message="no longer in PX"))
+            with _stop_at_fault(guard, path):
+                results.append(_remove(entry, path, state, guard, held, dry_run=dry_run))
     return results
 
 
-def _ours_to_commit(repo: Any, settings: Settings, state: State, result: PullResult) -> list[Path]:
+def _prune_held(settings: Settings, kind: str, listed: dict[str, list[Item]], entries: list[FileState], gone: list[FileState], *, prune_all: bool) -> str:
+    """Why none of ``gone`` may be removed ('' when they may): an empty listing, or more than the allowed share."""
+    known_items = {entry.item_id for entry in entries}
+    gone_items = {entry.item_id for entry in gone}
+    allowed = max(1, math.floor(settings.prune_max_share * len(known_items)))
+    if not listed.get(kind):
+        return f"PX listed no {kind} at all: nothing removed (check the key and export settings; if every {kind} is really gone, run `pxl10n pull --prune-all`)"
+    if len(gone_items) > allowed and not prune_all:
+        return (
+            f"PX no longer lists {len(gone_items)} of {len(known_items)} {kind}(s), more than pull.prune_max_share "
+            f"({settings.prune_max_share:.0%}) allows: nothing removed; run `pxl10n pull --prune-all` to remove them"
+        )
+    return ""
+
+
+def _remove(entry: FileState, path: Path, state: State, guard: _Guard, held: str, *, dry_run: bool) -> FileResult:
+    """One file of an item PX no longer lists: kept when edited here, held, or removed with its entry."""
+    current = read_normalized(path)
+    if current is not None and sha256(current) not in entry.known_hashes():
+        return FileResult(entry.key, KEPT, message="no longer in PX but edited here and not pushed; kept")
+    if held:
+        return FileResult(entry.key, PRUNE_HELD, message=held)
+    if not dry_run:
+        path.unlink(missing_ok=True)
+        guard.wrote = True
+        crash.point("pull-removed")
+        state.drop(entry.key.relpath())
+    return FileResult(entry.key, REMOVED, message="no longer in PX")
+
+
+def _finish(settings: Settings, state: State, repo: Repo | None, result: PullResult, localizable: list[Item], guard: _Guard, *, commit: bool) -> PullResult:
+    """Keep ``index.json`` and the state, then commit exactly what pxl10n wrote; a sick machine stops here with one line."""
+    with _stop_at_fault(guard):
+        _write_index(settings.directory, localizable)
+        guard.wrote |= state.save()
+        if repo is None or not commit:
+            return result
+        paths = _ours_to_commit(repo, settings, state, result)
+        try:
+            return replace(result, commit=gitops.commit_paths(repo, paths, commit_message(result)))
+        except GitError as exc:
+            raise _git_fault(exc, repo, guard) or exc from None
+
+
+#: What git says when the machine, not the repository, refused the commit
+_GIT_FAULTS = {
+    "no space left on device": errno.ENOSPC,
+    "disk quota exceeded": errno.EDQUOT,
+    "file too large": errno.EFBIG,
+    "read-only file system": errno.EROFS,
+    "permission denied": errno.EACCES,
+    "insufficient permission": errno.EACCES,
+    "operation not permitted": errno.EPERM,
+}
+
+
+def _git_fault(exc: GitError, repo: Repo, guard: _Guard) -> EnvironmentFault | None:
+    """The run's EnvironmentFault when git failed for a full disk or a tree it may not write; None for any other git error."""
+    said = str(exc).lower()
+    code = next((code for words, code in _GIT_FAULTS.items() if words in said), None)
+    if code is None:
+        return None
+    guard.wrote = True
+    guard.trip(OSError(code, os.strerror(code)), Path(repo.git_dir))
+    return guard.error()
+
+
+def _ours_to_commit(repo: Repo, settings: Settings, state: State, result: PullResult) -> list[Path]:
     """Exactly what pxl10n wrote: this run's files, plus pxl10n's bytes an interrupted run left uncommitted."""
     directory = settings.directory
     paths = {f.key.path(directory) for f in result.changed}
@@ -425,6 +665,8 @@ def _report(result: PullResult, console: Console) -> None:
             console.info(f"{'would remove' if result.dry_run else 'removed'}  {file.key.relpath()} (no longer in PX)")
         elif file.status in (NEW, UPDATED):
             console.detail(f"{file.status:>9}  {file.key.relpath()}")
+    for listing in result.listing_failures:
+        console.error(listing.message)
     for message in result.failures:
         console.error(message)
 
@@ -438,6 +680,6 @@ def _summarize(result: PullResult, console: Console) -> None:
         parts.append(f"{result.count(PRUNE_HELD)} removal(s) held back")
     if result.count(KEPT):
         parts.append(f"{result.count(KEPT)} kept with local edits")
-    failed = result.count(FAILED) + len(result.failures)
+    failed = result.count(FAILED) + len(result.failures) + len(result.listing_failures)
     parts.append(f"{failed} failed")
     console.info("pull: " + ", ".join(parts) + (f"; committed {result.commit[:10]}" if result.commit else ""))

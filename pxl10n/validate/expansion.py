@@ -64,6 +64,25 @@ def bounds(source_length: int, ratio: float) -> Bounds | None:
     (computed once per document), or None when the source is too short to judge."""
     if source_length < MIN_SOURCE_LENGTH:
         return None
-    slack = next(s for threshold, s in _SLACK if source_length >= threshold)
+    slack = _slack(source_length)
     expected = source_length * ratio
+    return Bounds(expected / slack, expected * slack)
+
+
+def _slack(source_length: int) -> float:
+    for threshold, slack in _SLACK:
+        if source_length >= threshold:
+            return slack
+    return _SLACK[-1][1]
+
+
+def outside(source_length: int, target_length: int, ratio: float) -> Bounds | None:
+    """The :func:`bounds` a target length falls outside of, or None when it is unsuspicious (or the source too
+    short to judge). Called for every translated unit, so the common answer is reached without building any."""
+    if source_length < MIN_SOURCE_LENGTH:
+        return None
+    expected = source_length * ratio
+    slack = _slack(source_length)
+    if expected / slack <= target_length <= expected * slack:
+        return None
     return Bounds(expected / slack, expected * slack)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _DOTTED_RE = re.compile(r"[a-z][A-Za-z0-9_\-]*(?:\.[a-z0-9][A-Za-z0-9_\-]*)+")
 _IDENTIFIER_RE = re.compile(r"[a-z_][A-Za-z0-9_.\-]*")
@@ -36,9 +36,8 @@ DOTTED_SHARE = 0.25
 KEYED_SHARE = 0.5
 
 
-@dataclass(frozen=True)
-class UnitText:
-    """What the detection reads of one unit."""
+class UnitText(NamedTuple):
+    """What the detection reads of one unit (immutable; one per unit of every file)."""
 
     source: str
     unit_id: str | None = None

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _CONVERSION_RE = re.compile(
     r"""
@@ -50,9 +50,8 @@ _BARE_CONVERSION_RE = re.compile(r"(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcCsSpn
 _SAME_ARGUMENT = {"i": "d", "F": "f", "E": "e", "G": "g", "A": "a", "X": "x", "S": "s", "C": "c", "B": "b", "H": "h", "T": "t"}
 
 
-@dataclass(frozen=True)
-class Conversion:
-    """One ``%...`` as written, where it starts, and what it reads."""
+class Conversion(NamedTuple):
+    """One ``%...`` as written, where it starts, and what it reads (immutable; a named tuple, built per match)."""
 
     raw: str
     start: int

@@ -157,7 +157,7 @@ def holds_item_id(files: list[FileView], root: etree._Element, item_id: str) -> 
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if any(_holds(value, item_id) for value in el.attrib.values()):
+        if any(isinstance(value, str) and _holds(value, item_id) for value in el.attrib.values()):
             return True
         if local_name(el) not in _CONTENT and el.text and _holds(el.text, item_id):
             parent = el.getparent()

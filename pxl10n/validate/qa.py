@@ -5,8 +5,10 @@ Every unit that has a target is checked; a unit without one is not a finding
 professional translation gives no errors and next to no warnings: what breaks
 the product at runtime (placeholders, inline codes, HTML tags, empty targets)
 is an error, what a reviewer should look at (whitespace, punctuation, numbers,
-links, length, untranslated text) is a warning. Each rule is a small function in
-:data:`CHECKS`, yielding ``(rule, message)`` pairs, so adding one is a constant and a function.
+links, length, untranslated text) is a warning. Each unit is tokenized once into an
+immutable :class:`Unit` record; each rule is a small plain function in :data:`CHECKS` that compares
+the record's source and target and returns ``(rule, message)`` pairs (most often none, fast), so
+adding one is a constant and a function.
 
 The same rules serve XLIFF 1.2, 2.0 and PX's HTML strategy, where markup travels
 as escaped text (``&lt;b&gt;``) and so appears as ``<b>`` in the parsed text.
@@ -16,8 +18,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from functools import cached_property
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import NamedTuple
 
 from pxl10n.validate import expansion, html, icu, message_keys, printf, states
 from pxl10n.validate import qa_text as tx
@@ -164,32 +166,48 @@ QA402 = warning(
 RULES: tuple[Rule, ...] = (QA101, QA102, QA103, QA104, QA105, QA106, QA111, QA112, QA113, QA121, QA122, QA123, QA124, QA201, QA202, QA203, QA204, QA301, QA302, QA311, QA312, QA321, QA322, QA331, QA401, QA402, QA403, QA404,)
 
 Issue = tuple[Rule, str]
+#: What a check returns: the issues of one unit, most often :data:`NONE`.
+Issues = Sequence[Issue]
+NONE: Issues = ()
 PLACEHOLDER_MARK = "\ue000"
 
 
-class Unit:
-    """A pair plus the tokens rules need, each computed once and only when asked."""
+class Unit(NamedTuple):
+    """One unit read once for every check: an immutable record built by :func:`read_unit`."""
 
-    def __init__(self, pair: tx.Pair, trg_base: str | None, length_ratio: float = 1.0) -> None:
-        self.pair = pair
-        #: the typical target/source length ratio of this language pair (expansion.expected_ratio)
-        self.length_ratio = length_ratio
-        self.src = pair.source.text
-        self.trg = pair.target.text
-        self.trg_base = trg_base
-        #: source and target without markup, placeholders as a private-use character (every unit's
-        #: punctuation check reads them, so they are computed here rather than behind a property)
-        self.src_visible = tx.strip_markup(self.src, PLACEHOLDER_MARK)
-        self.trg_visible = tx.strip_markup(self.trg, PLACEHOLDER_MARK)
+    pair: tx.Pair
+    src: str
+    trg: str
+    #: source and target without markup, placeholders as a private-use character
+    src_visible: str
+    trg_visible: str
+    #: the target's base language (``fr`` for ``fr-CA``)
+    trg_base: str | None
+    #: the typical target/source length ratio of this language pair (expansion.expected_ratio)
+    length_ratio: float
+    #: the source read as an ICU message (``valid`` False for text that is not one)
+    icu: icu.Message
+    #: the source has a plural/select/selectordinal argument
+    icu_branching: bool
 
-    @cached_property
-    def icu(self) -> icu.Message:
-        """The source read as an ICU message (``valid`` False for text that is not one)."""
-        return icu.parse(self.src) if icu.looks_like_icu(self.src) else icu.Message(False)
+
+_NOT_ICU = icu.Message(False)
+
+
+def read_unit(pair: tx.Pair, trg_base: str | None, length_ratio: float = 1.0) -> Unit:
+    """Tokenize a pair once: what every check reads of it."""
+    src, trg = pair.source.text, pair.target.text
+    message = icu.parse(src) if icu.looks_like_icu(src) else _NOT_ICU
+    return Unit(pair, src, trg, tx.strip_markup(src, PLACEHOLDER_MARK), tx.strip_markup(trg, PLACEHOLDER_MARK),
+                trg_base, length_ratio, message, message is not _NOT_ICU and message.branching)
 
 
 def _q(value: str) -> str:
     return value if len(value) <= 60 else value[:57] + "..."
+
+
+def _times(n: int) -> str:
+    return f" ({n} times)" if n > 1 else ""
 
 
 _ICU_RULES = {
@@ -200,53 +218,55 @@ _ICU_RULES = {
 }
 
 
-def check_icu(u: Unit) -> Iterator[Issue]:
+def check_icu(u: Unit) -> Issues:
     """QA101/QA102/QA105/QA106 on an ICU MessageFormat source: arguments, types and keys, never branch text.
 
     A target that no longer reads as ICU usually carries a foreign placeholder (``{{name}}``, ``${x}``):
     those are named (QA101/QA102); QA105 says the target is unreadable only when none explains it."""
+    issues: list[Issue] = []
     for found in icu.compare(u.icu, icu.parse(u.trg)):
         if found.kind is icu.Difference.TARGET_UNREADABLE:
-            foreign = list(_foreign_placeholders(u))
-            yield from foreign or [(QA105, f"target is not a valid ICU message ({found.detail})")]
+            issues.extend(_foreign_placeholders(u) or [(QA105, f"target is not a valid ICU message ({found.detail})")])
         else:
-            yield _ICU_RULES.get(found.kind, QA105), found.detail
+            issues.append((_ICU_RULES.get(found.kind, QA105), found.detail))
+    return issues or NONE
 
 
-def _foreign_placeholders(u: Unit) -> Iterator[Issue]:
+def _foreign_placeholders(u: Unit) -> list[Issue]:
     """Placeholders that ICU cannot hold (mustache, ``${}``), counted in source and target."""
     def foreign(text: str) -> Counter[str]:
         return Counter(p.key for p in tx.placeholders(text) if p.raw.startswith(("{{", "${")))
     src, trg = foreign(u.src), foreign(u.trg)
-    for key in src - trg:
-        yield QA101, f"placeholder {key} missing in target"
-    for key in trg - src:
-        yield QA102, f"placeholder {key} in target is not in source"
+    issues: list[Issue] = [(QA101, f"placeholder {key} missing in target") for key in src - trg]
+    issues.extend((QA102, f"placeholder {key} in target is not in source") for key in trg - src)
+    return issues
 
 
-def check_printf(u: Unit) -> Iterator[Issue]:
+def check_printf(u: Unit) -> Issues:
     """QA101/QA102 for a conversion type gone or new, QA104 for the same types read in another number or order.
 
     Arguments are compared by number and type, so ``%@`` and ``%1$@`` are one
     argument, ``%2$@ %1$@`` may reorder ``%@ %@``, and ``%@U`` is ``%@`` then text.
     """
     if printf.equivalent(u.src, u.trg):
-        return
+        return NONE
     src, trg = _printf_arguments(u.src), _printf_arguments(u.trg)
     src_kinds, trg_kinds = {k for _, k in src.values()}, {k for _, k in trg.values()}
+    issues: list[Issue] = []
     reordered = False
     for index, (raw, kind) in src.items():
         if index not in trg and ("$" in raw or kind not in trg_kinds):
-            yield QA101, f"placeholder {raw} missing in target"
+            issues.append((QA101, f"placeholder {raw} missing in target"))
         elif index not in trg or trg[index][1] != kind:
             reordered = True
     for index, (raw, kind) in trg.items():
         if index not in src and ("$" in raw or kind not in src_kinds):
-            yield QA102, f"placeholder {raw} in target is not in source"
+            issues.append((QA102, f"placeholder {raw} in target is not in source"))
         elif index not in src:
             reordered = True
     if reordered:
-        yield QA104, "printf arguments differ: " + "; ".join(printf.differences(u.src, u.trg))
+        issues.append((QA104, "printf arguments differ: " + "; ".join(printf.differences(u.src, u.trg))))
+    return issues or NONE
 
 
 def _printf_arguments(text: str) -> dict[int, tuple[str, str]]:
@@ -262,21 +282,27 @@ def _printf_arguments(text: str) -> dict[int, tuple[str, str]]:
     return out
 
 
-def check_placeholders(u: Unit) -> Iterator[Issue]:
+def _may_hold_placeholders(text: str) -> bool:
+    """Every placeholder grammar starts with one of these characters."""
+    return "{" in text or "%" in text or "$" in text
+
+
+def check_placeholders(u: Unit) -> Issues:
     """QA101-QA104: ICU messages by structure, printf by argument, other placeholders as sets with counts."""
-    src_text, trg_text = u.src, u.trg
-    if not ("{" in src_text or "%" in src_text or "$" in src_text or "{" in trg_text or "%" in trg_text
-            or "$" in trg_text):
-        return
-    if u.icu.branching and u.icu.valid:
-        yield from check_icu(u)
-        return
-    if "%" in u.src or "%" in u.trg:
-        yield from check_printf(u)
+    if not (_may_hold_placeholders(u.src) or _may_hold_placeholders(u.trg)):
+        return NONE
+    if u.icu_branching and u.icu.valid:
+        return check_icu(u)
+    issues = list(check_printf(u)) if "%" in u.src or "%" in u.trg else []
     src = [p for p in tx.placeholders(u.src) if not p.printf]
     trg = [p for p in tx.placeholders(u.trg) if not p.printf]
-    if [p.key for p in src] == [p.key for p in trg]:
-        return  # the same placeholders in the same order: nothing missing, added or recounted
+    if [p.key for p in src] != [p.key for p in trg]:  # else the same placeholders in the same order
+        issues.extend(_placeholder_sets(src, trg))
+    return issues or NONE
+
+
+def _placeholder_sets(src: list[tx.Placeholder], trg: list[tx.Placeholder]) -> Iterator[Issue]:
+    """Placeholders gone, recounted or new, each named as written."""
     raw = {p.key: p.raw for p in trg}
     raw.update({p.key: p.raw for p in src})
     sc, tc = Counter(p.key for p in src), Counter(p.key for p in trg)
@@ -290,50 +316,56 @@ def check_placeholders(u: Unit) -> Iterator[Issue]:
             yield QA102, f"placeholder {raw[key]} in target is not in source"
 
 
-def check_codes(u: Unit) -> Iterator[Issue]:
+def check_codes(u: Unit) -> Issues:
     """QA111-QA113: XLIFF inline codes by element and id."""
     s, t = u.pair.source, u.pair.target
     if not (s.has_inline or t.has_inline) or (s.codes == t.codes and s.markers == t.markers):
-        return
+        return NONE
     sc, tc = Counter(s.codes), Counter(t.codes)
-    for label, n in (sc - tc).items():
-        yield QA111, f"inline code {label} missing in target" + (f" ({n} times)" if n > 1 else "")
-    for label, n in (tc - sc).items():
-        yield QA112, f"inline code {label} in target is not in source" + (f" ({n} times)" if n > 1 else "")
-    for label in Counter(s.markers) - Counter(t.markers):
-        yield QA113, f"annotation {label} missing in target"
+    issues: list[Issue] = [(QA111, f"inline code {label} missing in target{_times(n)}") for label, n in (sc - tc).items()]
+    issues.extend((QA112, f"inline code {label} in target is not in source{_times(n)}") for label, n in (tc - sc).items())
+    issues.extend((QA113, f"annotation {label} missing in target") for label in Counter(s.markers) - Counter(t.markers))
+    return issues or NONE
 
 
-def check_tags(u: Unit) -> Iterator[Issue]:
+def check_tags(u: Unit) -> Issues:
     """QA121-QA124: HTML carried as text; same tags, sane nesting, kept attribute values."""
     if "<" not in u.src and "<" not in u.trg:
-        return
+        return NONE
     src, trg = html.known_tags(u.src), html.known_tags(u.trg)
     if src == trg:
-        return  # the same tags with the same attributes: nothing lost, added or re-nested
+        return NONE  # the same tags with the same attributes: nothing lost, added or re-nested
     sc, tc = Counter(t.label for t in src), Counter(t.label for t in trg)
-    for label, n in (sc - tc).items():
-        yield QA121, f"HTML tag {label} missing in target" + (f" ({n} times)" if n > 1 else "")
-    for label, n in (tc - sc).items():
-        yield QA122, f"HTML tag {label} in target is not in source" + (f" ({n} times)" if n > 1 else "")
+    issues: list[Issue] = [(QA121, f"HTML tag {label} missing in target{_times(n)}") for label, n in (sc - tc).items()]
+    issues.extend((QA122, f"HTML tag {label} in target is not in source{_times(n)}") for label, n in (tc - sc).items())
     if sc == tc and not html.nesting_problems(src):
         problems = html.nesting_problems(trg)
         if problems:
-            yield QA123, f"HTML tags badly nested in target: {problems[0].message}"
-
-    def kept(tags: list[html.Tag]) -> Counter[tuple[str, str, str]]:
-        return Counter(
-            (tag.name, name, value)
-            for tag in tags
-            for name, value in tag.attrs
-            if name in tx.KEPT_ATTRIBUTES or name.startswith("data-")
-        )
-
-    for tag, name, value in kept(src) - kept(trg):
-        yield QA124, f'{name}="{_q(value)}" of <{tag}> changed or missing in target'
+            issues.append((QA123, f"HTML tags badly nested in target: {problems[0].message}"))
+    issues.extend((QA124, f'{name}="{_q(value)}" of <{tag}> changed or missing in target')
+                  for tag, name, value in _kept_attributes(src) - _kept_attributes(trg))
+    return issues or NONE
 
 
-def check_whitespace(u: Unit) -> Iterator[Issue]:
+def _kept_attributes(tags: list[html.Tag]) -> Counter[tuple[str, str, str]]:
+    """(element, attribute, value) of the attributes that travel untranslated."""
+    return Counter(
+        (tag.name, name, value)
+        for tag in tags
+        for name, value in tag.attrs
+        if name in tx.KEPT_ATTRIBUTES or name.startswith("data-")
+    )
+
+
+def _leading(text: str) -> str:
+    return text[: len(text) - len(text.lstrip())]
+
+
+def _trailing(text: str) -> str:
+    return text[len(text.rstrip()):]
+
+
+def check_whitespace(u: Unit) -> Issues:
     """QA201-QA204: edges, doubled spaces and line breaks.
 
     A standalone code at an edge is the edge (``Activate <x/>`` -> ``<x/> aktivieren`` moves no
@@ -342,19 +374,23 @@ def check_whitespace(u: Unit) -> Iterator[Issue]:
     s, t = u.src, u.trg
     src, trg = u.pair.source, u.pair.target
     layout = not u.pair.preserve
+    issues: list[Issue] = []
     s_lead, t_lead = not src.code_first and s[:1].isspace(), not trg.code_first and t[:1].isspace()
-    if s_lead != t_lead and not (layout and "\n" in (s[: len(s) - len(s.lstrip())] + t[: len(t) - len(t.lstrip())])):
-        yield QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not" if s_lead else "target starts with whitespace, source does not")
+    if s_lead != t_lead and not (layout and "\n" in _leading(s) + _leading(t)):
+        issues.append((QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not"
+                                                                if s_lead else "target starts with whitespace, source does not")))
     s_trail, t_trail = not src.code_last and s[-1:].isspace(), not trg.code_last and t[-1:].isspace()
-    if s_trail != t_trail and not (layout and "\n" in (s[len(s.rstrip()):] + t[len(t.rstrip()):])):
-        yield QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not" if s_trail else "target ends with whitespace, source does not")
+    if s_trail != t_trail and not (layout and "\n" in _trailing(s) + _trailing(t)):
+        issues.append((QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not"
+                                                                 if s_trail else "target ends with whitespace, source does not")))
     if "  " in t and t.strip().count("  ") > s.strip().count("  "):
-        yield QA203, "doubled space in target"
+        issues.append((QA203, "doubled space in target"))
     if "\n" in s or "\n" in t:
         count = _hard_breaks if layout else _all_breaks
         ns, nt = count(s), count(t)
         if ns != nt:
-            yield QA204, f"source has {ns} line breaks, target {nt}"
+            issues.append((QA204, f"source has {ns} line breaks, target {nt}"))
+    return issues or NONE
 
 
 _SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
@@ -397,18 +433,19 @@ def _name(punct: str | None) -> str:
     return f"'{punct}'" if punct else "no punctuation"
 
 
-def check_punctuation(u: Unit) -> Iterator[Issue]:
+def check_punctuation(u: Unit) -> Issues:
     """QA301-QA302: final punctuation answers the source's; Spanish opening marks."""
     src, trg = u.src_visible, u.trg_visible
+    issues: list[Issue] = []
     sp, tp = final_punctuation(src), final_punctuation(trg)
     if sp != tp and src.strip(_CLOSERS) and trg.strip(_CLOSERS):
         allowed = _LENIENT.get((u.trg_base or "", sp or ""), frozenset())
         if tp not in allowed:
-            yield QA301, f"source ends with {_name(sp)}, target with {_name(tp)}"
+            issues.append((QA301, f"source ends with {_name(sp)}, target with {_name(tp)}"))
     if u.trg_base == "es":
-        for close, open_ in (("?", "¿"), ("!", "¡")):
-            if trg.count(close) > trg.count(open_):
-                yield QA302, f"Spanish target has '{close}' without an opening '{open_}'"
+        issues.extend((QA302, f"Spanish target has '{close}' without an opening '{open_}'")
+                      for close, open_ in (("?", "¿"), ("!", "¡")) if trg.count(close) > trg.count(open_))
+    return issues or NONE
 
 
 def _match_numbers(src: list[tx.Number], trg: list[tx.Number]) -> tuple[list[tx.Number], list[tx.Number]]:
@@ -427,56 +464,71 @@ def _match_numbers(src: list[tx.Number], trg: list[tx.Number]) -> tuple[list[tx.
 _ICU_SYNTAX_NUMBER_RE = re.compile(r"=\d+(?=\s*\{)|offset\s*:\s*\d+")
 
 
-def check_numbers(u: Unit) -> Iterator[Issue]:
+def check_numbers(u: Unit) -> Issues:
     """QA311-QA312: the same numbers, whatever the locale's separators (an ICU ``=0`` key is syntax, not a number)."""
     src_text, trg_text = u.src_visible, u.trg_visible
-    if u.icu.branching:
+    if u.icu_branching:
         src_text, trg_text = _ICU_SYNTAX_NUMBER_RE.sub(" ", src_text), _ICU_SYNTAX_NUMBER_RE.sub(" ", trg_text)
     src_raw, trg_raw = tx.number_strings(src_text), tx.number_strings(trg_text)
-    if sorted(src_raw) == sorted(trg_raw):
-        return  # the same numbers, written the same way
+    if src_raw == trg_raw or sorted(src_raw) == sorted(trg_raw):
+        return NONE  # the same numbers, written the same way
     src, trg = tx.numbers(src_raw), tx.numbers(trg_raw)
     missing, extra = _match_numbers(src, trg)
+    issues: list[Issue] = []
     if missing:
-        yield QA311, "number " + ", ".join(n.raw for n in missing) + " missing in target"
+        issues.append((QA311, "number " + ", ".join(n.raw for n in missing) + " missing in target"))
     if extra and src:
-        yield QA312, "number " + ", ".join(n.raw for n in extra) + " in target is not in source"
+        issues.append((QA312, "number " + ", ".join(n.raw for n in extra) + " in target is not in source"))
+    return issues or NONE
 
 
-def check_links(u: Unit) -> Iterator[Issue]:
+def check_links(u: Unit) -> Issues:
     """QA321-QA322: URLs and e-mail addresses of the source are kept."""
-    if ("/" in u.src or "www" in u.src) and (src_urls := tx.urls(u.src)):
-        for url in Counter(src_urls) - Counter(tx.urls(u.trg)):
-            yield QA321, f"URL {_q(url)} missing or changed in target"
-    if "@" in u.src and (src_emails := tx.emails(u.src)):
-        for email in Counter(src_emails) - Counter(tx.emails(u.trg)):
-            yield QA322, f"e-mail address {email} missing or changed in target"
+    src = u.src
+    issues: list[Issue] = []
+    if ("/" in src or "www" in src) and (src_urls := tx.urls(src)):
+        issues.extend((QA321, f"URL {_q(url)} missing or changed in target") for url in _lost(src_urls, tx.urls(u.trg)))
+    if "@" in src and (src_emails := tx.emails(src)):
+        issues.extend((QA322, f"e-mail address {email} missing or changed in target")
+                      for email in _lost(src_emails, tx.emails(u.trg)))
+    return issues or NONE
 
 
-def check_length(u: Unit) -> Iterator[Issue]:
+def _lost(src: list[str], trg: list[str]) -> Iterable[str]:
+    """What ``src`` has more often than ``trg`` (nothing, at once, when both list the same in the same order)."""
+    return () if src == trg else Counter(src) - Counter(trg)
+
+
+def check_length(u: Unit) -> Issues:
     """QA331: far outside the length this language pair usually has (German long, CJK short)."""
-    s, t = len(u.src_visible.strip()), len(u.trg_visible.strip())
-    bounds = expansion.bounds(s, u.length_ratio)
-    if bounds is not None and t not in bounds:
-        yield QA331, f"target is {t / s:.1f} times as long as the source ({t} vs {s} characters; {bounds.low:.0f}-{bounds.high:.0f} expected)"
+    s = len(u.src_visible.strip())
+    if s < expansion.MIN_SOURCE_LENGTH:
+        return NONE
+    t = len(u.trg_visible.strip())
+    bounds = expansion.outside(s, t, u.length_ratio)
+    if bounds is None:
+        return NONE
+    return [(QA331, f"target is {t / s:.1f} times as long as the source ({t} vs {s} characters; "
+                    f"{bounds.low:.0f}-{bounds.high:.0f} expected)")]
 
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
-def check_identical(u: Unit) -> Iterator[Issue]:
+def check_identical(u: Unit) -> Issues:
     """QA402: copied source, except where copying is normal."""
     if u.src.strip() != u.trg.strip():
-        return
+        return NONE
     if u.trg_base and u.trg_base == tx.base_lang(u.pair.src_lang):
-        return
+        return NONE
     words = _WORD_RE.findall(u.src_visible)
     if len(words) < 2 or (len(words) <= 3 and all(w[0].isupper() for w in words)):
-        return
-    yield QA402, "target is identical to source"
+        return NONE
+    return [(QA402, "target is identical to source")]
 
 
-CHECKS: tuple[Callable[[Unit], Iterable[Issue]], ...] = (
+#: The comparisons every translated unit goes through, in the order their findings are reported.
+CHECKS: tuple[Callable[[Unit], Issues], ...] = (
     check_placeholders,
     check_codes,
     check_tags,
@@ -495,15 +547,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return
     pairs = list(tx.iter_pairs(doc.view))
     template = len(pairs) >= 2 and states.is_template(pair.target.text for pair in pairs)
-    if template:
-        yield doc.finding(QA404, f"none of the {len(pairs)} units is translated; empty targets are not reported", line=pairs[0].line)
     keyed = message_keys.keyed_units([message_keys.UnitText(p.source.text, p.unit, p.name) for p in pairs])
-    if keyed:
-        first = pairs[min(keyed)]
-        yield doc.finding(QA403, f"{len(keyed)} of {len(pairs)} units have a message key as source "
-                          f"(e.g. {_q(first.source.text)}); their targets were not compared", line=first.line, unit=first.unit)
-    bases: dict[str | None, str | None] = {}
-    ratios: dict[tuple[str | None, str | None], float] = {}
+    yield from _file_findings(doc, pairs, template, keyed)
+    languages: dict[tuple[str | None, str | None], tuple[str | None, float]] = {}
     for index, pair in enumerate(pairs):
         if pair.empty_lines:
             if not template:
@@ -512,16 +558,28 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if index in keyed or (not pair.source.text.strip() and not pair.source.has_inline):
             continue
-        base = bases.get(pair.trg_lang)
-        if base is None:
-            base = bases[pair.trg_lang] = tx.base_lang(pair.trg_lang)
-        ratio = ratios.get((pair.src_lang, pair.trg_lang))
-        if ratio is None:
-            ratio = ratios[(pair.src_lang, pair.trg_lang)] = expansion.expected_ratio(pair.src_lang, pair.trg_lang)
-        unit = Unit(pair, base, ratio)
+        key = (pair.src_lang, pair.trg_lang)
+        language = languages.get(key)
+        if language is None:  # once per file: a document has one or two language pairs
+            language = languages[key] = (tx.base_lang(pair.trg_lang), expansion.expected_ratio(*key))
+        unit = read_unit(pair, *language)
         for rule_check in CHECKS:
-            for rule, message in rule_check(unit):
-                yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+            issues = rule_check(unit)
+            if issues:  # most often NONE
+                for rule, message in issues:
+                    yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+
+
+def _file_findings(doc: Document, pairs: list[tx.Pair], template: bool, keyed: frozenset[int]) -> Iterator[Finding]:
+    """QA404 for an exchange template, QA403 for units keyed by message keys: once per file."""
+    if template:
+        yield doc.finding(QA404, f"none of the {len(pairs)} units is translated; empty targets are not reported",
+                          line=pairs[0].line)
+    if keyed:
+        first = pairs[min(keyed)]
+        yield doc.finding(QA403, f"{len(keyed)} of {len(pairs)} units have a message key as source "
+                          f"(e.g. {_q(first.source.text)}); their targets were not compared", line=first.line,
+                          unit=first.unit)
 
 
 FAMILY = Family("qa", "QA", "Translation quality: the target against its source", RULES, check)

@@ -11,26 +11,25 @@ import html
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple, cast
 
 from lxml import etree
 
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
-from pxl10n.xliff.view import DocumentView, Flat, flatten
+from pxl10n.xliff.view import DocumentView, Flat, Part, flatten
 
 
-@dataclass
-class Pair:
-    """One unit's source and target (segments with a target only, joined)."""
+class Pair(NamedTuple):
+    """One unit's source and target (segments with a target only, joined); an immutable record."""
 
     unit: str | None
     line: int | None
     source: Flat
     target: Flat
     #: lines of segments whose target is empty while their source is not
-    empty_lines: list[int | None]
+    empty_lines: tuple[int | None, ...]
     src_lang: str | None
     trg_lang: str | None
     #: the unit's resname (1.2) or name (2.0): Symfony and Weblate keep the message key there
@@ -50,52 +49,94 @@ def _join(flats: list[Flat]) -> Flat:
     return out
 
 
-def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
-    """Every unit that has a target, as a :class:`Pair`; units without one are skipped.
+def _line(element: etree._Element) -> int | None:
+    """Where ``element`` starts; lxml-stubs leave ``sourceline`` untyped (``= ...``), lxml gives an int or None."""
+    return cast(int | None, element.sourceline)
+
+
+class _Read(NamedTuple):
+    """One segment as QA reads it: its flattened source and target, and where the target is."""
+
+    source: Flat
+    target: Flat
+    #: the target's line; None for a 2.0 ignorable without a target (it counts as its own translation)
+    line: int | None
+    #: lines of the targets that are empty while their source is not (QA401 candidates)
+    empty: tuple[int | None, ...] = ()
+
+
+def _read_part(part: Part, version: str) -> _Read | None:
+    """A segment flattened, or None when it does not count: no target, or one declared untranslated.
 
     A 2.0 ignorable without a target counts as its own translation (whitespace
     between segments travels unchanged); a segment without one is left out.
     """
+    target = part.target
+    if target is None:
+        if not part.ignorable:
+            return None
+        src_flat = flatten(part.source, version)
+        return _Read(src_flat, src_flat, None)
+    src_flat, trg_flat = flatten(part.source, version), flatten(target, version)
+    line = _line(target)
+    if trg_flat.text.strip():
+        return _Read(src_flat, trg_flat, line)
+    if states.not_translated_yet(target, version):
+        return None  # declared untranslated (state, or the CAT tool's marks): as if there were no target
+    return _Read(src_flat, trg_flat, line, (line,) if not part.ignorable and src_flat.text.strip() else ())
+
+
+def _read_unit(parts: list[Part], version: str) -> _Read | None:
+    """A unit's segments with a target (and ignorables) joined; None when no segment has a target."""
+    if len(parts) == 1:  # every 1.2 unit, most 2.0 ones
+        read = _read_part(parts[0], version)
+        return read if read is not None and read.line is not None else None
+    reads = [read for read in (_read_part(part, version) for part in parts) if read is not None]
+    line = next((read.line for read in reads if read.line), None)
+    if line is None:
+        return None
+    return _Read(_join([r.source for r in reads]), _join([r.target for r in reads]), line,
+                 tuple(empty for r in reads for empty in r.empty))
+
+
+def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
+    """Every unit that has a target, as a :class:`Pair`; units without one are skipped."""
     version = doc.version
+    name_attr = "resname" if version == "1.2" else "name"
+    spaced = bool(doc.root.xpath("boolean(//@xml:space)"))  # most documents never say xml:space: one look
+    inherited: dict[etree._Element, bool] = {}  # xml:space in force at each unit's parent, for this call only
     for file_view in doc.files:
         src_lang, trg_lang = file_view.src, file_view.trg
         for unit in file_view.units:
-            sources: list[Flat] = []
-            targets: list[Flat] = []
-            empty: list[int | None] = []
-            line = None
-            for part in unit.parts:
-                src_flat = flatten(part.source, version)
-                if part.target is None:
-                    if part.ignorable:
-                        sources.append(src_flat)
-                        targets.append(src_flat)
-                    continue
-                trg_flat = flatten(part.target, version)
-                if not trg_flat.text.strip() and states.not_translated_yet(part.target, version):
-                    continue  # declared untranslated (state, or the CAT tool's marks): as if there were no target
-                line = line or part.target.sourceline
-                if not part.ignorable and src_flat.text.strip() and not trg_flat.text.strip():
-                    empty.append(part.target.sourceline)
-                sources.append(src_flat)
-                targets.append(trg_flat)
-            if line is None:
+            parts = unit.parts
+            read = _read_unit(parts, version)
+            if read is None:
                 continue
-            name = unit.element.get("resname" if version == "1.2" else "name")
-            preserve = _preserves(unit.element, unit.parts[0].source if unit.parts else None)
-            yield Pair(unit.id, line, _join(sources), _join(targets), empty, src_lang, trg_lang, name, preserve)
+            element = unit.element
+            preserve = spaced and _preserves(element, parts[0].source, inherited)
+            yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
+                       element.get(name_attr), preserve)
 
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
-def _preserves(unit: etree._Element, source: etree._Element | None) -> bool:
-    """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's."""
-    for holder in (source, unit, *unit.iterancestors()):
+def _preserves(unit: etree._Element, source: etree._Element | None, inherited: dict[etree._Element, bool]) -> bool:
+    """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's.
+
+    What the ancestors say is the same for every unit of a group, so it is read once per parent into
+    ``inherited`` (the caller's, living as long as one document's walk)."""
+    for holder in (source, unit):
         value = holder.get(_XML_SPACE) if holder is not None else None
         if value is not None:
             return value == "preserve"
-    return False
+    parent = unit.getparent()
+    if parent is None:
+        return False
+    found = inherited.get(parent)
+    if found is None:
+        found = inherited[parent] = _preserves(parent, None, inherited)
+    return found
 
 
 # --- token grammars -----------------------------------------------------------
@@ -113,6 +154,7 @@ PLACEHOLDER_RE = re.compile(
     """,
     re.VERBOSE,
 )
+_ICU_BRANCHING_HEAD_RE = re.compile(r"\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal)\b")
 _ICU_SELECTOR_RE = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
 
 #: Attributes whose values must travel unchanged (alt, title, aria-label are translatable).
@@ -122,15 +164,21 @@ URL_RE = re.compile(r"""(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>"'{}|\\^
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9.+_\-])[A-Za-z0-9.+_\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9\-])")
 #: Starts with its one digit outside the alternation so the scan skips non-digits fast; no lookbehind is
 #: needed, since a match always begins a digit run (``\d*`` takes the whole run, then ``(?!\d)`` holds).
-_NUMBER_RE = re.compile(r"\d(?:\d{0,2}([,. '’])\d{3}(?:\1\d{3})*(?:[.,]\d+)?|\d*(?:[.,]\d+)?)(?!\d)")
+#: A group of thousands repeats its first separator: one branch per separator rather than a back-reference,
+#: so the pattern has no group and ``findall`` returns the numbers themselves.
+_NUMBER_RE = re.compile(
+    r"\d(?:\d{0,2}(?:,\d{3}(?:,\d{3})*|\.\d{3}(?:\.\d{3})*| \d{3}(?: \d{3})*|'\d{3}(?:'\d{3})*|’\d{3}(?:’\d{3})*)"
+    r"(?:[.,]\d+)?|\d*(?:[.,]\d+)?)(?!\d)"
+)
+#: The same grammar for ASCII text, where ``\d`` is ``[0-9]`` either way and the ASCII scan is quicker.
+_NUMBER_ASCII_RE = re.compile(_NUMBER_RE.pattern, re.ASCII)
 _DIGIT_RE = re.compile(r"\d")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-@dataclass(frozen=True)
-class Placeholder:
-    """A placeholder as written, and the key two spellings of it compare by."""
+class Placeholder(NamedTuple):
+    """A placeholder as written, and the key two spellings of it compare by (immutable, built per match)."""
 
     raw: str
     key: str
@@ -151,7 +199,7 @@ def placeholders(text: str) -> list[Placeholder]:
             continue
         if raw.startswith("{") and not raw.startswith("{{") and "," not in raw:
             if icu is None:
-                icu = bool(re.search(r"\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal)\b", text))
+                icu = _ICU_BRANCHING_HEAD_RE.search(text) is not None
             if icu and _ICU_SELECTOR_RE.search(text[: m.start()]):
                 continue  # an ICU sub-message body like `other {items}`, which is text
         found.append(Placeholder(raw, "".join(raw.split())))
@@ -170,10 +218,11 @@ def emails(text: str) -> list[str]:
 
 def strip_markup(text: str, replacement: str = "") -> str:
     """Text without HTML tags, placeholders, URLs and e-mails; entities decoded."""
-    text = strip_tags(text)
+    if "<" in text:
+        text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
         text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
-    if "/" in text or "www" in text.lower():
+    if "/" in text or (("w" in text or "W" in text) and "www" in text.lower()):  # only W lower-cases to w
         text = URL_RE.sub(lambda m: replacement + m.group()[len(m.group().rstrip(_URL_TRAIL)) :], text)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
@@ -182,9 +231,8 @@ def strip_markup(text: str, replacement: str = "") -> str:
     return text
 
 
-@dataclass(frozen=True)
-class Number:
-    """A number as written and the values it may mean (``1,000`` is 1000 or 1.0)."""
+class Number(NamedTuple):
+    """A number as written and the values it may mean (``1,000`` is 1000 or 1.0); immutable."""
 
     raw: str
     values: frozenset[str]
@@ -216,11 +264,12 @@ def _values(raw: str) -> frozenset[str]:
 
 def number_strings(visible: str) -> list[str]:
     """The numbers of text already stripped of markup, as written (NFKC-normalized)."""
-    if not visible.isascii():
-        if not _DIGIT_RE.search(visible):
-            return []  # NFKC may make digits (², ①) of text that has none: such text has no numbers
-        visible = unicodedata.normalize("NFKC", visible)
-    return [m.group() for m in _NUMBER_RE.finditer(visible)]
+    if visible.isascii():
+        return _NUMBER_ASCII_RE.findall(visible)
+    normalized = unicodedata.normalize("NFKC", visible)
+    if normalized != visible and not _DIGIT_RE.search(visible):
+        return []  # NFKC may make digits (², ①) of text that has none: such text has no numbers
+    return _NUMBER_RE.findall(normalized)
 
 
 def numbers(written: list[str]) -> list[Number]:

@@ -128,8 +128,8 @@ def render_junit(report: Report) -> str:
         by_path.setdefault(f.path, []).append(f)
     failed = sum(1 for items in by_path.values() if any(f.severity is Severity.ERROR for f in items))
     counts = {"tests": str(len(by_path)), "failures": str(failed), "errors": "0", "time": "0"}
-    suites = etree.Element("testsuites", name="pxl10n validate", **counts)
-    suite = etree.SubElement(suites, "testsuite", name="pxl10n validate", **counts, skipped="0")
+    suites = etree.Element("testsuites", {"name": "pxl10n validate", **counts})
+    suite = etree.SubElement(suites, "testsuite", {"name": "pxl10n validate", **counts, "skipped": "0"})
     for path in sorted(by_path):
         shown = display_path(path)
         case = etree.SubElement(suite, "testcase", classname="pxl10n.validate", name=_xml_safe(shown), time="0")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pxl10n.xliff.view import DocumentView, build_view
 
@@ -113,7 +113,7 @@ class Document:
     ) -> Finding:
         """A finding of ``rule`` in this document, taking the line from ``element`` when given."""
         if line is None and element is not None:
-            line = element.sourceline
+            line = cast("int | None", element.sourceline)  # lxml-stubs leave it untyped (``...``)
         return Finding(self.path, line, col, rule.code, rule.severity, message, unit)
 
 

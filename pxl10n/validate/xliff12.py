@@ -14,11 +14,13 @@ the transitional schema still accepts them and PX exports may carry them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import cast
 
 from lxml import etree
 
-from pxl10n.validate.content_model import OTHER, Misfit, Particle, match
+from pxl10n.validate.content_model import OTHER, UNBOUNDED, Misfit, Particle, match, mentioned
 from pxl10n.validate.context import Context
 from pxl10n.validate.langtags import is_well_formed, normalize
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
@@ -223,8 +225,80 @@ _TYPE_RULES: dict[str, Rule] = {"yesno": XLF113, "lang": XLF114, "version": XLF1
 _START_CODES = words("g x bx ph bpt it")
 _XID_HOLDERS = words("g x bx ex ph bpt ept it sub")
 _CONTAINERS = words("source target seg-source")
+_UNITS = words("trans-unit bin-unit")
 _XML_LANG = f"{{{XML_NS}}}lang"
 _XML_SPACE = f"{{{XML_NS}}}space"
+#: Pseudo value kinds of the two xml: attributes a model admits (checked like typed values).
+_LANG_KIND, _SPACE_KIND = "xml:lang", "xml:space"
+_NO_TOKENS: tuple[tuple[str, etree._Element], ...] = ()
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What the walk needs of one element's model, worked out once at import (an immutable table)."""
+
+    name: str
+    model: Model
+    #: children and text are not checked ("any": <tool>)
+    opaque: bool
+    #: text of its own is an error (element-only and empty content)
+    no_text: bool
+    #: no element children at all (text-only and empty content)
+    leaf: bool
+    #: nothing to check when the element carries no attribute
+    bare_ok: bool
+    #: defines or refers to identifiers of its file (see :meth:`_Checker.index`)
+    indexed: bool
+    #: nothing to check when it has no child element (no required child, text allowed, not a <file>)
+    childless_ok: bool
+    #: every name the content model mentions (for the matcher)
+    mentioned: frozenset[str]
+    #: for a model of one optional, unbounded choice: the names any sequence of which fits (else None)
+    free: frozenset[str] | None
+
+
+def _spec(name: str, model: Model) -> _Spec:
+    no_text = model.content in ("elements", "empty")
+    leaf = model.content in ("text", "empty")
+    childless_ok = not no_text and (leaf or match(model.particles, []).ok) and name not in ("file", "group")
+    particles = model.particles
+    free = particles[0].names if len(particles) == 1 and not particles[0].min and particles[0].max == UNBOUNDED \
+        else None
+    return _Spec(name, model, model.content == "any", no_text, leaf, not model.required, name in _INDEXED,
+                 childless_ok, mentioned(particles), free)
+
+
+def _value_plan(model: Model, keys: list[str]) -> tuple[tuple[str, str], ...]:
+    """The attributes among ``keys`` whose values need a check, with the kind each is checked as."""
+    plan: list[tuple[str, str]] = []
+    for attr in keys:
+        kind = model.attrs.get(attr)
+        if kind is not None:
+            if kind != S:
+                plan.append((attr, kind))
+        elif attr == _XML_LANG and (model.other_attrs or "lang" in model.xml_attrs):
+            plan.append((attr, _LANG_KIND))
+        elif attr == _XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
+            plan.append((attr, _SPACE_KIND))
+    return tuple(plan)
+
+
+def _value_problem(name: str, attr: str, value: str, kind: str) -> tuple[Rule, str] | None:
+    """The rule ``value`` of ``attr`` on ``<name>`` breaks as a ``kind``, with its message; None when it is valid."""
+    if kind == _LANG_KIND:
+        if value and not is_well_formed(value):
+            return XLF114, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag"
+    elif kind == _SPACE_KIND:
+        if value not in ("default", "preserve"):
+            return XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'"
+    elif kind in ENUMS:
+        if not ENUMS[kind].accepts(value):
+            return XLF112, f"{attr}={value!r} on <{name}> is not a valid {kind} value"
+    elif kind in TYPES:
+        test, expected = TYPES[kind]
+        if not test(value):
+            return _TYPE_RULES.get(kind, XLF116), f"{attr}={value!r} on <{name}> is not {expected}"
+    return None
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
@@ -280,19 +354,24 @@ class _FileIndex:
 _FILE_KEYS = {"group": "id", "count-group": "name", "context-group": "name", "external-file": "uid"}
 #: Elements whose phase-name names a header <phase>.
 _PHASE_REFS = words("count trans-unit target bin-unit bin-target")
+#: Of those, the ones that define no identifier and refer to nothing else.
+_PHASE_ONLY = words("count target bin-target")
 _REF_TARGETS = {"tool-id": ("tool", "tool-id", "header <tool>"), "phase-name": ("phase", "phase-name", "header <phase>")}
 #: Elements :meth:`_Checker.index` has anything to record for (the rest skip it).
 _INDEXED = frozenset({"trans-unit", "bin-unit", "tool", "phase", "file", "alt-trans", *_FILE_KEYS, *_PHASE_REFS,
                       *_XID_HOLDERS})
+#: Every XLIFF 1.2 element's :class:`_Spec`.
+_SPECS: dict[str, _Spec] = {name: _spec(name, model) for name, model in MODELS.items()}
 
 
 class _Checker:
     """One walk over one document; findings accumulate in order of discovery.
 
     Memos live here, per document, never in the module: the element names of
-    tags, the child sequences and attribute sets already found valid, and the
-    attribute values already checked (PX files repeat the same shapes by the
-    hundred, so most elements are settled by a dictionary lookup).
+    tags, the child sequences found valid, which attribute values each set of
+    attribute names needs checked, and the values already found valid (PX files
+    repeat the same shapes by the hundred, so most elements are settled by a
+    dictionary lookup).
     """
 
     def __init__(self, doc: Document) -> None:
@@ -305,9 +384,8 @@ class _Checker:
         self.file: _FileIndex | None = None
         self._names: dict[str, str | None] = {}
         self._good_sequences: set[tuple[str, ...]] = set()
-        self._good_attrs: set[tuple[str, ...]] = set()
-        #: (element name, (attribute, value)...) found clean: names, values and xml: attributes alike
-        self._clean_items: set[tuple[object, ...]] = set()
+        #: (element name, attribute names...) found allowed -> the values to check
+        self._plans: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
         self._good_values: set[tuple[str, str]] = set()
 
     # -- helpers --------------------------------------------------------------------------------
@@ -339,7 +417,7 @@ class _Checker:
             self.report(XLF102, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
                         self.root, None)
             return self.out
-        self.walk(self.root, "xliff", None, None)
+        self.walk(self.root, _SPECS["xliff"], None, None)
         self.check_root_children()
         return self.out
 
@@ -357,75 +435,111 @@ class _Checker:
 
     # -- the walk -------------------------------------------------------------------------------
 
-    def walk(self, el: etree._Element, name: str, unit: str | None, parent: str | None) -> None:
-        """Check ``el`` (an XLIFF element called ``name``), then recurse into its XLIFF children."""
-        model = MODELS[name]
-        content = model.content
-        if name == "trans-unit" or name == "bin-unit":
+    def walk(self, el: etree._Element, spec: _Spec, unit: str | None, parent: str | None) -> None:
+        """Check ``el`` (an XLIFF element of ``spec``), then recurse into its XLIFF children."""
+        name = spec.name
+        if name in _UNITS:
             unit = el.get("id")
-        if name == "file":
+        elif name == "file":
             self.file = _FileIndex(el)
-        self.check_attrs(el, name, model, unit)
-        if self.file is not None and name in _INDEXED:
+        keys = el.keys()
+        if keys or not spec.bare_ok:
+            self.check_attrs(el, spec, cast("list[str]", keys), unit)
+        if spec.indexed and self.file is not None:
             self.index(el, name, unit, parent)
-        if content == "any":
+        if spec.opaque:
             return
+        if not len(el):
+            if not spec.childless_ok:
+                self.check_childless(el, spec, unit)
+            return
+        tokens = self.children(el, spec, unit)
+        for token, child in tokens:
+            child_spec = _SPECS.get(token)
+            if child_spec is not None:
+                self.walk(child, child_spec, unit, name)
+        if name in _CONTAINERS:
+            self.check_inline(el, name, unit)
+        elif name == "trans-unit":
+            self.check_trans_unit(el, tokens, unit)
+        elif name == "file":
+            self.end_file()
+
+    def check_childless(self, el: etree._Element, spec: _Spec, unit: str | None) -> None:
+        """An element without child elements: text where none may be, and what its model requires."""
+        name = spec.name
+        if spec.no_text:
+            text = el.text
+            if text and not text.isspace():
+                self.report(XLF106, f"<{name}> may not contain text", el, unit)
+        if not spec.leaf:
+            self.check_children(el, spec, (name,), _NO_TOKENS, unit)
+        if name == "file":
+            self.end_file()
+
+    def end_file(self) -> None:
+        """The end of a <file>: its references resolved, its index dropped."""
+        self.resolve_file()
+        self.file = None
+
+    def children(self, el: etree._Element, spec: _Spec, unit: str | None) -> list[tuple[str, etree._Element]]:
+        """(token, child) of every child element that is XLIFF or an extension, checked against the model.
+
+        Children that are neither (deprecated, unknown XLIFF names) are reported here and left out.
+        """
+        name = spec.name
         tokens: list[tuple[str, etree._Element]] = []
         names = self._names
-        if len(el):
-            for child in el:
-                tag = child.tag
-                if not isinstance(tag, str):
-                    continue
-                child_name = names[tag] if tag in names else self.xliff(child)
-                if child_name is None:
-                    namespace = etree.QName(child).namespace
-                    token = OTHER if namespace is not None and namespace != self.ns else "#none"
-                    tokens.append((token, child))
-                elif child_name in DEPRECATED_ELEMENTS:
-                    if name in DEPRECATED_ELEMENTS[child_name]:
-                        self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
-                    else:
-                        self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
-                elif child_name not in MODELS:
-                    self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
-                else:
-                    tokens.append((child_name, child))
-        if (content == "elements" or content == "empty") and _has_text(el):
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            child_name = names[tag] if tag in names else self.xliff(child)
+            if child_name is None:
+                namespace = etree.QName(child).namespace
+                tokens.append((OTHER if namespace is not None and namespace != self.ns else "#none", child))
+            elif child_name in _SPECS:
+                tokens.append((child_name, child))
+            else:
+                self.unknown_child(child, child_name, name, unit)
+        if spec.no_text and _has_text(el):
             self.report(XLF106, f"<{name}> may not contain text", el, unit)
-        if content == "text" or content == "empty":
+        if spec.leaf:
             for _, child in tokens:
                 self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
         else:
-            key = (name, *[token for token, _ in tokens])
-            if key not in self._good_sequences:
-                before = len(self.out)
-                self.check_sequence(el, name, model.particles, tokens, unit)
-                if len(self.out) == before:
-                    self._good_sequences.add(key)
+            self.check_children(el, spec, (name, *[token for token, _ in tokens]), tokens, unit)
+        return tokens
+
+    def unknown_child(self, child: etree._Element, child_name: str, name: str, unit: str | None) -> None:
+        """A child in the XLIFF namespace that no model names: deprecated (XLF150), misplaced or unknown."""
+        if child_name not in DEPRECATED_ELEMENTS:
+            self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
+        elif name in DEPRECATED_ELEMENTS[child_name]:
+            self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+        else:
+            self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
+
+    def check_children(self, el: etree._Element, spec: _Spec, key: tuple[str, ...],
+                       tokens: Sequence[tuple[str, etree._Element]], unit: str | None) -> None:
+        """The child sequence ``key`` against the content model (a sequence seen valid before is settled by lookup)."""
+        name = spec.name
+        free = spec.free
+        if free is not None and OTHER not in free and all(token in free for token in key[1:]):
+            pass  # any sequence of these names fits this model
+        elif key not in self._good_sequences:
+            before = len(self.out)
+            self.check_sequence(el, spec, tokens, unit)
+            if len(self.out) == before:
+                self._good_sequences.add(key)
         if name == "group" and not any(t in ("group", "trans-unit", "bin-unit") for t, _ in tokens):
             self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
-        for token, child in tokens:
-            if token in MODELS:
-                self.walk(child, token, unit, name)
-        if name in _CONTAINERS and len(el):
-            self.check_inline(el, name, unit)
-        elif name == "trans-unit":
-            self.check_trans_unit(el, unit)
-        elif name == "file":
-            self.resolve_file()
-            self.file = None
 
-    def check_sequence(
-        self,
-        el: etree._Element,
-        name: str,
-        particles: tuple[Particle, ...],
-        tokens: list[tuple[str, etree._Element]],
-        unit: str | None,
-    ) -> None:
+    def check_sequence(self, el: etree._Element, spec: _Spec, tokens: Sequence[tuple[str, etree._Element]],
+                       unit: str | None) -> None:
         """Children against the element's particles (the shared content-model matcher)."""
-        result = match(particles, [(token, token == OTHER) for token, _ in tokens])
+        name, particles = spec.name, spec.model.particles
+        result = match(particles, [(token, token == OTHER) for token, _ in tokens], spec.mentioned)
         if result.ok:
             return
         previous: dict[int, str] = {}
@@ -460,36 +574,26 @@ class _Checker:
             return f"{_child_name(child)} (no namespace)"
         return token
 
-    def check_attrs(self, el: etree._Element, name: str, model: Model, unit: str | None) -> None:
+    def check_attrs(self, el: etree._Element, spec: _Spec, keys: list[str], unit: str | None) -> None:
         """Attributes allowed, typed and present; a set of names seen valid before only has its values checked."""
-        items = el.items()
-        whole = (name, *items)
-        if whole in self._clean_items:
-            return
-        before_all = len(self.out)
-        key = (name, *(k for k, _ in items))
-        if key not in self._good_attrs:
+        signature = (spec.name, *keys)
+        plan = self._plans.get(signature)
+        if plan is None:
             before = len(self.out)
-            self.check_attr_names(el, name, model, items, unit)
+            self.check_attr_names(el, spec.name, spec.model, keys, unit)
+            plan = _value_plan(spec.model, keys)
             if len(self.out) == before:
-                self._good_attrs.add(key)
-        for attr, value in items:
-            kind = model.attrs.get(attr)
-            if kind is not None:
-                self.check_value(el, name, attr, value, kind, unit)
-            elif attr == _XML_LANG and (model.other_attrs or "lang" in model.xml_attrs):
-                if value and not is_well_formed(value):
-                    self.report(XLF114, f"xml:lang {value!r} on <{name}> is not a BCP 47 language tag", el, unit)
-            elif attr == _XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
-                if value not in ("default", "preserve"):
-                    self.report(XLF115, f"xml:space {value!r} on <{name}> is not 'default' or 'preserve'", el, unit)
-        if len(self.out) == before_all:
-            self._clean_items.add(whole)
+                self._plans[signature] = plan
+        good = self._good_values
+        for attr, kind in plan:
+            value = el.get(attr, "")
+            if (kind, value) not in good:
+                self.check_value(el, spec.name, attr, value, kind, unit)
 
-    def check_attr_names(self, el: etree._Element, name: str, model: Model, items: list[tuple[str, str]],
+    def check_attr_names(self, el: etree._Element, name: str, model: Model, keys: list[str],
                          unit: str | None) -> None:
         """Which attributes are allowed here, and the required ones present."""
-        for key, _ in items:
+        for key in keys:
             if key in model.attrs:
                 continue
             qname = etree.QName(key)
@@ -515,19 +619,11 @@ class _Checker:
 
     def check_value(self, el: etree._Element, name: str, attr: str, value: str, kind: str,
                     unit: str | None) -> None:
-        if kind == S or (kind, value) in self._good_values:
-            return
-        if kind in ENUMS:
-            if not ENUMS[kind].accepts(value):
-                self.report(XLF112, f"{attr}={value!r} on <{name}> is not a valid {kind} value", el, unit)
-                return
-        elif kind in TYPES:
-            test, expected = TYPES[kind]
-            if not test(value):
-                rule = _TYPE_RULES.get(kind, XLF116)
-                self.report(rule, f"{attr}={value!r} on <{name}> is not {expected}", el, unit)
-                return
-        if len(value) < 32:
+        """One attribute value against its type; a valid short value is remembered for this document."""
+        problem = _value_problem(name, attr, value, kind)
+        if problem is not None:
+            self.report(problem[0], problem[1], el, unit)
+        elif len(value) < 32:
             self._good_values.add((kind, value))
 
     # -- per-file constraints, gathered during the walk --------------------------------------------
@@ -536,29 +632,50 @@ class _Checker:
         """Record what ``el`` defines (ids, keys) and refers to (tool-id, phase-name, xid) in its file."""
         file = self.file
         assert file is not None
-        if name == "trans-unit" or name == "bin-unit":
-            uid = el.get("id")
-            if uid is not None:
-                first = file.units.get(uid)
-                if first is not None:
-                    self.report(XLF120, f"<{name}> id {uid!r} is already used on line {first.sourceline} of this "
-                                "<file>", el, uid)
-                else:
-                    file.units[uid] = el
-        attr = _FILE_KEYS.get(name)
-        if name == "tool" and parent == "header":
-            attr = "tool-id"
-        elif name == "phase" and parent == "phase-group" and el.getparent().getparent() is not None \
-                and self.xliff(el.getparent().getparent()) == "header":
-            attr = "phase-name"
+        if name in _XID_HOLDERS:  # inline codes define nothing; they may only refer to a unit
+            if el.get("xid") is not None:
+                file.refs.append(("xid", el, unit))
+            return
+        if name in _PHASE_ONLY:  # define nothing; may only name a phase
+            if el.get("phase-name") is not None:
+                file.refs.append(("phase-name", el, unit))
+            return
+        if name in _UNITS:
+            self.unit_id(file, el, name)
+            if name == "trans-unit":  # defines its id, refers to a phase at most
+                if el.get("phase-name") is not None:
+                    file.refs.append(("phase-name", el, unit))
+                return
+        attr = self.key_attr(el, name, parent)
         if attr is not None:
             self.key(file, el, name, attr, unit)
         if (name in ("file", "phase") or (name == "alt-trans" and parent == "trans-unit")) and el.get("tool-id") is not None:
             file.refs.append(("tool-id", el, unit))
         if name in _PHASE_REFS and el.get("phase-name") is not None:
             file.refs.append(("phase-name", el, unit))
-        if name in _XID_HOLDERS and el.get("xid") is not None:
-            file.refs.append(("xid", el, unit))
+
+    def unit_id(self, file: _FileIndex, el: etree._Element, name: str) -> None:
+        """A trans-unit or bin-unit id, unique in its file (XLF120)."""
+        uid = el.get("id")
+        if uid is None:
+            return
+        first = file.units.get(uid)
+        if first is not None:
+            self.report(XLF120, f"<{name}> id {uid!r} is already used on line {first.sourceline} of this <file>",
+                        el, uid)
+        else:
+            file.units[uid] = el
+
+    def key_attr(self, el: etree._Element, name: str, parent: str | None) -> str | None:
+        """The attribute that makes ``el`` an identifier unique in its file, if it is one."""
+        if name == "tool":
+            return "tool-id" if parent == "header" else None
+        if name == "phase":
+            grandparent = el.getparent()
+            grandparent = grandparent.getparent() if grandparent is not None else None
+            ok = parent == "phase-group" and grandparent is not None and self.xliff(grandparent) == "header"
+            return "phase-name" if ok else None
+        return _FILE_KEYS.get(name)
 
     def key(self, file: _FileIndex, el: etree._Element, name: str, attr: str, unit: str | None) -> None:
         """An identifier unique in its file (XLF121)."""
@@ -587,76 +704,101 @@ class _Checker:
             if value not in known:
                 self.report(XLF122, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", el, unit)
 
-    def check_trans_unit(self, tu: etree._Element, uid: str | None) -> None:
+    def check_trans_unit(self, tu: etree._Element, tokens: Sequence[tuple[str, etree._Element]],
+                         uid: str | None) -> None:
         """Segment mids resolve and source/target languages agree with the file's."""
         file_el = self.file.element if self.file is not None else tu
         mids: dict[str, etree._Element] = {}
         refs: list[etree._Element] = []
-        for child in tu:
-            name = self.xliff(child)
+        for name, child in tokens:
             if name == "seg-source":
-                for mrk in child:
-                    if self.xliff(mrk) == "mrk" and mrk.get("mid") is not None:
-                        mid = mrk.get("mid")
-                        if mid in mids:
-                            self.report(XLF121, f"<mrk> mid {mid!r} is already used on line {mids[mid].sourceline} "
-                                        "of this <file>", mrk, uid)
-                        else:
-                            mids[mid] = mrk
+                self.segment_mids(child, mids, uid)
             elif name == "target" and len(child):
                 refs.extend(m for m in child if self.xliff(m) == "mrk")
             elif name == "alt-trans":
                 refs.append(child)
             if name in _CONTAINERS and (lang := child.get(_XML_LANG)):
-                expected = file_el.get("target-language" if name == "target" else "source-language")
-                if expected and is_well_formed(lang) and not _same_or_subtag(lang, expected):
-                    which = "target-language" if name == "target" else "source-language"
-                    self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}",
-                                child, uid)
+                self.check_language(child, name, lang, file_el, uid)
         for el in refs:
             mid = el.get("mid")
             if mid is not None and mid not in mids:
                 self.report(XLF122, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
                             "<seg-source>", el, uid)
 
+    def segment_mids(self, seg_source: etree._Element, mids: dict[str, etree._Element], uid: str | None) -> None:
+        """The mids of a <seg-source>'s segment <mrk>s, each used once (XLF121)."""
+        for mrk in seg_source:
+            mid = mrk.get("mid") if self.xliff(mrk) == "mrk" else None
+            if mid is None:
+                continue
+            if mid in mids:
+                self.report(XLF121, f"<mrk> mid {mid!r} is already used on line {mids[mid].sourceline} "
+                            "of this <file>", mrk, uid)
+            else:
+                mids[mid] = mrk
+
+    def check_language(self, child: etree._Element, name: str, lang: str, file_el: etree._Element,
+                       uid: str | None) -> None:
+        """A source/target xml:lang agrees with its file's language (XLF140)."""
+        which = "target-language" if name == "target" else "source-language"
+        expected = file_el.get(which)
+        if expected and is_well_formed(lang) and not _same_or_subtag(lang, expected):
+            self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}", child, uid)
+
     def check_inline(self, container: etree._Element, name: str, unit: str | None) -> None:
         """Inline ids unique, bpt/ept paired and bx/ex rids resolved within one source/target."""
         where = f"<{name}>"
+        inline = [(self.xliff(el), el) for el in container.iterdescendants()]
+        bx_rids = self.bx_rids(inline, where, unit)
         starts: dict[str, etree._Element] = {}
         ends: dict[str, etree._Element] = {}
         open_bpts: list[etree._Element] = []
-        bx_rids: dict[str, etree._Element] = {}
-        inline = [(self.xliff(el), el) for el in container.iterdescendants()]
-        for code, bx in inline:
-            rid = bx.get("rid") if code == "bx" else None
-            if rid is not None and rid in bx_rids:
-                self.report(XLF132, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
-            elif rid is not None:
-                bx_rids[rid] = bx
         for code, el in inline:
-            code_id = el.get("id")
+            if code is None:
+                continue
             if code in _START_CODES or code == "ept":
-                table = ends if code == "ept" else starts
-                if code_id is not None and code_id in table:
-                    first = table[code_id]
-                    if code in ("bpt", "ept") and self.xliff(first) in ("bpt", "ept"):
-                        self.report(XLF130, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
-                    elif not _same_code(first, el):
-                        self.report(XLF133, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
-                elif code_id is not None:
-                    table[code_id] = el
+                self.inline_id(code, el, ends if code == "ept" else starts, where, unit)
             if code == "bpt":
                 open_bpts.append(el)
             elif code == "ept":
                 found = next((b for b in open_bpts if _pairs(b, el)), None)
                 if found is None:
-                    self.report(XLF131, f"<ept id=\"{code_id}\"> has no earlier matching <bpt> in {where}", el, unit)
+                    self.report(XLF131, f"<ept id=\"{el.get('id')}\"> has no earlier matching <bpt> in {where}",
+                                el, unit)
                 else:
                     open_bpts.remove(found)
             elif code == "ex" and el.get("rid") is not None and el.get("rid") not in bx_rids:
                 self.report(XLF132, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el, unit)
         for bpt in open_bpts:
             self.report(XLF131, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt, unit)
+
+    def bx_rids(self, inline: list[tuple[str | None, etree._Element]], where: str,
+                unit: str | None) -> dict[str, etree._Element]:
+        """Every <bx> rid of one source/target, each used once (XLF132)."""
+        rids: dict[str, etree._Element] = {}
+        for code, bx in inline:
+            rid = bx.get("rid") if code == "bx" else None
+            if rid is None:
+                continue
+            if rid in rids:
+                self.report(XLF132, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
+            else:
+                rids[rid] = bx
+        return rids
+
+    def inline_id(self, code: str, el: etree._Element, table: dict[str, etree._Element], where: str,
+                  unit: str | None) -> None:
+        """A start code's (or an <ept>'s) id used once in its source/target (XLF130, XLF133)."""
+        code_id = el.get("id")
+        if code_id is None:
+            return
+        first = table.get(code_id)
+        if first is None:
+            table[code_id] = el
+        elif code in ("bpt", "ept") and self.xliff(first) in ("bpt", "ept"):
+            self.report(XLF130, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
+        elif not _same_code(first, el):
+            self.report(XLF133, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
 
 
 def _step_of(particles: tuple[Particle, ...], token: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
@@ -51,7 +52,7 @@ class Segment:
     def has_target(self) -> bool:
         """True when a target with any text or inline code is present."""
         target = self.target
-        return target is not None and (bool("".join(target.itertext()).strip()) or len(target) > 0)
+        return target is not None and (bool(plain_text(target).strip()) or len(target) > 0)
 
 
 def iter_segments(tree: etree._ElementTree) -> Iterator[Segment]:
@@ -81,7 +82,8 @@ def _attr_name(name: str) -> str:
 
 def start_tag(element: etree._Element, *, empty: bool = False) -> str:
     """``<name a="v">`` (or ``<name a="v"/>``) of an inline element: local names, attributes sorted."""
-    attrs = "".join(f" {_attr_name(name)}={quoteattr(value)}" for name, value in sorted(element.attrib.items()))
+    items = cast("list[tuple[str, str]]", element.items())  # lxml-stubs allow bytes; Python 3 lxml gives str
+    attrs = "".join(f" {_attr_name(name)}={quoteattr(value)}" for name, value in sorted(items))
     return f"<{local_name(element)}{attrs}{'/' if empty else ''}>"
 
 
@@ -100,7 +102,7 @@ def markup(element: etree._Element) -> str:
 
 def plain_text(element: etree._Element) -> str:
     """The text of ``element`` with inline codes flattened (what matching and counting see)."""
-    return "".join(element.itertext())
+    return "".join(cast("Iterator[str]", element.itertext()))  # str only, whatever the stubs allow
 
 
 def parse_markup(text: str, namespace: str | None) -> etree._Element:

@@ -15,7 +15,7 @@ inline codes taken out and listed (what QA compares).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from lxml import etree
 
@@ -71,7 +71,7 @@ class Part(NamedTuple):
         return text_of(self.target)
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitView:
     """One unit (2.0 ``<unit>``, 1.2 ``<trans-unit>``): its id, element and parts."""
 
@@ -318,8 +318,13 @@ def _source_and_target(
     return source, target
 
 
+def _str_items(el: etree._Element) -> list[tuple[str, str]]:
+    """``el``'s attributes as (name, value) (lxml's stubs allow bytes; Python 3 lxml gives str)."""
+    return cast("list[tuple[str, str]]", el.items())
+
+
 def _id_attrs(file_el: etree._Element) -> list[tuple[str, str]]:
-    return [(key, value) for key, value in file_el.attrib.items() if key not in _NOT_ID_ATTRS]
+    return [(key, value) for key, value in _str_items(file_el) if key not in _NOT_ID_ATTRS]
 
 
 def _header_candidates(header: etree._Element, namespace: str | None, out: list[tuple[str, str]]) -> None:
@@ -333,5 +338,5 @@ def _header_candidates(header: etree._Element, namespace: str | None, out: list[
         elif name == "note":
             out.append(("note", el.text or ""))
         elif etree.QName(el).namespace != namespace:
-            out.extend((key, value) for key, value in el.attrib.items())
+            out.extend(_str_items(el))
             out.append((name, (el.text or "").strip()))

@@ -1,0 +1,138 @@
+"""QA's one-pass reading: the per-unit record, the plain-function checks and their fast paths.
+
+The fast paths (a check answering NONE at once, xml:space read once per parent,
+length bounds without an object) must answer exactly like the long way; these
+tests hold them to it on the cases where the two could part.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+import pytest
+
+from pxl10n.validate import expansion, parsing, qa
+from pxl10n.validate import qa_text as tx
+from pxl10n.validate.context import Context
+from pxl10n.validate.rules import Document
+from pxl10n.xliff.view import Flat
+
+NS12 = "urn:oasis:names:tc:xliff:document:1.2"
+NS20 = "urn:oasis:names:tc:xliff:document:2.0"
+
+
+def _pair(source: str, target: str, *, preserve: bool = False, src_lang: str = "en", trg_lang: str = "fr") -> tx.Pair:
+    return tx.Pair("u1", 3, Flat(source), Flat(target), (), src_lang, trg_lang, None, preserve)
+
+
+def _issues(source: str, target: str, trg_base: str = "fr") -> list[tuple[str, str]]:
+    unit = qa.read_unit(_pair(source, target), trg_base, 1.2)
+    return [(rule.code, message) for check in qa.CHECKS for rule, message in check(unit)]
+
+
+def _parsed(xml: str) -> Document:
+    doc = Document("x.xlf", xml.encode())
+    assert parsing.parse(doc) == []
+    return doc
+
+
+def _qa(xml: str) -> list[tuple[str, int | None, str | None]]:
+    doc = _parsed(xml)
+    return [(f.code, f.line, f.unit) for f in qa.check(doc, Context())]
+
+
+def test_the_record_holds_what_every_check_reads_once() -> None:
+    unit = qa.read_unit(_pair("Hi {{name}}, see <b>https://x.example/a</b>.", "Salut {{name}} !"), "fr", 1.2)
+    assert unit.src_visible == f"Hi {qa.PLACEHOLDER_MARK}, see {qa.PLACEHOLDER_MARK}."
+    assert unit.trg_visible == f"Salut {qa.PLACEHOLDER_MARK} !"
+    assert not unit.icu_branching and not unit.icu.valid
+    with pytest.raises(AttributeError):
+        unit.src = "changed"  # type: ignore[misc]  # the record is immutable: that is what this asserts
+
+
+def test_an_icu_source_is_read_once_and_branches() -> None:
+    unit = qa.read_unit(_pair("{n, plural, one {# file} other {# files}}", "{n, plural, one {# fichier} other {# fichiers}}"),
+                        "fr")
+    assert unit.icu.valid and unit.icu_branching
+    assert _issues("{n, plural, =0 {no file} other {# files}}", "{n, plural, other {# fichiers}}") == [
+        ("QA106", "{n} branch '=0' missing in target")]
+
+
+def test_a_clean_translation_answers_none_from_every_check() -> None:
+    unit = qa.read_unit(_pair("You have {0} new messages (step 3).", "Vous avez {0} nouveaux messages (étape 3)."), "fr", 1.2)
+    assert all(check(unit) is qa.NONE for check in qa.CHECKS)
+
+
+@pytest.mark.parametrize(("source", "target", "codes"), [
+    ("Read https://a.example/x and https://b.example/y.", "Lisez https://b.example/y et https://a.example/x.", []),
+    ("Read https://a.example/x twice: https://a.example/x.", "Lisez https://a.example/x.", ["QA321"]),
+    ("Mail a@example.com or b@example.com.", "Écrivez à b@example.com.", ["QA322"]),
+    ("1,000 items and 2 more.", "2 de plus et 1 000 articles.", []),
+    ("Price 1.5 of 3.", "Prix 3 sur 7.", ["QA311", "QA312"]),
+])
+def test_links_and_numbers_in_another_order_are_kept_and_lost_ones_reported(source: str, target: str,
+                                                                           codes: list[str]) -> None:
+    assert [code for code, _ in _issues(source, target)] == codes
+
+
+@pytest.mark.parametrize(("visible", "expected"), [
+    ("step ２ of ３", ["2", "3"]),  # fullwidth digits are numbers once NFKC-normalized
+    ("x² and ①", []),  # NFKC would make digits of text that has none: no numbers
+    ("étape 1\u00a0000", ["1 000"]),  # a no-break space as thousands separator
+    ("sans chiffres é", []),
+])
+def test_number_strings_normalize_only_text_that_has_digits(visible: str, expected: list[str]) -> None:
+    assert tx.number_strings(visible) == expected
+
+
+@pytest.mark.parametrize("alphabet", ["0123456789,. 'ax", "12 ,.", "1,.x"])
+def test_ascii_text_finds_the_numbers_the_unicode_grammar_finds(alphabet: str) -> None:
+    rng = random.Random(alphabet)
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 18)))
+        assert tx.number_strings(text) == [m.group() for m in tx._NUMBER_RE.finditer(text)], text
+
+
+@pytest.mark.parametrize("ratio", [0.35, 1.0, 1.3, 1 / 0.55])
+def test_outside_agrees_with_bounds(ratio: float) -> None:
+    for source in range(0, 120, 7):
+        for target in range(0, 400, 3):
+            bounds = expansion.bounds(source, ratio)
+            found = expansion.outside(source, target, ratio)
+            assert (found is not None) == (bounds is not None and target not in bounds)
+            assert found is None or dataclasses.astuple(found) == dataclasses.astuple(bounds)
+
+
+def _doc12(body: str) -> str:
+    return (f'<xliff xmlns="{NS12}" version="1.2"><file original="f" source-language="en" target-language="fr" '
+            f'datatype="plaintext"><body>\n{body}\n</body></file></xliff>')
+
+
+def test_xml_space_is_inherited_per_group() -> None:
+    layout = "<source>\n  Save\n</source><target>Enregistrer</target>"
+    xml = _doc12(f'<group xml:space="preserve"><trans-unit id="kept">{layout}</trans-unit></group>\n'
+                 f'<group><trans-unit id="laid">{layout}</trans-unit></group>\n'
+                 f'<group xml:space="preserve"><group xml:space="default"><trans-unit id="inner">{layout}</trans-unit>'
+                 f'</group><trans-unit id="outer">{layout}</trans-unit></group>')
+    found = _qa(xml)
+    assert sorted({unit for _, _, unit in found}) == ["kept", "outer"]
+    assert {code for code, _, _ in found} == {"QA201", "QA202", "QA204"}
+
+
+def test_a_document_without_xml_space_reads_every_unit_as_layout() -> None:
+    assert _qa(_doc12('<trans-unit id="a"><source>\n  Save\n</source><target>Enregistrer</target></trans-unit>')) == []
+
+
+def test_segments_of_a_unit_are_joined_and_each_empty_target_is_reported() -> None:
+    xml = (f'<xliff xmlns="{NS20}" version="2.0" srcLang="en" trgLang="fr"><file id="f"><unit id="u">\n'
+           '<segment><source>One.</source><target></target></segment><ignorable><source> </source></ignorable>\n'
+           '<segment><source>Two.</source><target/></segment>\n'
+           '<segment><source>Three.</source><target>Trois.</target></segment>\n'
+           '<segment state="initial"><source>Four.</source><target/></segment></unit>\n'
+           '<unit id="v"><segment><source>Five.</source></segment><ignorable><source> </source></ignorable></unit>'
+           '</file></xliff>')
+    assert _qa(xml) == [("QA401", 2, "u"), ("QA401", 3, "u")]
+    pairs = list(tx.iter_pairs(_parsed(xml).view))
+    assert [(p.unit, p.line, p.source.text, p.target.text, p.empty_lines) for p in pairs] == [
+        ("u", 2, "One. Two.Three.", " Trois.", (2, 3))]
