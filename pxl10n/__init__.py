@@ -56,10 +56,16 @@ def _resolve(name: str) -> Any:
     return _resolved[name]
 
 
-def __getattr__(name: str) -> Any:
+def _getattr(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'pxl10n' has no attribute {name!r}")
     return _resolve(name)
+
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers: with a module __getattr__, mypy would type every misspelt
+    # name (``pxl10n.pul``) as Any; without it, they see the imports above and nothing else.
+    __getattr__ = _getattr
 
 
 def __dir__() -> list[str]:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from pxl10n.errors import ConfigError
 from pxl10n.px.kinds import CONTENT_TYPES, KIND_NAMES
@@ -156,6 +156,14 @@ def load(path: Path | None = None, *, start: Path | None = None) -> Settings:
     return _parse(raw, path)
 
 
+_T = TypeVar("_T")
+_U = TypeVar("_U")
+_D = TypeVar("_D")
+
+#: how an error names the TOML type a key must have
+_TYPE_NAMES = {str: "string", int: "whole number", float: "number", bool: "boolean (true or false)", list: "list", dict: "table"}
+
+
 class _Reader:
     """Typed access to one TOML table that names the key and file in every error."""
 
@@ -172,17 +180,50 @@ class _Reader:
     def fail(self, key: str, why: str) -> ConfigError:
         return ConfigError(f"{self.path}: {self._name(key)} {why}")
 
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = None, *, required: bool = False) -> Any:
-        if key not in self.table:
-            if required:
-                raise self.fail(key, "is required")
-            return default
-        value = self.table[key]
-        if isinstance(value, bool) and kind in (int, float, (int, float)):
-            raise self.fail(key, f"must be a number, not {value!r}")
-        if not isinstance(value, kind):
-            names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+    @overload
+    def get(self, key: str, kind: type[_T], default: _D) -> _T | _D: ...
+    @overload
+    def get(self, key: str, kind: tuple[type[_T], type[_U]], default: _D) -> _T | _U | _D: ...
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: object) -> object:
+        """The value at ``key`` when it has one of the types ``kind`` names; ``default`` when it is absent."""
+        value = self._checked(key, kind)
+        return default if value is None else value
+
+    @overload
+    def require(self, key: str, kind: type[_T]) -> _T: ...
+    @overload
+    def require(self, key: str, kind: tuple[type[_T], type[_U]]) -> _T | _U: ...
+
+    def require(self, key: str, kind: type | tuple[type, ...]) -> object:
+        """The value at ``key``, which must be there."""
+        value = self._checked(key, kind)
+        if value is None:
+            raise self.fail(key, "is required")
+        return value
+
+    def _checked(self, key: str, kind: type | tuple[type, ...]) -> object:
+        """The value at ``key`` (None when absent: TOML has no null) after checking its type."""
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        value = self.table.get(key)
+        # TOML's true is a Python int too: a boolean is a number only where a boolean is asked for
+        if value is not None and (not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds)):
+            names = "number" if set(kinds) == {int, float} else " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
             raise self.fail(key, f"must be a {names}, not {value!r}")
+        return value
+
+    def number(self, key: str, default: float, within: Callable[[float], bool], why: str) -> float:
+        """A number (an integer or a float) that ``within`` accepts; ``why`` says which when it does not."""
+        value = float(self.get(key, (int, float), default))
+        if not within(value):
+            raise self.fail(key, why)
+        return value
+
+    def integer(self, key: str, default: int, within: Callable[[int], bool], why: str) -> int:
+        """A whole number that ``within`` accepts; ``why`` says which when it does not."""
+        value = self.get(key, int, default)
+        if not within(value):
+            raise self.fail(key, why)
         return value
 
     def strings(self, key: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
@@ -194,7 +235,8 @@ class _Reader:
         return tuple(value)
 
     def table_of(self, key: str) -> Mapping[str, Any]:
-        return self.get(key, dict, {})
+        table: Mapping[str, Any] = self.get(key, dict, {})
+        return table
 
 
 def _locale(reader: _Reader, key: str, value: str) -> str:
@@ -220,54 +262,62 @@ _TIME_DEFAULTS = {"timeout": 30.0, "connect_timeout": 10.0, "call_deadline": 120
 
 
 def _seconds(px: _Reader, key: str) -> float:
-    value = float(px.get(key, (int, float), _TIME_DEFAULTS[key]))
-    if not 0 < value <= 7 * 24 * 3600:
-        raise px.fail(key, "must be a number of seconds above 0")
-    return value
+    return px.number(key, _TIME_DEFAULTS[key], lambda v: 0 < v <= 7 * 24 * 3600, "must be a number of seconds above 0")
 
 
-def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
+@dataclass(frozen=True)
+class _Tables:
+    """The file's tables, each behind a reader that knows its keys."""
+
+    top: _Reader
+    px: _Reader
+    project: _Reader
+    export: _Reader
+    push: _Reader
+    pull: _Reader
+    validate: _Reader
+
+
+def _tables(raw: Mapping[str, Any], path: Path) -> _Tables:
     top = _Reader(raw, "", path, {"px", "project", "export", "content", "validate", "push", "pull"})
-    px = _Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff", "ca_bundle", *_TIME_KEYS})
-    project = _Reader(top.table_of("project"), "project", path, {"source_locale", "locales", "directory", "px_languages"})
-    export = _Reader(
-        top.table_of("export"),
-        "export",
-        path,
-        {"version", "strategy", "translated", "draft", "kc_version", "kinds", "product_id", "engagement_types"},
+    return _Tables(
+        top=top,
+        px=_Reader(top.table_of("px"), "px", path, {"region", "base_url", "api_key_env", "rate_limit", "concurrency", "timeout", "retries", "backoff", "ca_bundle", *_TIME_KEYS}),
+        project=_Reader(top.table_of("project"), "project", path, {"source_locale", "locales", "directory", "px_languages"}),
+        export=_Reader(
+            top.table_of("export"),
+            "export",
+            path,
+            {"version", "strategy", "translated", "draft", "kc_version", "kinds", "product_id", "engagement_types"},
+        ),
+        push=_Reader(top.table_of("push"), "push", path, {"on_error"}),
+        pull=_Reader(top.table_of("pull"), "pull", path, {"prune_max_share"}),
+        validate=_Reader(top.table_of("validate"), "validate", path, {"select", "ignore", "severity", "glossary"}),
     )
-    push = _Reader(top.table_of("push"), "push", path, {"on_error"})
-    pull = _Reader(top.table_of("pull"), "pull", path, {"prune_max_share"})
-    prune_max_share = float(pull.get("prune_max_share", (int, float), 0.1))
-    if not 0 <= prune_max_share <= 1:
-        raise pull.fail("prune_max_share", "must be a share between 0 and 1 (0.1 = 10% of a kind's items)")
-    validate = _Reader(top.table_of("validate"), "validate", path, {"select", "ignore", "severity", "glossary"})
 
+
+def _region(px: _Reader) -> str:
     region = px.get("region", str, "US").upper()
     if region not in REGIONS:
         raise px.fail("region", f"is {region!r}; use one of {', '.join(REGIONS)}")
+    return region
+
+
+def _base_url(px: _Reader, region: str) -> str:
     base_url = px.get("base_url", str, REGIONS[region]).rstrip("/")
     if not re.match(r"^https?://[^/\s]+", base_url):
         raise px.fail("base_url", f"is {base_url!r}; give a URL like http://127.0.0.1:8765")
+    return base_url
+
+
+def _api_key_env(px: _Reader) -> str:
     api_key_env = px.get("api_key_env", str, "PX_API_KEY")
     if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", api_key_env):
         raise px.fail("api_key_env", "must be the NAME of an environment variable (the key itself never goes in the file)")
-    rate_limit = float(px.get("rate_limit", (int, float), 190.0))
-    if not 0 < rate_limit <= 10_000:
-        raise px.fail("rate_limit", "must be a number of requests per second above 0")
-    concurrency = px.get("concurrency", int, 32)
-    if not 1 <= concurrency <= 256:
-        raise px.fail("concurrency", "must be between 1 and 256")
-    timeout, connect_timeout, call_deadline, run_deadline = (_seconds(px, key) for key in ("timeout", *_TIME_KEYS))
-    retries = px.get("retries", int, 6)
-    if retries < 0:
-        raise px.fail("retries", "must be 0 or more")
-    backoff = float(px.get("backoff", (int, float), 0.5))
-    if not 0 <= backoff <= 60:
-        raise px.fail("backoff", "must be between 0 and 60 seconds")
-    ca_bundle = _ca_bundle(px, path)
+    return api_key_env
 
-    source_locale = _locale(project, "source_locale", project.get("source_locale", str, required=True))
+
+def _target_locales(project: _Reader, source_locale: str) -> tuple[str, ...]:
     locales = project.strings("locales")
     if not locales:
         raise project.fail("locales", "must list at least one target locale, e.g. [\"fr-FR\"]")
@@ -277,21 +327,33 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
             raise project.fail("locales", f"contains the source locale {locale!r}; list target locales only")
     if len(set(locales)) != len(locales):
         raise project.fail("locales", "lists a locale twice")
-    directory_value = project.get("directory", str, "l10n")
-    directory = (path.parent / directory_value).resolve()
+    return locales
+
+
+def _px_languages(project: _Reader) -> dict[str, str]:
     px_languages = dict(project.table_of("px_languages"))
     for locale, code in px_languages.items():
         if not isinstance(code, str) or not code:
             raise project.fail("px_languages", f"maps {locale!r} to {code!r}; give a PX language code string")
+    return px_languages
 
+
+def _xliff_version(export: _Reader) -> str:
     version = str(export.get("version", (str, float), "2.0"))
     if version not in XLIFF_VERSIONS:
         raise export.fail("version", f"is {version!r}; PX exports XLIFF 1.2 or 2.0")
+    return version
+
+
+def _kinds(export: _Reader) -> tuple[str, ...]:
     kinds = export.strings("kinds", KIND_NAMES)
     for kind in kinds:
         if kind not in KIND_NAMES:
             raise export.fail("kinds", f"has {kind!r}; use {', '.join(KIND_NAMES)}")
+    return kinds
 
+
+def _engagement_types(export: _Reader) -> tuple[str, ...]:
     engagement_types = tuple(value.upper() for value in export.strings("engagement_types"))
     for value in engagement_types:
         if value not in ENGAGEMENT_TYPES and not _SURVEY_TYPE.match(value):
@@ -299,58 +361,41 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
                 "engagement_types",
                 f"has {value!r}, which PX does not document; use {', '.join(ENGAGEMENT_TYPES)} or IN_APP_<name>_SURVEY",
             )
+    return engagement_types
 
+
+def _product_id(export: _Reader) -> str | None:
+    """``export.product_id``: PX ids are strings, but a bare number in the file means the same id."""
+    value = export.get("product_id", (str, int), None)
+    return None if value is None else str(value)
+
+
+def _content(top: _Reader, path: Path) -> tuple[ContentEntry, ...]:
     content = []
-    entries = top.get("content", list, [])
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(top.get("content", list, [])):
         if not isinstance(entry, dict):
             raise top.fail("content", "must be an array of tables: [[content]] id = \"...\" type = \"GUIDE\"")
         reader = _Reader(entry, f"content[{index}]", path, {"id", "type"})
-        entry_type = reader.get("type", str, required=True).upper()
+        entry_type = reader.require("type", str).upper()
         if entry_type not in CONTENT_TYPES:
             raise reader.fail("type", f"is {entry_type!r}; use one of {', '.join(CONTENT_TYPES)}")
-        content.append(ContentEntry(str(reader.get("id", (str, int), required=True)), entry_type))
+        content.append(ContentEntry(str(reader.require("id", (str, int))), entry_type))
+    return tuple(content)
 
+
+def _on_error(push: _Reader) -> str:
     on_error = push.get("on_error", str, "skip")
     if on_error not in ("skip", "abort"):
         raise push.fail("on_error", "must be 'skip' (skip files with errors) or 'abort' (send nothing)")
+    return on_error
 
+
+def _validate_settings(validate: _Reader, path: Path) -> ValidateSettings:
     severity = dict(validate.table_of("severity"))
     for code, level in severity.items():
         if level not in ("error", "warning", "off"):
             raise validate.fail(f"severity.{code}", "must be 'error', 'warning' or 'off'")
-
-    return Settings(
-        path=path,
-        source_locale=source_locale,
-        locales=locales,
-        directory=directory,
-        region=region,
-        base_url=base_url,
-        api_key_env=api_key_env,
-        rate_limit=rate_limit,
-        concurrency=concurrency,
-        timeout=timeout,
-        connect_timeout=connect_timeout,
-        call_deadline=call_deadline,
-        run_deadline=run_deadline,
-        retries=retries,
-        backoff=backoff,
-        ca_bundle=ca_bundle,
-        px_languages=px_languages,
-        xliff_version=version,
-        strategy=export.get("strategy", str, None),
-        translated=export.get("translated", bool, True),
-        draft=export.get("draft", bool, False),
-        kc_version=export.get("kc_version", str, "v1"),
-        kinds=kinds,
-        product_id=export.get("product_id", (str, int), None),
-        engagement_types=engagement_types,
-        content=tuple(content),
-        push_on_error=on_error,
-        prune_max_share=prune_max_share,
-        validate=ValidateSettings(validate.strings("select"), validate.strings("ignore"), severity, _glossary(validate, path)),
-    )
+    return ValidateSettings(validate.strings("select"), validate.strings("ignore"), severity, _glossary(validate, path))
 
 
 def _glossary(validate: _Reader, path: Path) -> Path | None:
@@ -361,6 +406,46 @@ def _glossary(validate: _Reader, path: Path) -> Path | None:
     if not value.lower().endswith((".tbx", ".csv")):
         raise validate.fail("glossary", f"is {value!r}; name a TBX (.tbx) or CSV (.csv) glossary")
     return (path.parent / value).resolve()
+
+
+def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
+    """The settings, one named step per key or table; the first problem found stops the load."""
+    t = _tables(raw, path)
+    prune_max_share = t.pull.number("prune_max_share", 0.1, lambda v: 0 <= v <= 1, "must be a share between 0 and 1 (0.1 = 10% of a kind's items)")
+    region = _region(t.px)
+    timeout, connect_timeout, call_deadline, run_deadline = (_seconds(t.px, key) for key in ("timeout", *_TIME_KEYS))
+    source_locale = _locale(t.project, "source_locale", t.project.require("source_locale", str))
+    return Settings(
+        path=path,
+        source_locale=source_locale,
+        locales=_target_locales(t.project, source_locale),
+        directory=(path.parent / t.project.get("directory", str, "l10n")).resolve(),
+        region=region,
+        base_url=_base_url(t.px, region),
+        api_key_env=_api_key_env(t.px),
+        rate_limit=t.px.number("rate_limit", 190.0, lambda v: 0 < v <= 10_000, "must be a number of requests per second above 0"),
+        concurrency=t.px.integer("concurrency", 32, lambda v: 1 <= v <= 256, "must be between 1 and 256"),
+        timeout=timeout,
+        connect_timeout=connect_timeout,
+        call_deadline=call_deadline,
+        run_deadline=run_deadline,
+        retries=t.px.integer("retries", 6, lambda v: v >= 0, "must be 0 or more"),
+        backoff=t.px.number("backoff", 0.5, lambda v: 0 <= v <= 60, "must be between 0 and 60 seconds"),
+        ca_bundle=_ca_bundle(t.px, path),
+        px_languages=_px_languages(t.project),
+        xliff_version=_xliff_version(t.export),
+        strategy=t.export.get("strategy", str, None),
+        translated=t.export.get("translated", bool, True),
+        draft=t.export.get("draft", bool, False),
+        kc_version=t.export.get("kc_version", str, "v1"),
+        kinds=_kinds(t.export),
+        product_id=_product_id(t.export),
+        engagement_types=_engagement_types(t.export),
+        content=_content(t.top, path),
+        push_on_error=_on_error(t.push),
+        prune_max_share=prune_max_share,
+        validate=_validate_settings(t.validate, path),
+    )
 
 
 STARTER = """\

@@ -80,7 +80,7 @@ def redacted_stdio() -> Iterator[None]:
     """Route ``sys.stdout`` and ``sys.stderr`` through redaction for the duration."""
     saved = sys.stdout, sys.stderr
     out, err = RedactingWriter(saved[0]), RedactingWriter(saved[1])
-    sys.stdout, sys.stderr = out, err  # type: ignore[assignment]
+    sys.stdout, sys.stderr = out, err
     try:
         yield
     finally:

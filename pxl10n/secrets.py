@@ -18,7 +18,6 @@ import json
 import re
 import threading
 from urllib.parse import quote, quote_plus
-from xml.sax.saxutils import escape
 
 REDACTED = "***"
 #: Shorter values (and shorter pieces of a key cut at line breaks) are not secrets worth hiding.
@@ -38,6 +37,14 @@ def _percent_lower(text: str) -> str:
     return re.sub(r"%[0-9A-F]{2}", lambda m: m.group(0).lower(), text)
 
 
+def _xml_escape(text: str, quotes: dict[str, str] | None = None) -> str:
+    """``xml.sax.saxutils.escape``, whose import pulls urllib.request and http.client into every start-up."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    for char, entity in (quotes or {}).items():
+        text = text.replace(char, entity)
+    return text
+
+
 def spellings(secret: str) -> set[str]:
     """Every form in which ``secret`` may show up in text."""
     forms = {
@@ -45,9 +52,9 @@ def spellings(secret: str) -> set[str]:
         repr(secret)[1:-1],
         json.dumps(secret)[1:-1],
         json.dumps(secret, ensure_ascii=False)[1:-1],
-        escape(secret),
-        escape(secret, {'"': "&quot;", "'": "&apos;"}),
-        escape(secret, {'"': "&#34;", "'": "&#39;"}),
+        _xml_escape(secret),
+        _xml_escape(secret, {'"': "&quot;", "'": "&apos;"}),
+        _xml_escape(secret, {'"': "&#34;", "'": "&#39;"}),
         secret.encode("unicode_escape").decode("ascii"),
     }
     for encoded in (quote(secret, safe=""), quote_plus(secret, safe=""), quote(secret)):

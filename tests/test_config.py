@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -39,6 +40,33 @@ def test_regions_pick_official_urls(tmp_path: Path, region: str) -> None:
 def test_base_url_overrides_region(tmp_path: Path) -> None:
     settings = load(write(tmp_path, '[px]\nregion = "EU"\nbase_url = "http://127.0.0.1:8765/"\n' + BASE))
     assert settings.base_url == "http://127.0.0.1:8765"
+
+
+def test_every_key_is_read_with_its_type(tmp_path: Path) -> None:
+    text = ('[px]\nrate_limit = 50\nconcurrency = 4\ntimeout = 5\nretries = 0\nbackoff = 1\n' + BASE
+            + '[export]\nversion = 1.2\nproduct_id = 42\ntranslated = false\nkinds = ["kcbot"]\n'
+            + '[[content]]\nid = 7\ntype = "guide"\n[pull]\nprune_max_share = 1\n')
+    settings = load(write(tmp_path, text))
+    assert (settings.rate_limit, settings.concurrency, settings.timeout, settings.retries, settings.backoff) == (50.0, 4, 5.0, 0, 1.0)
+    assert isinstance(settings.rate_limit, float) and isinstance(settings.concurrency, int)
+    assert (settings.xliff_version, settings.product_id, settings.translated, settings.kinds) == ("1.2", "42", False, ("kcbot",))
+    assert [(c.id, c.type) for c in settings.content] == [("7", "GUIDE")] and settings.prune_max_share == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[px]\nconcurrency = true\n", "px.concurrency must be a whole number, not True"),
+        ("[px]\nrate_limit = false\n", "px.rate_limit must be a number, not False"),
+        ("[px]\nconcurrency = 2.5\n", "px.concurrency must be a whole number, not 2.5"),
+        ("[px]\nregion = 1\n", "px.region must be a string, not 1"),
+        ("[[content]]\nid = true\ntype = \"GUIDE\"\n", "content[0].id must be a string or whole number, not True"),
+        ("[export]\ntranslated = \"yes\"\n", "export.translated must be a boolean (true or false), not 'yes'"),
+    ],
+)
+def test_a_wrong_type_is_named_in_toml_words(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load(write(tmp_path, BASE + text))
 
 
 def test_found_in_a_parent_directory(tmp_path: Path) -> None:

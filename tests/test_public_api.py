@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -40,6 +41,37 @@ def test_validate_stays_the_function_whichever_is_imported_first() -> None:
     code = ("import pxl10n.validate.report, pxl10n; from pxl10n.validate import report; "
             "print(callable(pxl10n.validate), report.__name__)")
     assert _fresh(code).split() == ["True", "pxl10n.validate.report"]
+
+
+SCRIPT = """\
+import pxl10n
+
+settings = pxl10n.load_settings()
+reveal_type(pxl10n.pull(settings))
+reveal_type(pxl10n.push(settings))
+reveal_type(pxl10n.validate(settings=settings))
+reveal_type(pxl10n.status(settings))
+reveal_type(settings)
+reveal_type(pxl10n.Pxl10nError("x"))
+pxl10n.pull("pxl10n.toml")
+pxl10n.pul(settings)
+"""
+
+
+def test_a_type_checker_sees_each_real_signature(tmp_path: Path) -> None:
+    """mypy reads the surface through the TYPE_CHECKING imports: real types, misuse caught, no Any for a typo."""
+    root = Path(pxl10n.__file__).resolve().parent.parent
+    (tmp_path / "script.py").write_text(SCRIPT, encoding="utf-8")
+    # MYPYPATH: mypy cannot follow setuptools' editable-install finder to the checkout (a wheel install needs nothing)
+    result = subprocess.run([sys.executable, "-m", "mypy", "--config-file", str(root / "pyproject.toml"), "--cache-dir", str(root / ".mypy_cache"),
+                             "script.py"], cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+                            env={**os.environ, "MYPYPATH": str(root)})
+    lines = [line.split(": ", 1)[1] for line in result.stdout.splitlines() if line.startswith("script.py:")]
+    revealed = [line.split('"')[1] for line in lines if "Revealed type" in line]
+    assert revealed == ["pxl10n.sync.pull.PullResult", "pxl10n.sync.push.PushResult", "pxl10n.validate.engine.Report",
+                        "pxl10n.sync.status.StatusReport", "pxl10n.config.Settings", "pxl10n.errors.Pxl10nError"], result.stdout
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 2 and '"pull" has incompatible type "str"' in errors[0] and 'no attribute "pul"' in errors[1], errors
 
 
 def test_a_script_pulls_validates_edits_and_pushes(project: Path, emulator: EmulatorServer) -> None:

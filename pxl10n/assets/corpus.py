@@ -15,7 +15,7 @@ from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import read_bytes
 from pxl10n.layout import FileKey, laid_out_keys
-from pxl10n.xliff.io import parse
+from pxl10n.xliff.io import parse, source_line
 from pxl10n.xliff.segments import iter_segments, markup, plain_text
 
 
@@ -84,7 +84,7 @@ def entries_of(key: FileKey, data: bytes) -> tuple[Entry, ...]:
                 key,
                 index,
                 segment.unit_id,
-                segment.source.sourceline,
+                source_line(segment.source),
                 markup(segment.source),
                 plain_text(segment.source),
                 markup(target) if target is not None else None,

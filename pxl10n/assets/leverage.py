@@ -29,7 +29,7 @@ from pxl10n.assets.rewrite import rewrite_if_unchanged
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
-from pxl10n.xliff.io import canonical_bytes, parse
+from pxl10n.xliff.io import canonical_bytes, parse, text_of
 from pxl10n.xliff.segments import iter_segments, parse_markup, write_target
 
 SUBSTATE = "pxl10n:exact-match"
@@ -134,7 +134,7 @@ class _Index:
 
 
 def _plain(markup: str) -> str:
-    return "".join(parse_markup(markup, None).itertext())
+    return text_of(parse_markup(markup, None)) or ""
 
 
 def build_indexes(corpus: Corpus, memories: Iterable[Memory], settings: Settings, locales: Iterable[str]) -> dict[str, _Index]:
@@ -162,7 +162,7 @@ def _matcher(index: _Index, min_similarity: int) -> Any:
     from translate.search.match import matcher
     from translate.storage.base import TranslationStore, TranslationUnit
 
-    store: TranslationStore = TranslationStore()
+    store: TranslationStore[TranslationUnit] = TranslationStore()
     for source, target in index.plain.items():
         unit = TranslationUnit(source)
         unit.target = target

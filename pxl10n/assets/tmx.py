@@ -25,7 +25,7 @@ from lxml import etree
 from pxl10n import __version__
 from pxl10n.assets.corpus import Entry
 from pxl10n.errors import XliffError
-from pxl10n.xliff.io import XML_LANG, local_name, parse_xml
+from pxl10n.xliff.io import XML_LANG, local_name, parse_xml, source_line, text_of
 from pxl10n.xliff.segments import parse_markup, start_tag
 
 DOCTYPE = '<!DOCTYPE tmx SYSTEM "tmx14.dtd">'
@@ -108,7 +108,7 @@ def write_tmx(entries: Iterable[Entry], source_locale: str) -> bytes:
         attrib={"o-tmf": "XLIFF"},
     )
     body = etree.SubElement(root, "body")
-    segments: list[tuple[etree._Element, str]] = []
+    segments: list[tuple[etree._Element, etree._Element, str]] = []
     for entry, tuid in zip(translated, _tuids(translated), strict=True):
         tu = etree.SubElement(body, "tu", tuid=tuid)
         for name, value in (("kind", entry.key.kind), ("item", entry.key.item_id), ("unit", entry.unit_id), ("file", entry.path), ("state", entry.state)):
@@ -116,13 +116,13 @@ def write_tmx(entries: Iterable[Entry], source_locale: str) -> bytes:
                 etree.SubElement(tu, "prop", type=PROP_PREFIX + name).text = value
         for lang, markup in ((source_locale, entry.source), (entry.locale, entry.target or "")):
             tuv = etree.SubElement(tu, "tuv", {XML_LANG: lang})
-            segments.append((etree.SubElement(tuv, "seg"), markup))
+            segments.append((tuv, etree.SubElement(tuv, "seg"), markup))
     # Indent the skeleton first, then fill the segments: indenting mixed content would change the text.
     etree.indent(root, space="  ")
-    for placeholder, markup in segments:
+    for tuv, placeholder, markup in segments:
         seg = _seg(markup)
         seg.tail = placeholder.tail
-        placeholder.getparent().replace(placeholder, seg)
+        tuv.replace(placeholder, seg)
     data = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
     return b"<?xml version='1.0' encoding='UTF-8'?>\n" + DOCTYPE.encode() + b"\n" + data + b"\n"
 
@@ -151,14 +151,15 @@ def _markup_of(seg: etree._Element) -> str:
     for child in seg:
         if isinstance(child.tag, str):
             name = local_name(child)
-            parts.append("".join(child.itertext()) if name in CODE_ELEMENTS else _markup_of(child))
+            parts.append((text_of(child) or "") if name in CODE_ELEMENTS else _markup_of(child))
         parts.append(escape(child.tail or ""))
     return "".join(parts)
 
 
 def _refuse_internal_subset(tree: etree._ElementTree, source: str) -> None:
     dtd = tree.docinfo.internalDTD
-    if dtd is not None and (list(dtd.iterentities()) or list(dtd.elements())):
+    # lxml-stubs 0.5 gives DTD no iterentities()/elements(); lxml documents both
+    if dtd is not None and (list(dtd.iterentities()) or list(dtd.elements())):  # type: ignore[attr-defined]
         raise XliffError(f"{source}: TMX declares an internal DTD subset; refused (entities are never expanded)")
 
 
@@ -177,4 +178,4 @@ def read_tmx(data: bytes, *, source: str = "<tmx>") -> Iterator[TmxUnit]:
             if lang and seg is not None:
                 variants.append((lang, _markup_of(seg)))
         props = tuple((prop.get("type", ""), prop.text or "") for prop in tu.iterfind("prop"))
-        yield TmxUnit(tu.get("tuid"), tu.sourceline, tuple(variants), props)
+        yield TmxUnit(tu.get("tuid"), source_line(tu), tuple(variants), props)

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -149,7 +149,8 @@ class EmulatorApp:
             return error_response(refusal.status, f"refused by emulator fault ({refusal.reason})", refusal.retry_after)
         try:
             endpoint, args = URL_MAP.bind_to_environ(request.environ).match()
-            return getattr(self, f"on_{endpoint}")(request, **args)
+            answer: Callable[..., Response] = getattr(self, f"on_{endpoint}")
+            return answer(request, **args)
         except ApiError as exc:
             return error_response(exc.status, exc.message, exc.retry_after)
         except HTTPException as exc:

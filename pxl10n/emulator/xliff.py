@@ -75,12 +75,17 @@ def export_document(item: Item, trg_lang: str, *, version: str, strategy: str, t
     return _DECLARATION + etree.tostring(root, encoding="UTF-8") + b"\n"
 
 
+# lxml spells the default namespace as the key None; lxml-stubs 0.5 types nsmap keys as str only
+_NSMAP20: dict[str, str] = {None: XLIFF20_NS, "mda": MDA_NS}  # type: ignore[dict-item]
+_NSMAP12: dict[str, str] = {None: XLIFF12_NS}  # type: ignore[dict-item]
+
+
 def _q(namespace: str, name: str) -> str:
     return f"{{{namespace}}}{name}"
 
 
 def _export20(item: Item, trg_lang: str, strategy: str, targets: dict[str, str]) -> etree._Element:
-    root = etree.Element(_q(XLIFF20_NS, "xliff"), nsmap={None: XLIFF20_NS, "mda": MDA_NS},
+    root = etree.Element(_q(XLIFF20_NS, "xliff"), nsmap=_NSMAP20,
                          version="2.0", srcLang=item.default_language, trgLang=trg_lang)
     file_el = etree.SubElement(root, _q(XLIFF20_NS, "file"), id="f1", original=item.id)
     group = etree.SubElement(etree.SubElement(file_el, _q(MDA_NS, "metadata")), _q(MDA_NS, "metaGroup"), category="px")
@@ -101,7 +106,7 @@ def _export20(item: Item, trg_lang: str, strategy: str, targets: dict[str, str])
 
 
 def _export12(item: Item, trg_lang: str, strategy: str, targets: dict[str, str]) -> etree._Element:
-    root = etree.Element(_q(XLIFF12_NS, "xliff"), nsmap={None: XLIFF12_NS}, version="1.2")
+    root = etree.Element(_q(XLIFF12_NS, "xliff"), nsmap=_NSMAP12, version="1.2")
     file_el = etree.SubElement(root, _q(XLIFF12_NS, "file"), original=item.id, datatype=STRATEGIES[strategy])
     file_el.set("source-language", item.default_language)
     file_el.set("target-language", trg_lang)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import cast
 
 from lxml import etree
 
@@ -22,7 +23,7 @@ from pxl10n.xliff.view import build_view, datatype_strategy, metadata_strategy, 
 __all__ = [
     "MAX_DOCUMENT_BYTES", "XLIFF12_NS", "XLIFF20_NS", "XML_LANG", "XML_NS", "Unit", "XliffInfo", "canonical_bytes",
     "canonicalize", "datatype_strategy", "describe", "has_doctype", "local_name", "metadata_strategy", "parse",
-    "refuse_doctype", "safe_parser", "sha256", "text_of", "xliff_version",
+    "refuse_doctype", "safe_parser", "sha256", "source_line", "text_of", "xliff_version",
 ]
 
 XLIFF12_NS = namespaces.XLIFF12
@@ -69,7 +70,8 @@ def parse_xml(data: bytes, *, source: str = "<document>") -> etree._ElementTree:
 def has_doctype(tree: etree._ElementTree) -> bool:
     """True when the document declares a DOCTYPE (the carrier of XXE and entity bombs)."""
     info = tree.docinfo
-    return bool(info.doctype) or info.internalDTD is not None or info.externalDTD is not None
+    doctype: str = info.doctype  # type: ignore[attr-defined]  # lxml-stubs 0.5 omits DocInfo.doctype, which lxml has
+    return bool(doctype) or info.internalDTD is not None or info.externalDTD is not None
 
 
 def refuse_doctype(tree: etree._ElementTree, source: str) -> None:
@@ -92,6 +94,15 @@ def canonicalize(data: bytes, *, source: str = "<document>") -> bytes:
 def sha256(data: bytes) -> str:
     """Hex digest used for every content comparison in the state file."""
     return hashlib.sha256(data).hexdigest()
+
+
+def source_line(element: etree._Element) -> int | None:
+    """The line ``element`` starts on in its document (None for a built element).
+
+    lxml-stubs 0.5 declares ``sourceline`` with a plain comment where a type comment belongs, so mypy
+    reads it as ``...``; this is the one typed way to it.
+    """
+    return cast("int | None", element.sourceline)
 
 
 def local_name(element: etree._Element) -> str:
@@ -163,5 +174,5 @@ def describe(tree: etree._ElementTree) -> XliffInfo:
         pair = (file_el.get("id"), file_el.get("original")) if version == "2.0" else (file_el.get("original"), file_el.get("id"))
         info.file_ids.extend(v for v in pair if v)
         info.strategy = info.strategy or file_view.strategy
-        info.units.extend(Unit(u.id, u.source, u.target, u.element.sourceline) for u in file_view.units)
+        info.units.extend(Unit(u.id, u.source, u.target, source_line(u.element)) for u in file_view.units)
     return info

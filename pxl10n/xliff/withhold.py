@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pxl10n.xliff.io import canonical_bytes, xliff_version
-from pxl10n.xliff.view import INLINE_CODES, build_view
+from pxl10n.xliff.view import INLINE_CODES, build_view, text_of
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _blank(element: etree._Element | None, version: str) -> bool:
     """No text but whitespace and no inline code (markers such as an empty ``<mrk>`` are not content)."""
     if element is None:
         return True
-    if "".join(element.itertext()).strip():
+    if (text_of(element) or "").strip():
         return False
     codes = INLINE_CODES[version]
     return not any(isinstance(el.tag, str) and etree.QName(el).localname in codes for el in element.iterdescendants())
