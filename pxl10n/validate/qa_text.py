@@ -12,12 +12,13 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from lxml import etree
 
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
+from pxl10n.xliff.io import source_line
 from pxl10n.xliff.view import DocumentView, Flat, Part, flatten
 
 
@@ -49,11 +50,6 @@ def _join(flats: list[Flat]) -> Flat:
     return out
 
 
-def _line(element: etree._Element) -> int | None:
-    """Where ``element`` starts; lxml-stubs leave ``sourceline`` untyped (``= ...``), lxml gives an int or None."""
-    return cast(int | None, element.sourceline)
-
-
 class _Read(NamedTuple):
     """One segment as QA reads it: its flattened source and target, and where the target is."""
 
@@ -78,7 +74,7 @@ def _read_part(part: Part, version: str) -> _Read | None:
         src_flat = flatten(part.source, version)
         return _Read(src_flat, src_flat, None)
     src_flat, trg_flat = flatten(part.source, version), flatten(target, version)
-    line = _line(target)
+    line = source_line(target)
     if trg_flat.text.strip():
         return _Read(src_flat, trg_flat, line)
     if states.not_translated_yet(target, version):

@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
+from pxl10n.xliff.io import source_line
 from pxl10n.xliff.view import DocumentView, build_view
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class Document:
     ) -> Finding:
         """A finding of ``rule`` in this document, taking the line from ``element`` when given."""
         if line is None and element is not None:
-            line = cast("int | None", element.sourceline)  # lxml-stubs leave it untyped (``...``)
+            line = source_line(element)
         return Finding(self.path, line, col, rule.code, rule.severity, message, unit)
 
 
