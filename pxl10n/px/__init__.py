@@ -1,1 +1,1 @@
-"""px"""
+"""Talking to PX: the kinds it localizes, its HTTP client, and the untrusted exports it answers with."""
