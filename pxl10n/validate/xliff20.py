@@ -74,8 +74,8 @@ class _Run:
         self.root = root
         self.out: list[Finding] = []
         self.is21 = root.get("version") == "2.1"
-        self.attributes = AttributeChecker(self)
-        self.units = UnitChecker(self, root.get("srcLang"), root.get("trgLang"))
+        self.attributes = AttributeChecker(self.emit, self.is21)
+        self.units = UnitChecker(self.emit, root, self.is21)
         #: where the walk records inline elements while inside a segment's or ignorable's side
         self.collect: list[Inline] | None = None
         #: child-tag sequences of this document found to satisfy their parent's content model

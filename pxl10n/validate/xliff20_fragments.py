@@ -9,7 +9,8 @@ indexes the way the specification describes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from lxml import etree
 
@@ -35,7 +36,12 @@ REGISTERED_PREFIXES = frozenset({"f", "g", "u", "n", "d", "t", "mtc", "gls", "md
 Selector = tuple[str | None, str]
 #: A unit's id scopes: source side, target side, data by id
 UnitScopes = tuple[dict[str, etree._Element], dict[str, etree._Element], dict[str, etree._Element]]
-Emit = Callable[[Rule, etree._Element, str, "str | None"], None]
+
+
+class Emit(Protocol):
+    """Where the XLIFF 2.0 checks send a finding: its rule, the element it is about, the message, the unit id."""
+
+    def __call__(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None, /) -> None: ...
 
 
 def _selectors(body: str) -> list[Selector] | str:

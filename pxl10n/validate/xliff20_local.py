@@ -9,11 +9,12 @@ document live in :mod:`pxl10n.validate.xliff20_units`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lxml import etree
 
 from pxl10n.validate import xliff20_rules as R
+from pxl10n.validate.rules import Rule
 from pxl10n.validate.xliff20_schema import (
     CTR,
     DEFINED_NS,
@@ -32,11 +33,22 @@ from pxl10n.validate.xliff20_schema import (
     q,
     x,
 )
+from pxl10n.validate.xliff20_units import UnitChecker
 
-if TYPE_CHECKING:
-    from pxl10n.validate.xliff20 import _Run
 
-Hook = Callable[["_Run", etree._Element, dict[str, str], "str | None"], None]
+class Walk(Protocol):
+    """What a hook reads of the walk checking the document: its root, its unit checks, where findings go."""
+
+    @property
+    def root(self) -> etree._Element: ...
+
+    @property
+    def units(self) -> UnitChecker: ...
+
+    def emit(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None) -> None: ...
+
+
+Hook = Callable[[Walk, etree._Element, dict[str, str], "str | None"], None]
 
 _XLIFF, _FILE, _GROUP, _UNIT = x("xliff"), x("file"), x("group"), x("unit")
 _NOTES, _ORIGINAL_DATA = x("notes"), x("originalData")
@@ -61,19 +73,19 @@ def _is_code_point_xml_char(cp: int) -> bool:
     return cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF
 
 
-def on_xliff(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_xliff(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """File ids are unique within the document."""
     for child, ident in _repeated(((child, child.get("id")) for child in el if child.tag == _FILE), set()):
         run.emit(R.XLF210, child, f'duplicate <file id="{ident}">')
 
 
-def on_file(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_file(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """A file's units and groups are indexed before its units are checked (subFlows, fragments)."""
     run.units.index_file(el)
     on_extension_scope(run, el, attrs, unit)
 
 
-def on_extension_scope(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_extension_scope(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Extension elements directly in this file/group/unit (and their descendants) have unique id/xml:id."""
     seen: set[str] = set()
     for child in el:
@@ -102,7 +114,7 @@ def _repeated(named: Iterable[tuple[etree._Element, str | None]], seen: set[str]
         seen.add(ident)
 
 
-def on_skeleton(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_skeleton(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """href xor content."""
     has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) or (c.tail or "").strip() for c in el)
     if "href" in attrs and has_content:
@@ -111,13 +123,13 @@ def on_skeleton(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
         run.emit(R.XLF228, el, "<skeleton> has neither href nor content")
 
 
-def on_segment(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_segment(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """subState requires an explicit state."""
     if "subState" in attrs and "state" not in attrs:
         run.emit(R.XLF226, el, f"{describe(el)} has subState but no state", unit)
 
 
-def on_unique_children(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_unique_children(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """note ids within <notes>, data ids within <originalData>."""
     is_notes = el.tag == _NOTES
     rule = R.XLF212 if is_notes else R.XLF213
@@ -129,7 +141,7 @@ def on_unique_children(run: _Run, el: etree._Element, attrs: dict[str, str], uni
         run.units.fragments.unit_notes[unit_el] = seen
 
 
-def on_cp(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_cp(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """hex is a code point XML cannot carry."""
     value = attrs.get("hex")
     if value is None or not VALUE_TYPES["hex"](value):
@@ -141,7 +153,7 @@ def on_cp(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None
         run.emit(R.XLF244, el, f'<cp hex="{value}"> is a valid XML character; write it as text', unit)
 
 
-def on_code(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_code(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """subType needs type; xlf: subTypes go with a fixed type; only an isolated ec has dir."""
     if "dir" in attrs and el.tag == _EC and attrs.get("isolated") != "yes":
         run.emit(R.XLF249, el, f'<ec startRef="{attrs.get("startRef", "")}"> has dir but is not isolated', unit)
@@ -159,7 +171,7 @@ def on_code(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | No
             run.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
 
 
-def on_marker(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_marker(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Comment annotations carry exactly one of value and ref; same-document refs must resolve."""
     if "ref" in attrs:
         run.units.add_fragment(el, attrs["ref"], unit)
@@ -171,7 +183,7 @@ def on_marker(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | 
         run.emit(R.XLF245, el, f'{describe(el)} type="comment" has {which}', unit)
 
 
-def on_gloss_entry(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_gloss_entry(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """At least one translation or a definition; ref is a fragment identifier."""
     if "ref" in attrs:
         run.units.add_fragment(el, attrs["ref"], unit)
@@ -180,7 +192,7 @@ def on_gloss_entry(run: _Run, el: etree._Element, attrs: dict[str, str], unit: s
         run.emit(R.XLF251, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
 
 
-def on_val_rule(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_val_rule(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Exactly one rule kind; occurs and existsInSource only with the kinds they qualify."""
     kinds = [k for k in _VAL_RULE_KINDS if k in attrs]
     custom = any(_ns(name) not in (None, VAL) for name in attrs)
@@ -193,7 +205,7 @@ def on_val_rule(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
         run.emit(R.XLF254, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
 
 
-def on_resource(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_resource(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Resource containers are non-empty; res:source/target have href xor content and the document's languages."""
     tag = el.tag
     if tag in (q(RES, "resourceData"), q(RES, "resourceItem")):
@@ -215,20 +227,20 @@ def on_resource(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
         run.emit(R.XLF255, el, f"{describe(el)} has {which}", unit)
 
 
-def on_resource_ref(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_resource_ref(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """ref names a resourceItem of the document."""
     ref = attrs.get("ref")
     if ref is not None and ref not in run.units.resource_items(run.root):
         run.emit(R.XLF255, el, f'<res:resourceItemRef ref="{ref}"> matches no <res:resourceItem> id', unit)
 
 
-def on_reference(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_reference(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Module ref attributes holding same-document fragment identifiers."""
     if "ref" in attrs:
         run.units.add_fragment(el, attrs["ref"], unit)
 
 
-def on_match(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_match(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """A translation candidate: its ref is a fragment identifier that resolves, subType comes with type,
     its codes' dataRefs point into its own originalData (2.1 5.1.7.5 ref, 5.1.7.8 subType)."""
     ref = attrs.get("ref")
@@ -241,7 +253,7 @@ def on_match(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | N
     run.units.match_data_refs(el, unit)
 
 
-def on_ctr_revisions(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_ctr_revisions(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """ref names a sibling (or a sibling's child) of the changeTrack; several candidates with ids need one."""
     track = el.getparent()
     holder = track.getparent() if track is not None else None
@@ -259,13 +271,13 @@ def on_ctr_revisions(run: _Run, el: etree._Element, attrs: dict[str, str], unit:
                   "ref must say which one", unit)
 
 
-def unique_module_ids(run: _Run, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
+def unique_module_ids(run: Walk, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
     """Ids of the ``tag`` elements under ``container`` are unique there (XLF256)."""
     for child, _ in _repeated(((child, child.get("id")) for child in container.iter(tag)), set()):
         run.emit(R.XLF256, child, f"duplicate {describe(child)} in {describe(el)}", unit)
 
 
-def on_module_container(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_module_container(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Matches, glossary entries and metadata groups have unique ids within their container."""
     unique_module_ids(run, el, el, _MODULE_ID_SCOPES[el.tag], unit)
 
