@@ -36,7 +36,7 @@ from pxl10n.validate.xliff20_schema import (
     SPECS,
     XLF,
     Spec,
-    describe,
+    element_label,
     pretty,
     x,
 )
@@ -189,7 +189,7 @@ class _Run:
             return None
         if not len(el):
             if model == EMPTY and el.text:
-                self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
+                self.emit(R.XLF203, el, f"{element_label(el)} must be empty but contains text", unit)
             elif isinstance(model, tuple):
                 self.check_children(el, tag, spec, [], unit)
             return None
@@ -218,9 +218,9 @@ class _Run:
             self.check_sequence_content(el, tag, spec, content, children, unit)
             return
         for child, _ in children:
-            self.emit(R.XLF201, child, f"{describe(child)} not allowed: {describe(el)} has no child elements", unit)
+            self.emit(R.XLF201, child, f"{element_label(child)} not allowed: {element_label(el)} has no child elements", unit)
         if content == EMPTY and (el.text or any(c.tail for c in el)):
-            self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
+            self.emit(R.XLF203, el, f"{element_label(el)} must be empty but contains text", unit)
 
     def check_sequence_content(self, el: etree._Element, tag: str, spec: Spec, content: tuple[Particle, ...],
                                children: Children, unit: str | None) -> None:
@@ -236,7 +236,7 @@ class _Run:
             return
         text = el.text
         if text and not text.isspace():
-            self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
+            self.emit(R.XLF203, el, f"{element_label(el)} contains text; only child elements are allowed", unit)
             return
         if len(children) == len(el):
             tails = [tail for child, _ in children if (tail := child.tail)]
@@ -244,7 +244,7 @@ class _Run:
             tails = [tail for child in el if (tail := child.tail)]
         for tail in tails:
             if not tail.isspace():
-                self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
+                self.emit(R.XLF203, el, f"{element_label(el)} contains text; only child elements are allowed", unit)
                 return
 
     def unexpected(self, child: etree._Element, parent: etree._Element, unit: str | None) -> None:
@@ -256,7 +256,7 @@ class _Run:
         elif ns in DEFINED_NS and tag not in SPECS:
             what = f"<{pretty(tag)}> is not an XLIFF 2.0 element"
         else:
-            what = f"{describe(child)} not allowed in {describe(parent)}"
+            what = f"{element_label(child)} not allowed in {element_label(parent)}"
         self.emit(R.XLF201, child, what, unit)
 
     def check_sequence(self, el: etree._Element, parts: tuple[Particle, ...], names: frozenset[str], children: Children,
@@ -276,9 +276,9 @@ class _Run:
             if why is Misfit.NOT_ALLOWED:
                 self.unexpected(child, el, unit)
             else:
-                self.emit(R.XLF202, child, f"{describe(child)} is out of order or repeated in {describe(el)}", unit)
+                self.emit(R.XLF202, child, f"{element_label(child)} is out of order or repeated in {element_label(el)}", unit)
         for step, before in result.missing:
-            where = f"before {describe(kept[before][0])}" if before is not None else ""
+            where = f"before {element_label(kept[before][0])}" if before is not None else ""
             self.missing(el, parts[step].names, where, unit)
         self.check_module_points(el, parts, kept, result.placed, unit)
 
@@ -291,15 +291,15 @@ class _Run:
                 continue
             allowed = MODULE_POINTS.get(tag)
             if allowed is None or el.tag not in allowed:
-                self.emit(R.XLF250, child, f"{describe(child)} is not allowed in {describe(el)}", unit)
+                self.emit(R.XLF250, child, f"{element_label(child)} is not allowed in {element_label(el)}", unit)
             elif tag in seen_modules and tag not in REPEATABLE_MODULES:
-                self.emit(R.XLF202, child, f"{describe(el)} may contain at most one {describe(child)}", unit)
+                self.emit(R.XLF202, child, f"{element_label(el)} may contain at most one {element_label(child)}", unit)
             seen_modules.add(tag)
 
     def missing(self, el: etree._Element, names: frozenset[str], where: str, unit: str | None) -> None:
         """Report a required child that is absent."""
         wanted = " or ".join(sorted(f"<{pretty(n)}>" for n in names))
-        self.emit(R.XLF202, el, f"{describe(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
+        self.emit(R.XLF202, el, f"{element_label(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

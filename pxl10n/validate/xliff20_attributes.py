@@ -29,7 +29,7 @@ from pxl10n.validate.xliff20_schema import (
     XLF,
     XML,
     Spec,
-    describe,
+    element_label,
     pretty,
     q,
     x,
@@ -180,7 +180,7 @@ class AttributeChecker:
             present = {name for name, _ in items}
             for name in required:
                 if name not in present:
-                    self.emit(R.XLF204, el, f"{describe(el)} lacks required attribute {pretty(name)}", unit)
+                    self.emit(R.XLF204, el, f"{element_label(el)} lacks required attribute {pretty(name)}", unit)
         if modules:
             self.check_modules(el, dict(items), unit)
 
@@ -202,7 +202,7 @@ class AttributeChecker:
         else:
             allowed = spec.other_attrs or (self.is21 and ns in (ITS, ITSM) and el.tag.startswith(_CORE_PREFIX))
         if not allowed:
-            self.emit(R.XLF205, el, f"attribute {pretty(name)} not allowed on {describe(el)}", unit)
+            self.emit(R.XLF205, el, f"attribute {pretty(name)} not allowed on {element_label(el)}", unit)
         elif kind is not None and not VALUE_TYPES[kind](value):
             self.bad_value(el, name, value, kind, unit)
         return module
@@ -214,14 +214,14 @@ class AttributeChecker:
         if _SUB_FS in attrs:
             self.check_sub_fs(el, attrs, unit)
         if _SIZE_INFO in attrs and _SIZE_INFO_REF in attrs:
-            emit(R.XLF253, el, f"{describe(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
+            emit(R.XLF253, el, f"{element_label(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
         if el.tag == _EC and attrs.get("isolated") != "yes":
             for name in _FS_ATTRS:
                 if name in attrs:
-                    emit(R.XLF252, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
+                    emit(R.XLF252, el, f"{pretty(name)} on {element_label(el)}, which is not isolated", unit)
             for name in _SLR_ON_ISOLATED_EC:
                 if name in attrs:
-                    emit(R.XLF253, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
+                    emit(R.XLF253, el, f"{pretty(name)} on {element_label(el)}, which is not isolated", unit)
         if any(name.startswith(_SLR_PREFIX) for name in attrs):
             self.check_slr_values(el, attrs, unit)
 
@@ -229,10 +229,10 @@ class AttributeChecker:
         """fs:subFs needs fs:fs and well-formed name,value pairs."""
         value = attrs[_SUB_FS]
         if q(FS, "fs") not in attrs:
-            self.emit(R.XLF252, el, f"{describe(el)} has fs:subFs without fs:fs", unit)
+            self.emit(R.XLF252, el, f"{element_label(el)} has fs:subFs without fs:fs", unit)
         pairs = sub_fs_pairs(value)
         if pairs is None or not all(len(pair) == 2 and pair[0] for pair in pairs):
-            self.emit(R.XLF252, el, f'{describe(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
+            self.emit(R.XLF252, el, f'{element_label(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
 
     def check_slr_values(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """Size restriction values under the standard profiles, and where sizeInfoRef points (2.1 5.7.5-5.7.6)."""
@@ -249,10 +249,10 @@ class AttributeChecker:
                 ok = int(low) <= int(high)
             if not ok:
                 wanted = '"[min,]max" with integers (max may be *)' if restriction else "an integer"
-                self.emit(R.XLF253, el, f'{describe(el)} {pretty(name)}="{value}" is not {wanted} under the standard profile', unit)
+                self.emit(R.XLF253, el, f'{element_label(el)} {pretty(name)}="{value}" is not {wanted} under the standard profile', unit)
         ref = attrs.get(_SIZE_INFO_REF)
         if ref is not None and not slr_data_has(el, ref):
-            self.emit(R.XLF253, el, f'{describe(el)} slr:sizeInfoRef="{ref}" names nothing in an <slr:data> beside it or an ancestor', unit)
+            self.emit(R.XLF253, el, f'{element_label(el)} slr:sizeInfoRef="{ref}" names nothing in an <slr:data> beside it or an ancestor', unit)
 
     def slr_profiles(self, el: etree._Element) -> tuple[str, str]:
         """The generalProfile and storageProfile of the enclosing file's <slr:profiles> ('' when none)."""
@@ -271,4 +271,4 @@ class AttributeChecker:
         rule = _VERSION_ATTR_TYPES.get(kind, R.XLF206)
         if rule is R.XLF207 and el.tag != _XLIFF:
             rule = R.XLF206
-        self.emit(rule, el, f'{describe(el)} {pretty(name)}="{value}" is not {TYPE_HINTS.get(kind, kind)}', unit)
+        self.emit(rule, el, f'{element_label(el)} {pretty(name)}="{value}" is not {TYPE_HINTS.get(kind, kind)}', unit)

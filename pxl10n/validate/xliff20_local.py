@@ -28,7 +28,7 @@ from pxl10n.validate.xliff20_schema import (
     XLF_SUBTYPES,
     XML,
     XML_LANG,
-    describe,
+    element_label,
     pretty,
     q,
     x,
@@ -95,7 +95,7 @@ def on_extension_scope(run: Walk, el: etree._Element, attrs: dict[str, str], uni
         named = ((ext, ident) for ext in child.iter() if isinstance(ext.tag, str) and _ns(ext.tag) not in DEFINED_NS
                  for ident in _extension_ids(ext))
         for ext, ident in _repeated(named, seen):
-            run.emit(R.XLF256, ext, f'extension identifier "{ident}" of {describe(ext)} is already used in {describe(el)}', unit)
+            run.emit(R.XLF256, ext, f'extension identifier "{ident}" of {element_label(ext)} is already used in {element_label(el)}', unit)
 
 
 def _extension_ids(ext: etree._Element) -> tuple[str, ...]:
@@ -126,7 +126,7 @@ def on_skeleton(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str 
 def on_segment(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """subState requires an explicit state."""
     if "subState" in attrs and "state" not in attrs:
-        run.emit(R.XLF226, el, f"{describe(el)} has subState but no state", unit)
+        run.emit(R.XLF226, el, f"{element_label(el)} has subState but no state", unit)
 
 
 def on_unique_children(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -135,7 +135,7 @@ def on_unique_children(run: Walk, el: etree._Element, attrs: dict[str, str], uni
     rule = R.XLF212 if is_notes else R.XLF213
     seen: set[str] = set()
     for child, _ in _repeated(((child, child.get("id")) for child in el if isinstance(child.tag, str)), seen):
-        run.emit(rule, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+        run.emit(rule, child, f"duplicate {element_label(child)} in {element_label(el)}", unit)
     unit_el = run.units.unit_el
     if is_notes and unit_el is not None and el.getparent() is unit_el:
         run.units.fragments.unit_notes[unit_el] = seen
@@ -162,13 +162,13 @@ def on_code(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | No
         return
     kind = attrs.get("type")
     if kind is None:
-        run.emit(R.XLF243, el, f'{describe(el)} has subType="{sub}" but no type', unit)
+        run.emit(R.XLF243, el, f'{element_label(el)} has subType="{sub}" but no type', unit)
     elif sub.startswith("xlf:"):
         needed = XLF_SUBTYPES.get(sub)
         if needed is None:
-            run.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" is not a defined xlf: value', unit)
+            run.emit(R.XLF243, el, f'{element_label(el)} subType="{sub}" is not a defined xlf: value', unit)
         elif needed != kind:
-            run.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
+            run.emit(R.XLF243, el, f'{element_label(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
 
 
 def on_marker(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -180,7 +180,7 @@ def on_marker(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | 
     has_value, has_ref = "value" in attrs, "ref" in attrs
     if has_value == has_ref:
         which = "both value and ref" if has_value else "neither value nor ref"
-        run.emit(R.XLF245, el, f'{describe(el)} type="comment" has {which}', unit)
+        run.emit(R.XLF245, el, f'{element_label(el)} type="comment" has {which}', unit)
 
 
 def on_gloss_entry(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -189,7 +189,7 @@ def on_gloss_entry(run: Walk, el: etree._Element, attrs: dict[str, str], unit: s
         run.units.add_fragment(el, attrs["ref"], unit)
     unique_module_ids(run, el, el, _GLS_TRANSLATION, unit)
     if not any(c.tag in (_GLS_TRANSLATION, q(GLS, "definition")) for c in el):
-        run.emit(R.XLF251, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
+        run.emit(R.XLF251, el, f"{element_label(el)} has neither <gls:translation> nor <gls:definition>", unit)
 
 
 def on_val_rule(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -210,7 +210,7 @@ def on_resource(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str 
     tag = el.tag
     if tag in (q(RES, "resourceData"), q(RES, "resourceItem")):
         if not any(isinstance(c.tag, str) for c in el):
-            run.emit(R.XLF255, el, f"{describe(el)} is empty", unit)
+            run.emit(R.XLF255, el, f"{element_label(el)} is empty", unit)
         if tag == q(RES, "resourceData"):
             unique_module_ids(run, el, el, q(RES, "resourceItem"), unit)
         return
@@ -224,7 +224,7 @@ def on_resource(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str 
     has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) for c in el)
     if ("href" in attrs) == has_content:
         which = "both href and content" if has_content else "neither href nor content"
-        run.emit(R.XLF255, el, f"{describe(el)} has {which}", unit)
+        run.emit(R.XLF255, el, f"{element_label(el)} has {which}", unit)
 
 
 def on_resource_ref(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
@@ -245,11 +245,11 @@ def on_match(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | N
     its codes' dataRefs point into its own originalData (2.1 5.1.7.5 ref, 5.1.7.8 subType)."""
     ref = attrs.get("ref")
     if ref is not None and not ref.startswith("#"):
-        run.emit(R.XLF246, el, f'{describe(el)} ref="{ref}" is not a fragment identifier (write "#{ref}")', unit)
+        run.emit(R.XLF246, el, f'{element_label(el)} ref="{ref}" is not a fragment identifier (write "#{ref}")', unit)
     elif ref is not None:
         run.units.add_fragment(el, ref, unit)
     if "subType" in attrs and "type" not in attrs:
-        run.emit(R.XLF243, el, f'{describe(el)} has subType="{attrs["subType"]}" but no type', unit)
+        run.emit(R.XLF243, el, f'{element_label(el)} has subType="{attrs["subType"]}" but no type', unit)
     run.units.match_data_refs(el, unit)
 
 
@@ -263,18 +263,18 @@ def on_ctr_revisions(run: Walk, el: etree._Element, attrs: dict[str, str], unit:
     ref, applies = attrs.get("ref"), attrs.get("appliesTo")
     if ref is not None:
         if not any(c.get("id") == ref for c in near):
-            run.emit(R.XLF257, el, f'{describe(el)} ref="{ref}" is the id of no element beside the <ctr:changeTrack>', unit)
+            run.emit(R.XLF257, el, f'{element_label(el)} ref="{ref}" is the id of no element beside the <ctr:changeTrack>', unit)
         return
     named = [c for c in near if applies and c.tag == x(applies) and c.get("id") is not None]
     if len(named) > 1:
-        run.emit(R.XLF257, el, f'{describe(el)} appliesTo="{applies}" matches {len(named)} elements with ids; '
+        run.emit(R.XLF257, el, f'{element_label(el)} appliesTo="{applies}" matches {len(named)} elements with ids; '
                   "ref must say which one", unit)
 
 
 def unique_module_ids(run: Walk, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
     """Ids of the ``tag`` elements under ``container`` are unique there (XLF256)."""
     for child, _ in _repeated(((child, child.get("id")) for child in container.iter(tag)), set()):
-        run.emit(R.XLF256, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+        run.emit(R.XLF256, child, f"duplicate {element_label(child)} in {element_label(el)}", unit)
 
 
 def on_module_container(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:

@@ -17,7 +17,7 @@ from lxml import etree
 from pxl10n.validate import xliff20_rules as R
 from pxl10n.validate.rules import Rule
 from pxl10n.validate.xliff20_fragments import Emit, FragmentIndex
-from pxl10n.validate.xliff20_schema import RES, VALUE_TYPES, XML_LANG, XML_SPACE, describe, pretty, q, x
+from pxl10n.validate.xliff20_schema import RES, VALUE_TYPES, XML_LANG, XML_SPACE, element_label, pretty, q, x
 
 _GROUP, _UNIT = x("group"), x("unit")
 _SEGMENT, _IGNORABLE, _SOURCE, _TARGET = x("segment"), x("ignorable"), x("source"), x("target")
@@ -69,7 +69,7 @@ _Event = tuple[str, str | None, etree._Element]
 
 def _code_desc(el: etree._Element) -> str:
     ref = el.get("startRef")
-    return f'<{pretty(el.tag)} startRef="{ref}">' if el.get("id") is None and ref is not None else describe(el)
+    return f'<{pretty(el.tag)} startRef="{ref}">' if el.get("id") is None and ref is not None else element_label(el)
 
 
 def _code_key(attrs: dict[str, str]) -> str:
@@ -157,7 +157,7 @@ class UnitChecker:
                 continue
             table = units if el.tag == _UNIT else groups
             if key in table:
-                self.emit(R.XLF211, el, f"duplicate {describe(el)} in <file id=\"{ident}\">")
+                self.emit(R.XLF211, el, f"duplicate {element_label(el)} in <file id=\"{ident}\">")
             else:
                 table[key] = el
         self.fragments.file_index[file_el] = (groups, units)
@@ -196,7 +196,7 @@ class UnitChecker:
         """Every cross-element constraint of one unit (called after its subtree was walked)."""
         parts, has_segment, data = _parts_and_data(children)
         if not has_segment:
-            self.emit(R.XLF225, unit_el, f"{describe(unit_el)} has no <segment>", uid)
+            self.emit(R.XLF225, unit_el, f"{element_label(unit_el)} has no <segment>", uid)
         scope: dict[str, etree._Element] = {}
         for part in parts:
             pid = part.get("id")
@@ -285,7 +285,7 @@ class UnitChecker:
         if other is None:
             scope[ident] = el
         else:
-            self.emit(R.XLF214, el, f'id "{ident}" of {describe(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
+            self.emit(R.XLF214, el, f'id "{ident}" of {element_label(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
 
     def _in_force(self, el: etree._Element, own: dict[str, str] | None = None) -> _Inherited:
         """xml:lang and xml:space in force at ``el`` (2.1 4.3.2: the parent's when not set; None when no
@@ -374,12 +374,12 @@ class UnitChecker:
             if ident is None or tag not in _ID_BEARING:
                 continue
             if ident in tscope:
-                self.emit(R.XLF214, el, f'id "{ident}" of {describe(el)} is used twice in the targets', uid)
+                self.emit(R.XLF214, el, f'id "{ident}" of {element_label(el)} is used twice in the targets', uid)
                 continue
             tscope[ident] = el
             base = scope.get(ident)
             if base is not None and _KIND.get(base.tag) != _KIND[tag]:
-                self.emit(R.XLF215, el, f"target {describe(el)} shares its id with source <{pretty(base.tag)}> (line {base.sourceline})", uid)
+                self.emit(R.XLF215, el, f"target {element_label(el)} shares its id with source <{pretty(base.tag)}> (line {base.sourceline})", uid)
         return tscope
 
     def _codes(
@@ -422,7 +422,7 @@ class UnitChecker:
         elif base.tag not in _COPY_BASES[tag]:
             emit(R.XLF237, el, f'{_code_desc(el)} copyOf="{base_id}" names a <{pretty(base.tag)}>, not a code of the same kind', uid)
         elif base.get("canCopy") == "no":
-            emit(R.XLF237, el, f'{_code_desc(el)} copies {describe(base)}, which has canCopy="no"', uid)
+            emit(R.XLF237, el, f'{_code_desc(el)} copies {element_label(base)}, which has canCopy="no"', uid)
         elif any(attr in attrs for attr in _REF_ATTRS) or any(base.get(attr) is not None for attr in _REF_ATTRS):
             # 2.1 4.7.2.4.1: "The copyOf attribute MUST be used when, and only when, the base code has no
             # associated original data" (a copy of a code with data references that data itself)
@@ -554,7 +554,7 @@ class _Pairing:
                 emit(R.XLF231, el, '<ec isolated="yes"> lacks an id', uid)
             return
         if ident is not None:
-            emit(R.XLF231, el, f"{describe(el)} is not isolated and must use startRef, not id", uid)
+            emit(R.XLF231, el, f"{element_label(el)} is not isolated and must use startRef, not id", uid)
         if ref is None:
             if ident is None:
                 emit(R.XLF231, el, '<ec> without isolated="yes" lacks startRef', uid)
@@ -616,4 +616,4 @@ class _Pairing:
                         default = "no" if rec.tag == _PC else "yes"
                         if rec.attrs.get("canOverlap", default) == "no" and id(rec) not in reported:
                             reported.add(id(rec))
-                            self.emit(R.XLF242, rec.el, f'{describe(rec.el)} (canOverlap="no") overlaps {describe(other.el)}', self.uid)
+                            self.emit(R.XLF242, rec.el, f'{element_label(rec.el)} (canOverlap="no") overlaps {element_label(other.el)}', self.uid)
