@@ -59,6 +59,7 @@ def _sequence(tag: str) -> tuple[Particle, ...]:
 
 
 _UNIT_CONTENT = _sequence(_UNIT)
+_UNIT_SPEC = SPECS[_UNIT]
 _PART_CONTENT = {_SEGMENT: _sequence(_SEGMENT), _IGNORABLE: _sequence(_IGNORABLE)}
 
 
@@ -128,6 +129,15 @@ class _Run:
         units = self.units
         units.begin_unit(el)
         items = cast(Items, el.items())
+        children = self.fast_unit(el, items, unit)
+        if children is None:
+            children = self.walk_unit_content(el, spec, items, unit)
+        if len(el):
+            units.check_unit(el, unit, children)
+        units.end_unit()
+
+    def walk_unit_content(self, el: etree._Element, spec: Spec, items: Items, unit: str | None) -> Children:
+        """A <unit>'s attributes, content model and children, each walked in full."""
         if items or spec.required:
             self.attributes.check(el, _UNIT, spec, items, unit)
         children = [(c, t) for c in el if isinstance(t := c.tag, str)] if len(el) else []
@@ -138,9 +148,113 @@ class _Run:
             child_spec = SPECS.get(child_tag)
             if child_spec is not None:
                 self.walk(child, child_tag, child_spec, unit)
-        if len(el):
-            units.check_unit(el, unit, children)
-        units.end_unit()
+        return children
+
+    # --- the fast lane ----------------------------------------------------------------------
+    # The common unit -- clean attributes, a child sequence this document already found valid, segments of a
+    # source and a target holding inline codes -- is walked here in one pass instead of through the generic
+    # dispatch. Each step either does exactly what the general walk would do, finding nothing, or gives up
+    # before anything is kept: a unit gives up before it emits, a segment or ignorable is rolled back (its
+    # findings, references and sides) and walked in full. So the findings are the general walk's, always.
+
+    def fast_unit(self, el: etree._Element, items: Items, unit: str | None) -> Children | None:
+        """Walk a unit's content in the fast lane; its element children, or None to take the general walk."""
+        if not self.attributes.clean(_UNIT, _UNIT_SPEC, items):
+            return None
+        text = el.text
+        if text and not text.isspace():
+            return None
+        children: Children = []
+        for child in el:
+            tail = child.tail
+            if tail and not tail.isspace():
+                return None
+            tag = child.tag
+            if isinstance(tag, str):
+                if tag not in SPECS:
+                    return None  # an extension element: the unit's hook has its ids to check
+                children.append((child, tag))
+        if (_UNIT, *[tag for _, tag in children]) not in self.good_sequences:
+            return None
+        for child, tag in children:
+            if not ((tag == _SEGMENT or tag == _IGNORABLE) and self.fast_part(child, tag, unit)):
+                self.walk(child, tag, SPECS[tag], unit)
+        return children
+
+    def fast_part(self, el: etree._Element, tag: str, unit: str | None) -> bool:
+        """A <segment> or <ignorable> of a source and an optional target, its sides handed to the unit checks;
+        False (with nothing kept) when the general walk must take it."""
+        spec = SPECS[tag]
+        items = cast(Items, el.items())
+        if (items or spec.required) and not self.attributes.clean(tag, spec, items):
+            return False
+        text = el.text
+        if text and not text.isspace():
+            return False
+        sides: Children = []
+        for child in el:
+            tail = child.tail
+            if tail and not tail.isspace():
+                return False
+            child_tag = child.tag
+            if isinstance(child_tag, str):
+                sides.append((child, child_tag))
+        if not sides or sides[0][1] != _SOURCE or len(sides) > 2 or (len(sides) == 2 and sides[1][1] != _TARGET):
+            return False
+        out, pending, recorded = len(self.out), len(self.units.fragments.pending), len(self.units.sides)
+        attrs = dict(items)
+        hook = HOOKS.get(tag)
+        if hook is not None:
+            hook(self, el, attrs, unit)
+        if len(self.out) == out and all(self.fast_side(el, attrs, side, side_tag, unit) for side, side_tag in sides) \
+                and len(self.out) == out:
+            return True
+        del self.out[out:], self.units.fragments.pending[pending:], self.units.sides[recorded:]
+        return False
+
+    def fast_side(self, part: etree._Element, part_attrs: dict[str, str], el: etree._Element, tag: str,
+                  unit: str | None) -> bool:
+        """A <source> or <target> whose attributes and inline content are clean; False to give up."""
+        items = cast(Items, el.items())
+        if items and not self.attributes.clean(tag, SPECS[tag], items):
+            return False
+        records: list[Inline] = []
+        if len(el) and not self.fast_inline(el, records, unit):
+            return False
+        self.units.add_side(Side(part, part_attrs, el, tag, dict(items), records))
+        return True
+
+    def fast_inline(self, el: etree._Element, records: list[Inline], unit: str | None) -> bool:
+        """The inline elements in ``el``, recorded in document order, each clean; False to give up (the caller
+        rolls back what the hooks reported)."""
+        clean = self.attributes.clean
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            spec = _INLINE_SPECS.get(tag)
+            if spec is None:
+                return False
+            items = cast(Items, child.items())
+            if (items or spec.required) and not clean(tag, spec, items):
+                return False
+            attrs = dict(items)
+            index = len(records)
+            record = Inline(child, tag, attrs, 0)
+            records.append(record)
+            hook = HOOKS.get(tag)
+            if hook is not None:
+                hook(self, child, attrs, unit)
+            if spec.content == INLINE:
+                if len(child):
+                    if not self.fast_inline(child, records, unit):
+                        return False
+                    descendants = len(records) - index - 1
+                    if descendants:
+                        records[index] = record._replace(descendants=descendants)
+            elif len(child) or child.text:
+                return False  # an empty element with content: the general walk says what
+        return True
 
     def walk_recorded(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str],
                       collect: list[Inline]) -> None:

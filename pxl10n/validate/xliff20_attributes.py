@@ -114,15 +114,7 @@ class AttributeChecker:
 
     def check(self, el: etree._Element, tag: str, spec: Spec, items: Items, unit: str | None) -> None:
         """Every attribute of ``el`` known and well-typed, every required one present."""
-        if not items:
-            self.check_all(el, spec, items, unit)
-            return
-        key = (tag, *[name for name, _ in items])
-        plans = self.plans
-        if key in plans:
-            plan = plans[key]
-        else:
-            plan = plans[key] = self.plan(tag, spec, items)
+        plan = self.plan_for(tag, spec, items) if items else None
         if plan is None:
             self.check_all(el, spec, items, unit)
             return
@@ -134,6 +126,30 @@ class AttributeChecker:
                         good.add(value)
                 else:
                     self.bad_value(el, items[index][0], value, kind, unit)
+
+    def clean(self, tag: str, spec: Spec, items: Items) -> bool:
+        """True when :meth:`check` would report nothing on an element with these attributes (the fast lane's
+        test); False also when only the full check can tell."""
+        plan = self.plan_for(tag, spec, items)
+        if plan is None:
+            return False
+        for index, _, valid, good in plan:
+            value = items[index][1]
+            if value not in good:
+                if not valid(value):
+                    return False
+                if len(value) < _MEMO_LEN:
+                    good.add(value)
+        return True
+
+    def plan_for(self, tag: str, spec: Spec, items: Items) -> Plan | None:
+        """The memoized :meth:`plan` of an element with these attribute names."""
+        key = (tag, *[name for name, _ in items])
+        plans = self.plans
+        if key in plans:
+            return plans[key]
+        plan = plans[key] = self.plan(tag, spec, items)
+        return plan
 
     def _plain_kind(self, tag: str, spec: Spec, name: str) -> str | None:
         """The type of an attribute the plan can check by value alone, None when it needs the full check."""

@@ -32,6 +32,10 @@ _COPY_BASES = {_PH: {_PH}, _PC: {_PC, _SC}, _SC: {_SC, _PC}, _EC: {_EC, _SC, _PC
 _EC_HINTS = ("canCopy", "canDelete", "canReorder", "canOverlap")
 _REF_ATTRS = ("dataRef", "dataRefStart", "dataRefEnd")
 _FLOW_ATTRS = ("subFlows", "subFlowsStart", "subFlowsEnd")
+#: What the code checks (pairing, references, copies, reordering, deletion) read beyond ids: a side without these
+#: elements and attributes gives them nothing to report (its <pc> spans nest, so they cannot overlap).
+_PAIRED = frozenset((_SC, _EC, _SM, _EM))
+_CODE_CHECK_ATTRS = frozenset((*_REF_ATTRS, *_FLOW_ATTRS, "copyOf", "canReorder", "canDelete"))
 _POSINT = VALUE_TYPES["posint"]
 _RESOURCE_ITEM = q(RES, "resourceItem")
 #: Whether a document says xml:lang or xml:space anywhere: one scan in C, and without either no side has
@@ -99,6 +103,11 @@ def _code_events(side: list[Inline]) -> list[_Event]:
             open_pcs.append((el, key, flag))
     close_until(None)
     return events
+
+
+def _plain(records: list[Inline]) -> bool:
+    """No element or attribute on this side that the code checks read (see _CODE_CHECK_ATTRS)."""
+    return all(tag not in _PAIRED and _CODE_CHECK_ATTRS.isdisjoint(attrs) for _, tag, attrs, _ in records)
 
 
 def _parts_and_data(children: list[tuple[etree._Element, str]]) -> tuple[list[etree._Element], bool, dict[str, etree._Element]]:
@@ -260,6 +269,8 @@ class UnitChecker:
                      scope: dict[str, etree._Element], tscope: dict[str, etree._Element],
                      data: dict[str, etree._Element], uid: str | None) -> None:
         """Pairing, references and editing hints of the unit's inline codes, source and target."""
+        if all(_plain(side.records) for side in self.sides):
+            return
         emit = self.emit
         _Pairing(emit, uid, False).run(src_side)
         _Pairing(emit, uid, self._partial()).run(tgt_side)
