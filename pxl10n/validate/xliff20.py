@@ -59,7 +59,8 @@ def _sequence(tag: str) -> tuple[Particle, ...]:
 
 
 _UNIT_CONTENT = _sequence(_UNIT)
-_UNIT_SPEC = SPECS[_UNIT]
+_UNIT_SPEC, _NOTES, _NOTE = SPECS[_UNIT], x("notes"), x("note")
+_NOTES_SPEC, _NOTE_SPEC = SPECS[_NOTES], SPECS[_NOTE]
 _PART_CONTENT = {_SEGMENT: _sequence(_SEGMENT), _IGNORABLE: _sequence(_IGNORABLE)}
 
 
@@ -159,12 +160,13 @@ class _Run:
 
     def fast_unit(self, el: etree._Element, items: Items, unit: str | None) -> Children | None:
         """Walk a unit's content in the fast lane; its element children, or None to take the general walk."""
-        if not self.attributes.clean(_UNIT, _UNIT_SPEC, items):
+        if not self.attributes.clean(_UNIT, _UNIT_SPEC, items, remember=False):
             return None
         text = el.text
         if text and not text.isspace():
             return None
         children: Children = []
+        key = [_UNIT]
         for child in el:
             tail = child.tail
             if tail and not tail.isspace():
@@ -174,40 +176,73 @@ class _Run:
                 if tag not in SPECS:
                     return None  # an extension element: the unit's hook has its ids to check
                 children.append((child, tag))
-        if (_UNIT, *[tag for _, tag in children]) not in self.good_sequences:
+                key.append(tag)
+        if tuple(key) not in self.good_sequences:
             return None
         for child, tag in children:
-            if not ((tag == _SEGMENT or tag == _IGNORABLE) and self.fast_part(child, tag, unit)):
+            if tag == _SEGMENT or tag == _IGNORABLE:
+                done = self.fast_part(child, tag, unit)
+            else:
+                done = tag == _NOTES and self.fast_notes(child, unit)
+            if not done:
                 self.walk(child, tag, SPECS[tag], unit)
         return children
+
+    def fast_notes(self, el: etree._Element, unit: str | None) -> bool:
+        """A <notes> of clean <note>s holding text alone; False (nothing kept) when the general walk must take it."""
+        clean = self.attributes.clean
+        items = cast(Items, el.items())
+        text = el.text
+        if not clean(_NOTES, _NOTES_SPEC, items) or (text and not text.isspace()):
+            return False
+        notes = 0
+        for child in el:
+            tail = child.tail
+            if tail and not tail.isspace():
+                return False
+            tag = child.tag
+            if tag == _NOTE:
+                if len(child) or not clean(_NOTE, _NOTE_SPEC, cast(Items, child.items())):
+                    return False
+                notes += 1
+            elif isinstance(tag, str):
+                return False
+        out = len(self.out)
+        if notes:
+            HOOKS[_NOTES](self, el, dict(items), unit)
+            if len(self.out) == out:
+                return True
+        del self.out[out:]
+        return False
 
     def fast_part(self, el: etree._Element, tag: str, unit: str | None) -> bool:
         """A <segment> or <ignorable> of a source and an optional target, its sides handed to the unit checks;
         False (with nothing kept) when the general walk must take it."""
-        spec = SPECS[tag]
         items = cast(Items, el.items())
-        if (items or spec.required) and not self.attributes.clean(tag, spec, items):
-            return False
         text = el.text
-        if text and not text.isspace():
+        if not self.attributes.clean(tag, SPECS[tag], items) or (text and not text.isspace()):
             return False
-        sides: Children = []
+        source = target = None
         for child in el:
             tail = child.tail
             if tail and not tail.isspace():
                 return False
             child_tag = child.tag
-            if isinstance(child_tag, str):
-                sides.append((child, child_tag))
-        if not sides or sides[0][1] != _SOURCE or len(sides) > 2 or (len(sides) == 2 and sides[1][1] != _TARGET):
+            if child_tag == _SOURCE and source is None:
+                source = child
+            elif child_tag == _TARGET and source is not None and target is None:
+                target = child
+            elif isinstance(child_tag, str):
+                return False
+        if source is None:
             return False
         out, pending, recorded = len(self.out), len(self.units.fragments.pending), len(self.units.sides)
         attrs = dict(items)
         hook = HOOKS.get(tag)
         if hook is not None:
             hook(self, el, attrs, unit)
-        if len(self.out) == out and all(self.fast_side(el, attrs, side, side_tag, unit) for side, side_tag in sides) \
-                and len(self.out) == out:
+        if len(self.out) == out and self.fast_side(el, attrs, source, _SOURCE, unit) \
+                and (target is None or self.fast_side(el, attrs, target, _TARGET, unit)) and len(self.out) == out:
             return True
         del self.out[out:], self.units.fragments.pending[pending:], self.units.sides[recorded:]
         return False
@@ -221,7 +256,7 @@ class _Run:
         records: list[Inline] = []
         if len(el) and not self.fast_inline(el, records, unit):
             return False
-        self.units.add_side(Side(part, part_attrs, el, tag, dict(items), records))
+        self.units.sides.append(Side(part, part_attrs, el, tag, dict(items), records))
         return True
 
     def fast_inline(self, el: etree._Element, records: list[Inline], unit: str | None) -> bool:

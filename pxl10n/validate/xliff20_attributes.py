@@ -109,6 +109,8 @@ class AttributeChecker:
         self.plans: dict[tuple[str, ...], Plan | None] = {}
         #: short values found valid, per type: flags and small ids repeat across elements
         self.good_values: dict[str, set[str]] = {}
+        #: (tag, attributes...) of elements found clean: most repeat a few attribute sets, values and all
+        self.clean_items: set[tuple[str | tuple[str, str], ...]] = set()
         #: the slr:profiles in force, per <file> of this document
         self.profiles: dict[etree._Element, tuple[str, str]] = {}
 
@@ -127,9 +129,13 @@ class AttributeChecker:
                 else:
                     self.bad_value(el, items[index][0], value, kind, unit)
 
-    def clean(self, tag: str, spec: Spec, items: Items) -> bool:
+    def clean(self, tag: str, spec: Spec, items: Items, remember: bool = True) -> bool:
         """True when :meth:`check` would report nothing on an element with these attributes (the fast lane's
-        test); False also when only the full check can tell."""
+        test); False also when only the full check can tell. ``remember``: the attributes are likely to repeat
+        (not a unit's, whose id is its own), so a clean set is remembered whole."""
+        key: tuple[str | tuple[str, str], ...] = (tag, *items)
+        if remember and key in self.clean_items:
+            return True
         plan = self.plan_for(tag, spec, items)
         if plan is None:
             return False
@@ -140,6 +146,8 @@ class AttributeChecker:
                     return False
                 if len(value) < _MEMO_LEN:
                     good.add(value)
+        if remember:
+            self.clean_items.add(key)
         return True
 
     def plan_for(self, tag: str, spec: Spec, items: Items) -> Plan | None:

@@ -216,7 +216,10 @@ class UnitChecker:
             ident = record.attrs.get("id")
             if ident is not None and record.tag in _ID_BEARING:
                 self._claim(scope, ident, record.el, uid)
-        tgt_side = [record for records in self._ordered_targets(len(parts), targets, uid) for record in records]
+        if len(targets) == 1 and "order" not in targets[0][1].attrs:
+            tgt_side = targets[0][1].records  # one target in its natural place: nothing to order
+        else:
+            tgt_side = [record for records in self._ordered_targets(len(parts), targets, uid) for record in records]
         if not any(side.records for side in self.sides):
             self.fragments.unit_index[unit_el] = (scope, {}, data)
             return  # no inline element on any side: nothing to pair, resolve, reorder or keep
@@ -232,8 +235,11 @@ class UnitChecker:
             source, target = sides
             if source.tag == _SOURCE and target.tag == _TARGET and source.part is target.part is parts[0]:
                 # the common unit, one segment with its source and target: no duplicates, no order to work out
-                self._lang(source, self.src_lang, R.XLF221, "srcLang", uid)
-                self._target_side(target, {source.part: source}, uid)
+                if self.says_lang:
+                    self._lang(source, self.src_lang, R.XLF221, "srcLang", uid)
+                    self._target_side(target, {source.part: source}, uid)
+                elif not self.trg_lang_missing_reported:
+                    self._target_side(target, {}, uid)  # only XLF220 can fire: no language or space to compare
                 return source.records, [(1, target)]
         positions = {part: position for position, part in enumerate(parts, 1)}
         seen: set[tuple[etree._Element, str]] = set()
@@ -353,8 +359,6 @@ class UnitChecker:
 
     def _ordered_targets(self, count: int, targets: list[tuple[int, Side]], uid: str | None) -> list[list[Inline]]:
         """Target records in display order, reporting out-of-range and clashing positions (XLF227)."""
-        if len(targets) == 1 and "order" not in targets[0][1].attrs:
-            return [targets[0][1].records]
         used: dict[int, Side] = {}
         valid = True
         for position, target in targets:
