@@ -40,6 +40,7 @@ from pxl10n.validate.xliff20_schema import (
     pretty,
     x,
 )
+from pxl10n.validate.xliff20_shapes import UnitShapes
 from pxl10n.validate.xliff20_units import Inline, Side, UnitChecker
 
 __all__ = ["FAMILY", "check"]
@@ -68,6 +69,10 @@ def _ns(tag: str) -> str | None:
     return tag[1 : tag.index("}")] if tag[:1] == "{" else None
 
 
+#: The namespace of each element the schema tables name (long child lists repeat a few of them).
+_SPEC_NS = {tag: _ns(tag) for tag in SPECS}
+
+
 class _Run:
     """One document's check: the walk, the findings, and the indexes later checks share."""
 
@@ -82,6 +87,8 @@ class _Run:
         self.collect: list[Inline] | None = None
         #: child-tag sequences of this document found to satisfy their parent's content model
         self.good_sequences: set[tuple[str, ...]] = set()
+        #: units found clean, by shape, and the units skipped for repeating one
+        self.shapes = UnitShapes()
 
     def emit(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None) -> None:
         """Record one finding; the unit id travels in the finding, not the message."""
@@ -96,6 +103,8 @@ class _Run:
             self.emit(R.XLF201, root, f"root element <{pretty(root.tag)}> is not <xliff>")
             return self.out
         self.walk(root, _XLIFF, SPECS[_XLIFF], None)
+        if self.units.fragments.pending and self.shapes.skipped:
+            self.index_skipped()
         self.units.resolve_fragments()
         self.out.sort(key=lambda f: (f.line or 0, f.code))
         return self.out
@@ -125,17 +134,38 @@ class _Run:
         self.content(el, tag, spec, unit)
 
     def walk_unit(self, el: etree._Element, spec: Spec) -> None:
-        """A <unit>: the walk of its subtree, then the unit's cross-element checks."""
+        """A <unit>: skipped when it repeats the shape of a clean unit of this document (see
+        :mod:`~pxl10n.validate.xliff20_shapes`), else the walk of its subtree and its cross-element checks."""
+        items = cast(Items, el.items())
+        clean = self.attributes.clean(_UNIT, spec, items, remember=False)
+        shapes = self.shapes
+        key = shapes.key(el) if clean else None
+        if key is not None and shapes.seen_clean(key, el, self.units.current_units):
+            return
+        out, pending = len(self.out), len(self.units.fragments.pending)
+        self.walk_unit_subtree(el, spec, items, clean)
+        if key is not None and len(self.out) == out and len(self.units.fragments.pending) == pending:
+            shapes.clean.add(key)
+
+    def walk_unit_subtree(self, el: etree._Element, spec: Spec, items: Items, clean: bool) -> None:
+        """A <unit>'s subtree (in the fast lane when its attributes are ``clean``), then its cross-element checks."""
         unit = el.get("id")
         units = self.units
         units.begin_unit(el)
-        items = cast(Items, el.items())
-        children = self.fast_unit(el, items, unit)
+        children = self.fast_unit(el, unit) if clean else None
         if children is None:
             children = self.walk_unit_content(el, spec, items, unit)
         if len(el):
             units.check_unit(el, unit, children)
         units.end_unit()
+
+    def index_skipped(self) -> None:
+        """Walk the units skipped for their shape after all, now that a reference may need their ids or notes:
+        each finds nothing, as the unit it repeats did."""
+        units = self.units
+        for el, file_units in self.shapes.skipped:
+            units.current_units = file_units
+            self.walk_unit_subtree(el, _UNIT_SPEC, cast(Items, el.items()), True)
 
     def walk_unit_content(self, el: etree._Element, spec: Spec, items: Items, unit: str | None) -> Children:
         """A <unit>'s attributes, content model and children, each walked in full."""
@@ -158,10 +188,9 @@ class _Run:
     # before anything is kept: a unit gives up before it emits, a segment or ignorable is rolled back (its
     # findings, references and sides) and walked in full. So the findings are the general walk's, always.
 
-    def fast_unit(self, el: etree._Element, items: Items, unit: str | None) -> Children | None:
-        """Walk a unit's content in the fast lane; its element children, or None to take the general walk."""
-        if not self.attributes.clean(_UNIT, _UNIT_SPEC, items, remember=False):
-            return None
+    def fast_unit(self, el: etree._Element, unit: str | None) -> Children | None:
+        """Walk the content of a unit with clean attributes in the fast lane; its element children, or None
+        to take the general walk."""
         text = el.text
         if text and not text.isspace():
             return None
@@ -413,13 +442,15 @@ class _Run:
         """Children against the element's particles (the shared content-model matcher), then module points."""
         own_ns = _ns(el.tag)
         kept: Children = []
+        named: list[tuple[str, bool]] = []
         for child, tag in children:
-            ns = _ns(tag)
+            ns = _SPEC_NS[tag] if tag in _SPEC_NS else _ns(tag)
             if ns is None or (ns in DEFINED_NS and tag not in SPECS):
                 self.unexpected(child, el, unit)
             else:
                 kept.append((child, tag))
-        result = match(parts, [(tag, (ns := _ns(tag)) != own_ns and ns != XLF) for _, tag in kept], names)
+                named.append((tag, ns != own_ns and ns != XLF))
+        result = match(parts, named, names)
         for index, why in result.misfits:
             child = kept[index][0]
             if why is Misfit.NOT_ALLOWED:
