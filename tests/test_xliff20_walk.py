@@ -87,3 +87,47 @@ def test_fragment_identifiers_parse_into_selectors() -> None:
     assert isinstance(parse_fragment("#u=1/f=2"), str)
     assert isinstance(parse_fragment("#x=1"), str)
     assert isinstance(parse_fragment("#/u=u1"), str)
+
+
+def findings(text: str) -> list[tuple[str, int | None, str | None, str]]:
+    data = text.encode()
+    doc = Document("walk.xlf", data, etree.ElementTree(etree.fromstring(data, safe_parser())), "2.0")
+    return [(f.code, f.line, f.unit, f.message) for f in xliff20.check(doc, Context())]
+
+
+CLEAN_UNIT = '<unit id="{id}"><notes><note id="n1">x</note></notes><segment><source>a <ph id="1"/></source><target>b <ph id="1"/></target></segment></unit>'
+#: each breaks one check inside a unit otherwise shaped like CLEAN_UNIT (the fast lane and the shape memo's cases)
+BROKEN_UNITS = {
+    "XLF226": '<unit id="{id}"><notes><note id="n1">x</note></notes><segment subState="my:x"><source>a <ph id="1"/></source><target>b <ph id="1"/></target></segment></unit>',
+    "XLF243": '<unit id="{id}"><notes><note id="n1">x</note></notes><segment><source>a <ph id="1" subType="my:x"/></source><target>b <ph id="1"/></target></segment></unit>',
+    "XLF212": '<unit id="{id}"><notes><note id="n1">x</note><note id="n1">y</note></notes><segment><source>a <ph id="1"/></source><target>b <ph id="1"/></target></segment></unit>',
+    "XLF203": '<unit id="{id}"><notes><note id="n1">x</note></notes><segment><source>a <ph id="1"> </ph></source><target>b <ph id="1"/></target></segment></unit>',
+    "XLF215": '<unit id="{id}"><notes><note id="n1">x</note></notes><segment><source>a <ph id="1"/></source><target>b <pc id="1">c</pc></target></segment></unit>',
+    "XLF240": '<unit id="{id}"><notes><note id="n1">x</note></notes><segment><source>a <ph id="1" canDelete="no"/></source><target>b</target></segment></unit>',
+}
+
+
+def test_a_unit_after_clean_ones_of_its_shape_is_still_checked_in_full() -> None:
+    # the first units take the general walk and teach the document their shape; the broken one comes after
+    for code, broken in BROKEN_UNITS.items():
+        alone = findings(document("2.0", broken.format(id="b")))
+        assert [c for c, *_ in alone] == [code], code
+        body = "".join([CLEAN_UNIT.format(id=f"u{i}") for i in range(3)] + [broken.format(id="b")])
+        assert findings(document("2.0", body)) == alone, code
+
+
+def test_a_repeated_shape_under_another_parent_is_checked_again() -> None:
+    clean = CLEAN_UNIT.format(id="u1")
+    group = '<group id="g1" xml:lang="de">' + CLEAN_UNIT.format(id="u2") + "</group>"
+    found = codes(document("2.0", clean + group))
+    assert "XLF221" in found and "XLF222" in found  # the grouped unit's sides inherit de
+
+
+def test_references_into_units_skipped_for_their_shape_still_resolve() -> None:
+    body = "".join(CLEAN_UNIT.format(id=f"u{i}") for i in range(4))
+    good = '<unit id="z"><segment><source><mrk id="m" type="comment" ref="#/f=f1/u=u2/n=n1">c</mrk></source></segment></unit>'
+    assert codes(document("2.0", body + good)) == ["XLF247"]  # the note is in another unit, which the rule forbids
+    to_code = '<unit id="z"><segment><source><mrk id="m" ref="#/f=f1/u=u3/1">c</mrk></source></segment></unit>'
+    assert codes(document("2.0", body + to_code)) == []
+    to_nothing = '<unit id="z"><segment><source><mrk id="m" ref="#/f=f1/u=u3/9">c</mrk></source></segment></unit>'
+    assert codes(document("2.0", body + to_nothing)) == ["XLF247"]
