@@ -13,6 +13,7 @@ from pxl10n.validate import xliff20
 from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document
 from pxl10n.validate.xliff20_fragments import parse_fragment
+from pxl10n.validate.xliff20_units import says_lang_or_space
 from pxl10n.xliff.io import safe_parser
 from tests.helpers.xliff import document, units
 
@@ -131,3 +132,15 @@ def test_references_into_units_skipped_for_their_shape_still_resolve() -> None:
     assert codes(document("2.0", body + to_code)) == []
     to_nothing = '<unit id="z"><segment><source><mrk id="m" ref="#/f=f1/u=u3/9">c</mrk></source></segment></unit>'
     assert codes(document("2.0", body + to_nothing)) == ["XLF247"]
+
+
+def test_the_language_scan_is_skipped_only_when_the_bytes_prove_it_unneeded() -> None:
+    body = '<unit id="u1"><segment xml:lang="de"><source>Hi</source><target>Salut</target></segment></unit>'
+    text = document("2.0", body, declaration=False)
+    utf16 = ('<?xml version="1.0" encoding="UTF-16"?>' + text).encode("utf-16")
+    doc = Document("walk.xlf", utf16, etree.ElementTree(etree.fromstring(utf16, safe_parser())), "2.0")
+    found = [f.code for f in xliff20.check(doc, Context())]
+    assert "XLF221" in found and "XLF222" in found  # xml:lang is not in the UTF-16 bytes, yet it is read
+    assert "XLF221" in codes(text)
+    assert says_lang_or_space(etree.fromstring(document("2.0", units("2.0", [("a", "b")])).encode()),
+                              document("2.0", units("2.0", [("a", "b")])).encode()) is False

@@ -82,7 +82,7 @@ class _Run:
         self.out: list[Finding] = []
         self.is21 = root.get("version") == "2.1"
         self.attributes = AttributeChecker(self.emit, self.is21)
-        self.units = UnitChecker(self.emit, root, self.is21)
+        self.units = UnitChecker(self.emit, root, self.is21, doc.data)
         #: where the walk records inline elements while inside a segment's or ignorable's side
         self.collect: list[Inline] | None = None
         #: child-tag sequences of this document found to satisfy their parent's content model

@@ -7,9 +7,9 @@ there and whether it is whitespace, what its ancestors say (xml:lang, xml:space,
 slr profiles and data, the file's unit ids) and facts of the whole document; never
 the words of its text, and its own id only to check it is an NMTOKEN (which the
 walk checks for every unit before asking here). So a unit whose *shape* -- its
-markup with the id left out and each text reduced to "none", "whitespace" or
-"some" -- and parent equal those of a unit found clean earlier in the document is
-clean too.
+elements in document order with their names, child counts and attributes, the id
+left out, and each text and tail reduced to "none", "whitespace" or "some" -- and
+parent equal those of a unit found clean earlier in the document is clean too.
 
 The one thing such a unit would have left behind is its entry in the fragment
 indexes (its ids, its notes), which only references read: the walk keeps the
@@ -20,30 +20,31 @@ as clean. The memo belongs to one document's check, never to the module.
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
-#: the unit's own id attribute (the first ``id="..."`` of its markup: ``"`` inside values is escaped)
-_UNIT_ID = re.compile(rb' id="[^"]*"')
-#: text nodes between tags (``<`` and ``>`` inside text and attribute values are escaped on output)
-_BLANK_TEXT = re.compile(rb">\s+<")
-_SOME_TEXT = re.compile(rb">[^<]+<")
-#: after this many units without a repeated shape, a document is taken to have none (saves the markup)
+#: after this many units without a repeated shape, a document is taken to have none (saves reading them)
 _GIVE_UP_AFTER = 32
 
+#: one element of a shape: tag, number of child nodes, text and tail (0 none, 1 whitespace, 2 other), attributes
+Node = tuple[object, ...]
 #: (parent element, shape) of a unit
-Key = tuple[etree._Element | None, bytes]
+Key = tuple[etree._Element | None, tuple[Node, ...]]
 
 
-def unit_shape(unit_el: etree._Element) -> bytes | None:
-    """The unit's markup without its id and with each text node as ``T`` (``>T<``) or nothing (blank); None
-    when it holds a comment or processing instruction, whose content the text patterns would misread."""
-    markup = etree.tostring(unit_el, with_tail=False)
-    if b"<!--" in markup or b"<?" in markup:
-        return None
-    markup = _UNIT_ID.sub(b"", markup, count=1)
-    return _SOME_TEXT.sub(b">T<", _BLANK_TEXT.sub(b"><", markup))
+def unit_shape(unit_el: etree._Element) -> tuple[Node, ...] | None:
+    """The unit's elements in document order, each as (tag, child count, text kind, tail kind, attributes),
+    the unit's own id and tail left out; None when it holds a comment, processing instruction or entity."""
+    text = unit_el.text
+    shape: list[Node] = [(unit_el.tag, len(unit_el), 0 if not text else 1 if text.isspace() else 2, 0,
+                          *[item for item in unit_el.items() if item[0] != "id"])]
+    for node in unit_el.iterdescendants():
+        tag = node.tag
+        if not isinstance(tag, str):
+            return None
+        text, tail = node.text, node.tail
+        shape.append((tag, len(node), 0 if not text else 1 if text.isspace() else 2,
+                      0 if not tail else 1 if tail.isspace() else 2, *node.items()))
+    return tuple(shape)
 
 
 class UnitShapes:

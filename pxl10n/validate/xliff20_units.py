@@ -41,6 +41,19 @@ _RESOURCE_ITEM = q(RES, "resourceItem")
 #: Whether a document says xml:lang or xml:space anywhere: one scan in C, and without either no side has
 #: a language to compare or a preserve to keep, so the units skip those checks.
 _SAYS_LANG_OR_SPACE = etree.XPath("boolean(//@xml:lang|//@xml:space)")
+#: Encodings that write xml:lang, xml:space and the XML namespace's name as their ASCII bytes.
+_ASCII_COMPATIBLE = frozenset({"UTF-8", "US-ASCII", "ASCII", "ISO-8859-1", "ISO-8859-15", "WINDOWS-1252", "LATIN1"})
+
+
+def says_lang_or_space(root: etree._Element, data: bytes) -> bool:
+    """Whether any element of the document says xml:lang or xml:space. An attribute of the XML namespace can
+    only be written with the xml prefix, so source bytes (``data``, what ``root`` was parsed from) in an
+    ASCII-compatible encoding that hold neither name nor the namespace's own name settle it without the scan."""
+    encoding = (root.getroottree().docinfo.encoding or "").upper()
+    if data and encoding in _ASCII_COMPATIBLE and b"xml:lang" not in data and b"xml:space" not in data \
+            and b"XML/1998/namespace" not in data:
+        return False
+    return _SAYS_LANG_OR_SPACE(root) is True
 
 
 class Inline(NamedTuple):
@@ -132,7 +145,7 @@ def _parts_and_data(children: list[tuple[etree._Element, str]]) -> tuple[list[et
 class UnitChecker:
     """Per-unit constraint checks, and the indexes fragment identifiers resolve against."""
 
-    def __init__(self, emit: Emit, root: etree._Element, is21: bool) -> None:
+    def __init__(self, emit: Emit, root: etree._Element, is21: bool, data: bytes = b"") -> None:
         self.emit = emit
         self.is21 = is21
         src_lang, trg_lang = root.get("srcLang"), root.get("trgLang")
@@ -141,7 +154,7 @@ class UnitChecker:
         self.src_lang = src_lang.lower() if src_lang else None
         self.trg_lang = trg_lang.lower() if trg_lang else None
         self.trg_lang_missing_reported = trg_lang is not None
-        self.says_lang = _SAYS_LANG_OR_SPACE(root) is True
+        self.says_lang = says_lang_or_space(root, data)
         self.says_space = self.says_lang and not is21
         self.fragments = FragmentIndex()
         #: units by id of the file being walked (subFlows name them)
