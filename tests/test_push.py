@@ -433,8 +433,8 @@ def test_landing_without_reexport_is_refreshed_by_the_next_push(pulled: Path, em
 # --- work per pushed file -----------------------------------------------------------------
 
 
-def test_a_pushed_file_is_read_once_and_the_state_loaded_once(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The plan reads each file; the gate and TM101's corpus reuse those bytes, and nothing reads a landed file back."""
+def test_a_pushed_file_is_read_once_parsed_once_and_the_state_loaded_once(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan reads and parses each file; the gate and TM101's corpus reuse that tree, and nothing reads a landed file back."""
     import traceback
 
     from lxml import etree
@@ -474,6 +474,5 @@ def test_a_pushed_file_is_read_once_and_the_state_loaded_once(pulled: Path, emul
     assert code == 0 and results(summary) == {key.relpath(): "pushed"}, summary
     assert len(reads) == 1, reads
     assert len(loads) == 1, loads
-    # push's own view (withheld targets), the gate and TM101's corpus: sharing one tree needs
-    # validate and assets to take parsed documents; this bar keeps it from growing meanwhile
-    assert len(parses) == 3, parses
+    # once, by the plan: the gate validates that tree and TM101's corpus reads it too
+    assert len(parses) == 1, parses

@@ -59,7 +59,7 @@ def test_one_checker_over_many_documents_answers_as_one_per_document(selection: 
     """The engine reuses one parser and its per-code severities over a chunk: no document sees another's."""
     alone = [f for i, text in enumerate(DOCS) for f in check_document(Document(f"d{i}.xlf", text.encode()),
                                                                      Context(), selection)]
-    together = validate_documents([(f"d{i}.xlf", text.encode()) for i, text in enumerate(DOCS)], Context(), selection)
+    together = validate_documents([Document(f"d{i}.xlf", text.encode()) for i, text in enumerate(DOCS)], Context(), selection)
     assert sorted(_codes(alone)) == sorted(_codes(together.findings))
     by_doc = {path for path, _, _ in _codes(alone)}
     assert {"d1.xlf", "d2.xlf", "d3.xlf", "d4.xlf"} <= by_doc and "d0.xlf" not in by_doc and "d5.xlf" not in by_doc

@@ -18,6 +18,7 @@ A 401/403 stops the push at once; every other refusal fails that file only.
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
+from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
 from pxl10n.xliff.withhold import Withheld, withhold
 
@@ -96,6 +98,8 @@ class PushPlan:
     payload: bytes = b""
     #: unit id of each empty target kept out of ``payload``
     withheld: tuple[str, ...] = ()
+    #: ``data`` parsed once, under the file's absolute path: the gate validates this tree
+    document: Document | None = None
 
     @property
     def rel(self) -> str:
@@ -195,15 +199,25 @@ def _selected_keys(settings: Settings, state: State, selection: Selection) -> li
     return sorted(keys)
 
 
-def _outgoing(data: bytes, rel: str) -> tuple[XliffInfo | None, Withheld]:
-    """What a file holds *as it would be sent* (empty targets withheld), or None when it does not parse
-    (the validation gate says why); every comparison with PX's targets reads this, never D's empty targets."""
+def _outgoing(data: bytes, path: Path, rel: str) -> tuple[Document, XliffInfo | None, Withheld]:
+    """The file parsed once, and what it holds *as it would be sent* (empty targets withheld).
+
+    The document keeps the tree of the file as it is, for the validation gate and
+    TM101's corpus; withholding edits a copy. The info is None when the file does not
+    parse (the gate says why); every comparison with PX's targets reads it, never D's
+    empty targets.
+    """
     try:
         tree = parse(data, source=rel)
-        sent = withhold(tree, data)
-        return describe(tree), sent
     except XliffError:
-        return None, Withheld(data)
+        return Document(str(path), data), None, Withheld(data)
+    document = Document(str(path), data, tree)
+    try:
+        sending = copy.deepcopy(tree)
+        sent = withhold(sending, data)
+        return document, describe(sending), sent
+    except XliffError:
+        return document, None, Withheld(data)
 
 
 def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: FileKey, force: bool) -> PushPlan:
@@ -216,11 +230,12 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: File
     if key.locale == settings.source_locale or (entry.source_language and entry.px_language == entry.source_language):
         return PushPlan(key, Action.NONE, S.SKIPPED, "source locale: never pushed", entry)
     digest = sha256(data)
+    path = key.path(settings.directory).resolve()
     if key.relpath() in recovery.unrefreshed and digest == entry.pushed and not force:
-        return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _outgoing(data, key.relpath())[0])
+        return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _outgoing(data, path, key.relpath())[1])
     if digest in entry.known_hashes() and not force:
         return PushPlan(key, Action.NONE, S.UNCHANGED, "PX holds this content", entry)
-    info, sent = _outgoing(data, key.relpath())
+    document, info, sent = _outgoing(data, path, key.relpath())
     if info is not None and info.translated_units == 0:
         return PushPlan(key, Action.NONE, S.SKIPPED, "no translated unit", entry)
     if info is not None and info.version != entry.xliff_version:
@@ -234,7 +249,7 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: File
     else:
         reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
     in_doubt = recovery.in_doubt.get(key.relpath()) == digest
-    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units)
+    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units, document)
 
 
 def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None) -> list[PushPlan]:
@@ -246,8 +261,13 @@ def plan(settings: Settings, state: State, selection: Selection | None = None, *
 # --- validation gate --------------------------------------------------------------------
 
 
-def _finding_dicts(report: Any, path: Path) -> list[dict[str, Any]]:
-    return [{**f.as_dict(), "path": str(path)} for f in report.for_file(path)]
+def _finding_dicts(report: Any, path: str) -> list[dict[str, Any]]:
+    return [{**f.as_dict(), "path": path} for f in report.for_file(path)]
+
+
+def _document(plan_: PushPlan) -> Document:
+    assert plan_.document is not None, "only a file planned for sending is validated"
+    return plan_.document
 
 
 def gate(settings: Settings, plans: list[PushPlan]) -> dict[str, tuple[dict[str, Any], ...]]:
@@ -257,13 +277,12 @@ def gate(settings: Settings, plans: list[PushPlan]) -> dict[str, tuple[dict[str,
     pending = [p for p in plans if p.action == Action.SEND]
     if not pending:
         return {}
-    paths = {p.rel: p.key.path(settings.directory).resolve() for p in pending}
-    report = gate_report(settings, [(paths[p.rel], p.data, p.entry) for p in pending])
-    bad = report.files_with_errors()
+    report = gate_report(settings, [(_document(p), p.entry) for p in pending])
+    bad = {str(path) for path in report.files_with_errors()}
     return {
-        p.rel: tuple(d for d in _finding_dicts(report, paths[p.rel]) if d["severity"] == "error")
+        p.rel: tuple(d for d in _finding_dicts(report, _document(p).path) if d["severity"] == "error")
         for p in pending
-        if paths[p.rel] in bad
+        if _document(p).path in bad
     }
 
 
@@ -276,9 +295,9 @@ def validator_view(settings: Settings, plan_: PushPlan) -> tuple[dict[str, Any],
     """Every finding on one planned file with no rule deselected: what to show when PX cannot parse it."""
     from pxl10n.sync.validation import gate_report
 
-    path = plan_.key.path(settings.directory).resolve()
-    report = gate_report(replace(settings, validate=ValidateSettings()), [(path, plan_.data, plan_.entry)])
-    return tuple(_finding_dicts(report, path))
+    document = _document(plan_)
+    report = gate_report(replace(settings, validate=ValidateSettings()), [(document, plan_.entry)])
+    return tuple(_finding_dicts(report, document.path))
 
 
 # --- sending ------------------------------------------------------------------------------

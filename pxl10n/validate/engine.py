@@ -249,14 +249,18 @@ class Report:
         return [f for f in self.findings if f.path == name]
 
 
-def validate_documents(documents: Iterable[tuple[str, bytes]], ctx: Context, selection: Selection) -> Report:
-    """Validate bytes the caller already holds (the push gate): no file is read, in this process."""
+def validate_documents(documents: Iterable[Document], ctx: Context, selection: Selection) -> Report:
+    """Validate documents the caller already holds (the push gate): no file is read, in this process.
+
+    A document that carries its tree (parsed from its bytes by :func:`pxl10n.xliff.io.parse`)
+    is not parsed again, and the view the families build stays on it for the caller.
+    """
     names: list[Path] = []
     findings: list[Finding] = []
     checker = _Checker(ctx, selection)
-    for name, data in documents:
-        names.append(Path(name))
-        findings.extend(checker.document(Document(name, data)))
+    for doc in documents:
+        names.append(Path(doc.path))
+        findings.extend(checker.document(doc))
     return Report(names, sorted(findings, key=_sort_key))
 
 
