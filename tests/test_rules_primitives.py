@@ -9,7 +9,7 @@ from lxml import etree
 from pxl10n.validate import content_model as cm
 from pxl10n.validate import html, langtags
 from pxl10n.validate.context import Context
-from pxl10n.validate.engine import Selection, check_document
+from pxl10n.validate.engine import RuleSelection, check_document
 from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import describe, safe_parser
 from pxl10n.xliff.view import build_view, flatten
@@ -29,7 +29,7 @@ def doc20(src: str) -> bytes:
 
 
 def xlf(data: bytes) -> set[str]:
-    return {f.code for f in check_document(Document("t.xlf", data), Context(), Selection(("XLF",)))}
+    return {f.code for f in check_document(Document("t.xlf", data), Context(), RuleSelection(("XLF",)))}
 
 
 @pytest.mark.parametrize(("tag", "ok"), [
