@@ -19,7 +19,7 @@ import pytest
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey
 from pxl10n.sync.journal import JOURNAL_NAME
-from pxl10n.xliff.io import describe, parse
+from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, commits, content_entries, write_config
@@ -81,14 +81,14 @@ def test_files_hold_px_copy_after_push(pulled: Path, emulator: EmulatorServer) -
     key = keys_of(emulator, "article")[0]
     targets = translate(pulled, key)
     assert run("push").exit_code == 0
-    info = describe(parse(key.path(l10n(pulled)).read_bytes()))
+    info = read_info(parse(key.path(l10n(pulled)).read_bytes()))
     assert {u.id: u.target for u in info.units} == targets
     assert state_entry(pulled, key)["pushed"] != state_entry(pulled, key)["pulled"]
 
 
 def test_force_sends_every_selected_file_with_translations(pulled: Path, emulator: EmulatorServer) -> None:
     keys = keys_of(emulator, "engagement", "de-DE")
-    translated = {k for k in keys if describe(parse(k.path(l10n(pulled)).read_bytes())).translated_units}
+    translated = {k for k in keys if read_info(parse(k.path(l10n(pulled)).read_bytes())).translated_units}
     assert translated and len(translated) < len(keys)
     code, summary = push_json("--force", "--kind", "engagement", "--locale", "de-DE")
     assert code == 0, summary

@@ -42,7 +42,7 @@ from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.rules import Document
-from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
+from pxl10n.xliff.io import XliffInfo, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold
 
 
@@ -215,7 +215,7 @@ def _outgoing(data: bytes, path: Path, rel: str) -> tuple[Document, XliffInfo | 
     try:
         sending = copy.deepcopy(tree)
         sent = withhold(sending, data)
-        return document, describe(sending), sent
+        return document, read_info(sending), sent
     except XliffError:
         return document, None, Withheld(data)
 
