@@ -19,8 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import git
@@ -30,7 +29,7 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.px.kinds import EMAIL_TYPES
 
 from .helpers.cli import run, run_subprocess
-from .helpers.faults import IS_ROOT, as_ordinary_user, can_unshare, failing
+from .helpers.faults import IS_ROOT, as_ordinary_user, can_unshare, failing, git_objects_unwritable
 from .helpers.hostile import one_line_errors
 from .helpers.project import content_entries, write_config
 
@@ -151,7 +150,7 @@ def test_the_commit_failing_on_a_sick_disk_is_exit_2_and_the_next_pull_commits(p
     before = _files(pulled)
     repo = git.Repo(pulled)
     head = repo.head.commit.hexsha
-    with _git_objects_unwritable(pulled):
+    with git_objects_unwritable(pulled):
         result = run("pull")
     assert result.exit_code == 2, result.stderr
     assert one_line_errors(result.stderr) and ("permission denied" in result.stderr or "operation not permitted" in result.stderr)
@@ -161,27 +160,6 @@ def test_the_commit_failing_on_a_sick_disk_is_exit_2_and_the_next_pull_commits(p
     assert after != before  # the files were placed before the commit failed
     _assert_whole_and_heals(pulled, before, after)
     assert repo.head.commit.hexsha != head
-
-
-@contextmanager
-def _git_objects_unwritable(root: Path) -> Iterator[None]:
-    """No new git object can be written: immutable (root ignores modes) or read-only directories."""
-    objects = root / ".git" / "objects"
-    dirs = [objects, *[p for p in objects.rglob("*") if p.is_dir()]]
-    if IS_ROOT:
-        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", *map(str, dirs)], capture_output=True).returncode:
-            pytest.skip("chattr +i is not available here")
-    else:
-        for path in dirs:
-            path.chmod(0o555)
-    try:
-        yield
-    finally:
-        if IS_ROOT:
-            subprocess.run(["chattr", "-i", *map(str, dirs)], check=True)
-        else:
-            for path in dirs:
-                path.chmod(0o755)
 
 
 def _pull_in_child(root: Path, prefix: list[str]) -> subprocess.CompletedProcess[str]:
@@ -272,7 +250,7 @@ def test_status_and_validate_without_git_after_a_fault(pulled: Path, emulator: E
     """A pull stopped by a fault leaves a tree that the offline commands (no git on the PATH) still read."""
     _change_px(emulator)
     target = _an_article(pulled)
-    with _git_objects_unwritable(pulled):
+    with git_objects_unwritable(pulled):
         assert run("pull").exit_code == 2
     env = {k: v for k, v in os.environ.items() if k not in ("GIT_PYTHON_REFRESH", "GIT_PYTHON_GIT_EXECUTABLE")}
     env["PATH"] = str(Path(sys.executable).parent)

@@ -31,7 +31,7 @@ from pxl10n.layout import STATE_NAME, FileKey
 from pxl10n.sync.journal import JOURNAL_NAME, Journal, Send, read
 
 from .helpers.cli import run
-from .helpers.faults import as_ordinary_user, can_unshare, failing
+from .helpers.faults import as_ordinary_user, can_unshare, failing, git_objects_unwritable
 from .helpers.hostile import one_line_errors
 from .helpers.project import content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
@@ -173,6 +173,25 @@ def test_a_record_that_cannot_be_written_is_cut_off_and_ends_the_journal(tmp_pat
     journal.close()
     assert (tmp_path / JOURNAL_NAME).read_bytes().endswith(b"\n")
     assert read(tmp_path) == [Send("a.xlf", "aa")]
+
+
+def test_the_commit_failing_on_a_sick_disk_is_exit_2_and_the_next_push_commits(pulled: Path, emulator: EmulatorServer) -> None:
+    """Everything landed and is recorded in the state; git cannot write its objects; the next push commits, sending nothing."""
+    keys = _translated(pulled, emulator)
+    repo = git.Repo(pulled)
+    head = repo.head.commit.hexsha
+    with git_objects_unwritable(pulled):
+        result = run("push")
+    assert result.exit_code == 2, result.stderr
+    assert one_line_errors(result.stderr) and ("permission denied" in result.stderr or "operation not permitted" in result.stderr)
+    assert ".git" in result.stderr and "run `pxl10n push` again" in result.stderr and "sends nothing twice" in result.stderr
+    assert repo.head.commit.hexsha == head
+    assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys)
+    imports = import_requests(emulator)
+    code, summary = push_json()
+    assert code == 0 and summary["commit"], summary
+    assert import_requests(emulator) == imports
+    assert repo.git.status("--porcelain", "--", "l10n") == "" and not (l10n(pulled) / JOURNAL_NAME).exists()
 
 
 # --- real faults -----------------------------------------------------------------------------

@@ -77,3 +77,24 @@ def can_unshare() -> bool:
     if not IS_ROOT or shutil.which("unshare") is None:
         return False
     return subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True).returncode == 0
+
+
+@contextmanager
+def git_objects_unwritable(root: Path) -> Iterator[None]:
+    """No new git object can be written: immutable (root ignores modes) or read-only directories."""
+    objects = root / ".git" / "objects"
+    dirs = [objects, *[p for p in objects.rglob("*") if p.is_dir()]]
+    if IS_ROOT:
+        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", *map(str, dirs)], capture_output=True).returncode:
+            pytest.skip("chattr +i is not available here")
+    else:
+        for path in dirs:
+            path.chmod(0o555)
+    try:
+        yield
+    finally:
+        if IS_ROOT:
+            subprocess.run(["chattr", "-i", *map(str, dirs)], check=True)
+        else:
+            for path in dirs:
+                path.chmod(0o755)
