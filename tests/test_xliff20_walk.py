@@ -144,3 +144,9 @@ def test_the_language_scan_is_skipped_only_when_the_bytes_prove_it_unneeded() ->
     assert "XLF221" in codes(text)
     assert says_lang_or_space(etree.fromstring(document("2.0", units("2.0", [("a", "b")])).encode()),
                               document("2.0", units("2.0", [("a", "b")])).encode()) is False
+
+
+def test_a_repeat_of_a_clean_shape_still_has_its_own_id_checked() -> None:
+    body = "".join(CLEAN_UNIT.format(id=f"u{i}") for i in range(3))
+    assert codes(document("2.0", body + CLEAN_UNIT.format(id="a b"))) == ["XLF206"]
+    assert codes(document("2.0", body + CLEAN_UNIT.replace(' id="{id}"', "", 1))) == ["XLF204"]

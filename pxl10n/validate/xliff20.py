@@ -34,6 +34,7 @@ from pxl10n.validate.xliff20_schema import (
     MODULE_PREFIX,
     REPEATABLE_MODULES,
     SPECS,
+    VALUE_TYPES,
     XLF,
     Spec,
     element_label,
@@ -62,6 +63,7 @@ def _sequence(tag: str) -> tuple[Particle, ...]:
 _UNIT_CONTENT = _sequence(_UNIT)
 _UNIT_SPEC, _NOTES, _NOTE = SPECS[_UNIT], x("notes"), x("note")
 _NOTES_SPEC, _NOTE_SPEC = SPECS[_NOTES], SPECS[_NOTE]
+_NMTOKEN = VALUE_TYPES[_UNIT_SPEC.types["id"]]
 _PART_CONTENT = {_SEGMENT: _sequence(_SEGMENT), _IGNORABLE: _sequence(_IGNORABLE)}
 
 
@@ -136,12 +138,13 @@ class _Run:
     def walk_unit(self, el: etree._Element, spec: Spec) -> None:
         """A <unit>: skipped when it repeats the shape of a clean unit of this document (see
         :mod:`~pxl10n.validate.xliff20_shapes`), else the walk of its subtree and its cross-element checks."""
+        shapes = self.shapes
+        key = shapes.key(el)
+        # a shape leaves the id out: a repeat is clean when its own id is, as its twin's was
+        if key is not None and _NMTOKEN(el.get("id") or "") and shapes.seen_clean(key, el, self.units.current_units):
+            return
         items = cast(Items, el.items())
         clean = self.attributes.clean(_UNIT, spec, items, remember=False)
-        shapes = self.shapes
-        key = shapes.key(el) if clean else None
-        if key is not None and shapes.seen_clean(key, el, self.units.current_units):
-            return
         out, pending = len(self.out), len(self.units.fragments.pending)
         self.walk_unit_subtree(el, spec, items, clean)
         if key is not None and len(self.out) == out and len(self.units.fragments.pending) == pending:

@@ -58,7 +58,7 @@ class UnitShapes:
         self.hits = 0
 
     def key(self, unit_el: etree._Element) -> Key | None:
-        """The memo key of a unit (whose attributes were found clean), None when it cannot be used."""
+        """The memo key of a unit, None when it cannot be used."""
         if self.tries >= _GIVE_UP_AFTER and not self.hits:
             return None
         self.tries += 1
