@@ -93,13 +93,19 @@ def match(particles: Sequence[Particle], children: Sequence[tuple[str, bool]],
     if names is None:
         names = mentioned(particles)
     n, i, count = len(particles), 0, 0
+    sets, maxes = [p.names for p in particles], [p.max for p in particles]
+    placed = result.placed
     for position, (name, foreign) in enumerate(children):
-        j, c = i, count
+        if i < n and count < maxes[i] and (name in sets[i] or (foreign and OTHER in sets[i])):
+            count += 1  # another child of the current step (a run of <unit>s): nothing skipped, nothing missing
+            placed.append(i)
+            continue
+        j, c = min(i + 1, n), 0  # the current step cannot take it
         while j < n:
-            part = particles[j].names
-            if c < particles[j].max and (name in part or (foreign and OTHER in part)):
+            part = sets[j]
+            if c < maxes[j] and (name in part or (foreign and OTHER in part)):
                 break
-            j, c = j + 1, 0
+            j += 1
         if j == n:
             result.placed.append(None)
             fits = name in names or (foreign and OTHER in names)

@@ -25,7 +25,8 @@ from lxml import etree
 #: after this many units without a repeated shape, a document is taken to have none (saves reading them)
 _GIVE_UP_AFTER = 32
 
-#: one element of a shape: tag, number of child nodes, text and tail (0 none, 1 whitespace, 2 other), attributes
+#: one element of a shape: tag, number of child nodes, text and tail (falsy: none, True: whitespace, False: other
+#: text), attributes
 Node = tuple[object, ...]
 #: (parent element, shape) of a unit
 Key = tuple[etree._Element | None, tuple[Node, ...]]
@@ -35,15 +36,14 @@ def unit_shape(unit_el: etree._Element) -> tuple[Node, ...] | None:
     """The unit's elements in document order, each as (tag, child count, text kind, tail kind, attributes),
     the unit's own id and tail left out; None when it holds a comment, processing instruction or entity."""
     text = unit_el.text
-    shape: list[Node] = [(unit_el.tag, len(unit_el), 0 if not text else 1 if text.isspace() else 2, 0,
+    shape: list[Node] = [(unit_el.tag, len(unit_el), text and text.isspace(), None,
                           *[item for item in unit_el.items() if item[0] != "id"])]
     for node in unit_el.iterdescendants():
         tag = node.tag
         if not isinstance(tag, str):
             return None
         text, tail = node.text, node.tail
-        shape.append((tag, len(node), 0 if not text else 1 if text.isspace() else 2,
-                      0 if not tail else 1 if tail.isspace() else 2, *node.items()))
+        shape.append((tag, len(node), text and text.isspace(), tail and tail.isspace(), *node.items()))
     return tuple(shape)
 
 
