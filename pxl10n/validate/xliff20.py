@@ -9,6 +9,13 @@ pairing, references, editing hints) from what the walk read, and fragment
 identifiers (:mod:`~pxl10n.validate.xliff20_fragments`) are resolved once every
 unit is indexed. No XSD engine is involved: the checks are dictionary lookups over
 the lxml tree, and each element is read once.
+
+Two shortcuts keep the common export cheap, each giving the findings of the full
+walk: the *fast lane* walks a plain unit (clean attributes, a child sequence this
+document already found valid, segments of a source and a target) in one pass, and
+gives up to the general walk wherever it would have something to report; and a unit
+repeating the shape of a clean unit of the same document is not walked at all
+(:mod:`~pxl10n.validate.xliff20_shapes`).
 """
 
 from __future__ import annotations
