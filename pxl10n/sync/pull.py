@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -304,10 +303,6 @@ def _run(
     return result
 
 
-#: "stopped listing kcbots at page 3", "listing kcbots (page 3)": the page a listing error names
-_PAGE = re.compile(r"\bpage (\d+)")
-
-
 def _list_each(client: PXClient, settings: Settings, kinds: tuple[str, ...], console: Console) -> tuple[dict[str, list[Item]], tuple[ListingFailure, ...]]:
     """List kind by kind: a kind PX fails to list is named and left alone; the other kinds still pull.
 
@@ -322,10 +317,9 @@ def _list_each(client: PXClient, settings: Settings, kinds: tuple[str, ...], con
             raise
         except PXError as exc:
             said = str(exc)
-            page = _PAGE.search(said)
             what = said if f"listing {kind}s" in said else f"listing {kind}s failed: {said}"
             kept = f"; every {kind} file kept as it was (nothing of it pulled or removed)"
-            failed.append(ListingFailure(kind, int(page.group(1)) if page else None, f"{what}{kept}"))
+            failed.append(ListingFailure(kind, exc.page, f"{what}{kept}"))
     return listed, tuple(failed)
 
 
