@@ -32,7 +32,6 @@ from pxl10n.fsutil import (
     atomic_write,
     is_environment_fault,
     place,
-    read_bytes,
     read_normalized,
     refuse_links,
     remove_partials,
@@ -178,7 +177,7 @@ def _write_index(directory: Path, items: list[Item]) -> bool:
             entry["type"] = item.item_type
         index.setdefault(item.kind, {})[item.id] = entry
     data = (json.dumps(index, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    if read_bytes(path) == data:
+    if read_normalized(path) == data:  # a CRLF checkout of the same text is not rewritten
         return False
     atomic_write(path, data)
     return True
