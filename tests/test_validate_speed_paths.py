@@ -104,6 +104,10 @@ def test_benchmark_prints_both_ratios_and_the_split(capsys: pytest.CaptureFixtur
         assert all(any(token.endswith("x") for token in row) for row in rows[:3]), out
         assert all(row[-1] == "0" for row in rows[:3]), out  # the generated corpus is clean
     assert "xliff12" in out and "xliff20" in out and "qa" in out and "px" in out
+    for line in out.splitlines():
+        if " CPU ms per 100 files " in line:  # the split comes from inside validate: its stages never exceed it
+            cells = dict(re.findall(r"(\w+) (-?[\d.]+) \(", line.split("one core: ", 1)[1]))
+            assert {"parse", "view", "px", "other"} <= set(cells) and float(cells["other"]) >= 0, line
 
 
 @pytest.mark.parametrize("xml", [
