@@ -328,18 +328,6 @@ def _child_name(el: etree._Element) -> str:
                                                               if qname.namespace else qname.localname)
 
 
-def _has_text(el: etree._Element) -> bool:
-    """True when ``el`` holds text other than whitespace directly (its text or a child's tail)."""
-    text = el.text
-    if text and not text.isspace():
-        return True
-    for child in el:
-        tail = child.tail
-        if tail and not tail.isspace():
-            return True
-    return False
-
-
 class _FileIndex:
     """What one ``<file>`` defines and refers to, gathered while it is walked, resolved when it ends."""
 
