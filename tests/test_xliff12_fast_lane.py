@@ -155,3 +155,13 @@ def test_a_settled_unit_still_counts_for_duplicate_ids() -> None:
     tree = etree.ElementTree(etree.fromstring(etree.tostring(root), safe_parser()))
     found = list(xliff12.check(Document("t.xlf", b"", tree, "1.2"), Context()))
     assert [(f.code, f.unit) for f in found] == [("XLF120", units[1].get("id"))]
+
+
+def test_a_file_nested_where_it_does_not_belong_is_reported_not_a_crash() -> None:
+    """A <file> inside a unit is XLF102; the walk goes on with the outer file's index (it used to fail)."""
+    data = (f'<xliff xmlns="{NS}" version="1.2"><file original="o" source-language="en" datatype="plaintext">'
+            '<body><trans-unit id="a"><file original="i" source-language="en" datatype="plaintext"/>'
+            '<source>x</source></trans-unit><trans-unit id="a"><source>y</source></trans-unit></body></file></xliff>')
+    tree = etree.ElementTree(etree.fromstring(data.encode(), safe_parser()))
+    found = [f.code for f in xliff12.check(Document("t.xlf", data.encode(), tree, "1.2"), Context())]
+    assert "XLF102" in found and "XLF120" in found, found

@@ -331,8 +331,10 @@ def _child_name(el: etree._Element) -> str:
 class _FileIndex:
     """What one ``<file>`` defines and refers to, gathered while it is walked, resolved when it ends."""
 
-    def __init__(self, file_el: etree._Element) -> None:
+    def __init__(self, file_el: etree._Element, outer: _FileIndex | None) -> None:
         self.element = file_el
+        #: the index of the <file> this one is (wrongly) nested in, current again when this one ends
+        self.outer = outer
         self.units: dict[str, etree._Element] = {}
         #: (element name, attribute) -> value -> first element with it (XLF121 scopes)
         self.keys: dict[tuple[str, str], dict[str, etree._Element]] = {}
@@ -442,7 +444,7 @@ class _Checker:
         if name in _UNITS:
             unit = el.get("id")
         elif name == "file":
-            self.file = _FileIndex(el)
+            self.file = _FileIndex(el, self.file)
         keys = el.keys()
         if keys or not spec.bare_ok:
             self.check_attrs(el, spec, cast("list[str]", keys), unit)
@@ -623,9 +625,10 @@ class _Checker:
             self.end_file()
 
     def end_file(self) -> None:
-        """The end of a <file>: its references resolved, its index dropped."""
+        """The end of a <file>: its references resolved, its index dropped (the outer one's back, if any)."""
         self.resolve_file()
-        self.file = None
+        assert self.file is not None
+        self.file = self.file.outer
 
     def children(self, el: etree._Element, spec: _Spec, unit: str | None) -> list[tuple[str, etree._Element]]:
         """(token, child) of every child element that is XLIFF or an extension, checked against the model.
