@@ -392,6 +392,8 @@ class _Checker:
         #: (element name, attribute names...) found allowed -> the values to check
         self._plans: dict[tuple[object, ...], tuple[tuple[str, str], ...]] = {}
         self._good_values: set[tuple[str, str]] = set()
+        #: (element name, attribute names...) -> what the fast lane checks of them (see :meth:`lane_plan`)
+        self._lane: dict[tuple[object, ...], _LanePlan | None] = {}
         #: tag -> its child token and spec (see :meth:`token`)
         self._tokens: dict[object, tuple[str, _Spec | None]] = {}
 
@@ -557,24 +559,35 @@ class _Checker:
     def attrs_ok(self, el: etree._Element, spec: _Spec, keys: Sequence[object]) -> bool:
         """:meth:`check_attrs` would report nothing, :meth:`index` record nothing and (on a source or target)
         :meth:`check_language` report nothing."""
-        if not _INDEX_ATTRS.isdisjoint(keys):
-            return False
         signature = (spec.name, *keys)
-        plan = self._plans.get(signature)
-        if plan is None:
-            names = cast("list[str]", keys)
-            if self.attr_name_problems(el, spec.name, spec.model, names):
-                return False
-            plan = self._plans[signature] = _value_plan(spec.model, names)
+        lane = self._lane[signature] if signature in self._lane else self.lane_plan(el, spec, signature)
+        if lane is None:
+            return False
         good = self._good_values
-        for attr, kind in plan:
+        for attr, kind in lane[0]:
             value = el.get(attr, "")
             if (kind, value) not in good:
                 if _value_problem(spec.name, attr, value, kind) is not None:
                     return False
                 if len(value) < 32:
                     good.add((kind, value))
-        return _XML_LANG not in keys or spec.name not in _CONTAINERS or self.clean_language(el, spec.name)
+        return not lane[1] or self.clean_language(el, spec.name)
+
+    def lane_plan(self, el: etree._Element, spec: _Spec, signature: tuple[object, ...]) -> _LanePlan | None:
+        """What the fast lane checks of an element with these attribute names: the values (its
+        :meth:`check_attrs` plan) and whether its xml:lang must agree with the file; None when the names
+        alone send it to the full walk (not allowed, a required one missing, or an identifier to record).
+        Depends on the names alone, so it is remembered by them."""
+        names = cast("list[str]", list(signature[1:]))
+        lane: _LanePlan | None = None
+        if _INDEX_ATTRS.isdisjoint(names):
+            plan = self._plans.get(signature)
+            if plan is None and not self.attr_name_problems(el, spec.name, spec.model, names):
+                plan = self._plans[signature] = _value_plan(spec.model, names)
+            if plan is not None:
+                lane = (plan, _XML_LANG in names and spec.name in _CONTAINERS)
+        self._lane[signature] = lane
+        return lane
 
     def clean_childless(self, el: etree._Element, spec: _Spec) -> bool:
         """:meth:`check_childless` would report nothing (the fast lane's view of it)."""
@@ -944,6 +957,8 @@ class _Checker:
             problems.append((XLF133, f"<{code}> id {code_id!r} is used twice in {where}", el))
 
 
+#: The values to check (attribute, kind), and whether the xml:lang must agree with the file's language.
+_LanePlan = tuple[tuple[tuple[str, str], ...], bool]
 #: A finding to be: its rule, its message and the element it is about.
 _Problem = tuple[Rule, str, etree._Element]
 
