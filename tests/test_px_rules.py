@@ -277,3 +277,19 @@ def test_rules_are_registered_with_documented_severities() -> None:
     assert {c for c, r in ours.items() if r.severity is Severity.WARNING} == {"PX115"}
     assert {c for c, r in ours.items() if r.needs_config} == {
         "PX101", "PX110", "PX113", "PX116", "PX120", "PX121", "PX130", "PX131", "PX150"}
+
+
+@pytest.mark.parametrize(("target", "encoding"), [
+    ("&lt;b&gt;Salut", "utf-8"),  # escaped
+    ("&#60;b&#x3E;Salut", "utf-8"),  # character references
+    ("<![CDATA[<b>Salut]]>", "utf-8"),  # CDATA
+    ("&lt;b&gt;Salut", "utf-16"),  # no byte scan can see it
+])
+def test_markup_is_found_however_the_lt_is_written(target: str, encoding: str) -> None:
+    """The markup rules skip documents whose bytes cannot hold a '<' in text; every way of writing one counts."""
+    text = doc12(f'<trans-unit id="a"><source>Hi</source><target>{target}</target></trans-unit>')
+    text = text.replace('encoding="UTF-8"', f'encoding="{encoding.upper()}"')
+    raw = text.encode(encoding)
+    tree = etree.ElementTree(etree.fromstring(raw, safe_parser()))
+    doc = Document("t.xlf", raw, tree, xliff_version(tree))
+    assert "PX140" in codes(doc)

@@ -222,8 +222,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         yield from _as_pulled(doc, files, pulled, root)
     strategy = (pulled.strategy if pulled and pulled.strategy else None) or next(
         (v.strategy for v in files if v.strategy), None)
-    for view in files:
-        yield from _markup(doc, view, (strategy or "").lower() == "html")
+    if _may_carry_markup(doc.data):
+        for view in files:
+            yield from _markup(doc, view, (strategy or "").lower() == "html")
     if expected is not None and expected.laid_out is not None:
         yield from _path(doc, ctx, files, root, expected.laid_out)
 
@@ -317,6 +318,19 @@ def html_problems(text: str) -> tuple[list[html.Problem], bool]:
     """Problems of the markup ``text`` carries, and whether it has any tag at all."""
     tags = html.scan(text)
     return html.problems(tags), bool(tags)
+
+
+#: How a ``<`` can get into XML text: escaped, as a character reference, or in a CDATA section (a DTD's
+#: entities never get this far: documents with a DTD are refused when parsed).
+_ESCAPED_LT = (b"&lt;", b"&#", b"<![CDATA[")
+
+
+def _may_carry_markup(data: bytes) -> bool:
+    """False when no text of the document can hold a ``<``, so no target carries HTML: one scan of the
+    bytes instead of every unit's target text. True whenever the bytes cannot tell (not ASCII-compatible)."""
+    if not data.lstrip(b" \t\r\n").startswith((b"<", b"\xef\xbb\xbf")):  # UTF-16 and the like: no byte scan
+        return True
+    return any(marker in data for marker in _ESCAPED_LT)
 
 
 def _markup(doc: Document, view: FileView, is_html: bool) -> Iterator[Finding]:

@@ -6,7 +6,8 @@ silently mangled. The schema lives as tables in :mod:`pxl10n.validate.xliff12_sc
 this module walks a document once against them and, on the way, gathers the
 identity constraints (ids unique per file, references that must resolve) and the
 inline-code rules the spec states in prose (bpt/ept pairing, ids unique within a
-source or target), resolved when each ``<file>`` ends.
+source or target), resolved when each ``<file>`` ends. Clean trans-units, the
+common case, take a fast lane through the same tests that reports nothing.
 
 Deprecated XLIFF 1.2 constructs (``prop-group``, ``ts``, ``tool``) are warnings:
 the transitional schema still accepts them and PX exports may carry them.
@@ -233,7 +234,7 @@ _LANG_KIND, _SPACE_KIND = "xml:lang", "xml:space"
 _NO_TOKENS: tuple[tuple[str, etree._Element], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Spec:
     """What the walk needs of one element's model, worked out once at import (an immutable table)."""
 
@@ -253,8 +254,10 @@ class _Spec:
     childless_ok: bool
     #: every name the content model mentions (for the matcher)
     mentioned: frozenset[str]
-    #: for a model of one optional, unbounded choice: the names any sequence of which fits (else None)
+    #: for a model of one optional, unbounded choice of XLIFF names: the names any sequence of which fits (else None)
     free: frozenset[str] | None
+    #: the fast lane (:meth:`_Checker.clean`) may settle it
+    fast: bool
 
 
 def _spec(name: str, model: Model) -> _Spec:
@@ -263,9 +266,9 @@ def _spec(name: str, model: Model) -> _Spec:
     childless_ok = not no_text and (leaf or match(model.particles, []).ok) and name not in ("file", "group")
     particles = model.particles
     free = particles[0].names if len(particles) == 1 and not particles[0].min and particles[0].max == UNBOUNDED \
-        else None
+        and OTHER not in particles[0].names else None
     return _Spec(name, model, model.content == "any", no_text, leaf, not model.required, name in _INDEXED,
-                 childless_ok, mentioned(particles), free)
+                 childless_ok, mentioned(particles), free, name in _FAST)
 
 
 def _value_plan(model: Model, keys: list[str]) -> tuple[tuple[str, str], ...]:
@@ -326,23 +329,13 @@ def _child_name(el: etree._Element) -> str:
                                                               if qname.namespace else qname.localname)
 
 
-def _has_text(el: etree._Element) -> bool:
-    """True when ``el`` holds text other than whitespace directly (its text or a child's tail)."""
-    text = el.text
-    if text and not text.isspace():
-        return True
-    for child in el:
-        tail = child.tail
-        if tail and not tail.isspace():
-            return True
-    return False
-
-
 class _FileIndex:
     """What one ``<file>`` defines and refers to, gathered while it is walked, resolved when it ends."""
 
-    def __init__(self, file_el: etree._Element) -> None:
+    def __init__(self, file_el: etree._Element, outer: _FileIndex | None) -> None:
         self.element = file_el
+        #: the index of the <file> this one is (wrongly) nested in, current again when this one ends
+        self.outer = outer
         self.units: dict[str, etree._Element] = {}
         #: (element name, attribute) -> value -> first element with it (XLF121 scopes)
         self.keys: dict[tuple[str, str], dict[str, etree._Element]] = {}
@@ -360,8 +353,17 @@ _REF_TARGETS = {"tool-id": ("tool", "tool-id", "header <tool>"), "phase-name": (
 #: Elements :meth:`_Checker.index` has anything to record for (the rest skip it).
 _INDEXED = frozenset({"trans-unit", "bin-unit", "tool", "phase", "file", "alt-trans", *_FILE_KEYS, *_PHASE_REFS,
                       *_XID_HOLDERS})
+#: Elements the fast lane (:meth:`_Checker.clean`) can settle: a trans-unit's usual content.
+_FAST = words("trans-unit source target note g x bx ex ph bpt ept it sub mrk")
+#: Attributes that define or refer to an identifier of the file, or a segment: the full walk records them.
+_INDEX_ATTRS = frozenset({"xid", "phase-name", "mid", "tool-id"})
+#: Inline codes whose id must be unique in a source/target; codes paired by id or rid.
+_PLAIN_CODES, _PAIRED_CODES = words("g x ph it"), words("bpt ept bx ex")
+#: Child tokens besides element names and :data:`OTHER`: no namespace, not an element, unknown XLIFF name.
+_NONE, _SKIP, _UNKNOWN = "#none", "#skip", "#unknown"
 #: Every XLIFF 1.2 element's :class:`_Spec`.
 _SPECS: dict[str, _Spec] = {name: _spec(name, model) for name, model in MODELS.items()}
+_TRANS_UNIT = _SPECS["trans-unit"]
 
 
 class _Checker:
@@ -371,7 +373,10 @@ class _Checker:
     tags, the child sequences found valid, which attribute values each set of
     attribute names needs checked, and the values already found valid (PX files
     repeat the same shapes by the hundred, so most elements are settled by a
-    dictionary lookup).
+    dictionary lookup). A trans-unit is first offered to the fast lane
+    (:meth:`settle_unit`), which proves the common clean unit clean in one pass
+    with those memos; only a unit it cannot settle gets the full walk, which
+    reports.
     """
 
     def __init__(self, doc: Document) -> None:
@@ -385,8 +390,12 @@ class _Checker:
         self._names: dict[str, str | None] = {}
         self._good_sequences: set[tuple[str, ...]] = set()
         #: (element name, attribute names...) found allowed -> the values to check
-        self._plans: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        self._plans: dict[tuple[object, ...], tuple[tuple[str, str], ...]] = {}
         self._good_values: set[tuple[str, str]] = set()
+        #: (element name, attribute names...) -> what the fast lane checks of them (see :meth:`lane_plan`)
+        self._lane: dict[tuple[object, ...], _LanePlan | None] = {}
+        #: tag -> its child token and spec (see :meth:`token`)
+        self._tokens: dict[object, tuple[str, _Spec | None]] = {}
 
     # -- helpers --------------------------------------------------------------------------------
 
@@ -441,7 +450,7 @@ class _Checker:
         if name in _UNITS:
             unit = el.get("id")
         elif name == "file":
-            self.file = _FileIndex(el)
+            self.file = _FileIndex(el, self.file)
         keys = el.keys()
         if keys or not spec.bare_ok:
             self.check_attrs(el, spec, cast("list[str]", keys), unit)
@@ -456,7 +465,7 @@ class _Checker:
         tokens = self.children(el, spec, unit)
         for token, child in tokens:
             child_spec = _SPECS.get(token)
-            if child_spec is not None:
+            if child_spec is not None and not (child_spec is _TRANS_UNIT and self.settle_unit(child)):
                 self.walk(child, child_spec, unit, name)
         if name in _CONTAINERS:
             self.check_inline(el, name, unit)
@@ -464,6 +473,161 @@ class _Checker:
             self.check_trans_unit(el, tokens, unit)
         elif name == "file":
             self.end_file()
+
+    # -- the fast lane: a trans-unit settled from the memos -------------------------------------
+
+    def settle_unit(self, tu: etree._Element) -> bool:
+        """True when ``tu`` is settled clean without the full walk (its id then recorded); False: walk it.
+
+        PX files repeat one unit shape by the hundred, and a clean unit is the common case: :meth:`clean`
+        proves one clean in a single pass over its elements, and the full walk only sees the others.
+        """
+        file = self.file
+        uid = tu.get("id")
+        if file is None or uid is None or uid in file.units or not self.clean(tu, _TRANS_UNIT, tu.keys()):
+            return False
+        file.units[uid] = tu
+        return True
+
+    def clean(self, el: etree._Element, spec: _Spec, keys: Sequence[object]) -> bool:
+        """True only when :meth:`walk` would report nothing for ``el`` (of ``spec``, with attributes ``keys``)
+        and record nothing but a unit id.
+
+        It runs the walk's own tests and fills the same memos with their answers, but reports nothing:
+        whatever it finds wrong or cannot tell cheaply (an identifier to record, a code id used twice,
+        any element outside :data:`_FAST`) makes it answer False, and then the full walk checks the
+        unit and reports. So a fast answer is never a different one, only an earlier one.
+        """
+        if (keys or not spec.bare_ok) and not self.attrs_ok(el, spec, keys):
+            return False
+        if not len(el):
+            return spec.childless_ok or self.clean_childless(el, spec)
+        if spec.no_text and (text := el.text) and not text.isspace():
+            return False
+        deeper = self.clean_children(el, spec)
+        if deeper is None:
+            return False
+        for child_spec, child in deeper:
+            if not self.clean(child, child_spec, child.keys()):
+                return False
+        return True
+
+    def clean_children(self, el: etree._Element, spec: _Spec) -> list[tuple[_Spec, etree._Element]] | None:
+        """The children of ``el`` (which has some) in one pass, the childless ones settled on the spot: None
+        when they are not clean, else the children that have children of their own, to settle in turn."""
+        name, no_text, memo = spec.name, spec.no_text, self._tokens
+        tokens: list[str] = []
+        deeper: list[tuple[_Spec, etree._Element]] = []
+        #: codes all childless, start-code ids distinct, no bpt/ept/bx/ex: then check_inline has nothing to say
+        plain = True
+        ids: set[str] = set()
+        for child in el:
+            tag = child.tag
+            token, child_spec = memo[tag] if tag in memo else self.token(child)
+            if no_text and (tail := child.tail) and not tail.isspace():
+                return None
+            if child_spec is None:
+                if token == _SKIP:
+                    continue
+                if token == _UNKNOWN:
+                    return None
+                tokens.append(token)  # an extension element: not walked, but its content counts as inline
+                plain = plain and not len(child)
+                continue
+            tokens.append(token)
+            if not child_spec.fast:
+                return None
+            if len(child):
+                deeper.append((child_spec, child))
+                plain = False
+                continue
+            child_keys = child.keys()
+            if child_keys or not child_spec.bare_ok:
+                if not self.attrs_ok(child, child_spec, child_keys):
+                    return None
+                if token in _PAIRED_CODES:
+                    plain = False
+                elif plain and token in _PLAIN_CODES and (code_id := child.get("id")) is not None:
+                    plain = code_id not in ids
+                    ids.add(code_id)
+            if not child_spec.childless_ok and not self.clean_childless(child, child_spec):
+                return None
+        if tokens if spec.leaf else not self.fits(spec, tokens):
+            return None
+        return deeper if plain or name not in _CONTAINERS or not self.inline_problems(el, name) else None
+
+    def attrs_ok(self, el: etree._Element, spec: _Spec, keys: Sequence[object]) -> bool:
+        """:meth:`check_attrs` would report nothing, :meth:`index` record nothing and (on a source or target)
+        :meth:`check_language` report nothing."""
+        signature = (spec.name, *keys)
+        lane = self._lane[signature] if signature in self._lane else self.lane_plan(el, spec, signature)
+        if lane is None:
+            return False
+        good = self._good_values
+        for attr, kind in lane[0]:
+            value = el.get(attr, "")
+            if (kind, value) not in good:
+                if _value_problem(spec.name, attr, value, kind) is not None:
+                    return False
+                if len(value) < 32:
+                    good.add((kind, value))
+        return not lane[1] or self.clean_language(el, spec.name)
+
+    def lane_plan(self, el: etree._Element, spec: _Spec, signature: tuple[object, ...]) -> _LanePlan | None:
+        """What the fast lane checks of an element with these attribute names: the values (its
+        :meth:`check_attrs` plan) and whether its xml:lang must agree with the file; None when the names
+        alone send it to the full walk (not allowed, a required one missing, or an identifier to record).
+        Depends on the names alone, so it is remembered by them."""
+        names = cast("list[str]", list(signature[1:]))
+        lane: _LanePlan | None = None
+        if _INDEX_ATTRS.isdisjoint(names):
+            plan = self._plans.get(signature)
+            if plan is None and not self.attr_name_problems(el, spec.name, spec.model, names):
+                plan = self._plans[signature] = _value_plan(spec.model, names)
+            if plan is not None:
+                lane = (plan, _XML_LANG in names and spec.name in _CONTAINERS)
+        self._lane[signature] = lane
+        return lane
+
+    def clean_childless(self, el: etree._Element, spec: _Spec) -> bool:
+        """:meth:`check_childless` would report nothing (the fast lane's view of it)."""
+        if spec.no_text and (text := el.text) and not text.isspace():
+            return False
+        return spec.leaf or self.fits(spec, [])
+
+    def clean_language(self, el: etree._Element, name: str) -> bool:
+        """A source or target xml:lang that agrees with its file's language (no XLF140)."""
+        assert self.file is not None
+        lang = el.get(_XML_LANG)
+        return not lang or _language_problem(el, name, lang, self.file.element) is None
+
+    def fits(self, spec: _Spec, tokens: list[str]) -> bool:
+        """The children ``tokens`` of an element of ``spec`` are known to fit its model."""
+        free = spec.free
+        if free is not None and free.issuperset(tokens):
+            return True
+        key = (spec.name, *tokens)
+        if key in self._good_sequences:
+            return True
+        if not match(spec.model.particles, [(token, token == OTHER) for token in tokens], spec.mentioned).ok:
+            return False
+        self._good_sequences.add(key)
+        return True
+
+    def token(self, child: etree._Element) -> tuple[str, _Spec | None]:
+        """How :meth:`children` sees a child (its XLIFF name, :data:`OTHER`, no namespace, not an element or
+        an unknown XLIFF name) and its spec, which depend on its tag alone, so they are remembered by tag."""
+        tag = child.tag
+        name = self.xliff(child)
+        if not isinstance(tag, str):
+            token = _SKIP
+        elif name is None:
+            namespace = etree.QName(child).namespace
+            token = OTHER if namespace is not None and namespace != self.ns else _NONE
+        else:
+            token = name if name in _SPECS else _UNKNOWN
+        found = self._tokens[tag] = (token, _SPECS.get(token))
+        return found
 
     def check_childless(self, el: etree._Element, spec: _Spec, unit: str | None) -> None:
         """An element without child elements: text where none may be, and what its model requires."""
@@ -478,31 +642,29 @@ class _Checker:
             self.end_file()
 
     def end_file(self) -> None:
-        """The end of a <file>: its references resolved, its index dropped."""
+        """The end of a <file>: its references resolved, its index dropped (the outer one's back, if any)."""
         self.resolve_file()
-        self.file = None
+        assert self.file is not None
+        self.file = self.file.outer
 
     def children(self, el: etree._Element, spec: _Spec, unit: str | None) -> list[tuple[str, etree._Element]]:
         """(token, child) of every child element that is XLIFF or an extension, checked against the model.
 
         Children that are neither (deprecated, unknown XLIFF names) are reported here and left out.
         """
-        name = spec.name
+        name, no_text, memo = spec.name, spec.no_text, self._tokens
         tokens: list[tuple[str, etree._Element]] = []
-        names = self._names
+        text = no_text and bool((own := el.text) and not own.isspace())
         for child in el:
             tag = child.tag
-            if not isinstance(tag, str):
-                continue
-            child_name = names[tag] if tag in names else self.xliff(child)
-            if child_name is None:
-                namespace = etree.QName(child).namespace
-                tokens.append((OTHER if namespace is not None and namespace != self.ns else "#none", child))
-            elif child_name in _SPECS:
-                tokens.append((child_name, child))
-            else:
-                self.unknown_child(child, child_name, name, unit)
-        if spec.no_text and _has_text(el):
+            token = memo[tag][0] if tag in memo else self.token(child)[0]
+            if no_text and not text and (tail := child.tail) and not tail.isspace():
+                text = True
+            if token == _UNKNOWN:
+                self.unknown_child(child, self.xliff(child) or "", name, unit)
+            elif token != _SKIP:
+                tokens.append((token, child))
+        if text:
             self.report(XLF106, f"<{name}> may not contain text", el, unit)
         if spec.leaf:
             for _, child in tokens:
@@ -525,7 +687,7 @@ class _Checker:
         """The child sequence ``key`` against the content model (a sequence seen valid before is settled by lookup)."""
         name = spec.name
         free = spec.free
-        if free is not None and OTHER not in free and all(token in free for token in key[1:]):
+        if free is not None and free.issuperset(key[1:]):
             pass  # any sequence of these names fits this model
         elif key not in self._good_sequences:
             before = len(self.out)
@@ -570,7 +732,7 @@ class _Checker:
         """How a child is named in messages."""
         if token == OTHER:
             return _child_name(child)
-        if token == "#none":
+        if token == _NONE:
             return f"{_child_name(child)} (no namespace)"
         return token
 
@@ -579,10 +741,11 @@ class _Checker:
         signature = (spec.name, *keys)
         plan = self._plans.get(signature)
         if plan is None:
-            before = len(self.out)
-            self.check_attr_names(el, spec.name, spec.model, keys, unit)
+            problems = self.attr_name_problems(el, spec.name, spec.model, keys)
+            for rule, message, _ in problems:
+                self.report(rule, message, el, unit)
             plan = _value_plan(spec.model, keys)
-            if len(self.out) == before:
+            if not problems:
                 self._plans[signature] = plan
         good = self._good_values
         for attr, kind in plan:
@@ -590,9 +753,9 @@ class _Checker:
             if (kind, value) not in good:
                 self.check_value(el, spec.name, attr, value, kind, unit)
 
-    def check_attr_names(self, el: etree._Element, name: str, model: Model, keys: list[str],
-                         unit: str | None) -> None:
-        """Which attributes are allowed here, and the required ones present."""
+    def attr_name_problems(self, el: etree._Element, name: str, model: Model, keys: list[str]) -> list[_Problem]:
+        """Which attributes are not allowed here, and the required ones missing."""
+        problems: list[_Problem] = []
         for key in keys:
             if key in model.attrs:
                 continue
@@ -600,22 +763,23 @@ class _Checker:
             local, namespace = qname.localname, qname.namespace
             if namespace is None:
                 if local in DEPRECATED_ATTRS and (DEPRECATED_ATTRS[local] is None or name in DEPRECATED_ATTRS[local]):
-                    self.report(XLF150, f"{local} on <{name}> is deprecated in XLIFF 1.2", el, unit)
+                    problems.append((XLF150, f"{local} on <{name}> is deprecated in XLIFF 1.2", el))
                 else:
-                    self.report(XLF111, f"attribute {local} is not allowed on <{name}>", el, unit)
+                    problems.append((XLF111, f"attribute {local} is not allowed on <{name}>", el))
             elif namespace == XML_NS:
                 if local in ("lang", "space"):
                     if local not in model.xml_attrs and not model.other_attrs:
-                        self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
+                        problems.append((XLF111, f"xml:{local} is not allowed on <{name}>", el))
                 elif not model.other_attrs:
-                    self.report(XLF111, f"xml:{local} is not allowed on <{name}>", el, unit)
+                    problems.append((XLF111, f"xml:{local} is not allowed on <{name}>", el))
             elif namespace == self.ns or not model.other_attrs:
                 prefix = next((p for p, uri in el.nsmap.items() if uri == namespace and p), None)
                 shown = f"{prefix}:{local}" if prefix else key
-                self.report(XLF111, f"attribute {shown} is not allowed on <{name}>", el, unit)
+                problems.append((XLF111, f"attribute {shown} is not allowed on <{name}>", el))
         for attr in sorted(model.required):
             if el.get(attr) is None:
-                self.report(XLF110, f"{_describe(el)} lacks required attribute {attr}", el, unit)
+                problems.append((XLF110, f"{_describe(el)} lacks required attribute {attr}", el))
+        return problems
 
     def check_value(self, el: etree._Element, name: str, attr: str, value: str, kind: str,
                     unit: str | None) -> None:
@@ -740,16 +904,21 @@ class _Checker:
     def check_language(self, child: etree._Element, name: str, lang: str, file_el: etree._Element,
                        uid: str | None) -> None:
         """A source/target xml:lang agrees with its file's language (XLF140)."""
-        which = "target-language" if name == "target" else "source-language"
-        expected = file_el.get(which)
-        if expected and is_well_formed(lang) and not _same_or_subtag(lang, expected):
-            self.report(XLF140, f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}", child, uid)
+        message = _language_problem(child, name, lang, file_el)
+        if message is not None:
+            self.report(XLF140, message, child, uid)
 
     def check_inline(self, container: etree._Element, name: str, unit: str | None) -> None:
         """Inline ids unique, bpt/ept paired and bx/ex rids resolved within one source/target."""
+        for rule, message, el in self.inline_problems(container, name):
+            self.report(rule, message, el, unit)
+
+    def inline_problems(self, container: etree._Element, name: str) -> list[_Problem]:
+        """What :meth:`check_inline` reports for ``container``, in order (nothing: its codes are sound)."""
         where = f"<{name}>"
+        problems: list[_Problem] = []
         inline = [(self.xliff(el), el) for el in container.iterdescendants()]
-        bx_rids = self.bx_rids(inline, where, unit)
+        bx_rids = _bx_rids(inline, where, problems)
         starts: dict[str, etree._Element] = {}
         ends: dict[str, etree._Element] = {}
         open_bpts: list[etree._Element] = []
@@ -757,37 +926,24 @@ class _Checker:
             if code is None:
                 continue
             if code in _START_CODES or code == "ept":
-                self.inline_id(code, el, ends if code == "ept" else starts, where, unit)
+                self.inline_id(code, el, ends if code == "ept" else starts, where, problems)
             if code == "bpt":
                 open_bpts.append(el)
             elif code == "ept":
                 found = next((b for b in open_bpts if _pairs(b, el)), None)
                 if found is None:
-                    self.report(XLF131, f"<ept id=\"{el.get('id')}\"> has no earlier matching <bpt> in {where}",
-                                el, unit)
+                    problems.append((XLF131, f"<ept id=\"{el.get('id')}\"> has no earlier matching <bpt> in {where}",
+                                     el))
                 else:
                     open_bpts.remove(found)
             elif code == "ex" and el.get("rid") is not None and el.get("rid") not in bx_rids:
-                self.report(XLF132, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el, unit)
-        for bpt in open_bpts:
-            self.report(XLF131, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt, unit)
-
-    def bx_rids(self, inline: list[tuple[str | None, etree._Element]], where: str,
-                unit: str | None) -> dict[str, etree._Element]:
-        """Every <bx> rid of one source/target, each used once (XLF132)."""
-        rids: dict[str, etree._Element] = {}
-        for code, bx in inline:
-            rid = bx.get("rid") if code == "bx" else None
-            if rid is None:
-                continue
-            if rid in rids:
-                self.report(XLF132, f"<bx> rid {rid!r} is used twice in {where}", bx, unit)
-            else:
-                rids[rid] = bx
-        return rids
+                problems.append((XLF132, f"<ex> rid {el.get('rid')!r} names no <bx> in {where}", el))
+        problems.extend((XLF131, f"<bpt id=\"{bpt.get('id')}\"> has no matching <ept> in {where}", bpt)
+                        for bpt in open_bpts)
+        return problems
 
     def inline_id(self, code: str, el: etree._Element, table: dict[str, etree._Element], where: str,
-                  unit: str | None) -> None:
+                  problems: list[_Problem]) -> None:
         """A start code's (or an <ept>'s) id used once in its source/target (XLF130, XLF133)."""
         code_id = el.get("id")
         if code_id is None:
@@ -796,9 +952,39 @@ class _Checker:
         if first is None:
             table[code_id] = el
         elif code in ("bpt", "ept") and self.xliff(first) in ("bpt", "ept"):
-            self.report(XLF130, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
+            problems.append((XLF130, f"<{code}> id {code_id!r} is used twice in {where}", el))
         elif not _same_code(first, el):
-            self.report(XLF133, f"<{code}> id {code_id!r} is used twice in {where}", el, unit)
+            problems.append((XLF133, f"<{code}> id {code_id!r} is used twice in {where}", el))
+
+
+#: The values to check (attribute, kind), and whether the xml:lang must agree with the file's language.
+_LanePlan = tuple[tuple[tuple[str, str], ...], bool]
+#: A finding to be: its rule, its message and the element it is about.
+_Problem = tuple[Rule, str, etree._Element]
+
+
+def _bx_rids(inline: list[tuple[str | None, etree._Element]], where: str,
+             problems: list[_Problem]) -> dict[str, etree._Element]:
+    """Every <bx> rid of one source/target, each used once (XLF132)."""
+    rids: dict[str, etree._Element] = {}
+    for code, bx in inline:
+        rid = bx.get("rid") if code == "bx" else None
+        if rid is None:
+            continue
+        if rid in rids:
+            problems.append((XLF132, f"<bx> rid {rid!r} is used twice in {where}", bx))
+        else:
+            rids[rid] = bx
+    return rids
+
+
+def _language_problem(child: etree._Element, name: str, lang: str, file_el: etree._Element) -> str | None:
+    """Why a source/target ``xml:lang`` disagrees with its file's language (XLF140), None when it agrees."""
+    which = "target-language" if name == "target" else "source-language"
+    expected = file_el.get(which)
+    if expected and is_well_formed(lang) and not _same_or_subtag(lang, expected):
+        return f"<{name}> xml:lang {lang!r} differs from file {which} {expected!r}"
+    return None
 
 
 def _step_of(particles: tuple[Particle, ...], token: str) -> int:
