@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from pxl10n.emulator.server import EmulatorServer
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, content_entries, write_config
+
+#: Cache pytest's rewritten test modules (``__pycache__``, git-ignored) even where the environment
+#: sets PYTHONDONTWRITEBYTECODE: rewriting every test file's asserts again took about 5 s of CPU in
+#: each xdist worker, at every run. Set before any test module is imported.
+sys.dont_write_bytecode = False
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
