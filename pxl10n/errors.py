@@ -84,10 +84,11 @@ class BusyError(Pxl10nError):
 
 
 class PXError(Pxl10nError):
-    """A PX API call failed; ``status`` is the HTTP status when there was one."""
+    """A PX API call failed; ``status`` is the HTTP status when there was one, ``page`` the listing page it failed on."""
 
-    def __init__(self, message: str, *, status: int | None = None, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, status: int | None = None, hint: str | None = None, page: int | None = None) -> None:
         self.status = status
+        self.page = page
         super().__init__(message, hint=hint)
 
 

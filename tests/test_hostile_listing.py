@@ -10,7 +10,7 @@ import pytest
 
 from pxl10n.emulator.faults import LISTING_FAULTS
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.errors import PXAnswerError
+from pxl10n.errors import PXAnswerError, PXError
 from pxl10n.px import client as px_client
 from pxl10n.px.client import PXClient, page_cap
 from pxl10n.px.kinds import KINDS
@@ -46,6 +46,28 @@ def test_every_listing_fault_stops_with_the_kind_and_page(emulator: EmulatorServ
     assert emulator.stats.total <= 11
 
 
+@pytest.mark.parametrize("status", [400, 404, 403, 500])
+def test_a_status_on_a_later_page_names_the_kind_and_that_page(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, status: int) -> None:
+    """Page 0 lists fine, page 1 fails: the error carries page 1 and says which listing failed, never 'export of PX'."""
+    real = PXClient.get_json
+    calls: list[int] = []
+
+    def then_fail(self: PXClient, path: str, ctx: px_client.CallContext, params: dict[str, object] | None = None) -> object:
+        answer = real(self, path, ctx, params)
+        calls.append(ctx.page or 0)
+        if len(calls) == 1:
+            emulator.faults.storm(50, status, prefix="/v1/kcbot")
+        return answer
+
+    monkeypatch.setattr(PXClient, "get_json", then_fail)
+    with PXClient(emulator.base_url, API_KEY, retries=1, backoff=0.001) as client, pytest.raises(PXError) as info:
+        client.list(KINDS["kcbot"], page_size=1)
+    assert info.value.page == 1 and calls == [0]
+    message = str(info.value)
+    assert "listing kcbots (page 1)" in message and "export" not in message and " PX (" not in message, message
+    assert "\n" not in message
+
+
 def test_endless_listing_at_full_size_stops_at_the_derived_cap(emulator: EmulatorServer) -> None:
     emulator.faults.listing = "endless"
     with PXClient(emulator.base_url, API_KEY) as client, pytest.raises(PXAnswerError, match=f"after {page_cap(500)} pages of 500"):
@@ -79,8 +101,9 @@ ONE_KIND_BROKEN = {
     "the page cap": (lambda e: e.faults.patch("isLastPage", False, prefix="/v1/kcbot"), "still no last page after 1 pages", 1),
     "a schema error": (lambda e: e.faults.patch("kcList", None, prefix="/v1/kcbot"), "kcList is missing or null", 0),
     "a null row": (lambda e: e.faults.patch("kcList.0", None, prefix="/v1/kcbot"), "kcList[0]", 0),
-    # PX's error names no page (the client's status errors do not carry it): the kind and the status still say what failed
-    "a PX error": (lambda e: e.faults.storm(50, 400, prefix="/v1/kcbot"), "listing kcbots failed: PX refused", None),
+    # a status names the kind's listing and its page, and the JSON summary carries the page
+    "a PX error": (lambda e: e.faults.storm(50, 400, prefix="/v1/kcbot"), "PX answered 400 to listing kcbots (page 0)", 0),
+    "PX failing for good": (lambda e: e.faults.storm(50, 500, prefix="/v1/kcbot"), "listing kcbots (page 0)", 0),
 }
 
 

@@ -168,9 +168,13 @@ def status_error(status: int, ctx: CallContext, body: bytes = b"") -> PXError:
     said = f" (PX said: {said})" if said else ""
     if status == 401:
         return AuthError(f"PX refused the API key (401) on {ctx.operation}{said}", status=status, hint="check the key in the environment and the region/base_url")
+    listing = ctx.page is not None
     if status == 403:
         need = "Write" if ctx.operation == "import" else "Read"
-        return AuthError(f"the API key lacks the {need} permission for {ctx.operation} of {subject} (403){said}", status=status, hint=f"give the key {need} permission in PX Administration > REST API")
+        about = ctx.call() if listing else f"{ctx.operation} of {subject}"
+        return AuthError(f"the API key lacks the {need} permission for {about} (403){said}", status=status, hint=f"give the key {need} permission in PX Administration > REST API")
+    if listing:  # which kind's listing, on which page: a listing has no item to name
+        return PXStatusError(f"PX answered {status} to {ctx.call()}{said}", status=status, page=ctx.page)
     messages = {
         400: (
             f"PX refused the import of {subject} (400): target language is empty or equal to the source language{said}"
@@ -550,30 +554,37 @@ class PXClient:
         items: list[Item] = []
         pages: dict[tuple[str, ...], int] = {}
         where: dict[str, int] = {}
-        for page in range(cap):
-            ctx = CallContext(f"listing {kind.name}s", page=page)
-            query = {"pageSize": size, "pageNumber": page, **(params or {})}
-            listing = schema.listing_page(self.get_json(kind.list_path, ctx, query), kind, ctx.call(), page_size=size)
-            stop = f"stopped listing {kind.name}s at page {page}"
-            if listing.page_number is not None and listing.page_number != page:
-                raise PXAnswerError(f"{stop}: PX answered pageNumber {listing.page_number} when asked for page {page}")
-            ids = tuple(item.id for item in listing.items)
-            if ids and ids in pages:
-                raise PXAnswerError(f"{stop}: it repeats page {pages[ids]} (the same {len(ids)} ids); PX pagination is looping")
-            pages[ids] = page
-            for item in listing.items:
-                if item.id in where:
-                    earlier = where[item.id]
-                    said = "earlier on this page" if earlier == page else f"on page {earlier}"
-                    raise PXAnswerError(f"{stop}: id {item.id} was already listed {said}; PX pagination is inconsistent")
-                where[item.id] = page
-            items.extend(listing.items)
-            last = listing.is_last
-            if not listing.items or last is True or (last is None and len(listing.items) < size):
-                return tuple(items)
+        page = 0
+        try:
+            for page in range(cap):
+                ctx = CallContext(f"listing {kind.name}s", page=page)
+                query = {"pageSize": size, "pageNumber": page, **(params or {})}
+                listing = schema.listing_page(self.get_json(kind.list_path, ctx, query), kind, ctx.call(), page_size=size)
+                stop = f"stopped listing {kind.name}s at page {page}"
+                if listing.page_number is not None and listing.page_number != page:
+                    raise PXAnswerError(f"{stop}: PX answered pageNumber {listing.page_number} when asked for page {page}")
+                ids = tuple(item.id for item in listing.items)
+                if ids and ids in pages:
+                    raise PXAnswerError(f"{stop}: it repeats page {pages[ids]} (the same {len(ids)} ids); PX pagination is looping")
+                pages[ids] = page
+                for item in listing.items:
+                    if item.id in where:
+                        earlier = where[item.id]
+                        said = "earlier on this page" if earlier == page else f"on page {earlier}"
+                        raise PXAnswerError(f"{stop}: id {item.id} was already listed {said}; PX pagination is inconsistent")
+                    where[item.id] = page
+                items.extend(listing.items)
+                last = listing.is_last
+                if not listing.items or last is True or (last is None and len(listing.items) < size):
+                    return tuple(items)
+        except PXError as exc:
+            if exc.page is None:  # whatever failed (a status, the network, the schema), the page it failed on
+                exc.page = page
+            raise
         raise PXAnswerError(
             f"stopped listing {kind.name}s at page {cap}: still no last page after {cap} pages of {size} ({len(items)} ids); PX pagination does not end",
             hint=f"pxl10n lists at most {MAX_LISTED_ITEMS} items of a kind",
+            page=cap,
         )
 
     def export(self, kind: Kind, item_id: str, params: Mapping[str, Any], *, language: str | None = None) -> SpooledBody:

@@ -79,8 +79,14 @@ def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | N
         rels = [rel for rel in rels if rel in dirty]
         if not rels:
             return None
+        staged: set[str] = set()
         for start in range(0, len(rels), 500):
-            repo.git.add("-A", "--", *rels[start : start + 500])
+            chunk = rels[start : start + 500]
+            repo.git.add("-A", "--", *chunk)
+            staged.update(_staged_changes(repo, chunk))
+        rels = [rel for rel in rels if rel in staged]
+        if not rels:
+            return None
         with tempfile.TemporaryDirectory(prefix="pxl10n-") as tmp:
             pathspec = Path(tmp) / "paths"
             pathspec.write_text("".join(f"{rel}\0" for rel in rels), encoding="utf-8")
@@ -89,6 +95,19 @@ def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | N
         return repo.head.commit.hexsha
     except git.GitCommandError as exc:
         raise GitError(f"git commit of {len(rels)} path(s) failed: {exc.stderr.strip() or exc}") from None
+
+
+def _staged_changes(repo: git.Repo, rels: Sequence[str]) -> list[str]:
+    """Which of ``rels`` the index now holds differently from HEAD, by content.
+
+    ``git status`` can call a file modified that ``git add`` then stages exactly as HEAD
+    has it: with ``core.autocrlf`` and stale stat information, an LF rewrite of a CRLF
+    checkout is such a file. Committing it alone would fail with "nothing to commit".
+    """
+    if not repo.head.is_valid():
+        return list(rels)
+    out = repo.git.diff("--cached", "--name-only", "-z", "--no-renames", "HEAD", "--", *rels)
+    return [rel for rel in out.split("\0") if rel]
 
 
 def commit_message(head: str, lines: Sequence[str], limit: int = 200) -> str:

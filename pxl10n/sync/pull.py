@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -33,7 +32,6 @@ from pxl10n.fsutil import (
     atomic_write,
     is_environment_fault,
     place,
-    read_bytes,
     read_normalized,
     refuse_links,
     remove_partials,
@@ -179,7 +177,7 @@ def _write_index(directory: Path, items: list[Item]) -> bool:
             entry["type"] = item.item_type
         index.setdefault(item.kind, {})[item.id] = entry
     data = (json.dumps(index, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
-    if read_bytes(path) == data:
+    if read_normalized(path) == data:  # a CRLF checkout of the same text is not rewritten
         return False
     atomic_write(path, data)
     return True
@@ -304,10 +302,6 @@ def _run(
     return result
 
 
-#: "stopped listing kcbots at page 3", "listing kcbots (page 3)": the page a listing error names
-_PAGE = re.compile(r"\bpage (\d+)")
-
-
 def _list_each(client: PXClient, settings: Settings, kinds: tuple[str, ...], console: Console) -> tuple[dict[str, list[Item]], tuple[ListingFailure, ...]]:
     """List kind by kind: a kind PX fails to list is named and left alone; the other kinds still pull.
 
@@ -322,10 +316,9 @@ def _list_each(client: PXClient, settings: Settings, kinds: tuple[str, ...], con
             raise
         except PXError as exc:
             said = str(exc)
-            page = _PAGE.search(said)
             what = said if f"listing {kind}s" in said else f"listing {kind}s failed: {said}"
             kept = f"; every {kind} file kept as it was (nothing of it pulled or removed)"
-            failed.append(ListingFailure(kind, int(page.group(1)) if page else None, f"{what}{kept}"))
+            failed.append(ListingFailure(kind, exc.page, f"{what}{kept}"))
     return listed, tuple(failed)
 
 

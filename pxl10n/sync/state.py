@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pxl10n.errors import StateError
-from pxl10n.fsutil import atomic_write
+from pxl10n.fsutil import atomic_write, normalized
 from pxl10n.layout import STATE_NAME, FileKey
 
 FORMAT = 2
@@ -267,7 +267,7 @@ class State:
         self._changes = {}
         data = dumps(current).encode("utf-8")
         try:
-            changed = self.path.read_bytes() != data
+            changed = normalized(self.path.read_bytes()) != data  # a CRLF checkout of the same text is not rewritten
         except FileNotFoundError:
             changed = bool(current)
         if changed:

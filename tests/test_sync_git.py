@@ -1,0 +1,72 @@
+"""Committing on real git repositories whose checkout is not byte for byte what pxl10n writes.
+
+With ``core.autocrlf = true`` the work tree holds CRLF while pxl10n writes LF. When
+the index's stat information is stale (files touched, copied, restored), ``git
+status`` names such files as modified, yet ``git add`` stages them exactly as HEAD
+has them: committing them alone once failed with "git commit of 2 path(s) failed".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import git
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.layout import INDEX_NAME, STATE_NAME
+from pxl10n.sync.git import commit_paths
+
+from .helpers.cli import run
+from .helpers.pulled import keys_of, l10n
+
+
+def _crlf_checkout_with_stale_stats(root: Path) -> git.Repo:
+    """``core.autocrlf = true``, every file under l10n checked out again (CRLF), then touched."""
+    repo = git.Repo(root)
+    repo.git.config("core.autocrlf", "true")
+    for path in l10n(root).rglob("*"):
+        if path.is_file():
+            path.unlink()
+    repo.git.checkout("--", "l10n")
+    later = time.time() + 10
+    for path in l10n(root).rglob("*"):
+        if path.is_file():
+            os.utime(path, (later, later))
+    assert b"\r\n" in (l10n(root) / STATE_NAME).read_bytes()
+    return repo
+
+
+def test_a_pull_over_a_crlf_checkout_with_stale_stats_commits_nothing_then_only_what_changed(pulled: Path, emulator: EmulatorServer) -> None:
+    repo = _crlf_checkout_with_stale_stats(pulled)
+    head = repo.head.commit.hexsha
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["changed"] == [] and summary["commit"] is None
+    assert repo.head.commit.hexsha == head
+    key = keys_of(emulator, "article")[0]
+    item = emulator.store.get(key.kind, key.item_id)
+    item.units[sorted(item.units)[0]] = "changed in PX after the CRLF checkout"
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["commit"] and key.relpath() in summary["changed"]
+    committed = set(repo.git.show("--name-only", "--format=", "HEAD").split())
+    assert committed - {f"l10n/{STATE_NAME}", f"l10n/{INDEX_NAME}"} == {f"l10n/{rel}" for rel in summary["changed"]}
+    assert repo.git.status("--porcelain", "--", "l10n") == ""
+
+
+def test_commit_paths_of_files_equal_to_head_but_for_line_ends_is_no_commit(pulled: Path) -> None:
+    """The git layer itself: a path status calls modified but git add stages as HEAD is not committed (None), not an error."""
+    repo = _crlf_checkout_with_stale_stats(pulled)
+    head = repo.head.commit.hexsha
+    paths = [l10n(pulled) / STATE_NAME, l10n(pulled) / INDEX_NAME]
+    for path in paths:
+        path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n"))
+        os.utime(path, (time.time() + 20, time.time() + 20))
+    assert commit_paths(repo, paths, "nothing really changed\n") is None
+    assert repo.head.commit.hexsha == head
+    assert repo.git.status("--porcelain", "--", "l10n") == ""
