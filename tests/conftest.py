@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +22,11 @@ from pxl10n.emulator.server import EmulatorServer
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, content_entries, write_config
+
+#: Cache pytest's rewritten test modules (``__pycache__``, git-ignored) even where the environment
+#: sets PYTHONDONTWRITEBYTECODE: rewriting every test file's asserts again took about 5 s of CPU in
+#: each xdist worker, at every run. Set before any test module is imported.
+sys.dont_write_bytecode = False
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
@@ -84,17 +90,23 @@ def pulled_template(tmp_path_factory: pytest.TempPathFactory, project_template: 
     yield root
 
 
+def _enter(root: Path, template: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``template`` copied into ``root``, the key in the environment, cwd inside."""
+    _copy_into(template, root)
+    monkeypatch.setenv("PX_API_KEY", API_KEY)
+    monkeypatch.chdir(root)
+    return root
+
+
 @pytest.fixture
 def project(tmp_path: Path, project_template: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git work tree with a pxl10n.toml pointing at the emulator; cwd is inside it."""
-    _copy_into(project_template, tmp_path)
-    monkeypatch.setenv("PX_API_KEY", API_KEY)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    return _enter(tmp_path, project_template, monkeypatch)
 
 
 @pytest.fixture
-def pulled(project: Path, pulled_template: Path) -> Path:
-    """The project after a first pull (committed): the session's pulled template copied over it."""
-    _copy_into(pulled_template, project)
-    return project
+def pulled(request: pytest.FixtureRequest, tmp_path: Path, pulled_template: Path, emulator: EmulatorServer,
+           monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project after a first pull (committed): the session's pulled template, one copy (not the project's first)."""
+    assert "project" not in request.fixturenames, "ask for pulled or project, not both: each is the test's work tree"
+    return _enter(tmp_path, pulled_template, monkeypatch)

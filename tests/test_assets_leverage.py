@@ -45,12 +45,6 @@ def leverage_json(*args: str) -> tuple[int, dict]:
     return result.exit_code, json.loads(result.stdout)
 
 
-@pytest.fixture
-def pulled(project: Path) -> Path:
-    assert run("pull").exit_code == 0
-    return project
-
-
 def test_fills_every_exact_match_and_nothing_else_then_validates_and_pushes(pulled: Path, emulator: EmulatorServer) -> None:
     de = pulled / "l10n" / "de-DE"
     before = units_by_file(de)

@@ -33,6 +33,7 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import Result
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
@@ -40,6 +41,7 @@ from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XLIFF20_NS, parse
 
 from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, is_pxl10n_action, load_yaml, parse_outputs
+from .helpers.cli import run
 from .helpers.gh_expressions import condition, interpolate
 from .helpers.project import API_KEY, content_entries, write_config
 
@@ -351,11 +353,19 @@ class World:
     def pull_to_main(self) -> None:
         """Someone ran `pxl10n pull` on main and pushed it (what a merged sync pull request does)."""
         work = self.clone("maintainer")
-        env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "M", "GIT_AUTHOR_EMAIL": "m@example.com",
-               "GIT_COMMITTER_NAME": "M", "GIT_COMMITTER_EMAIL": "m@example.com"}
-        proc = subprocess.run([sys.executable, "-m", "pxl10n", "pull"], check=False, cwd=work, env=env, capture_output=True, text=True, timeout=120)
-        assert proc.returncode == 0, proc.stderr
+        result = pxl10n_in(work, "pull", GIT_AUTHOR_NAME="M", GIT_AUTHOR_EMAIL="m@example.com",
+                           GIT_COMMITTER_NAME="M", GIT_COMMITTER_EMAIL="m@example.com")
+        assert result.exit_code == 0, result.output
         git(work, "push", "-q", "origin", "main")
+
+
+def pxl10n_in(cwd: Path, *args: str, **env: str) -> Result:
+    """A person's own pxl10n run in ``cwd`` (in-process: only the workflow's steps need real processes)."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {"PX_API_KEY": API_KEY, **env}.items():
+            mp.setenv(name, value)
+        mp.chdir(cwd)
+        return run(*args)
 
 
 @pytest.fixture
@@ -604,9 +614,8 @@ def test_push_to_px_commit_back_survives_a_sync_merged_meanwhile(world: World) -
     again = world.runner.run("push-to-px.yml", "push", event="push")
     assert again.conclusion == "success", again.log
     assert len(world.emulator.store.imports()) == before + 2
-    env = {**os.environ, "PX_API_KEY": API_KEY}
-    proc = subprocess.run([sys.executable, "-m", "pxl10n", "pull", "--dry-run", "--format", "json"], cwd=check, env=env, capture_output=True, text=True, timeout=120, check=True)
-    assert json.loads(proc.stdout)["changed"] == []
+    dry = pxl10n_in(check, "pull", "--dry-run", "--format", "json")
+    assert dry.exit_code == 0 and json.loads(dry.stdout)["changed"] == []
 
 
 def test_push_to_px_skips_a_broken_file_but_records_the_rest(world: World) -> None:

@@ -75,16 +75,15 @@ def test_endless_listing_at_full_size_stops_at_the_derived_cap(emulator: Emulato
     assert emulator.stats.total == page_cap(500)
 
 
-def test_pull_with_a_looping_listing_fails_that_kind_and_keeps_every_file(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
-    before = snapshot(project)
+def test_pull_with_a_looping_listing_fails_that_kind_and_keeps_every_file(pulled: Path, emulator: EmulatorServer) -> None:
+    before = snapshot(pulled)
     emulator.faults.listing = "cyclic"
     emulator.store.items("kcbot")[0].units["extra"] = "changed in PX meanwhile"
     result = run("pull", "--format", "json")
     assert result.exit_code == 1
     assert "stopped listing engagements at page 1: it repeats page 0" in result.stderr
     assert one_line_errors(result.stderr)
-    assert snapshot(project) == before
+    assert snapshot(pulled) == before
     if result.stdout.strip():
         json.loads(result.stdout)
 
@@ -109,12 +108,11 @@ ONE_KIND_BROKEN = {
 
 
 @pytest.mark.parametrize("how", list(ONE_KIND_BROKEN))
-def test_a_kind_whose_listing_fails_is_kept_whole_while_the_others_pull(project: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
+def test_a_kind_whose_listing_fails_is_kept_whole_while_the_others_pull(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, how: str) -> None:
     """kcbot cannot be listed: its files and entries stay exactly as they were (none pruned), articles pull, exit 1, JSON names it."""
-    assert run("pull").exit_code == 0
-    kcbots = {p: p.read_bytes() for p in sorted((project / "l10n").glob("*/kcbot/*.xlf"))}
-    state_before = json.loads((project / "l10n" / "pxl10n-state.json").read_text())
-    head = snapshot(project)["<HEAD>"]
+    kcbots = {p: p.read_bytes() for p in sorted((pulled / "l10n").glob("*/kcbot/*.xlf"))}
+    state_before = json.loads((pulled / "l10n" / "pxl10n-state.json").read_text())
+    head = snapshot(pulled)["<HEAD>"]
     assert kcbots
     for item in emulator.store.items("kcbot"):
         item.units[next(iter(item.units))] = "kcbot changed in PX meanwhile"
@@ -131,18 +129,17 @@ def test_a_kind_whose_listing_fails_is_kept_whole_while_the_others_pull(project:
     [failure] = [f for f in summary["failures"] if f.get("kind") == "kcbot"]
     assert failure["page"] == page and words in failure["message"] and "\n" not in failure["message"]
     assert "every kcbot file kept as it was" in failure["message"]
-    assert {p: p.read_bytes() for p in sorted((project / "l10n").glob("*/kcbot/*.xlf"))} == kcbots
-    state_after = json.loads((project / "l10n" / "pxl10n-state.json").read_text())
+    assert {p: p.read_bytes() for p in sorted((pulled / "l10n").glob("*/kcbot/*.xlf"))} == kcbots
+    state_after = json.loads((pulled / "l10n" / "pxl10n-state.json").read_text())
     assert {k: v for k, v in state_after.items() if "/kcbot/" in k} == {k: v for k, v in state_before.items() if "/kcbot/" in k}
     assert summary["removed"] == [] and summary["files"]["prune_held"] == 0
     changed = [path for path in summary["changed"] if "/article/" in path]
-    assert len(changed) == 2 and all(b"article changed in PX meanwhile" in (project / "l10n" / p).read_bytes() for p in changed)
-    assert snapshot(project)["<HEAD>"] != head  # the other kinds' changes are committed
-    assert not git.Repo(project).git.status("--porcelain", "--", "l10n")
+    assert len(changed) == 2 and all(b"article changed in PX meanwhile" in (pulled / "l10n" / p).read_bytes() for p in changed)
+    assert snapshot(pulled)["<HEAD>"] != head  # the other kinds' changes are committed
+    assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n")
 
 
-def test_an_id_of_a_kind_that_could_not_be_listed_says_so(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
+def test_an_id_of_a_kind_that_could_not_be_listed_says_so(pulled: Path, emulator: EmulatorServer) -> None:
     bot = emulator.store.items("kcbot")[0].id
     emulator.faults.patch("kcList", None, prefix="/v1/kcbot")
     result = run("pull", "--id", bot, "--format", "json")

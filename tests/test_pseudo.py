@@ -90,9 +90,8 @@ def _targets(path: Path) -> dict[str | None, str | None]:
     return {unit.id: unit.target for unit in read_info(parse(path.read_bytes())).units}
 
 
-def test_pseudo_push_round_trip(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
-    de = project / "l10n" / "de-DE"
+def test_pseudo_push_round_trip(pulled: Path, emulator: EmulatorServer) -> None:
+    de = pulled / "l10n" / "de-DE"
     before = {path: _targets(path) for path in de.rglob("*.xlf")}
     result = run("pseudo", "--locale", "de-DE", "--style", "expand")
     assert result.exit_code == 0, result.output
@@ -111,26 +110,24 @@ def test_pseudo_push_round_trip(project: Path, emulator: EmulatorServer) -> None
     after_push = {path: path.read_bytes() for path in de.rglob("*.xlf")}
     for kind in ("engagement", "article"):
         for item in (i for i in emulator.store.items(kind) if i.localizable):
-            in_file = _targets(FileKey(kind, item.id, "de-DE").path(project / "l10n"))
+            in_file = _targets(FileKey(kind, item.id, "de-DE").path(pulled / "l10n"))
             assert item.translations["de-DE"] == {uid: t for uid, t in in_file.items() if t}, (kind, item.id)
     assert run("pull").exit_code == 0
     assert {path: path.read_bytes() for path in de.rglob("*.xlf")} == after_push, "PX kept the pseudo-translations as sent"
 
 
-def test_pseudo_needs_one_configured_locale_and_honours_dry_run(project: Path) -> None:
-    assert run("pull").exit_code == 0
+def test_pseudo_needs_one_configured_locale_and_honours_dry_run(pulled: Path) -> None:
     assert run("pseudo").exit_code == 2
     assert run("pseudo", "--locale", "fr-FR", "--locale", "de-DE").exit_code == 2
     assert run("pseudo", "--locale", "xx-XX").exit_code == 2
-    files = {path: path.read_bytes() for path in (project / "l10n").rglob("*.xlf")}
+    files = {path: path.read_bytes() for path in (pulled / "l10n").rglob("*.xlf")}
     dry = run("pseudo", "--locale", "de-DE", "--dry-run")
     assert dry.exit_code == 0 and "would pseudo-translate" in dry.stderr
     assert {path: path.read_bytes() for path in files} == files
 
 
-def test_overwrite_replaces_existing_translations(project: Path) -> None:
-    assert run("pull").exit_code == 0
+def test_overwrite_replaces_existing_translations(pulled: Path) -> None:
     assert run("pseudo", "--locale", "fr-FR", "--style", "accents", "--overwrite").exit_code == 0
-    for path in (project / "l10n" / "fr-FR").rglob("*.xlf"):
+    for path in (pulled / "l10n" / "fr-FR").rglob("*.xlf"):
         for unit in read_info(parse(path.read_bytes())).units:
             assert unit.target == pseudo_text(unit.source)

@@ -258,23 +258,29 @@ def test_key_never_appears_in_output_files_or_commits(project: Path) -> None:
     assert API_KEY not in git.Repo(project).git.log("-p", "--all")
 
 
-def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path) -> None:
-    with EmulatorServer(API_KEY, latency=0.05) as server:
-        git.Repo.init(tmp_path)
-        write_config(tmp_path, server.base_url, content=content_entries(server), concurrency=2, rate_limit=40)
-        env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-        child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(xliff_files(tmp_path)) < 10:
-            time.sleep(0.02)
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        partial = xliff_files(tmp_path)
-        assert 10 <= len(partial) < len(expected_keys(server))
-        for path in partial:
-            etree.fromstring(path.read_bytes())
-        again = subprocess.run([sys.executable, "-m", "pxl10n", "pull", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-        assert again.returncode == 0, again.stderr
-        assert len(xliff_files(tmp_path)) == len(expected_keys(server))
-        assert not list(tmp_path.rglob("*.partial"))
-        assert not git.Repo(tmp_path).git.status("--porcelain", "--", "l10n")
+def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real ``kill -9`` of a paced, slowed pull; the rerun (in-process, at full speed) completes it."""
+    git.Repo.init(tmp_path)
+    emulator.faults.latency = 0.05
+    write_config(tmp_path, emulator.base_url, content=content_entries(emulator), concurrency=2, rate_limit=40)
+    env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(xliff_files(tmp_path)) < 10:
+        time.sleep(0.02)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    partial = xliff_files(tmp_path)
+    assert 10 <= len(partial) < len(expected_keys(emulator))
+    for path in partial:
+        etree.fromstring(path.read_bytes())
+    emulator.faults.latency = 0.0
+    write_config(tmp_path, emulator.base_url, content=content_entries(emulator))
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "PX_API_KEY"):
+        monkeypatch.setenv(name, env[name])
+    monkeypatch.chdir(tmp_path)
+    again = run("pull", "--format", "json")
+    assert again.exit_code == 0, again.output
+    assert len(xliff_files(tmp_path)) == len(expected_keys(emulator))
+    assert not list(tmp_path.rglob("*.partial"))
+    assert not git.Repo(tmp_path).git.status("--porcelain", "--", "l10n")

@@ -329,34 +329,37 @@ def _subprocess_env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kill_after", [3, 9])
-def test_kill_during_push_then_rerun_lands_every_file_exactly_once(tmp_path: Path, kill_after: int) -> None:
-    with EmulatorServer(API_KEY) as server:
-        git.Repo.init(tmp_path)
-        write_config(tmp_path, server.base_url, content=content_entries(server), concurrency=3, rate_limit=40)
-        env = _subprocess_env()
-        subprocess.run([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=120)
-        keys = [FileKey("engagement", item.id, loc) for item in server.store.items("engagement") if item.localizable for loc in ("fr-FR", "de-DE")][:16]
-        for key in keys:
-            translate(tmp_path, key)
-        server.faults.latency = 0.05
-        child = subprocess.Popen([sys.executable, "-m", "pxl10n", "push"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and len(server.store.imports(201)) < kill_after:
-            time.sleep(0.005)
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        time.sleep(0.2)  # let requests already on the wire finish on the server
-        server.faults.latency = 0.0
-        first_run = len(server.store.imports(201))
-        assert kill_after <= first_run < len(keys)
-        assert (l10n(tmp_path) / JOURNAL_NAME).exists()
-        again = subprocess.run([sys.executable, "-m", "pxl10n", "push", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
-        assert again.returncode == 0, again.stderr
-        assert landed(server) == Counter((k.kind, k.item_id, k.locale) for k in keys)
-        assert not (l10n(tmp_path) / JOURNAL_NAME).exists()
-        assert not git.Repo(tmp_path).git.status("--porcelain", "--", "l10n")
-        pull = subprocess.run([sys.executable, "-m", "pxl10n", "pull", "--format", "json"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=True)
-        assert json.loads(pull.stdout)["changed"] == []
+def test_kill_during_push_then_rerun_lands_every_file_exactly_once(pulled: Path, emulator: EmulatorServer, kill_after: int) -> None:
+    """A real ``kill -9`` from outside, with sends on the wire (paced, slowed, three at a time).
+
+    Only the killed push is a child process; the pull before and the rerun after run in-process
+    at full speed: what they read is the tree and the journal the killed process left.
+    """
+    config = (pulled / "pxl10n.toml").read_text()
+    keys = [FileKey("engagement", item.id, loc) for item in emulator.store.items("engagement") if item.localizable for loc in ("fr-FR", "de-DE")][:16]
+    for key in keys:
+        translate(pulled, key)
+    write_config(pulled, emulator.base_url, content=content_entries(emulator), concurrency=3, rate_limit=40)
+    emulator.faults.latency = 0.05
+    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "push"], cwd=pulled, env=_subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(emulator.store.imports(201)) < kill_after:
+        time.sleep(0.005)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    emulator.faults.latency = 0.0
+    time.sleep(0.2)  # let requests already on the wire finish on the server
+    first_run = len(emulator.store.imports(201))
+    assert kill_after <= first_run < len(keys)
+    assert (l10n(pulled) / JOURNAL_NAME).exists()
+    (pulled / "pxl10n.toml").write_text(config)
+    code, summary = push_json()
+    assert code == 0, summary
+    assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys)
+    assert not (l10n(pulled) / JOURNAL_NAME).exists()
+    assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n")
+    pull = run("pull", "--format", "json")
+    assert pull.exit_code == 0 and json.loads(pull.stdout)["changed"] == []
 
 
 # --- output -------------------------------------------------------------------------------

@@ -18,9 +18,11 @@ every socket at once, so no worker is left waiting on a silent server.
 from __future__ import annotations
 
 import email.utils
+import functools
 import json
 import logging
 import math
+import os
 import random
 import socket
 import ssl
@@ -611,10 +613,18 @@ def item_from_row(kind: Kind, row: Any) -> Item:
     return schema.item_row(row, kind, f"listing {kind.name}s")
 
 
-def _tls_context(ca_bundle: str | None) -> ssl.SSLContext | bool:
-    """Certificates to trust: ``[px] ca_bundle`` when set, else httpx's default (``SSL_CERT_FILE`` or certifi)."""
+def _tls_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """Certificates to trust: ``[px] ca_bundle`` when set, else httpx's default (``SSL_CERT_FILE``, ``SSL_CERT_DIR`` or certifi)."""
+    return _loaded_context(ca_bundle, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+
+
+@functools.lru_cache(maxsize=8)
+def _loaded_context(ca_bundle: str | None, cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
+    """One context per source of certificates and process: loading a bundle costs tens of milliseconds,
+    and a script (or the test suite) makes a client per command. Contexts are safe to share between
+    clients and threads; the environment's two variables are part of the key so a change is seen."""
     if not ca_bundle:
-        return True
+        return httpx.create_ssl_context()
     try:
         return ssl.create_default_context(cafile=ca_bundle)
     except (OSError, ssl.SSLError) as exc:
