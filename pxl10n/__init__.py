@@ -21,7 +21,7 @@ import types
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from pxl10n.version import __version__
 
 #: public name -> (module, attribute) it stands for
 _EXPORTS: dict[str, tuple[str, str]] = {

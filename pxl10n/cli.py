@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from pxl10n import __version__
 from pxl10n.config import Settings, load, starter_text
 from pxl10n.console import Console, printable, redacted_stdio, setup_logging
 from pxl10n.errors import ConfigError, Pxl10nError
 from pxl10n.fsutil import describe_os_error
 from pxl10n.ghactions import write_outputs, write_summary
 from pxl10n.px import interrupt
+from pxl10n.version import __version__
 
 if TYPE_CHECKING:
     from pxl10n.px.client import PXClient

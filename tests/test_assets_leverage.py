@@ -14,7 +14,7 @@ from pxl10n.assets.corpus import read_selection
 from pxl10n.assets.leverage import SUBSTATE, leverage
 from pxl10n.config import load
 from pxl10n.emulator.server import EmulatorServer
-from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, canonicalize, describe, parse
+from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, canonicalize, parse, read_info
 
 from .helpers.assets import vendor_tmx
 from .helpers.cli import run
@@ -22,7 +22,7 @@ from .helpers.project import content_entries, write_config
 
 
 def units_by_file(directory: Path) -> dict[Path, dict[str | None, tuple[str, str | None]]]:
-    return {path: {u.id: (u.source, u.target) for u in describe(parse(path.read_bytes())).units} for path in sorted(directory.rglob("*.xlf"))}
+    return {path: {u.id: (u.source, u.target) for u in read_info(parse(path.read_bytes())).units} for path in sorted(directory.rglob("*.xlf"))}
 
 
 def expected_fills(files: dict[Path, dict[str | None, tuple[str, str | None]]]) -> dict[tuple[Path, str | None], str]:
@@ -117,7 +117,7 @@ def test_dry_run_writes_nothing_and_fuzzy_matches_are_only_suggested(pulled: Pat
     assert run("leverage").exit_code == 0
     suggested = {(s["path"], s["unit"]) for s in data["suggestions"]} - {(f["path"], f["unit"]) for f in data["fills"]}
     for path, unit in suggested:
-        target = dict((u.id, u.target) for u in describe(parse((pulled / "l10n" / path).read_bytes())).units)[unit]
+        target = dict((u.id, u.target) for u in read_info(parse((pulled / "l10n" / path).read_bytes())).units)[unit]
         assert target is None, f"suggestion for {path}#{unit} was written"
 
 

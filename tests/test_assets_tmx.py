@@ -14,7 +14,7 @@ from pxl10n.assets.tmx import read_tmx, write_tmx
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.errors import XliffError
 from pxl10n.layout import FileKey
-from pxl10n.xliff.io import XML_LANG, describe, parse
+from pxl10n.xliff.io import XML_LANG, parse, read_info
 
 from .helpers.assets import vendor_tmx
 from .helpers.cli import run
@@ -28,7 +28,7 @@ def translated_units(l10n: Path, locales: tuple[str, ...]) -> dict[tuple[str, st
     found = {}
     for locale in locales:
         for path in (l10n / locale).rglob("*.xlf"):
-            for unit in describe(parse(path.read_bytes())).units:
+            for unit in read_info(parse(path.read_bytes())).units:
                 if unit.translated:
                     found[(path.relative_to(l10n).as_posix(), unit.id)] = (unit.source, unit.target or "")
     return found

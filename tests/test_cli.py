@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 import pytest
 
-from pxl10n import __version__
 from pxl10n.cli import cli
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
+from pxl10n.version import __version__
 
 from .helpers.cli import run, run_subprocess
 from .helpers.pulled import translate

@@ -15,7 +15,7 @@ from lxml import etree
 from pxl10n.emulator import EmulatorServer, Item, Store, serve
 from pxl10n.emulator.faults import BOMB_SIZE
 from pxl10n.errors import ConfigError, XliffError
-from pxl10n.xliff.io import describe, parse
+from pxl10n.xliff.io import parse, read_info
 
 KEY = "test-key"
 WELCOME = "c6bd79cc-b706-5b59-8c7e-fdaaf91d61c0"  # IN_APP_DIALOG: fr-FR complete, de-DE partial
@@ -63,7 +63,7 @@ def upload(client: httpx.Client, data: bytes, path: str = IMPORT, **params: str)
 
 
 def targets(doc: bytes) -> dict[str | None, str | None]:
-    return {unit.id: unit.target for unit in describe(parse(doc)).units}
+    return {unit.id: unit.target for unit in read_info(parse(doc)).units}
 
 
 # --- listings -----------------------------------------------------------------
@@ -130,7 +130,7 @@ def test_export_20_with_partial_translations(client: httpx.Client) -> None:
     response = export(client, WELCOME)
     assert response.headers["content-type"] == "application/octet-stream"
     doc = only_doc(response)
-    info = describe(parse(doc))
+    info = read_info(parse(doc))
     assert (info.version, info.src_lang, info.trg_lang) == ("2.0", "en-US", "de-DE")
     assert WELCOME in info.file_ids
     got = targets(doc)
@@ -155,13 +155,13 @@ def test_export_12_template_and_untranslated_language(client: httpx.Client) -> N
     assert set(targets(only_doc(export(client, WELCOME, trgLang="ja-JP"))).values()) == {None}
     plain = only_doc(export(client, MAINTENANCE, version="1.2", strategy="text"))
     assert parse(plain).getroot()[0].get("datatype") == "plaintext"
-    assert "UTC.  Save" in describe(parse(plain)).units[0].source
+    assert "UTC.  Save" in read_info(parse(plain)).units[0].source
 
 
 def test_export_languages_and_other_kinds(client: httpx.Client) -> None:
     response = client.get(EXPORT, params=[("id", WELCOME), ("trgLang", "fr-FR"), ("trgLang", "de-DE")])
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
-        langs = sorted(str(describe(parse(archive.read(n))).trg_lang) for n in archive.namelist())
+        langs = sorted(str(read_info(parse(archive.read(n))).trg_lang) for n in archive.namelist())
     assert langs == ["de-DE", "fr-FR"]
     kc = only_doc(export(client, HELP_BOT, "/v1/localization/export/kcbot", kcVersion="v1"))
     assert targets(kc)["kc.header.title"] == "Wie können wir helfen, {{user.firstName}}?"

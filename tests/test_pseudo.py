@@ -9,7 +9,7 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
-from pxl10n.xliff.io import canonicalize, describe, parse
+from pxl10n.xliff.io import canonicalize, parse, read_info
 from pxl10n.xliff.pseudo import Style, growth, pseudo_text, pseudo_translate
 
 from .helpers.cli import run
@@ -34,14 +34,14 @@ def test_pseudo_text_protects_code() -> None:
 
 
 def test_fills_only_missing_targets_in_20() -> None:
-    units = {u.id: u for u in describe(parse(pseudo_translate(DOC20))).units}
+    units = {u.id: u for u in read_info(parse(pseudo_translate(DOC20))).units}
     assert units["u1"].target == "  Héllö {{user.firstName}}, <b>séé</b> ñöw "
     assert units["u2"].target == "Fini"
     assert b'<ph id="1"/>' in pseudo_translate(DOC20).split(b"<target>")[1]
 
 
 def test_fills_12() -> None:
-    unit = describe(parse(pseudo_translate(DOC12))).units[0]
+    unit = read_info(parse(pseudo_translate(DOC12))).units[0]
     assert unit.target == "Såvé %s tö https://example.com/a"
 
 
@@ -80,14 +80,14 @@ def test_inline_codes_survive_every_style_in_12() -> None:
         target = out.split(b"<target>")[1].split(b"</target>")[0]
         assert b'<g id="1">' in target and b'<x id="2"/>' in target
         assert canonicalize(out) == out
-    assert describe(parse(pseudo_translate(doc, style=Style.BRACKETS))).units[0].target == "[Préss Såvé ñöw]"
+    assert read_info(parse(pseudo_translate(doc, style=Style.BRACKETS))).units[0].target == "[Préss Såvé ñöw]"
 
 
 # --- the command, against the emulator --------------------------------------------------
 
 
 def _targets(path: Path) -> dict[str | None, str | None]:
-    return {unit.id: unit.target for unit in describe(parse(path.read_bytes())).units}
+    return {unit.id: unit.target for unit in read_info(parse(path.read_bytes())).units}
 
 
 def test_pseudo_push_round_trip(project: Path, emulator: EmulatorServer) -> None:
@@ -132,5 +132,5 @@ def test_overwrite_replaces_existing_translations(project: Path) -> None:
     assert run("pull").exit_code == 0
     assert run("pseudo", "--locale", "fr-FR", "--style", "accents", "--overwrite").exit_code == 0
     for path in (project / "l10n" / "fr-FR").rglob("*.xlf"):
-        for unit in describe(parse(path.read_bytes())).units:
+        for unit in read_info(parse(path.read_bytes())).units:
             assert unit.target == pseudo_text(unit.source)

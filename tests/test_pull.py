@@ -16,7 +16,7 @@ from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey
-from pxl10n.xliff.io import describe, parse
+from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
@@ -56,7 +56,7 @@ def test_pulled_text_is_byte_faithful(project: Path, emulator: EmulatorServer) -
         for item in emulator.store.items(kind):
             if not item.localizable:
                 continue
-            info = describe(parse(FileKey(kind, item.id, "fr-FR").path(project / "l10n").read_bytes()))
+            info = read_info(parse(FileKey(kind, item.id, "fr-FR").path(project / "l10n").read_bytes()))
             sources = {unit.id: unit.source for unit in info.units}
             for unit_id, text in item.units.items():
                 assert sources[unit_id] == text
@@ -88,7 +88,7 @@ def test_pull_picks_up_a_change_in_px(project: Path, emulator: EmulatorServer) -
     summary = json.loads(result.stdout)
     assert sorted(summary["changed"]) == sorted(FileKey("article", item.id, loc).relpath() for loc in LOCALES)
     assert commits(project) == 3
-    text = {u.id: u.source for u in describe(parse(FileKey("article", item.id, "de-DE").path(project / "l10n").read_bytes())).units}
+    text = {u.id: u.source for u in read_info(parse(FileKey("article", item.id, "de-DE").path(project / "l10n").read_bytes())).units}
     assert text[unit_id] == "Changed  text — with ünïcode "
 
 
@@ -186,7 +186,7 @@ def test_xliff_12_pull(project: Path, emulator: EmulatorServer) -> None:
     write_config(project, emulator.base_url, extra='[export]\nversion = "1.2"\n', content=content_entries(emulator))
     assert run("pull").exit_code == 0
     some = sorted(xliff_files(project))[0]
-    assert describe(parse(some.read_bytes())).version == "1.2"
+    assert read_info(parse(some.read_bytes())).version == "1.2"
 
 
 @pytest.mark.parametrize(("status", "count", "retry_after"), [(429, 40, 0), (503, 40, 0), (429, 6, None), (503, 6, None)])

@@ -19,8 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import git
@@ -30,11 +29,11 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.px.kinds import EMAIL_TYPES
 
 from .helpers.cli import run, run_subprocess
+from .helpers.faults import IS_ROOT, as_ordinary_user, can_unshare, failing, git_objects_unwritable
 from .helpers.hostile import one_line_errors
 from .helpers.project import content_entries, write_config
 
 STATE = "pxl10n-state.json"
-IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _change_px(emulator: EmulatorServer, text: str = "changed in PX") -> None:
@@ -75,27 +74,6 @@ def _assert_whole_and_heals(root: Path, before: dict[str, bytes], after: dict[st
     return summary
 
 
-@contextmanager
-def _failing(monkeypatch: pytest.MonkeyPatch, call: str, code: int, matches: Callable[[str], bool], nth: int = 1) -> Iterator[list[str]]:
-    """``os.<call>`` fails with ``code`` the ``nth`` time its file matches; yields the paths it failed on."""
-    real = getattr(os, call)
-    seen: list[str] = []
-    failed: list[str] = []
-
-    def fake(target: object, *args: object, **kwargs: object) -> object:
-        name = os.readlink(f"/proc/self/fd/{target}") if isinstance(target, int) else os.fspath(target) if isinstance(target, (str, Path)) else ""
-        if matches(name):
-            seen.append(name)
-            if len(seen) == nth:
-                failed.append(name)
-                raise OSError(code, os.strerror(code))
-        return real(target, *args, **kwargs)
-
-    with monkeypatch.context() as patch:
-        patch.setattr(os, call, fake)
-        yield failed
-
-
 def _staged_xlf(name: str) -> bool:
     return name.endswith(".partial") and ".xlf." in name
 
@@ -124,7 +102,7 @@ def test_a_fault_at_every_write_point_is_one_line_exit_2_and_the_tree_stays_whol
     emulator.store.remove("engagement", next(item.id for item in emulator.store.items("engagement") if item.type not in EMAIL_TYPES))
     before = _files(pulled)
     head = git.Repo(pulled).head.commit.hexsha
-    with _failing(monkeypatch, call, code, matches, nth) as failed:
+    with failing(monkeypatch, call, code, matches, nth) as failed:
         result = run("pull")
     assert failed, f"the fault at {point} was never reached"
     assert result.exit_code == 2, result.stderr
@@ -172,7 +150,7 @@ def test_the_commit_failing_on_a_sick_disk_is_exit_2_and_the_next_pull_commits(p
     before = _files(pulled)
     repo = git.Repo(pulled)
     head = repo.head.commit.hexsha
-    with _git_objects_unwritable(pulled):
+    with git_objects_unwritable(pulled):
         result = run("pull")
     assert result.exit_code == 2, result.stderr
     assert one_line_errors(result.stderr) and ("permission denied" in result.stderr or "operation not permitted" in result.stderr)
@@ -184,43 +162,6 @@ def test_the_commit_failing_on_a_sick_disk_is_exit_2_and_the_next_pull_commits(p
     assert repo.head.commit.hexsha != head
 
 
-@contextmanager
-def _git_objects_unwritable(root: Path) -> Iterator[None]:
-    """No new git object can be written: immutable (root ignores modes) or read-only directories."""
-    objects = root / ".git" / "objects"
-    dirs = [objects, *[p for p in objects.rglob("*") if p.is_dir()]]
-    if IS_ROOT:
-        if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", *map(str, dirs)], capture_output=True).returncode:
-            pytest.skip("chattr +i is not available here")
-    else:
-        for path in dirs:
-            path.chmod(0o555)
-    try:
-        yield
-    finally:
-        if IS_ROOT:
-            subprocess.run(["chattr", "-i", *map(str, dirs)], check=True)
-        else:
-            for path in dirs:
-                path.chmod(0o755)
-
-
-def _as_ordinary_user(scratch: Path) -> list[str]:
-    """A command prefix under which file modes bind: nothing for a normal user, root without its override capabilities."""
-    if not IS_ROOT:
-        return []
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root and setpriv is missing: modes would not bind")
-    prefix = ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search,-fowner", "--"]
-    closed = scratch / "mode-000"
-    closed.write_text("x")
-    closed.chmod(0o000)
-    probe = subprocess.run([*prefix, sys.executable, "-c", f"open({str(closed)!r})"], capture_output=True)
-    if probe.returncode == 0:
-        pytest.skip("setpriv could not drop the capability to ignore modes")
-    return prefix
-
-
 def _pull_in_child(root: Path, prefix: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*prefix, sys.executable, "-m", "pxl10n", "pull"], cwd=root, env=dict(os.environ), capture_output=True, text=True, timeout=120)
 
@@ -230,7 +171,7 @@ def _pull_in_child(root: Path, prefix: list[str]) -> subprocess.CompletedProcess
 def test_real_permission_faults_are_one_line_exit_2_and_the_tree_stays_whole(
     pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, what: str
 ) -> None:
-    prefix = _as_ordinary_user(tmp_path_factory.mktemp("probe"))
+    prefix = as_ordinary_user(tmp_path_factory.mktemp("probe"))
     _change_px(emulator)
     before = _files(pulled)
     target = _an_article(pulled).parent if what == "read-only directory" else _an_article(pulled)
@@ -268,13 +209,7 @@ def test_a_file_that_cannot_be_replaced_stops_the_run_after_the_state_says_so(pu
     _assert_whole_and_heals(pulled, before, after)
 
 
-def _can_unshare() -> bool:
-    if not IS_ROOT or shutil.which("unshare") is None:
-        return False
-    return subprocess.run(["unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"], capture_output=True).returncode == 0
-
-
-@pytest.mark.skipif(not _can_unshare(), reason="needs root and mount namespaces (unshare -m) to fill or freeze a real file system")
+@pytest.mark.skipif(not can_unshare(), reason="needs root and mount namespaces (unshare -m) to fill or freeze a real file system")
 @pytest.mark.parametrize("kind", ["full half-way", "read-only mount"])
 def test_a_real_full_or_read_only_file_system(pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, kind: str) -> None:
     """The l10n directory on a tmpfs that fills up during the pull, or bind-mounted read-only, in a private mount namespace."""
@@ -315,7 +250,7 @@ def test_status_and_validate_without_git_after_a_fault(pulled: Path, emulator: E
     """A pull stopped by a fault leaves a tree that the offline commands (no git on the PATH) still read."""
     _change_px(emulator)
     target = _an_article(pulled)
-    with _git_objects_unwritable(pulled):
+    with git_objects_unwritable(pulled):
         assert run("pull").exit_code == 2
     env = {k: v for k, v in os.environ.items() if k not in ("GIT_PYTHON_REFRESH", "GIT_PYTHON_GIT_EXECUTABLE")}
     env["PATH"] = str(Path(sys.executable).parent)

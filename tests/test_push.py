@@ -19,7 +19,7 @@ import pytest
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey
 from pxl10n.sync.journal import JOURNAL_NAME
-from pxl10n.xliff.io import describe, parse
+from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, commits, content_entries, write_config
@@ -81,14 +81,14 @@ def test_files_hold_px_copy_after_push(pulled: Path, emulator: EmulatorServer) -
     key = keys_of(emulator, "article")[0]
     targets = translate(pulled, key)
     assert run("push").exit_code == 0
-    info = describe(parse(key.path(l10n(pulled)).read_bytes()))
+    info = read_info(parse(key.path(l10n(pulled)).read_bytes()))
     assert {u.id: u.target for u in info.units} == targets
     assert state_entry(pulled, key)["pushed"] != state_entry(pulled, key)["pulled"]
 
 
 def test_force_sends_every_selected_file_with_translations(pulled: Path, emulator: EmulatorServer) -> None:
     keys = keys_of(emulator, "engagement", "de-DE")
-    translated = {k for k in keys if describe(parse(k.path(l10n(pulled)).read_bytes())).translated_units}
+    translated = {k for k in keys if read_info(parse(k.path(l10n(pulled)).read_bytes())).translated_units}
     assert translated and len(translated) < len(keys)
     code, summary = push_json("--force", "--kind", "engagement", "--locale", "de-DE")
     assert code == 0, summary
@@ -433,8 +433,8 @@ def test_landing_without_reexport_is_refreshed_by_the_next_push(pulled: Path, em
 # --- work per pushed file -----------------------------------------------------------------
 
 
-def test_a_pushed_file_is_read_once_and_the_state_loaded_once(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The plan reads each file; the gate and TM101's corpus reuse those bytes, and nothing reads a landed file back."""
+def test_a_pushed_file_is_read_once_parsed_once_and_the_state_loaded_once(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan reads and parses each file; the gate and TM101's corpus reuse that tree, and nothing reads a landed file back."""
     import traceback
 
     from lxml import etree
@@ -474,6 +474,5 @@ def test_a_pushed_file_is_read_once_and_the_state_loaded_once(pulled: Path, emul
     assert code == 0 and results(summary) == {key.relpath(): "pushed"}, summary
     assert len(reads) == 1, reads
     assert len(loads) == 1, loads
-    # push's own view (withheld targets), the gate and TM101's corpus: sharing one tree needs
-    # validate and assets to take parsed documents; this bar keeps it from growing meanwhile
-    assert len(parses) == 3, parses
+    # once, by the plan: the gate validates that tree and TM101's corpus reads it too
+    assert len(parses) == 1, parses

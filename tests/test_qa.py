@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 import pytest
 
 from pxl10n.validate.context import Context
-from pxl10n.validate.engine import Selection, check_document
+from pxl10n.validate.engine import RuleSelection, check_document
 from pxl10n.validate.qa import RULES, final_punctuation
 from pxl10n.validate.rules import Document, Severity
 
@@ -25,7 +25,7 @@ def xliff(version: str, pairs: list[tuple[str, str | None]], trg: str = "fr-FR",
 
 
 def qa_codes(data: bytes) -> list[tuple[str | None, str]]:
-    findings = check_document(Document("t.xlf", data), Context(), Selection(("QA",)))
+    findings = check_document(Document("t.xlf", data), Context(), RuleSelection(("QA",)))
     return [(f.unit, f.code) for f in findings]
 
 
@@ -126,7 +126,7 @@ def test_clean_translations_are_silent(version: str, lang: str, source: str, tar
 
 def test_contract_example_message() -> None:
     data = xliff("2.0", [(escape("<b>Hi {{user.firstName}}</b>"), escape("<b>Salut</b>"))])
-    findings = check_document(Document("t.xlf", data), Context(), Selection(("QA",)))
+    findings = check_document(Document("t.xlf", data), Context(), RuleSelection(("QA",)))
     assert [(f.code, f.message, f.severity) for f in findings] == [
         ("QA101", "placeholder {{user.firstName}} missing in target", Severity.ERROR)
     ]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from pxl10n.validate import registry
-from pxl10n.validate.engine import Selection, check_document
+from pxl10n.validate.engine import RuleSelection, check_document
 from pxl10n.validate.ruledoc import fixture_context
 from pxl10n.validate.rules import Document, Family, Rule
 
@@ -39,7 +39,7 @@ NO_NEAR_MISS = {
 
 def run(path: Path, family: Family) -> list[tuple[int | None, str, str]]:
     doc = Document(str(path), path.read_bytes())
-    found = check_document(doc, fixture_context(path), Selection((family.prefix,)))
+    found = check_document(doc, fixture_context(path), RuleSelection((family.prefix,)))
     return [(f.line, f.code, f.message) for f in found]
 
 

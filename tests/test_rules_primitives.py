@@ -9,9 +9,9 @@ from lxml import etree
 from pxl10n.validate import content_model as cm
 from pxl10n.validate import html, langtags
 from pxl10n.validate.context import Context
-from pxl10n.validate.engine import Selection, check_document
+from pxl10n.validate.engine import RuleSelection, check_document
 from pxl10n.validate.rules import Document
-from pxl10n.xliff.io import describe, safe_parser
+from pxl10n.xliff.io import read_info, safe_parser
 from pxl10n.xliff.view import build_view, flatten
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -29,7 +29,7 @@ def doc20(src: str) -> bytes:
 
 
 def xlf(data: bytes) -> set[str]:
-    return {f.code for f in check_document(Document("t.xlf", data), Context(), Selection(("XLF",)))}
+    return {f.code for f in check_document(Document("t.xlf", data), Context(), RuleSelection(("XLF",)))}
 
 
 @pytest.mark.parametrize(("tag", "ok"), [
@@ -71,7 +71,7 @@ def test_one_view_serves_qa_and_describe() -> None:
     assert (unit.id, unit.source, unit.target) == ("u", "Hi ! ", "Salut  !")
     flat = flatten(unit.parts[0].target, "2.0")
     assert flat.codes == ('<ph id="1">',) and flat.text == "Salut  !"
-    info = describe(tree)
+    info = read_info(tree)
     assert [(u.id, u.source, u.target) for u in info.units] == [("u", "Hi ! ", "Salut  !")]
     assert info.file_ids == ["f", "item-1"]
 

@@ -22,7 +22,7 @@ import pytest
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey, key_for
 from pxl10n.sync.journal import JOURNAL_NAME
-from pxl10n.xliff.io import describe, parse
+from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, commits
@@ -59,7 +59,7 @@ def holds(targets: dict, marker: str) -> bool:
 
 
 def file_targets(root: Path, key: FileKey) -> dict[str, str | None]:
-    return {u.id: u.target for u in describe(parse(key.path(l10n(root)).read_bytes())).units}
+    return {u.id: u.target for u in read_info(parse(key.path(l10n(root)).read_bytes())).units}
 
 
 def pull_json(*args: str) -> tuple[int, dict]:

@@ -19,7 +19,7 @@ from pxl10n.sync.validation import validate_paths
 from pxl10n.validate import engine
 from pxl10n.validate.context import Context
 from pxl10n.validate.engine import (
-    Selection,
+    RuleSelection,
     build_selection,
     check_document,
     check_file,
@@ -58,8 +58,8 @@ def codes(findings: list) -> list[str]:
     return [f.code for f in findings]
 
 
-def run_doc(data: bytes, selection: Selection | None = None) -> list:
-    return check_document(Document("/tmp/x.xlf", data), Context(), selection or Selection())
+def run_doc(data: bytes, selection: RuleSelection | None = None) -> list:
+    return check_document(Document("/tmp/x.xlf", data), Context(), selection or RuleSelection())
 
 
 # --- parsing -------------------------------------------------------------------
@@ -100,10 +100,35 @@ def test_not_xliff_is_xlf002(data: bytes) -> None:
     assert codes(run_doc(data)) == ["XLF002"]
 
 
+@pytest.mark.parametrize("data", [GOOD, WARN, ERROR, b"<html/>", b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="3.0" srcLang="en"/>'])
+def test_a_document_parsed_by_its_caller_is_not_parsed_again_and_finds_the_same(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Push hands over the tree it parsed; validate reads it and gives the findings of its own parse."""
+    from lxml import etree
+
+    from pxl10n.xliff.io import parse_xml
+
+    alone = run_doc(data)
+    handed = Document("/tmp/x.xlf", data, parse_xml(data))
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(etree, "fromstring", no_parse)
+    assert check_document(handed, Context(), RuleSelection()) == alone
+    assert handed.tree is not None and (handed.version is not None) == (codes(alone) != ["XLF002"])
+
+
+def test_a_document_handed_over_with_a_doctype_is_still_refused() -> None:
+    from pxl10n.xliff.io import parse_xml
+
+    handed = Document("/tmp/x.xlf", BOMB, parse_xml(BOMB))
+    assert codes(check_document(handed, Context(), RuleSelection())) == ["XLF003"]
+
+
 def test_unreadable_file_is_a_finding(tmp_path: Path) -> None:
     folder = tmp_path / "dir.xlf"
     folder.mkdir()
-    findings = check_file(folder, Context(), Selection())
+    findings = check_file(folder, Context(), RuleSelection())
     assert codes(findings) == ["XLF004"] and findings[0].severity is Severity.ERROR
 
 

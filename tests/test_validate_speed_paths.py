@@ -17,7 +17,7 @@ import pytest
 
 from pxl10n.validate import qa_text
 from pxl10n.validate.context import Context
-from pxl10n.validate.engine import Selection, build_selection, check_document, validate_documents
+from pxl10n.validate.engine import RuleSelection, build_selection, check_document, validate_documents
 from pxl10n.validate.rules import Document, Severity
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,15 +51,15 @@ def _codes(findings: list) -> list[tuple[str, str, Severity]]:
 
 
 @pytest.mark.parametrize("selection", [
-    Selection(),
+    RuleSelection(),
     build_selection(None, severity={"QA": "error", "XLF1": "warning"}),
     build_selection(None, ignore=["QA3"]),
 ])
-def test_one_checker_over_many_documents_answers_as_one_per_document(selection: Selection) -> None:
+def test_one_checker_over_many_documents_answers_as_one_per_document(selection: RuleSelection) -> None:
     """The engine reuses one parser and its per-code severities over a chunk: no document sees another's."""
     alone = [f for i, text in enumerate(DOCS) for f in check_document(Document(f"d{i}.xlf", text.encode()),
                                                                      Context(), selection)]
-    together = validate_documents([(f"d{i}.xlf", text.encode()) for i, text in enumerate(DOCS)], Context(), selection)
+    together = validate_documents([Document(f"d{i}.xlf", text.encode()) for i, text in enumerate(DOCS)], Context(), selection)
     assert sorted(_codes(alone)) == sorted(_codes(together.findings))
     by_doc = {path for path, _, _ in _codes(alone)}
     assert {"d1.xlf", "d2.xlf", "d3.xlf", "d4.xlf"} <= by_doc and "d0.xlf" not in by_doc and "d5.xlf" not in by_doc
@@ -73,7 +73,7 @@ def test_memoized_clean_attributes_do_not_hide_a_bad_value() -> None:
     )
     data = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="i" '
             f'source-language="en" target-language="fr" datatype="plaintext"><body>\n{units}\n</body></file></xliff>')
-    found = check_document(Document("x.xlf", data.encode()), Context(), Selection(("XLF",)))
+    found = check_document(Document("x.xlf", data.encode()), Context(), RuleSelection(("XLF",)))
     assert [(f.code, f.line) for f in found] == [("XLF112", 4)]
 
 
@@ -104,6 +104,10 @@ def test_benchmark_prints_both_ratios_and_the_split(capsys: pytest.CaptureFixtur
         assert all(any(token.endswith("x") for token in row) for row in rows[:3]), out
         assert all(row[-1] == "0" for row in rows[:3]), out  # the generated corpus is clean
     assert "xliff12" in out and "xliff20" in out and "qa" in out and "px" in out
+    for line in out.splitlines():
+        if " CPU ms per 100 files " in line:  # the split comes from inside validate: its stages never exceed it
+            cells = dict(re.findall(r"(\w+) (-?[\d.]+) \(", line.split("one core: ", 1)[1]))
+            assert {"parse", "view", "px", "other"} <= set(cells) and float(cells["other"]) >= 0, line
 
 
 @pytest.mark.parametrize("xml", [
@@ -130,7 +134,7 @@ def _xliff12(body: str) -> bytes:
 
 
 def _xlf_findings(data: bytes) -> list[tuple[str, int | None]]:
-    found = check_document(Document("x.xlf", data), Context(), Selection(("XLF",)))
+    found = check_document(Document("x.xlf", data), Context(), RuleSelection(("XLF",)))
     return sorted((f.code, f.line) for f in found)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lxml import etree
+
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import read_bytes
@@ -75,7 +77,11 @@ class Corpus:
 
 def entries_of(key: FileKey, data: bytes) -> tuple[Entry, ...]:
     """The segments of one file's bytes; XliffError when they are not readable XLIFF."""
-    tree = parse(data, source=key.relpath())
+    return entries_in(key, parse(data, source=key.relpath()))
+
+
+def entries_in(key: FileKey, tree: etree._ElementTree) -> tuple[Entry, ...]:
+    """The segments of one file already parsed (push hands over its tree); XliffError when it is not XLIFF."""
     entries = []
     for index, segment in enumerate(iter_segments(tree)):
         target = segment.target if segment.has_target else None

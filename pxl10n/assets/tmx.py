@@ -22,9 +22,9 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from pxl10n import __version__
 from pxl10n.assets.corpus import Entry
 from pxl10n.errors import XliffError
+from pxl10n.version import __version__
 from pxl10n.xliff.io import XML_LANG, local_name, parse_xml, source_line, text_of
 from pxl10n.xliff.segments import parse_markup, start_tag
 

@@ -23,7 +23,7 @@ from pxl10n.errors import ArchiveError, XliffError
 from pxl10n.px import interrupt
 from pxl10n.px.memory import BUDGET, MemoryBudget, SpooledBody
 from pxl10n.secrets import contains
-from pxl10n.xliff.io import XliffInfo, canonical_bytes, describe, parse
+from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info
 
 MAX_ENTRIES = 1000
 #: PX exports are a few KB to a few MB per item and language; 16 MB is thousands of pages of text.
@@ -100,7 +100,7 @@ def _opened(data: bytes | SpooledBody) -> Iterator[tuple[IO[bytes], int]]:
 def _parsed(content: bytes, name: str, source: str) -> tuple[etree._ElementTree, XliffInfo]:
     try:
         tree = parse(content, source=f"{source}: {name}")
-        return tree, describe(tree)
+        return tree, read_info(tree)
     except XliffError as exc:
         raise ArchiveError(str(exc)) from None
 

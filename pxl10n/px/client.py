@@ -34,12 +34,12 @@ from typing import TYPE_CHECKING, Any
 import httpcore
 import httpx
 
-from pxl10n import __version__
 from pxl10n.errors import AuthError, ConfigError, PXAnswerError, PXError, PXStatusError, RateLimitError, TransportError
 from pxl10n.px import interrupt, schema
 from pxl10n.px.kinds import Item, Kind
 from pxl10n.px.memory import BUDGET, MemoryBudget, SpooledBody
 from pxl10n.secrets import add_secret, check_header_value, redact
+from pxl10n.version import __version__
 
 if TYPE_CHECKING:
     from pxl10n.config import Settings

@@ -24,14 +24,16 @@ A torn last line (killed mid-write) is ignored: its event had not completed.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from pxl10n.errors import StateError
+from pxl10n.fsutil import is_environment_fault
 from pxl10n.sync.state import FileState, State, entry_from_dict, entry_to_dict
 
 JOURNAL_NAME = ".pxl10n-journal"
@@ -166,42 +168,104 @@ def remove(directory: Path) -> None:
 
 
 class Journal:
-    """Thread-safe appender; each :meth:`append` is on disk when it returns."""
+    """Thread-safe appender; each :meth:`append` is on disk when it returns, or raises OSError naming the journal.
+
+    A record that could not be made durable (full disk, read-only tree, I/O error) is
+    cut off again where possible and ends the journal for this run: every later
+    append raises the same error, so no record ever lands after a torn one, and the
+    push stops at once. The next push reads every record that did land.
+    """
 
     def __init__(self, directory: Path) -> None:
         self.path = journal_path(directory)
         self._lock = threading.Lock()
-        self._handle: IO[bytes] | None = None
+        self._fd: int | None = None
+        self._broken: OSError | None = None
 
     def append(self, record: Record) -> None:
-        """Write one record as a line, flush and fsync it."""
+        """Write one record as a line and fsync it (the journal's directory too, when the file is new)."""
         line = (json.dumps(to_json(record), ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         with self._lock:
-            if self._handle is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._handle = open(self.path, "ab")  # noqa: SIM115 - kept open for the whole push
-                _fsync_directory(self.path.parent)
-            self._handle.write(line)
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
+            if self._broken is not None:
+                raise self._broken
+            try:
+                fd = self._fd if self._fd is not None else self._open()
+                _write_durably(fd, line)
+            except OSError as exc:
+                self._broken = _naming(exc, self.path)
+                raise self._broken from None
+
+    def _open(self) -> int:
+        """Open (or create) the journal for appending; a torn last line left by a kill is closed first."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        new = not self.path.exists()
+        fd = self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        if new:
+            _fsync_directory(self.path.parent)
+        elif _ends_torn(self.path):
+            _write_durably(fd, b"\n")
+        return fd
 
     def close(self) -> None:
         """Close the file (it stays on disk until the state is saved)."""
         with self._lock:
-            if self._handle is not None:
-                self._handle.close()
-                self._handle = None
+            if self._fd is not None:
+                try:
+                    os.close(self._fd)
+                except OSError:
+                    pass
+                self._fd = None
+
+
+def _write_durably(fd: int, data: bytes) -> None:
+    """All of ``data`` at the end of the file, then fsync; on failure the file is cut back (best effort)."""
+    start = os.fstat(fd).st_size
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except OSError:
+        try:
+            os.ftruncate(fd, start)
+        except OSError:
+            pass
+        raise
+
+
+def _ends_torn(path: Path) -> bool:
+    """True when the file's last byte is not a line end (a kill cut the last record)."""
+    with open(path, "rb") as handle:
+        handle.seek(0, os.SEEK_END)
+        if handle.tell() == 0:
+            return False
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) != b"\n"
+
+
+def _naming(exc: OSError, path: Path) -> OSError:
+    if exc.filename is None:
+        exc.filename = os.fspath(path)
+    return exc
+
+
+#: fsync of a directory is not supported everywhere; these answers mean "not here", not "failed"
+_UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EBADF, errno.EISDIR})
 
 
 def _fsync_directory(directory: Path) -> None:
-    """Make the journal's directory entry durable too (no-op where unsupported)."""
+    """Make a new entry of ``directory`` durable; an environment fault raises OSError naming it, "unsupported" is a no-op."""
     try:
         fd = os.open(directory, os.O_RDONLY)
-    except OSError:
+    except OSError as exc:
+        if is_environment_fault(exc):
+            raise _naming(exc, directory) from None
         return
     try:
         os.fsync(fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        if exc.errno not in _UNSUPPORTED:
+            exc.filename = os.fspath(directory)
+            raise
     finally:
         os.close(fd)

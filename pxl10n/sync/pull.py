@@ -18,14 +18,9 @@ Crash safety comes from one ordering rule: the state (with the old hash kept in
 
 from __future__ import annotations
 
-import errno
 import json
 import math
-import os
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -33,10 +28,9 @@ from typing import TYPE_CHECKING, Any
 
 from pxl10n.config import Settings
 from pxl10n.console import Console
-from pxl10n.errors import AuthError, ConfigError, EnvironmentFault, GitError, PXError, Pxl10nError
+from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError
 from pxl10n.fsutil import (
     atomic_write,
-    describe_os_error,
     is_environment_fault,
     place,
     read_bytes,
@@ -51,6 +45,7 @@ from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
+from pxl10n.sync.faults import Guard, git_fault, stop_at_fault
 from pxl10n.sync.listing import list_items
 from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.pool import run_concurrently
@@ -233,7 +228,7 @@ def pull(
     refuse_links(directory, "pull")
     repo = gitops.require_git(gitops.find_repo(directory))
     _prepare_branch(repo, directory, branch, console, dry_run=dry_run, commit=commit)
-    with _stop_at_fault(_Guard()):
+    with stop_at_fault(_guard()):
         if dry_run:
             journal.check_closed(directory)
             return _run(settings, selection, console, State.load(directory), repo, client, dry_run=True, commit=False, prune_all=prune_all)
@@ -241,6 +236,10 @@ def pull(
             journal.check_closed(directory)
             remove_partials(directory)
             return _run(settings, selection, console, State.load(directory), repo, client, dry_run=False, commit=commit, prune_all=prune_all)
+
+
+def _guard() -> Guard:
+    return Guard("pull", written="what was written before it is whole and recorded; the next pull finishes and commits it")
 
 
 def _prepare_branch(repo: Repo | None, directory: Path, branch: str | None, console: Console, *, dry_run: bool, commit: bool) -> None:
@@ -252,51 +251,6 @@ def _prepare_branch(repo: Repo | None, directory: Path, branch: str | None, cons
             console.info(f"created branch {branch}")
     if commit and not dry_run and repo is None:
         console.info(f"{directory} is not inside a git work tree: pull writes the files without committing")
-
-
-class _Guard:
-    """The first environment fault of a run (full disk, read-only tree, permission denied).
-
-    Once tripped, no new write starts: workers look before they export and before
-    they stage, the main thread stops recording, renaming and removing, and files
-    staged but not placed are discarded. ``wrote`` says whether anything reached
-    the tree before the fault, so the message can say "nothing was changed" only when true.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._fault: tuple[OSError, Path | None] | None = None
-        self.wrote = False
-
-    @property
-    def tripped(self) -> bool:
-        return self._fault is not None
-
-    def trip(self, exc: OSError, path: Path | None = None) -> None:
-        """Keep the first fault (a full disk fails every worker at once; one line says it)."""
-        with self._lock:
-            if self._fault is None:
-                self._fault = (exc, path)
-
-    def error(self) -> EnvironmentFault:
-        """The run's one line: the path, the fix, and what is on disk."""
-        if self._fault is None:
-            raise RuntimeError("no environment fault was recorded")
-        exc, path = self._fault
-        done = "what was written before it is whole and recorded; the next pull finishes and commits it" if self.wrote else "nothing was changed"
-        return EnvironmentFault(f"{describe_os_error(exc, path)}; then run `pxl10n pull` again; {done}")
-
-
-@contextmanager
-def _stop_at_fault(guard: _Guard, path: Path | None = None) -> Iterator[None]:
-    """Turn an environment fault inside the block into the run's one EnvironmentFault; other errors pass."""
-    try:
-        yield
-    except OSError as exc:
-        if not is_environment_fault(exc):
-            raise
-        guard.trip(exc, path)
-        raise guard.error() from None
 
 
 @dataclass(frozen=True)
@@ -323,7 +277,7 @@ def _run(
 ) -> PullResult:
     kinds, locales = selection.resolve(settings)
     directory = settings.directory
-    guard = _Guard()
+    guard = _guard()
     own_client = client is None
     client = client or PXClient.from_settings(settings)
     try:
@@ -402,7 +356,7 @@ def _plan(settings: Settings, selection: Selection, listed: dict[str, list[Item]
 
 
 def _export_all(
-    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], plan: _Plan, console: Console, guard: _Guard, *, dry_run: bool
+    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], plan: _Plan, console: Console, guard: Guard, *, dry_run: bool
 ) -> list[FileResult]:
     """Export every task concurrently; record and place each full batch while the next exports run.
 
@@ -435,22 +389,22 @@ def _export_all(
     return files
 
 
-def _apply(settings: Settings, state: State, decided: list[FileResult], guard: _Guard) -> list[FileResult]:
+def _apply(settings: Settings, state: State, decided: list[FileResult], guard: Guard) -> list[FileResult]:
     """Record a batch's entries, then rename its staged files in: a crash between leaves only pxl10n hashes on disk."""
     state.put_all(f.entry for f in decided if f.entry is not None)
-    with _stop_at_fault(guard, state.path):
+    with stop_at_fault(guard, state.path):
         guard.wrote |= state.save()
     crash.point("pull-recorded")
     return [_place(settings, file, guard) for file in decided]
 
 
-def _place(settings: Settings, file: FileResult, guard: _Guard) -> FileResult:
+def _place(settings: Settings, file: FileResult, guard: Guard) -> FileResult:
     """Rename one staged file into place; a file that cannot be written fails alone, a sick machine stops the run."""
     if file.staged is None:
         return file
     target = file.key.path(settings.directory)
     try:
-        with _stop_at_fault(guard, target):
+        with stop_at_fault(guard, target):
             place(file.staged, target)
     except OSError as exc:
         return replace(file, status=FAILED, staged=None, message=f"{file.key.relpath()}: cannot write the file ({exc.strerror or exc}); other files go on")
@@ -460,7 +414,7 @@ def _place(settings: Settings, file: FileResult, guard: _Guard) -> FileResult:
 
 
 def _decide(
-    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str, guard: _Guard, *, dry_run: bool
+    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str, guard: Guard, *, dry_run: bool
 ) -> FileResult:
     """One row of the pull table: export, compare, decide; new bytes are only staged (never in a dry run)."""
     key = FileKey(item.kind, item.id, locale)
@@ -535,7 +489,7 @@ def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None,
     return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, units=units, translated=translated)
 
 
-def _stage(settings: Settings, decided: FileResult, canonical: bytes, guard: _Guard) -> FileResult:
+def _stage(settings: Settings, decided: FileResult, canonical: bytes, guard: Guard) -> FileResult:
     """Write PX's bytes to a hidden temporary beside the file (the slow part, in the worker); none once the run stops."""
     if guard.tripped:
         return replace(decided, status=FAILED, entry=None, message="not written: the run stopped at an environment fault")
@@ -554,7 +508,7 @@ def _obsolete(
     kinds: tuple[str, ...],
     locales: tuple[str, ...],
     listed: dict[str, list[Item]],
-    guard: _Guard,
+    guard: Guard,
     *,
     dry_run: bool,
     prune_all: bool,
@@ -573,7 +527,7 @@ def _obsolete(
         held = _prune_held(settings, kind, listed, entries, gone, prune_all=prune_all)
         for entry in gone:
             path = entry.key.path(settings.directory)
-            with _stop_at_fault(guard, path):
+            with stop_at_fault(guard, path):
                 results.append(_remove(entry, path, state, guard, held, dry_run=dry_run))
     return results
 
@@ -593,7 +547,7 @@ def _prune_held(settings: Settings, kind: str, listed: dict[str, list[Item]], en
     return ""
 
 
-def _remove(entry: FileState, path: Path, state: State, guard: _Guard, held: str, *, dry_run: bool) -> FileResult:
+def _remove(entry: FileState, path: Path, state: State, guard: Guard, held: str, *, dry_run: bool) -> FileResult:
     """One file of an item PX no longer lists: kept when edited here, held, or removed with its entry."""
     current = read_normalized(path)
     if current is not None and sha256(current) not in entry.known_hashes():
@@ -608,9 +562,9 @@ def _remove(entry: FileState, path: Path, state: State, guard: _Guard, held: str
     return FileResult(entry.key, REMOVED, message="no longer in PX")
 
 
-def _finish(settings: Settings, state: State, repo: Repo | None, result: PullResult, localizable: list[Item], guard: _Guard, *, commit: bool) -> PullResult:
+def _finish(settings: Settings, state: State, repo: Repo | None, result: PullResult, localizable: list[Item], guard: Guard, *, commit: bool) -> PullResult:
     """Keep ``index.json`` and the state, then commit exactly what pxl10n wrote; a sick machine stops here with one line."""
-    with _stop_at_fault(guard):
+    with stop_at_fault(guard):
         _write_index(settings.directory, localizable)
         guard.wrote |= state.save()
         if repo is None or not commit:
@@ -619,30 +573,7 @@ def _finish(settings: Settings, state: State, repo: Repo | None, result: PullRes
         try:
             return replace(result, commit=gitops.commit_paths(repo, paths, commit_message(result)))
         except GitError as exc:
-            raise _git_fault(exc, repo, guard) or exc from None
-
-
-#: What git says when the machine, not the repository, refused the commit
-_GIT_FAULTS = {
-    "no space left on device": errno.ENOSPC,
-    "disk quota exceeded": errno.EDQUOT,
-    "file too large": errno.EFBIG,
-    "read-only file system": errno.EROFS,
-    "permission denied": errno.EACCES,
-    "insufficient permission": errno.EACCES,
-    "operation not permitted": errno.EPERM,
-}
-
-
-def _git_fault(exc: GitError, repo: Repo, guard: _Guard) -> EnvironmentFault | None:
-    """The run's EnvironmentFault when git failed for a full disk or a tree it may not write; None for any other git error."""
-    said = str(exc).lower()
-    code = next((code for words, code in _GIT_FAULTS.items() if words in said), None)
-    if code is None:
-        return None
-    guard.wrote = True
-    guard.trip(OSError(code, os.strerror(code)), Path(repo.git_dir))
-    return guard.error()
+            raise git_fault(exc, repo.git_dir, guard) or exc from None
 
 
 def _ours_to_commit(repo: Repo, settings: Settings, state: State, result: PullResult) -> list[Path]:

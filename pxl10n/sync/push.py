@@ -14,10 +14,15 @@ sending would revert someone's newer work in PX. Each landing is journaled
 (fsynced) the moment PX accepts it, then the file is re-exported so the l10n
 directory holds PX's own bytes. The decision table is ``docs/sync-model.md``.
 A 401/403 stops the push at once; every other refusal fails that file only.
+A sick machine (the journal, a re-exported file or the state cannot be written:
+full disk, read-only tree, I/O error) stops it at once too: no import starts
+after the fault, and push ends with one :class:`~pxl10n.errors.EnvironmentFault`
+line (exit 2); the journal keeps every landing, so the next push finishes.
 """
 
 from __future__ import annotations
 
+import copy
 import threading
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -27,8 +32,8 @@ from typing import Any
 
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console
-from pxl10n.errors import AuthError, PXError, Pxl10nError, PXStatusError, XliffError
-from pxl10n.fsutil import atomic_write, read_normalized, refuse_links, remove_partials
+from pxl10n.errors import AuthError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
+from pxl10n.fsutil import atomic_write, describe_os_error, is_environment_fault, read_normalized, refuse_links, remove_partials, shown
 from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
@@ -36,11 +41,13 @@ from pxl10n.px.kinds import KINDS
 from pxl10n.sync import crash, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
+from pxl10n.sync.faults import Guard, git_fault, stop_at_fault
 from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
-from pxl10n.xliff.io import XliffInfo, describe, parse, sha256
+from pxl10n.validate.rules import Document
+from pxl10n.xliff.io import XliffInfo, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold
 
 
@@ -96,6 +103,8 @@ class PushPlan:
     payload: bytes = b""
     #: unit id of each empty target kept out of ``payload``
     withheld: tuple[str, ...] = ()
+    #: ``data`` parsed once, under the file's absolute path: the gate validates this tree
+    document: Document | None = None
 
     @property
     def rel(self) -> str:
@@ -195,15 +204,25 @@ def _selected_keys(settings: Settings, state: State, selection: Selection) -> li
     return sorted(keys)
 
 
-def _outgoing(data: bytes, rel: str) -> tuple[XliffInfo | None, Withheld]:
-    """What a file holds *as it would be sent* (empty targets withheld), or None when it does not parse
-    (the validation gate says why); every comparison with PX's targets reads this, never D's empty targets."""
+def _outgoing(data: bytes, path: Path, rel: str) -> tuple[Document, XliffInfo | None, Withheld]:
+    """The file parsed once, and what it holds *as it would be sent* (empty targets withheld).
+
+    The document keeps the tree of the file as it is, for the validation gate and
+    TM101's corpus; withholding edits a copy. The info is None when the file does not
+    parse (the gate says why); every comparison with PX's targets reads it, never D's
+    empty targets.
+    """
     try:
         tree = parse(data, source=rel)
-        sent = withhold(tree, data)
-        return describe(tree), sent
     except XliffError:
-        return None, Withheld(data)
+        return Document(str(path), data), None, Withheld(data)
+    document = Document(str(path), data, tree)
+    try:
+        sending = copy.deepcopy(tree)
+        sent = withhold(sending, data)
+        return document, read_info(sending), sent
+    except XliffError:
+        return document, None, Withheld(data)
 
 
 def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: FileKey, force: bool) -> PushPlan:
@@ -216,11 +235,12 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: File
     if key.locale == settings.source_locale or (entry.source_language and entry.px_language == entry.source_language):
         return PushPlan(key, Action.NONE, S.SKIPPED, "source locale: never pushed", entry)
     digest = sha256(data)
+    path = key.path(settings.directory).resolve()
     if key.relpath() in recovery.unrefreshed and digest == entry.pushed and not force:
-        return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _outgoing(data, key.relpath())[0])
+        return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _outgoing(data, path, key.relpath())[1])
     if digest in entry.known_hashes() and not force:
         return PushPlan(key, Action.NONE, S.UNCHANGED, "PX holds this content", entry)
-    info, sent = _outgoing(data, key.relpath())
+    document, info, sent = _outgoing(data, path, key.relpath())
     if info is not None and info.translated_units == 0:
         return PushPlan(key, Action.NONE, S.SKIPPED, "no translated unit", entry)
     if info is not None and info.version != entry.xliff_version:
@@ -234,7 +254,7 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: File
     else:
         reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
     in_doubt = recovery.in_doubt.get(key.relpath()) == digest
-    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units)
+    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units, document)
 
 
 def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None) -> list[PushPlan]:
@@ -246,8 +266,13 @@ def plan(settings: Settings, state: State, selection: Selection | None = None, *
 # --- validation gate --------------------------------------------------------------------
 
 
-def _finding_dicts(report: Any, path: Path) -> list[dict[str, Any]]:
-    return [{**f.as_dict(), "path": str(path)} for f in report.for_file(path)]
+def _finding_dicts(report: Any, path: str) -> list[dict[str, Any]]:
+    return [{**f.as_dict(), "path": path} for f in report.for_file(path)]
+
+
+def _document(plan_: PushPlan) -> Document:
+    assert plan_.document is not None, "only a file planned for sending is validated"
+    return plan_.document
 
 
 def gate(settings: Settings, plans: list[PushPlan]) -> dict[str, tuple[dict[str, Any], ...]]:
@@ -257,13 +282,12 @@ def gate(settings: Settings, plans: list[PushPlan]) -> dict[str, tuple[dict[str,
     pending = [p for p in plans if p.action == Action.SEND]
     if not pending:
         return {}
-    paths = {p.rel: p.key.path(settings.directory).resolve() for p in pending}
-    report = gate_report(settings, [(paths[p.rel], p.data, p.entry) for p in pending])
-    bad = report.files_with_errors()
+    report = gate_report(settings, [(_document(p), p.entry) for p in pending])
+    bad = {str(path) for path in report.files_with_errors()}
     return {
-        p.rel: tuple(d for d in _finding_dicts(report, paths[p.rel]) if d["severity"] == "error")
+        p.rel: tuple(d for d in _finding_dicts(report, _document(p).path) if d["severity"] == "error")
         for p in pending
-        if paths[p.rel] in bad
+        if _document(p).path in bad
     }
 
 
@@ -276,9 +300,9 @@ def validator_view(settings: Settings, plan_: PushPlan) -> tuple[dict[str, Any],
     """Every finding on one planned file with no rule deselected: what to show when PX cannot parse it."""
     from pxl10n.sync.validation import gate_report
 
-    path = plan_.key.path(settings.directory).resolve()
-    report = gate_report(replace(settings, validate=ValidateSettings()), [(path, plan_.data, plan_.entry)])
-    return tuple(_finding_dicts(report, path))
+    document = _document(plan_)
+    report = gate_report(replace(settings, validate=ValidateSettings()), [(document, plan_.entry)])
+    return tuple(_finding_dicts(report, document.path))
 
 
 # --- sending ------------------------------------------------------------------------------
@@ -305,23 +329,46 @@ def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[by
     return extract_xliff(data, source=label, language=entry.px_language)
 
 
-class Sender:
-    """Sends planned files, journaling each landing; one instance per push."""
+#: A file not sent because the machine stopped the push (the run ends with an EnvironmentFault)
+AT_FAULT = "not sent: the push stopped at an environment fault"
 
-    def __init__(self, client: PXClient, settings: Settings, state: State, journal: jr.Journal, *, force: bool) -> None:
-        self.client, self.settings, self.state, self.journal, self.force = client, settings, state, journal, force
+
+class Sender:
+    """Sends planned files, journaling each landing; one instance per push.
+
+    The first environment fault (the journal or a re-exported file cannot be
+    written) trips ``guard``: no import starts after it, and push ends with that fault.
+    """
+
+    def __init__(self, client: PXClient, settings: Settings, state: State, journal: jr.Journal, guard: Guard, *, force: bool) -> None:
+        self.client, self.settings, self.state, self.journal, self.guard, self.force = client, settings, state, journal, guard, force
         self.stop_reason: str | None = None
         self._lock = threading.Lock()
 
-    def _record(self, record: jr.Landed | jr.Entry) -> None:
+    def _journal(self, record: jr.Record) -> None:
         self.journal.append(record)
+        self.guard.wrote = True
+
+    def _record(self, record: jr.Landed | jr.Entry) -> None:
+        self._journal(record)
         with self._lock:
             self.state.put(record.entry)
 
     def __call__(self, plan_: PushPlan) -> PushOutcome:
-        """Send one file (or confirm it landed already); never raises for PX or network failures."""
+        """Send one file (or confirm it landed already); never raises for PX or network failures or environment faults."""
+        if self.guard.tripped:
+            return PushOutcome(plan_, S.NOT_SENT, AT_FAULT)
         if self.stop_reason:
             return PushOutcome(plan_, S.NOT_SENT, f"not sent: {self.stop_reason}")
+        try:
+            return self._handle(plan_)
+        except OSError as exc:
+            if not is_environment_fault(exc):
+                raise
+            self.guard.trip(exc)
+            return PushOutcome(plan_, S.FAILED, f"stopped: {describe_os_error(exc)}")
+
+    def _handle(self, plan_: PushPlan) -> PushOutcome:
         assert plan_.entry is not None
         if plan_.action == Action.REFRESH:
             return self._refresh(plan_, S.REFRESHED, plan_.reason)
@@ -350,19 +397,23 @@ class Sender:
     def _send(self, plan_: PushPlan) -> PushOutcome:
         assert plan_.entry is not None
         kind = KINDS[plan_.key.kind]
-        self.journal.append(jr.Send(plan_.rel, plan_.digest))
+        if self.guard.tripped:
+            return PushOutcome(plan_, S.NOT_SENT, AT_FAULT)
+        self._journal(jr.Send(plan_.rel, plan_.digest))
         crash.point("push-sending")
+        if self.guard.tripped:  # another worker's fault since: this import must not start
+            return PushOutcome(plan_, S.NOT_SENT, AT_FAULT)
         try:
             self.client.import_file(
                 kind, plan_.key.item_id, plan_.payload, plan_.key.path(self.settings.directory).name,
                 kind.import_query(plan_.key.item_id, plan_.entry.params), language=plan_.entry.px_language,
             )
         except AuthError as exc:
-            self.journal.append(jr.Refused(plan_.rel))
+            self._journal(jr.Refused(plan_.rel))
             self.stop_reason = f"push stopped: {exc}"
             return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
         except PXStatusError as exc:
-            self.journal.append(jr.Refused(plan_.rel))
+            self._journal(jr.Refused(plan_.rel))
             findings = validator_view(self.settings, plan_) if exc.status == 432 else ()
             return PushOutcome(plan_, S.REJECTED, str(exc), exc.status, findings)
         except PXError as exc:
@@ -411,6 +462,8 @@ def _send_all(plans: list[PushPlan], sender: Sender, settings: Settings, console
         return []
     console.info(f"importing {len(plans)} file(s) into PX")
     first = sender(plans[0])
+    if sender.guard.tripped:
+        return [first, *(PushOutcome(p, S.NOT_SENT, AT_FAULT) for p in plans[1:])]
     return [first, *run_concurrently(plans[1:], sender, workers=settings.concurrency, console=console, label="importing", already_done=1)]
 
 
@@ -444,10 +497,19 @@ def push(
         result = _dry_run(settings, state, plan(settings, state, selection, force=force, recovery=jr.recover(state)), directory)
     else:
         repo = gitops.require_git(gitops.find_repo(directory))
-        with lock.hold(directory, "push", repo.git_dir if repo is not None else None):
-            result = _push(settings, selection, console, repo=repo if commit else None, force=force, client=client)
+        guard = _guard(directory)
+        with stop_at_fault(guard), lock.hold(directory, "push", repo.git_dir if repo is not None else None):
+            result = _push(settings, selection, console, guard, repo=repo if commit else None, force=force, client=client)
     _report(result, console)
     return result
+
+
+def _guard(directory: Path) -> Guard:
+    return Guard(
+        "push",
+        written=f"every import PX accepted before it is recorded ({shown(jr.journal_path(directory))}); the next push finishes recording and sends nothing twice",
+        untouched="nothing was sent or changed",
+    )
 
 
 def _outcomes_before_sending(settings: Settings, plans: list[PushPlan]) -> tuple[list[PushOutcome], list[PushPlan], str | None]:
@@ -475,7 +537,8 @@ def _in_plan_order(plans: list[PushPlan], outcomes: list[PushOutcome]) -> tuple[
     return tuple(by_rel[p.rel] for p in plans if p.rel in by_rel)
 
 
-def _push(settings: Settings, selection: Selection | None, console: Console, *, repo: Any, force: bool, client: PXClient | None) -> PushResult:
+def _push(settings: Settings, selection: Selection | None, console: Console, guard: Guard, *, repo: Any, force: bool, client: PXClient | None) -> PushResult:
+    """The push under its lock; an environment fault ends it at once, the journal left for the next push to finish."""
     directory = settings.directory
     remove_partials(directory)
     state = State.load(directory)
@@ -483,28 +546,35 @@ def _push(settings: Settings, selection: Selection | None, console: Console, *, 
     plans = plan(settings, state, selection, force=force, recovery=recovery)
     done, pending, stopped = _outcomes_before_sending(settings, plans)
     if pending:
-        sent, stop_reason = _execute(settings, state, pending, console, client, force=force)
+        sent, stop_reason = _execute(settings, state, pending, console, client, guard, force=force)
+        if guard.tripped:
+            raise guard.error()
         done += sent
         stopped = stopped or stop_reason
     result = PushResult(files=_in_plan_order(plans, done), directory=str(directory), stopped=stopped)
-    state.save()
+    guard.wrote |= state.save()
     crash.point("push-saved")
     if repo is not None:
         selected = {p.key.path(directory) for p in plans}
         paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed}
         paths |= set(own_uncommitted(repo, directory, state, among=selected - paths))
-        result = replace(result, commit=gitops.commit_paths(repo, sorted(paths), commit_message(result)))
+        try:
+            result = replace(result, commit=gitops.commit_paths(repo, sorted(paths), commit_message(result)))
+        except GitError as exc:
+            raise git_fault(exc, repo.git_dir, guard) or exc from None
     jr.remove(directory)
     return result
 
 
-def _execute(settings: Settings, state: State, pending: list[PushPlan], console: Console, client: PXClient | None, *, force: bool) -> tuple[list[PushOutcome], str | None]:
+def _execute(
+    settings: Settings, state: State, pending: list[PushPlan], console: Console, client: PXClient | None, guard: Guard, *, force: bool
+) -> tuple[list[PushOutcome], str | None]:
     """Send ``pending``; the outcomes and the reason the push stopped early, if it did."""
     own_client = client is None
     client = client or PXClient.from_settings(settings)
     journal = jr.Journal(settings.directory)
     try:
-        sender = Sender(client, settings, state, journal, force=force)
+        sender = Sender(client, settings, state, journal, guard, force=force)
         return _send_all(pending, sender, settings, console), sender.stop_reason
     finally:
         journal.close()

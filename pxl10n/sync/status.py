@@ -25,7 +25,7 @@ from pxl10n.px.client import PXClient
 from pxl10n.sync.listing import list_items
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import State
-from pxl10n.xliff.io import describe, parse, sha256
+from pxl10n.xliff.io import parse, read_info, sha256
 
 BAR_WIDTH = 20
 
@@ -175,7 +175,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     for key in (k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds):
         data = read_bytes(key.path(settings.directory)) or b""
         try:
-            info = describe(parse(data, source=key.relpath()))
+            info = read_info(parse(data, source=key.relpath()))
         except XliffError:
             report.unreadable.append(key.relpath())
             continue

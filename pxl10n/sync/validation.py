@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from pxl10n.assets.consistency import Variant
-from pxl10n.assets.corpus import Entry, entries_of
+from pxl10n.assets.corpus import Entry, entries_in, entries_of
 from pxl10n.assets.glossary import Glossary
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError, XliffError
@@ -22,6 +22,7 @@ from pxl10n.layout import iter_xliff_files, key_for, laid_out_keys
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
 from pxl10n.validate.engine import Report, build_selection, validate_documents, validate_files
+from pxl10n.validate.rules import Document
 
 
 def pulled_of(entry: FileState) -> Pulled:
@@ -81,44 +82,45 @@ def validate_paths(
     return validate_files(files, context_for(settings, files), selection, jobs=jobs)
 
 
-def gate_report(settings: Settings, files: Iterable[tuple[Path, bytes, FileState | None]]) -> Report:
-    """The push gate: bytes push already read, checked against the entries it already loaded.
+def gate_report(settings: Settings, files: Iterable[tuple[Document, FileState | None]]) -> Report:
+    """The push gate: documents push already read and parsed, checked against the entries it already loaded.
 
-    Nothing is discovered, read or loaded again; each file is validated in memory
-    under its absolute path, so findings come back by the path push knows.
+    Nothing is discovered, read, parsed or loaded again: each document is named by its
+    file's absolute path (so findings come back by the path push knows), carries the
+    tree push parsed, and TM101's corpus reads that same tree.
     """
-    documents: list[tuple[str, bytes]] = []
+    documents: list[Document] = []
     expected: dict[str, Expected] = {}
-    for path, data, entry in files:
-        name = str(path.resolve())
-        expected[name] = Expected(pulled_of(entry) if entry else None, _laid_out(settings, path))
-        documents.append((name, data))
-    read = {Path(name): data for name, data in documents}
-    return validate_documents(documents, _project(settings, expected, read), build_selection(settings))
+    for doc, entry in files:
+        expected[doc.path] = Expected(pulled_of(entry) if entry else None, _laid_out(settings, Path(doc.path)))
+        documents.append(doc)
+    held = {Path(doc.path): doc for doc in documents}
+    return validate_documents(documents, _project(settings, expected, held), build_selection(settings))
 
 
-def _project(settings: Settings, expected: dict[str, Expected], read: Mapping[Path, bytes] | None = None) -> Context:
-    return Context(settings.source_locale, tuple(settings.locales), dict(settings.px_languages), expected, *_assets(settings, read or {}))
+def _project(settings: Settings, expected: dict[str, Expected], held: Mapping[Path, Document] | None = None) -> Context:
+    return Context(settings.source_locale, tuple(settings.locales), dict(settings.px_languages), expected, *_assets(settings, held or {}))
 
 
-def _assets(settings: Settings, read: Mapping[Path, bytes]) -> tuple[dict[tuple[str, str], tuple[Variant, ...]], Glossary | None]:
+def _assets(settings: Settings, held: Mapping[Path, Document]) -> tuple[dict[tuple[str, str], tuple[Variant, ...]], Glossary | None]:
     """The repository's conflicting translations (TM101) and the glossary (TM102) for the context."""
     from pxl10n.assets.consistency import translation_variants
     from pxl10n.assets.glossary import load_glossary
 
-    variants = translation_variants(_corpus_entries(settings.directory, settings.locales, read))
+    variants = translation_variants(_corpus_entries(settings.directory, settings.locales, held))
     glossary = settings.validate.glossary
     return variants, (load_glossary(glossary, settings.source_locale, tuple(settings.locales)) if glossary else None)
 
 
-def _corpus_entries(directory: Path, locales: Iterable[str], read: Mapping[Path, bytes]) -> Iterator[Entry]:
-    """Every segment of the laid-out files (TM101's memory); a file the caller already read (absolute path) is not read again."""
+def _corpus_entries(directory: Path, locales: Iterable[str], held: Mapping[Path, Document]) -> Iterator[Entry]:
+    """Every segment of the laid-out files (TM101's memory); a file the caller holds (absolute path) is not read or parsed again."""
     for key in laid_out_keys(directory, locales):
         path = key.path(directory).resolve()
-        data = read[path] if path in read else read_bytes(path)
+        doc = held.get(path)
+        data = doc.data if doc is not None else read_bytes(path)
         if data is None:
             continue
         try:
-            yield from entries_of(key, data)
+            yield from (entries_in(key, doc.tree) if doc is not None and doc.tree is not None else entries_of(key, data))
         except XliffError:
             continue  # unreadable XLIFF has no translations to compare; its own findings say why

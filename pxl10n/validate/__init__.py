@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["Context", "Report", "Selection", "build_selection", "check_document", "validate_documents", "validate_files"]
+__all__ = ["Context", "Report", "RuleSelection", "build_selection", "check_document", "validate_documents", "validate_files"]
 
 
 def __getattr__(name: str) -> Any:

@@ -2,7 +2,7 @@
 
 A document is parsed once (the parsing family, XLF0xx); every family that
 applies to its version and survives the selection then reads the same tree.
-Selection, ignore and severity overrides are applied afterwards, to the findings
+Rule selection, ignore and severity overrides are applied afterwards, to the findings
 families emit at their rules' default severities. Many files are spread over
 processes in chunks; the result is sorted, so it is the same whatever the
 number of jobs.
@@ -54,7 +54,7 @@ def _check_prefix(prefix: str, option: str) -> str:
 
 
 @dataclass(frozen=True)
-class Selection:
+class RuleSelection:
     """Which codes run and at what severity; picklable, so workers apply it too."""
 
     select: tuple[str, ...] = ("ALL",)
@@ -93,7 +93,7 @@ def build_selection(
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
     severity: Mapping[str, str] | None = None,
-) -> Selection:
+) -> RuleSelection:
     """Config ``[validate]`` as defaults, options on top: --select/--ignore replace, severities merge."""
     conf = settings.validate if settings else None
     sel = split_codes(select) or split_codes(conf.select if conf else ()) or ("ALL",)
@@ -109,13 +109,13 @@ def build_selection(
         if level not in ("error", "warning", "off"):
             raise ConfigError(f"severity for {prefix} is {level!r}; use error, warning or off")
     ordered = tuple(sorted(levels.items(), key=lambda kv: (-len(kv[0]), kv[0])))
-    return Selection(sel, ign, ordered)
+    return RuleSelection(sel, ign, ordered)
 
 
 # --- one document -------------------------------------------------------------
 
 
-def check_document(doc: Document, ctx: Context, selection: Selection) -> list[Finding]:
+def check_document(doc: Document, ctx: Context, selection: RuleSelection) -> list[Finding]:
     """All findings for one document's bytes: parsing, then every family that applies."""
     return _Checker(ctx, selection).document(doc)
 
@@ -128,7 +128,7 @@ class _Checker:
     chunk of files, rather than once per document or per finding.
     """
 
-    def __init__(self, ctx: Context, selection: Selection) -> None:
+    def __init__(self, ctx: Context, selection: RuleSelection) -> None:
         self.ctx = ctx
         self.selection = selection
         self._families: dict[str, tuple[Family, ...]] = {}
@@ -194,12 +194,12 @@ class _Checker:
         return [kept for kept in map(self.selection.apply, found) if kept is not None]
 
 
-def check_file(path: Path, ctx: Context, selection: Selection) -> list[Finding]:
+def check_file(path: Path, ctx: Context, selection: RuleSelection) -> list[Finding]:
     """Read one file in binary and check it; unreadable files become an XLF004 finding."""
     return _Checker(ctx, selection).file(path)
 
 
-def _check_chunk(paths: Sequence[str], ctx: Context, selection: Selection) -> list[Finding]:
+def _check_chunk(paths: Sequence[str], ctx: Context, selection: RuleSelection) -> list[Finding]:
     checker = _Checker(ctx, selection)
     return [f for p in paths for f in checker.file(Path(p))]
 
@@ -249,23 +249,27 @@ class Report:
         return [f for f in self.findings if f.path == name]
 
 
-def validate_documents(documents: Iterable[tuple[str, bytes]], ctx: Context, selection: Selection) -> Report:
-    """Validate bytes the caller already holds (the push gate): no file is read, in this process."""
+def validate_documents(documents: Iterable[Document], ctx: Context, selection: RuleSelection) -> Report:
+    """Validate documents the caller already holds (the push gate): no file is read, in this process.
+
+    A document that carries its tree (parsed from its bytes by :func:`pxl10n.xliff.io.parse`)
+    is not parsed again, and the view the families build stays on it for the caller.
+    """
     names: list[Path] = []
     findings: list[Finding] = []
     checker = _Checker(ctx, selection)
-    for name, data in documents:
-        names.append(Path(name))
-        findings.extend(checker.document(Document(name, data)))
+    for doc in documents:
+        names.append(Path(doc.path))
+        findings.extend(checker.document(doc))
     return Report(names, sorted(findings, key=_sort_key))
 
 
-def validate_files(files: Sequence[Path], ctx: Context, selection: Selection, *, jobs: int | None = None) -> Report:
+def validate_files(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None) -> Report:
     """Read and validate ``files``: serially when few, in a process pool in chunks when many."""
     return Report(list(files), run(files, ctx, selection, jobs=jobs))
 
 
-def run(files: Sequence[Path], ctx: Context, selection: Selection, *, jobs: int | None = None) -> list[Finding]:
+def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None) -> list[Finding]:
     """Check ``files``: serially when few, in a process pool in chunks when many; sorted either way."""
     names = [str(p) for p in files]
     workers = jobs or default_jobs()

@@ -84,19 +84,17 @@ def parse(doc: Document, parser: etree.XMLParser | None = None) -> list[Finding]
 
     ``parser`` is a :func:`~pxl10n.xliff.io.safe_parser` the caller reuses over many documents
     (building one costs about as much as parsing a small file); a fresh one by default.
+    A document that arrives with its tree (the caller parsed ``data`` with
+    :func:`~pxl10n.xliff.io.parse`, as push does) is not parsed again; only the checks
+    on the tree run, so the findings are the same either way.
     """
     offset = doctype_offset(doc.data)
     if offset is not None:
         return [doc.finding(XLF003, _DOCTYPE_MESSAGE, line=doc.data.count(b"\n", 0, offset) + 1)]
-    try:
-        root = etree.fromstring(doc.data, parser or safe_parser())
-    except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (None, None)
-        message = _POSITION.sub("", exc.msg or str(exc))
-        return [doc.finding(XLF001, f"not well-formed XML: {message}", line=line or None, col=col or None)]
-    except ValueError as exc:
-        return [doc.finding(XLF001, f"not well-formed XML: {exc}")]
-    tree = root.getroottree()
+    tree = doc.tree if doc.tree is not None else _parsed(doc, parser)
+    if isinstance(tree, Finding):
+        return [tree]
+    root = tree.getroot()
     if has_doctype(tree):
         return [doc.finding(XLF003, _DOCTYPE_MESSAGE, line=1)]
     version = root_version(root)
@@ -109,6 +107,19 @@ def parse(doc: Document, parser: etree.XMLParser | None = None) -> list[Finding]
         return [doc.finding(XLF002, message, element=root)]
     doc.tree, doc.version = tree, version
     return []
+
+
+def _parsed(doc: Document, parser: etree.XMLParser | None) -> etree._ElementTree | Finding:
+    """The tree of ``doc``'s bytes, or the XLF001 finding saying why they are not XML."""
+    try:
+        root = etree.fromstring(doc.data, parser or safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line, col = exc.position if exc.position else (None, None)
+        message = _POSITION.sub("", exc.msg or str(exc))
+        return doc.finding(XLF001, f"not well-formed XML: {message}", line=line or None, col=col or None)
+    except ValueError as exc:
+        return doc.finding(XLF001, f"not well-formed XML: {exc}")
+    return root.getroottree()
 
 
 def unreadable(name: str, reason: str) -> Finding:

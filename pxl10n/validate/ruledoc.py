@@ -20,7 +20,7 @@ from lxml import etree
 from pxl10n.assets.consistency import Variant
 from pxl10n.assets.glossary import Glossary, load_glossary
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
-from pxl10n.validate.engine import Selection, check_document
+from pxl10n.validate.engine import RuleSelection, check_document
 from pxl10n.validate.registry import FAMILIES
 from pxl10n.validate.rules import Document, Family, Rule
 from pxl10n.xliff.io import safe_parser
@@ -103,7 +103,7 @@ def _example(family: Family, rule: Rule, fixtures: Path) -> list[str]:
         return []
     path = paths[0]
     data = path.read_bytes()
-    found = [f for f in check_document(Document(str(path), data), fixture_context(path), Selection((rule.code,)))]
+    found = [f for f in check_document(Document(str(path), data), fixture_context(path), RuleSelection((rule.code,)))]
     if not found:
         return []
     finding = found[0]

@@ -86,7 +86,11 @@ class Finding:
 
 @dataclass
 class Document:
-    """A file under validation: its name, its bytes, and once parsed its tree, version and view."""
+    """A file under validation: its name, its bytes, and once parsed its tree, version and view.
+
+    A caller that has parsed ``data`` already (with :func:`pxl10n.xliff.io.parse`) hands the
+    tree over, and validation reads it instead of parsing the bytes a second time.
+    """
 
     path: str
     data: bytes

@@ -36,7 +36,7 @@ from pxl10n.validate.xliff20_schema import (
     SPECS,
     XLF,
     Spec,
-    describe,
+    element_label,
     pretty,
     x,
 )
@@ -59,6 +59,8 @@ def _sequence(tag: str) -> tuple[Particle, ...]:
 
 
 _UNIT_CONTENT = _sequence(_UNIT)
+_UNIT_SPEC, _NOTES, _NOTE = SPECS[_UNIT], x("notes"), x("note")
+_NOTES_SPEC, _NOTE_SPEC = SPECS[_NOTES], SPECS[_NOTE]
 _PART_CONTENT = {_SEGMENT: _sequence(_SEGMENT), _IGNORABLE: _sequence(_IGNORABLE)}
 
 
@@ -74,8 +76,8 @@ class _Run:
         self.root = root
         self.out: list[Finding] = []
         self.is21 = root.get("version") == "2.1"
-        self.attributes = AttributeChecker(self)
-        self.units = UnitChecker(self, root.get("srcLang"), root.get("trgLang"))
+        self.attributes = AttributeChecker(self.emit, self.is21)
+        self.units = UnitChecker(self.emit, root, self.is21)
         #: where the walk records inline elements while inside a segment's or ignorable's side
         self.collect: list[Inline] | None = None
         #: child-tag sequences of this document found to satisfy their parent's content model
@@ -128,6 +130,15 @@ class _Run:
         units = self.units
         units.begin_unit(el)
         items = cast(Items, el.items())
+        children = self.fast_unit(el, items, unit)
+        if children is None:
+            children = self.walk_unit_content(el, spec, items, unit)
+        if len(el):
+            units.check_unit(el, unit, children)
+        units.end_unit()
+
+    def walk_unit_content(self, el: etree._Element, spec: Spec, items: Items, unit: str | None) -> Children:
+        """A <unit>'s attributes, content model and children, each walked in full."""
         if items or spec.required:
             self.attributes.check(el, _UNIT, spec, items, unit)
         children = [(c, t) for c in el if isinstance(t := c.tag, str)] if len(el) else []
@@ -138,9 +149,147 @@ class _Run:
             child_spec = SPECS.get(child_tag)
             if child_spec is not None:
                 self.walk(child, child_tag, child_spec, unit)
-        if len(el):
-            units.check_unit(el, unit, children)
-        units.end_unit()
+        return children
+
+    # --- the fast lane ----------------------------------------------------------------------
+    # The common unit -- clean attributes, a child sequence this document already found valid, segments of a
+    # source and a target holding inline codes -- is walked here in one pass instead of through the generic
+    # dispatch. Each step either does exactly what the general walk would do, finding nothing, or gives up
+    # before anything is kept: a unit gives up before it emits, a segment or ignorable is rolled back (its
+    # findings, references and sides) and walked in full. So the findings are the general walk's, always.
+
+    def fast_unit(self, el: etree._Element, items: Items, unit: str | None) -> Children | None:
+        """Walk a unit's content in the fast lane; its element children, or None to take the general walk."""
+        if not self.attributes.clean(_UNIT, _UNIT_SPEC, items, remember=False):
+            return None
+        text = el.text
+        if text and not text.isspace():
+            return None
+        children: Children = []
+        key = [_UNIT]
+        for child in el:
+            tail = child.tail
+            if tail and not tail.isspace():
+                return None
+            tag = child.tag
+            if isinstance(tag, str):
+                if tag not in SPECS:
+                    return None  # an extension element: the unit's hook has its ids to check
+                children.append((child, tag))
+                key.append(tag)
+        if tuple(key) not in self.good_sequences:
+            return None
+        for child, tag in children:
+            if tag == _SEGMENT or tag == _IGNORABLE:
+                done = self.fast_part(child, tag, unit)
+            else:
+                done = tag == _NOTES and self.fast_notes(child, unit)
+            if not done:
+                self.walk(child, tag, SPECS[tag], unit)
+        return children
+
+    def fast_notes(self, el: etree._Element, unit: str | None) -> bool:
+        """A <notes> of clean <note>s holding text alone; False (nothing kept) when the general walk must take it."""
+        clean = self.attributes.clean
+        items = cast(Items, el.items())
+        text = el.text
+        if not clean(_NOTES, _NOTES_SPEC, items) or (text and not text.isspace()):
+            return False
+        notes = 0
+        for child in el:
+            tail = child.tail
+            if tail and not tail.isspace():
+                return False
+            tag = child.tag
+            if tag == _NOTE:
+                if len(child) or not clean(_NOTE, _NOTE_SPEC, cast(Items, child.items())):
+                    return False
+                notes += 1
+            elif isinstance(tag, str):
+                return False
+        out = len(self.out)
+        if notes:
+            HOOKS[_NOTES](self, el, dict(items), unit)
+            if len(self.out) == out:
+                return True
+        del self.out[out:]
+        return False
+
+    def fast_part(self, el: etree._Element, tag: str, unit: str | None) -> bool:
+        """A <segment> or <ignorable> of a source and an optional target, its sides handed to the unit checks;
+        False (with nothing kept) when the general walk must take it."""
+        items = cast(Items, el.items())
+        text = el.text
+        if not self.attributes.clean(tag, SPECS[tag], items) or (text and not text.isspace()):
+            return False
+        source = target = None
+        for child in el:
+            tail = child.tail
+            if tail and not tail.isspace():
+                return False
+            child_tag = child.tag
+            if child_tag == _SOURCE and source is None:
+                source = child
+            elif child_tag == _TARGET and source is not None and target is None:
+                target = child
+            elif isinstance(child_tag, str):
+                return False
+        if source is None:
+            return False
+        out, pending, recorded = len(self.out), len(self.units.fragments.pending), len(self.units.sides)
+        attrs = dict(items)
+        hook = HOOKS.get(tag)
+        if hook is not None:
+            hook(self, el, attrs, unit)
+        if len(self.out) == out and self.fast_side(el, attrs, source, _SOURCE, unit) \
+                and (target is None or self.fast_side(el, attrs, target, _TARGET, unit)) and len(self.out) == out:
+            return True
+        del self.out[out:], self.units.fragments.pending[pending:], self.units.sides[recorded:]
+        return False
+
+    def fast_side(self, part: etree._Element, part_attrs: dict[str, str], el: etree._Element, tag: str,
+                  unit: str | None) -> bool:
+        """A <source> or <target> whose attributes and inline content are clean; False to give up."""
+        items = cast(Items, el.items())
+        if items and not self.attributes.clean(tag, SPECS[tag], items):
+            return False
+        records: list[Inline] = []
+        if len(el) and not self.fast_inline(el, records, unit):
+            return False
+        self.units.sides.append(Side(part, part_attrs, el, tag, dict(items), records))
+        return True
+
+    def fast_inline(self, el: etree._Element, records: list[Inline], unit: str | None) -> bool:
+        """The inline elements in ``el``, recorded in document order, each clean; False to give up (the caller
+        rolls back what the hooks reported)."""
+        clean = self.attributes.clean
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str):
+                continue
+            spec = _INLINE_SPECS.get(tag)
+            if spec is None:
+                return False
+            items = cast(Items, child.items())
+            if (items or spec.required) and not clean(tag, spec, items):
+                return False
+            attrs = dict(items)
+            index = len(records)
+            record = Inline(child, tag, attrs, 0)
+            records.append(record)
+            hook = HOOKS.get(tag)
+            if hook is not None:
+                hook(self, child, attrs, unit)
+            if spec.content == INLINE:
+                if len(child):
+                    if not self.fast_inline(child, records, unit):
+                        return False
+                    descendants = len(records) - index - 1
+                    if descendants:
+                        records[index] = record._replace(descendants=descendants)
+            elif len(child) or child.text:
+                return False  # an empty element with content: the general walk says what
+        return True
 
     def walk_recorded(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str],
                       collect: list[Inline]) -> None:
@@ -189,7 +338,7 @@ class _Run:
             return None
         if not len(el):
             if model == EMPTY and el.text:
-                self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
+                self.emit(R.XLF203, el, f"{element_label(el)} must be empty but contains text", unit)
             elif isinstance(model, tuple):
                 self.check_children(el, tag, spec, [], unit)
             return None
@@ -218,9 +367,9 @@ class _Run:
             self.check_sequence_content(el, tag, spec, content, children, unit)
             return
         for child, _ in children:
-            self.emit(R.XLF201, child, f"{describe(child)} not allowed: {describe(el)} has no child elements", unit)
+            self.emit(R.XLF201, child, f"{element_label(child)} not allowed: {element_label(el)} has no child elements", unit)
         if content == EMPTY and (el.text or any(c.tail for c in el)):
-            self.emit(R.XLF203, el, f"{describe(el)} must be empty but contains text", unit)
+            self.emit(R.XLF203, el, f"{element_label(el)} must be empty but contains text", unit)
 
     def check_sequence_content(self, el: etree._Element, tag: str, spec: Spec, content: tuple[Particle, ...],
                                children: Children, unit: str | None) -> None:
@@ -236,7 +385,7 @@ class _Run:
             return
         text = el.text
         if text and not text.isspace():
-            self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
+            self.emit(R.XLF203, el, f"{element_label(el)} contains text; only child elements are allowed", unit)
             return
         if len(children) == len(el):
             tails = [tail for child, _ in children if (tail := child.tail)]
@@ -244,7 +393,7 @@ class _Run:
             tails = [tail for child in el if (tail := child.tail)]
         for tail in tails:
             if not tail.isspace():
-                self.emit(R.XLF203, el, f"{describe(el)} contains text; only child elements are allowed", unit)
+                self.emit(R.XLF203, el, f"{element_label(el)} contains text; only child elements are allowed", unit)
                 return
 
     def unexpected(self, child: etree._Element, parent: etree._Element, unit: str | None) -> None:
@@ -256,7 +405,7 @@ class _Run:
         elif ns in DEFINED_NS and tag not in SPECS:
             what = f"<{pretty(tag)}> is not an XLIFF 2.0 element"
         else:
-            what = f"{describe(child)} not allowed in {describe(parent)}"
+            what = f"{element_label(child)} not allowed in {element_label(parent)}"
         self.emit(R.XLF201, child, what, unit)
 
     def check_sequence(self, el: etree._Element, parts: tuple[Particle, ...], names: frozenset[str], children: Children,
@@ -276,9 +425,9 @@ class _Run:
             if why is Misfit.NOT_ALLOWED:
                 self.unexpected(child, el, unit)
             else:
-                self.emit(R.XLF202, child, f"{describe(child)} is out of order or repeated in {describe(el)}", unit)
+                self.emit(R.XLF202, child, f"{element_label(child)} is out of order or repeated in {element_label(el)}", unit)
         for step, before in result.missing:
-            where = f"before {describe(kept[before][0])}" if before is not None else ""
+            where = f"before {element_label(kept[before][0])}" if before is not None else ""
             self.missing(el, parts[step].names, where, unit)
         self.check_module_points(el, parts, kept, result.placed, unit)
 
@@ -291,15 +440,15 @@ class _Run:
                 continue
             allowed = MODULE_POINTS.get(tag)
             if allowed is None or el.tag not in allowed:
-                self.emit(R.XLF250, child, f"{describe(child)} is not allowed in {describe(el)}", unit)
+                self.emit(R.XLF250, child, f"{element_label(child)} is not allowed in {element_label(el)}", unit)
             elif tag in seen_modules and tag not in REPEATABLE_MODULES:
-                self.emit(R.XLF202, child, f"{describe(el)} may contain at most one {describe(child)}", unit)
+                self.emit(R.XLF202, child, f"{element_label(el)} may contain at most one {element_label(child)}", unit)
             seen_modules.add(tag)
 
     def missing(self, el: etree._Element, names: frozenset[str], where: str, unit: str | None) -> None:
         """Report a required child that is absent."""
         wanted = " or ".join(sorted(f"<{pretty(n)}>" for n in names))
-        self.emit(R.XLF202, el, f"{describe(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
+        self.emit(R.XLF202, el, f"{element_label(el)} lacks a required {wanted}{' ' + where if where else ''}", unit)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from pxl10n.validate import xliff20_rules as R
+from pxl10n.validate.xliff20_fragments import Emit
 from pxl10n.validate.xliff20_schema import (
     DEFINED_NS,
     FS,
@@ -29,14 +29,11 @@ from pxl10n.validate.xliff20_schema import (
     XLF,
     XML,
     Spec,
-    describe,
+    element_label,
     pretty,
     q,
     x,
 )
-
-if TYPE_CHECKING:
-    from pxl10n.validate.xliff20 import _Run
 
 #: An element's attributes as lxml lists them: (Clark name, value)
 Items = list[tuple[str, str]]
@@ -105,27 +102,21 @@ def slr_data_has(el: etree._Element, ident: str) -> bool:
 class AttributeChecker:
     """The attribute checks of one document, with the memos that make repeated name sets cheap."""
 
-    def __init__(self, run: _Run) -> None:
-        self.run = run
-        self.is21 = run.is21
+    def __init__(self, emit: Emit, is21: bool) -> None:
+        self.emit = emit
+        self.is21 = is21
         #: (tag, attribute names...) -> the value checks such an element needs, None for the full check
         self.plans: dict[tuple[str, ...], Plan | None] = {}
         #: short values found valid, per type: flags and small ids repeat across elements
         self.good_values: dict[str, set[str]] = {}
+        #: (tag, attributes...) of elements found clean: most repeat a few attribute sets, values and all
+        self.clean_items: set[tuple[str | tuple[str, str], ...]] = set()
         #: the slr:profiles in force, per <file> of this document
         self.profiles: dict[etree._Element, tuple[str, str]] = {}
 
     def check(self, el: etree._Element, tag: str, spec: Spec, items: Items, unit: str | None) -> None:
         """Every attribute of ``el`` known and well-typed, every required one present."""
-        if not items:
-            self.check_all(el, spec, items, unit)
-            return
-        key = (tag, *[name for name, _ in items])
-        plans = self.plans
-        if key in plans:
-            plan = plans[key]
-        else:
-            plan = plans[key] = self.plan(tag, spec, items)
+        plan = self.plan_for(tag, spec, items) if items else None
         if plan is None:
             self.check_all(el, spec, items, unit)
             return
@@ -137,6 +128,36 @@ class AttributeChecker:
                         good.add(value)
                 else:
                     self.bad_value(el, items[index][0], value, kind, unit)
+
+    def clean(self, tag: str, spec: Spec, items: Items, remember: bool = True) -> bool:
+        """True when :meth:`check` would report nothing on an element with these attributes (the fast lane's
+        test); False also when only the full check can tell. ``remember``: the attributes are likely to repeat
+        (not a unit's, whose id is its own), so a clean set is remembered whole."""
+        key: tuple[str | tuple[str, str], ...] = (tag, *items)
+        if remember and key in self.clean_items:
+            return True
+        plan = self.plan_for(tag, spec, items)
+        if plan is None:
+            return False
+        for index, _, valid, good in plan:
+            value = items[index][1]
+            if value not in good:
+                if not valid(value):
+                    return False
+                if len(value) < _MEMO_LEN:
+                    good.add(value)
+        if remember:
+            self.clean_items.add(key)
+        return True
+
+    def plan_for(self, tag: str, spec: Spec, items: Items) -> Plan | None:
+        """The memoized :meth:`plan` of an element with these attribute names."""
+        key = (tag, *[name for name, _ in items])
+        plans = self.plans
+        if key in plans:
+            return plans[key]
+        plan = plans[key] = self.plan(tag, spec, items)
+        return plan
 
     def _plain_kind(self, tag: str, spec: Spec, name: str) -> str | None:
         """The type of an attribute the plan can check by value alone, None when it needs the full check."""
@@ -183,7 +204,7 @@ class AttributeChecker:
             present = {name for name, _ in items}
             for name in required:
                 if name not in present:
-                    self.run.emit(R.XLF204, el, f"{describe(el)} lacks required attribute {pretty(name)}", unit)
+                    self.emit(R.XLF204, el, f"{element_label(el)} lacks required attribute {pretty(name)}", unit)
         if modules:
             self.check_modules(el, dict(items), unit)
 
@@ -205,7 +226,7 @@ class AttributeChecker:
         else:
             allowed = spec.other_attrs or (self.is21 and ns in (ITS, ITSM) and el.tag.startswith(_CORE_PREFIX))
         if not allowed:
-            self.run.emit(R.XLF205, el, f"attribute {pretty(name)} not allowed on {describe(el)}", unit)
+            self.emit(R.XLF205, el, f"attribute {pretty(name)} not allowed on {element_label(el)}", unit)
         elif kind is not None and not VALUE_TYPES[kind](value):
             self.bad_value(el, name, value, kind, unit)
         return module
@@ -213,18 +234,18 @@ class AttributeChecker:
     def check_modules(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """fs and slr attributes: subFs syntax, sizeInfo xor sizeInfoRef, what an <ec> that is not
         isolated may carry, and the size restriction values."""
-        emit = self.run.emit
+        emit = self.emit
         if _SUB_FS in attrs:
             self.check_sub_fs(el, attrs, unit)
         if _SIZE_INFO in attrs and _SIZE_INFO_REF in attrs:
-            emit(R.XLF253, el, f"{describe(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
+            emit(R.XLF253, el, f"{element_label(el)} has both slr:sizeInfo and slr:sizeInfoRef", unit)
         if el.tag == _EC and attrs.get("isolated") != "yes":
             for name in _FS_ATTRS:
                 if name in attrs:
-                    emit(R.XLF252, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
+                    emit(R.XLF252, el, f"{pretty(name)} on {element_label(el)}, which is not isolated", unit)
             for name in _SLR_ON_ISOLATED_EC:
                 if name in attrs:
-                    emit(R.XLF253, el, f"{pretty(name)} on {describe(el)}, which is not isolated", unit)
+                    emit(R.XLF253, el, f"{pretty(name)} on {element_label(el)}, which is not isolated", unit)
         if any(name.startswith(_SLR_PREFIX) for name in attrs):
             self.check_slr_values(el, attrs, unit)
 
@@ -232,10 +253,10 @@ class AttributeChecker:
         """fs:subFs needs fs:fs and well-formed name,value pairs."""
         value = attrs[_SUB_FS]
         if q(FS, "fs") not in attrs:
-            self.run.emit(R.XLF252, el, f"{describe(el)} has fs:subFs without fs:fs", unit)
+            self.emit(R.XLF252, el, f"{element_label(el)} has fs:subFs without fs:fs", unit)
         pairs = sub_fs_pairs(value)
         if pairs is None or not all(len(pair) == 2 and pair[0] for pair in pairs):
-            self.run.emit(R.XLF252, el, f'{describe(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
+            self.emit(R.XLF252, el, f'{element_label(el)} fs:subFs="{value}" is not name,value pairs separated by \\', unit)
 
     def check_slr_values(self, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
         """Size restriction values under the standard profiles, and where sizeInfoRef points (2.1 5.7.5-5.7.6)."""
@@ -252,10 +273,10 @@ class AttributeChecker:
                 ok = int(low) <= int(high)
             if not ok:
                 wanted = '"[min,]max" with integers (max may be *)' if restriction else "an integer"
-                self.run.emit(R.XLF253, el, f'{describe(el)} {pretty(name)}="{value}" is not {wanted} under the standard profile', unit)
+                self.emit(R.XLF253, el, f'{element_label(el)} {pretty(name)}="{value}" is not {wanted} under the standard profile', unit)
         ref = attrs.get(_SIZE_INFO_REF)
         if ref is not None and not slr_data_has(el, ref):
-            self.run.emit(R.XLF253, el, f'{describe(el)} slr:sizeInfoRef="{ref}" names nothing in an <slr:data> beside it or an ancestor', unit)
+            self.emit(R.XLF253, el, f'{element_label(el)} slr:sizeInfoRef="{ref}" names nothing in an <slr:data> beside it or an ancestor', unit)
 
     def slr_profiles(self, el: etree._Element) -> tuple[str, str]:
         """The generalProfile and storageProfile of the enclosing file's <slr:profiles> ('' when none)."""
@@ -274,4 +295,4 @@ class AttributeChecker:
         rule = _VERSION_ATTR_TYPES.get(kind, R.XLF206)
         if rule is R.XLF207 and el.tag != _XLIFF:
             rule = R.XLF206
-        self.run.emit(rule, el, f'{describe(el)} {pretty(name)}="{value}" is not {TYPE_HINTS.get(kind, kind)}', unit)
+        self.emit(rule, el, f'{element_label(el)} {pretty(name)}="{value}" is not {TYPE_HINTS.get(kind, kind)}', unit)

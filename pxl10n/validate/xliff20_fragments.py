@@ -9,13 +9,14 @@ indexes the way the specification describes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 from lxml import etree
 
 from pxl10n.validate import xliff20_rules as R
 from pxl10n.validate.rules import Rule
-from pxl10n.validate.xliff20_schema import GLS, MODULE_PREFIX, MTC, NMTOKEN_RE, describe, pretty, q, x
+from pxl10n.validate.xliff20_schema import GLS, MODULE_PREFIX, MTC, NMTOKEN_RE, element_label, pretty, q, x
 
 _FILE, _GROUP, _UNIT, _NOTES, _NOTE = x("file"), x("group"), x("unit"), x("notes"), x("note")
 _MARKERS = (x("mrk"), x("sm"))
@@ -35,7 +36,12 @@ REGISTERED_PREFIXES = frozenset({"f", "g", "u", "n", "d", "t", "mtc", "gls", "md
 Selector = tuple[str | None, str]
 #: A unit's id scopes: source side, target side, data by id
 UnitScopes = tuple[dict[str, etree._Element], dict[str, etree._Element], dict[str, etree._Element]]
-Emit = Callable[[Rule, etree._Element, str, "str | None"], None]
+
+
+class Emit(Protocol):
+    """Where the XLIFF 2.0 checks send a finding: its rule, the element it is about, the message, the unit id."""
+
+    def __call__(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None, /) -> None: ...
 
 
 def _selectors(body: str) -> list[Selector] | str:
@@ -129,7 +135,7 @@ class FragmentIndex:
         for el, value, uid, unit_el in self.pending:
             selectors = parse_fragment(value)
             if isinstance(selectors, str):
-                emit(R.XLF246, el, f'{describe(el)} ref="{value}" {selectors}', uid)
+                emit(R.XLF246, el, f'{element_label(el)} ref="{value}" {selectors}', uid)
             elif not self._in_own_unit(el, selectors, unit_el):
                 self._check_target(el, value, self._resolve(el, selectors), uid, emit)
 
@@ -153,20 +159,20 @@ class FragmentIndex:
         """What a resolved reference must point to: anything for most, a note of the same unit for comments,
         the enclosing unit for matches and glossary entries."""
         if found is None:
-            emit(R.XLF247, el, f'{describe(el)} ref="{value}" points to nothing in this document', uid)
+            emit(R.XLF247, el, f'{element_label(el)} ref="{value}" points to nothing in this document', uid)
         elif found is True or found is False:
             return
         elif el.tag in _MARKERS:
             if el.get("type") != "comment":
                 return
             if found.tag != _NOTE:
-                emit(R.XLF247, el, f'comment {describe(el)} ref="{value}" points to a <{pretty(found.tag)}>, not a <note>', uid)
+                emit(R.XLF247, el, f'comment {element_label(el)} ref="{value}" points to a <{pretty(found.tag)}>, not a <note>', uid)
             elif _container_unit(found) is not _container_unit(el):
-                emit(R.XLF247, el, f'comment {describe(el)} ref="{value}" points to a <note> outside its <unit>', uid)
+                emit(R.XLF247, el, f'comment {element_label(el)} ref="{value}" points to a <note> outside its <unit>', uid)
         elif el.tag in _UNIT_SCOPED_REFS:
             unit = _container_unit(el)
             if unit is not None and found is not unit and not any(a is unit for a in found.iterancestors(_UNIT)):
-                emit(R.XLF248, el, f'{describe(el)} ref="{value}" points outside its <unit>', uid)
+                emit(R.XLF248, el, f'{element_label(el)} ref="{value}" points outside its <unit>', uid)
 
     def _resolve(self, el: etree._Element, selectors: tuple[Selector, ...]) -> etree._Element | bool | None:
         """The element a fragment designates, True when it cannot be checked (extension prefix), else None."""

@@ -9,11 +9,12 @@ document live in :mod:`pxl10n.validate.xliff20_units`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from lxml import etree
 
 from pxl10n.validate import xliff20_rules as R
+from pxl10n.validate.rules import Rule
 from pxl10n.validate.xliff20_schema import (
     CTR,
     DEFINED_NS,
@@ -27,16 +28,27 @@ from pxl10n.validate.xliff20_schema import (
     XLF_SUBTYPES,
     XML,
     XML_LANG,
-    describe,
+    element_label,
     pretty,
     q,
     x,
 )
+from pxl10n.validate.xliff20_units import UnitChecker
 
-if TYPE_CHECKING:
-    from pxl10n.validate.xliff20 import _Run
 
-Hook = Callable[["_Run", etree._Element, dict[str, str], "str | None"], None]
+class Walk(Protocol):
+    """What a hook reads of the walk checking the document: its root, its unit checks, where findings go."""
+
+    @property
+    def root(self) -> etree._Element: ...
+
+    @property
+    def units(self) -> UnitChecker: ...
+
+    def emit(self, rule: Rule, el: etree._Element, message: str, unit: str | None = None) -> None: ...
+
+
+Hook = Callable[[Walk, etree._Element, dict[str, str], "str | None"], None]
 
 _XLIFF, _FILE, _GROUP, _UNIT = x("xliff"), x("file"), x("group"), x("unit")
 _NOTES, _ORIGINAL_DATA = x("notes"), x("originalData")
@@ -61,19 +73,19 @@ def _is_code_point_xml_char(cp: int) -> bool:
     return cp in (0x9, 0xA, 0xD) or 0x20 <= cp <= 0xD7FF or 0xE000 <= cp <= 0xFFFD or 0x10000 <= cp <= 0x10FFFF
 
 
-def on_xliff(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_xliff(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """File ids are unique within the document."""
     for child, ident in _repeated(((child, child.get("id")) for child in el if child.tag == _FILE), set()):
         run.emit(R.XLF210, child, f'duplicate <file id="{ident}">')
 
 
-def on_file(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_file(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """A file's units and groups are indexed before its units are checked (subFlows, fragments)."""
     run.units.index_file(el)
     on_extension_scope(run, el, attrs, unit)
 
 
-def on_extension_scope(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_extension_scope(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Extension elements directly in this file/group/unit (and their descendants) have unique id/xml:id."""
     seen: set[str] = set()
     for child in el:
@@ -83,7 +95,7 @@ def on_extension_scope(run: _Run, el: etree._Element, attrs: dict[str, str], uni
         named = ((ext, ident) for ext in child.iter() if isinstance(ext.tag, str) and _ns(ext.tag) not in DEFINED_NS
                  for ident in _extension_ids(ext))
         for ext, ident in _repeated(named, seen):
-            run.emit(R.XLF256, ext, f'extension identifier "{ident}" of {describe(ext)} is already used in {describe(el)}', unit)
+            run.emit(R.XLF256, ext, f'extension identifier "{ident}" of {element_label(ext)} is already used in {element_label(el)}', unit)
 
 
 def _extension_ids(ext: etree._Element) -> tuple[str, ...]:
@@ -102,7 +114,7 @@ def _repeated(named: Iterable[tuple[etree._Element, str | None]], seen: set[str]
         seen.add(ident)
 
 
-def on_skeleton(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_skeleton(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """href xor content."""
     has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) or (c.tail or "").strip() for c in el)
     if "href" in attrs and has_content:
@@ -111,25 +123,25 @@ def on_skeleton(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
         run.emit(R.XLF228, el, "<skeleton> has neither href nor content")
 
 
-def on_segment(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_segment(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """subState requires an explicit state."""
     if "subState" in attrs and "state" not in attrs:
-        run.emit(R.XLF226, el, f"{describe(el)} has subState but no state", unit)
+        run.emit(R.XLF226, el, f"{element_label(el)} has subState but no state", unit)
 
 
-def on_unique_children(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_unique_children(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """note ids within <notes>, data ids within <originalData>."""
     is_notes = el.tag == _NOTES
     rule = R.XLF212 if is_notes else R.XLF213
     seen: set[str] = set()
     for child, _ in _repeated(((child, child.get("id")) for child in el if isinstance(child.tag, str)), seen):
-        run.emit(rule, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+        run.emit(rule, child, f"duplicate {element_label(child)} in {element_label(el)}", unit)
     unit_el = run.units.unit_el
     if is_notes and unit_el is not None and el.getparent() is unit_el:
         run.units.fragments.unit_notes[unit_el] = seen
 
 
-def on_cp(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_cp(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """hex is a code point XML cannot carry."""
     value = attrs.get("hex")
     if value is None or not VALUE_TYPES["hex"](value):
@@ -141,7 +153,7 @@ def on_cp(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None
         run.emit(R.XLF244, el, f'<cp hex="{value}"> is a valid XML character; write it as text', unit)
 
 
-def on_code(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_code(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """subType needs type; xlf: subTypes go with a fixed type; only an isolated ec has dir."""
     if "dir" in attrs and el.tag == _EC and attrs.get("isolated") != "yes":
         run.emit(R.XLF249, el, f'<ec startRef="{attrs.get("startRef", "")}"> has dir but is not isolated', unit)
@@ -150,16 +162,16 @@ def on_code(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | No
         return
     kind = attrs.get("type")
     if kind is None:
-        run.emit(R.XLF243, el, f'{describe(el)} has subType="{sub}" but no type', unit)
+        run.emit(R.XLF243, el, f'{element_label(el)} has subType="{sub}" but no type', unit)
     elif sub.startswith("xlf:"):
         needed = XLF_SUBTYPES.get(sub)
         if needed is None:
-            run.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" is not a defined xlf: value', unit)
+            run.emit(R.XLF243, el, f'{element_label(el)} subType="{sub}" is not a defined xlf: value', unit)
         elif needed != kind:
-            run.emit(R.XLF243, el, f'{describe(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
+            run.emit(R.XLF243, el, f'{element_label(el)} subType="{sub}" requires type="{needed}", not "{kind}"', unit)
 
 
-def on_marker(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_marker(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Comment annotations carry exactly one of value and ref; same-document refs must resolve."""
     if "ref" in attrs:
         run.units.add_fragment(el, attrs["ref"], unit)
@@ -168,19 +180,19 @@ def on_marker(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | 
     has_value, has_ref = "value" in attrs, "ref" in attrs
     if has_value == has_ref:
         which = "both value and ref" if has_value else "neither value nor ref"
-        run.emit(R.XLF245, el, f'{describe(el)} type="comment" has {which}', unit)
+        run.emit(R.XLF245, el, f'{element_label(el)} type="comment" has {which}', unit)
 
 
-def on_gloss_entry(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_gloss_entry(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """At least one translation or a definition; ref is a fragment identifier."""
     if "ref" in attrs:
         run.units.add_fragment(el, attrs["ref"], unit)
     unique_module_ids(run, el, el, _GLS_TRANSLATION, unit)
     if not any(c.tag in (_GLS_TRANSLATION, q(GLS, "definition")) for c in el):
-        run.emit(R.XLF251, el, f"{describe(el)} has neither <gls:translation> nor <gls:definition>", unit)
+        run.emit(R.XLF251, el, f"{element_label(el)} has neither <gls:translation> nor <gls:definition>", unit)
 
 
-def on_val_rule(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_val_rule(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Exactly one rule kind; occurs and existsInSource only with the kinds they qualify."""
     kinds = [k for k in _VAL_RULE_KINDS if k in attrs]
     custom = any(_ns(name) not in (None, VAL) for name in attrs)
@@ -193,12 +205,12 @@ def on_val_rule(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
         run.emit(R.XLF254, el, "<val:rule> uses existsInSource without isPresent, startsWith or endsWith", unit)
 
 
-def on_resource(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_resource(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Resource containers are non-empty; res:source/target have href xor content and the document's languages."""
     tag = el.tag
     if tag in (q(RES, "resourceData"), q(RES, "resourceItem")):
         if not any(isinstance(c.tag, str) for c in el):
-            run.emit(R.XLF255, el, f"{describe(el)} is empty", unit)
+            run.emit(R.XLF255, el, f"{element_label(el)} is empty", unit)
         if tag == q(RES, "resourceData"):
             unique_module_ids(run, el, el, q(RES, "resourceItem"), unit)
         return
@@ -212,36 +224,36 @@ def on_resource(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str 
     has_content = bool((el.text or "").strip()) or any(isinstance(c.tag, str) for c in el)
     if ("href" in attrs) == has_content:
         which = "both href and content" if has_content else "neither href nor content"
-        run.emit(R.XLF255, el, f"{describe(el)} has {which}", unit)
+        run.emit(R.XLF255, el, f"{element_label(el)} has {which}", unit)
 
 
-def on_resource_ref(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_resource_ref(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """ref names a resourceItem of the document."""
     ref = attrs.get("ref")
     if ref is not None and ref not in run.units.resource_items(run.root):
         run.emit(R.XLF255, el, f'<res:resourceItemRef ref="{ref}"> matches no <res:resourceItem> id', unit)
 
 
-def on_reference(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_reference(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Module ref attributes holding same-document fragment identifiers."""
     if "ref" in attrs:
         run.units.add_fragment(el, attrs["ref"], unit)
 
 
-def on_match(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_match(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """A translation candidate: its ref is a fragment identifier that resolves, subType comes with type,
     its codes' dataRefs point into its own originalData (2.1 5.1.7.5 ref, 5.1.7.8 subType)."""
     ref = attrs.get("ref")
     if ref is not None and not ref.startswith("#"):
-        run.emit(R.XLF246, el, f'{describe(el)} ref="{ref}" is not a fragment identifier (write "#{ref}")', unit)
+        run.emit(R.XLF246, el, f'{element_label(el)} ref="{ref}" is not a fragment identifier (write "#{ref}")', unit)
     elif ref is not None:
         run.units.add_fragment(el, ref, unit)
     if "subType" in attrs and "type" not in attrs:
-        run.emit(R.XLF243, el, f'{describe(el)} has subType="{attrs["subType"]}" but no type', unit)
+        run.emit(R.XLF243, el, f'{element_label(el)} has subType="{attrs["subType"]}" but no type', unit)
     run.units.match_data_refs(el, unit)
 
 
-def on_ctr_revisions(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_ctr_revisions(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """ref names a sibling (or a sibling's child) of the changeTrack; several candidates with ids need one."""
     track = el.getparent()
     holder = track.getparent() if track is not None else None
@@ -251,21 +263,21 @@ def on_ctr_revisions(run: _Run, el: etree._Element, attrs: dict[str, str], unit:
     ref, applies = attrs.get("ref"), attrs.get("appliesTo")
     if ref is not None:
         if not any(c.get("id") == ref for c in near):
-            run.emit(R.XLF257, el, f'{describe(el)} ref="{ref}" is the id of no element beside the <ctr:changeTrack>', unit)
+            run.emit(R.XLF257, el, f'{element_label(el)} ref="{ref}" is the id of no element beside the <ctr:changeTrack>', unit)
         return
     named = [c for c in near if applies and c.tag == x(applies) and c.get("id") is not None]
     if len(named) > 1:
-        run.emit(R.XLF257, el, f'{describe(el)} appliesTo="{applies}" matches {len(named)} elements with ids; '
+        run.emit(R.XLF257, el, f'{element_label(el)} appliesTo="{applies}" matches {len(named)} elements with ids; '
                   "ref must say which one", unit)
 
 
-def unique_module_ids(run: _Run, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
+def unique_module_ids(run: Walk, el: etree._Element, container: etree._Element, tag: str, unit: str | None) -> None:
     """Ids of the ``tag`` elements under ``container`` are unique there (XLF256)."""
     for child, _ in _repeated(((child, child.get("id")) for child in container.iter(tag)), set()):
-        run.emit(R.XLF256, child, f"duplicate {describe(child)} in {describe(el)}", unit)
+        run.emit(R.XLF256, child, f"duplicate {element_label(child)} in {element_label(el)}", unit)
 
 
-def on_module_container(run: _Run, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
+def on_module_container(run: Walk, el: etree._Element, attrs: dict[str, str], unit: str | None) -> None:
     """Matches, glossary entries and metadata groups have unique ids within their container."""
     unique_module_ids(run, el, el, _MODULE_ID_SCOPES[el.tag], unit)
 

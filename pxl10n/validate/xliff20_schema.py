@@ -46,8 +46,8 @@ def pretty(tag: str) -> str:
     return f"{MODULE_PREFIX.get(namespace, '{' + namespace + '}')}:{name}"
 
 
-def describe(el: etree._Element) -> str:
-    """``<name id="x">`` for messages."""
+def element_label(el: etree._Element) -> str:
+    """How messages name an element: ``<name id="x">`` (``prefix:name`` for modules), or ``<name>`` without an id."""
     ident = el.get("id")
     name = pretty(el.tag)
     return f'<{name} id="{ident}">' if ident is not None else f"<{name}>"

@@ -10,17 +10,14 @@ unit is checked without reading its elements again.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from lxml import etree
 
 from pxl10n.validate import xliff20_rules as R
 from pxl10n.validate.rules import Rule
 from pxl10n.validate.xliff20_fragments import Emit, FragmentIndex
-from pxl10n.validate.xliff20_schema import RES, VALUE_TYPES, XML_LANG, XML_SPACE, describe, pretty, q, x
-
-if TYPE_CHECKING:
-    from pxl10n.validate.xliff20 import _Run
+from pxl10n.validate.xliff20_schema import RES, VALUE_TYPES, XML_LANG, XML_SPACE, element_label, pretty, q, x
 
 _GROUP, _UNIT = x("group"), x("unit")
 _SEGMENT, _IGNORABLE, _SOURCE, _TARGET = x("segment"), x("ignorable"), x("source"), x("target")
@@ -35,6 +32,10 @@ _COPY_BASES = {_PH: {_PH}, _PC: {_PC, _SC}, _SC: {_SC, _PC}, _EC: {_EC, _SC, _PC
 _EC_HINTS = ("canCopy", "canDelete", "canReorder", "canOverlap")
 _REF_ATTRS = ("dataRef", "dataRefStart", "dataRefEnd")
 _FLOW_ATTRS = ("subFlows", "subFlowsStart", "subFlowsEnd")
+#: What the code checks (pairing, references, copies, reordering, deletion) read beyond ids: a side without these
+#: elements and attributes gives them nothing to report (its <pc> spans nest, so they cannot overlap).
+_PAIRED = frozenset((_SC, _EC, _SM, _EM))
+_CODE_CHECK_ATTRS = frozenset((*_REF_ATTRS, *_FLOW_ATTRS, "copyOf", "canReorder", "canDelete"))
 _POSINT = VALUE_TYPES["posint"]
 _RESOURCE_ITEM = q(RES, "resourceItem")
 #: Whether a document says xml:lang or xml:space anywhere: one scan in C, and without either no side has
@@ -72,7 +73,7 @@ _Event = tuple[str, str | None, etree._Element]
 
 def _code_desc(el: etree._Element) -> str:
     ref = el.get("startRef")
-    return f'<{pretty(el.tag)} startRef="{ref}">' if el.get("id") is None and ref is not None else describe(el)
+    return f'<{pretty(el.tag)} startRef="{ref}">' if el.get("id") is None and ref is not None else element_label(el)
 
 
 def _code_key(attrs: dict[str, str]) -> str:
@@ -104,6 +105,11 @@ def _code_events(side: list[Inline]) -> list[_Event]:
     return events
 
 
+def _plain(records: list[Inline]) -> bool:
+    """No element or attribute on this side that the code checks read (see _CODE_CHECK_ATTRS)."""
+    return all(tag not in _PAIRED and _CODE_CHECK_ATTRS.isdisjoint(attrs) for _, tag, attrs, _ in records)
+
+
 def _parts_and_data(children: list[tuple[etree._Element, str]]) -> tuple[list[etree._Element], bool, dict[str, etree._Element]]:
     """A unit's segments and ignorables, whether one is a segment, and its <data> by id."""
     parts: list[etree._Element] = []
@@ -126,15 +132,17 @@ def _parts_and_data(children: list[tuple[etree._Element, str]]) -> tuple[list[et
 class UnitChecker:
     """Per-unit constraint checks, and the indexes fragment identifiers resolve against."""
 
-    def __init__(self, run: _Run, src_lang: str | None, trg_lang: str | None) -> None:
-        self.run = run
+    def __init__(self, emit: Emit, root: etree._Element, is21: bool) -> None:
+        self.emit = emit
+        self.is21 = is21
+        src_lang, trg_lang = root.get("srcLang"), root.get("trgLang")
         #: element -> the xml:lang and xml:space in force there, filled as sides ask
         self.in_force: dict[etree._Element, _Inherited] = {}
         self.src_lang = src_lang.lower() if src_lang else None
         self.trg_lang = trg_lang.lower() if trg_lang else None
         self.trg_lang_missing_reported = trg_lang is not None
-        self.says_lang = _SAYS_LANG_OR_SPACE(run.root) is True
-        self.says_space = self.says_lang and not run.is21
+        self.says_lang = _SAYS_LANG_OR_SPACE(root) is True
+        self.says_space = self.says_lang and not is21
         self.fragments = FragmentIndex()
         #: units by id of the file being walked (subFlows name them)
         self.current_units: dict[str, etree._Element] = {}
@@ -158,7 +166,7 @@ class UnitChecker:
                 continue
             table = units if el.tag == _UNIT else groups
             if key in table:
-                self.run.emit(R.XLF211, el, f"duplicate {describe(el)} in <file id=\"{ident}\">")
+                self.emit(R.XLF211, el, f"duplicate {element_label(el)} in <file id=\"{ident}\">")
             else:
                 table[key] = el
         self.fragments.file_index[file_el] = (groups, units)
@@ -176,7 +184,7 @@ class UnitChecker:
 
     def resolve_fragments(self) -> None:
         """Every reference collected, now that the whole document is indexed."""
-        self.fragments.resolve(self.run.emit)
+        self.fragments.resolve(self.emit)
 
     # --- one unit -------------------------------------------------------------------------
 
@@ -197,7 +205,7 @@ class UnitChecker:
         """Every cross-element constraint of one unit (called after its subtree was walked)."""
         parts, has_segment, data = _parts_and_data(children)
         if not has_segment:
-            self.run.emit(R.XLF225, unit_el, f"{describe(unit_el)} has no <segment>", uid)
+            self.emit(R.XLF225, unit_el, f"{element_label(unit_el)} has no <segment>", uid)
         scope: dict[str, etree._Element] = {}
         for part in parts:
             pid = part.get("id")
@@ -208,7 +216,10 @@ class UnitChecker:
             ident = record.attrs.get("id")
             if ident is not None and record.tag in _ID_BEARING:
                 self._claim(scope, ident, record.el, uid)
-        tgt_side = [record for records in self._ordered_targets(len(parts), targets, uid) for record in records]
+        if len(targets) == 1 and "order" not in targets[0][1].attrs:
+            tgt_side = targets[0][1].records  # one target in its natural place: nothing to order
+        else:
+            tgt_side = [record for records in self._ordered_targets(len(parts), targets, uid) for record in records]
         if not any(side.records for side in self.sides):
             self.fragments.unit_index[unit_el] = (scope, {}, data)
             return  # no inline element on any side: nothing to pair, resolve, reorder or keep
@@ -224,8 +235,11 @@ class UnitChecker:
             source, target = sides
             if source.tag == _SOURCE and target.tag == _TARGET and source.part is target.part is parts[0]:
                 # the common unit, one segment with its source and target: no duplicates, no order to work out
-                self._lang(source, self.src_lang, R.XLF221, "srcLang", uid)
-                self._target_side(target, {source.part: source}, uid)
+                if self.says_lang:
+                    self._lang(source, self.src_lang, R.XLF221, "srcLang", uid)
+                    self._target_side(target, {source.part: source}, uid)
+                elif not self.trg_lang_missing_reported:
+                    self._target_side(target, {}, uid)  # only XLF220 can fire: no language or space to compare
                 return source.records, [(1, target)]
         positions = {part: position for position, part in enumerate(parts, 1)}
         seen: set[tuple[etree._Element, str]] = set()
@@ -251,18 +265,19 @@ class UnitChecker:
     def _target_side(self, side: Side, first_source: dict[etree._Element, Side], uid: str | None) -> None:
         """A target's language, kept xml:space, and the trgLang a target needs."""
         self._lang(side, self.trg_lang, R.XLF222, "trgLang", uid)
-        run = self.run
-        if not run.is21:
+        if not self.is21:
             self._space_kept(side, first_source, uid)
         if not self.trg_lang_missing_reported:
             self.trg_lang_missing_reported = True
-            run.emit(R.XLF220, side.el, "<target> present but <xliff> has no trgLang", uid)
+            self.emit(R.XLF220, side.el, "<target> present but <xliff> has no trgLang", uid)
 
     def _check_codes(self, src_side: list[Inline], tgt_side: list[Inline], translated: bool,
                      scope: dict[str, etree._Element], tscope: dict[str, etree._Element],
                      data: dict[str, etree._Element], uid: str | None) -> None:
         """Pairing, references and editing hints of the unit's inline codes, source and target."""
-        emit = self.run.emit
+        if all(_plain(side.records) for side in self.sides):
+            return
+        emit = self.emit
         _Pairing(emit, uid, False).run(src_side)
         _Pairing(emit, uid, self._partial()).run(tgt_side)
         self._codes(src_side, scope, tscope, data, uid)
@@ -287,7 +302,7 @@ class UnitChecker:
         if other is None:
             scope[ident] = el
         else:
-            self.run.emit(R.XLF214, el, f'id "{ident}" of {describe(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
+            self.emit(R.XLF214, el, f'id "{ident}" of {element_label(el)} is already used by <{pretty(other.tag)}> (line {other.sourceline})', uid)
 
     def _in_force(self, el: etree._Element, own: dict[str, str] | None = None) -> _Inherited:
         """xml:lang and xml:space in force at ``el`` (2.1 4.3.2: the parent's when not set; None when no
@@ -326,7 +341,7 @@ class UnitChecker:
         """XLF259 (2.0 documents): a target keeps xml:space='preserve' when its source has it, set or inherited."""
         if self.says_space and self._source_space(target.part, first_source) == "preserve" \
                 and self._side_value(target, XML_SPACE, "default") != "preserve":
-            self.run.emit(R.XLF259, target.el, "<target> does not say xml:space=\"preserve\" while its <source> does", uid)
+            self.emit(R.XLF259, target.el, "<target> does not say xml:space=\"preserve\" while its <source> does", uid)
 
     def _lang(self, side: Side, expected: str | None, rule: Rule, attr: str, uid: str | None) -> None:
         """2.1 4.2.2.12/4.2.2.13: the explicit *or inherited* xml:lang equals srcLang/trgLang (a subtag of it,
@@ -340,12 +355,10 @@ class UnitChecker:
         lowered = lang.lower()
         if lowered != expected and not lowered.startswith(expected + "-"):
             inherited = "" if explicit else " (inherited)"
-            self.run.emit(rule, side.el, f'<{pretty(side.tag)}> xml:lang="{lang}"{inherited} differs from the document {attr} "{expected}"', uid)
+            self.emit(rule, side.el, f'<{pretty(side.tag)}> xml:lang="{lang}"{inherited} differs from the document {attr} "{expected}"', uid)
 
     def _ordered_targets(self, count: int, targets: list[tuple[int, Side]], uid: str | None) -> list[list[Inline]]:
         """Target records in display order, reporting out-of-range and clashing positions (XLF227)."""
-        if len(targets) == 1 and "order" not in targets[0][1].attrs:
-            return [targets[0][1].records]
         used: dict[int, Side] = {}
         valid = True
         for position, target in targets:
@@ -354,13 +367,13 @@ class UnitChecker:
             if order is not None and _POSINT(order):
                 effective = int(order)
                 if effective > count:
-                    self.run.emit(R.XLF227, target.el, f'<target order="{order}"> exceeds the {count} segment/ignorable elements of the unit', uid)
+                    self.emit(R.XLF227, target.el, f'<target order="{order}"> exceeds the {count} segment/ignorable elements of the unit', uid)
                     valid = False
                     continue
             elif order is not None:
                 valid = False
             if effective in used:
-                self.run.emit(R.XLF227, target.el, f"<target> takes position {effective}, already taken by the <target> on line {used[effective].el.sourceline}", uid)
+                self.emit(R.XLF227, target.el, f"<target> takes position {effective}, already taken by the <target> on line {used[effective].el.sourceline}", uid)
                 valid = False
                 continue
             used[effective] = target
@@ -376,12 +389,12 @@ class UnitChecker:
             if ident is None or tag not in _ID_BEARING:
                 continue
             if ident in tscope:
-                self.run.emit(R.XLF214, el, f'id "{ident}" of {describe(el)} is used twice in the targets', uid)
+                self.emit(R.XLF214, el, f'id "{ident}" of {element_label(el)} is used twice in the targets', uid)
                 continue
             tscope[ident] = el
             base = scope.get(ident)
             if base is not None and _KIND.get(base.tag) != _KIND[tag]:
-                self.run.emit(R.XLF215, el, f"target {describe(el)} shares its id with source <{pretty(base.tag)}> (line {base.sourceline})", uid)
+                self.emit(R.XLF215, el, f"target {element_label(el)} shares its id with source <{pretty(base.tag)}> (line {base.sourceline})", uid)
         return tscope
 
     def _codes(
@@ -393,7 +406,7 @@ class UnitChecker:
         uid: str | None,
     ) -> None:
         """dataRef, subFlows, copyOf and canReorder flags of every code on one side."""
-        emit = self.run.emit
+        emit = self.emit
         units = self.current_units
         for el, tag, attrs, _ in side:
             if tag not in _COPY_BASES or len(attrs) < 2:
@@ -418,13 +431,13 @@ class UnitChecker:
     def _copy_of(self, el: etree._Element, tag: str, attrs: dict[str, str], base_id: str, base: etree._Element | None,
                  uid: str | None) -> None:
         """copyOf names a base code of a kind this code may copy, which allows copies and has no data."""
-        emit = self.run.emit
+        emit = self.emit
         if base is None or base.tag not in _COPY_BASES:
             emit(R.XLF237, el, f'{_code_desc(el)} copyOf="{base_id}" names no inline code of the unit', uid)
         elif base.tag not in _COPY_BASES[tag]:
             emit(R.XLF237, el, f'{_code_desc(el)} copyOf="{base_id}" names a <{pretty(base.tag)}>, not a code of the same kind', uid)
         elif base.get("canCopy") == "no":
-            emit(R.XLF237, el, f'{_code_desc(el)} copies {describe(base)}, which has canCopy="no"', uid)
+            emit(R.XLF237, el, f'{_code_desc(el)} copies {element_label(base)}, which has canCopy="no"', uid)
         elif any(attr in attrs for attr in _REF_ATTRS) or any(base.get(attr) is not None for attr in _REF_ATTRS):
             # 2.1 4.7.2.4.1: "The copyOf attribute MUST be used when, and only when, the base code has no
             # associated original data" (a copy of a code with data references that data itself)
@@ -438,7 +451,7 @@ class UnitChecker:
             if flag == "firstNo" and tag in _COPY_BASES:
                 started = True
             elif flag == "no" and not started and tag in _COPY_BASES:
-                self.run.emit(R.XLF239, el, f'{_code_desc(el)} canReorder="no" is not preceded by a canReorder="firstNo" code', uid)
+                self.emit(R.XLF239, el, f'{_code_desc(el)} canReorder="no" is not preceded by a canReorder="firstNo" code', uid)
 
     def _reorder_kept(self, src_side: list[Inline], tgt_side: list[Inline], uid: str | None) -> None:
         """Each non-reorderable sequence of the source stays whole and in order in the target; whole
@@ -466,7 +479,7 @@ class UnitChecker:
             placed = [position[key] for key in seq if key in position]
             for (before, _), (after, el) in zip(placed, placed[1:], strict=False):
                 if after != before + 1:
-                    self.run.emit(R.XLF239, el, f"{_code_desc(el)} cannot be reordered: its non-reorderable sequence "
+                    self.emit(R.XLF239, el, f"{_code_desc(el)} cannot be reordered: its non-reorderable sequence "
                                   "is broken or reordered in the target", uid)
                     break
 
@@ -492,7 +505,7 @@ class UnitChecker:
             ident, ref = attrs.get("id"), attrs.get("startRef")
             present = ref in ends if ident is None and ref is not None else ident in ids
             if not present:
-                self.run.emit(R.XLF240, el, f'{_code_desc(el)} has canDelete="no" but is missing from the target', uid)
+                self.emit(R.XLF240, el, f'{_code_desc(el)} has canDelete="no" but is missing from the target', uid)
 
     def match_data_refs(self, match: etree._Element, uid: str | None) -> None:
         """Codes inside an <mtc:match> take their data from the match's own <originalData>."""
@@ -504,7 +517,7 @@ class UnitChecker:
                 for attr in _REF_ATTRS:
                     ref = el.get(attr)
                     if ref is not None and ref not in data:
-                        self.run.emit(R.XLF235, el, f'{_code_desc(el)} {attr}="{ref}" matches no <data> in the <mtc:match> <originalData>', uid)
+                        self.emit(R.XLF235, el, f'{_code_desc(el)} {attr}="{ref}" matches no <data> in the <mtc:match> <originalData>', uid)
 
 
 class _Pairing:
@@ -556,7 +569,7 @@ class _Pairing:
                 emit(R.XLF231, el, '<ec isolated="yes"> lacks an id', uid)
             return
         if ident is not None:
-            emit(R.XLF231, el, f"{describe(el)} is not isolated and must use startRef, not id", uid)
+            emit(R.XLF231, el, f"{element_label(el)} is not isolated and must use startRef, not id", uid)
         if ref is None:
             if ident is None:
                 emit(R.XLF231, el, '<ec> without isolated="yes" lacks startRef', uid)
@@ -618,4 +631,4 @@ class _Pairing:
                         default = "no" if rec.tag == _PC else "yes"
                         if rec.attrs.get("canOverlap", default) == "no" and id(rec) not in reported:
                             reported.add(id(rec))
-                            self.emit(R.XLF242, rec.el, f'{describe(rec.el)} (canOverlap="no") overlaps {describe(other.el)}', self.uid)
+                            self.emit(R.XLF242, rec.el, f'{element_label(rec.el)} (canOverlap="no") overlaps {element_label(other.el)}', self.uid)

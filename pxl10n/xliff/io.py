@@ -22,7 +22,7 @@ from pxl10n.xliff.view import build_view, datatype_strategy, metadata_strategy, 
 
 __all__ = [
     "MAX_DOCUMENT_BYTES", "XLIFF12_NS", "XLIFF20_NS", "XML_LANG", "XML_NS", "Unit", "XliffInfo", "canonical_bytes",
-    "canonicalize", "datatype_strategy", "describe", "has_doctype", "local_name", "metadata_strategy", "parse",
+    "canonicalize", "datatype_strategy", "has_doctype", "local_name", "metadata_strategy", "parse", "read_info",
     "refuse_doctype", "safe_parser", "sha256", "source_line", "text_of", "xliff_version",
 ]
 
@@ -159,7 +159,7 @@ def xliff_version(tree: etree._ElementTree) -> str:
     raise XliffError(f"root element {root.tag!r} is not XLIFF 1.2 or 2.0")
 
 
-def describe(tree: etree._ElementTree) -> XliffInfo:
+def read_info(tree: etree._ElementTree) -> XliffInfo:
     """Languages, file ids/originals and units of an XLIFF 1.2 or 2.0 document (read through its view)."""
     version = xliff_version(tree)
     view = build_view(tree, version)

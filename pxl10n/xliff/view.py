@@ -2,7 +2,7 @@
 
 Built once per document (one pass over its units) and read by everything that
 needs to know what a file *says* rather than whether it is well-formed: the QA
-and PX rule families, and :func:`pxl10n.xliff.io.describe` for push and status.
+and PX rule families, and :func:`pxl10n.xliff.io.read_info` for push and status.
 Both versions look the same through it; a 1.2 ``<trans-unit>`` is a unit with
 one segment.
 
