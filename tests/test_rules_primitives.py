@@ -70,7 +70,7 @@ def test_one_view_serves_qa_and_describe() -> None:
     [unit] = view.units
     assert (unit.id, unit.source, unit.target) == ("u", "Hi ! ", "Salut  !")
     flat = flatten(unit.parts[0].target, "2.0")
-    assert flat.codes == ['<ph id="1">'] and flat.text == "Salut  !"
+    assert flat.codes == ('<ph id="1">',) and flat.text == "Salut  !"
     info = read_info(tree)
     assert [(u.id, u.source, u.target) for u in info.units] == [("u", "Hi ! ", "Salut  !")]
     assert info.file_ids == ["f", "item-1"]

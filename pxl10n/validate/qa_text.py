@@ -42,12 +42,9 @@ class Pair(NamedTuple):
 def _join(flats: list[Flat]) -> Flat:
     if len(flats) == 1:
         return flats[0]
-    out = Flat("".join(f.text for f in flats), code_first=flats[0].code_first, code_last=flats[-1].code_last)
-    for f in flats:
-        out.codes.extend(f.codes)
-        out.markers.extend(f.markers)
-        out.has_inline = out.has_inline or f.has_inline
-    return out
+    return Flat("".join(f.text for f in flats), tuple(c for f in flats for c in f.codes),
+                tuple(m for f in flats for m in f.markers), any(f.has_inline for f in flats),
+                flats[0].code_first, flats[-1].code_last)
 
 
 class _Read(NamedTuple):
@@ -96,7 +93,10 @@ def _read_unit(parts: list[Part], version: str) -> _Read | None:
 
 
 def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
-    """Every unit that has a target, as a :class:`Pair`; units without one are skipped."""
+    """Every unit that has a target, as a :class:`Pair`; units without one are skipped.
+
+    The common unit (one segment, a target with text) is read inline: QA reads every unit of every
+    document, and the general path (:func:`_read_unit`) costs several calls and records more."""
     version = doc.version
     name_attr = "resname" if version == "1.2" else "name"
     spaced = bool(doc.root.xpath("boolean(//@xml:space)"))  # most documents never say xml:space: one look
@@ -105,9 +105,15 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
         src_lang, trg_lang = file_view.src, file_view.trg
         for unit in file_view.units:
             parts = unit.parts
-            read = _read_unit(parts, version)
-            if read is None:
-                continue
+            read: _Read | None = None
+            if len(parts) == 1 and (target := parts[0].target) is not None:
+                trg_flat = flatten(target, version)
+                if trg_flat.text.strip():
+                    read = _Read(flatten(parts[0].source, version), trg_flat, source_line(target))
+            if read is None or read.line is None:
+                read = _read_unit(parts, version)
+                if read is None:
+                    continue
             element = unit.element
             preserve = spaced and _preserves(element, parts[0].source, inherited)
             yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
@@ -173,6 +179,40 @@ _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+#: What a token grammar can read, one atom each: a brace group (``{0}``, the inside of ``{{ name }}``), a tag
+#: (``<a href="x">``), an entity, a ``%`` with what a conversion or a ``%name%`` may hold after it (``%1$s``,
+#: ``%(name)s``), a number's digits and their separators, and a lone ``{ } < > $``. Atoms touching or parted by one
+#: whitespace or separator character are one piece: a number may run through them (``1 000``, ``1<b>,</b>000``).
+#: Every atom starts with one of ``{ } < > & % $`` or a digit, so the scan skips plain text at C speed.
+_ATOM = r"""(?:\{[^{}]*\}|<[^<>]*>|&[#\w]*;?|%[\w.\-+#',*$@]*(?:\([^()]*\)[\w.\-+#',*$@]*)?|\d+(?:[.,'’]\d+)*|[{}<>$])"""
+_PIECE_RE = re.compile(f"{_ATOM}+(?:[\\s.,'’]{_ATOM}+)*")
+#: An ICU head (``{n, plural,``): the placeholder grammar then reads the words before a brace (``other {``).
+_ICU_HEAD_LIKE_RE = re.compile(r"\{[^{}]*,")
+
+
+def token_signature(text: str) -> list[str] | None:
+    """The pieces of ``text`` that the token grammars read (placeholders, printf conversions, HTML tags, entities,
+    numbers), in order; None where a grammar may read the plain text between them.
+
+    Two texts with the same pieces have the same placeholders, conversions, tags and numbers (the visible text's
+    too): every match of those grammars lies inside one piece, reads no further than the first character after it
+    (which is then never a letter or digit), and the text between two pieces (never one lone separator) holds none
+    of their characters. Where that could fail the answer is None: a URL or an e-mail address (their grammars read
+    plain words), a comment, an ICU message, a tag next to a ``%`` or an entity (with the tag gone the visible text
+    joins them to the words after it), text that NFKC changes (how numbers are read). QA uses it as a filter only:
+    where source and target agree, the token checks cannot fire and are not run; elsewhere they decide as always.
+    """
+    if "://" in text or "@" in text or "<!--" in text or "www" in text.lower():
+        return None
+    if "<" in text and ("%" in text or "&" in text):
+        return None
+    if "{" in text and "," in text and _ICU_HEAD_LIKE_RE.search(text) is not None:
+        return None
+    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
+        return None
+    return _PIECE_RE.findall(text)
+
+
 class Placeholder(NamedTuple):
     """A placeholder as written, and the key two spellings of it compare by (immutable, built per match)."""
 
@@ -217,7 +257,10 @@ def strip_markup(text: str, replacement: str = "") -> str:
     if "<" in text:
         text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
-        text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
+        if "%%" in text:
+            text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
+        else:  # no match can be the escaped percent: a plain replacement, without a call per match
+            text = PLACEHOLDER_RE.sub(replacement.replace("\\", "\\\\"), text)
     if "/" in text or (("w" in text or "W" in text) and "www" in text.lower()):  # only W lower-cases to w
         text = URL_RE.sub(lambda m: replacement + m.group()[len(m.group().rstrip(_URL_TRAIL)) :], text)
     if "@" in text:

@@ -153,17 +153,22 @@ _STANDALONE = frozenset({"x", "bx", "ex", "ph", "bpt", "ept", "it", "sc", "ec"})
 _CP = frozenset({"cp"})
 
 
-@dataclass
-class Flat:
-    """Text of a source/target with inline codes taken out and counted."""
+class Flat(NamedTuple):
+    """Text of a source/target with inline codes taken out and listed: an immutable record built in one pass.
+
+    A named tuple (like :class:`Part`): QA flattens two of them for every unit of every document.
+    """
 
     text: str = ""
-    codes: list[str] = field(default_factory=list)
-    markers: list[str] = field(default_factory=list)
+    codes: tuple[str, ...] = ()
+    markers: tuple[str, ...] = ()
     has_inline: bool = False
     #: a standalone code (<x/>, <ph/>, ...) is the first / last thing: whitespace next to it is not an edge
     code_first: bool = False
     code_last: bool = False
+
+
+_EMPTY_FLAT = Flat()
 
 
 def _code_label(name: str, el: etree._Element) -> str | None:
@@ -173,54 +178,62 @@ def _code_label(name: str, el: etree._Element) -> str | None:
     return f'<{name} id="{ident}">' if ident is not None else None
 
 
+def _local(tag: object) -> str | None:
+    """An element's local name; None for comments and processing instructions (their tag is not a str)."""
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else None
+
+
 def flatten(el: etree._Element | None, version: str) -> Flat:
     """Translatable text of ``el`` plus the inline codes it carries."""
     if el is None:
-        return Flat()
+        return _EMPTY_FLAT
     if not len(el):
         return Flat(el.text or "")
-    codes = INLINE_CODES[version]
+    codes_of = INLINE_CODES[version]
     excluded = _CODE_CONTENT if version == "1.2" else _CP
-    flat = Flat(has_inline=True)
+    codes: list[str] = []
+    markers: list[str] = []
     for child in el.iterdescendants():
-        tag = child.tag
-        name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else None
+        name = _local(child.tag)
         if name is None or name in excluded:
             return _flatten_walk(el, version)  # comments, <cp>, 1.2 native code: text is not all itertext
-        label = _code_label(name, child)
-        if label is not None:
-            if name in codes:
-                flat.codes.append(label)
-            elif name in _MARKERS:
-                flat.markers.append(label)
-    flat.text = _all_text(el)
-    _mark_edges(el, flat)
-    return flat
+        if name in codes_of:
+            label = _code_label(name, child)
+            if label is not None:
+                codes.append(label)
+        elif name in _MARKERS:
+            label = _code_label(name, child)
+            if label is not None:
+                markers.append(label)
+    return Flat(_all_text(el), tuple(codes), tuple(markers), True, *_edges(el))
 
 
-def _mark_edges(el: etree._Element, flat: Flat) -> None:
+def _edges(el: etree._Element) -> tuple[bool, bool]:
+    """(code_first, code_last) of an element with children."""
     first, last = el[0], el[-1]
-    flat.code_first = not el.text and isinstance(first.tag, str) and first.tag.rsplit("}", 1)[-1] in _STANDALONE
-    flat.code_last = not last.tail and isinstance(last.tag, str) and last.tag.rsplit("}", 1)[-1] in _STANDALONE
+    return (not el.text and _local(first.tag) in _STANDALONE,
+            not last.tail and _local(last.tag) in _STANDALONE)
 
 
 def _flatten_walk(el: etree._Element, version: str) -> Flat:
     """:func:`flatten` the long way, element by element."""
-    flat = Flat()
     parts: list[str] = [el.text or ""]
-    codes = INLINE_CODES[version]
+    codes: list[str] = []
+    markers: list[str] = []
+    codes_of = INLINE_CODES[version]
+    has_inline = False
 
     def walk(parent: etree._Element) -> None:
+        nonlocal has_inline
         for child in parent:
-            tag = child.tag
-            name = tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+            name = _local(child.tag) or ""
             if name:
-                flat.has_inline = True
+                has_inline = True
                 label = _code_label(name, child)
-                if name in codes and label:
-                    flat.codes.append(label)
+                if name in codes_of and label:
+                    codes.append(label)
                 elif name in _MARKERS and label:
-                    flat.markers.append(label)
+                    markers.append(label)
                 if name == "cp" and version == "2.0":
                     try:
                         parts.append(chr(int(child.get("hex", ""), 16)))
@@ -232,11 +245,7 @@ def _flatten_walk(el: etree._Element, version: str) -> Flat:
             parts.append(child.tail or "")
 
     walk(el)
-    flat.text = "".join(parts)
-    _mark_edges(el, flat)
-    return flat
-
-
+    return Flat("".join(parts), tuple(codes), tuple(markers), has_inline, *_edges(el))
 
 
 def datatype_strategy(datatype: str) -> str | None:
