@@ -539,35 +539,10 @@ CHECKS: tuple[Callable[[Unit], Issues], ...] = (
     check_length,
     check_identical,
 )
-#: The checks that compare only tokens :func:`~pxl10n.validate.qa_text.token_signature` lists (placeholders,
-#: printf, HTML tags, numbers, URLs, e-mails): none can fire when source and target have the same signature.
-TOKEN_CHECKS = frozenset({check_placeholders, check_tags, check_numbers, check_links})
-#: What is left to run when the signatures agree: the checks of shape (edges, punctuation, length, copies).
-_SHAPE_CHECKS = tuple(rule_check for rule_check in CHECKS if rule_check not in TOKEN_CHECKS)
 
 
-def tokens_agree(u: Unit) -> bool:
-    """Source and target have the same token signature, so no :data:`TOKEN_CHECKS` check can fire."""
-    signature = tx.token_signature(u.src)
-    return signature is not None and signature == tx.token_signature(u.trg)
-
-
-def issues(u: Unit, *, filtered: bool = True) -> list[Issue]:
-    """Every issue of one unit, in report order. ``filtered`` skips the token checks where
-    :func:`tokens_agree` says they cannot fire (a filter only: the checks stay the one judge)."""
-    found: list[Issue] = []
-    for rule_check in (_SHAPE_CHECKS if filtered and tokens_agree(u) else CHECKS):
-        result = rule_check(u)
-        if result:  # most often NONE
-            found.extend(result)
-    return found
-
-
-def check(doc: Document, ctx: Context, *, filtered: bool = False) -> Iterator[Finding]:
-    """Compare target with source in every unit that has a target (``filtered``: see :func:`issues`).
-
-    The filter is off by default: it reports the same findings, but its signature scan still costs more
-    than the token checks it skips (measured with instruction counts on benchmarks/validate_speed.py's corpus)."""
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    """Compare target with source in every unit that has a target."""
     if doc.tree is None or doc.version not in ("1.2", "2.0"):
         return
     pairs = list(tx.iter_pairs(doc.view))
@@ -587,8 +562,12 @@ def check(doc: Document, ctx: Context, *, filtered: bool = False) -> Iterator[Fi
         language = languages.get(key)
         if language is None:  # once per file: a document has one or two language pairs
             language = languages[key] = (tx.base_lang(pair.trg_lang), expansion.expected_ratio(*key))
-        for rule, message in issues(read_unit(pair, *language), filtered=filtered):
-            yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+        unit = read_unit(pair, *language)
+        for rule_check in CHECKS:
+            issues = rule_check(unit)
+            if issues:  # most often NONE
+                for rule, message in issues:
+                    yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
 
 
 def _file_findings(doc: Document, pairs: list[tx.Pair], template: bool, keyed: frozenset[int]) -> Iterator[Finding]:

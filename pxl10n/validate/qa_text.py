@@ -179,40 +179,6 @@ _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
-#: What a token grammar can read, one atom each: a brace group (``{0}``, the inside of ``{{ name }}``), a tag
-#: (``<a href="x">``), an entity, a ``%`` with what a conversion or a ``%name%`` may hold after it (``%1$s``,
-#: ``%(name)s``), a number's digits and their separators, and a lone ``{ } < > $``. Atoms touching or parted by one
-#: whitespace or separator character are one piece: a number may run through them (``1 000``, ``1<b>,</b>000``).
-#: Every atom starts with one of ``{ } < > & % $`` or a digit, so the scan skips plain text at C speed.
-_ATOM = r"""(?:\{[^{}]*\}|<[^<>]*>|&[#\w]*;?|%[\w.\-+#',*$@]*(?:\([^()]*\)[\w.\-+#',*$@]*)?|\d+(?:[.,'’]\d+)*|[{}<>$])"""
-_PIECE_RE = re.compile(f"{_ATOM}+(?:[\\s.,'’]{_ATOM}+)*")
-#: An ICU head (``{n, plural,``): the placeholder grammar then reads the words before a brace (``other {``).
-_ICU_HEAD_LIKE_RE = re.compile(r"\{[^{}]*,")
-
-
-def token_signature(text: str) -> list[str] | None:
-    """The pieces of ``text`` that the token grammars read (placeholders, printf conversions, HTML tags, entities,
-    numbers), in order; None where a grammar may read the plain text between them.
-
-    Two texts with the same pieces have the same placeholders, conversions, tags and numbers (the visible text's
-    too): every match of those grammars lies inside one piece, reads no further than the first character after it
-    (which is then never a letter or digit), and the text between two pieces (never one lone separator) holds none
-    of their characters. Where that could fail the answer is None: a URL or an e-mail address (their grammars read
-    plain words), a comment, an ICU message, a tag next to a ``%`` or an entity (with the tag gone the visible text
-    joins them to the words after it), text that NFKC changes (how numbers are read). QA uses it as a filter only:
-    where source and target agree, the token checks cannot fire and are not run; elsewhere they decide as always.
-    """
-    if "://" in text or "@" in text or "<!--" in text or "www" in text.lower():
-        return None
-    if "<" in text and ("%" in text or "&" in text):
-        return None
-    if "{" in text and "," in text and _ICU_HEAD_LIKE_RE.search(text) is not None:
-        return None
-    if not text.isascii() and not unicodedata.is_normalized("NFKC", text):
-        return None
-    return _PIECE_RE.findall(text)
-
-
 class Placeholder(NamedTuple):
     """A placeholder as written, and the key two spellings of it compare by (immutable, built per match)."""
 
