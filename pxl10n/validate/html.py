@@ -35,6 +35,8 @@ HTML_ELEMENTS = frozenset(
 VOID_ELEMENTS = frozenset("area base br col embed hr img input link meta param source track wbr".split())
 
 _TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)((?:\s[^<>]*?)?)\s*(/?)>")
+#: The tag grammar itself, for QA's whole-document scans (:func:`pxl10n.validate.qa_scan.differing`).
+TAG_RE = _TAG_RE
 _ATTR_RE = re.compile(r"""([A-Za-z_:][\w:.\-]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 

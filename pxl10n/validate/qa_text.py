@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from lxml import etree
 
+from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff.io import source_line
@@ -95,11 +96,11 @@ def _read_unit(parts: list[Part], version: str) -> _Read | None:
 def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
     """Every unit that has a target, as a :class:`Pair`; units without one are skipped.
 
-    The common unit (one segment, a target with text) is read inline: QA reads every unit of every
-    document, and the general path (:func:`_read_unit`) costs several calls and records more."""
+    The common unit (one segment, a target with text and no inline element) is read inline: QA reads every
+    unit of every document, and the general path (:func:`_read_unit`) costs several calls and records more."""
     version = doc.version
     name_attr = "resname" if version == "1.2" else "name"
-    spaced = bool(doc.root.xpath("boolean(//@xml:space)"))  # most documents never say xml:space: one look
+    spaced = bool(_HAS_XML_SPACE(doc.root))  # most documents never say xml:space: one look
     inherited: dict[etree._Element, bool] = {}  # xml:space in force at each unit's parent, for this call only
     for file_view in doc.files:
         src_lang, trg_lang = file_view.src, file_view.trg
@@ -107,9 +108,15 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
             parts = unit.parts
             read: _Read | None = None
             if len(parts) == 1 and (target := parts[0].target) is not None:
-                trg_flat = flatten(target, version)
+                if len(target):
+                    trg_flat = flatten(target, version)
+                else:
+                    trg_flat = Flat(target.text or "")
                 if trg_flat.text.strip():
-                    read = _Read(flatten(parts[0].source, version), trg_flat, source_line(target))
+                    source = parts[0].source
+                    src_flat = Flat(source.text or "") if source is not None and not len(source) \
+                        else flatten(source, version)
+                    read = _Read(src_flat, trg_flat, source_line(target))
             if read is None or read.line is None:
                 read = _read_unit(parts, version)
                 if read is None:
@@ -120,6 +127,7 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
                        element.get(name_attr), preserve)
 
 
+_HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -218,6 +226,10 @@ def emails(text: str) -> list[str]:
     return EMAIL_RE.findall(text)
 
 
+#: Every character :func:`strip_markup` acts on: a text without a match is its own stripped text.
+MARKUP_RE = re.compile("|".join(["<", r"\{", "%", r"\$", "/", "@", "&", *(a + b + c for a in "wW" for b in "wW" for c in "wW")]))
+
+
 def strip_markup(text: str, replacement: str = "") -> str:
     """Text without HTML tags, placeholders, URLs and e-mails; entities decoded."""
     if "<" in text:
@@ -294,3 +306,31 @@ def is_cjk(text: str, lang: str | None) -> bool:
 def base_lang(lang: str | None) -> str | None:
     """``fr`` for ``fr-FR``/``fr_CA``, lower-cased."""
     return re.split(r"[-_]", lang)[0].lower() if lang else None
+
+
+# --- whole documents (see qa_scan) ---------------------------------------------
+
+#: Where :func:`placeholders` reads ICU sub-message bodies as text (public for QA's whole-document scans).
+ICU_BRANCHING_HEAD_RE = _ICU_BRANCHING_HEAD_RE
+
+
+def visible_side(side: qs.Side, replacement: str) -> qs.Side:
+    """Every text of ``side`` through :func:`strip_markup`, called only for the texts with markup."""
+    marked = qs.having(MARKUP_RE, side)
+    if not marked:
+        return side
+    texts = list(side.texts)
+    for index in marked:
+        texts[index] = strip_markup(texts[index], replacement)
+    return qs.side(texts)
+
+
+def numbers_by_unit(visible: qs.Side) -> list[list[str]]:
+    """:func:`number_strings` of every text of ``visible``: one C ``findall`` per text through ``map`` when
+    the whole side is ASCII or NFKC leaves it alone (then every text takes the plain path), else per text."""
+    joined = visible.joined
+    if joined.isascii():
+        return list(map(_NUMBER_ASCII_RE.findall, visible.texts))
+    if unicodedata.is_normalized("NFKC", joined):
+        return list(map(_NUMBER_RE.findall, visible.texts))
+    return list(map(number_strings, visible.texts))
