@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
+from itertools import compress, count
 from typing import NamedTuple
 
 from lxml import etree
@@ -106,25 +107,21 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
         src_lang, trg_lang = file_view.src, file_view.trg
         for unit in file_view.units:
             parts = unit.parts
-            read: _Read | None = None
+            element = unit.element
             if len(parts) == 1 and (target := parts[0].target) is not None:
-                if len(target):
-                    trg_flat = flatten(target, version)
-                else:
-                    trg_flat = Flat(target.text or "")
-                if trg_flat.text.strip():
+                trg_flat = flatten(target, version) if len(target) else Flat(target.text or "")
+                line = source_line(target)
+                if trg_flat.text.strip() and line is not None:
                     source = parts[0].source
                     src_flat = Flat(source.text or "") if source is not None and not len(source) \
                         else flatten(source, version)
-                    read = _Read(src_flat, trg_flat, source_line(target))
-            if read is None or read.line is None:
-                read = _read_unit(parts, version)
-                if read is None:
+                    yield Pair(unit.id, line, src_flat, trg_flat, (), src_lang, trg_lang, element.get(name_attr),
+                               spaced and _preserves(element, source, inherited))
                     continue
-            element = unit.element
-            preserve = spaced and _preserves(element, parts[0].source, inherited)
-            yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
-                       element.get(name_attr), preserve)
+            read = _read_unit(parts, version)
+            if read is not None:
+                yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
+                           element.get(name_attr), spaced and _preserves(element, parts[0].source, inherited))
 
 
 _HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
@@ -316,7 +313,7 @@ ICU_BRANCHING_HEAD_RE = _ICU_BRANCHING_HEAD_RE
 
 def visible_side(side: qs.Side, replacement: str) -> qs.Side:
     """Every text of ``side`` through :func:`strip_markup`, called only for the texts with markup."""
-    marked = qs.having(MARKUP_RE, side)
+    marked = list(compress(count(), map(MARKUP_RE.search, side.texts)))  # one C search per text, no Python
     if not marked:
         return side
     texts = list(side.texts)
