@@ -214,7 +214,8 @@ def _unit(pair: tx.Pair, src_visible: str, trg_visible: str, trg_base: str | Non
 class Scan(NamedTuple):
     """A document's units as the proofs read them (see :mod:`pxl10n.validate.qa_scan`): each side joined once."""
 
-    pairs: list[tx.Pair]
+    #: per unit, its Pair when read the long way (inline codes, several segments), None for a plain unit
+    built: Sequence[tx.Pair | None]
     src: qs.Side
     trg: qs.Side
     src_visible: qs.Side
@@ -223,19 +224,23 @@ class Scan(NamedTuple):
     languages: list[tuple[str | None, float]]
 
 
-_SOURCE_TEXT, _TARGET_TEXT = attrgetter("source.text"), attrgetter("target.text")
 _LANGUAGE_PAIR = attrgetter("src_lang", "trg_lang")
 
 
 def scan(pairs: list[tx.Pair]) -> Scan:
+    """The :class:`Scan` of a document's pairs."""
+    return _scan([p.source.text for p in pairs], [p.target.text for p in pairs], pairs,
+                 list(map(_LANGUAGE_PAIR, pairs)))
+
+
+def _scan(sources: list[str], targets: list[str], built: Sequence[tx.Pair | None],
+          language_pairs: list[tuple[str | None, str | None]]) -> Scan:
     """Join a document's texts and strip the markup of those that have some: the proofs' one reading."""
-    src, trg = qs.side(list(map(_SOURCE_TEXT, pairs))), qs.side(list(map(_TARGET_TEXT, pairs)))
-    known: dict[tuple[str | None, str | None], tuple[str | None, float]] = {}
-    for key in set(map(_LANGUAGE_PAIR, pairs)):  # a document has one or two language pairs
-        known[key] = (tx.base_lang(key[1]), expansion.expected_ratio(*key))
-    languages = [known[key] for key in map(_LANGUAGE_PAIR, pairs)] if len(known) > 1 else \
-        list(repeat(next(iter(known.values()), (None, 1.0)), len(pairs)))
-    return Scan(pairs, src, trg, tx.visible_side(src, PLACEHOLDER_MARK), tx.visible_side(trg, PLACEHOLDER_MARK),
+    src, trg = qs.side(sources), qs.side(targets)
+    known = {key: (tx.base_lang(key[1]), expansion.expected_ratio(*key)) for key in set(language_pairs)}
+    languages = [known[key] for key in language_pairs] if len(known) > 1 else \
+        list(repeat(next(iter(known.values()), (None, 1.0)), len(language_pairs)))
+    return Scan(built, src, trg, tx.visible_side(src, PLACEHOLDER_MARK), tx.visible_side(trg, PLACEHOLDER_MARK),
                 languages)
 
 
@@ -385,8 +390,8 @@ def check_codes(u: Unit) -> Issues:
 
 def needs_codes(s: Scan) -> Collection[int]:
     """Units with inline codes whose codes or markers differ between source and target."""
-    return [index for index, pair in enumerate(s.pairs)
-            if (pair.source.has_inline or pair.target.has_inline)
+    return [index for index, pair in enumerate(s.built)
+            if pair is not None and (pair.source.has_inline or pair.target.has_inline)
             and (pair.source.codes != pair.target.codes or pair.source.markers != pair.target.markers)]
 
 
@@ -703,31 +708,36 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Compare target with source in every unit that has a target."""
     if doc.tree is None or doc.version not in ("1.2", "2.0"):
         return
-    pairs = list(tx.iter_pairs(doc.view))
-    if not pairs:
+    reading = tx.Reading(doc.view)
+    if not len(reading):
         return
-    template = len(pairs) >= 2 and states.is_template(pair.target.text for pair in pairs)
-    document = scan(pairs)
-    keyed = message_keys.keyed_units([message_keys.UnitText(p.source.text, p.unit, p.name) for p in pairs]) \
-        if message_keys.may_hold_keys(document.src.joined) else frozenset()
-    yield from _file_findings(doc, pairs, template, keyed)
+    template = len(reading) >= 2 and states.is_template(reading.targets)
+    document = _scan(reading.sources, reading.targets, reading.built, reading.languages)
+    keyed = _keyed(reading) if message_keys.may_hold_keys(document.src.joined) else frozenset()
+    yield from _file_findings(doc, reading, template, keyed)
     plan = checks_to_run(document)
-    for index, pair in enumerate(pairs):
+    empty = [index for index, pair in enumerate(reading.built) if pair is not None and pair.empty_lines]
+    for index in sorted(plan.keys() | empty) if empty else sorted(plan):
+        pair = reading.pair(index)
         if pair.empty_lines:
             if not template:
                 for line in pair.empty_lines:
                     yield doc.finding(QA401, "target is empty but the source is not", line=line, unit=pair.unit)
             continue
-        todo = plan.get(index)
-        if todo is None or index in keyed or (not pair.source.text.strip() and not pair.source.has_inline):
+        if index in keyed or (not pair.source.text.strip() and not pair.source.has_inline):
             continue
         unit = _unit(pair, document.src_visible.texts[index], document.trg_visible.texts[index],
                      *document.languages[index])
-        for rule_check in todo:
+        for rule_check in plan[index]:
             issues = rule_check(unit)
             if issues:  # most often NONE
                 for rule, message in issues:
                     yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+
+
+def _keyed(reading: tx.Reading) -> frozenset[int]:
+    return message_keys.keyed_units([message_keys.UnitText(p.source.text, p.unit, p.name)
+                                     for p in map(reading.pair, range(len(reading)))])
 
 
 def checks_to_run(document: Scan) -> dict[int, list[Callable[[Unit], Issues]]]:
@@ -744,14 +754,14 @@ def checks_to_run(document: Scan) -> dict[int, list[Callable[[Unit], Issues]]]:
     return plan
 
 
-def _file_findings(doc: Document, pairs: list[tx.Pair], template: bool, keyed: frozenset[int]) -> Iterator[Finding]:
+def _file_findings(doc: Document, reading: tx.Reading, template: bool, keyed: frozenset[int]) -> Iterator[Finding]:
     """QA404 for an exchange template, QA403 for units keyed by message keys: once per file."""
     if template:
-        yield doc.finding(QA404, f"none of the {len(pairs)} units is translated; empty targets are not reported",
-                          line=pairs[0].line)
+        yield doc.finding(QA404, f"none of the {len(reading)} units is translated; empty targets are not reported",
+                          line=reading.pair(0).line)
     if keyed:
-        first = pairs[min(keyed)]
-        yield doc.finding(QA403, f"{len(keyed)} of {len(pairs)} units have a message key as source "
+        first = reading.pair(min(keyed))
+        yield doc.finding(QA403, f"{len(keyed)} of {len(reading)} units have a message key as source "
                           f"(e.g. {_q(first.source.text)}); their targets were not compared", line=first.line,
                           unit=first.unit)
 

@@ -21,7 +21,7 @@ from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff.io import source_line
-from pxl10n.xliff.view import DocumentView, Flat, Part, flatten
+from pxl10n.xliff.view import DocumentView, FileView, Flat, Part, UnitView, flatten
 
 
 class Pair(NamedTuple):
@@ -125,6 +125,77 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
 
 
 _HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
+
+
+class Reading:
+    """A document's units with a target, as :func:`iter_pairs` yields them, read for a whole-document scan.
+
+    The texts come at once, in one pass; a :class:`Pair` is built only for the units that ask for one
+    (:meth:`pair`): QA's proofs clear most units from their texts alone, and a Pair costs several
+    element reads. A unit off the common path (inline elements, several segments, a blank target) is read
+    the long way at once (:attr:`built`)."""
+
+    __slots__ = ("sources", "targets", "built", "languages", "_lines", "_units", "_version", "_name", "_spaced",
+                 "_inherited")
+
+    def __init__(self, doc: DocumentView) -> None:
+        self.sources: list[str] = []
+        self.targets: list[str] = []
+        #: per unit, its Pair when it was read the long way, else None (one segment, no inline element)
+        self.built: list[Pair | None] = []
+        #: per unit, (source language, target language)
+        self.languages: list[tuple[str | None, str | None]] = []
+        self._lines: list[int | None] = []
+        self._units: list[UnitView] = []
+        self._version = version = doc.version
+        self._name = "resname" if version == "1.2" else "name"
+        self._spaced = bool(_HAS_XML_SPACE(doc.root))
+        self._inherited: dict[etree._Element, bool] = {}  # as in iter_pairs: for this document only
+        for file_view in doc.files:
+            self._read_file(file_view)
+
+    def _read_file(self, file_view: FileView) -> None:
+        languages = (file_view.src, file_view.trg)
+        for unit in file_view.units:
+            parts = unit.parts
+            if len(parts) == 1:
+                source, target = parts[0].source, parts[0].target
+                if target is not None and source is not None and not len(target) and not len(source):
+                    text = target.text
+                    line = source_line(target)
+                    if text and text.strip() and line is not None:
+                        self._add(source.text or "", text, None, languages, line, unit)
+                        continue
+            read = _read_unit(parts, self._version)
+            if read is not None:
+                pair = self._pair(unit, read.line, read.source, read.target, read.empty, languages)
+                self._add(read.source.text, read.target.text, pair, languages, read.line, unit)
+
+    def _add(self, source: str, target: str, pair: Pair | None, languages: tuple[str | None, str | None],
+             line: int | None, unit: UnitView) -> None:
+        self.sources.append(source)
+        self.targets.append(target)
+        self.built.append(pair)
+        self.languages.append(languages)
+        self._lines.append(line)
+        self._units.append(unit)
+
+    def _pair(self, unit: UnitView, line: int | None, source: Flat, target: Flat, empty: tuple[int | None, ...],
+              languages: tuple[str | None, str | None]) -> Pair:
+        element = unit.element
+        preserve = self._spaced and _preserves(element, unit.parts[0].source, self._inherited)
+        return Pair(unit.id, line, source, target, empty, *languages, element.get(self._name), preserve)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def pair(self, index: int) -> Pair:
+        """The unit's :class:`Pair`, exactly as :func:`iter_pairs` yields it."""
+        built = self.built[index]
+        if built is not None:
+            return built
+        return self._pair(self._units[index], self._lines[index], Flat(self.sources[index]),
+                          Flat(self.targets[index]), (), self.languages[index])
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -223,8 +294,11 @@ def emails(text: str) -> list[str]:
     return EMAIL_RE.findall(text)
 
 
+#: "www" in any case (only W lower-cases to w), as literals: one fast C search, no lower-cased copy.
+_WWW = [a + b + c for a in "wW" for b in "wW" for c in "wW"]
+_WWW_RE = re.compile("|".join(_WWW))
 #: Every character :func:`strip_markup` acts on: a text without a match is its own stripped text.
-MARKUP_RE = re.compile("|".join(["<", r"\{", "%", r"\$", "/", "@", "&", *(a + b + c for a in "wW" for b in "wW" for c in "wW")]))
+MARKUP_RE = re.compile("|".join(["<", r"\{", "%", r"\$", "/", "@", "&", *_WWW]))
 
 
 def strip_markup(text: str, replacement: str = "") -> str:
@@ -236,7 +310,7 @@ def strip_markup(text: str, replacement: str = "") -> str:
             text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
         else:  # no match can be the escaped percent: a plain replacement, without a call per match
             text = PLACEHOLDER_RE.sub(replacement.replace("\\", "\\\\"), text)
-    if "/" in text or (("w" in text or "W" in text) and "www" in text.lower()):  # only W lower-cases to w
+    if "/" in text or _WWW_RE.search(text):
         text = URL_RE.sub(lambda m: replacement + m.group()[len(m.group().rstrip(_URL_TRAIL)) :], text)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
