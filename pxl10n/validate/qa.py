@@ -471,14 +471,18 @@ def check_whitespace(u: Unit) -> Issues:
 
 
 _SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
-#: Whitespace starting a text (after its separator), a doubled space, a line break.
-_WHITESPACE_RE = re.compile(r"\x00\s|  |\n")
+#: Whitespace starting a text (after its separator).
+_WHITESPACE_RE = re.compile(r"\x00\s")
+_SPACES_RE = re.compile("  |\n")
 
 
 def needs_whitespace(s: Scan) -> Collection[int]:
     """Units with whitespace at an edge, a doubled space or a line break on either side."""
     found = qs.having(_WHITESPACE_RE, s.src, s.trg)
-    for texts in (s.src.texts, s.trg.texts):
+    for side in (s.src, s.trg):
+        if "  " in side.joined or "\n" in side.joined:
+            found |= qs.having(_SPACES_RE, side)
+        texts = side.texts
         found.update(compress(count(), map(ne, map(len, texts), map(len, map(str.rstrip, texts)))))
     return found
 
@@ -618,7 +622,7 @@ def needs_links(s: Scan) -> Collection[int]:
     src, trg = s.src.texts, s.trg.texts
     return [index for index in sorted(qs.having(_LINK_RE, s.src))
             if tx.URL_RE.findall(src[index]) != tx.URL_RE.findall(trg[index])
-            or tx.EMAIL_RE.findall(src[index]) != tx.EMAIL_RE.findall(trg[index])]
+            or ("@" in src[index] and tx.EMAIL_RE.findall(src[index]) != tx.EMAIL_RE.findall(trg[index]))]
 
 
 def _lost(src: list[str], trg: list[str]) -> Iterable[str]:

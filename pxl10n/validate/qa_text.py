@@ -10,9 +10,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import compress, count
+from operator import itemgetter
 from typing import NamedTuple
 
 from lxml import etree
@@ -139,22 +140,25 @@ class Reading:
                  "_inherited")
 
     def __init__(self, doc: DocumentView) -> None:
-        self.sources: list[str] = []
-        self.targets: list[str] = []
-        #: per unit, its Pair when it was read the long way, else None (one segment, no inline element)
-        self.built: list[Pair | None] = []
-        #: per unit, (source language, target language)
-        self.languages: list[tuple[str | None, str | None]] = []
-        self._lines: list[int | None] = []
-        self._units: list[UnitView] = []
         self._version = version = doc.version
         self._name = "resname" if version == "1.2" else "name"
         self._spaced = bool(_HAS_XML_SPACE(doc.root))
         self._inherited: dict[etree._Element, bool] = {}  # as in iter_pairs: for this document only
+        #: per unit: source text, target text, Pair (read the long way) or None, languages, line, unit
+        read: list[tuple[str, str, Pair | None, tuple[str | None, str | None], int | None, UnitView]] = []
         for file_view in doc.files:
-            self._read_file(file_view)
+            self._read_file(file_view, read.append)
+        self.sources: list[str] = list(map(itemgetter(0), read))
+        self.targets: list[str] = list(map(itemgetter(1), read))
+        #: per unit, its Pair when it was read the long way, else None (one segment, no inline element)
+        self.built: list[Pair | None] = list(map(itemgetter(2), read))
+        #: per unit, (source language, target language)
+        self.languages: list[tuple[str | None, str | None]] = list(map(itemgetter(3), read))
+        self._lines: list[int | None] = list(map(itemgetter(4), read))
+        self._units: list[UnitView] = list(map(itemgetter(5), read))
 
-    def _read_file(self, file_view: FileView) -> None:
+    def _read_file(self, file_view: FileView, add: Callable[[tuple[str, str, Pair | None, tuple[str | None, str | None],
+                                                                   int | None, UnitView]], None]) -> None:
         languages = (file_view.src, file_view.trg)
         for unit in file_view.units:
             parts = unit.parts
@@ -164,21 +168,12 @@ class Reading:
                     text = target.text
                     line = source_line(target)
                     if text and text.strip() and line is not None:
-                        self._add(source.text or "", text, None, languages, line, unit)
+                        add((source.text or "", text, None, languages, line, unit))  # its Pair is built on demand
                         continue
             read = _read_unit(parts, self._version)
             if read is not None:
                 pair = self._pair(unit, read.line, read.source, read.target, read.empty, languages)
-                self._add(read.source.text, read.target.text, pair, languages, read.line, unit)
-
-    def _add(self, source: str, target: str, pair: Pair | None, languages: tuple[str | None, str | None],
-             line: int | None, unit: UnitView) -> None:
-        self.sources.append(source)
-        self.targets.append(target)
-        self.built.append(pair)
-        self.languages.append(languages)
-        self._lines.append(line)
-        self._units.append(unit)
+                add((read.source.text, read.target.text, pair, languages, read.line, unit))
 
     def _pair(self, unit: UnitView, line: int | None, source: Flat, target: Flat, empty: tuple[int | None, ...],
               languages: tuple[str | None, str | None]) -> Pair:
