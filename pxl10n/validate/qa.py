@@ -352,13 +352,15 @@ def needs_placeholders(s: Scan) -> Collection[int]:
     none to lose."""
     if not _PLACEHOLDER_CHARS_RE.search(s.src.joined) and not _PLACEHOLDER_CHARS_RE.search(s.trg.joined):
         return ()
-    found = qs.having(_PYTHON_OR_ICU_RE, s.src, s.trg) | qs.differing(tx.PLACEHOLDER_RE, s.src, s.trg)
+    found = qs.having(_PYTHON_OR_ICU_RE, s.src, s.trg) | qs.differing(tx.PLACEHOLDER_RE, s.src, s.trg,
+                                                                       _PLACEHOLDER_TOKENS)
     if "%" in s.src.joined or "%" in s.trg.joined:
         found |= qs.differing(printf.RUN_RE, s.src, s.trg)
     return found
 
 
 _PLACEHOLDER_CHARS_RE = re.compile(r"[{%$]")
+_PLACEHOLDER_TOKENS = qs.with_separator(tx.PLACEHOLDER_RE)
 
 
 def _placeholder_sets(src: list[tx.Placeholder], trg: list[tx.Placeholder]) -> Iterator[Issue]:
