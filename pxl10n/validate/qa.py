@@ -8,7 +8,11 @@ is an error, what a reviewer should look at (whitespace, punctuation, numbers,
 links, length, untranslated text) is a warning. Each unit is tokenized once into an
 immutable :class:`Unit` record; each rule is a small plain function in :data:`CHECKS` that compares
 the record's source and target and returns ``(rule, message)`` pairs (most often none, fast), so
-adding one is a constant and a function.
+adding one is a constant and a function, and beside it in :data:`PROOFS` its document-level proof:
+the units of a document (read once, joined, by :mod:`pxl10n.validate.qa_scan`) the check may report.
+Only those go through the check, which is what keeps QA fast; a proof naming every unit
+(``lambda s: range(len(s.built))``) is always right, a tighter one must be held to the check by
+``tests/test_qa_document_scan.py``.
 
 The same rules serve XLIFF 1.2, 2.0 and PX's HTML strategy, where markup travels
 as escaped text (``&lt;b&gt;``) and so appears as ``<b>`` in the parsed text.
