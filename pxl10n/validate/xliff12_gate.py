@@ -26,7 +26,6 @@ can be matched as a flat run: well-formedness pairs them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from lxml import etree
 
@@ -184,26 +183,36 @@ def proves_clean(doc: Document) -> bool:
     if tree is None or (tree.docinfo.encoding or "utf-8").lower() not in _ENCODINGS:
         return False
     data = doc.data
-    return (DOCUMENT.fullmatch(data) is not None and _REPEATED_CODE.search(data) is None
-            and all(_distinct(_UNIT_ID.findall(file)) for file in data.split(b"<file")[1:])
+    return (DOCUMENT.fullmatch(data) is not None and _REPEATED_CODE.search(data) is None and _units_distinct(data)
             and _tree_values_ok(tree.getroot()))
 
 
-def _distinct(ids: list[bytes]) -> bool:
-    return len(set(ids)) == len(ids)
+def _units_distinct(data: bytes) -> bool:
+    """Unit ids distinct in each <file> (most documents have one, and are searched whole)."""
+    first = data.find(b"<file")
+    files = [data] if data.find(b"<file", first + 5) < 0 else data.split(b"<file")[1:]
+    for file in files:
+        ids = _UNIT_ID.findall(file)
+        if len(set(ids)) != len(ids):
+            return False
+    return True
+
+
+#: For the root and its files: (tag, the typed attributes the pattern left to the tree, each with its test).
+_TREE_PLANS = tuple(
+    (f"{{{XLIFF12_NS}}}{name}", tuple((attr, TYPES[kind][0]) for attr, kind in sorted(MODELS[name].attrs.items())
+                                      if kind in TYPES and kind not in LEXICAL_TYPES))
+    for name in sorted(_TREE_CHECKED))
 
 
 def _tree_values_ok(root: etree._Element) -> bool:
     """The typed values the pattern left to the tree (languages and dates of the root and its files)."""
-    for el in _tree_checked(root):
-        model = MODELS[etree.QName(el).localname]
-        for attr, value in el.items():
-            kind = model.attrs.get(str(attr))
-            if kind in TYPES and kind not in LEXICAL_TYPES and not TYPES[kind][0](str(value)):
-                return False
+    for tag, plan in _TREE_PLANS:
+        if not plan:
+            continue
+        for el in [root] if root.tag == tag else root.iterchildren(tag):
+            for attr, test in plan:
+                value = el.get(attr)
+                if value is not None and not test(value):
+                    return False
     return True
-
-
-def _tree_checked(root: etree._Element) -> Iterator[etree._Element]:
-    yield root
-    yield from root.iterchildren(f"{{{XLIFF12_NS}}}file")
