@@ -18,12 +18,14 @@ from collections.abc import Callable, Iterator
 import pytest
 from lxml import etree
 
+from pxl10n.emulator.store import Item
+from pxl10n.emulator.xliff import export_document
 from pxl10n.errors import XliffError
 from pxl10n.validate import xliff12, xliff12_gate
 from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document, Finding
 from pxl10n.validate.xliff12_schema import ENUMS, TYPES
-from pxl10n.xliff.io import safe_parser, xliff_version
+from pxl10n.xliff.io import canonical_bytes, parse, safe_parser, xliff_version
 
 from .test_xliff12_fast_lane import _drop, _drop_attr, _duplicate
 
@@ -244,6 +246,17 @@ def test_the_benchmark_shape_is_proved_clean() -> None:
     for _ in range(30):
         doc = load(base(rng.randrange(1, 12), rng))
         assert walk(doc) == [] and xliff12_gate.proves_clean(doc)
+
+
+@pytest.mark.parametrize("translated", [True, False])
+def test_a_px_export_and_its_pulled_bytes_are_proved_clean(translated: bool) -> None:
+    """What PX exports (the emulator's 1.2 export) and what pull writes of it (canonical bytes) pass the gate."""
+    item = Item("engagement", "e-1", {}, "en-US", ["fr-FR"], {"u1": "Hello <b>x</b> & more", "u2": "Bye"},
+                {"fr-FR": {"u1": "Salut <b>x</b> & plus", "u2": "Au revoir"}})
+    exported = export_document(item, "fr-FR", version="1.2", strategy="html", translated=translated)
+    for data in (exported, canonical_bytes(parse(exported))):
+        doc = load(data)
+        assert walk(doc) == [] and xliff12_gate.proves_clean(doc), data.decode()
 
 
 def _broken_gate(pattern: re.Pattern[bytes]) -> Callable[[Document], bool]:

@@ -7,7 +7,9 @@ this module walks a document once against them and, on the way, gathers the
 identity constraints (ids unique per file, references that must resolve) and the
 inline-code rules the spec states in prose (bpt/ept pairing, ids unique within a
 source or target), resolved when each ``<file>`` ends. Clean trans-units, the
-common case, take a fast lane through the same tests that reports nothing.
+common case, take a fast lane through the same tests that reports nothing; a
+whole document that :mod:`pxl10n.validate.xliff12_gate` proves clean from its
+bytes is not walked at all.
 
 Deprecated XLIFF 1.2 constructs (``prop-group``, ``ts``, ``tool``) are warnings:
 the transitional schema still accepts them and PX exports may carry them.
