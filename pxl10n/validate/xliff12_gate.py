@@ -6,9 +6,10 @@ notes with a few inline codes. For such a file the walk
 (:mod:`pxl10n.validate.xliff12`) spends microseconds of Python per element to
 find nothing. :func:`proves_clean` instead matches the document's bytes against
 one regular expression built at import from the same tables the walk reads
-(:data:`~pxl10n.validate.xliff12_schema.MODELS`, ``ENUMS``, ``TYPES``), and
-checks the identifiers the walk keeps unique with one more scan; the ``re``
-engine does the per-element work in C. It only ever answers "clean" or "cannot
+(:data:`~pxl10n.validate.xliff12_schema.MODELS`, ``ENUMS``, ``TYPES``): each
+inline code's id is compared, in the same pattern, with the later codes of its
+source or target; one more scan compares the unit ids of each ``<file>``. The
+``re`` engine does the per-element work in C. It only ever answers "clean" or "cannot
 tell": anything outside the plain shape (another namespace, a comment, a
 single-quoted attribute, an element or attribute the walk would index, a value
 the pattern cannot judge exactly) is "cannot tell", and the walk then runs in
@@ -121,7 +122,9 @@ class _Builder:
             return start
         self.captures += 1
         group = f"id{self.captures}".encode()
-        start = start.replace(b'id=' + _PLAIN, b'id="(?P<' + group + rb'>[^"&\t\n\r]*)"', 1)
+        captured = start.replace(b"id=" + _PLAIN, b'id="(?P<' + group + rb'>[^"&\t\n\r]*)"', 1)
+        assert captured != start, f"<{name}> has no plain id to compare"
+        start = captured
         repeat = b"<" + _CODE + _ID + b"(?P=" + group + b')"'
         return (start + b"(?=(?:(?!" + repeat + rb")(?:[^<]++|<(?!/" + _CONTAINER + b">))){0," + _AHEAD + b"}+</"
                 + _CONTAINER + b">)")
