@@ -11,6 +11,7 @@ that a gate broken on purpose is caught by the same check.
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -26,8 +27,6 @@ from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document, Finding
 from pxl10n.validate.xliff12_schema import ENUMS, TYPES
 from pxl10n.xliff.io import canonical_bytes, parse, safe_parser, xliff_version
-
-from .test_xliff12_fast_lane import _drop, _drop_attr, _duplicate
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 X = f"{{{NS}}}"
@@ -83,6 +82,22 @@ def _rename(el: etree._Element, rng: random.Random) -> None:
 
 def _set_attr(el: etree._Element, rng: random.Random) -> None:
     el.set(rng.choice(ATTRS), rng.choice(VALUES))
+
+
+def _drop_attr(el: etree._Element, rng: random.Random) -> None:
+    if el.attrib:
+        del el.attrib[rng.choice(sorted(el.attrib))]
+
+
+def _drop(el: etree._Element, rng: random.Random) -> None:
+    parent = el.getparent()
+    if parent is not None:
+        parent.remove(el)
+
+
+def _duplicate(el: etree._Element, rng: random.Random) -> None:
+    if el.getparent() is not None:
+        el.addnext(copy.deepcopy(el))
 
 
 def _move(el: etree._Element, rng: random.Random) -> None:
