@@ -98,11 +98,14 @@ class Faults:
         with self._lock:
             self._patches.append((prefix, field_path, value))
 
+    def patches(self, path: str) -> list[tuple[str, Any]]:
+        """The (field path, value) patches for answers to ``path``, in the order they were set."""
+        with self._lock:
+            return [(f, v) for prefix, f, v in self._patches if path.startswith(prefix)]
+
     def apply_patches(self, path: str, data: Any) -> Any:
         """``data`` with every patch for ``path`` applied."""
-        with self._lock:
-            patches = [(f, v) for prefix, f, v in self._patches if path.startswith(prefix)]
-        for field_path, value in patches:
+        for field_path, value in self.patches(path):
             data = _patched(data, field_path.split("."), value)
         return data
 
