@@ -405,17 +405,17 @@ def test_autocrlf_checkout_does_not_freeze_pull(pulled: Path, emulator: Emulator
 
 
 @pytest.mark.parametrize("item_id", ["x" * 400, "CON", "aux.1", "ü" * 150])
-def test_any_id_maps_to_a_safe_path_and_back(project: Path, emulator: EmulatorServer, item_id: str) -> None:
+def test_any_id_maps_to_a_safe_path_and_back(pulled: Path, emulator: EmulatorServer, item_id: str) -> None:
     model = emulator.store.items("article")[0]
     emulator.store.add(copy.deepcopy(dataclasses.replace(model, id=item_id, translations={})))
-    code, summary = pull_json()
+    code, summary = pull_json()  # over a pulled tree: only the new item is new to it
     assert code == 0, summary
-    path = FileKey("article", item_id, "fr-FR").path(l10n(project))
+    path = FileKey("article", item_id, "fr-FR").path(l10n(pulled))
     assert path.exists() and len(path.name.encode()) <= 130
     assert path.stem.split(".")[0].upper() not in ("CON", "AUX")
-    assert key_for(l10n(project), path) == FileKey("article", item_id, "fr-FR")
+    assert key_for(l10n(pulled), path) == FileKey("article", item_id, "fr-FR")
     key = FileKey("article", item_id, "fr-FR")
-    translate(project, key)
+    translate(pulled, key)
     code, summary = push_json("--id", item_id)
     assert code == 0 and results(summary) == {key.relpath(): "pushed"}
 
