@@ -361,6 +361,11 @@ def _problems_of(text: str, memo: dict[tuple[str, ...], tuple[list[html.Problem]
 def _markup(doc: Document, view: FileView, is_html: bool,
             memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]]) -> Iterator[Finding]:
     for unit in view.units:
+        parts = unit.parts
+        if len(parts) == 1:  # the usual unit: its target's text read straight when it is a leaf
+            element = parts[0].target
+            if element is None or (not len(element) and "<" not in (element.text or "")):
+                continue
         text = unit.target
         if text is None or "<" not in text:
             continue
