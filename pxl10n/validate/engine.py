@@ -321,11 +321,20 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
-    """fork is fastest, but forking a process with other threads alive (push, servers) can deadlock."""
+    """fork is fastest, but forking a process with other threads alive (push, servers) can deadlock.
+
+    Then a fork server is used, which imports this module (and so every family) once, before it forks
+    the workers: they start with validate loaded and nothing else (not the caller's ``__main__``),
+    instead of each importing it afresh (``__main__`` stays preloaded, as it is by default).
+    """
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["__main__", __name__])
+        return context
+    return multiprocessing.get_context("spawn")
 
 
 def default_jobs() -> int:
