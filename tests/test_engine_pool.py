@@ -108,3 +108,14 @@ def test_a_checked_file_lets_go_of_its_tree(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(parsing, "release", spy)
     validate_files([path], Context(), build_selection(None), jobs=1)
     assert len(released) == 1 and released[0].tree is None and released[0]._view is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_named_by_strings_are_named_as_their_paths_spell_them(tmp_path: Path, jobs: int) -> None:
+    """A name is read as ``str(Path(name))``, so a finding (and an expectation) names the file one way."""
+    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD)
+    odd = [str(p).replace(str(tmp_path), f"{tmp_path}/./") for p in paths]
+    selection = build_selection(None, select=["PX"])
+    as_strings = validate_files(odd, ctx, selection, jobs=jobs).findings  # type: ignore[arg-type]
+    assert as_strings == validate_files(paths, ctx, selection, jobs=1).findings
+    assert as_strings and all(f.path in ctx.expected for f in as_strings)

@@ -186,7 +186,11 @@ class _Checker:
 
     def file(self, path: Path) -> list[Finding]:
         """Read one file in binary and check it; unreadable files become an XLF004 finding."""
-        doc = parsing.read(str(path))
+        return self.named(str(path))
+
+    def named(self, name: str) -> list[Finding]:
+        """:meth:`file` for the file called ``name`` (as a :class:`~pathlib.Path` spells it)."""
+        doc = parsing.read(name)
         if isinstance(doc, Finding):
             kept = self.selection.apply(doc)
             return [] if kept is None else [kept]
@@ -202,7 +206,7 @@ def check_file(path: Path, ctx: Context, selection: RuleSelection) -> list[Findi
 
 def _check_chunk(paths: Sequence[str], ctx: Context, selection: RuleSelection) -> list[Finding]:
     checker = _Checker(ctx, selection)
-    return [f for p in paths for f in checker.file(Path(p))]
+    return [f for name in paths for f in checker.named(name)]
 
 
 #: A finding as a worker sends it back: a plain tuple pickles in a fraction of a dataclass's time and size.
@@ -287,7 +291,8 @@ def validate_files(files: Sequence[Path], ctx: Context, selection: RuleSelection
 
 def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None) -> list[Finding]:
     """Check ``files``: serially when few, in a process pool in chunks when many; sorted either way."""
-    names = [str(p) for p in files]
+    # every document is named as its Path spells it, whether the caller handed Paths or strings
+    names = [str(p) if isinstance(p, Path) else str(Path(p)) for p in files]
     workers = jobs or default_jobs()
     if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
         findings = _check_chunk(names, ctx, selection)
@@ -309,8 +314,7 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
     """
     size = max(8, -(-len(names) // (workers * CHUNKS_PER_WORKER)))
     chunks = [names[i : i + size] for i in range(0, len(names), size)]
-    # a document is named as its Path spells it (file() reads str(Path(name))): keep both spellings' expectations
-    contexts = [ctx.only([*chunk, *(str(Path(name)) for name in chunk)]) for chunk in chunks]
+    contexts = [ctx.only(chunk) for chunk in chunks]
     gc.freeze()  # what this process holds so far: forked workers' collectors never walk (nor copy) it
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_mp_context()) as pool:
