@@ -56,6 +56,17 @@ def test_the_pool_sends_each_chunk_its_expectations_and_answers_as_one_core(tmp_
     assert gc.get_freeze_count() == 0, "the pool left the parent's objects frozen"
 
 
+def test_a_caller_that_froze_objects_keeps_them_frozen(tmp_path: Path) -> None:
+    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD)
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        validate_files(paths, ctx, build_selection(None, select=["PX"]), jobs=2)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_context_only_keeps_the_named_files_expectations_and_everything_else() -> None:
     one, two = Expected(laid_out=LaidOut("engagement", "1", "fr-FR")), Expected(laid_out=LaidOut("article", "2", "de"))
     ctx = Context(source_locale="en-US", target_locales=("fr-FR",), expected={"a.xlf": one, "b.xlf": two})

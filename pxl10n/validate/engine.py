@@ -315,12 +315,17 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
     size = max(8, -(-len(names) // (workers * CHUNKS_PER_WORKER)))
     chunks = [names[i : i + size] for i in range(0, len(names), size)]
     contexts = [ctx.only(chunk) for chunk in chunks]
-    gc.freeze()  # what this process holds so far: forked workers' collectors never walk (nor copy) it
+    # what this process holds so far: forked workers' collectors never walk (nor copy) it; a caller that
+    # froze objects itself keeps them frozen, and is left as it was
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_mp_context()) as pool:
             parts = list(pool.map(_check_chunk_packed, chunks, contexts, [selection] * len(chunks)))
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
     return [_unpack(packed) for part in parts for packed in part]
 
 
