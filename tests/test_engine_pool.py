@@ -60,9 +60,8 @@ def test_a_caller_that_froze_objects_keeps_them_frozen(tmp_path: Path) -> None:
     paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD)
     gc.freeze()
     try:
-        frozen = gc.get_freeze_count()
         validate_files(paths, ctx, build_selection(None, select=["PX"]), jobs=2)
-        assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() > 0, "validate unfroze what its caller had frozen"
     finally:
         gc.unfreeze()
 
