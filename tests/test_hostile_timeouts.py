@@ -41,16 +41,16 @@ def _export(emulator: EmulatorServer, item_id: str, **limits: float) -> Transpor
     [
         ("stall", 0.1, "no data within the 0.1 s read timeout", "px.retries = 2"),
         ("stall-body", 0.1, "no data within the 0.1 s read timeout", "px.retries = 2"),
-        ("stall-body", 30, "still arriving when the deadline passed", "px.call_deadline = 1 s"),
-        ("trickle", 30, "still arriving when the deadline passed", "px.call_deadline = 1 s"),
+        ("stall-body", 30, "still arriving when the deadline passed", "px.call_deadline = 1.5 s"),
+        ("trickle", 30, "still arriving when the deadline passed", "px.call_deadline = 1.5 s"),
         ("reset", 30, "reset or closed mid-answer", "px.retries = 2"),
     ],
 )
 def test_each_wire_fault_ends_by_its_limit_and_says_why(emulator: EmulatorServer, item_id: str, wire: str, read_timeout: float, why: str, limit: str) -> None:
-    """The smallest limits that keep the two endings apart: three 0.1 s read timeouts end well inside the 1 s call deadline."""
+    """The smallest limits that keep the two endings apart: three 0.1 s read timeouts end well inside the 1.5 s call deadline (which a loaded machine needs to see the first bytes of a stalled body)."""
     emulator.faults.wire, emulator.faults.wire_prefix = wire, EXPORT
     emulator.faults.trickle_interval = 0.05
-    error = _export(emulator, item_id, timeout=read_timeout, call_deadline=1.0, retries=2)
+    error = _export(emulator, item_id, timeout=read_timeout, call_deadline=1.5, retries=2)
     message = str(error)
     assert f"PX did not answer export of article {item_id}" in message
     assert why in message and limit in message and " over " in message
