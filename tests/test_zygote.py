@@ -24,6 +24,7 @@ from .helpers.project import API_KEY, content_entries, write_config
 from .helpers.zygote import Zygote
 
 CONSOLE_SCRIPT = str(Path(sys.executable).parent / "pxl10n")
+LISTINGS = ("/v1/engagement", "/v1/kcbot", "/v1/articles")
 
 
 @pytest.fixture(scope="module")
@@ -51,19 +52,26 @@ def _same(fresh: subprocess.CompletedProcess[bytes], forked: subprocess.Complete
     assert (forked.stdout, forked.stderr) == (fresh.stdout, fresh.stderr)
 
 
-@pytest.mark.parametrize("args", [["--version"], ["--help"], ["pull", "--frobnicate"], ["status", "--format", "json"], ["validate", "--format", "json"],
-                                  ["-v", "pull", "--dry-run", "--format", "json"], ["status", "--remote", "--format", "json"]])
-def test_a_forked_run_answers_as_a_fresh_one(zygote: Zygote, pulled: Path, emulator: EmulatorServer, args: list[str]) -> None:
+#: the entry point, a usage error (2), findings (1) in JSON, a dry-run pull over HTTP and git, a local status
+COMMANDS = [["--version"], ["pull", "--frobnicate"], ["validate", "--format", "json"], ["-v", "pull", "--dry-run", "--format", "json"],
+            ["status", "--format", "json"]]
+
+
+def test_a_forked_run_answers_as_a_fresh_one(zygote: Zygote, pulled: Path, emulator: EmulatorServer) -> None:
     """One request at a time (``concurrency = 1``): with more, the order of what a pull reports differs from run to run, fresh or forked."""
     write_config(pulled, emulator.base_url, content=content_entries(emulator), concurrency=1)
     broken = next((pulled / "l10n" / "fr-FR" / "article").glob("*.xlf"))
     broken.write_text(broken.read_text(encoding="utf-8").replace("<source>", "<source><x>", 1), encoding="utf-8")  # one invalid file: exit 1
     article = emulator.store.items("article")[0]
     article.units[next(iter(article.units))] = "changed in PX"  # something for pull --dry-run to report
-    fresh, forked = _both(zygote, args, pulled, _env(PX_API_KEY=API_KEY))
-    _same(fresh, forked)
-    if args[0] == "validate":
-        assert fresh.returncode == 1 and json.loads(fresh.stdout)["summary"]["errors"] >= 1
+    codes = []
+    for args in COMMANDS:  # none of them writes: each sees the same tree
+        fresh, forked = _both(zygote, args, pulled, _env(PX_API_KEY=API_KEY))
+        _same(fresh, forked)
+        codes.append(fresh.returncode)
+        if args[0] == "validate":
+            assert json.loads(fresh.stdout)["summary"]["errors"] >= 1
+    assert codes == [0, 2, 1, 0, 0]
 
 
 def test_a_forked_run_has_its_own_cwd_env_and_stdin(zygote: Zygote, tmp_path: Path) -> None:
@@ -76,18 +84,24 @@ def test_a_forked_run_has_its_own_cwd_env_and_stdin(zygote: Zygote, tmp_path: Pa
     assert forked.returncode == 0 and b"init" in forked.stdout
 
 
-def test_ctrl_c_reaches_a_forked_run_as_it_reaches_a_fresh_one(zygote: Zygote, pulled: Path, emulator: EmulatorServer) -> None:
-    """SIGINT to the client (what a runner or a shell sends) stops the run hung on a stalled export: 130 and the same words."""
-    emulator.faults.wire, emulator.faults.wire_prefix = "stall", "/v1/localization/export"
-    emulator.faults.stall_seconds = 120
+def test_a_signal_reaches_a_forked_run_as_it_reaches_a_fresh_one(zygote: Zygote, pulled: Path, emulator: EmulatorServer) -> None:
+    """SIGTERM to the client (what a runner sends to cancel a step) ends the run held by a stalled export; both die by it."""
     endings = []
     for command in (CONSOLE_SCRIPT, str(zygote.client)):
-        seen = emulator.stats.by_path.get("/v1/kcbot", 0)
+        emulator.faults.wire, emulator.faults.wire_prefix = "stall", "/v1/localization/export"
+        emulator.faults.stall_seconds = 120
+        listed = {path: emulator.stats.by_path.get(path, 0) for path in LISTINGS}
         child = subprocess.Popen([command, "pull"], cwd=pulled, env=_env(PX_API_KEY=API_KEY), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        while emulator.stats.by_path.get("/v1/kcbot", 0) == seen and child.poll() is None:  # until the run is listing PX
+
+        def exporting(listed: dict[str, int] = listed) -> bool:
+            """Every kind listed, and a request in flight: an export, held by the stall (the server's count of requests in hand)."""
+            return all(emulator.stats.by_path.get(path, 0) > n for path, n in listed.items()) and not emulator._in_flight.wait_idle(0)
+
+        while not exporting() and child.poll() is None:
             time.sleep(0.02)
-        child.send_signal(signal.SIGINT)
-        _, err = child.communicate(timeout=30)
-        endings.append((child.returncode, b"interrupted; re-run the same command to finish" in err, b"Traceback" in err))
-    emulator.faults.clear()
-    assert endings == [(130, True, False), (130, True, False)], endings
+        child.send_signal(signal.SIGTERM)
+        _, err = child.communicate(timeout=60)
+        endings.append((child.returncode, b"exporting 68 file(s)" in err, b"Traceback" in err))
+        emulator.faults.clear()  # releases the stalled answer: the next run starts on an idle server
+        assert emulator._in_flight.wait_idle(30)
+    assert endings == [(-signal.SIGTERM, True, False), (-signal.SIGTERM, True, False)]
