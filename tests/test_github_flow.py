@@ -13,7 +13,11 @@ Stand-ins, and only these:
   remote, as the real action does by default;
 - ``actions/setup-python``: this interpreter;
 - the action's install step finds pxl10n already installed in ``$RUNNER_TEMP``
-  (the path it takes on its second use in a job): a link to this virtualenv's;
+  (the path it takes on its second use in a job): a link to this virtualenv's
+  console script in ``test_action_outputs_come_from_pxl10n``, elsewhere to the test
+  zygote's client (tests/helpers/zygote.py: each run a real process of its own, forked
+  from an interpreter that imported pxl10n once; tests/test_zygote.py proves it answers
+  as a fresh one does). The shell steps, git and gh stay real processes;
 - ``gh``: a script that keeps pull requests in a JSON file, refuses arguments it
   does not know, and refuses a second pull request for a branch as GitHub does.
 """
@@ -26,7 +30,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +48,7 @@ from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, is_pxl10n_action, loa
 from .helpers.cli import run
 from .helpers.gh_expressions import condition, interpolate
 from .helpers.project import API_KEY, content_entries, write_config
+from .helpers.zygote import Zygote
 
 BOT_TOKEN = "ghp_bot-token-for-tests"
 DEFAULT_TOKEN = "ghs_default-token-for-tests"
@@ -169,8 +174,9 @@ class JobResult:
 class Runner:
     """Plays one job of a workflow file; see the module docstring."""
 
-    def __init__(self, root: Path, remote: Path) -> None:
+    def __init__(self, root: Path, remote: Path, pxl10n: Path) -> None:
         self.root, self.remote = root, remote
+        self.pxl10n = pxl10n  # what the action finds installed: the console script, or the zygote's client
         self.runs = 0
         self.bin = root / "fakebin"
         self.bin.mkdir(parents=True, exist_ok=True)
@@ -208,7 +214,7 @@ class Runner:
         temp.mkdir()
         venv = temp / "pxl10n-venv" / "bin"
         venv.mkdir(parents=True)
-        (venv / "pxl10n").symlink_to(Path(sys.executable).parent / "pxl10n")
+        (venv / "pxl10n").symlink_to(self.pxl10n)
         main_sha = remote_ref(self.remote, "main") or ""
         github: dict[str, Any] = {
             "repository": REPOSITORY, "server_url": "https://github.com", "run_id": str(self.runs), "token": DEFAULT_TOKEN,
@@ -368,8 +374,18 @@ def pxl10n_in(cwd: Path, *args: str, **env: str) -> Result:
         return run(*args)
 
 
+CONSOLE_SCRIPT = Path(sys.executable).parent / "pxl10n"
+
+
+@pytest.fixture(scope="module")
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    server = Zygote(tmp_path_factory.mktemp("zygote"))
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def world(tmp_path: Path, emulator: EmulatorServer) -> World:
+def world(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote) -> World:
     remote = tmp_path / "remote.git"
     git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
     git(remote, "config", "uploadpack.allowAnySHA1InWant", "true")  # as GitHub: fetch a commit by sha
@@ -381,7 +397,7 @@ def world(tmp_path: Path, emulator: EmulatorServer) -> World:
     git(seed, "add", ".")
     git(seed, "commit", "-q", "-m", "initial")
     git(seed, "push", "-q", "origin", "main")
-    return World(tmp_path, remote, emulator, Runner(tmp_path / "runner", remote))
+    return World(tmp_path, remote, emulator, Runner(tmp_path / "runner", remote, zygote.client))
 
 
 def translate(root: Path, key: FileKey, *, empty_first: bool = False) -> int:
@@ -530,7 +546,8 @@ def test_check_translations_annotates_changed_files_and_summarizes(world: World)
 
 
 def test_action_outputs_come_from_pxl10n(world: World) -> None:
-    """What the action declares per mode is really written to GITHUB_OUTPUT by pxl10n."""
+    """What the action declares per mode is really written to GITHUB_OUTPUT by pxl10n (the real console script, fresh interpreters)."""
+    world.runner.pxl10n = CONSOLE_SCRIPT
     world.pull_to_main()
     bad = keys(world.emulator, "article", "fr-FR")[0]
     work = world.clone("translator")

@@ -68,11 +68,20 @@ def test_a_status_on_a_later_page_names_the_kind_and_that_page(emulator: Emulato
     assert "\n" not in message
 
 
-def test_endless_listing_at_full_size_stops_at_the_derived_cap(emulator: EmulatorServer) -> None:
+def test_endless_listing_at_full_size_stops_at_the_derived_cap(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the default page size (500) the cap is MAX_LISTED_ITEMS // 500 pages, rounded up.
+
+    The ceiling is lowered to 1,201 items (3 pages of 500, the last one partly
+    needed): the same derivation as the shipped 100,000 (200 pages, pinned above)
+    without listing 100,000 rows.
+    """
+    monkeypatch.setattr(px_client, "MAX_LISTED_ITEMS", 1_201)
+    assert page_cap(500) == 3
     emulator.faults.listing = "endless"
-    with PXClient(emulator.base_url, API_KEY) as client, pytest.raises(PXAnswerError, match=f"after {page_cap(500)} pages of 500"):
+    with PXClient(emulator.base_url, API_KEY) as client, pytest.raises(PXAnswerError, match="after 3 pages of 500") as info:
         client.list(KINDS["kcbot"])
-    assert emulator.stats.total == page_cap(500)
+    assert emulator.stats.total == 3
+    assert "(1500 ids)" in str(info.value) and "at most 1201 items" in (info.value.hint or ""), (str(info.value), info.value.hint)
 
 
 def test_pull_with_a_looping_listing_fails_that_kind_and_keeps_every_file(pulled: Path, emulator: EmulatorServer) -> None:

@@ -115,7 +115,7 @@ def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path:
         project = _project(root, server)
         monkeypatch.chdir(project)
         env = {"PX_API_KEY": key, "GITHUB_OUTPUT": str(outside / "output"), "GITHUB_STEP_SUMMARY": str(outside / "summary")}
-        assert _run(["pull"], project, {**os.environ, **env}).returncode == 0
+        assert _run_in_process(["pull"], env, capfd)[0] == 0  # the setup pull: before the server echoes anything
         edited = next((project / "l10n" / "fr-FR" / "article").glob("*.xlf"))
         edited.write_text(edited.read_text(encoding="utf-8").replace("<source>", "<source>x", 1), encoding="utf-8")
         server.faults.echo_key = True

@@ -39,14 +39,15 @@ def _export(emulator: EmulatorServer, item_id: str, **limits: float) -> Transpor
 @pytest.mark.parametrize(
     ("wire", "read_timeout", "why", "limit"),
     [
-        ("stall", 0.3, "no data within the 0.3 s read timeout", "px.retries = 2"),
-        ("stall-body", 0.3, "no data within the 0.3 s read timeout", "px.retries = 2"),
+        ("stall", 0.1, "no data within the 0.1 s read timeout", "px.retries = 2"),
+        ("stall-body", 0.1, "no data within the 0.1 s read timeout", "px.retries = 2"),
         ("stall-body", 30, "still arriving when the deadline passed", "px.call_deadline = 1.5 s"),
         ("trickle", 30, "still arriving when the deadline passed", "px.call_deadline = 1.5 s"),
         ("reset", 30, "reset or closed mid-answer", "px.retries = 2"),
     ],
 )
 def test_each_wire_fault_ends_by_its_limit_and_says_why(emulator: EmulatorServer, item_id: str, wire: str, read_timeout: float, why: str, limit: str) -> None:
+    """The smallest limits that keep the two endings apart: three 0.1 s read timeouts end well inside the 1.5 s call deadline (which a loaded machine needs to see the first bytes of a stalled body)."""
     emulator.faults.wire, emulator.faults.wire_prefix = wire, EXPORT
     emulator.faults.trickle_interval = 0.05
     error = _export(emulator, item_id, timeout=read_timeout, call_deadline=1.5, retries=2)
@@ -58,10 +59,10 @@ def test_each_wire_fault_ends_by_its_limit_and_says_why(emulator: EmulatorServer
 
 def test_the_run_deadline_covers_every_call(emulator: EmulatorServer, item_id: str) -> None:
     emulator.faults.wire, emulator.faults.wire_prefix = "stall", EXPORT
-    with PXClient(emulator.base_url, API_KEY, timeout=0.3, call_deadline=60, run_deadline=1.0) as client:
-        with pytest.raises(TransportError, match=r"px.run_deadline = 1 s"):
+    with PXClient(emulator.base_url, API_KEY, timeout=0.1, call_deadline=60, run_deadline=0.5) as client:
+        with pytest.raises(TransportError, match=r"px.run_deadline = 0.5 s"):
             client.export(KINDS["article"], item_id, {"trgLang": "fr-FR"})
-        with pytest.raises(TransportError, match="not started: the run deadline of 1 s passed"):
+        with pytest.raises(TransportError, match="not started: the run deadline of 0.5 s passed"):
             client.list(KINDS["kcbot"])
 
 
@@ -105,11 +106,11 @@ def test_pull_against_a_stalled_px_ends_with_how_long_and_why(project: Path, emu
     assert run("pull").exit_code == 0
     before = snapshot(project)
     write_config(project, emulator.base_url, extra="")
-    (project / "pxl10n.toml").write_text((project / "pxl10n.toml").read_text().replace("retries = 8", "retries = 1\ntimeout = 0.3\ncall_deadline = 1\nrun_deadline = 5"))
+    (project / "pxl10n.toml").write_text((project / "pxl10n.toml").read_text().replace("retries = 8", "retries = 1\ntimeout = 0.1\ncall_deadline = 1\nrun_deadline = 5"))
     emulator.faults.wire = "stall"
     result = run("pull", "--kind", "article")
     assert result.exit_code == 1
-    assert "PX did not answer listing articles (page 0): no data within the 0.3 s read timeout" in result.stderr
+    assert "PX did not answer listing articles (page 0): no data within the 0.1 s read timeout" in result.stderr
     assert one_line_errors(result.stderr)
     assert {k: v for k, v in snapshot(project).items() if k != "pxl10n.toml"} == {k: v for k, v in before.items() if k != "pxl10n.toml"}
 

@@ -21,8 +21,6 @@ from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys
-from pxl10n.px.client import PXClient
-from pxl10n.sync.listing import list_items
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import State
 from pxl10n.xliff.io import parse, read_info, sha256
@@ -151,6 +149,10 @@ class StatusReport:
 
 def _px_flags(settings: Settings, kinds: tuple[str, ...], locales: tuple[str, ...], console: Console) -> dict[FileKey, bool]:
     """(kind, id, locale) -> PX's ``translated`` flag, for every listable item and selected locale."""
+    # only --remote talks to PX: a local status never pays for the HTTP stack (httpx, ssl)
+    from pxl10n.px.client import PXClient
+    from pxl10n.sync.listing import list_items
+
     flags: dict[FileKey, bool] = {}
     with PXClient.from_settings(settings) as client:
         listed = list_items(client, settings, [k for k in kinds if k != "content"], console)
