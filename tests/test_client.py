@@ -221,3 +221,20 @@ def test_each_kind_names_its_own_list_export_and_import_parameters() -> None:
     assert KCBOT.import_query("k1", {}) == {"kcVersion": "v1"}
     assert CONTENT.import_query("c1", {"type": "GUIDE"}) == {"contentId": "c1"}
     assert ENGAGEMENT.import_query("e1", {"draft": "true"}) == ARTICLE.import_query("a1", {}) == {}
+
+
+def test_a_connection_opened_after_ctrl_c_is_cut_at_once() -> None:
+    """A worker that passed its "interrupted?" check just before Ctrl-C connects after the cut: it must not wait on a silent PX."""
+    import socket
+
+    from pxl10n.px.client import _TrackingBackend
+
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts (the kernel's backlog) and never answers
+        backend = _TrackingBackend()
+        backend.cut_all()  # what Ctrl-C does
+        stream = backend.connect_tcp("127.0.0.1", silent.getsockname()[1], timeout=5)
+        try:
+            said = stream.read(1, timeout=5)
+        finally:
+            stream.close()
+    assert said == b""  # the cut socket reads end of stream (uncut, the read times out and raises)

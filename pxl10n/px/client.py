@@ -195,11 +195,17 @@ def status_error(status: int, ctx: CallContext, body: bytes = b"") -> PXError:
 
 
 class _TrackingBackend(httpcore.SyncBackend):
-    """Remembers every socket it opens, so an abort or a deadline can cut them."""
+    """Remembers every socket it opens, so an abort or a deadline can cut them.
+
+    Once :meth:`cut_all` ran, a connection still being opened (a worker that passed its
+    "interrupted?" check just before Ctrl-C) is cut as soon as it exists: otherwise it
+    would wait out the read timeout on a silent server, and the run's exit with it.
+    """
 
     def __init__(self) -> None:
         self.sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._cut = False
 
     def connect_tcp(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
         stream = super().connect_tcp(*args, **kwargs)
@@ -207,10 +213,15 @@ class _TrackingBackend(httpcore.SyncBackend):
         if sock is not None:
             with self._lock:
                 self.sockets.add(sock)
+                late = self._cut
+            if late:
+                _cut(sock)
         return stream
 
     def cut_all(self) -> None:
+        """Cut every socket opened so far, and every one opened from now on."""
         with self._lock:
+            self._cut = True
             sockets = list(self.sockets)
         for sock in sockets:
             _cut(sock)
