@@ -25,6 +25,7 @@ from typing import cast
 
 from lxml import etree
 
+from pxl10n.validate import xliff20_gate
 from pxl10n.validate import xliff20_rules as R
 from pxl10n.validate.content_model import Misfit, Particle, match
 from pxl10n.validate.context import Context
@@ -496,8 +497,8 @@ class _Run:
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Yield every XLIFF 2.0 conformance finding for ``doc`` (nothing for other versions)."""
-    if doc.version != "2.0" or doc.tree is None:
-        return
+    if doc.version != "2.0" or doc.tree is None or xliff20_gate.proves_clean(doc):
+        return  # a document the gate proves clean gets nothing from the walk: it is not walked
     yield from _Run(doc, doc.tree.getroot()).run()
 
 
