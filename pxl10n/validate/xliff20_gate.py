@@ -233,7 +233,8 @@ def _document() -> re.Pattern[bytes]:
 
 #: The plain shape of a clean document, from the tables.
 DOCUMENT = _document()
-_ID = rb"(?:" + _ANY_ATTR + rb')*?[ \t\r\n]+id="'
+#: up to an element's id: the attributes before it skipped whole (so no value is read as a name)
+_ID = rb'(?:[ \t\r\n]++(?!id=)[^ \t\r\n=/>"]++="[^"]*")*+[ \t\r\n]++id="'
 _END = rb"(?=[ \t\r\n/>])"
 #: elements whose ids share one scope per unit (2.0 4.7.2.1 / the walk's _claim and _target_ids)
 _UNIT_SCOPED = rb"(?:segment|ph|pc)"
@@ -247,6 +248,8 @@ _UNIT_CLASH = re.compile(
 #: two notes of one <notes> with the same id (XLF212)
 _NOTE_CLASH = re.compile(rb"<note" + _END + _ID + rb'([^"]*)"(?:[^<]++|<(?!/notes>))*?<note' + _END + _ID + rb'\1"')
 _FILE_ID = re.compile(rb"<file" + _END + _ID + rb'([^"]*)"')
+#: a note following a note in one <notes> (the only place a note ends and another begins)
+_SECOND_NOTE = re.compile(rb"</note>[ \t\r\n]*+<note")
 _UNIT_ID = re.compile(rb"<unit" + _END + _ID + rb'([^"]*)"')
 _ENCODINGS = frozenset({"utf-8", "ascii", "us-ascii"})
 #: the root's typed values left to the tree, each with the walk's own test
@@ -260,8 +263,9 @@ def proves_clean(doc: Document) -> bool:
     if tree is None or (tree.docinfo.encoding or "utf-8").lower() not in _ENCODINGS:
         return False
     data = doc.data
-    return (DOCUMENT.fullmatch(data) is not None and _root_ok(tree.getroot(), data)
-            and _UNIT_CLASH.search(data) is None and _notes_distinct(data) and _units_distinct(data))
+    root = tree.getroot()
+    return (DOCUMENT.fullmatch(data) is not None and _root_ok(root, data) and _UNIT_CLASH.search(data) is None
+            and _notes_distinct(data) and _units_distinct(data, len(root)))
 
 
 def _root_ok(root: etree._Element, data: bytes) -> bool:
@@ -275,22 +279,20 @@ def _root_ok(root: etree._Element, data: bytes) -> bool:
 
 def _notes_distinct(data: bytes) -> bool:
     """Note ids distinct in each <notes> (XLF212): searched only when some <notes> holds more than one note."""
-    notes = data.count(b"<notes")
-    return data.count(b"<note") - notes == notes or _NOTE_CLASH.search(data) is None
+    return _SECOND_NOTE.search(data) is None or _NOTE_CLASH.search(data) is None
 
 
-def _units_distinct(data: bytes) -> bool:
-    """File ids distinct (XLF210), and unit ids in each <file> (XLF211); most documents have one file, searched
-    whole."""
-    if data.count(b"<file") == 1:
-        files = [data]
-    else:
+def _units_distinct(data: bytes, files: int) -> bool:
+    """File ids distinct (XLF210), and unit ids in each <file> (XLF211), of a document of ``files`` files (the
+    root's children, in the gate's shape); most documents have one, searched whole."""
+    pieces = [data]
+    if files != 1:
         ids = _FILE_ID.findall(data)
         if len(set(ids)) != len(ids):
             return False
-        files = data.split(b"<file")[1:]
-    for file in files:
-        ids = _UNIT_ID.findall(file)
+        pieces = data.split(b"<file")[1:]
+    for piece in pieces:
+        ids = _UNIT_ID.findall(piece)
         if len(set(ids)) != len(ids):
             return False
     return True
