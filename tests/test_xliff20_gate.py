@@ -46,6 +46,8 @@ UNITS = (
     '</source></segment></unit>',
     '<unit id="u{n}"><mda:metadata><mda:metaGroup category="k"><mda:meta type="t">v</mda:meta></mda:metaGroup>'
     '</mda:metadata><segment><source>Only a source</source></segment><segment><source/><target/></segment></unit>',
+    '<unit id="u{n}" xml:space="preserve"><segment state="translated"><source>  Two  spaces </source>'
+    "<target> deux </target></segment></unit>",
     '<unit id="u{n}" srcDir="ltr" trgDir="rtl"><segment state="initial"><source><pc id="a"><ph id="b"/></pc> '
     '&amp; <ph id="c" disp="&quot;"/></source><target><ph id="c"/><pc id="a">x<ph id="b"></ph></pc></target>'
     "</segment></unit>",
@@ -79,6 +81,14 @@ BYTE_MUTATIONS: tuple[tuple[bytes, bytes], ...] = (
     (rb'<segment', rb'<segment subState="my:x"'),
     (rb'<target>', rb'<target xml:lang="de">'),
     (rb'<source>', rb'<source xml:space="preserve">'),
+    (rb'<target>', rb'<target xml:space="default">'),
+    (rb'<target>', rb'<target xml:space="preserve">'),
+    (rb'<unit id', rb'<unit xml:space="preserve" id'),
+    (rb'<file id', rb'<file xml:space="preserve" id'),
+    (rb'<unit id', rb'<unit xml:lang="fr-FR" id'),
+    (rb'xml:space="preserve"', rb'xml:space="keep"'),
+    (rb'xml:space="preserve"', rb'xml:space="default"'),
+    (rb'<segment', rb'<segment xml:space="preserve"'),
     (rb'<target>', rb'<target order="1">'),
     (rb'<ph id', rb'<ph dataRef="d1" id'),
     (rb'<ph id', rb'<ph canReorder="no" id'),
@@ -129,12 +139,13 @@ def base(units: int, rng: random.Random) -> bytes:
         notes = rng.choice(["", '<notes><note id="n1">file</note><note id="n2" priority="10">x</note></notes>'])
         meta = rng.choice(["", '<mda:metadata><mda:metaGroup appliesTo="target"><mda:meta type="strategy">html'
                                '</mda:meta><mda:meta type="k"/></mda:metaGroup></mda:metadata>\n'])
-        attrs = rng.choice(["", ' original="item-1"', ' translate="yes" srcDir="auto"'])
+        attrs = rng.choice(["", ' original="item-1"', ' translate="yes" srcDir="auto"', ' xml:space="default"'])
         files.append(f'<file id="f{f + 1}"{attrs}>{meta}{notes}\n{body}\n</file>')
     declaration = rng.choice(['<?xml version="1.0" encoding="UTF-8"?>\n', "", '\ufeff<?xml version="1.0"?>'])
     mda = rng.choice([f' xmlns:mda="{MDA}"', f' xmlns:mda="{MDA}"', ""]) if "mda:" not in "".join(files) \
         else f' xmlns:mda="{MDA}"'
-    return (f'{declaration}<xliff xmlns="{XLF}"{mda} version="2.0" srcLang="en-US" trgLang="fr-FR">'
+    space = rng.choice(["", "", ' xml:space="preserve"'])
+    return (f'{declaration}<xliff xmlns="{XLF}"{mda} version="2.0"{space} srcLang="en-US" trgLang="fr-FR">'
             + "".join(files) + "</xliff>\n").encode()
 
 
@@ -223,6 +234,21 @@ def test_the_benchmark_and_base_shapes_are_proved_clean() -> None:
             assert doc is not None and walk(doc) == [] and xliff20_gate.proves_clean(doc), data.decode()
 
 
+def test_the_emulators_px_exports_are_proved_clean() -> None:
+    """What the PX emulator exports in 2.0 (metadata, xml:space="preserve" units, translated or not)."""
+    from pxl10n.emulator.store import Store
+    from pxl10n.emulator.xliff import export_document
+
+    store = Store.synthetic(6, ["fr-FR", "de-DE"], seed=3)
+    exported = [export_document(item, lang, version="2.0", strategy="html", translated=translated)
+                for kind in ("engagement", "kcbot", "article", "content") for item in store.items(kind)
+                if item.localizable and item.units for lang in ("fr-FR", "de-DE") for translated in (True, False)]
+    assert len(exported) > 8
+    for data in exported:
+        doc = load(data)
+        assert doc is not None and walk(doc) == [] and xliff20_gate.proves_clean(doc), data.decode()
+
+
 def _broken_gate(pattern: re.Pattern[bytes]) -> Callable[[Document], bool]:
     assert pattern.pattern != xliff20_gate.DOCUMENT.pattern, "the breakage did not change the pattern"
 
@@ -237,7 +263,7 @@ def _broken_gate(pattern: re.Pattern[bytes]) -> Callable[[Document], bool]:
 
 
 @pytest.mark.parametrize("breakage", ["any value", "no unit scope ids", "no note ids", "no unit ids",
-                                      "any subType", "ids as spelled"])
+                                      "any subType", "ids as spelled", "xml:space on sides"])
 def test_a_broken_gate_is_caught(breakage: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same check fails a gate with one hole knocked in it, so its passing above means something."""
     source = xliff20_gate.DOCUMENT.pattern
@@ -245,6 +271,9 @@ def test_a_broken_gate_is_caught(breakage: str, monkeypatch: pytest.MonkeyPatch)
         gate = _broken_gate(re.compile(re.sub(rb'="\(\?:[^"]*?\)"', rb'="[^"]*"', source)))
     elif breakage == "any subType":
         gate = _broken_gate(re.compile(source.replace(b'subType="(?:', b'subType="(?:[^"]*|')))
+    elif breakage == "xml:space on sides":
+        gate = _broken_gate(re.compile(source.replace(b"<source", b'<source(?:[ ]xml:space="(?:default|preserve)")?')
+                                       .replace(b"<target", b'<target(?:[ ]xml:space="(?:default|preserve)")?')))
     elif breakage == "ids as spelled":
         gate = _broken_gate(re.compile(source.replace(rb'id="(?:[A-Za-z0-9_.:-]++)"', b'id="[^"]*"')))
     else:
@@ -277,7 +306,8 @@ def test_check_skips_the_walk_only_for_a_proved_document(monkeypatch: pytest.Mon
 #: strings the value patterns are tried on: each kind's own values, and near misses
 _PROBES = ["", " ", "yes", "no", "Yes", "yes ", "2.0", "2.1", "2.00", "ltr", "auto", "final", "Final", "fmt", "ui",
            "source", "target", "ignorable", "1", "10", "11", "0", "01", "+1", "a", "a:b", "xlf:b", "a:b:c", ":b",
-           "a.b-c_d", "\u00e9", "a b", "initial", "translated", "reviewed", "quote", "link", "image", "other"]
+           "a.b-c_d", "\u00e9", "a b", "initial", "translated", "reviewed", "quote", "link", "image", "other",
+           "default", "preserve", "Preserve"]
 
 
 @pytest.mark.parametrize("kind", sorted(xliff20_gate.LEXICAL_TYPES))

@@ -12,7 +12,7 @@ unit ids per file, note ids per notes, segment and code ids per unit) with a few
 more patterns, and judges the root's languages from the tree with the walk's own
 test. The ``re`` engine does the per-element work in C. It only ever answers
 "clean" or "cannot tell": anything outside the plain shape (another namespace,
-a comment, a single-quoted attribute, an xml: attribute, an element or attribute
+a comment, a single-quoted attribute, xml:lang, xml:space on a source or target, an element or attribute
 whose rules span elements -- paired codes, data references, copies, target
 order, subState -- a value the pattern cannot judge exactly) is "cannot tell",
 and the walk then runs in full. So the gate never reports; it only proves the
@@ -48,6 +48,7 @@ from pxl10n.validate.xliff20_schema import (
     VALUE_TYPES,
     XLF,
     XLF_SUBTYPES,
+    XML_SPACE,
     Spec,
     q,
     x,
@@ -74,6 +75,7 @@ LEXICAL_TYPES: dict[str, bytes] = {
     "mda_applies": rb"source|target|ignorable",
     "priority": rb"10|[1-9]",
     "version": rb"2\.0",
+    "space": rb"default|preserve",
     "nmtoken": rb"[A-Za-z0-9_.:-]++",
     "user_prefixed": rb"(?!xlf:)[A-Za-z0-9_.-]++:[A-Za-z0-9_.-]++",
 }
@@ -84,6 +86,10 @@ _FREE = rb'"[^"]*"'
 #: any attribute, for the lookaheads that require one and the id searches
 _ANY_ATTR = _WS + rb'+[^ \t\r\n=/>"]+="[^"]*"'
 _XLIFF, _MODULE_ELEMENTS = x("xliff"), frozenset(MODULE_POINTS)
+#: A segment's source and target: the xml:space in force at both is their common ancestors' unless one says its
+#: own, so xml:space is admitted above them (XLF259 then has nothing to compare) and never on them; xml:lang,
+#: which each side compares with a different language of the root, never.
+_SIDES = frozenset({x("source"), x("target")})
 
 
 def _name(tag: str) -> bytes:
@@ -126,10 +132,11 @@ def _start(tag: str, spec: Spec) -> bytes | None:
     alternatives = _code_pairs(spec)
     allowed: list[str] = []
     for attr, kind in sorted(spec.types.items()):
-        if attr[:1] == "{" or attr in NOT_GATED_ATTRS or (attr == "id" and tag in _MODULE_ELEMENTS):
+        if attr == XML_SPACE and tag not in _SIDES and kind in LEXICAL_TYPES:
+            alternatives.append(b'xml:space="(?:' + LEXICAL_TYPES[kind] + b')"')
+        elif attr[:1] == "{" or attr in NOT_GATED_ATTRS or (attr == "id" and tag in _MODULE_ELEMENTS):
             continue
-        value = _value(tag, kind)
-        if value is not None:
+        elif (value := _value(tag, kind)) is not None:
             alternatives.append(_attr(attr, value))
             allowed.append(attr)
     required = list(spec.required)
