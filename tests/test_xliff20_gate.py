@@ -3,7 +3,7 @@
 :func:`pxl10n.validate.xliff20_gate.proves_clean` answers from the bytes. These
 tests build seeded PX-shaped documents (notes, metadata, several segments, codes
 nested and shared between source and target, several files), mutate them as
-trees (with the table-driven mutations of the shortcut test: names and values
+trees (with the table-driven mutations of :mod:`tests.helpers.xliff20_mutations`: names and values
 from the schema tables) and as bytes (the spellings a lexical gate could
 misread: quotes, references, whitespace, comments, namespaces, encodings, ids
 moved between elements), and require that wherever the gate says clean the full
@@ -26,7 +26,7 @@ from pxl10n.validate.rules import Document, Finding
 from pxl10n.validate.xliff20_schema import VALUE_TYPES
 from pxl10n.xliff.io import parse
 
-from .test_xliff20_shortcuts import _mutate
+from .helpers.xliff20_mutations import mutate
 
 XLF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -168,7 +168,7 @@ def documents(seed: int, count: int) -> Iterator[bytes]:
         if kind == 1 or (kind == 3 and rng.random() < 0.5):
             root = etree.fromstring(data, etree.XMLParser(remove_blank_text=False))
             for _ in range(rng.randrange(1, 3)):
-                _mutate(rng.choice(list(root.iter())), rng)
+                mutate(rng.choice(list(root.iter())), rng)
             data = etree.tostring(root.getroottree(), xml_declaration=rng.random() < 0.5, encoding="UTF-8")
         if kind >= 2:
             for _ in range(rng.randrange(1, 4)):

@@ -14,7 +14,6 @@ file. A shortcut broken on purpose is caught (the last tests), so this test can 
 
 from __future__ import annotations
 
-import copy
 import random
 from collections.abc import Callable, Iterator
 
@@ -24,12 +23,13 @@ from lxml import etree
 from pxl10n.validate import xliff20, xliff20_shapes
 from pxl10n.validate.rules import Document
 from pxl10n.validate.xliff20_attributes import AttributeChecker
-from pxl10n.validate.xliff20_schema import SPECS, VALUE_TYPES
+from pxl10n.validate.xliff20_schema import VALUE_TYPES
 from pxl10n.xliff.io import parse
+
+from .helpers.xliff20_mutations import VALUES, mutate
 
 XLF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
-OTHER = "urn:example:other"
 #: unit bodies an export repeats; {id} is the unit id
 UNITS = (
     '<unit id="{id}"><notes><note id="n1">shown on step 2</note></notes><segment state="translated">'
@@ -52,13 +52,6 @@ UNITS = (
     '<target><ph id="1" canDelete="no" canCopy="no" canReorder="firstNo"/><ph id="2" canDelete="no" canCopy="no" '
     'canReorder="no"/></target></segment></unit>',
 )
-#: names the mutations use: every element and attribute of the tables, and some they do not know
-TAGS = sorted(SPECS) + [f"{{{OTHER}}}ext", "unit", f"{{{XLF}}}bogus"]
-ATTRIBUTES = sorted({name for spec in SPECS.values() for name in spec.types}) + ["bogus", f"{{{OTHER}}}a"]
-VALUES = ("1", "2", "n1", "d1", "d2", "s1", "m1", "u0", "u1", "yes", "no", "firstNo", "fmt", "ui", "xlf:b", "xlf:lb",
-          "my:x", "initial", "translated", "final", "bogus", "", "a b", "de", "en", "fr", "english", "preserve",
-          "default", "ltr", "#/f=f1/u=u1", "#n=n1", "#/f=f1/u=u0/1", "3", "0", "-1", "50", "ff", "comment", "generic")
-TEXTS = ("", " ", "\n  ", "word", "\u00a0", " x ")
 
 
 def _document(units: list[str], rng: random.Random) -> str:
@@ -76,41 +69,6 @@ def _document(units: list[str], rng: random.Random) -> str:
             f"{files}</xliff>")
 
 
-def _mutate(el: etree._Element, rng: random.Random) -> None:
-    """One random change at ``el``."""
-    parent = el.getparent()
-    op = rng.randrange(10)
-    if not isinstance(el.tag, str):  # a comment or processing instruction put in before
-        el.tail = rng.choice(TEXTS)
-        return
-    if op == 0 and el.attrib:
-        del el.attrib[rng.choice(list(el.attrib))]
-    elif op <= 2:
-        el.set(rng.choice(ATTRIBUTES), rng.choice(VALUES))
-    elif op == 3 and parent is not None:
-        parent.remove(el)
-    elif op == 4 and parent is not None:
-        el.addnext(copy.deepcopy(el))
-    elif op == 5 and parent is not None and el.getnext() is not None:
-        following = el.getnext()
-        assert following is not None
-        following.addnext(el)
-    elif op == 6:
-        el.tag = rng.choice(TAGS)
-    elif op == 7:
-        if rng.random() < 0.5:
-            el.text = rng.choice(TEXTS)
-        else:
-            el.tail = rng.choice(TEXTS)
-    elif op == 8:
-        child = etree.SubElement(el, rng.choice(TAGS))
-        if rng.random() < 0.5:
-            child.set(rng.choice(ATTRIBUTES), rng.choice(VALUES))
-        el.insert(rng.randrange(len(el)), child)
-    else:
-        el.insert(rng.randrange(len(el) + 1), etree.Comment("c") if rng.random() < 0.7 else etree.PI("p", "q"))
-
-
 def mutated_documents(seed: int, count: int) -> Iterator[bytes]:
     """``count`` documents: repeated unit shapes, then one to three mutations, mostly inside a later unit."""
     rng = random.Random(seed)
@@ -125,7 +83,7 @@ def mutated_documents(seed: int, count: int) -> Iterator[bytes]:
                 targets = list(late.iter())
             else:
                 targets = list(root.iter())
-            _mutate(rng.choice(targets), rng)
+            mutate(rng.choice(targets), rng)
         yield etree.tostring(root)
 
 

@@ -118,9 +118,10 @@ def _code_pairs(spec: Spec) -> list[bytes]:
     whose type ``XLF_SUBTYPES`` names (on_code's rule), so a subType never stands without its type."""
     if "subType" not in spec.types or "type" not in spec.types:
         return []
+    type_ok, sub_ok = VALUE_TYPES[spec.types["type"]], VALUE_TYPES[spec.types["subType"]]
     pairs = []
-    for kind in sorted(set(XLF_SUBTYPES.values())):
-        subs = b"|".join(re.escape(s.encode()) for s, k in sorted(XLF_SUBTYPES.items()) if k == kind)
+    for kind in sorted(k for k in set(XLF_SUBTYPES.values()) if type_ok(k)):
+        subs = b"|".join(re.escape(s.encode()) for s, k in sorted(XLF_SUBTYPES.items()) if k == kind and sub_ok(s))
         type_attr, sub_attr = _attr("type", b'"' + re.escape(kind.encode()) + b'"'), b'subType="(?:' + subs + b')"'
         pairs += [type_attr + _WS + b"++" + sub_attr, sub_attr + _WS + b"++" + type_attr]
     return pairs
