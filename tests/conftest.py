@@ -51,28 +51,52 @@ def emulator(emulator_server: EmulatorServer) -> EmulatorServer:
 
 
 def _copy_into(template: Path, root: Path) -> None:
-    """``template`` (a work tree with its .git) copied over ``root``, links kept as links.
+    """``template`` (a work tree with its .git) copied over ``root``: files copied, git's packs hard-linked.
 
-    The copy's files have new inodes and times, so git's index would call them
-    changed until it looks again: refreshed here, as after a fresh commit.
+    Packs and their indexes are never written in place (git writes new ones and
+    renames them in), so every copy may share them; every other file is the
+    copy's own. The copy's files have new inodes and times, so git's index would
+    call them changed until it looks again: refreshed here, as after a fresh commit.
     """
-    shutil.copytree(template, root, symlinks=True, dirs_exist_ok=True)
+    for dirpath, dirnames, filenames in os.walk(template):
+        here = Path(dirpath)
+        there = root / here.relative_to(template)
+        there.mkdir(exist_ok=True)
+        linked = here.name == "pack" and here.parent.name == "objects"
+        for name in [*filenames, *(d for d in dirnames if (here / d).is_symlink())]:
+            source, target = here / name, there / name
+            if source.is_symlink():
+                target.symlink_to(os.readlink(source))
+            elif linked:
+                os.link(source, target)
+            else:
+                shutil.copyfile(source, target)
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=root, check=False, capture_output=True)
+
+
+def _settle(root: Path) -> None:
+    """A template's history as few files as git allows: one pack, packed refs (each copy is cheaper)."""
+    for args in (["repack", "-a", "-d", "-q"], ["prune-packed"], ["pack-refs", "--all"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="session")
 def project_template(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer) -> Path:
     """A committed work tree with a pxl10n.toml for the session's emulator: README.md and the config."""
     root = tmp_path_factory.mktemp("project-template")
-    repo = git.Repo.init(root)
+    subprocess.run(["git", "init", "-q", "--template=", str(root)], check=True)  # no sample hooks: fewer files per copy
+    repo = git.Repo(root)
     with repo.config_writer() as cfg:
         cfg.set_value("user", "name", "Test")
         cfg.set_value("user", "email", "test@example.com")
+        cfg.set_value("gc", "auto", "0")  # no automatic gc or maintenance runs behind a test's back
+        cfg.set_value("maintenance", "auto", "false")
     write_config(root, emulator_server.base_url, content=content_entries(emulator_server.reset()))
     (root / "README.md").write_text("project\n")
     repo.index.add(["README.md", "pxl10n.toml"])
     repo.index.commit("initial")
     repo.close()
+    _settle(root)
     return root
 
 
@@ -87,6 +111,7 @@ def pulled_template(tmp_path_factory: pytest.TempPathFactory, project_template: 
         mp.chdir(root)
         result = run("pull")
     assert result.exit_code == 0, result.output
+    _settle(root)
     yield root
 
 

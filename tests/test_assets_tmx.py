@@ -35,10 +35,10 @@ def translated_units(l10n: Path, locales: tuple[str, ...]) -> dict[tuple[str, st
 
 
 @pytest.fixture
-def pulled(project: Path, emulator: EmulatorServer) -> Path:
-    assert run("pull").exit_code == 0
-    translate(project, keys_of(emulator, "article")[0], lambda s: f"FR {s}")
-    return project
+def pulled(pulled: Path, emulator: EmulatorServer) -> Path:
+    """The shared pulled project with one article translated into French."""
+    translate(pulled, keys_of(emulator, "article")[0], lambda s: f"FR {s}")
+    return pulled
 
 
 def test_export_holds_every_translated_unit_for_the_toolkit_and_for_lxml(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -148,8 +148,7 @@ def test_import_refuses_what_cannot_serve(project: Path, tmp_path_factory: pytes
     assert not (project / "tm").exists()
 
 
-def test_leveraged_units_say_so_in_the_tmx(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    assert run("pull").exit_code == 0
+def test_leveraged_units_say_so_in_the_tmx(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
     assert run("leverage", "--locale", "de-DE").exit_code == 0
     out = tmp_path_factory.mktemp("tmx") / "de.tmx"
     assert run("tm", "export", "--locale", "de-DE", "-o", str(out)).exit_code == 0

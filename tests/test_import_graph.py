@@ -9,7 +9,8 @@ wrong place.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,9 +53,11 @@ def imports_of(name: str, path: Path, known: dict[str, Path]) -> Iterator[str]:
         yield from (target for target in targets if target in known and target != name)
 
 
-def graph() -> dict[str, set[str]]:
+@functools.cache
+def graph() -> Mapping[str, frozenset[str]]:
+    """importer -> the pxl10n modules it imports; drawn once per run (parsing every module is most of this file's time)."""
     known = modules()
-    return {name: set(imports_of(name, path, known)) for name, path in known.items()}
+    return {name: frozenset(imports_of(name, path, known)) for name, path in known.items()}
 
 
 def cycles(edges: dict[str, set[str]]) -> set[tuple[str, ...]]:

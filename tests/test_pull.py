@@ -49,14 +49,13 @@ def test_pull_writes_every_item_and_locale_once_and_commits(project: Path, emula
     assert not git.Repo(project).is_dirty(untracked_files=True)
 
 
-def test_pulled_text_is_byte_faithful(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
+def test_pulled_text_is_byte_faithful(pulled: Path, emulator: EmulatorServer) -> None:
     checked = 0
     for kind in ("engagement", "article", "kcbot"):
         for item in emulator.store.items(kind):
             if not item.localizable:
                 continue
-            info = read_info(parse(FileKey(kind, item.id, "fr-FR").path(project / "l10n").read_bytes()))
+            info = read_info(parse(FileKey(kind, item.id, "fr-FR").path(pulled / "l10n").read_bytes()))
             sources = {unit.id: unit.source for unit in info.units}
             for unit_id, text in item.units.items():
                 assert sources[unit_id] == text
@@ -65,52 +64,49 @@ def test_pulled_text_is_byte_faithful(project: Path, emulator: EmulatorServer) -
     assert any(not t.isascii() for item in emulator.store.items("engagement") for t in item.units.values())
 
 
-def test_second_pull_changes_nothing_and_commits_nothing(project: Path) -> None:
-    assert run("pull").exit_code == 0
-    before = {p: p.read_bytes() for p in (project / "l10n").rglob("*") if p.is_file()}
+def test_second_pull_changes_nothing_and_commits_nothing(pulled: Path) -> None:
+    before = {p: p.read_bytes() for p in (pulled / "l10n").rglob("*") if p.is_file()}
     mtimes = {p: p.stat().st_mtime_ns for p in before}
     result = run("pull", "--format", "json")
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     assert summary["changed"] == [] and summary["commit"] is None
-    assert commits(project) == 2
-    after = {p: p.read_bytes() for p in (project / "l10n").rglob("*") if p.is_file()}
+    assert commits(pulled) == 2
+    after = {p: p.read_bytes() for p in (pulled / "l10n").rglob("*") if p.is_file()}
     assert after == before
     assert {p: p.stat().st_mtime_ns for p in after} == mtimes
 
 
-def test_pull_picks_up_a_change_in_px(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
+def test_pull_picks_up_a_change_in_px(pulled: Path, emulator: EmulatorServer) -> None:
     item = next(i for i in emulator.store.items("article"))
     unit_id = next(iter(item.units))
     item.units[unit_id] = "Changed  text — with ünïcode "
     result = run("pull", "--format", "json")
     summary = json.loads(result.stdout)
     assert sorted(summary["changed"]) == sorted(FileKey("article", item.id, loc).relpath() for loc in LOCALES)
-    assert commits(project) == 3
-    text = {u.id: u.source for u in read_info(parse(FileKey("article", item.id, "de-DE").path(project / "l10n").read_bytes())).units}
+    assert commits(pulled) == 3
+    text = {u.id: u.source for u in read_info(parse(FileKey("article", item.id, "de-DE").path(pulled / "l10n").read_bytes())).units}
     assert text[unit_id] == "Changed  text — with ünïcode "
 
 
-def test_items_deleted_in_px_are_removed_on_a_full_pull(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
+def test_items_deleted_in_px_are_removed_on_a_full_pull(pulled: Path, emulator: EmulatorServer) -> None:
     gone, edited = emulator.store.items("article")[:2]
-    edited_path = FileKey("article", edited.id, "fr-FR").path(project / "l10n")
+    edited_path = FileKey("article", edited.id, "fr-FR").path(pulled / "l10n")
     edited_path.write_bytes(edited_path.read_bytes().replace(b"</source>", b"</source><target>mine</target>", 1))
     for item in (gone, edited):
         emulator.store.remove("article", item.id)
     assert run("pull", "--kind", "article", "--id", emulator.store.items("article")[0].id).exit_code == 0
-    assert FileKey("article", gone.id, "fr-FR").path(project / "l10n").exists()
+    assert FileKey("article", gone.id, "fr-FR").path(pulled / "l10n").exists()
     held = run("pull", "--format", "json")  # 2 of 6 articles is more than the default 10%: nothing removed
     assert held.exit_code == 1 and json.loads(held.stdout)["files"]["prune_held"] == 3
-    assert FileKey("article", gone.id, "fr-FR").path(project / "l10n").exists()
+    assert FileKey("article", gone.id, "fr-FR").path(pulled / "l10n").exists()
     result = run("pull", "--prune-all", "--format", "json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["files"]["removed"] == 3
-    assert not any(gone.id in p.name for p in xliff_files(project))
+    assert not any(gone.id in p.name for p in xliff_files(pulled))
     assert edited_path.exists() and b"mine" in edited_path.read_bytes()
-    state = json.loads((project / "l10n" / STATE_NAME).read_text())["files"]
+    state = json.loads((pulled / "l10n" / STATE_NAME).read_text())["files"]
     assert not any(gone.id in rel for rel in state)
 
 
@@ -156,23 +152,21 @@ def test_pull_commits_only_its_directory(project: Path) -> None:
     assert "notes.txt" in [d.a_path for d in git.Repo(project).index.diff("HEAD")]
 
 
-def test_state_file_records_what_push_needs(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
-    state = json.loads((project / "l10n" / STATE_NAME).read_text())
+def test_state_file_records_what_push_needs(pulled: Path, emulator: EmulatorServer) -> None:
+    state = json.loads((pulled / "l10n" / STATE_NAME).read_text())
     bot = emulator.store.items("kcbot")[0]
     entry = state["files"][FileKey("kcbot", bot.id, "fr-FR").relpath()]
     assert entry["params"] == {"kcVersion": "v1"} and entry["xliff_version"] == "2.0"
     assert entry["unit_ids"] == sorted(bot.units)
     content = emulator.store.items("content")[0]
     assert state["files"][FileKey("content", content.id, "fr-FR").relpath()]["params"] == {"type": content.type}
-    index = json.loads((project / "l10n" / "index.json").read_text())
+    index = json.loads((pulled / "l10n" / "index.json").read_text())
     assert index["kcbot"][bot.id]["name"]
 
 
-def test_local_unpushed_edit_is_kept(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
+def test_local_unpushed_edit_is_kept(pulled: Path, emulator: EmulatorServer) -> None:
     article = emulator.store.items("article")[0]
-    path = FileKey("article", article.id, "fr-FR").path(project / "l10n")
+    path = FileKey("article", article.id, "fr-FR").path(pulled / "l10n")
     edited = path.read_bytes().replace(b"</source>", b"</source><target>x</target>", 1)
     path.write_bytes(edited)
     article.units[next(iter(article.units))] = "new source"
@@ -219,10 +213,9 @@ def test_one_bad_export_fails_that_item_only(project: Path, emulator: EmulatorSe
     assert commits(project) == 2
 
 
-def test_cut_off_export_leaves_existing_file_untouched(project: Path, emulator: EmulatorServer) -> None:
-    assert run("pull").exit_code == 0
+def test_cut_off_export_leaves_existing_file_untouched(pulled: Path, emulator: EmulatorServer) -> None:
     article = emulator.store.items("article")[0]
-    path = FileKey("article", article.id, "fr-FR").path(project / "l10n")
+    path = FileKey("article", article.id, "fr-FR").path(pulled / "l10n")
     before = path.read_bytes()
     article.units[next(iter(article.units))] = "changed upstream"
     emulator.faults.item(article.id, "truncate")

@@ -19,12 +19,13 @@ from .helpers.pushed import import_requests, state_entry
 
 
 def _setup(project: Path, emulator: EmulatorServer, version: str) -> tuple[FileKey, str, str]:
-    """Pull one article whose first unit PX has translated; the key, that unit and a second unit."""
+    """Pull one article whose first unit PX has translated (that article alone: the rest of the tree would
+    only be pulled and left alone); the key, that unit and a second unit."""
     write_config(project, emulator.base_url, content=content_entries(emulator), extra=f'[export]\nversion = "{version}"\n')
     item = next(i for i in emulator.store.items("article") if i.localizable and len(i.units) >= 2)
     first, second = sorted(item.units)[:2]
     emulator.store.apply_import("article", item.id, "fr-FR", {first: "[PX] " + item.units[first]})
-    assert run("pull").exit_code == 0
+    assert run("pull", "--kind", "article", "--id", item.id).exit_code == 0
     return FileKey("article", item.id, "fr-FR"), first, second
 
 

@@ -107,7 +107,15 @@ def test_benchmark_prints_both_ratios_and_the_split(capsys: pytest.CaptureFixtur
     for line in out.splitlines():
         if " CPU ms per 100 files " in line:  # the split comes from inside validate: its stages never exceed it
             cells = dict(re.findall(r"(\w+) (-?[\d.]+) \(", line.split("one core: ", 1)[1]))
-            assert {"parse", "view", "px", "other"} <= set(cells) and float(cells["other"]) >= 0, line
+            assert {"read", "parse", "view", "px", "free", "other"} <= set(cells) and float(cells["other"]) >= 0, line
+    budgets = [line for line in out.splitlines() if " budget for 5x the bare parse " in line]
+    assert [line.split()[0] for line in budgets] == ["1.2", "2.0"], out
+    for line in budgets:  # every stage against its share of 5x the bare parse, OVER exactly where it is over
+        cells = re.findall(r"([\w+]+)(?: \(\w+\))? (-?[\d.]+)/([\d.]+)( OVER)?", line.split("spent/allowed: ", 1)[1])
+        assert {"read+parse", "walk", "qa", "px", "free", "other", "validate"} <= {c[0] for c in cells}, line
+        assert all((float(spent) > float(allowed)) == bool(over) for _, spent, allowed, over in cells), line
+    pools = [line for line in out.splitlines() if " pool on 2 cores: " in line]
+    assert [line.split()[0] for line in pools] == ["1.2", "2.0"], out
 
 
 @pytest.mark.parametrize("xml", [

@@ -121,8 +121,8 @@ class EmulatorApp:
         """Apply JSON patches and key echoes to an answer (a no-op on a well-behaved server)."""
         key = request.headers.get(KEY_HEADER, "")
         echo = self.faults.echo_key and key
-        if not response.is_json and not echo:
-            return response
+        if not echo and not (response.is_json and self.faults.patches(request.path)):
+            return response  # as sent: decoding and encoding it again would give the same bytes
         if response.is_json:
             data = json.loads(response.get_data())
             if echo:
@@ -176,12 +176,13 @@ class EmulatorApp:
             items = [item for item in items if item.type in types]
         if kind != "engagement" and (product := request.args.get("productId")):
             items = [item for item in items if item.fields.get("productId") == product]
+        mode = self.faults.listing
         with self.store.lock:
             page = [item.to_json() for item in items[number * size:(number + 1) * size]]
-            page_zero = [item.to_json() for item in items[:size]] or [{"id": "first", "name": "first"}]
+            page_zero = ([item.to_json() for item in items[:size]] or [{"id": "first", "name": "first"}]) if mode else []
         answer = {_LISTS[kind]: page, "pageNumber": number, "pageSize": size,
                   "isLastPage": (number + 1) * size >= len(items)}
-        return json_response(_misbehave(self.faults.listing, answer, _LISTS[kind], number, size, page_zero))
+        return json_response(_misbehave(mode, answer, _LISTS[kind], number, size, page_zero) if mode else answer)
 
     def on_one(self, request: Request, kind: str, item_id: str) -> Response:
         """One item by id; 404 when unknown."""

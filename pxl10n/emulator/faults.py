@@ -16,9 +16,11 @@ every answer (``echo_key``).
 from __future__ import annotations
 
 import io
+import struct
 import threading
 import time
 import zipfile
+import zlib
 from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -96,11 +98,14 @@ class Faults:
         with self._lock:
             self._patches.append((prefix, field_path, value))
 
+    def patches(self, path: str) -> list[tuple[str, Any]]:
+        """The (field path, value) patches for answers to ``path``, in the order they were set."""
+        with self._lock:
+            return [(f, v) for prefix, f, v in self._patches if path.startswith(prefix)]
+
     def apply_patches(self, path: str, data: Any) -> Any:
         """``data`` with every patch for ``path`` applied."""
-        with self._lock:
-            patches = [(f, v) for prefix, f, v in self._patches if path.startswith(prefix)]
-        for field_path, value in patches:
+        for field_path, value in self.patches(path):
             data = _patched(data, field_path.split("."), value)
         return data
 
@@ -265,16 +270,37 @@ def bomb(size: int = BOMB_SIZE) -> bytes:
     """A zip with one ``.xlf`` entry inflating to ``size`` bytes of zeros (built once, cached)."""
     with _bomb_lock:
         if size not in _bombs:
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-                info = zipfile.ZipInfo("bomb.xlf", date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with archive.open(info, "w", force_zip64=size > 0x7FFFFFFF) as entry:
-                    chunk = bytes(1024 * 1024)
-                    for offset in range(0, size, len(chunk)):
-                        entry.write(chunk[: min(len(chunk), size - offset)])
-            _bombs[size] = buffer.getvalue()
+            _bombs[size] = _zip_of_zeros("bomb.xlf", size)
         return _bombs[size]
+
+
+def _zip_of_zeros(name: str, size: int, chunk: int = 1 << 20) -> bytes:
+    """A valid one-entry deflate zip of ``size`` zero bytes, without deflating them all.
+
+    After a full flush deflate starts afresh, so every 1 MB of zeros compresses to
+    the same bytes: one block is compressed and repeated (a second of CPU saved
+    per bomb). The CRC is computed over the real content.
+    """
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = deflate.compress(bytes(chunk)) + deflate.flush(zlib.Z_FULL_FLUSH)
+    whole, rest = divmod(size, chunk)
+    tail = deflate.compress(bytes(rest)) + deflate.flush()
+    data = block * whole + tail
+    crc = 0
+    zeros = bytes(chunk)
+    for _ in range(whole):
+        crc = zlib.crc32(zeros, crc)
+    crc = zlib.crc32(bytes(rest), crc)
+    if size > 0xFFFFFFFF or len(data) > 0xFFFFFFFF:
+        raise ValueError("a bomb over 4 GiB needs zip64")
+    raw = name.encode()
+    dos_time, dos_date = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00:00, as _ZIP_DATE
+    fields = struct.pack("<HHHHHIII", 20, 0, zipfile.ZIP_DEFLATED, dos_time, dos_date, crc, len(data), size)
+    local = b"PK\x03\x04" + fields + struct.pack("<HH", len(raw), 0) + raw
+    central = (b"PK\x01\x02" + struct.pack("<H", 20) + fields
+               + struct.pack("<HHHHHII", len(raw), 0, 0, 0, 0, 0o644 << 16, 0) + raw)
+    end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, 1, 1, len(central), len(local) + len(data), 0)
+    return local + data + central + end
 
 
 NOT_A_ZIP = b"<html><body><h1>502 Bad Gateway</h1><p>upstream hiccup</p></body></html>\n"

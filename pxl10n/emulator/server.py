@@ -2,7 +2,8 @@
 
 Tests, the demo and benchmarks all talk to a real socket so the client's
 transport, retries and multipart code are exercised exactly as against PX. The
-server is threaded (one thread per connection, HTTP/1.1 keep-alive) so 50 ms of
+server is threaded (one thread per connection; Werkzeug closes each connection after
+one answer, so that is one thread per request) so 50 ms of
 injected latency does not cap throughput. It only ever binds a loopback address:
 the emulator accepts a well-known key and must not be reachable from outside.
 """

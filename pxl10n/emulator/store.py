@@ -87,7 +87,10 @@ class Item:
 
     def translation_state(self) -> str:
         """NOT_TRANSLATED / PARTIALLY_TRANSLATED / TRANSLATED over the enabled languages."""
-        flags = [self.is_translated(code) for code in self.languages]
+        return self._state([self.is_translated(code) for code in self.languages])
+
+    def _state(self, flags: list[bool]) -> str:
+        """The translation state from ``is_translated`` of each enabled language, in order."""
         if flags and all(flags):
             return "TRANSLATED"
         if any(self.translations.get(code) for code in self.languages):
@@ -96,14 +99,15 @@ class Item:
 
     def to_json(self) -> dict[str, Any]:
         """The item as PX lists it (no units, no translations)."""
+        flags = [self.is_translated(code) for code in self.languages]  # once: a listing asks for hundreds
         languages = [{"languageCode": self.default_language, "translated": True}]
-        languages += [{"languageCode": code, "translated": self.is_translated(code)} for code in self.languages]
+        languages += [{"languageCode": code, "translated": done} for code, done in zip(self.languages, flags, strict=True)]
         return {
             "id": self.id,
             **copy.deepcopy(self.fields),
             "defaultLanguage": self.default_language,
             "languages": languages,
-            "translationState": self.translation_state(),
+            "translationState": self._state(flags),
         }
 
     @classmethod

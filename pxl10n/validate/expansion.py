@@ -76,6 +76,14 @@ def _slack(source_length: int) -> float:
     return _SLACK[-1][1]
 
 
+def unsuspicious_ratios(ratio: float) -> tuple[float, float]:
+    """Target/source length ratios unsuspicious at every judged source length, for a pair whose
+    :func:`expected_ratio` is ``ratio``: inside the narrowest slack, with a margin for float rounding,
+    so a ratio within them is never :func:`outside` (one comparison per document instead of per unit)."""
+    slack = min(s for _, s in _SLACK)
+    return ratio / slack * (1 + 1e-9), ratio * slack * (1 - 1e-9)
+
+
 def outside(source_length: int, target_length: int, ratio: float) -> Bounds | None:
     """The :func:`bounds` a target length falls outside of, or None when it is unsuspicious (or the source too
     short to judge). Called for every translated unit, so the common answer is reached without building any."""

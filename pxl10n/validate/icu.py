@@ -227,6 +227,10 @@ def parse(text: str) -> Message:
     return Message(True, tuple(parser.arguments))
 
 
+#: What :func:`looks_like_icu` looks for (public: QA searches a whole document's sources for it at once).
+HEAD_RE = _HEAD_RE
+
+
 def looks_like_icu(text: str) -> bool:
     """Cheap test before parsing: a ``{name, plural|select|selectordinal,`` head is present."""
     return "{" in text and _HEAD_RE.search(text) is not None

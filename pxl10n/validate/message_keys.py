@@ -61,6 +61,16 @@ def _is_named_identifier(unit: UnitText) -> bool:
     return bool(_IDENTIFIER_RE.fullmatch(text)) and text in (unit.unit_id, unit.resname)
 
 
+#: A whole text that is a dotted key, between two NUL separators (sources joined as qa_scan joins them).
+_DOTTED_JOINED_RE = re.compile(f"\\x00(?:{_DOTTED_RE.pattern})(?=\\x00)")
+
+
+def may_hold_keys(joined_sources: str) -> bool:
+    """Whether any of a document's sources, joined between NUL separators, may be a dotted key: without
+    one, :func:`keyed_units` finds none (a file is keyed only through its dotted keys)."""
+    return _DOTTED_JOINED_RE.search(joined_sources) is not None
+
+
 def keyed_units(units: Sequence[UnitText]) -> frozenset[int]:
     """Indexes of the units whose source is a message key."""
     dotted = {i for i, u in enumerate(units) if is_dotted_key(u.source)}

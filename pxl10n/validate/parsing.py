@@ -14,7 +14,7 @@ from lxml import etree
 
 from pxl10n.validate.rules import Document, Family, Finding, error
 from pxl10n.xliff import namespaces as ns
-from pxl10n.xliff.io import has_doctype, local_name, safe_parser
+from pxl10n.xliff.io import MAX_DOCUMENT_BYTES, has_doctype, local_name, read_capped, safe_parser
 
 XLF000 = error(
     "XLF000", "Rule family failed on this file",
@@ -120,6 +120,22 @@ def _parsed(doc: Document, parser: etree.XMLParser | None) -> etree._ElementTree
     except ValueError as exc:
         return doc.finding(XLF001, f"not well-formed XML: {exc}")
     return root.getroottree()
+
+
+def read(name: str) -> Document | Finding:
+    """The document in file ``name``, or the XLF004 finding saying why it cannot be read."""
+    try:
+        data = read_capped(name)
+    except OSError as exc:
+        return unreadable(name, f"cannot read file: {exc.strerror or exc}")
+    if data is None:
+        return unreadable(name, f"file is over the {MAX_DOCUMENT_BYTES} byte cap; refused")
+    return Document(name, data)
+
+
+def release(doc: Document) -> None:
+    """Let go of ``doc``'s tree and view once every family has read them, so their memory returns at once."""
+    doc.release()
 
 
 def unreadable(name: str, reason: str) -> Finding:

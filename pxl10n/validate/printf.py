@@ -46,6 +46,11 @@ _PYTHON_NAMED_RE = re.compile(r"%\([^()]*\)")
 _NAMED_PERCENT_RE = re.compile(r"%([A-Za-z_][A-Za-z0-9_.\-]+)%")
 _BARE_CONVERSION_RE = re.compile(r"(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcCsSpn@bBhH]")
 
+#: From a percent sign, the run of characters a conversion, a ``%name%`` or ``%%`` can read: every match
+#: above starts at a ``%`` and reads only these (``%(name)`` aside, which may hold spaces), so two texts
+#: whose runs are the same, without ``%(``, have the same :func:`conversions` apart from where they start.
+RUN_RE = re.compile(r"%[A-Za-z0-9_.\-$+#',<*%@]*")
+
 #: Conversion characters that read the same kind of argument.
 _SAME_ARGUMENT = {"i": "d", "F": "f", "E": "e", "G": "g", "A": "a", "X": "x", "S": "s", "C": "c", "B": "b", "H": "h", "T": "t"}
 

@@ -126,8 +126,11 @@ def _id_values(view: FileView) -> list[str]:
     return [value for where, value in view.candidates if value.strip() and _id_like(where)]
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
 def _id_like(name: str) -> bool:
-    key = re.sub(r"[^a-z0-9]", "", name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower())
+    key = _NOT_ALNUM.sub("", name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower())
     return key in ("original", "id") or key.endswith("id")
 
 
@@ -223,8 +226,9 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     strategy = (pulled.strategy if pulled and pulled.strategy else None) or next(
         (v.strategy for v in files if v.strategy), None)
     if _may_carry_markup(doc.data):
+        memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]] = {}
         for view in files:
-            yield from _markup(doc, view, (strategy or "").lower() == "html")
+            yield from _markup(doc, view, (strategy or "").lower() == "html", memo)
     if expected is not None and expected.laid_out is not None:
         yield from _path(doc, ctx, files, root, expected.laid_out)
 
@@ -333,15 +337,42 @@ def _may_carry_markup(data: bytes) -> bool:
     return any(marker in data for marker in _ESCAPED_LT)
 
 
-def _markup(doc: Document, view: FileView, is_html: bool) -> Iterator[Finding]:
+#: A stretch of text that may be a tag: ``<``, no ``<`` or ``>``, then ``>`` (every tag html.scan finds is one).
+_TAG_SPAN = re.compile(r"<[^<>]*>")
+
+
+def _problems_of(text: str, memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]],
+                 ) -> tuple[list[html.Problem], bool]:
+    """:func:`html_problems`, worked out once per sequence of tag-like spans of a document.
+
+    A tag never contains ``<`` or ``>``, so the tags found (and so the problems) are a function of the
+    ``<...>`` spans alone; only a comment, which the scanner cuts out first, can join spans into new
+    ones, so texts with one are scanned directly.
+    """
+    if "<!--" in text:
+        return html_problems(text)
+    key = tuple(_TAG_SPAN.findall(text))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = html_problems(text)
+    return found
+
+
+def _markup(doc: Document, view: FileView, is_html: bool,
+            memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]]) -> Iterator[Finding]:
     for unit in view.units:
+        parts = unit.parts
+        if len(parts) == 1:  # the usual unit: its target's text read straight when it is a leaf
+            element = parts[0].target
+            if element is None or (not len(element) and "<" not in (element.text or "")):
+                continue
         text = unit.target
         if text is None or "<" not in text:
             continue
-        target, _ = html_problems(text)
+        target, _ = _problems_of(text, memo)
         if not target:
             continue
-        source, source_has_tags = html_problems(unit.source)
+        source, source_has_tags = _problems_of(unit.source, memo)
         target_el = unit.first_target
         anchor = target_el if target_el is not None else unit.element
         if is_html:

@@ -8,7 +8,11 @@ is an error, what a reviewer should look at (whitespace, punctuation, numbers,
 links, length, untranslated text) is a warning. Each unit is tokenized once into an
 immutable :class:`Unit` record; each rule is a small plain function in :data:`CHECKS` that compares
 the record's source and target and returns ``(rule, message)`` pairs (most often none, fast), so
-adding one is a constant and a function.
+adding one is a constant and a function, and beside it in :data:`PROOFS` its document-level proof:
+the units of a document (read once, joined, by :mod:`pxl10n.validate.qa_scan`) the check may report.
+Only those go through the check, which is what keeps QA fast; a proof naming every unit
+(``lambda s: range(len(s.built))``) is always right, a tighter one must be held to the check by
+``tests/test_qa_document_scan.py``.
 
 The same rules serve XLIFF 1.2, 2.0 and PX's HTML strategy, where markup travels
 as escaped text (``&lt;b&gt;``) and so appears as ``<b>`` in the parsed text.
@@ -18,10 +22,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from itertools import compress, count, repeat
+from operator import attrgetter, eq, itemgetter, ne, truediv
 from typing import NamedTuple
 
 from pxl10n.validate import expansion, html, icu, message_keys, printf, states
+from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import qa_text as tx
 from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
@@ -196,10 +203,49 @@ _NOT_ICU = icu.Message(False)
 
 def read_unit(pair: tx.Pair, trg_base: str | None, length_ratio: float = 1.0) -> Unit:
     """Tokenize a pair once: what every check reads of it."""
-    src, trg = pair.source.text, pair.target.text
+    return _unit(pair, tx.strip_markup(pair.source.text, PLACEHOLDER_MARK),
+                 tx.strip_markup(pair.target.text, PLACEHOLDER_MARK), trg_base, length_ratio)
+
+
+def _unit(pair: tx.Pair, src_visible: str, trg_visible: str, trg_base: str | None, length_ratio: float) -> Unit:
+    """:func:`read_unit` with the visible texts already stripped (by the document's :class:`Scan`)."""
+    src = pair.source.text
     message = icu.parse(src) if icu.looks_like_icu(src) else _NOT_ICU
-    return Unit(pair, src, trg, tx.strip_markup(src, PLACEHOLDER_MARK), tx.strip_markup(trg, PLACEHOLDER_MARK),
-                trg_base, length_ratio, message, message is not _NOT_ICU and message.branching)
+    return Unit(pair, src, pair.target.text, src_visible, trg_visible, trg_base, length_ratio, message,
+                message is not _NOT_ICU and message.branching)
+
+
+class Scan(NamedTuple):
+    """A document's units as the proofs read them (see :mod:`pxl10n.validate.qa_scan`): each side joined once."""
+
+    #: per unit, its Pair when read the long way (inline codes, several segments), None for a plain unit
+    built: Sequence[tx.Pair | None]
+    src: qs.Side
+    trg: qs.Side
+    src_visible: qs.Side
+    trg_visible: qs.Side
+    #: per unit, what :func:`read_unit` takes besides the pair: (target base language, length ratio)
+    languages: list[tuple[str | None, float]]
+
+
+_LANGUAGE_PAIR = attrgetter("src_lang", "trg_lang")
+
+
+def scan(pairs: list[tx.Pair]) -> Scan:
+    """The :class:`Scan` of a document's pairs."""
+    return _scan([p.source.text for p in pairs], [p.target.text for p in pairs], pairs,
+                 list(map(_LANGUAGE_PAIR, pairs)))
+
+
+def _scan(sources: list[str], targets: list[str], built: Sequence[tx.Pair | None],
+          language_pairs: list[tuple[str | None, str | None]]) -> Scan:
+    """Join a document's texts and strip the markup of those that have some: the proofs' one reading."""
+    src, trg = qs.side(sources), qs.side(targets)
+    known = {key: (tx.base_lang(key[1]), expansion.expected_ratio(*key)) for key in set(language_pairs)}
+    languages = [known[key] for key in language_pairs] if len(known) > 1 else \
+        list(repeat(next(iter(known.values()), (None, 1.0)), len(language_pairs)))
+    return Scan(built, src, trg, tx.visible_side(src, PLACEHOLDER_MARK), tx.visible_side(trg, PLACEHOLDER_MARK),
+                languages)
 
 
 def _q(value: str) -> str:
@@ -301,6 +347,26 @@ def check_placeholders(u: Unit) -> Issues:
     return issues or NONE
 
 
+_PYTHON_OR_ICU_RE = re.compile(r"%\(|" + tx.ICU_BRANCHING_HEAD_RE.pattern)
+
+
+def needs_placeholders(s: Scan) -> Collection[int]:
+    """Units :func:`check_placeholders` may report: ICU or ``%(`` on either side, or placeholders or printf
+    runs (:data:`pxl10n.validate.printf.RUN_RE`) that differ; a unit without a placeholder character has
+    none to lose."""
+    if not _PLACEHOLDER_CHARS_RE.search(s.src.joined) and not _PLACEHOLDER_CHARS_RE.search(s.trg.joined):
+        return ()
+    found = qs.having(_PYTHON_OR_ICU_RE, s.src, s.trg) | qs.differing(tx.PLACEHOLDER_RE, s.src, s.trg,
+                                                                       _PLACEHOLDER_TOKENS)
+    if "%" in s.src.joined or "%" in s.trg.joined:
+        found |= qs.differing(printf.RUN_RE, s.src, s.trg)
+    return found
+
+
+_PLACEHOLDER_CHARS_RE = re.compile(r"[{%$]")
+_PLACEHOLDER_TOKENS = qs.with_separator(tx.PLACEHOLDER_RE)
+
+
 def _placeholder_sets(src: list[tx.Placeholder], trg: list[tx.Placeholder]) -> Iterator[Issue]:
     """Placeholders gone, recounted or new, each named as written."""
     raw = {p.key: p.raw for p in trg}
@@ -328,6 +394,13 @@ def check_codes(u: Unit) -> Issues:
     return issues or NONE
 
 
+def needs_codes(s: Scan) -> Collection[int]:
+    """Units with inline codes whose codes or markers differ between source and target."""
+    return [index for index, pair in enumerate(s.built)
+            if pair is not None and (pair.source.has_inline or pair.target.has_inline)
+            and (pair.source.codes != pair.target.codes or pair.source.markers != pair.target.markers)]
+
+
 def check_tags(u: Unit) -> Issues:
     """QA121-QA124: HTML carried as text; same tags, sane nesting, kept attribute values."""
     if "<" not in u.src and "<" not in u.trg:
@@ -345,6 +418,16 @@ def check_tags(u: Unit) -> Issues:
     issues.extend((QA124, f'{name}="{_q(value)}" of <{tag}> changed or missing in target')
                   for tag, name, value in _kept_attributes(src) - _kept_attributes(trg))
     return issues or NONE
+
+
+_COMMENT_RE = re.compile("<!--")
+
+
+def needs_tags(s: Scan) -> Collection[int]:
+    """Units whose HTML tags (as written, attributes and all) differ, or that hold a comment."""
+    if "<" not in s.src.joined and "<" not in s.trg.joined:
+        return ()
+    return qs.having(_COMMENT_RE, s.src, s.trg) | qs.differing(html.TAG_RE, s.src, s.trg)
 
 
 def _kept_attributes(tags: list[html.Tag]) -> Counter[tuple[str, str, str]]:
@@ -394,6 +477,20 @@ def check_whitespace(u: Unit) -> Issues:
 
 
 _SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
+#: Whitespace starting a text (after its separator).
+_WHITESPACE_RE = re.compile(r"\x00\s")
+_SPACES_RE = re.compile("  |\n")
+
+
+def needs_whitespace(s: Scan) -> Collection[int]:
+    """Units with whitespace at an edge, a doubled space or a line break on either side."""
+    found = qs.having(_WHITESPACE_RE, s.src, s.trg)
+    for side in (s.src, s.trg):
+        if "  " in side.joined or "\n" in side.joined:
+            found |= qs.having(_SPACES_RE, side)
+        texts = side.texts
+        found.update(compress(count(), map(ne, map(len, texts), map(len, map(str.rstrip, texts)))))
+    return found
 
 
 def _all_breaks(text: str) -> int:
@@ -427,6 +524,28 @@ def final_punctuation(visible: str) -> str | None:
     if text.endswith(("...", "。。。")):
         return "…"
     return _PUNCT.get(text[-1:])
+
+
+_LAST = itemgetter(slice(-1, None))
+_ELLIPSES = ("...", "。。。")
+
+
+def _final_classes(texts: Sequence[str]) -> list[tuple[str | None, bool]]:
+    """What :func:`final_punctuation` reads of each text (its last character's class, and whether it ends
+    with an ellipsis), computed with ``map`` over the whole document."""
+    stripped = list(map(str.rstrip, texts, repeat(_CLOSERS)))
+    return list(zip(map(_PUNCT.get, map(_LAST, stripped)), map(str.endswith, stripped, repeat(_ELLIPSES)), strict=True))
+
+
+_OPENED_RE = re.compile("[?!]")
+
+
+def needs_punctuation(s: Scan) -> Collection[int]:
+    """Units whose final punctuation differs; in a Spanish target, units with '?' or '!'."""
+    found = qs.differing_values(_final_classes(s.src_visible.texts), _final_classes(s.trg_visible.texts))
+    if any(base == "es" for base, _ in s.languages):
+        found |= {index for index in qs.having(_OPENED_RE, s.trg_visible) if s.languages[index][0] == "es"}
+    return found
 
 
 def _name(punct: str | None) -> str:
@@ -482,6 +601,12 @@ def check_numbers(u: Unit) -> Issues:
     return issues or NONE
 
 
+def needs_numbers(s: Scan) -> Collection[int]:
+    """Units whose numbers, as written and in order, differ between source and target (the check also
+    accepts them in another order)."""
+    return qs.differing_values(tx.numbers_by_unit(s.src_visible), tx.numbers_by_unit(s.trg_visible))
+
+
 def check_links(u: Unit) -> Issues:
     """QA321-QA322: URLs and e-mail addresses of the source are kept."""
     src = u.src
@@ -492,6 +617,18 @@ def check_links(u: Unit) -> Issues:
         issues.extend((QA322, f"e-mail address {email} missing or changed in target")
                       for email in _lost(src_emails, tx.emails(u.trg)))
     return issues or NONE
+
+
+#: What every URL (``://`` or ``www.`` in any case) or e-mail address holds, as literals (a fast scan).
+_LINK_RE = re.compile("|".join(["://", "@", *(a + b + c + r"\." for a in "wW" for b in "wW" for c in "wW")]))
+
+
+def needs_links(s: Scan) -> Collection[int]:
+    """Units whose source holds a URL or an e-mail address that the target does not hold in the same order."""
+    src, trg = s.src.texts, s.trg.texts
+    return [index for index in sorted(qs.having(_LINK_RE, s.src))
+            if tx.URL_RE.findall(src[index]) != tx.URL_RE.findall(trg[index])
+            or ("@" in src[index] and tx.EMAIL_RE.findall(src[index]) != tx.EMAIL_RE.findall(trg[index]))]
 
 
 def _lost(src: list[str], trg: list[str]) -> Iterable[str]:
@@ -512,6 +649,24 @@ def check_length(u: Unit) -> Issues:
                     f"{bounds.low:.0f}-{bounds.high:.0f} expected)")]
 
 
+def needs_length(s: Scan) -> Collection[int]:
+    """Units long enough to judge whose length ratio leaves the band no source length finds suspicious."""
+    src = list(map(len, map(str.strip, s.src_visible.texts)))
+    judged = list(map(expansion.MIN_SOURCE_LENGTH.__le__, src))
+    if True not in judged:
+        return ()
+    ratios = set(map(itemgetter(1), s.languages))
+    indexes = list(compress(count(), judged))
+    if len(ratios) > 1:
+        return indexes
+    low, high = expansion.unsuspicious_ratios(ratios.pop())
+    trg = list(map(len, map(str.strip, compress(s.trg_visible.texts, judged))))
+    found = list(map(truediv, trg, compress(src, judged)))
+    if low <= min(found) and max(found) <= high:
+        return ()
+    return [index for index, ratio in zip(indexes, found, strict=True) if not low <= ratio <= high]
+
+
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -527,6 +682,11 @@ def check_identical(u: Unit) -> Issues:
     return [(QA402, "target is identical to source")]
 
 
+def needs_identical(s: Scan) -> Collection[int]:
+    """Units whose target is their source."""
+    return set(compress(count(), map(eq, map(str.strip, s.src.texts), map(str.strip, s.trg.texts))))
+
+
 #: The comparisons every translated unit goes through, in the order their findings are reported.
 CHECKS: tuple[Callable[[Unit], Issues], ...] = (
     check_placeholders,
@@ -539,18 +699,36 @@ CHECKS: tuple[Callable[[Unit], Issues], ...] = (
     check_length,
     check_identical,
 )
+#: Beside each check, its document-level proof: the units of a :class:`Scan` it cannot clear, which alone go
+#: through the check (a unit not named would get nothing from it). Same order as :data:`CHECKS`.
+PROOFS: tuple[Callable[[Scan], Collection[int]], ...] = (
+    needs_placeholders,
+    needs_codes,
+    needs_tags,
+    needs_whitespace,
+    needs_punctuation,
+    needs_numbers,
+    needs_links,
+    needs_length,
+    needs_identical,
+)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Compare target with source in every unit that has a target."""
     if doc.tree is None or doc.version not in ("1.2", "2.0"):
         return
-    pairs = list(tx.iter_pairs(doc.view))
-    template = len(pairs) >= 2 and states.is_template(pair.target.text for pair in pairs)
-    keyed = message_keys.keyed_units([message_keys.UnitText(p.source.text, p.unit, p.name) for p in pairs])
-    yield from _file_findings(doc, pairs, template, keyed)
-    languages: dict[tuple[str | None, str | None], tuple[str | None, float]] = {}
-    for index, pair in enumerate(pairs):
+    reading = tx.Reading(doc.view)
+    if not len(reading):
+        return
+    template = len(reading) >= 2 and states.is_template(reading.targets)
+    document = _scan(reading.sources, reading.targets, reading.built, reading.languages)
+    keyed = _keyed(reading) if message_keys.may_hold_keys(document.src.joined) else frozenset()
+    yield from _file_findings(doc, reading, template, keyed)
+    plan = checks_to_run(document)
+    empty = [index for index, pair in enumerate(reading.built) if pair is not None and pair.empty_lines]
+    for index in sorted(plan.keys() | empty) if empty else sorted(plan):
+        pair = reading.pair(index)
         if pair.empty_lines:
             if not template:
                 for line in pair.empty_lines:
@@ -558,26 +736,42 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         if index in keyed or (not pair.source.text.strip() and not pair.source.has_inline):
             continue
-        key = (pair.src_lang, pair.trg_lang)
-        language = languages.get(key)
-        if language is None:  # once per file: a document has one or two language pairs
-            language = languages[key] = (tx.base_lang(pair.trg_lang), expansion.expected_ratio(*key))
-        unit = read_unit(pair, *language)
-        for rule_check in CHECKS:
+        unit = _unit(pair, document.src_visible.texts[index], document.trg_visible.texts[index],
+                     *document.languages[index])
+        for rule_check in plan[index]:
             issues = rule_check(unit)
             if issues:  # most often NONE
                 for rule, message in issues:
                     yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
 
 
-def _file_findings(doc: Document, pairs: list[tx.Pair], template: bool, keyed: frozenset[int]) -> Iterator[Finding]:
+def _keyed(reading: tx.Reading) -> frozenset[int]:
+    return message_keys.keyed_units([message_keys.UnitText(p.source.text, p.unit, p.name)
+                                     for p in map(reading.pair, range(len(reading)))])
+
+
+def checks_to_run(document: Scan) -> dict[int, list[Callable[[Unit], Issues]]]:
+    """Unit index -> the checks its document's proofs could not clear, in :data:`CHECKS` order.
+
+    An ICU message is read by structure (its ``=0`` keys are not numbers, its ``{name}`` not placeholders
+    as text): such units go through every check."""
+    plan: dict[int, list[Callable[[Unit], Issues]]] = {}
+    for rule_check, needs in zip(CHECKS, PROOFS, strict=True):
+        for index in needs(document):
+            plan.setdefault(index, []).append(rule_check)
+    for index in qs.having(icu.HEAD_RE, document.src):
+        plan[index] = list(CHECKS)
+    return plan
+
+
+def _file_findings(doc: Document, reading: tx.Reading, template: bool, keyed: frozenset[int]) -> Iterator[Finding]:
     """QA404 for an exchange template, QA403 for units keyed by message keys: once per file."""
     if template:
-        yield doc.finding(QA404, f"none of the {len(pairs)} units is translated; empty targets are not reported",
-                          line=pairs[0].line)
+        yield doc.finding(QA404, f"none of the {len(reading)} units is translated; empty targets are not reported",
+                          line=reading.pair(0).line)
     if keyed:
-        first = pairs[min(keyed)]
-        yield doc.finding(QA403, f"{len(keyed)} of {len(pairs)} units have a message key as source "
+        first = reading.pair(min(keyed))
+        yield doc.finding(QA403, f"{len(keyed)} of {len(reading)} units have a message key as source "
                           f"(e.g. {_q(first.source.text)}); their targets were not compared", line=first.line,
                           unit=first.unit)
 

@@ -10,16 +10,19 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
+from itertools import compress, count
+from operator import itemgetter
 from typing import NamedTuple
 
 from lxml import etree
 
+from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff.io import source_line
-from pxl10n.xliff.view import DocumentView, Flat, Part, flatten
+from pxl10n.xliff.view import DocumentView, FileView, Flat, Part, UnitView, flatten
 
 
 class Pair(NamedTuple):
@@ -95,31 +98,99 @@ def _read_unit(parts: list[Part], version: str) -> _Read | None:
 def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
     """Every unit that has a target, as a :class:`Pair`; units without one are skipped.
 
-    The common unit (one segment, a target with text) is read inline: QA reads every unit of every
-    document, and the general path (:func:`_read_unit`) costs several calls and records more."""
+    The common unit (one segment, a target with text and no inline element) is read inline: QA reads every
+    unit of every document, and the general path (:func:`_read_unit`) costs several calls and records more."""
     version = doc.version
     name_attr = "resname" if version == "1.2" else "name"
-    spaced = bool(doc.root.xpath("boolean(//@xml:space)"))  # most documents never say xml:space: one look
+    spaced = bool(_HAS_XML_SPACE(doc.root))  # most documents never say xml:space: one look
     inherited: dict[etree._Element, bool] = {}  # xml:space in force at each unit's parent, for this call only
     for file_view in doc.files:
         src_lang, trg_lang = file_view.src, file_view.trg
         for unit in file_view.units:
             parts = unit.parts
-            read: _Read | None = None
-            if len(parts) == 1 and (target := parts[0].target) is not None:
-                trg_flat = flatten(target, version)
-                if trg_flat.text.strip():
-                    read = _Read(flatten(parts[0].source, version), trg_flat, source_line(target))
-            if read is None or read.line is None:
-                read = _read_unit(parts, version)
-                if read is None:
-                    continue
             element = unit.element
-            preserve = spaced and _preserves(element, parts[0].source, inherited)
-            yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
-                       element.get(name_attr), preserve)
+            if len(parts) == 1 and (target := parts[0].target) is not None:
+                trg_flat = flatten(target, version) if len(target) else Flat(target.text or "")
+                line = source_line(target)
+                if trg_flat.text.strip() and line is not None:
+                    source = parts[0].source
+                    src_flat = Flat(source.text or "") if source is not None and not len(source) \
+                        else flatten(source, version)
+                    yield Pair(unit.id, line, src_flat, trg_flat, (), src_lang, trg_lang, element.get(name_attr),
+                               spaced and _preserves(element, source, inherited))
+                    continue
+            read = _read_unit(parts, version)
+            if read is not None:
+                yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
+                           element.get(name_attr), spaced and _preserves(element, parts[0].source, inherited))
 
 
+_HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
+
+
+class Reading:
+    """A document's units with a target, as :func:`iter_pairs` yields them, read for a whole-document scan.
+
+    The texts come at once, in one pass; a :class:`Pair` is built only for the units that ask for one
+    (:meth:`pair`): QA's proofs clear most units from their texts alone, and a Pair costs several
+    element reads. A unit off the common path (inline elements, several segments, a blank target) is read
+    the long way at once (:attr:`built`)."""
+
+    __slots__ = ("sources", "targets", "built", "languages", "_lines", "_units", "_version", "_name", "_spaced",
+                 "_inherited")
+
+    def __init__(self, doc: DocumentView) -> None:
+        self._version = version = doc.version
+        self._name = "resname" if version == "1.2" else "name"
+        self._spaced = bool(_HAS_XML_SPACE(doc.root))
+        self._inherited: dict[etree._Element, bool] = {}  # as in iter_pairs: for this document only
+        #: per unit: source text, target text, Pair (read the long way) or None, languages, line, unit
+        read: list[tuple[str, str, Pair | None, tuple[str | None, str | None], int | None, UnitView]] = []
+        for file_view in doc.files:
+            self._read_file(file_view, read.append)
+        self.sources: list[str] = list(map(itemgetter(0), read))
+        self.targets: list[str] = list(map(itemgetter(1), read))
+        #: per unit, its Pair when it was read the long way, else None (one segment, no inline element)
+        self.built: list[Pair | None] = list(map(itemgetter(2), read))
+        #: per unit, (source language, target language)
+        self.languages: list[tuple[str | None, str | None]] = list(map(itemgetter(3), read))
+        self._lines: list[int | None] = list(map(itemgetter(4), read))
+        self._units: list[UnitView] = list(map(itemgetter(5), read))
+
+    def _read_file(self, file_view: FileView, add: Callable[[tuple[str, str, Pair | None, tuple[str | None, str | None],
+                                                                   int | None, UnitView]], None]) -> None:
+        languages = (file_view.src, file_view.trg)
+        for unit in file_view.units:
+            parts = unit.parts
+            if len(parts) == 1:
+                source, target = parts[0].source, parts[0].target
+                if target is not None and source is not None and not len(target) and not len(source):
+                    text = target.text
+                    line = source_line(target)
+                    if text and text.strip() and line is not None:
+                        add((source.text or "", text, None, languages, line, unit))  # its Pair is built on demand
+                        continue
+            read = _read_unit(parts, self._version)
+            if read is not None:
+                pair = self._pair(unit, read.line, read.source, read.target, read.empty, languages)
+                add((read.source.text, read.target.text, pair, languages, read.line, unit))
+
+    def _pair(self, unit: UnitView, line: int | None, source: Flat, target: Flat, empty: tuple[int | None, ...],
+              languages: tuple[str | None, str | None]) -> Pair:
+        element = unit.element
+        preserve = self._spaced and _preserves(element, unit.parts[0].source, self._inherited)
+        return Pair(unit.id, line, source, target, empty, *languages, element.get(self._name), preserve)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def pair(self, index: int) -> Pair:
+        """The unit's :class:`Pair`, exactly as :func:`iter_pairs` yields it."""
+        built = self.built[index]
+        if built is not None:
+            return built
+        return self._pair(self._units[index], self._lines[index], Flat(self.sources[index]),
+                          Flat(self.targets[index]), (), self.languages[index])
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
@@ -218,6 +289,13 @@ def emails(text: str) -> list[str]:
     return EMAIL_RE.findall(text)
 
 
+#: "www" in any case (only W lower-cases to w), as literals: one fast C search, no lower-cased copy.
+_WWW = [a + b + c for a in "wW" for b in "wW" for c in "wW"]
+_WWW_RE = re.compile("|".join(_WWW))
+#: Every character :func:`strip_markup` acts on: a text without a match is its own stripped text.
+MARKUP_RE = re.compile("|".join(["<", r"\{", "%", r"\$", "/", "@", "&", *_WWW]))
+
+
 def strip_markup(text: str, replacement: str = "") -> str:
     """Text without HTML tags, placeholders, URLs and e-mails; entities decoded."""
     if "<" in text:
@@ -227,7 +305,7 @@ def strip_markup(text: str, replacement: str = "") -> str:
             text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
         else:  # no match can be the escaped percent: a plain replacement, without a call per match
             text = PLACEHOLDER_RE.sub(replacement.replace("\\", "\\\\"), text)
-    if "/" in text or (("w" in text or "W" in text) and "www" in text.lower()):  # only W lower-cases to w
+    if "/" in text or _WWW_RE.search(text):
         text = URL_RE.sub(lambda m: replacement + m.group()[len(m.group().rstrip(_URL_TRAIL)) :], text)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
@@ -294,3 +372,31 @@ def is_cjk(text: str, lang: str | None) -> bool:
 def base_lang(lang: str | None) -> str | None:
     """``fr`` for ``fr-FR``/``fr_CA``, lower-cased."""
     return re.split(r"[-_]", lang)[0].lower() if lang else None
+
+
+# --- whole documents (see qa_scan) ---------------------------------------------
+
+#: Where :func:`placeholders` reads ICU sub-message bodies as text (public for QA's whole-document scans).
+ICU_BRANCHING_HEAD_RE = _ICU_BRANCHING_HEAD_RE
+
+
+def visible_side(side: qs.Side, replacement: str) -> qs.Side:
+    """Every text of ``side`` through :func:`strip_markup`, called only for the texts with markup."""
+    marked = list(compress(count(), map(MARKUP_RE.search, side.texts)))  # one C search per text, no Python
+    if not marked:
+        return side
+    texts = list(side.texts)
+    for index in marked:
+        texts[index] = strip_markup(texts[index], replacement)
+    return qs.side(texts)
+
+
+def numbers_by_unit(visible: qs.Side) -> list[list[str]]:
+    """:func:`number_strings` of every text of ``visible``: one C ``findall`` per text through ``map`` when
+    the whole side is ASCII or NFKC leaves it alone (then every text takes the plain path), else per text."""
+    joined = visible.joined
+    if joined.isascii():
+        return list(map(_NUMBER_ASCII_RE.findall, visible.texts))
+    if unicodedata.is_normalized("NFKC", joined):
+        return list(map(_NUMBER_RE.findall, visible.texts))
+    return list(map(number_strings, visible.texts))

@@ -106,6 +106,11 @@ class Document:
             self._view = build_view(self.tree, self.version)
         return self._view
 
+    def release(self) -> None:
+        """Drop the tree and view (the bytes stay): the document is done with."""
+        self.tree = None
+        self._view = None
+
     def finding(
         self,
         rule: Rule,

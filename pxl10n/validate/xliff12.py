@@ -7,7 +7,9 @@ this module walks a document once against them and, on the way, gathers the
 identity constraints (ids unique per file, references that must resolve) and the
 inline-code rules the spec states in prose (bpt/ept pairing, ids unique within a
 source or target), resolved when each ``<file>`` ends. Clean trans-units, the
-common case, take a fast lane through the same tests that reports nothing.
+common case, take a fast lane through the same tests that reports nothing; a
+whole document that :mod:`pxl10n.validate.xliff12_gate` proves clean from its
+bytes is not walked at all.
 
 Deprecated XLIFF 1.2 constructs (``prop-group``, ``ts``, ``tool``) are warnings:
 the transitional schema still accepts them and PX exports may carry them.
@@ -25,11 +27,14 @@ from pxl10n.validate.content_model import OTHER, UNBOUNDED, Misfit, Particle, ma
 from pxl10n.validate.context import Context
 from pxl10n.validate.langtags import is_well_formed, normalize
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
+from pxl10n.validate.xliff12_gate import proves_clean
 from pxl10n.validate.xliff12_schema import (
     DEPRECATED_ATTRS,
     DEPRECATED_ELEMENTS,
     ENUMS,
     MODELS,
+    REFERENCE_ATTRS,
+    START_CODES,
     TYPES,
     Model,
     S,
@@ -223,7 +228,6 @@ RULES: tuple[Rule, ...] = (
 
 #: Value types with a rule of their own (every other typed value is XLF116).
 _TYPE_RULES: dict[str, Rule] = {"yesno": XLF113, "lang": XLF114, "version": XLF117}
-_START_CODES = words("g x bx ph bpt it")
 _XID_HOLDERS = words("g x bx ex ph bpt ept it sub")
 _CONTAINERS = words("source target seg-source")
 _UNITS = words("trans-unit bin-unit")
@@ -306,7 +310,7 @@ def _value_problem(name: str, attr: str, value: str, kind: str) -> tuple[Rule, s
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Every XLF1xx finding of an XLIFF 1.2 document (nothing for 2.0 or unparsed files)."""
-    if doc.tree is None or doc.version != "1.2":
+    if doc.tree is None or doc.version != "1.2" or proves_clean(doc):
         return
     yield from _Checker(doc).run()
 
@@ -355,8 +359,6 @@ _INDEXED = frozenset({"trans-unit", "bin-unit", "tool", "phase", "file", "alt-tr
                       *_XID_HOLDERS})
 #: Elements the fast lane (:meth:`_Checker.clean`) can settle: a trans-unit's usual content.
 _FAST = words("trans-unit source target note g x bx ex ph bpt ept it sub mrk")
-#: Attributes that define or refer to an identifier of the file, or a segment: the full walk records them.
-_INDEX_ATTRS = frozenset({"xid", "phase-name", "mid", "tool-id"})
 #: Inline codes whose id must be unique in a source/target; codes paired by id or rid.
 _PLAIN_CODES, _PAIRED_CODES = words("g x ph it"), words("bpt ept bx ex")
 #: Child tokens besides element names and :data:`OTHER`: no namespace, not an element, unknown XLIFF name.
@@ -580,7 +582,7 @@ class _Checker:
         Depends on the names alone, so it is remembered by them."""
         names = cast("list[str]", list(signature[1:]))
         lane: _LanePlan | None = None
-        if _INDEX_ATTRS.isdisjoint(names):
+        if REFERENCE_ATTRS.isdisjoint(names):
             plan = self._plans.get(signature)
             if plan is None and not self.attr_name_problems(el, spec.name, spec.model, names):
                 plan = self._plans[signature] = _value_plan(spec.model, names)
@@ -925,7 +927,7 @@ class _Checker:
         for code, el in inline:
             if code is None:
                 continue
-            if code in _START_CODES or code == "ept":
+            if code in START_CODES or code == "ept":
                 self.inline_id(code, el, ends if code == "ept" else starts, where, problems)
             if code == "bpt":
                 open_bpts.append(el)

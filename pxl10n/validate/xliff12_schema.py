@@ -253,3 +253,9 @@ DEPRECATED_ELEMENTS: dict[str, frozenset[str]] = {
 }
 #: Deprecated attributes: name -> elements that carried it (None: any XLIFF element).
 DEPRECATED_ATTRS: dict[str, frozenset[str] | None] = {"ts": None, "tool": words("file phase alt-trans")}
+
+#: Attributes that define or refer to an identifier of the file or a segment (tool-id, phase-name, xid, mid):
+#: the walk records them and resolves them when the <file> ends.
+REFERENCE_ATTRS = frozenset({"xid", "phase-name", "mid", "tool-id"})
+#: Inline codes that open something: their ids are unique within one source or target (XLF130, XLF133).
+START_CODES = words("g x bx ph bpt it")

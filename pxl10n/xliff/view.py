@@ -178,9 +178,18 @@ def _code_label(name: str, el: etree._Element) -> str | None:
     return f'<{name} id="{ident}">' if ident is not None else None
 
 
+#: The local names of the inline elements of both versions, by their full tag: one look-up for the common case.
+_INLINE_LOCAL = {f"{{{namespace}}}{name}": name
+                 for namespace, names in ((ns.XLIFF12, INLINE_CODES["1.2"] | _MARKERS | _CODE_CONTENT),
+                                          (ns.XLIFF20, INLINE_CODES["2.0"] | _MARKERS | _CP))
+                 for name in names}
+
+
 def _local(tag: object) -> str | None:
     """An element's local name; None for comments and processing instructions (their tag is not a str)."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else None
+    if not isinstance(tag, str):
+        return None
+    return _INLINE_LOCAL.get(tag) or tag.rsplit("}", 1)[-1]
 
 
 def flatten(el: etree._Element | None, version: str) -> Flat:

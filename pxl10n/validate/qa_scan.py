@@ -1,0 +1,108 @@
+"""One scan per document, in C, that proves most QA checks silent before any unit is read in Python.
+
+QA compares source and target unit by unit; on a sound translation nearly every
+comparison finds nothing, and doing that work unit by unit in Python is what
+makes QA slow. Here a document's sources are joined into one string, its
+targets into another, each unit's text between two :data:`SEPARATOR` characters
+(NUL, which XML 1.0 text cannot hold, so it never occurs in a parsed text). One
+``re`` call over a joined string then reads every unit at C speed:
+
+* :func:`having` names the units with a match of a pattern (the units a check
+  must look at; the others cannot trigger it);
+* :func:`differing` names the units whose token lists (a token grammar's
+  matches, in order) differ between source and target: where they are equal, a
+  check that only compares those tokens is silent;
+* :func:`differing_values` does the same for per-unit values already computed
+  with ``map`` (final punctuation, stripped text).
+
+A check's proof (in :mod:`pxl10n.validate.qa`, beside the check) combines these
+into the set of units the proof cannot clear; only those go through the real
+check. The proofs may over-ask (a unit sent to the check that finds nothing) but
+never clear a unit the check would report: ``tests/test_qa_document_scan.py``
+holds every proof to that on generated mutations.
+
+A pattern read over a joined string finds what it finds in each text alone when
+a match cannot run across a separator and its assertions read NUL like the end
+of the text (``\\b``, ``(?!\\d)``, lookbehinds for letters); :func:`differing`
+checks the first itself (a match that swallows a separator makes it give up).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from itertools import accumulate, compress, count
+from operator import ne
+from typing import NamedTuple
+
+#: What separates two units' texts in a joined string: forbidden in XML 1.0, so no parsed text holds it.
+SEPARATOR = "\x00"
+
+
+class Side(NamedTuple):
+    """One side (the sources, or the targets) of a document's units, joined for one scan."""
+
+    texts: Sequence[str]
+    #: SEPARATOR, then each text followed by SEPARATOR
+    joined: str
+    #: where each separator is: unit ``i`` lies between ``seps[i]`` and ``seps[i + 1]``
+    seps: list[int]
+
+
+def side(texts: Sequence[str]) -> Side:
+    """The texts joined, with where each starts (two C calls and a C-level ``accumulate``)."""
+    joined = SEPARATOR + SEPARATOR.join(texts) + SEPARATOR
+    return Side(texts, joined, list(accumulate(map((1).__add__, map(len, texts)), initial=0)))
+
+
+def having(pattern: re.Pattern[str], *sides: Side) -> set[int]:
+    """The units whose text on any of ``sides`` has a match of ``pattern``.
+
+    One search per unit found, none per unit without a match. A match that runs across a separator is
+    counted for the unit it starts in, which only ever adds a unit; the next search starts at the
+    following unit, so nothing a text alone matches is missed."""
+    found: set[int] = set()
+    for s in sides:
+        joined, seps, last = s.joined, s.seps, len(s.texts) - 1
+        search = pattern.search
+        m = search(joined)
+        while m is not None:
+            index = bisect_right(seps, m.start()) - 1
+            if index > last:
+                break
+            found.add(index)
+            m = search(joined, seps[index + 1])
+    return found
+
+
+def with_separator(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` that also matches a lone :data:`SEPARATOR`, for :func:`differing` (built once, at import).
+
+    For a pattern without groups whose matches, over joined texts, are each text's own: no assertion that
+    reads NUL other than a text's end (``\\b``, ``(?![A-Za-z])`` read both alike); a match that runs across
+    a separator is caught by :func:`differing` itself."""
+    if pattern.groups:
+        raise ValueError("findall of a pattern with groups returns the groups, not the matches")
+    return re.compile(pattern.pattern + ("\n" if pattern.flags & re.VERBOSE else "") + r"|\x00", pattern.flags)
+
+
+def differing(pattern: re.Pattern[str], source: Side, target: Side, joined: re.Pattern[str] | None = None) -> set[int]:
+    """The units whose ``pattern.findall`` differs between source and target: one C ``findall`` per text
+    through ``map``, exactly what the check itself computes, then one C comparison of the two lists.
+
+    With ``joined`` (:func:`with_separator` of ``pattern``), one ``findall`` per side first: when both give the
+    same list with every separator its own match (none was swallowed by a match running across it), every
+    unit's matches are the same on both sides."""
+    if joined is not None:
+        src = joined.findall(source.joined)
+        if src.count(SEPARATOR) == len(source.texts) + 1 and src == joined.findall(target.joined):
+            return set()
+    return differing_values(list(map(pattern.findall, source.texts)), list(map(pattern.findall, target.texts)))
+
+
+def differing_values(src: Sequence[object], trg: Sequence[object]) -> set[int]:
+    """The indexes where two equally long per-unit lists differ (one C comparison when none does)."""
+    if src == trg:
+        return set()
+    return set(compress(count(), map(ne, src, trg)))

@@ -1,0 +1,172 @@
+"""QA's document scan: every proof clears only units its check finds nothing in.
+
+:func:`pxl10n.validate.qa.check` runs a check on a unit only where the check's
+proof (``qa.PROOFS``) names it. These tests run every check on every unit of
+generated, mutated documents the long way (``read_unit`` and the check) and
+hold the proofs to it: a unit the check reports must be one its proof names.
+The last test breaks a proof on purpose and shows the comparison catches it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Collection
+from xml.sax.saxutils import escape
+
+import pytest
+
+from pxl10n.validate import parsing, qa
+from pxl10n.validate import qa_text as tx
+from pxl10n.validate.context import Context
+from pxl10n.validate.rules import Document
+from pxl10n.xliff.view import Flat
+
+#: Pieces a UI string is made of: words, placeholders of every grammar, tags, numbers, links, punctuation.
+PIECES = (
+    "Save", "your", "changes", "now", "Open", "the", "file", "{{user.name}}", "{{ count }}", "{0}", "{1}", "{name}",
+    "${total}", "%s", "%d", "%1$s", "%2$@", "%@U", "%(name)s", "%user%", "%%", "50%", "%-5.2f", "%<s", "%tY",
+    "<b>", "</b>", "<i>", "</i>", '<a href="https://x.example/a">', "</a>", "<br>", "<br/>", "<Enter>", "<!-- c -->",
+    "<my-widget>", "</my-widget>", '<span class="k">', "</span>", "1", "14", "1,000", "1.000,5", "3.14", "2 500",
+    "１２", "²", "①", "https://help.example.com/start", "www.example.org", "WWW.Example.org/x.", "a.b@example.com",
+    "&amp;", "&lt;b&gt;", "&#33;", "&#46", "…", "...", "。", "！", "？", "?", "!", ".", ":", ";", "\u037e", "¿", "¡",
+    "\u00a0", "\u202f", "  ", "\n", "\n  ", "\t", "»", "”", ")", "form.label.name",
+    "{n, plural, one {# file} other {# files}}", "{n, plural, =0 {none} other {# items}}", "{g, select, male {he} other {they}}",
+    "\u0301", "ｅ", "ﬁ",
+)
+LANGUAGES = ("fr-FR", "de", "es-ES", "ja", "zh-CN", "el", "th", "hy", "en-US", "ko", None)
+
+
+def _text(rng: random.Random) -> str:
+    words = [rng.choice(PIECES) for _ in range(rng.randint(0, 9))]
+    glue = rng.choice((" ", " ", " ", "", "\u00a0"))
+    return glue.join(words)
+
+
+def _mutate(text: str, rng: random.Random) -> str:
+    """A target as a translator (or a slip) makes it: words changed, pieces dropped, moved, doubled or added."""
+    for _ in range(rng.randint(0, 3)):
+        kind = rng.randrange(9)
+        parts = text.split(" ")
+        if kind == 0 and parts:
+            parts.pop(rng.randrange(len(parts)))
+        elif kind == 1:
+            parts.insert(rng.randint(0, len(parts)), rng.choice(PIECES))
+        elif kind == 2 and len(parts) > 1:
+            rng.shuffle(parts)
+        elif kind == 3:
+            parts = [p.upper() if rng.random() < 0.3 else p for p in parts]
+        elif kind == 4:
+            text = rng.choice((" ", "", "\n", "  ")) + text + rng.choice((" ", "", "\n", ".", "!", " ?"))
+            continue
+        elif kind == 5:
+            text = text.replace("1", "2", 1).replace("{0}", "{1}", 1).replace("%s", "%d", 1)
+            continue
+        elif kind == 6:
+            text = text.replace(" ", "  ", 1)
+            continue
+        elif kind == 7:
+            parts = [p + rng.choice(("", "", "é", "ß")) for p in parts]
+        text = " ".join(parts)
+    return text
+
+
+def _codes(rng: random.Random) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    if rng.random() < 0.7:
+        return (), (), False
+    codes = tuple(f'<g id="{rng.randint(1, 3)}">' for _ in range(rng.randint(0, 2)))
+    markers = tuple(f'<mrk id="{rng.randint(1, 2)}">' for _ in range(rng.randint(0, 1)))
+    return codes, markers, True
+
+
+def pairs(rng: random.Random, count: int) -> list[tx.Pair]:
+    """A document's worth of pairs: some copied, some translated, some broken."""
+    src_lang, trg_lang = rng.choice(LANGUAGES), rng.choice(LANGUAGES)
+    out = []
+    for index in range(count):
+        source = _text(rng)
+        target = source if rng.random() < 0.3 else _mutate(source, rng)
+        s_codes, s_markers, s_inline = _codes(rng)
+        t_codes, t_markers, t_inline = (s_codes, s_markers, s_inline) if rng.random() < 0.6 else _codes(rng)
+        out.append(tx.Pair(f"u{index}", index + 1,
+                           Flat(source, s_codes, s_markers, s_inline, s_inline and rng.random() < 0.3, False),
+                           Flat(target, t_codes, t_markers, t_inline, False, t_inline and rng.random() < 0.3),
+                           (), src_lang, trg_lang, None, rng.random() < 0.2))
+    return out
+
+
+Proofs = tuple[Callable[[qa.Scan], Collection[int]], ...]
+
+
+def missed(document: list[tx.Pair], proofs: Proofs = qa.PROOFS) -> list[tuple[str, str, str, str]]:
+    """(check, unit, source, target) for every unit a check reports but neither its proof nor the ICU rule names."""
+    scan = qa.scan(document)
+    icu_units = qa.qs.having(qa.icu.HEAD_RE, scan.src)
+    units = [qa.read_unit(pair, *scan.languages[index]) for index, pair in enumerate(document)]
+    out = []
+    for check, proof in zip(qa.CHECKS, proofs, strict=True):
+        named = set(proof(scan)) | icu_units
+        for index, (pair, unit) in enumerate(zip(document, units, strict=True)):
+            if check(unit) and index not in named:
+                out.append((check.__name__, pair.unit or "", pair.source.text, pair.target.text))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_no_proof_clears_a_unit_its_check_reports(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(25):
+        assert missed(pairs(rng, rng.randint(1, 30))) == []
+
+
+def test_the_scan_reads_each_unit_as_read_unit_does() -> None:
+    rng = random.Random(99)
+    for _ in range(20):
+        document = pairs(rng, 20)
+        scan = qa.scan(document)
+        for index, pair in enumerate(document):
+            unit = qa.read_unit(pair, *scan.languages[index])
+            assert (scan.src_visible.texts[index], scan.trg_visible.texts[index]) == (unit.src_visible, unit.trg_visible)
+
+
+def test_the_proofs_clear_most_of_a_sound_translation() -> None:
+    """The point of the scan: a clean document sends next to nothing through the checks."""
+    document = [tx.Pair(f"u{i}", i, Flat(f"Open {{0}} in step {i}."), Flat(f"Ouvrez {{0}} à l'étape {i}."), (),
+                        "en", "fr") for i in range(40)]
+    assert qa.checks_to_run(qa.scan(document)) == {}
+
+
+def _whole(doc: Document) -> list[tuple[str, int | None, str | None, str]]:
+    return [(f.code, f.line, f.unit, f.message) for f in qa.check(doc, Context())]
+
+
+def _long_way(doc: Document) -> list[tuple[str, int | None, str | None, str]]:
+    """What qa.check reports when every check runs on every unit (every proof names every unit)."""
+    everything = tuple(lambda s: range(len(s.built)) for _ in qa.PROOFS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(qa, "PROOFS", everything)
+        return _whole(doc)
+
+
+def test_check_reports_what_the_long_way_reports() -> None:
+    rng = random.Random(1000)
+    for _ in range(20):
+        units = "".join(f'<trans-unit id="t{i}"><source>{escape(p.source.text)}</source>'
+                        f'<target>{escape(p.target.text)}</target></trans-unit>'
+                        for i, p in enumerate(pairs(rng, rng.randint(1, 20))))
+        xml = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2"><file original="f" '
+               f'source-language="en" target-language="{rng.choice(LANGUAGES) or "fr"}" datatype="html"><body>'
+               f"{units}</body></file></xliff>")
+        doc = Document("x.xlf", xml.encode())
+        assert parsing.parse(doc) == []
+        assert _whole(doc) == _long_way(doc)
+
+
+def test_a_broken_proof_is_caught() -> None:
+    """Drop the trailing-whitespace half of the whitespace proof: the comparison above must notice."""
+    def leading_only(s: qa.Scan) -> Collection[int]:
+        return qa.qs.having(qa._WHITESPACE_RE, s.src, s.trg)
+
+    broken = tuple(leading_only if proof is qa.needs_whitespace else proof for proof in qa.PROOFS)
+    rng = random.Random(7)
+    caught = [m for _ in range(40) for m in missed(pairs(rng, 20), broken)]
+    assert any(check == "check_whitespace" for check, *_ in caught)
