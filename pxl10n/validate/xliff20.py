@@ -25,6 +25,7 @@ from typing import cast
 
 from lxml import etree
 
+from pxl10n.validate import xliff20_gate
 from pxl10n.validate import xliff20_rules as R
 from pxl10n.validate.content_model import Misfit, Particle, match
 from pxl10n.validate.context import Context
@@ -85,9 +86,11 @@ _SPEC_NS = {tag: _ns(tag) for tag in SPECS}
 class _Run:
     """One document's check: the walk, the findings, and the indexes later checks share."""
 
-    def __init__(self, doc: Document, root: etree._Element) -> None:
+    def __init__(self, doc: Document, root: etree._Element, *, shortcuts: bool = True) -> None:
         self.doc = doc
         self.root = root
+        #: False walks every unit and every child sequence in full: the reference the shortcuts are tested against
+        self.shortcuts = shortcuts
         self.out: list[Finding] = []
         self.is21 = root.get("version") == "2.1"
         self.attributes = AttributeChecker(self.emit, self.is21)
@@ -146,7 +149,7 @@ class _Run:
         """A <unit>: skipped when it repeats the shape of a clean unit of this document (see
         :mod:`~pxl10n.validate.xliff20_shapes`), else the walk of its subtree and its cross-element checks."""
         shapes = self.shapes
-        key = shapes.key(el)
+        key = shapes.key(el) if self.shortcuts else None
         # a shape leaves the id out: a repeat is clean when its own id is, as its twin's was
         if key is not None and _NMTOKEN(el.get("id") or "") and shapes.seen_clean(key, el, self.units.current_units):
             return
@@ -418,7 +421,7 @@ class _Run:
         if key not in self.good_sequences:
             before = len(self.out)
             self.check_sequence(el, content, spec.names, children, unit)
-            if len(self.out) == before:
+            if len(self.out) == before and self.shortcuts:
                 self.good_sequences.add(key)
         if spec.mixed:
             return
@@ -494,8 +497,8 @@ class _Run:
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     """Yield every XLIFF 2.0 conformance finding for ``doc`` (nothing for other versions)."""
-    if doc.version != "2.0" or doc.tree is None:
-        return
+    if doc.version != "2.0" or doc.tree is None or xliff20_gate.proves_clean(doc):
+        return  # a document the gate proves clean gets nothing from the walk: it is not walked
     yield from _Run(doc, doc.tree.getroot()).run()
 
 

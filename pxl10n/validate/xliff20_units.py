@@ -35,7 +35,7 @@ _FLOW_ATTRS = ("subFlows", "subFlowsStart", "subFlowsEnd")
 #: What the code checks (pairing, references, copies, reordering, deletion) read beyond ids: a side without these
 #: elements and attributes gives them nothing to report (its <pc> spans nest, so they cannot overlap).
 _PAIRED = frozenset((_SC, _EC, _SM, _EM))
-_CODE_CHECK_ATTRS = frozenset((*_REF_ATTRS, *_FLOW_ATTRS, "copyOf", "canReorder", "canDelete"))
+CODE_CHECK_ATTRS = frozenset((*_REF_ATTRS, *_FLOW_ATTRS, "copyOf", "canReorder", "canDelete"))
 _POSINT = VALUE_TYPES["posint"]
 _RESOURCE_ITEM = q(RES, "resourceItem")
 #: Whether a document says xml:lang or xml:space anywhere: one scan in C, and without either no side has
@@ -119,8 +119,8 @@ def _code_events(side: list[Inline]) -> list[_Event]:
 
 
 def _plain(records: list[Inline]) -> bool:
-    """No element or attribute on this side that the code checks read (see _CODE_CHECK_ATTRS)."""
-    return all(tag not in _PAIRED and _CODE_CHECK_ATTRS.isdisjoint(attrs) for _, tag, attrs, _ in records)
+    """No element or attribute on this side that the code checks read (see CODE_CHECK_ATTRS)."""
+    return all(tag not in _PAIRED and CODE_CHECK_ATTRS.isdisjoint(attrs) for _, tag, attrs, _ in records)
 
 
 def _parts_and_data(children: list[tuple[etree._Element, str]]) -> tuple[list[etree._Element], bool, dict[str, etree._Element]]:
