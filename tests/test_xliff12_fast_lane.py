@@ -10,7 +10,6 @@ equal answer means something.
 
 from __future__ import annotations
 
-import copy
 import random
 from collections.abc import Callable
 
@@ -21,6 +20,8 @@ from pxl10n.validate import xliff12
 from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import safe_parser, xliff_version
+
+from .helpers.mutations import drop, drop_attr, duplicate
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 X = f"{{{NS}}}"
@@ -68,21 +69,6 @@ def _set_attr(el: etree._Element, rng: random.Random) -> None:
     el.set(rng.choice(ATTRS), rng.choice(VALUES))
 
 
-def _drop_attr(el: etree._Element, rng: random.Random) -> None:
-    if el.attrib:
-        del el.attrib[rng.choice(list(el.attrib))]
-
-
-def _drop(el: etree._Element, rng: random.Random) -> None:
-    if el.getparent() is not None:
-        el.getparent().remove(el)
-
-
-def _duplicate(el: etree._Element, rng: random.Random) -> None:
-    if el.getparent() is not None:
-        el.addnext(copy.deepcopy(el))
-
-
 def _text(el: etree._Element, rng: random.Random) -> None:
     if rng.random() < 0.5:
         el.text = (el.text or "") + rng.choice(["stray", " "])
@@ -111,7 +97,7 @@ def _reuse_id(el: etree._Element, rng: random.Random) -> None:
 
 
 MUTATIONS: tuple[Callable[[etree._Element, random.Random], None], ...] = (
-    _rename, _set_attr, _set_attr, _drop_attr, _drop, _duplicate, _text, _comment, _add_code, _add_code, _reuse_id)
+    _rename, _set_attr, _set_attr, drop_attr, drop, duplicate, _text, _comment, _add_code, _add_code, _reuse_id)
 
 
 _SETTLE = xliff12._Checker.settle_unit

@@ -11,7 +11,6 @@ that a gate broken on purpose is caught by the same check.
 
 from __future__ import annotations
 
-import copy
 import random
 import re
 from collections.abc import Callable, Iterator
@@ -27,6 +26,8 @@ from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document, Finding
 from pxl10n.validate.xliff12_schema import ENUMS, TYPES
 from pxl10n.xliff.io import canonical_bytes, parse, safe_parser, xliff_version
+
+from .helpers.mutations import drop, drop_attr, duplicate
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 X = f"{{{NS}}}"
@@ -84,22 +85,6 @@ def _set_attr(el: etree._Element, rng: random.Random) -> None:
     el.set(rng.choice(ATTRS), rng.choice(VALUES))
 
 
-def _drop_attr(el: etree._Element, rng: random.Random) -> None:
-    if el.attrib:
-        del el.attrib[rng.choice(sorted(el.attrib))]
-
-
-def _drop(el: etree._Element, rng: random.Random) -> None:
-    parent = el.getparent()
-    if parent is not None:
-        parent.remove(el)
-
-
-def _duplicate(el: etree._Element, rng: random.Random) -> None:
-    if el.getparent() is not None:
-        el.addnext(copy.deepcopy(el))
-
-
 def _move(el: etree._Element, rng: random.Random) -> None:
     """An element re-hung elsewhere in the tree (nesting and order)."""
     parent = el.getparent()
@@ -151,7 +136,7 @@ def _namespace(el: etree._Element, rng: random.Random) -> None:
 
 
 TREE_MUTATIONS: tuple[Callable[[etree._Element, random.Random], None], ...] = (
-    _rename, _set_attr, _set_attr, _set_attr, _drop_attr, _drop, _duplicate, _move, _text, _comment, _add_code,
+    _rename, _set_attr, _set_attr, _set_attr, drop_attr, drop, duplicate, _move, _text, _comment, _add_code,
     _add_code, _reuse_id, _reuse_id, _namespace)
 
 # -- byte mutations: spellings of the same or of a nearly same tree ---------------------------------
