@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-
-#: In-process runs share this process's one forkserver (validate's pool uses it while
-#: other threads, the emulator's, are alive). Without a preload each pool worker imported
-#: the validator afresh, about a second of wall per in-process ``validate`` of 48+ files;
-#: with it the forkserver imports them once and every worker forks warm. Same code, same
-#: answers: the workers still start from the forkserver's pristine modules, never from
-#: this process (no test's monkeypatch reaches them, as before). Set at import: conftest
-#: imports this module before any test runs.
-multiprocessing.set_forkserver_preload(["pxl10n.validate.engine"])
 
 
 def run(*args: str) -> Result:
