@@ -22,6 +22,7 @@ from pxl10n.emulator.server import EmulatorServer
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, content_entries, write_config
+from .helpers.zygote import Zygote
 
 #: Cache pytest's rewritten test modules (``__pycache__``, git-ignored) even where the environment
 #: sets PYTHONDONTWRITEBYTECODE: rewriting every test file's asserts again took about 5 s of CPU in
@@ -47,6 +48,16 @@ def emulator_server() -> Iterator[EmulatorServer]:
     """One emulator on a free loopback port for the whole run; tests take ``emulator``."""
     with EmulatorServer(API_KEY) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
+    """One pre-imported fork server per worker: ``zygote.client`` runs ``pxl10n`` as a real child without the imports.
+
+    For tests about what a run does, not about the interpreter (see tests/helpers/zygote.py)."""
+    server = Zygote(tmp_path_factory.mktemp("zygote"))
+    yield server
+    server.close()
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -375,13 +375,6 @@ def pxl10n_in(cwd: Path, *args: str, **env: str) -> Result:
 
 
 CONSOLE_SCRIPT = Path(sys.executable).parent / "pxl10n"
-
-
-@pytest.fixture(scope="module")
-def zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Zygote]:
-    server = Zygote(tmp_path_factory.mktemp("zygote"))
-    yield server
-    server.close()
 
 
 @pytest.fixture
