@@ -3,25 +3,32 @@
 Whatever PX does, every run ends (tight limits: a 2 s run deadline) with exit 0, 1 or 2, its
 errors on one line each, no traceback, no key anywhere it wrote, and every file
 of the tree either as it was or whole. ``PXL10N_FUZZ_EXAMPLES`` raises the number
-of examples (default 12) for a longer hunt.
+of random examples (default 12, spread over the commands: one test each) for a longer hunt.
+
+A listing may hold at most ``LISTED_CEILING`` items here (the shipped 100,000 took an
+endless listing 200 pages of 500 rows, 1-1.7 CPU-s each time, until the run deadline cut
+it): an endless listing ends by its page cap, derived as at the shipped ceiling
+(``test_hostile_listing`` pins that), and the run deadline's ending is a known case of its own.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import git
 import pytest
-from click.testing import CliRunner
-from hypothesis import HealthCheck, example, given, settings
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from pxl10n.cli import cli
 from pxl10n.emulator.faults import EXPORT_FAULTS, LISTING_FAULTS, MISSING, WIRE_FAULTS
 from pxl10n.emulator.server import EmulatorServer
+from pxl10n.px import client as px_client
 
 from .helpers.hostile import leaks, one_line_errors, snapshot, written_text
 from .helpers.project import content_entries, write_config
@@ -31,6 +38,9 @@ KEY = 'fz "k"/y+z%41&<q>9d8c7b6a5e'
 RUN_DEADLINE = 2.0
 LIMITS = f"retries = 2\ntimeout = 0.3\nconnect_timeout = 0.5\ncall_deadline = 1.0\nrun_deadline = {RUN_DEADLINE:g}\n"
 EXAMPLES = int(os.environ.get("PXL10N_FUZZ_EXAMPLES", "12"))
+#: the most items a listing may hold in these runs: 4 pages of 500 (every real listing here is one page)
+LISTED_CEILING = 2_000
+COMMANDS = [["pull"], ["pull", "--format", "json"], ["-v", "pull", "--no-commit"], ["push", "--force", "--format", "json"], ["status", "--remote", "--format", "json"]]
 
 PATHS = ["{list}.*", "{list}.*.id", "{list}.*.name", "{list}.*.languages", "{list}.*.languages.*.languageCode", "{list}.*.type",
          "{list}.*.defaultLanguage", "{list}", "{list}.0", "isLastPage", "pageNumber", "$", "message"]
@@ -40,7 +50,7 @@ LISTS = {"/v1/engagement": "engagements", "/v1/kcbot": "kcList", "/v1/articles":
 
 @st.composite
 def hostile_px(draw: st.DrawFn) -> dict[str, object]:
-    """One random misbehaving PX."""
+    """One random misbehaving PX (the command is the test's)."""
     prefixes = st.sampled_from([*LISTS, *LISTS, "/v1/localization/export", "/v1/localization/import"])
     return {
         "listing": draw(st.none() | st.sampled_from(LISTING_FAULTS)),
@@ -50,7 +60,6 @@ def hostile_px(draw: st.DrawFn) -> dict[str, object]:
         "exports": draw(st.lists(st.sampled_from([f for f in EXPORT_FAULTS if f not in ("huge", "bigdoc")] + [429, 500, 503, 435, 418]), max_size=6)),
         "storm": draw(st.none() | st.tuples(st.integers(1, 6), st.sampled_from([429, 500, 502, 503]))),
         "echo": draw(st.booleans()),
-        "command": draw(st.sampled_from([["pull"], ["pull", "--format", "json"], ["-v", "pull", "--no-commit"], ["push", "--force", "--format", "json"], ["status", "--remote", "--format", "json"]])),
     }
 
 
@@ -68,6 +77,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorSe
         previous = os.getcwd()
         os.chdir(root)
         os.environ["PX_API_KEY"] = KEY
+        ceiling = pytest.MonkeyPatch()
+        ceiling.setattr(px_client, "MAX_LISTED_ITEMS", LISTED_CEILING)
         try:
             result = CliRunner().invoke(cli, ["pull"], catch_exceptions=False)
             assert result.exit_code == 0, result.output
@@ -78,6 +89,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorSe
             repo.index.commit("tight limits")
             yield server, root, repo.head.commit.hexsha
         finally:
+            ceiling.undo()
             os.chdir(previous)
             os.environ.pop("PX_API_KEY", None)
             server.faults.clear()
@@ -97,15 +109,35 @@ def _whole(root: Path, before: dict[str, str], after: dict[str, str]) -> list[st
     return broken
 
 
-BENIGN: dict[str, object] = {"listing": None, "wire": None, "wire_prefix": "/v1/", "patches": [], "exports": [], "storm": None, "echo": False, "command": ["pull"]}
+BENIGN: dict[str, object] = {"listing": None, "wire": None, "wire_prefix": "/v1/", "patches": [], "exports": [], "storm": None, "echo": False}
+#: name: (a misbehaving PX, the command)
+KNOWN: dict[str, tuple[dict[str, object], list[str]]] = {
+    "a null row": ({**BENIGN, "patches": [("{list}.0", None, "/v1/kcbot")]}, ["pull"]),
+    "an endless listing and trickled exports": ({**BENIGN, "listing": "endless", "wire": "trickle", "wire_prefix": "/v1/localization/export"}, ["pull"]),
+    "an echoed key in push": ({**BENIGN, "echo": True, "exports": ["echo", "xxe", 503]}, ["push", "--force", "--format", "json"]),
+    # every call stalls: the run deadline, not a call's limits, ends the run
+    "a silent PX until the run deadline": ({**BENIGN, "wire": "stall"}, ["pull"]),
+}
 
 
-@example(px={**BENIGN, "patches": [("{list}.0", None, "/v1/kcbot")]})
-@example(px={**BENIGN, "listing": "endless", "wire": "trickle", "wire_prefix": "/v1/localization/export"})
-@example(px={**BENIGN, "echo": True, "exports": ["echo", "xxe", 503], "command": ["push", "--force", "--format", "json"]})
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.mark.parametrize("case", list(KNOWN))
+def test_a_known_hostile_px_ends_cleanly(world: tuple[EmulatorServer, Path, str], case: str) -> None:
+    px, command = KNOWN[case]
+    result = _run_against(world, px, command)
+    if case == "a silent PX until the run deadline":
+        assert f"px.run_deadline = {RUN_DEADLINE:g} s" in result.stderr or "the run deadline of" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@settings(max_examples=max(1, math.ceil(EXAMPLES / len(COMMANDS))), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(px=hostile_px())
-def test_every_run_against_a_hostile_px_ends_cleanly(world: tuple[EmulatorServer, Path, str], px: dict[str, object]) -> None:
+def test_every_run_against_a_hostile_px_ends_cleanly(world: tuple[EmulatorServer, Path, str], command: list[str], px: dict[str, object]) -> None:
+    _run_against(world, px, command)
+
+
+def _run_against(world: tuple[EmulatorServer, Path, str], px: dict[str, object], command: list[str]) -> Result:
+    """One run of ``command`` against the misbehaving PX ``px`` from the world's base commit, checked; its result."""
     server, root, base = world
     repo = git.Repo(root)
     repo.git.reset("--hard", base)
@@ -127,14 +159,15 @@ def test_every_run_against_a_hostile_px_ends_cleanly(world: tuple[EmulatorServer
     before = snapshot(root)
 
     try:
-        result = CliRunner().invoke(cli, px["command"], catch_exceptions=False)  # type: ignore[arg-type]
+        result = CliRunner().invoke(cli, command, catch_exceptions=False)
     finally:
         faults.clear()
     after = snapshot(root)
 
-    assert result.exit_code in (0, 1, 2), (px, result.output)
-    assert one_line_errors(result.stderr) and "internal error" not in result.stderr, (px, result.stderr)
-    assert leaks(written_text(root, result.stdout, result.stderr), KEY) == [], px
-    assert _whole(root, before, after) == [], px
-    if result.exit_code != 0 and px["command"][0] == "pull":
-        assert after["<HEAD>"] == before["<HEAD>"] or repo.head.commit.message.startswith("pxl10n pull"), px
+    assert result.exit_code in (0, 1, 2), (px, command, result.output)
+    assert one_line_errors(result.stderr) and "internal error" not in result.stderr, (px, command, result.stderr)
+    assert leaks(written_text(root, result.stdout, result.stderr), KEY) == [], (px, command)
+    assert _whole(root, before, after) == [], (px, command)
+    if result.exit_code != 0 and command[0] == "pull":
+        assert after["<HEAD>"] == before["<HEAD>"] or repo.head.commit.message.startswith("pxl10n pull"), (px, command)
+    return result
