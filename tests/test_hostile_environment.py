@@ -19,12 +19,6 @@ from .helpers.hostile import one_line_errors, snapshot
 from .helpers.project import API_KEY
 
 
-@pytest.fixture
-def pulled(project: Path) -> Path:
-    assert run("pull").exit_code == 0
-    return project
-
-
 def _a_pulled_file(root: Path) -> Path:
     return sorted((root / "l10n" / "fr-FR" / "article").glob("*.xlf"))[0]
 
