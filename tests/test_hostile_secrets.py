@@ -22,6 +22,7 @@ from pxl10n.secrets import check_header_value, redact, spellings
 
 from .helpers.hostile import leaks, one_line_errors, written_text
 from .helpers.project import content_entries, write_config
+from .helpers.zygote import Zygote
 
 SIMPLE = "sk-live-7d1e0c9b5a3f-echo"
 TRICKY = 'Zq9 "kEy"/tok+en%41&<x>\\9f3c2a7b1e'
@@ -63,8 +64,10 @@ def test_keys_a_header_cannot_carry_are_named_not_printed(key: str) -> None:
     assert why and "PX_API_KEY" in why and key.strip()[:6] not in why
 
 
-def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pxl10n", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+def _run(args: list[str], cwd: Path, env: dict[str, str], program: list[str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``pxl10n`` in a child: ``python -m pxl10n`` (a fresh interpreter) unless ``program`` says how to start it."""
+    command = program or [sys.executable, "-m", "pxl10n"]
+    return subprocess.run([*command, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
 
 
 def _project(root: Path, server: EmulatorServer) -> Path:
@@ -78,12 +81,12 @@ def _project(root: Path, server: EmulatorServer) -> Path:
     return root
 
 
-def test_a_key_with_a_line_break_stops_the_run_up_front(tmp_path: Path) -> None:
+def test_a_key_with_a_line_break_stops_the_run_up_front(tmp_path: Path, zygote: Zygote) -> None:
     with EmulatorServer("whatever") as server:
         (tmp_path / "p").mkdir()
         project = _project(tmp_path / "p", server)
         env = {**os.environ, "PX_API_KEY": "secret-part-one\nsecret-part-two"}
-        result = _run(["pull"], project, env)
+        result = _run(["pull"], project, env, [str(zygote.client)])
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "line break" in result.stderr
     assert "secret-part" not in result.stdout + result.stderr
@@ -104,9 +107,11 @@ def _run_in_process(args: list[str], env: dict[str, str], capfd: pytest.CaptureF
     return result.exit_code, result.stdout + fds.out, result.stderr + fds.err
 
 
-@pytest.mark.parametrize("key", [SIMPLE, TRICKY])
-def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path: Path, key: str, monkeypatch: pytest.MonkeyPatch,
-                                                                        capfd: pytest.CaptureFixture[str]) -> None:
+#: the last command's child: forked by the zygote (a real process: its own pipes and exit, without the imports), or a
+#: fresh interpreter (its start-up too) for the tricky key
+@pytest.mark.parametrize(("key", "child_from"), [(SIMPLE, "zygote"), (TRICKY, "a fresh interpreter")])
+def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path: Path, key: str, child_from: str, monkeypatch: pytest.MonkeyPatch,
+                                                                        capfd: pytest.CaptureFixture[str], zygote: Zygote) -> None:
     outside = tmp_path / "gh"
     outside.mkdir()
     root = tmp_path / "project"
@@ -135,7 +140,7 @@ def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path:
             assert one_line_errors(stderr), (command, stderr)
             said += [" ".join(command), stdout, stderr]
         # the last one as a real child: the process boundary (startup, exit, pipes) leaks nothing either
-        child = _run(["-vv", "push", "--force"], project, {**os.environ, **env})
+        child = _run(["-vv", "push", "--force"], project, {**os.environ, **env}, [str(zygote.client)] if child_from == "zygote" else None)
         assert child.returncode in (0, 1) and one_line_errors(child.stderr), child.stderr
         said += [child.stdout, child.stderr]
         assert server.stats.total > 0
