@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from pxl10n import secrets
 from pxl10n.cli import cli
-from pxl10n.emulator.server import EmulatorServer
+from pxl10n.emulator.server import READ_WRITE, EmulatorServer
 from pxl10n.errors import PXError
 from pxl10n.secrets import check_header_value, redact, spellings
 
@@ -110,40 +110,39 @@ def _run_in_process(args: list[str], env: dict[str, str], capfd: pytest.CaptureF
 #: the last command's child: forked by the zygote (a real process: its own pipes and exit, without the imports), or a
 #: fresh interpreter (its start-up too) for the tricky key
 @pytest.mark.parametrize(("key", "child_from"), [(SIMPLE, "zygote"), (TRICKY, "a fresh interpreter")])
-def test_every_command_and_format_with_an_echoing_server_writes_no_key(tmp_path: Path, key: str, child_from: str, monkeypatch: pytest.MonkeyPatch,
+def test_every_command_and_format_with_an_echoing_server_writes_no_key(pulled: Path, emulator: EmulatorServer, key: str, child_from: str,
+                                                                        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
                                                                         capfd: pytest.CaptureFixture[str], zygote: Zygote) -> None:
-    outside = tmp_path / "gh"
-    outside.mkdir()
-    root = tmp_path / "project"
-    root.mkdir()
-    with EmulatorServer(key) as server:
-        project = _project(root, server)
-        monkeypatch.chdir(project)
-        env = {"PX_API_KEY": key, "GITHUB_OUTPUT": str(outside / "output"), "GITHUB_STEP_SUMMARY": str(outside / "summary")}
-        assert _run_in_process(["pull"], env, capfd)[0] == 0  # the setup pull: before the server echoes anything
-        edited = next((project / "l10n" / "fr-FR" / "article").glob("*.xlf"))
-        edited.write_text(edited.read_text(encoding="utf-8").replace("<source>", "<source>x", 1), encoding="utf-8")
-        server.faults.echo_key = True
-        victim = server.store.items("kcbot")[0].id
-        server.faults.item(victim, "echo")
-        server.faults.storm(3, 503)
-        commands = [
-            ["pull"], ["pull", "--format", "json"], ["-vv", "pull", "--no-commit"], ["-q", "pull", "--dry-run"],
-            ["status"], ["status", "--format", "json"], ["status", "--format", "markdown"], ["status", "--remote", "--format", "json"],
-            ["validate"], ["validate", "--format", "json"], ["validate", "--format", "github"], ["validate", "--format", "junit"],
-            ["push", "--dry-run"], ["push", "--format", "json"],
-        ]
-        said = []
-        for command in commands:
-            code, stdout, stderr = _run_in_process(command, env, capfd)
-            assert code in (0, 1), (command, stderr)
-            assert one_line_errors(stderr), (command, stderr)
-            said += [" ".join(command), stdout, stderr]
-        # the last one as a real child: the process boundary (startup, exit, pipes) leaks nothing either
-        child = _run(["-vv", "push", "--force"], project, {**os.environ, **env}, [str(zygote.client)] if child_from == "zygote" else None)
-        assert child.returncode in (0, 1) and one_line_errors(child.stderr), child.stderr
-        said += [child.stdout, child.stderr]
-        assert server.stats.total > 0
+    """From the session's pulled tree (its history holds no key), the session's emulator answering this key alone."""
+    project = pulled
+    outside = tmp_path_factory.mktemp("gh")
+    emulator.api_keys.clear()  # the emulator's reset gives the session's key back
+    emulator.api_keys[key] = set(READ_WRITE)
+    monkeypatch.setenv("PX_API_KEY", key)
+    env = {"PX_API_KEY": key, "GITHUB_OUTPUT": str(outside / "output"), "GITHUB_STEP_SUMMARY": str(outside / "summary")}
+    edited = next((project / "l10n" / "fr-FR" / "article").glob("*.xlf"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("<source>", "<source>x", 1), encoding="utf-8")
+    emulator.faults.echo_key = True
+    victim = emulator.store.items("kcbot")[0].id
+    emulator.faults.item(victim, "echo")
+    emulator.faults.storm(3, 503)
+    commands = [
+        ["pull"], ["pull", "--format", "json"], ["-vv", "pull", "--no-commit"], ["-q", "pull", "--dry-run"],
+        ["status"], ["status", "--format", "json"], ["status", "--format", "markdown"], ["status", "--remote", "--format", "json"],
+        ["validate"], ["validate", "--format", "json"], ["validate", "--format", "github"], ["validate", "--format", "junit"],
+        ["push", "--dry-run"], ["push", "--format", "json"],
+    ]
+    said = []
+    for command in commands:
+        code, stdout, stderr = _run_in_process(command, env, capfd)
+        assert code in (0, 1), (command, stderr)
+        assert one_line_errors(stderr), (command, stderr)
+        said += [" ".join(command), stdout, stderr]
+    # the last one as a real child: the process boundary (startup, exit, pipes) leaks nothing either
+    child = _run(["-vv", "push", "--force"], project, {**os.environ, **env}, [str(zygote.client)] if child_from == "zygote" else None)
+    assert child.returncode in (0, 1) and one_line_errors(child.stderr), child.stderr
+    said += [child.stdout, child.stderr]
+    assert emulator.stats.total > 0 and emulator.stats.by_status[401] == 0
     everything = written_text(project, *said, *(p.read_text(encoding="utf-8") for p in outside.iterdir()))
     assert leaks(everything, key) == []
     assert "***" in everything
