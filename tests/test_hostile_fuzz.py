@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,11 +28,10 @@ from lxml import etree
 
 from pxl10n.cli import cli
 from pxl10n.emulator.faults import EXPORT_FAULTS, LISTING_FAULTS, MISSING, WIRE_FAULTS
-from pxl10n.emulator.server import EmulatorServer
+from pxl10n.emulator.server import READ_WRITE, EmulatorServer
 from pxl10n.px import client as px_client
 
 from .helpers.hostile import leaks, one_line_errors, snapshot, written_text
-from .helpers.project import content_entries, write_config
 
 KEY = 'fz "k"/y+z%41&<q>9d8c7b6a5e'
 #: every run has one; how long runs take against it is measured in benchmarks/, never asserted here
@@ -64,35 +64,27 @@ def hostile_px(draw: st.DrawFn) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorServer, Path, str]]:
+def world(tmp_path_factory: pytest.TempPathFactory, pulled_template: Path, emulator_server: EmulatorServer) -> Iterator[tuple[EmulatorServer, Path, str]]:
+    """The session's pulled tree (its history holds no key) with the tight limits committed; the session's emulator.
+
+    Each run starts from that commit and from the emulator reset, answering ``KEY`` alone.
+    """
     root = tmp_path_factory.mktemp("fuzz")
-    with EmulatorServer(KEY) as server:
-        repo = git.Repo.init(root)
-        with repo.config_writer() as cfg:
-            cfg.set_value("user", "name", "Test")
-            cfg.set_value("user", "email", "test@example.com")
-        write_config(root, server.base_url, content=content_entries(server))
-        repo.index.add(["pxl10n.toml"])
-        repo.index.commit("initial")
-        previous = os.getcwd()
-        os.chdir(root)
-        os.environ["PX_API_KEY"] = KEY
-        ceiling = pytest.MonkeyPatch()
-        ceiling.setattr(px_client, "MAX_LISTED_ITEMS", LISTED_CEILING)
+    shutil.copytree(pulled_template, root, symlinks=True, dirs_exist_ok=True)
+    repo = git.Repo(root)
+    # the tight limits only after the first pull (the template's), which a loaded machine must not fail
+    config = root / "pxl10n.toml"
+    config.write_text(config.read_text().replace("retries = 8\n", LIMITS), encoding="utf-8")
+    repo.index.add(["pxl10n.toml"])
+    repo.index.commit("tight limits")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(root)
+        patch.setenv("PX_API_KEY", KEY)
+        patch.setattr(px_client, "MAX_LISTED_ITEMS", LISTED_CEILING)
         try:
-            result = CliRunner().invoke(cli, ["pull"], catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            # the tight limits only after the first pull, which a loaded machine must not fail
-            config = root / "pxl10n.toml"
-            config.write_text(config.read_text().replace("retries = 8\n", LIMITS), encoding="utf-8")
-            repo.index.add(["pxl10n.toml"])
-            repo.index.commit("tight limits")
-            yield server, root, repo.head.commit.hexsha
+            yield emulator_server, root, repo.head.commit.hexsha
         finally:
-            ceiling.undo()
-            os.chdir(previous)
-            os.environ.pop("PX_API_KEY", None)
-            server.faults.clear()
+            emulator_server.reset()
 
 
 def _whole(root: Path, before: dict[str, str], after: dict[str, str]) -> list[str]:
@@ -142,7 +134,9 @@ def _run_against(world: tuple[EmulatorServer, Path, str], px: dict[str, object],
     repo = git.Repo(root)
     repo.git.reset("--hard", base)
     repo.git.clean("-fdxq", "--", "l10n")
-    server.faults.clear()
+    server.reset()  # PX as the base commit has it: what an earlier run pushed is gone
+    server.api_keys.clear()
+    server.api_keys[KEY] = set(READ_WRITE)
     faults = server.faults
     faults.stall_seconds, faults.trickle_interval = 30.0, 0.02
     faults.listing = px["listing"]  # type: ignore[assignment]
