@@ -32,7 +32,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, REMOTE_ACTION, ROOT, is_pxl10n_action, load_yaml, parse_outputs
+from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, REMOTE_ACTION, ROOT, is_pxl10n_action, load_yaml, parse_outputs, runner_python
 from .helpers.gh_expressions import condition, expressions_in, interpolate
 
 EXAMPLE_NAMES = ("sync-from-px.yml", "check-translations.yml", "push-to-px.yml")
@@ -602,7 +602,7 @@ def test_constraints_pin_every_runtime_dependency() -> None:
 
 FAKE_PYTHON = """#!{python} -S
 # Stands in for the runner's Python (itself needing nothing beyond the standard library, so -S): `-m venv DIR` makes DIR/bin/python (this script),
-# `-m pip install` records its arguments and installs a fake pxl10n; anything else runs for real.
+# `-m pip install` records its arguments and installs a fake pxl10n; anything else runs for real (in a Python with nothing installed).
 import json, os, shutil, sys
 args = sys.argv[1:]
 if args[:2] == ["-m", "venv"]:
@@ -626,8 +626,11 @@ def run_whole_action(tmp_path: Path, with_: dict[str, str], *, steps_before: int
     inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()} | with_
     temp = tmp_path / "runner-temp"
     temp.mkdir(exist_ok=True)
+    real = tmp_path / "setup-python" / "bin" / "python"  # what the fake runs for real: a Python as setup-python gives one
+    if not real.exists():
+        runner_python(real.parent.parent)
     python = tmp_path / "python3"
-    python.write_text(FAKE_PYTHON.replace("{python}", sys.executable).replace("{python!r}", repr(sys.executable)))
+    python.write_text(FAKE_PYTHON.replace("{python}", sys.executable).replace("{python!r}", repr(str(real))))
     python.chmod(0o755)
     fake_source = tmp_path / "fake-pxl10n"
     fake_source.write_text(FAKE_PXL10N)
