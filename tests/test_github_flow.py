@@ -130,9 +130,15 @@ done(2)
 # --------------------------------------------------------------------------- git helpers
 
 
+#: The test's own git (people, checkout's stand-in, queries) never starts automatic gc or maintenance:
+#: on repositories this small they find nothing to do, at a process or two each time.
+_NO_AUTO_GC = {"GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "gc.auto", "GIT_CONFIG_VALUE_0": "0",
+               "GIT_CONFIG_KEY_1": "maintenance.auto", "GIT_CONFIG_VALUE_1": "false"}
+
+
 def git(cwd: Path, *args: str, check: bool = True) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "Human", "GIT_AUTHOR_EMAIL": "human@example.com",
-           "GIT_COMMITTER_NAME": "Human", "GIT_COMMITTER_EMAIL": "human@example.com"}
+           "GIT_COMMITTER_NAME": "Human", "GIT_COMMITTER_EMAIL": "human@example.com", **_NO_AUTO_GC}
     proc = subprocess.run(["git", *args], check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
     if check and proc.returncode:
         raise AssertionError(f"git {' '.join(args)}: {proc.stderr}")
@@ -398,6 +404,7 @@ def remote_template(tmp_path_factory: pytest.TempPathFactory, emulator_server: E
     remote = root / "remote.git"
     git(root, "init", "-q", "--bare", "-b", "main", str(remote))
     git(remote, "config", "uploadpack.allowAnySHA1InWant", "true")  # as GitHub: fetch a commit by sha
+    git(remote, "config", "receive.autogc", "false")  # as GitHub: a push does not wait for a gc
     seed = root / "seed"
     git(root, "clone", "-q", str(remote), str(seed))
     git(seed, "checkout", "-q", "-b", "main")
