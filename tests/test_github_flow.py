@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -564,14 +564,45 @@ def test_sync_opens_one_pr_stays_quiet_without_change_and_updates_it(world: Worl
     assert fifth.outputs["pull-request-number"] == "2"
 
 
-def test_sync_reports_a_failed_item_after_proposing_the_rest(world: World) -> None:
-    bad = world.emulator.store.items("article")[0]
-    world.emulator.faults.item(bad.id, 500)
-    result = world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch")
+@dataclass
+class FailedSync:
+    world: World
+    result: JobResult
+    bad: str  # the article PX answers 500 for
+
+
+@pytest.fixture(scope="module")
+def failed_sync(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer, zygote: Zygote, remote_template: Path,
+                setup_python: Path) -> Iterator[FailedSync]:
+    """One sync-from-px run (workflow_dispatch) while PX answers 500 for one article; the two tests after this read it.
+
+    The run, the remote and the pull requests it leaves are only read by them, so they are
+    checked on one run as they would be on two alike.
+    """
+    emulator = emulator_server.reset()
+    world = _world(tmp_path_factory.mktemp("failed-sync"), remote_template, emulator, zygote, setup_python)
+    bad = emulator.store.items("article")[0].id
+    emulator.faults.item(bad, 500)
+    try:
+        yield FailedSync(world, world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch"), bad)
+    finally:
+        emulator_server.reset()
+
+
+def test_sync_reports_a_failed_item_after_proposing_the_rest(failed_sync: FailedSync) -> None:
+    world, result = failed_sync.world, failed_sync.result
     assert result.conclusion == "failure"
     assert result.step("pull").outcome == "failure" and result.step("pr").outcome == "success"
     assert remote_ref(world.remote, SYNC_BRANCH) and len(world.runner.gh()["prs"]) == 1
     assert "::error title=pxl10n pull::" in result.log
+
+
+def test_pull_failure_is_an_annotation_naming_the_item_and_the_job_summary_lists_it(failed_sync: FailedSync) -> None:
+    result, bad = failed_sync.result, failed_sync.bad
+    log = result.step("pull").log
+    path = f"l10n/{FileKey('article', bad, 'fr-FR').relpath()}"
+    assert f"::error file={path},title=pxl10n pull%3A article {bad} [fr-FR]::" in log, log
+    assert "### pxl10n pull" in result.summary and f"article {bad}" in result.summary and "#### Not pulled" in result.summary
 
 
 def test_check_translations_annotates_changed_files_and_summarizes(pulled_world: World) -> None:
@@ -741,14 +772,3 @@ def test_check_translations_reports_success_on_a_pull_request_without_l10n_chang
     assert result.conclusion == "success", result.log
     assert result.step("validate").outcome == "skipped" and result.step("status").outcome == "skipped"
     assert "nothing to check" in result.summary
-
-
-def test_pull_failure_is_an_annotation_naming_the_item_and_the_job_summary_lists_it(world: World) -> None:
-    bad = world.emulator.store.items("article")[0]
-    world.emulator.faults.item(bad.id, 500)
-    result = world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch")
-    log = result.step("pull").log
-    path = f"l10n/{FileKey('article', bad.id, 'fr-FR').relpath()}"
-    assert f"::error file={path},title=pxl10n pull%3A article {bad.id} [fr-FR]::" in log, log
-    assert "### pxl10n pull" in result.summary and f"article {bad.id}" in result.summary and "#### Not pulled" in result.summary
-
