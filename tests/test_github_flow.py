@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -573,7 +573,7 @@ class FailedSync:
 
 @pytest.fixture(scope="module")
 def failed_sync(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer, zygote: Zygote, remote_template: Path,
-                setup_python: Path) -> Iterator[FailedSync]:
+                setup_python: Path) -> FailedSync:
     """One sync-from-px run (workflow_dispatch) while PX answers 500 for one article; the two tests after this read it.
 
     The run, the remote and the pull requests it leaves are only read by them, so they are
@@ -584,9 +584,9 @@ def failed_sync(tmp_path_factory: pytest.TempPathFactory, emulator_server: Emula
     bad = emulator.store.items("article")[0].id
     emulator.faults.item(bad, 500)
     try:
-        yield FailedSync(world, world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch"), bad)
+        return FailedSync(world, world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch"), bad)
     finally:
-        emulator_server.reset()
+        emulator_server.reset()  # no fault left for whatever runs next
 
 
 def test_sync_reports_a_failed_item_after_proposing_the_rest(failed_sync: FailedSync) -> None:
