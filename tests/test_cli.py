@@ -69,7 +69,7 @@ def test_global_options_work_after_the_subcommand_too(project: Path) -> None:
     assert run("--config", str(project / "missing.toml"), "status", "--config", str(project / "pxl10n.toml")).exit_code == 0
 
 
-def test_verbose_after_the_command_shows_detail(project: Path) -> None:
+def test_verbose_after_the_command_shows_detail(pulled: Path) -> None:
     quiet = run("pull", "--no-commit")
     loud = run("pull", "--no-commit", "-v")
     assert quiet.exit_code == loud.exit_code == 0
@@ -149,7 +149,7 @@ def test_paths_form_a_product_selection(project: Path) -> None:
     assert encoded.ids == ("a/b",)
 
 
-def test_throttling_is_shown_at_v_and_summed_up(project: Path, emulator: EmulatorServer) -> None:
+def test_throttling_is_shown_at_v_and_summed_up(pulled: Path, emulator: EmulatorServer) -> None:
     emulator.faults.storm(3, 429, retry_after=0)
     result = run("pull", "--no-commit", "-v")
     assert result.exit_code == 0, result.output
