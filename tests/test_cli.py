@@ -69,7 +69,7 @@ def test_global_options_work_after_the_subcommand_too(project: Path) -> None:
     assert run("--config", str(project / "missing.toml"), "status", "--config", str(project / "pxl10n.toml")).exit_code == 0
 
 
-def test_verbose_after_the_command_shows_detail(project: Path) -> None:
+def test_verbose_after_the_command_shows_detail(pulled: Path) -> None:
     quiet = run("pull", "--no-commit")
     loud = run("pull", "--no-commit", "-v")
     assert quiet.exit_code == loud.exit_code == 0
@@ -84,27 +84,27 @@ def test_validate_on_zero_files_is_a_usage_error_with_a_hint(tmp_path: Path, mon
     assert "no XLIFF file to validate in empty" in result.stderr and ".xlf" in result.stderr
 
 
-def _pulled(project: Path) -> list[FileKey]:
-    assert run("pull").exit_code == 0
-    return sorted(FileKey(p.parent.name, p.stem, p.parent.parent.name) for p in (project / "l10n").glob("*/*/*.xlf"))
+def _pulled(root: Path) -> list[FileKey]:
+    """The files of the first pull the ``pulled`` fixture holds (committed), by key."""
+    return sorted(FileKey(p.parent.name, p.stem, p.parent.parent.name) for p in (root / "l10n").glob("*/*/*.xlf"))
 
 
-def test_pull_takes_file_paths(project: Path, emulator: EmulatorServer) -> None:
-    keys = _pulled(project)
+def test_pull_takes_file_paths(pulled: Path, emulator: EmulatorServer) -> None:
+    keys = _pulled(pulled)
     article = next(k for k in keys if k.kind == "article" and k.locale == "fr-FR")
-    path = article.path(project / "l10n")
+    path = article.path(pulled / "l10n")
     path.unlink()
-    result = run("pull", "--no-commit", "--format", "json", str(path.relative_to(project)))
+    result = run("pull", "--no-commit", "--format", "json", str(path.relative_to(pulled)))
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["changed"] == [article.relpath()] and data["files"]["total"] == 1
     assert path.exists()
 
 
-def test_push_takes_file_paths_and_sends_only_those(project: Path, emulator: EmulatorServer) -> None:
-    keys = [k for k in _pulled(project) if k.kind == "article" and k.locale == "fr-FR"][:2]
+def test_push_takes_file_paths_and_sends_only_those(pulled: Path, emulator: EmulatorServer) -> None:
+    keys = [k for k in _pulled(pulled) if k.kind == "article" and k.locale == "fr-FR"][:2]
     for key in keys:
-        translate(project, key)
+        translate(pulled, key)
     before = len(emulator.store.imports())
     result = run("push", "--format", "json", f"l10n/{keys[0].relpath()}")
     assert result.exit_code == 0, result.output
@@ -149,7 +149,7 @@ def test_paths_form_a_product_selection(project: Path) -> None:
     assert encoded.ids == ("a/b",)
 
 
-def test_throttling_is_shown_at_v_and_summed_up(project: Path, emulator: EmulatorServer) -> None:
+def test_throttling_is_shown_at_v_and_summed_up(pulled: Path, emulator: EmulatorServer) -> None:
     emulator.faults.storm(3, 429, retry_after=0)
     result = run("pull", "--no-commit", "-v")
     assert result.exit_code == 0, result.output

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+import shlex
 import sys
 from pathlib import Path
 
 import pytest
+
+from .helpers.zygote import Zygote
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,10 +87,12 @@ def test_tallies_and_disagreements(bench, tmp_path: Path, capsys: pytest.Capture
     assert production.splitlines()[0].endswith(" errors on 1 files")
 
 
-def test_baseline_column(bench, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_baseline_column(bench, tmp_path: Path, capsys: pytest.CaptureFixture[str], zygote: Zygote) -> None:
+    """Both commands are the zygote's ``pxl10n`` (a real process a run, see tests/helpers/zygote.py):
+    the default command, a fresh ``python -m pxl10n``, is the one test_tallies_and_disagreements runs."""
     tc, world = _suites(tmp_path)
-    me = f"{sys.executable} -m pxl10n"
-    assert bench.main(["--tc", str(tc), "--realworld", str(world), "--baseline", me]) == 0
+    me = shlex.quote(str(zygote.client))
+    assert bench.main(["--tc", str(tc), "--realworld", str(world), "--pxl10n", me, "--baseline", me]) == 0
     core = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("TC core"))
     assert "1/2 -> 1/2" in core
 

@@ -11,7 +11,7 @@ with no git identity and without pxl10n on PATH until the action puts it there.
 Stand-ins, and only these:
 - ``actions/checkout``: a shallow, single-branch fetch of the ref from the bare
   remote, as the real action does by default;
-- ``actions/setup-python``: this interpreter;
+- ``actions/setup-python``: a virtualenv of this interpreter with nothing installed;
 - the action's install step finds pxl10n already installed in ``$RUNNER_TEMP``
   (the path it takes on its second use in a job): a link to this virtualenv's
   console script in ``test_action_outputs_come_from_pxl10n``, elsewhere to the test
@@ -44,7 +44,7 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.xliff.io import XLIFF20_NS, parse
 
-from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, is_pxl10n_action, load_yaml, parse_outputs
+from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, is_pxl10n_action, load_yaml, parse_outputs, runner_python
 from .helpers.cli import run
 from .helpers.gh_expressions import condition, interpolate
 from .helpers.project import API_KEY, content_entries, write_config
@@ -55,7 +55,7 @@ DEFAULT_TOKEN = "ghs_default-token-for-tests"
 REPOSITORY = "acme/app"
 SYNC_BRANCH = "l10n/px-sync"
 
-FAKE_GH = r'''#!{python}
+FAKE_GH = r'''#!{python} -S
 """A stand-in for the gh CLI: pull requests in a JSON file; exit 2 on anything unknown."""
 import json, os, subprocess, sys
 
@@ -130,9 +130,15 @@ done(2)
 # --------------------------------------------------------------------------- git helpers
 
 
+#: The test's own git (people, checkout's stand-in, queries) never starts automatic gc or maintenance:
+#: on repositories this small they find nothing to do, at a process or two each time.
+_NO_AUTO_GC = {"GIT_CONFIG_COUNT": "2", "GIT_CONFIG_KEY_0": "gc.auto", "GIT_CONFIG_VALUE_0": "0",
+               "GIT_CONFIG_KEY_1": "maintenance.auto", "GIT_CONFIG_VALUE_1": "false"}
+
+
 def git(cwd: Path, *args: str, check: bool = True) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "Human", "GIT_AUTHOR_EMAIL": "human@example.com",
-           "GIT_COMMITTER_NAME": "Human", "GIT_COMMITTER_EMAIL": "human@example.com"}
+           "GIT_COMMITTER_NAME": "Human", "GIT_COMMITTER_EMAIL": "human@example.com", **_NO_AUTO_GC}
     proc = subprocess.run(["git", *args], check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
     if check and proc.returncode:
         raise AssertionError(f"git {' '.join(args)}: {proc.stderr}")
@@ -174,9 +180,10 @@ class JobResult:
 class Runner:
     """Plays one job of a workflow file; see the module docstring."""
 
-    def __init__(self, root: Path, remote: Path, pxl10n: Path) -> None:
+    def __init__(self, root: Path, remote: Path, pxl10n: Path, python: Path) -> None:
         self.root, self.remote = root, remote
         self.pxl10n = pxl10n  # what the action finds installed: the console script, or the zygote's client
+        self.python = python  # what actions/setup-python provides: a Python with nothing installed
         self.runs = 0
         self.bin = root / "fakebin"
         self.bin.mkdir(parents=True, exist_ok=True)
@@ -325,7 +332,7 @@ class Runner:
                 actx["steps"][sid] = {"outputs": {}, "outcome": "skipped"}
                 continue
             if step.get("uses", "").startswith("actions/setup-python@"):
-                actx["steps"][sid] = {"outputs": {"python-path": sys.executable}, "outcome": "success"}
+                actx["steps"][sid] = {"outputs": {"python-path": str(self.python)}, "outcome": "success"}
                 continue
             env = step_env | {k: interpolate(v, actx) for k, v in (step.get("env") or {}).items()}
             result = self._shell(f"{name}/{sid}", step["run"], base_env, env, state, workspace, temp, summary_parts)
@@ -350,19 +357,29 @@ class World:
 
     def clone(self, name: str, branch: str = "main") -> Path:
         """A person's clone of the remote."""
-        path = self.root / name
-        if path.exists():
-            shutil.rmtree(path)
-        git(self.root, "clone", "-q", "--branch", branch, str(self.remote), str(path))
-        return path
+        return clone(self.root, self.remote, name, branch)
 
     def pull_to_main(self) -> None:
         """Someone ran `pxl10n pull` on main and pushed it (what a merged sync pull request does)."""
-        work = self.clone("maintainer")
-        result = pxl10n_in(work, "pull", GIT_AUTHOR_NAME="M", GIT_AUTHOR_EMAIL="m@example.com",
-                           GIT_COMMITTER_NAME="M", GIT_COMMITTER_EMAIL="m@example.com")
-        assert result.exit_code == 0, result.output
-        git(work, "push", "-q", "origin", "main")
+        pull_to_main(self.root, self.remote)
+
+
+def clone(root: Path, remote: Path, name: str, branch: str = "main") -> Path:
+    """A person's clone of ``remote`` in ``root/name``."""
+    path = root / name
+    if path.exists():
+        shutil.rmtree(path)
+    git(root, "clone", "-q", "--branch", branch, str(remote), str(path))
+    return path
+
+
+def pull_to_main(root: Path, remote: Path) -> None:
+    """A maintainer's clone in ``root`` runs `pxl10n pull` on main and pushes it to ``remote``."""
+    work = clone(root, remote, "maintainer")
+    result = pxl10n_in(work, "pull", GIT_AUTHOR_NAME="M", GIT_AUTHOR_EMAIL="m@example.com",
+                       GIT_COMMITTER_NAME="M", GIT_COMMITTER_EMAIL="m@example.com")
+    assert result.exit_code == 0, result.output
+    git(work, "push", "-q", "origin", "main")
 
 
 def pxl10n_in(cwd: Path, *args: str, **env: str) -> Result:
@@ -377,20 +394,67 @@ def pxl10n_in(cwd: Path, *args: str, **env: str) -> Result:
 CONSOLE_SCRIPT = Path(sys.executable).parent / "pxl10n"
 
 
-@pytest.fixture
-def world(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote) -> World:
-    remote = tmp_path / "remote.git"
-    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+@pytest.fixture(scope="session")
+def remote_template(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer) -> Path:
+    """The "GitHub" repository every test starts from: main holds README.md and a pxl10n.toml for the session's emulator.
+
+    Made once per session (per xdist worker); each test gets a copy (``world``).
+    """
+    root = tmp_path_factory.mktemp("remote-template")
+    remote = root / "remote.git"
+    git(root, "init", "-q", "--bare", "-b", "main", str(remote))
     git(remote, "config", "uploadpack.allowAnySHA1InWant", "true")  # as GitHub: fetch a commit by sha
-    seed = tmp_path / "seed"
-    git(tmp_path, "clone", "-q", str(remote), str(seed))
+    git(remote, "config", "receive.autogc", "false")  # as GitHub: a push does not wait for a gc
+    seed = root / "seed"
+    git(root, "clone", "-q", str(remote), str(seed))
     git(seed, "checkout", "-q", "-b", "main")
-    write_config(seed, emulator.base_url, content=content_entries(emulator))
+    write_config(seed, emulator_server.base_url, content=content_entries(emulator_server.reset()))
     (seed / "README.md").write_text("app\n")
     git(seed, "add", ".")
     git(seed, "commit", "-q", "-m", "initial")
     git(seed, "push", "-q", "origin", "main")
-    return World(tmp_path, remote, emulator, Runner(tmp_path / "runner", remote, zygote.client))
+    return remote
+
+
+@pytest.fixture(scope="session")
+def pulled_remote_template(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer, remote_template: Path) -> Path:
+    """``remote_template`` after ``pull_to_main`` from the emulator as every test finds it (reset): made once per session.
+
+    A pull of the reset emulator is the same pull in every test (the emulator serves the
+    same items; conftest's ``pulled_template`` rests on this too), so the tests that start
+    from one begin with a copy of it (``pulled_world``) instead of running it again.
+    """
+    root = tmp_path_factory.mktemp("pulled-remote-template")
+    remote = root / "remote.git"
+    shutil.copytree(remote_template, remote, symlinks=True)
+    emulator_server.reset()
+    pull_to_main(root, remote)
+    emulator_server.reset()
+    return remote
+
+
+@pytest.fixture(scope="session")
+def setup_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the stand-in for actions/setup-python hands the action (tests/helpers/actions.py)."""
+    return runner_python(tmp_path_factory.mktemp("setup-python") / "venv")
+
+
+def _world(tmp_path: Path, template: Path, emulator: EmulatorServer, zygote: Zygote, python: Path) -> World:
+    remote = tmp_path / "remote.git"
+    shutil.copytree(template, remote, symlinks=True)
+    return World(tmp_path, remote, emulator, Runner(tmp_path / "runner", remote, zygote.client, python))
+
+
+@pytest.fixture
+def world(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote, remote_template: Path, setup_python: Path) -> World:
+    """A remote whose main holds README.md and pxl10n.toml, the reset emulator, a runner."""
+    return _world(tmp_path, remote_template, emulator, zygote, setup_python)
+
+
+@pytest.fixture
+def pulled_world(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote, pulled_remote_template: Path, setup_python: Path) -> World:
+    """``world`` after ``world.pull_to_main()``: main also holds the first pull of the emulator, pushed by the maintainer."""
+    return _world(tmp_path, pulled_remote_template, emulator, zygote, setup_python)
 
 
 def translate(root: Path, key: FileKey, *, empty_first: bool = False) -> int:
@@ -500,26 +564,56 @@ def test_sync_opens_one_pr_stays_quiet_without_change_and_updates_it(world: Worl
     assert fifth.outputs["pull-request-number"] == "2"
 
 
-def test_sync_reports_a_failed_item_after_proposing_the_rest(world: World) -> None:
-    bad = world.emulator.store.items("article")[0]
-    world.emulator.faults.item(bad.id, 500)
-    result = world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch")
+@dataclass
+class FailedSync:
+    world: World
+    result: JobResult
+    bad: str  # the article PX answers 500 for
+
+
+@pytest.fixture(scope="module")
+def failed_sync(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer, zygote: Zygote, remote_template: Path,
+                setup_python: Path) -> FailedSync:
+    """One sync-from-px run (workflow_dispatch) while PX answers 500 for one article; the two tests after this read it.
+
+    The run, the remote and the pull requests it leaves are only read by them, so they are
+    checked on one run as they would be on two alike.
+    """
+    emulator = emulator_server.reset()
+    world = _world(tmp_path_factory.mktemp("failed-sync"), remote_template, emulator, zygote, setup_python)
+    bad = emulator.store.items("article")[0].id
+    emulator.faults.item(bad, 500)
+    try:
+        return FailedSync(world, world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch"), bad)
+    finally:
+        emulator_server.reset()  # no fault left for whatever runs next
+
+
+def test_sync_reports_a_failed_item_after_proposing_the_rest(failed_sync: FailedSync) -> None:
+    world, result = failed_sync.world, failed_sync.result
     assert result.conclusion == "failure"
     assert result.step("pull").outcome == "failure" and result.step("pr").outcome == "success"
     assert remote_ref(world.remote, SYNC_BRANCH) and len(world.runner.gh()["prs"]) == 1
     assert "::error title=pxl10n pull::" in result.log
 
 
-def test_check_translations_annotates_changed_files_and_summarizes(world: World) -> None:
-    world.pull_to_main()
-    good, bad = keys(world.emulator, "article", "fr-FR")[:2]
-    work = world.clone("translator")
+def test_pull_failure_is_an_annotation_naming_the_item_and_the_job_summary_lists_it(failed_sync: FailedSync) -> None:
+    result, bad = failed_sync.result, failed_sync.bad
+    log = result.step("pull").log
+    path = f"l10n/{FileKey('article', bad, 'fr-FR').relpath()}"
+    assert f"::error file={path},title=pxl10n pull%3A article {bad} [fr-FR]::" in log, log
+    assert "### pxl10n pull" in result.summary and f"article {bad}" in result.summary and "#### Not pulled" in result.summary
+
+
+def test_check_translations_annotates_changed_files_and_summarizes(pulled_world: World) -> None:
+    good, bad = keys(pulled_world.emulator, "article", "fr-FR")[:2]
+    work = pulled_world.clone("translator")
     git(work, "checkout", "-q", "-b", "translate/fr-FR")
     translate(work, good)
     git(work, "commit", "-q", "-am", "fr-FR: one article")
     git(work, "push", "-q", "origin", "translate/fr-FR")
 
-    clean = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
+    clean = pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
     assert clean.conclusion == "success", clean.log
     assert "::error" not in clean.step("validate").log
     assert f"validate --format github l10n/{good.relpath()}\n" in clean.step("validate").log  # only the changed file
@@ -528,7 +622,7 @@ def test_check_translations_annotates_changed_files_and_summarizes(world: World)
     translate(work, bad, empty_first=True)
     git(work, "commit", "-q", "-am", "fr-FR: another article")
     git(work, "push", "-q", "origin", "translate/fr-FR")
-    broken = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
+    broken = pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
     assert broken.conclusion == "failure"
     log = broken.step("validate").log
     assert f"::error file=l10n/{bad.relpath()},line=" in log, log
@@ -538,82 +632,79 @@ def test_check_translations_annotates_changed_files_and_summarizes(world: World)
     assert "fr-FR" in broken.summary and "|" in broken.summary
 
 
-def test_action_outputs_come_from_pxl10n(world: World) -> None:
+def test_action_outputs_come_from_pxl10n(pulled_world: World) -> None:
     """What the action declares per mode is really written to GITHUB_OUTPUT by pxl10n (the real console script, fresh interpreters)."""
-    world.runner.pxl10n = CONSOLE_SCRIPT
-    world.pull_to_main()
-    bad = keys(world.emulator, "article", "fr-FR")[0]
-    work = world.clone("translator")
+    pulled_world.runner.pxl10n = CONSOLE_SCRIPT
+    bad = keys(pulled_world.emulator, "article", "fr-FR")[0]
+    work = pulled_world.clone("translator")
     git(work, "checkout", "-q", "-b", "t")
     translate(work, bad, empty_first=True)
     git(work, "commit", "-q", "-am", "t")
     git(work, "push", "-q", "origin", "t")
-    check = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="t")
+    check = pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="t")
     validate = check.step("validate").outputs
     assert validate["exit-code"] == "1" and Path(validate["report"]).read_text().startswith("::error")
     assert int(validate["errors"]) >= 1 and int(validate["warnings"]) >= 0, "pxl10n validate must write errors= and warnings= to GITHUB_OUTPUT"
-    sync = world.runner.run("sync-from-px.yml", "sync", event="schedule")
+    sync = pulled_world.runner.run("sync-from-px.yml", "sync", event="schedule")
     pull = sync.step("pull").outputs
     assert pull["files-changed"] == "0" and pull["commit"] == "" and pull["failed"] == "0" and pull["exit-code"] == "0"
     status = sync.step("status")
     assert status.outcome == "skipped"
 
 
-def test_push_to_px_sends_each_translated_file_once_and_commits_the_state(world: World) -> None:
-    world.pull_to_main()
-    chosen = [keys(world.emulator, "article", "fr-FR")[0], keys(world.emulator, "kcbot", "de-DE")[0], keys(world.emulator, "engagement", "fr-FR")[0]]
-    work = world.clone("translator")
+def test_push_to_px_sends_each_translated_file_once_and_commits_the_state(pulled_world: World) -> None:
+    chosen = [keys(pulled_world.emulator, "article", "fr-FR")[0], keys(pulled_world.emulator, "kcbot", "de-DE")[0], keys(pulled_world.emulator, "engagement", "fr-FR")[0]]
+    work = pulled_world.clone("translator")
     for key in chosen:
         translate(work, key)
     git(work, "commit", "-q", "-am", "translations")
     git(work, "push", "-q", "origin", "main")  # the merge of the translators' pull request
-    merged = remote_ref(world.remote, "main")
-    imports_before = len(world.emulator.store.imports())
+    merged = remote_ref(pulled_world.remote, "main")
+    imports_before = len(pulled_world.emulator.store.imports())
 
-    first = world.runner.run("push-to-px.yml", "push", event="push")
+    first = pulled_world.runner.run("push-to-px.yml", "push", event="push")
     assert first.conclusion == "success", first.log
-    sent = Counter((r.kind, r.id, r.locale) for r in world.emulator.store.imports()[imports_before:])
+    sent = Counter((r.kind, r.id, r.locale) for r in pulled_world.emulator.store.imports()[imports_before:])
     assert sent == Counter((k.kind, k.item_id, k.locale) for k in chosen), first.log
     assert first.step("push").outputs["pushed"] == "3"
-    assert git(world.remote, "rev-parse", "main^") == merged, "one state commit on top of the merge"
-    assert git(world.remote, "log", "-1", "--format=%s", "main").startswith("pxl10n push: 3 file(s) to PX")
-    assert "l10n/pxl10n-state.json" in git(world.remote, "show", "--name-only", "--format=", "main").splitlines()
+    assert git(pulled_world.remote, "rev-parse", "main^") == merged, "one state commit on top of the merge"
+    assert git(pulled_world.remote, "log", "-1", "--format=%s", "main").startswith("pxl10n push: 3 file(s) to PX")
+    assert "l10n/pxl10n-state.json" in git(pulled_world.remote, "show", "--name-only", "--format=", "main").splitlines()
 
     # A second run (the state commit's own push event, or a re-run) sends nothing.
-    state_commit = remote_ref(world.remote, "main")
-    imports_mid = len(world.emulator.store.imports())
-    second = world.runner.run("push-to-px.yml", "push", event="push")
+    state_commit = remote_ref(pulled_world.remote, "main")
+    imports_mid = len(pulled_world.emulator.store.imports())
+    second = pulled_world.runner.run("push-to-px.yml", "push", event="push")
     assert second.conclusion == "success", second.log
-    assert len(world.emulator.store.imports()) == imports_mid
+    assert len(pulled_world.emulator.store.imports()) == imports_mid
     assert second.step("push").outputs["pushed"] == "0"
-    assert remote_ref(world.remote, "main") == state_commit
+    assert remote_ref(pulled_world.remote, "main") == state_commit
 
 
-def test_push_to_px_commit_back_survives_a_sync_merged_meanwhile(world: World) -> None:
+def test_push_to_px_commit_back_survives_a_sync_merged_meanwhile(pulled_world: World) -> None:
     """A sync pull request touching the same state entries lands on main while push-to-px runs."""
-    world.pull_to_main()
-    ordered = sorted(keys(world.emulator, "article", "fr-FR"), key=FileKey.relpath)
+    ordered = sorted(keys(pulled_world.emulator, "article", "fr-FR"), key=FileKey.relpath)
     chosen, other = [ordered[0], ordered[2]], ordered[1]  # the sync touches the entry between the pushed ones
-    work = world.clone("translator")
+    work = pulled_world.clone("translator")
     for key in chosen:
         translate(work, key)
     git(work, "commit", "-q", "-am", "translations")
     git(work, "push", "-q", "origin", "main")
-    before = len(world.emulator.store.imports())
+    before = len(pulled_world.emulator.store.imports())
 
     def sync_merged_meanwhile(step: str) -> None:
         if step != "Commit the state back":
             return
-        item = world.emulator.store.get("article", other.item_id)
+        item = pulled_world.emulator.store.get("article", other.item_id)
         unit = sorted(item.units)[0]
-        world.emulator.store.apply_import("article", other.item_id, "fr-FR", {unit: f"[fr] {item.units[unit]}"})
-        world.pull_to_main()  # re-pulls the pushed files too: their entries change on main as well
+        pulled_world.emulator.store.apply_import("article", other.item_id, "fr-FR", {unit: f"[fr] {item.units[unit]}"})
+        pulled_world.pull_to_main()  # re-pulls the pushed files too: their entries change on main as well
 
-    first = world.runner.run("push-to-px.yml", "push", event="push", before_step=sync_merged_meanwhile)
+    first = pulled_world.runner.run("push-to-px.yml", "push", event="push", before_step=sync_merged_meanwhile)
     assert first.conclusion == "success", first.log
-    sent = Counter((r.kind, r.id, r.locale) for r in world.emulator.store.imports()[before:])
+    sent = Counter((r.kind, r.id, r.locale) for r in pulled_world.emulator.store.imports()[before:])
     assert sent == Counter((k.kind, k.item_id, k.locale) for k in chosen), first.log
-    check = world.clone("checker")
+    check = pulled_world.clone("checker")
     text = (check / "l10n" / "pxl10n-state.json").read_text()
     assert "<<<<<<<" not in text
     files = json.loads(text)["files"]
@@ -621,40 +712,39 @@ def test_push_to_px_commit_back_survives_a_sync_merged_meanwhile(world: World) -
     assert "[fr] " in (check / "l10n" / other.relpath()).read_text()
     assert git(check, "log", "-1", "--format=%s").startswith("pxl10n push: 2 file(s) to PX")
 
-    again = world.runner.run("push-to-px.yml", "push", event="push")
+    again = pulled_world.runner.run("push-to-px.yml", "push", event="push")
     assert again.conclusion == "success", again.log
-    assert len(world.emulator.store.imports()) == before + 2
+    assert len(pulled_world.emulator.store.imports()) == before + 2
     dry = pxl10n_in(check, "pull", "--dry-run", "--format", "json")
     assert dry.exit_code == 0 and json.loads(dry.stdout)["changed"] == []
 
 
-def test_push_to_px_skips_a_broken_file_but_records_the_rest(world: World) -> None:
-    world.pull_to_main()
-    good, bad = keys(world.emulator, "article", "fr-FR")[:2]
-    work = world.clone("translator")
+def test_push_to_px_skips_a_broken_file_but_records_the_rest(pulled_world: World) -> None:
+    good, bad = keys(pulled_world.emulator, "article", "fr-FR")[:2]
+    work = pulled_world.clone("translator")
     translate(work, good)
     translate(work, bad, empty_first=True)
     git(work, "commit", "-q", "-am", "translations")
     git(work, "push", "-q", "origin", "main")
-    merged = remote_ref(world.remote, "main")
-    before = len(world.emulator.store.imports())
+    merged = remote_ref(pulled_world.remote, "main")
+    before = len(pulled_world.emulator.store.imports())
 
-    result = world.runner.run("push-to-px.yml", "push", event="push")
+    result = pulled_world.runner.run("push-to-px.yml", "push", event="push")
     assert result.conclusion == "failure"
-    assert [(r.id, r.locale) for r in world.emulator.store.imports()[before:]] == [(good.item_id, "fr-FR")]
+    assert [(r.id, r.locale) for r in pulled_world.emulator.store.imports()[before:]] == [(good.item_id, "fr-FR")]
     assert f"::error file=l10n/{bad.relpath()}" in result.step("validate").log
     # pxl10n push itself names the file it did not send, and the job summary lists it.
     push_log = result.step("push").log
     assert f"::error file=l10n/{bad.relpath()},title=pxl10n push%3A article {bad.item_id} [fr-FR]::blocked" in push_log, push_log
     assert "### pxl10n push" in result.summary and "#### Not pushed" in result.summary and bad.relpath() in result.summary
-    assert git(world.remote, "rev-parse", "main^") == merged, "what landed is recorded even though the run failed"
+    assert git(pulled_world.remote, "rev-parse", "main^") == merged, "what landed is recorded even though the run failed"
 
-    again = world.runner.run("push-to-px.yml", "push", event="push")
-    assert [(r.id, r.locale) for r in world.emulator.store.imports()[before:]] == [(good.item_id, "fr-FR")]
+    again = pulled_world.runner.run("push-to-px.yml", "push", event="push")
+    assert [(r.id, r.locale) for r in pulled_world.emulator.store.imports()[before:]] == [(good.item_id, "fr-FR")]
     assert again.conclusion == "failure"  # the broken file is still there, and still not sent
 
 
-def test_runner_notices_a_broken_workflow(world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_runner_notices_a_broken_workflow(pulled_world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The runner is strict enough to fail: an unknown action input and a failing step both show."""
     workflow = load_yaml(EXAMPLES / "check-translations.yml")
     workflow["jobs"]["check"]["steps"][2]["with"]["colour"] = "blue"
@@ -662,36 +752,23 @@ def test_runner_notices_a_broken_workflow(world: World, tmp_path: Path, monkeypa
     broken.mkdir()
     (broken / "check-translations.yml").write_text(yaml.safe_dump(workflow))
     monkeypatch.setattr(sys.modules[__name__], "EXAMPLES", broken)
-    world.pull_to_main()
-    work = world.clone("translator")
+    work = pulled_world.clone("translator")
     git(work, "checkout", "-q", "-b", "t")
-    translate(work, keys(world.emulator, "article", "fr-FR")[0])
+    translate(work, keys(pulled_world.emulator, "article", "fr-FR")[0])
     git(work, "commit", "-q", "-am", "t")
     git(work, "push", "-q", "origin", "t")
     with pytest.raises(AssertionError, match="colour"):
-        world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="t")
+        pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="t")
 
 
-def test_check_translations_reports_success_on_a_pull_request_without_l10n_changes(world: World) -> None:
+def test_check_translations_reports_success_on_a_pull_request_without_l10n_changes(pulled_world: World) -> None:
     """The required check must report on every pull request, not only on those touching l10n/."""
-    world.pull_to_main()
-    work = world.clone("developer")
+    work = pulled_world.clone("developer")
     git(work, "checkout", "-q", "-b", "docs")
     (work / "README.md").write_text("app, documented\n")
     git(work, "commit", "-q", "-am", "docs only")
     git(work, "push", "-q", "origin", "docs")
-    result = world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="docs")
+    result = pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="docs")
     assert result.conclusion == "success", result.log
     assert result.step("validate").outcome == "skipped" and result.step("status").outcome == "skipped"
     assert "nothing to check" in result.summary
-
-
-def test_pull_failure_is_an_annotation_naming_the_item_and_the_job_summary_lists_it(world: World) -> None:
-    bad = world.emulator.store.items("article")[0]
-    world.emulator.faults.item(bad.id, 500)
-    result = world.runner.run("sync-from-px.yml", "sync", event="workflow_dispatch")
-    log = result.step("pull").log
-    path = f"l10n/{FileKey('article', bad.id, 'fr-FR').relpath()}"
-    assert f"::error file={path},title=pxl10n pull%3A article {bad.id} [fr-FR]::" in log, log
-    assert "### pxl10n pull" in result.summary and f"article {bad.id}" in result.summary and "#### Not pulled" in result.summary
-

@@ -21,6 +21,7 @@ import re
 import shlex
 import stat
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +30,9 @@ from typing import Any
 import click
 import pytest
 import yaml
+from click.testing import CliRunner, Result
 
-from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, REMOTE_ACTION, ROOT, is_pxl10n_action, load_yaml, parse_outputs
+from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, REMOTE_ACTION, ROOT, is_pxl10n_action, load_yaml, parse_outputs, runner_python
 from .helpers.gh_expressions import condition, expressions_in, interpolate
 
 EXAMPLE_NAMES = ("sync-from-px.yml", "check-translations.yml", "push-to-px.yml")
@@ -436,10 +438,12 @@ def test_ci_runs_lint_and_the_test_command_on_three_pythons() -> None:
 # --------------------------------------------------------------------------- the action's shell, with a fake pxl10n
 
 
-FAKE_PXL10N = """#!/usr/bin/env python3
+#: The fake's interpreter is named, not looked up: ``python3`` on a PATH may be a version manager's
+#: shim (pyenv's costs 80 ms a run); ``-S`` because it needs nothing beyond the standard library.
+FAKE_PXL10N = f"""#!{sys.executable} -S
 import json, os, sys
 with open(os.environ["FAKE_LOG"], "a") as log:
-    log.write(json.dumps({"argv": sys.argv[1:], "key": os.environ.get("PX_API_KEY")}) + "\\n")
+    log.write(json.dumps({{"argv": sys.argv[1:], "key": os.environ.get("PX_API_KEY")}}) + "\\n")
 print("report line")
 sys.exit(int(os.environ.get("FAKE_EXIT", "0")))
 """
@@ -514,20 +518,21 @@ def test_action_refuses_inputs_that_do_not_apply(tmp_path: Path, with_: dict[str
 # --------------------------------------------------------------------------- linted against SchemaStore's schemas
 
 
-def check_jsonschema(schema: str, *paths: Path) -> subprocess.CompletedProcess[str]:
-    """check-jsonschema with the GitHub schemas it vendors (SchemaStore's), offline."""
-    pytest.importorskip("check_jsonschema")
-    import sys
+def check_jsonschema(schema: str, *paths: Path) -> Result:
+    """check-jsonschema with the GitHub schemas it vendors (SchemaStore's), offline.
 
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, paths)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    Its command line, in-process (what ``python -m check_jsonschema`` runs: the same click
+    command and arguments; an exception inside it is raised, not taken for a failed check).
+    """
+    cli = pytest.importorskip("check_jsonschema").main
+    return CliRunner().invoke(cli, ["--builtin-schema", schema, *map(str, paths)], catch_exceptions=False)
 
 
 def test_workflows_and_action_match_the_github_schemas() -> None:
     workflows = check_jsonschema("vendor.github-workflows", *workflow_files())
-    assert workflows.returncode == 0, workflows.stdout + workflows.stderr
+    assert workflows.exit_code == 0, workflows.output
     action = check_jsonschema("vendor.github-actions", ACTION)
-    assert action.returncode == 0, action.stdout + action.stderr
+    assert action.exit_code == 0, action.output
 
 
 def test_schema_lint_can_fail(tmp_path: Path) -> None:
@@ -536,7 +541,8 @@ def test_schema_lint_can_fail(tmp_path: Path) -> None:
     del workflow["jobs"]["check"]["runs-on"]
     broken = tmp_path / "broken.yml"
     broken.write_text(yaml.safe_dump(workflow))
-    assert check_jsonschema("vendor.github-workflows", broken).returncode != 0
+    result = check_jsonschema("vendor.github-workflows", broken)
+    assert result.exit_code != 0 and "broken.yml" in result.output, result.output
 
 
 # --------------------------------------------------------------------------- what the docs promise
@@ -594,9 +600,9 @@ def test_constraints_pin_every_runtime_dependency() -> None:
 # --------------------------------------------------------------------------- the whole action, in a fake runner environment
 
 
-FAKE_PYTHON = """#!{python}
-# Stands in for the runner's Python: `-m venv DIR` makes DIR/bin/python (this script),
-# `-m pip install` records its arguments and installs a fake pxl10n; anything else runs for real.
+FAKE_PYTHON = """#!{python} -S
+# Stands in for the runner's Python (itself needing nothing beyond the standard library, so -S): `-m venv DIR` makes DIR/bin/python (this script),
+# `-m pip install` records its arguments and installs a fake pxl10n; anything else runs for real (in a Python with nothing installed).
 import json, os, shutil, sys
 args = sys.argv[1:]
 if args[:2] == ["-m", "venv"]:
@@ -616,14 +622,15 @@ os.execv({python!r}, [{python!r}, *args])
 
 def run_whole_action(tmp_path: Path, with_: dict[str, str], *, steps_before: int = 0) -> dict[str, Any]:
     """Every shell step of the action in order, as a runner would (setup-python and cache stood in for)."""
-    import sys
-
     action = load_yaml(ACTION)
     inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()} | with_
     temp = tmp_path / "runner-temp"
     temp.mkdir(exist_ok=True)
+    real = tmp_path / "setup-python" / "bin" / "python"  # what the fake runs for real: a Python as setup-python gives one
+    if not real.exists():
+        runner_python(real.parent.parent)
     python = tmp_path / "python3"
-    python.write_text(FAKE_PYTHON.replace("{python}", sys.executable).replace("{python!r}", repr(sys.executable)))
+    python.write_text(FAKE_PYTHON.replace("{python}", sys.executable).replace("{python!r}", repr(str(real))))
     python.chmod(0o755)
     fake_source = tmp_path / "fake-pxl10n"
     fake_source.write_text(FAKE_PXL10N)
@@ -706,39 +713,61 @@ def _changed_step() -> dict[str, Any]:
     return next(s for s in job["steps"] if s.get("id") == "changed")
 
 
-@pytest.mark.parametrize(("touch", "expected"), [
-    (["README.md"], ("false", "")),
-    (["l10n/fr-FR/article/a1.xlf", "README.md"], ("true", "l10n/fr-FR/article/a1.xlf")),
-    (["l10n/index.json"], ("false", "")),
-    (["pxl10n.toml"], ("true", "l10n")),
-], ids=["no-l10n", "one-file", "not-xliff", "config"])
-@pytest.mark.parametrize("event", ["pull_request", "merge_group"])
-def test_check_translations_detects_changes_in_the_job(tmp_path: Path, touch: list[str], expected: tuple[str, str], event: str) -> None:
-    """The job always runs (so the required check reports) and decides itself what to validate."""
-    def git(*args: str, cwd: Path) -> str:
-        env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
-        return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
+#: the changes the change detection is shown, by test id: the files each one touches
+CHANGES = {"no-l10n": ["README.md"], "one-file": ["l10n/fr-FR/article/a1.xlf", "README.md"], "not-xliff": ["l10n/index.json"], "config": ["pxl10n.toml"]}
 
+
+def _git(*args: str, cwd: Path) -> str:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@x"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def changes_remote(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict[str, str]]:
+    """A bare remote: a base commit and, on a branch of its own, one commit per change of ``CHANGES`` on top of it.
+
+    (remote, base sha, head sha per change.) Each change's history is base then its commit,
+    as in a repository of its own; the tests only read the remote (a shallow fetch each).
+    """
+    tmp_path = tmp_path_factory.mktemp("changes")
     remote, work = tmp_path / "remote.git", tmp_path / "work"
-    git("init", "-q", "--bare", str(remote), cwd=tmp_path)
-    git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=remote)
-    git("clone", "-q", str(remote), str(work), cwd=tmp_path)
+    _git("init", "-q", "--bare", str(remote), cwd=tmp_path)
+    _git("config", "uploadpack.allowAnySHA1InWant", "true", cwd=remote)
+    _git("clone", "-q", str(remote), str(work), cwd=tmp_path)
     (work / "l10n" / "fr-FR" / "article").mkdir(parents=True)
     for name in ("README.md", "pxl10n.toml", "l10n/index.json", "l10n/fr-FR/article/a1.xlf"):
         (work / name).write_text("v1\n")
-    git("add", ".", cwd=work)
-    git("commit", "-qm", "base", cwd=work)
-    base = git("rev-parse", "HEAD", cwd=work)
-    for name in touch:
-        (work / name).write_text("v2\n")
-    git("commit", "-qam", "change", cwd=work)
-    git("push", "-q", "origin", "HEAD:refs/heads/main", cwd=work)
-    head = git("rev-parse", "HEAD", cwd=work)
+    _git("add", ".", cwd=work)
+    _git("commit", "-qm", "base", cwd=work)
+    base = _git("rev-parse", "HEAD", cwd=work)
+    heads = {}
+    for change, touch in CHANGES.items():
+        _git("checkout", "-q", "-B", change, base, cwd=work)
+        for name in touch:
+            (work / name).write_text("v2\n")
+        _git("commit", "-qam", "change", cwd=work)
+        heads[change] = _git("rev-parse", "HEAD", cwd=work)
+    _git("push", "-q", "origin", *(f"{change}:refs/heads/{change}" for change in CHANGES), cwd=work)
+    return remote, base, heads
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ("no-l10n", ("false", "")),
+    ("one-file", ("true", "l10n/fr-FR/article/a1.xlf")),
+    ("not-xliff", ("false", "")),
+    ("config", ("true", "l10n")),
+], ids=list(CHANGES))
+@pytest.mark.parametrize("event", ["pull_request", "merge_group"])
+def test_check_translations_detects_changes_in_the_job(tmp_path: Path, changes_remote: tuple[Path, str, dict[str, str]], change: str,
+                                                       expected: tuple[str, str], event: str) -> None:
+    """The job always runs (so the required check reports) and decides itself what to validate."""
+    remote, base, heads = changes_remote
+    head = heads[change]
     runner = tmp_path / "checkout"  # what actions/checkout leaves: one commit, shallow
-    git("init", "-q", str(runner), cwd=tmp_path)
-    git("remote", "add", "origin", str(remote), cwd=runner)
-    git("fetch", "-q", "--depth=1", "origin", head, cwd=runner)
-    git("checkout", "-q", "--detach", "FETCH_HEAD", cwd=runner)
+    _git("init", "-q", str(runner), cwd=tmp_path)
+    _git("remote", "add", "origin", str(remote), cwd=runner)
+    _git("fetch", "-q", "--depth=1", "origin", head, cwd=runner)
+    _git("checkout", "-q", "--detach", "FETCH_HEAD", cwd=runner)
 
     step = _changed_step()
     event_payload = {"pull_request": {"base": {"sha": base}}} if event == "pull_request" else {"merge_group": {"base_sha": base}}
@@ -760,7 +789,6 @@ def test_check_translations_detects_changes_in_the_job(tmp_path: Path, touch: li
 
 def _shellcheck() -> str:
     import shutil
-    import sys
 
     found = shutil.which("shellcheck", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     if not found:
