@@ -26,7 +26,7 @@ from pxl10n.validate.context import Context, LaidOut, Pulled
 from pxl10n.validate.langtags import is_rtl, normalize, px_supports
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
 from pxl10n.xliff.io import local_name
-from pxl10n.xliff.view import FileView
+from pxl10n.xliff.view import FileView, UnitView, text_of
 
 PX100 = error(
     "PX100", "no item id in the file",
@@ -219,14 +219,16 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         seen_lang.add(id(view.lang_element))
         sharing = [v for v in files if v.lang_element is view.lang_element]
-        has_targets = any(unit.has_target for v in sharing for unit in v.units)
+        has_targets = any(v.has_target for v in sharing)
         yield from _languages(doc, ctx, view, pulled, has_targets)
     if pulled is not None:
         yield from _as_pulled(doc, files, pulled, root)
     strategy = (pulled.strategy if pulled and pulled.strategy else None) or next(
         (v.strategy for v in files if v.strategy), None)
     if _may_carry_markup(doc.data):
-        memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]] = {}
+        if len(_MEMO) > _MEMO_CAP:
+            _MEMO.clear()
+        memo = _MEMO
         for view in files:
             yield from _markup(doc, view, (strategy or "").lower() == "html", memo)
     if expected is not None and expected.laid_out is not None:
@@ -341,6 +343,12 @@ def _may_carry_markup(data: bytes) -> bool:
 _TAG_SPAN = re.compile(r"<[^<>]*>")
 
 
+#: The answers of :func:`_problems_of`, kept across documents: a function of the tag spans alone, so what one
+#: document worked out holds for the next (exports of one project share their markup). Emptied past the cap.
+_MEMO: dict[tuple[str, ...], tuple[list[html.Problem], bool]] = {}
+_MEMO_CAP = 4096
+
+
 def _problems_of(text: str, memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]],
                  ) -> tuple[list[html.Problem], bool]:
     """:func:`html_problems`, worked out once per sequence of tag-like spans of a document.
@@ -360,31 +368,50 @@ def _problems_of(text: str, memo: dict[tuple[str, ...], tuple[list[html.Problem]
 
 def _markup(doc: Document, view: FileView, is_html: bool,
             memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]]) -> Iterator[Finding]:
-    for unit in view.units:
-        parts = unit.parts
-        if len(parts) == 1:  # the usual unit: its target's text read straight when it is a leaf
-            element = parts[0].target
-            if element is None or (not len(element) and "<" not in (element.text or "")):
-                continue
-        text = unit.target
+    """PX140/PX141 for every unit of ``view`` whose target text has a ``<``.
+
+    The texts are the view's (:attr:`FileView.target_texts`, read once for every family); a unit of one
+    segment is then read off the file's columns, so no unit record is made for it.
+    """
+    texts = view.target_texts
+    if "<" not in "".join(filter(None, texts)):  # one C scan: no target of the file has markup
+        return
+    elements, sources, targets, irregular = view.columns
+    for at, text in enumerate(texts):
         if text is None or "<" not in text:
             continue
-        target, _ = _problems_of(text, memo)
-        if not target:
-            continue
-        source, source_has_tags = _problems_of(unit.source, memo)
-        target_el = unit.first_target
-        anchor = target_el if target_el is not None else unit.element
-        if is_html:
-            known = {(p.kind, p.tag) for p in source}
-            fresh = [p for p in target if (p.kind, p.tag) not in known]
-            if fresh:
-                yield doc.finding(PX140, f"target HTML: {fresh[0].message}", element=anchor, unit=unit.id)
-            continue
-        balance = [p for p in target if p.kind != "unknown"]
-        if balance and source_has_tags and not any(p.kind != "unknown" for p in source):
-            yield doc.finding(PX141, f"target tags unbalanced ({balance[0].message}) while the source's are "
-                              "balanced", element=anchor, unit=unit.id)
+        if at in irregular:
+            unit = view.units[at]
+            found = _unit_markup(doc, is_html, memo, text, None, unit.first_target, unit.element, unit)
+        else:
+            found = _unit_markup(doc, is_html, memo, text, sources[at], targets[at], elements[at])
+        if found is not None:
+            yield found
+
+
+def _unit_markup(doc: Document, is_html: bool, memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]],
+                 text: str, source_el: etree._Element | None, target_el: etree._Element | None,
+                 unit_el: etree._Element, unit: UnitView | None = None) -> Finding | None:
+    """The PX140/PX141 finding of one unit whose target text ``text`` has a ``<`` (None when it has none):
+    the unit's source text is ``unit.source``, or its one segment's ``source_el``'s."""
+    target, _ = _problems_of(text, memo)
+    if not target:
+        return None
+    source_text = unit.source if unit is not None else text_of(source_el) or ""
+    source, source_has_tags = _problems_of(source_text, memo)
+    anchor = target_el if target_el is not None else unit_el
+    unit_id = unit.id if unit is not None else unit_el.get("id")
+    if is_html:
+        known = {(p.kind, p.tag) for p in source}
+        fresh = [p for p in target if (p.kind, p.tag) not in known]
+        if fresh:
+            return doc.finding(PX140, f"target HTML: {fresh[0].message}", element=anchor, unit=unit_id)
+        return None
+    balance = [p for p in target if p.kind != "unknown"]
+    if balance and source_has_tags and not any(p.kind != "unknown" for p in source):
+        return doc.finding(PX141, f"target tags unbalanced ({balance[0].message}) while the source's are "
+                           "balanced", element=anchor, unit=unit_id)
+    return None
 
 
 FAMILY = Family("px", "PX", "What a Gainsight PX import needs", RULES, check)

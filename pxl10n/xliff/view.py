@@ -40,7 +40,7 @@ DATATYPE_STRATEGY: dict[str, str] = {"html": "html", "xhtml": "html", "htmlbody"
 _NOT_ID_ATTRS = frozenset({"source-language", "target-language", "datatype", "date"})
 
 
-def _all_text(element: etree._Element) -> str:
+def all_text(element: etree._Element) -> str:
     """Every character inside ``element``, as ``"".join(element.itertext())`` gives it, serialized by libxml2
     in one call (several times faster than joining lxml's text iterator on mixed content)."""
     return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
@@ -52,7 +52,7 @@ def text_of(element: etree._Element | None) -> str | None:
         return None
     if not len(element):
         return element.text or ""
-    return _all_text(element)
+    return all_text(element)
 
 
 class Part(NamedTuple):
@@ -168,13 +168,12 @@ class _Units:
         if units is None:
             lazy = view._lazy
             assert lazy is not None
-            units = view._unit_list = lazy.units()
-            view._lazy = None
+            units = view._unit_list = lazy.units()  # the columns stay: they say the same
         return units
 
     def __set__(self, view: FileView, value: list[UnitView]) -> None:
         view._unit_list = [] if value is _LATER else value
-        view._lazy = None
+        view._lazy = view._target_texts = view._source_texts = None  # whatever was read off a tree is gone
 
 
 @dataclass
@@ -192,16 +191,54 @@ class FileView:
     # set before ``units`` by ``__init__``, which then hands ``units`` to its descriptor
     _unit_list: list[UnitView] | None = field(default=None, init=False, repr=False, compare=False)
     _lazy: _Columns12 | _Columns20 | None = field(default=None, init=False, repr=False, compare=False)
+    _target_texts: list[str | None] | None = field(default=None, init=False, repr=False, compare=False)
+    _source_texts: list[str] | None = field(default=None, init=False, repr=False, compare=False)
     #: every unit (built from :attr:`columns` on first read when the view was built from a tree)
     units: _Units = _Units()
 
     @property
     def columns(self) -> UnitColumns:
-        """The units column by column (built with the view; for a view made by hand, read off its units)."""
+        """The units column by column, as the view was built from the tree (for a view made by hand, or
+        given other units, read off its units on each access)."""
         lazy = self._lazy
         if lazy is not None:
             return lazy.columns
         return _columns_of(self.units)
+
+    @property
+    def target_texts(self) -> list[str | None]:
+        """Every unit's whole target text (``[u.target for u in units]``), read once and then shared.
+
+        A unit of one segment is read off the columns (no unit record is made); the list is worked out
+        on first use and kept, so every family that reads it reads each target once between them."""
+        texts = self._target_texts
+        if texts is None:
+            columns = self.columns
+            texts = [None if el is None else (el.text or "") if not len(el) else all_text(el)
+                     for el in columns.targets]
+            if columns.irregular:
+                units = self.units
+                for at in columns.irregular:
+                    texts[at] = units[at].target
+            if self._lazy is not None:  # read off the tree: kept (a view made by hand reads its units each time)
+                self._target_texts = texts
+        return texts
+
+    @property
+    def source_texts(self) -> list[str]:
+        """Every unit's whole source text (``[u.source for u in units]``), read once and then shared."""
+        texts = self._source_texts
+        if texts is None:
+            columns = self.columns
+            texts = ["" if el is None else (el.text or "") if not len(el) else all_text(el)
+                     for el in columns.sources]
+            if columns.irregular:
+                units = self.units
+                for at in columns.irregular:
+                    texts[at] = units[at].source
+            if self._lazy is not None:  # read off the tree: kept (a view made by hand reads its units each time)
+                self._source_texts = texts
+        return texts
 
     @property
     def has_target(self) -> bool:
@@ -319,7 +356,7 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
             label = _code_label(name, child)
             if label is not None:
                 markers.append(label)
-    return Flat(_all_text(el), tuple(codes), tuple(markers), True, *_edges(el))
+    return Flat(all_text(el), tuple(codes), tuple(markers), True, *_edges(el))
 
 
 def _edges(el: etree._Element) -> tuple[bool, bool]:
