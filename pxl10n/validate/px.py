@@ -329,13 +329,15 @@ def html_problems(text: str) -> tuple[list[html.Problem], bool]:
 #: How a ``<`` can get into XML text: escaped, as a character reference, or in a CDATA section (a DTD's
 #: entities never get this far: documents with a DTD are refused when parsed).
 _ESCAPED_LT = (b"&lt;", b"&#", b"<![CDATA[")
+#: The whitespace a document may start with (matched in place: stripping would copy the whole document).
+_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
 
 def _may_carry_markup(data: bytes) -> bool:
     """False when no text of the document can hold a ``<``, so no target carries HTML: one scan of the
     bytes instead of every unit's target text. True whenever the bytes cannot tell (not ASCII-compatible)."""
-    if not data.lstrip(b" \t\r\n").startswith((b"<", b"\xef\xbb\xbf")):  # UTF-16 and the like: no byte scan
-        return True
+    if not data.startswith((b"<", b"\xef\xbb\xbf"), _LEADING_SPACE.match(data).end()):  # type: ignore[union-attr]
+        return True  # UTF-16 and the like: no byte scan
     return any(marker in data for marker in _ESCAPED_LT)
 
 

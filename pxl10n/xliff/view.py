@@ -251,6 +251,16 @@ class FileView:
             return True
         return bool(columns.irregular) and any(self.units[i].has_target for i in sorted(columns.irregular))
 
+    def parts_at(self, index: int) -> list[Part]:
+        """The parts of unit ``index`` (``units[index].parts``), made alone when the unit records are not.
+
+        With :attr:`columns`, what a whole-file scan needs to read a unit the long way without a
+        record for every unit: a unit of one segment is ``[Part(False, source, target, state)]``."""
+        lazy = self._lazy
+        if self._unit_list is not None or lazy is None or index in lazy.columns.irregular:
+            return self.units[index].parts
+        return lazy.parts_at(index)
+
 
 def _columns_of(units: list[UnitView]) -> UnitColumns:
     sources: list[etree._Element | None] = []
@@ -495,6 +505,10 @@ class _Columns12:
         self.columns = UnitColumns(units, _first_children(file_el, source_tag, units),
                                    _first_children(file_el, target_tag, units), frozenset())
 
+    def parts_at(self, index: int) -> list[Part]:
+        target = self.columns.targets[index]
+        return _one_part(self.columns.sources[index], target, None if target is None else target.get("state"))
+
     def units(self) -> list[UnitView]:
         elements, sources, targets, _ = self.columns
         states = [None if target is None else target.get("state") for target in targets]
@@ -533,6 +547,12 @@ class _Columns20:
         self._segments = segments
         self.columns = UnitColumns(units, _first_children(file_el, _SOURCE20, segments),
                                    _first_children(file_el, _TARGET20, segments), frozenset(self._groups))
+
+    def parts_at(self, index: int) -> list[Part]:
+        """A unit of one segment's parts (an irregular unit's are read through the unit records)."""
+        segment = self._segments[index]
+        assert segment is not None
+        return _one_part(self.columns.sources[index], self.columns.targets[index], segment.get("state"))
 
     def units(self) -> list[UnitView]:
         elements, sources, targets, _ = self.columns
