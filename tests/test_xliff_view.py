@@ -175,7 +175,7 @@ def test_the_view_reads_every_unit_as_the_long_way_does() -> None:
 
 def test_a_reference_broken_on_purpose_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     """The comparison can fail: a builder that takes any source below a unit (an alt-trans's too) is caught."""
-    def loose(scope: etree._Element, tag: str, parents: list[etree._Element | None]) -> list[etree._Element | None]:
+    def loose(scope: etree._Element, tag: str, parents: list[etree._Element | None], at: int) -> list[etree._Element | None]:
         return [None if parent is None else next(parent.iter(tag), None) for parent in parents]
     monkeypatch.setattr(view_module, "_first_children", loose)
     wrong = 0

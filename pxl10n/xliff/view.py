@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from operator import methodcaller
+from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple, cast, overload
 
 from lxml import etree
@@ -473,21 +473,26 @@ def _files12(root: etree._Element) -> list[FileView]:
     return files
 
 
-def _first_children(scope: etree._Element, tag: str,
-                    parents: list[etree._Element] | list[etree._Element | None]) -> list[etree._Element | None]:
+def _first_children(scope: etree._Element, tag: str, parents: list[etree._Element] | list[etree._Element | None],
+                    at: int) -> list[etree._Element | None]:
     """Per parent, its first child called ``tag`` (None for none, and for a None parent).
 
-    One C-level pass finds every ``tag`` element in ``scope`` and one more reads each one's parent
-    (lxml hands back the parent's live proxy, so a parent is found by identity); when every parent has
-    exactly one and there are no others (every unit of the usual file) that list is the answer.
+    One C-level pass finds every ``tag`` element in ``scope``. When they are, one for one, each parent's
+    child number ``at`` (where the usual file has it), that list is the answer: no parent has another,
+    nor does anything else in ``scope``. Else each one's parent is read (lxml hands back the parent's
+    live proxy, so a parent is found by identity) and the earliest child of each parent wins.
     """
     found: list[etree._Element] = list(scope.iter(tag))
     if not found:
         return [None] * len(parents)
+    if len(found) == len(parents):
+        try:
+            if list(map(itemgetter(at), cast("list[etree._Element]", parents))) == found:  # equality is identity
+                return cast("list[etree._Element | None]", found)
+        except (IndexError, TypeError):  # a parent with fewer children, or None: read the parents
+            pass
     owners = list(map(_get_parent, found))
-    if owners == parents:  # element equality is identity: one each, in the parents' order
-        return cast("list[etree._Element | None]", found)
-    first = dict(zip(reversed(owners), reversed(found), strict=True))  # the earliest child of each parent wins
+    first = dict(zip(reversed(owners), reversed(found), strict=True))
     return list(map(first.get, parents))
 
 
@@ -502,8 +507,8 @@ class _Columns12:
 
     def __init__(self, file_el: etree._Element, tu_tag: str, source_tag: str, target_tag: str) -> None:
         units: list[etree._Element] = list(file_el.iter(tu_tag))
-        self.columns = UnitColumns(units, _first_children(file_el, source_tag, units),
-                                   _first_children(file_el, target_tag, units), frozenset())
+        self.columns = UnitColumns(units, _first_children(file_el, source_tag, units, 0),
+                                   _first_children(file_el, target_tag, units, 1), frozenset())
 
     def parts_at(self, index: int) -> list[Part]:
         target = self.columns.targets[index]
@@ -545,8 +550,8 @@ class _Columns20:
                 else:
                     self._groups[at] = group
         self._segments = segments
-        self.columns = UnitColumns(units, _first_children(file_el, _SOURCE20, segments),
-                                   _first_children(file_el, _TARGET20, segments), frozenset(self._groups))
+        self.columns = UnitColumns(units, _first_children(file_el, _SOURCE20, segments, 0),
+                                   _first_children(file_el, _TARGET20, segments, 1), frozenset(self._groups))
 
     def parts_at(self, index: int) -> list[Part]:
         """A unit of one segment's parts (an irregular unit's are read through the unit records)."""
