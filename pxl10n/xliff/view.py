@@ -1,6 +1,6 @@
 """One view of an XLIFF 1.2 or 2.0 document: files, languages, units, segments, text and inline codes.
 
-Built once per document (one pass over its units) and read by everything that
+Built once per document and read by everything that
 needs to know what a file *says* rather than whether it is well-formed: the QA
 and PX rule families, and :func:`pxl10n.xliff.io.read_info` for push and status.
 Both versions look the same through it; a 1.2 ``<trans-unit>`` is a unit with
@@ -14,13 +14,16 @@ inline codes taken out and listed (what QA compares).
 The build reads the tree in a few C-level passes (every unit, every source,
 every target of a file at once) into :class:`UnitColumns`; the per-unit records
 (:class:`UnitView`, :class:`Part`) are made from those the first time a file's
-``units`` are read, so a whole-file scan that reads the columns never pays for
-them. The records read the unit's id and the part's state from the tree then.
+``units`` are read, so a whole-file scan that reads the columns (and
+:meth:`FileView.parts_at` for the odd unit) never pays for them. The records
+read the unit's id and the part's state from the tree then. The units' texts
+(:attr:`FileView.target_texts`, :attr:`FileView.source_texts`) are read once per
+file on first use and shared by every reader.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple, cast, overload
@@ -135,7 +138,6 @@ class UnitColumns(NamedTuple):
 
 
 _get_id = methodcaller("get", "id")
-_get_state = methodcaller("get", "state")
 _get_parent = methodcaller("getparent")
 
 
@@ -421,7 +423,11 @@ def datatype_strategy(datatype: str) -> str | None:
 
 def metadata_strategy(file_el: etree._Element) -> str | None:
     """The strategy a 2.0 ``<file>`` declares in ``<mda:meta type="strategy">``, if any."""
-    for meta in _metas(file_el):
+    return _strategy_of(_metas(file_el))
+
+
+def _strategy_of(metas: Iterable[etree._Element]) -> str | None:
+    for meta in metas:
         value = (meta.text or "").strip()
         if meta.get("type", "").lower() == "strategy" and value:
             return value.lower()
@@ -446,12 +452,19 @@ def _files20(root: etree._Element) -> list[FileView]:
     src, trg = root.get("srcLang"), root.get("trgLang")
     files = []
     for file_el in root.iterchildren(_X20 + "file"):
-        view = FileView(file_el, root, src, trg, metadata_strategy(file_el), _id_attrs(file_el))
-        for meta in _metas(file_el):
+        # the file's metadata and notes in one C-level filtered pass over its children (its units)
+        metas: list[etree._Element] = []
+        notes: list[etree._Element] = []
+        for child in file_el.iterchildren(_MDA_METADATA, _NOTES20):
+            if child.tag == _MDA_METADATA:
+                metas.extend(child.iterdescendants(_MDA_META))  # as _metas (iterfind "metadata//meta")
+            else:
+                notes.extend(child.iterchildren(_NOTE20))  # as iterfind("notes/note")
+        view = FileView(file_el, root, src, trg, _strategy_of(metas), _id_attrs(file_el))
+        for meta in metas:
             view.candidates.append((f"meta {meta.get('type', '')}", (meta.text or "").strip()))
-        for notes in file_el.iterchildren(_NOTES20):  # what iterfind("notes/note") finds, C-level filtered
-            for note in notes.iterchildren(_NOTE20):
-                view.candidates.append(("note", text_of(note) or ""))
+        for note in notes:
+            view.candidates.append(("note", text_of(note) or ""))
         view._unit_list, view._lazy = None, _Columns20(file_el)
         files.append(view)
     return files
@@ -496,6 +509,20 @@ def _first_children(scope: etree._Element, tag: str, parents: list[etree._Elemen
     return list(map(first.get, parents))
 
 
+def _last_children(parents: list[etree._Element]) -> list[etree._Element] | None:
+    """Every parent's last child (a 2.0 unit's one segment comes after its notes), None when one has none.
+
+    Equal, one for one, to every segment of the file, it says that each unit has exactly one (no unit
+    has another, and nothing else in the file is one), as reading each segment's parent would."""
+    try:
+        return list(map(_LAST, parents))
+    except IndexError:
+        return None
+
+
+_LAST = itemgetter(-1)
+
+
 def _one_part(source: etree._Element | None, target: etree._Element | None, state: str | None) -> list[Part]:
     return [tuple.__new__(Part, (False, source, target, state))]  # Part(False, ...), without its __new__
 
@@ -530,13 +557,13 @@ class _Columns20:
         ignorables = list(file_el.iter(_IGNORABLE20))
         parts: list[etree._Element] = list(file_el.iter(_SEGMENT20, _IGNORABLE20) if ignorables
                                            else file_el.iter(_SEGMENT20))
-        owners = list(map(_get_parent, parts))
         #: per unit, its one segment (None for an irregular unit); the parts of each irregular unit
         self._groups: dict[int, list[etree._Element]] = {}
         segments: list[etree._Element | None]
-        if not ignorables and owners == units:  # one segment per unit, in order
+        if not ignorables and _last_children(units) == parts:  # one segment per unit, its last child
             segments = cast("list[etree._Element | None]", parts)
         else:
+            owners = list(map(_get_parent, parts))
             index = dict(zip(units, range(len(units)), strict=True))
             groups: list[list[etree._Element]] = [[] for _ in units]
             for part, owner in zip(parts, owners, strict=True):
