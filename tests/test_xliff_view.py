@@ -128,7 +128,7 @@ def _columns_agree(view: FileView) -> bool:
     """Columns, parts_at, texts and has_target say what the units say (read before the units are made)."""
     columns = view.columns
     lone_parts = {i: view.parts_at(i) for i in range(len(columns.elements)) if i not in columns.irregular}
-    targets, sources, has_target = view.target_texts, view.source_texts, view.has_target
+    targets, has_target = view.target_texts, view.has_target
     units = view.units
     if any(view.parts_at(i) is not unit.parts for i, unit in enumerate(units)) or any(
             parts != units[i].parts for i, parts in lone_parts.items()):
@@ -140,7 +140,7 @@ def _columns_agree(view: FileView) -> bool:
                                                         for u, one in zip(units, lone, strict=True)]
             and [id(el) for el in columns.targets] == [id(u.parts[0].target) if one else id(None)
                                                         for u, one in zip(units, lone, strict=True)]
-            and targets == [u.target for u in units] and sources == [u.source for u in units]
+            and targets == [u.target for u in units]
             and has_target == any(u.has_target for u in units))
 
 

@@ -16,9 +16,9 @@ every target of a file at once) into :class:`UnitColumns`; the per-unit records
 (:class:`UnitView`, :class:`Part`) are made from those the first time a file's
 ``units`` are read, so a whole-file scan that reads the columns (and
 :meth:`FileView.parts_at` for the odd unit) never pays for them. The records
-read the unit's id and the part's state from the tree then. The units' texts
-(:attr:`FileView.target_texts`, :attr:`FileView.source_texts`) are read once per
-file on first use and shared by every reader.
+read the unit's id and the part's state from the tree then. The units' target
+texts (:attr:`FileView.target_texts`) are read once per file on first use and
+shared by every reader.
 """
 
 from __future__ import annotations
@@ -175,7 +175,7 @@ class _Units:
 
     def __set__(self, view: FileView, value: list[UnitView]) -> None:
         view._unit_list = [] if value is _LATER else value
-        view._lazy = view._target_texts = view._source_texts = None  # whatever was read off a tree is gone
+        view._lazy = view._target_texts = None  # whatever was read off a tree is gone
 
 
 @dataclass
@@ -194,7 +194,6 @@ class FileView:
     _unit_list: list[UnitView] | None = field(default=None, init=False, repr=False, compare=False)
     _lazy: _Columns12 | _Columns20 | None = field(default=None, init=False, repr=False, compare=False)
     _target_texts: list[str | None] | None = field(default=None, init=False, repr=False, compare=False)
-    _source_texts: list[str] | None = field(default=None, init=False, repr=False, compare=False)
     #: every unit (built from :attr:`columns` on first read when the view was built from a tree)
     units: _Units = _Units()
 
@@ -224,22 +223,6 @@ class FileView:
                     texts[at] = units[at].target
             if self._lazy is not None:  # read off the tree: kept (a view made by hand reads its units each time)
                 self._target_texts = texts
-        return texts
-
-    @property
-    def source_texts(self) -> list[str]:
-        """Every unit's whole source text (``[u.source for u in units]``), read once and then shared."""
-        texts = self._source_texts
-        if texts is None:
-            columns = self.columns
-            texts = ["" if el is None else (el.text or "") if not len(el) else all_text(el)
-                     for el in columns.sources]
-            if columns.irregular:
-                units = self.units
-                for at in columns.irregular:
-                    texts[at] = units[at].source
-            if self._lazy is not None:  # read off the tree: kept (a view made by hand reads its units each time)
-                self._source_texts = texts
         return texts
 
     @property
