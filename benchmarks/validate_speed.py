@@ -210,7 +210,9 @@ class _Stages:
     The engine itself runs (``validate_files``, one core): the hooks time
     ``parsing.read`` (``read``), ``parsing.parse`` (then build the document
     view right away, timed as ``view``: validate builds it lazily in the first
-    family that reads it, the same work), each family's check, by swapping the
+    family that reads it, the same work; what the view leaves for later, the
+    unit records and the shared texts, is made by the first family that reads
+    them, in that family's stage), each family's check, by swapping the
     engine's family table for one whose checks are timed, and
     ``parsing.release`` (``free``: dropping the tree, the view and every element
     the families touched). Whatever validate spends outside them is the

@@ -1,14 +1,20 @@
 """The engine's own costs, kept low without changing an answer: one read per file, the pool's traffic.
 
-Workers get only their chunk's expectations and send findings back as tuples;
-the parent's objects are frozen out of the collector only while workers fork.
-Each of these must leave every finding as it was: the tests compare the pool
-with one core on a configured project, and the packed findings with the real ones.
+Forked workers inherit the chunks, the context and the selection (nothing is
+pickled to them); a fork server's workers get only their chunk's expectations;
+both send findings back as tuples, and the parent's objects are frozen out of the
+collector only while workers fork. Each of these must leave every finding as it
+was: the tests compare the pool with one core on a configured project, and the
+packed findings with the real ones; a forked worker that dies leaves the answer
+to one core, and an interrupted parent leaves no worker behind.
 """
 
 from __future__ import annotations
 
 import gc
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +135,80 @@ def test_files_named_by_strings_are_named_as_their_paths_spell_them(tmp_path: Pa
     as_strings = validate_files(odd, ctx, selection, jobs=jobs).findings  # type: ignore[arg-type]
     assert as_strings == validate_files(paths, ctx, selection, jobs=1).findings
     assert as_strings and all(f.path in ctx.expected for f in as_strings)
+
+
+
+#: Run in a fresh interpreter (one thread: the engine forks its workers, as ``pxl10n validate`` does; a test
+#: process may have threads alive): validate ``argv[2:]`` with a worker that dies (``die``) or hangs while
+#: the parent is interrupted (``hang``); print what came of it as JSON.
+_FORKED = """
+import json, os, signal, sys, time
+from pathlib import Path
+from pxl10n.validate import engine
+from pxl10n.validate.context import Context
+from pxl10n.validate.engine import build_selection, validate_files
+
+mode, paths = sys.argv[1], [Path(p) for p in sys.argv[2:]]
+selection = build_selection(None)
+serial = validate_files(paths, Context(), selection, jobs=1).findings
+parent, real_fork, real_check = os.getpid(), os.fork, engine._check_chunk_packed
+pids = []
+
+def fork():
+    pid = real_fork()
+    if pid:
+        pids.append(pid)
+    return pid
+
+def worker(names, ctx, selection):
+    if os.getpid() != parent:
+        if mode == "die" and names[0] == str(paths[0]):
+            os._exit(3)  # the worker that takes the first chunk ends without a word
+        while mode == "hang":
+            time.sleep(60)
+    return real_check(names, ctx, selection)
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+os.fork, engine._check_chunk_packed = fork, worker
+same = interrupted = False
+if mode == "hang":
+    signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # Ctrl-C while the parent waits for its workers
+    try:
+        validate_files(paths, Context(), selection, jobs=2)
+    except KeyboardInterrupt:
+        interrupted = True
+else:
+    same = validate_files(paths, Context(), selection, jobs=2).findings == serial and bool(serial)
+
+def gone(pid):
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+print(json.dumps({"forks": len(pids), "gone": all(map(gone, pids)), "same": same, "interrupted": interrupted}))
+"""
+
+
+def _forked_run(tmp_path: Path, mode: str) -> dict[str, object]:
+    paths = []
+    for i in range(engine.PARALLEL_THRESHOLD + 13):
+        path = tmp_path / f"f{i:03d}.xlf"
+        path.write_bytes(_doc(f"item-{i}", ("fr-FR", "ar", "en-US")[i % 3]))  # PX114, PX112: findings without config
+        paths.append(str(path))
+    done = subprocess.run([sys.executable, "-c", _FORKED, mode, *paths], capture_output=True, timeout=120, check=True)
+    result: dict[str, object] = json.loads(done.stdout)
+    return result
+
+
+def test_a_worker_that_dies_leaves_the_answer_to_one_core(tmp_path: Path) -> None:
+    """A forked worker that ends without sending its findings: the parent checks serially, same findings."""
+    assert _forked_run(tmp_path, "die") == {"forks": 2, "gone": True, "same": True, "interrupted": False}
+
+
+def test_an_interrupted_parent_kills_and_waits_for_its_workers(tmp_path: Path) -> None:
+    assert _forked_run(tmp_path, "hang") == {"forks": 2, "gone": True, "same": False, "interrupted": True}

@@ -16,6 +16,7 @@ stay silent without a ``pxl10n.toml``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 
@@ -26,7 +27,7 @@ from pxl10n.validate.context import Context, LaidOut, Pulled
 from pxl10n.validate.langtags import is_rtl, normalize, px_supports
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
 from pxl10n.xliff.io import local_name
-from pxl10n.xliff.view import FileView
+from pxl10n.xliff.view import FileView, UnitView, text_of
 
 PX100 = error(
     "PX100", "no item id in the file",
@@ -129,7 +130,10 @@ def _id_values(view: FileView) -> list[str]:
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
+@functools.lru_cache(maxsize=1024)
 def _id_like(name: str) -> bool:
+    """True when an attribute or metadata name says it holds an id (a pure function of the name, asked of
+    every file-level name of every file: kept)."""
     key = _NOT_ALNUM.sub("", name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower())
     return key in ("original", "id") or key.endswith("id")
 
@@ -219,14 +223,16 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             continue
         seen_lang.add(id(view.lang_element))
         sharing = [v for v in files if v.lang_element is view.lang_element]
-        has_targets = any(unit.has_target for v in sharing for unit in v.units)
+        has_targets = any(v.has_target for v in sharing)
         yield from _languages(doc, ctx, view, pulled, has_targets)
     if pulled is not None:
         yield from _as_pulled(doc, files, pulled, root)
     strategy = (pulled.strategy if pulled and pulled.strategy else None) or next(
         (v.strategy for v in files if v.strategy), None)
     if _may_carry_markup(doc.data):
-        memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]] = {}
+        if len(_MEMO) > _MEMO_CAP:
+            _MEMO.clear()
+        memo = _MEMO
         for view in files:
             yield from _markup(doc, view, (strategy or "").lower() == "html", memo)
     if expected is not None and expected.laid_out is not None:
@@ -263,10 +269,11 @@ def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | Non
         return
     if view.src and normalize(trg) == normalize(view.src):
         yield doc.finding(PX112, f"{trg_attr} {trg!r} equals {src_attr} {view.src!r}", element=el)
-    if is_rtl(trg):
+    rtl, supported = _target_language(trg)
+    if rtl:
         yield doc.finding(PX114, f"{trg_attr} {trg!r} is a right-to-left language; PX supports left-to-right "
                           "only", element=el)
-    elif not px_supports(trg):
+    elif not supported:
         yield doc.finding(PX115, f"{trg_attr} {trg!r} is not a language PX is known to support",
                           element=el)
     if ctx.configured and ctx.target_locales and not configured_target(trg, ctx):
@@ -275,6 +282,12 @@ def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | Non
     if pulled is not None and normalize(trg) not in {normalize(pulled.locale), normalize(pulled.px_language)}:
         yield doc.finding(PX116, f"{trg_attr} {trg!r} differs from the pulled language "
                           f"{pulled.px_language!r} ({pulled.locale})", element=el)
+
+
+@functools.lru_cache(maxsize=1024)
+def _target_language(trg: str) -> tuple[bool, bool]:
+    """(right-to-left, known to PX) of a target language tag: pure functions of the tag, asked of every file."""
+    return is_rtl(trg), px_supports(trg)
 
 
 def _as_pulled(doc: Document, files: list[FileView], pulled: Pulled, root: etree._Element) -> Iterator[Finding]:
@@ -327,18 +340,26 @@ def html_problems(text: str) -> tuple[list[html.Problem], bool]:
 #: How a ``<`` can get into XML text: escaped, as a character reference, or in a CDATA section (a DTD's
 #: entities never get this far: documents with a DTD are refused when parsed).
 _ESCAPED_LT = (b"&lt;", b"&#", b"<![CDATA[")
+#: The whitespace a document may start with (matched in place: stripping would copy the whole document).
+_LEADING_SPACE = re.compile(rb"[ \t\r\n]*")
 
 
 def _may_carry_markup(data: bytes) -> bool:
     """False when no text of the document can hold a ``<``, so no target carries HTML: one scan of the
     bytes instead of every unit's target text. True whenever the bytes cannot tell (not ASCII-compatible)."""
-    if not data.lstrip(b" \t\r\n").startswith((b"<", b"\xef\xbb\xbf")):  # UTF-16 and the like: no byte scan
-        return True
+    if not data.startswith((b"<", b"\xef\xbb\xbf"), _LEADING_SPACE.match(data).end()):  # type: ignore[union-attr]
+        return True  # UTF-16 and the like: no byte scan
     return any(marker in data for marker in _ESCAPED_LT)
 
 
 #: A stretch of text that may be a tag: ``<``, no ``<`` or ``>``, then ``>`` (every tag html.scan finds is one).
 _TAG_SPAN = re.compile(r"<[^<>]*>")
+
+
+#: The answers of :func:`_problems_of`, kept across documents: a function of the tag spans alone, so what one
+#: document worked out holds for the next (exports of one project share their markup). Emptied past the cap.
+_MEMO: dict[tuple[str, ...], tuple[list[html.Problem], bool]] = {}
+_MEMO_CAP = 4096
 
 
 def _problems_of(text: str, memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]],
@@ -360,31 +381,50 @@ def _problems_of(text: str, memo: dict[tuple[str, ...], tuple[list[html.Problem]
 
 def _markup(doc: Document, view: FileView, is_html: bool,
             memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]]) -> Iterator[Finding]:
-    for unit in view.units:
-        parts = unit.parts
-        if len(parts) == 1:  # the usual unit: its target's text read straight when it is a leaf
-            element = parts[0].target
-            if element is None or (not len(element) and "<" not in (element.text or "")):
-                continue
-        text = unit.target
+    """PX140/PX141 for every unit of ``view`` whose target text has a ``<``.
+
+    The texts are the view's (:attr:`FileView.target_texts`, read once for every family); a unit of one
+    segment is then read off the file's columns, so no unit record is made for it.
+    """
+    texts = view.target_texts
+    if "<" not in "".join(filter(None, texts)):  # one C scan: no target of the file has markup
+        return
+    elements, sources, targets, irregular = view.columns
+    for at, text in enumerate(texts):
         if text is None or "<" not in text:
             continue
-        target, _ = _problems_of(text, memo)
-        if not target:
-            continue
-        source, source_has_tags = _problems_of(unit.source, memo)
-        target_el = unit.first_target
-        anchor = target_el if target_el is not None else unit.element
-        if is_html:
-            known = {(p.kind, p.tag) for p in source}
-            fresh = [p for p in target if (p.kind, p.tag) not in known]
-            if fresh:
-                yield doc.finding(PX140, f"target HTML: {fresh[0].message}", element=anchor, unit=unit.id)
-            continue
-        balance = [p for p in target if p.kind != "unknown"]
-        if balance and source_has_tags and not any(p.kind != "unknown" for p in source):
-            yield doc.finding(PX141, f"target tags unbalanced ({balance[0].message}) while the source's are "
-                              "balanced", element=anchor, unit=unit.id)
+        if at in irregular:
+            unit = view.units[at]
+            found = _unit_markup(doc, is_html, memo, text, None, unit.first_target, unit.element, unit)
+        else:
+            found = _unit_markup(doc, is_html, memo, text, sources[at], targets[at], elements[at])
+        if found is not None:
+            yield found
+
+
+def _unit_markup(doc: Document, is_html: bool, memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]],
+                 text: str, source_el: etree._Element | None, target_el: etree._Element | None,
+                 unit_el: etree._Element, unit: UnitView | None = None) -> Finding | None:
+    """The PX140/PX141 finding of one unit whose target text ``text`` has a ``<`` (None when it has none):
+    the unit's source text is ``unit.source``, or its one segment's ``source_el``'s."""
+    target, _ = _problems_of(text, memo)
+    if not target:
+        return None
+    source_text = unit.source if unit is not None else text_of(source_el) or ""
+    source, source_has_tags = _problems_of(source_text, memo)
+    anchor = target_el if target_el is not None else unit_el
+    unit_id = unit.id if unit is not None else unit_el.get("id")
+    if is_html:
+        known = {(p.kind, p.tag) for p in source}
+        fresh = [p for p in target if (p.kind, p.tag) not in known]
+        if fresh:
+            return doc.finding(PX140, f"target HTML: {fresh[0].message}", element=anchor, unit=unit_id)
+        return None
+    balance = [p for p in target if p.kind != "unknown"]
+    if balance and source_has_tags and not any(p.kind != "unknown" for p in source):
+        return doc.finding(PX141, f"target tags unbalanced ({balance[0].message}) while the source's are "
+                           "balanced", element=anchor, unit=unit_id)
+    return None
 
 
 FAMILY = Family("px", "PX", "What a Gainsight PX import needs", RULES, check)
