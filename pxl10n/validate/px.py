@@ -16,7 +16,6 @@ stay silent without a ``pxl10n.toml``.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Mapping
 
@@ -130,10 +129,7 @@ def _id_values(view: FileView) -> list[str]:
 _NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
-@functools.lru_cache(maxsize=1024)
 def _id_like(name: str) -> bool:
-    """True when an attribute or metadata name says it holds an id (a pure function of the name, asked of
-    every file-level name of every file: kept)."""
     key = _NOT_ALNUM.sub("", name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower())
     return key in ("original", "id") or key.endswith("id")
 
@@ -269,11 +265,10 @@ def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | Non
         return
     if view.src and normalize(trg) == normalize(view.src):
         yield doc.finding(PX112, f"{trg_attr} {trg!r} equals {src_attr} {view.src!r}", element=el)
-    rtl, supported = _target_language(trg)
-    if rtl:
+    if is_rtl(trg):
         yield doc.finding(PX114, f"{trg_attr} {trg!r} is a right-to-left language; PX supports left-to-right "
                           "only", element=el)
-    elif not supported:
+    elif not px_supports(trg):
         yield doc.finding(PX115, f"{trg_attr} {trg!r} is not a language PX is known to support",
                           element=el)
     if ctx.configured and ctx.target_locales and not configured_target(trg, ctx):
@@ -282,12 +277,6 @@ def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | Non
     if pulled is not None and normalize(trg) not in {normalize(pulled.locale), normalize(pulled.px_language)}:
         yield doc.finding(PX116, f"{trg_attr} {trg!r} differs from the pulled language "
                           f"{pulled.px_language!r} ({pulled.locale})", element=el)
-
-
-@functools.lru_cache(maxsize=1024)
-def _target_language(trg: str) -> tuple[bool, bool]:
-    """(right-to-left, known to PX) of a target language tag: pure functions of the tag, asked of every file."""
-    return is_rtl(trg), px_supports(trg)
 
 
 def _as_pulled(doc: Document, files: list[FileView], pulled: Pulled, root: etree._Element) -> Iterator[Finding]:
