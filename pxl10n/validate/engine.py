@@ -361,17 +361,12 @@ def _in_forks(chunks: list[list[str]], ctx: Context, selection: RuleSelection, w
     try:
         for _ in range(workers):
             results_r, results_w = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:  # no process to be had: the caller checks serially
-                os.close(results_r)
-                os.close(results_w)
-                raise
+            pid = os.fork()
             if pid == 0:  # the child: never returns
                 os.close(results_r)
                 _forked_worker(tasks_r, results_w, chunks, ctx, selection)
-            children.append((pid, results_r))  # first: an interrupt from here on still reaps this child
             os.close(results_w)
+            children.append((pid, results_r))
         os.close(tasks_r)
         tasks_r = -1
         done: dict[int, list[_Packed]] = {}
