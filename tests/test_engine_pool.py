@@ -12,9 +12,9 @@ to one core, and an interrupted parent leaves no worker behind.
 from __future__ import annotations
 
 import gc
-import json
-import subprocess
-import sys
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -137,78 +137,65 @@ def test_files_named_by_strings_are_named_as_their_paths_spell_them(tmp_path: Pa
     assert as_strings and all(f.path in ctx.expected for f in as_strings)
 
 
+def _recording_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pids of the children the engine forks, as it forks them."""
+    pids: list[int] = []
+    real = os.fork
 
-#: Run in a fresh interpreter (one thread: the engine forks its workers, as ``pxl10n validate`` does; a test
-#: process may have threads alive): validate ``argv[2:]`` with a worker that dies (``die``) or hangs while
-#: the parent is interrupted (``hang``); print what came of it as JSON.
-_FORKED = """
-import json, os, signal, sys, time
-from pathlib import Path
-from pxl10n.validate import engine
-from pxl10n.validate.context import Context
-from pxl10n.validate.engine import build_selection, validate_files
+    def fork() -> int:
+        pid = real()
+        if pid:
+            pids.append(pid)
+        return pid
+    monkeypatch.setattr(os, "fork", fork)
+    return pids
 
-mode, paths = sys.argv[1], [Path(p) for p in sys.argv[2:]]
-selection = build_selection(None)
-serial = validate_files(paths, Context(), selection, jobs=1).findings
-parent, real_fork, real_check = os.getpid(), os.fork, engine._check_chunk_packed
-pids = []
 
-def fork():
-    pid = real_fork()
-    if pid:
-        pids.append(pid)
-    return pid
-
-def worker(names, ctx, selection):
-    if os.getpid() != parent:
-        if mode == "die" and names[0] == str(paths[0]):
-            os._exit(3)  # the worker that takes the first chunk ends without a word
-        while mode == "hang":
-            time.sleep(60)
-    return real_check(names, ctx, selection)
-
-def interrupt(signum, frame):
-    raise KeyboardInterrupt
-
-os.fork, engine._check_chunk_packed = fork, worker
-same = interrupted = False
-if mode == "hang":
-    signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)  # Ctrl-C while the parent waits for its workers
-    try:
-        validate_files(paths, Context(), selection, jobs=2)
-    except KeyboardInterrupt:
-        interrupted = True
-else:
-    same = validate_files(paths, Context(), selection, jobs=2).findings == serial and bool(serial)
-
-def gone(pid):
+def _gone(pid: int) -> bool:
+    """True when ``pid`` (a child of this process) was waited for: nothing is left of it."""
     try:
         os.waitpid(pid, os.WNOHANG)
     except ChildProcessError:
         return True
     return False
 
-print(json.dumps({"forks": len(pids), "gone": all(map(gone, pids)), "same": same, "interrupted": interrupted}))
-"""
+
+def test_a_worker_that_dies_leaves_the_answer_to_one_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers: one that ends without sending its findings makes the parent check serially."""
+    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD + 13)
+    selection = build_selection(None, select=["PX"])
+    serial = validate_files(paths, ctx, selection, jobs=1).findings
+    parent, real = os.getpid(), engine._check_chunk_packed
+
+    def dying(names: list[str], ctx: Context, selection: engine.RuleSelection) -> list[engine._Packed]:
+        if os.getpid() != parent and names[0] == str(paths[0]):
+            os._exit(3)  # the worker that takes the first chunk dies
+        return real(names, ctx, selection)
+    monkeypatch.setattr(engine, "_check_chunk_packed", dying)
+    pids = _recording_forks(monkeypatch)
+    assert validate_files(paths, ctx, selection, jobs=2).findings == serial and serial
+    assert len(pids) == 2 and all(_gone(pid) for pid in pids)
 
 
-def _forked_run(tmp_path: Path, mode: str) -> dict[str, object]:
-    paths = []
-    for i in range(engine.PARALLEL_THRESHOLD + 13):
-        path = tmp_path / f"f{i:03d}.xlf"
-        path.write_bytes(_doc(f"item-{i}", ("fr-FR", "ar", "en-US")[i % 3]))  # PX114, PX112: findings without config
-        paths.append(str(path))
-    done = subprocess.run([sys.executable, "-c", _FORKED, mode, *paths], capture_output=True, timeout=120, check=True)
-    result: dict[str, object] = json.loads(done.stdout)
-    return result
+def test_an_interrupted_parent_kills_and_waits_for_its_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD)
+    parent = os.getpid()
 
+    def hanging(names: list[str], ctx: Context, selection: engine.RuleSelection) -> list[engine._Packed]:
+        while os.getpid() != parent:
+            time.sleep(60)
+        return []
+    monkeypatch.setattr(engine, "_check_chunk_packed", hanging)
+    pids = _recording_forks(monkeypatch)
 
-def test_a_worker_that_dies_leaves_the_answer_to_one_core(tmp_path: Path) -> None:
-    """A forked worker that ends without sending its findings: the parent checks serially, same findings."""
-    assert _forked_run(tmp_path, "die") == {"forks": 2, "gone": True, "same": True, "interrupted": False}
-
-
-def test_an_interrupted_parent_kills_and_waits_for_its_workers(tmp_path: Path) -> None:
-    assert _forked_run(tmp_path, "hang") == {"forks": 2, "gone": True, "same": False, "interrupted": True}
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # Ctrl-C while the parent waits for its workers
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            validate_files(paths, ctx, build_selection(None), jobs=2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert len(pids) == 2 and all(_gone(pid) for pid in pids)
