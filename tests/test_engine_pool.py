@@ -1,20 +1,14 @@
 """The engine's own costs, kept low without changing an answer: one read per file, the pool's traffic.
 
-Forked workers inherit the chunks, the context and the selection (nothing is
-pickled to them); a fork server's workers get only their chunk's expectations;
-both send findings back as tuples, and the parent's objects are frozen out of the
-collector only while workers fork. Each of these must leave every finding as it
-was: the tests compare the pool with one core on a configured project, and the
-packed findings with the real ones; a forked worker that dies leaves the answer
-to one core, and an interrupted parent leaves no worker behind.
+Workers get only their chunk's expectations and send findings back as tuples;
+the parent's objects are frozen out of the collector only while workers fork.
+Each of these must leave every finding as it was: the tests compare the pool
+with one core on a configured project, and the packed findings with the real ones.
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -135,67 +129,3 @@ def test_files_named_by_strings_are_named_as_their_paths_spell_them(tmp_path: Pa
     as_strings = validate_files(odd, ctx, selection, jobs=jobs).findings  # type: ignore[arg-type]
     assert as_strings == validate_files(paths, ctx, selection, jobs=1).findings
     assert as_strings and all(f.path in ctx.expected for f in as_strings)
-
-
-def _recording_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The pids of the children the engine forks, as it forks them."""
-    pids: list[int] = []
-    real = os.fork
-
-    def fork() -> int:
-        pid = real()
-        if pid:
-            pids.append(pid)
-        return pid
-    monkeypatch.setattr(os, "fork", fork)
-    return pids
-
-
-def _gone(pid: int) -> bool:
-    """True when ``pid`` (a child of this process) was waited for: nothing is left of it."""
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
-
-
-def test_a_worker_that_dies_leaves_the_answer_to_one_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Forked workers: one that ends without sending its findings makes the parent check serially."""
-    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD + 13)
-    selection = build_selection(None, select=["PX"])
-    serial = validate_files(paths, ctx, selection, jobs=1).findings
-    parent, real = os.getpid(), engine._check_chunk_packed
-
-    def dying(names: list[str], ctx: Context, selection: engine.RuleSelection) -> list[engine._Packed]:
-        if os.getpid() != parent and names[0] == str(paths[0]):
-            os._exit(3)  # the worker that takes the first chunk dies
-        return real(names, ctx, selection)
-    monkeypatch.setattr(engine, "_check_chunk_packed", dying)
-    pids = _recording_forks(monkeypatch)
-    assert validate_files(paths, ctx, selection, jobs=2).findings == serial and serial
-    assert len(pids) == 2 and all(_gone(pid) for pid in pids)
-
-
-def test_an_interrupted_parent_kills_and_waits_for_its_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD)
-    parent = os.getpid()
-
-    def hanging(names: list[str], ctx: Context, selection: engine.RuleSelection) -> list[engine._Packed]:
-        while os.getpid() != parent:
-            time.sleep(60)
-        return []
-    monkeypatch.setattr(engine, "_check_chunk_packed", hanging)
-    pids = _recording_forks(monkeypatch)
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, 0.5)  # Ctrl-C while the parent waits for its workers
-    try:
-        with pytest.raises(KeyboardInterrupt):
-            validate_files(paths, ctx, build_selection(None), jobs=2)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    assert len(pids) == 2 and all(_gone(pid) for pid in pids)

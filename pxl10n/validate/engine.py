@@ -19,16 +19,12 @@ import logging
 import multiprocessing
 import multiprocessing.context
 import os
-import pickle
-import signal
-import struct
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NoReturn
 
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
@@ -310,114 +306,27 @@ def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: 
 
 
 def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: int) -> list[Finding]:
-    """Check ``names`` in ``workers`` processes, a few chunks per worker (to even out their load).
+    """Check ``names`` in a pool of ``workers`` processes, a few chunks per worker (to even out their load).
 
-    Forked children when this process may fork (:func:`_in_forks`: they inherit what they check);
-    else a pool on a fork server, each chunk carrying only its own files' expectations
-    (:meth:`Context.only`). Findings come back as tuples either way, and the parent's objects are
-    frozen out of the garbage collector while workers are forked, so no worker's collector walks
-    (and copies) the pages it inherited.
+    Each chunk carries only its own files' expectations (:meth:`Context.only`), findings come back
+    as tuples, and the parent's objects are frozen out of the garbage collector while workers are
+    forked, so no worker's collector walks (and copies) the pages it inherited.
     """
     size = max(8, -(-len(names) // (workers * CHUNKS_PER_WORKER)))
     chunks = [names[i : i + size] for i in range(0, len(names), size)]
-    workers = min(workers, len(chunks))
+    contexts = [ctx.only(chunk) for chunk in chunks]
     # what this process holds so far: forked workers' collectors never walk (nor copy) it; a caller that
     # froze objects itself keeps them frozen, and is left as it was
     freeze = gc.get_freeze_count() == 0
     if freeze:
         gc.freeze()
     try:
-        if _may_fork():
-            parts = _in_forks(chunks, ctx, selection, workers)
-        else:
-            contexts = [ctx.only(chunk) for chunk in chunks]
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
-                parts = list(pool.map(_check_chunk_packed, chunks, contexts, [selection] * len(chunks)))
+        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_mp_context()) as pool:
+            parts = list(pool.map(_check_chunk_packed, chunks, contexts, [selection] * len(chunks)))
     finally:
         if freeze:
             gc.unfreeze()
     return [_unpack(packed) for part in parts for packed in part]
-
-
-_INDEX = struct.Struct("<I")
-
-
-def _in_forks(chunks: list[list[str]], ctx: Context, selection: RuleSelection, workers: int) -> list[list[_Packed]]:
-    """Each chunk's packed findings, checked by ``workers`` forked children, in chunk order.
-
-    A process pool without the pool: the children inherit the chunks, the context and the selection
-    (nothing is pickled on the way out), take chunk numbers from one pipe written in full before they
-    are forked (the one that is free takes the next, so the load evens out as in a pool), and each
-    sends its findings back in one pickle on a pipe of its own, then ends with ``os._exit`` (no
-    interpreter teardown). A child that fails, or dies, leaves its pipe short: :class:`BrokenProcessPool`,
-    and the caller checks serially. Interrupted, the parent kills its children and waits for them.
-    """
-    tasks_r, tasks_w = os.pipe()
-    try:
-        os.write(tasks_w, b"".join(_INDEX.pack(i) for i in range(len(chunks))))  # a few bytes: never blocks
-    finally:
-        os.close(tasks_w)
-    children: list[tuple[int, int]] = []
-    try:
-        for _ in range(workers):
-            results_r, results_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: never returns
-                os.close(results_r)
-                _forked_worker(tasks_r, results_w, chunks, ctx, selection)
-            os.close(results_w)
-            children.append((pid, results_r))
-        os.close(tasks_r)
-        tasks_r = -1
-        done: dict[int, list[_Packed]] = {}
-        for pid, results_r in children:
-            with open(results_r, "rb", closefd=False) as pipe:
-                data = pipe.read()
-            _, status = os.waitpid(pid, 0)
-            if status != 0 or not data:
-                raise BrokenProcessPool(f"validate worker {pid} ended with status {status}")
-            done.update(pickle.loads(data))
-        if len(done) != len(chunks):
-            raise BrokenProcessPool("validate workers left chunks unchecked")
-        return [done[i] for i in range(len(chunks))]
-    finally:
-        if tasks_r >= 0:
-            os.close(tasks_r)
-        for pid, results_r in children:
-            os.close(results_r)
-            _reap(pid)
-
-
-def _forked_worker(tasks: int, results: int, chunks: list[list[str]], ctx: Context, selection: RuleSelection) -> NoReturn:
-    """A forked child's life: check the chunks it takes, send their findings, exit without cleanup."""
-    status = 1
-    try:
-        checked: dict[int, list[_Packed]] = {}
-        while len(data := os.read(tasks, _INDEX.size)) == _INDEX.size:
-            (index,) = _INDEX.unpack(data)
-            checked[index] = _check_chunk_packed(chunks[index], ctx, selection)
-        with open(results, "wb", closefd=False) as pipe:
-            pipe.write(pickle.dumps(checked, pickle.HIGHEST_PROTOCOL))
-        status = 0
-    except BaseException:  # noqa: BLE001 -- Ctrl-C or a bug: the parent sees a short pipe and checks serially
-        pass
-    finally:
-        os._exit(status)
-
-
-def _reap(pid: int) -> None:
-    """Wait for child ``pid``, killing it first if it is still running (the parent was interrupted)."""
-    try:
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-    except ChildProcessError:  # already waited for
-        pass
-
-
-def _may_fork() -> bool:
-    """True when children may be forked: the platform can, and no other thread lives (see :func:`_mp_context`)."""
-    return hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
