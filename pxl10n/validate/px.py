@@ -226,9 +226,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     strategy = (pulled.strategy if pulled and pulled.strategy else None) or next(
         (v.strategy for v in files if v.strategy), None)
     if _may_carry_markup(doc.data):
-        if len(_MEMO) > _MEMO_CAP:
-            _MEMO.clear()
-        memo = _MEMO
+        memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]] = {}  # this document's: no history across files
         for view in files:
             yield from _markup(doc, view, (strategy or "").lower() == "html", memo)
     if expected is not None and expected.laid_out is not None:
@@ -343,12 +341,6 @@ def _may_carry_markup(data: bytes) -> bool:
 
 #: A stretch of text that may be a tag: ``<``, no ``<`` or ``>``, then ``>`` (every tag html.scan finds is one).
 _TAG_SPAN = re.compile(r"<[^<>]*>")
-
-
-#: The answers of :func:`_problems_of`, kept across documents: a function of the tag spans alone, so what one
-#: document worked out holds for the next (exports of one project share their markup). Emptied past the cap.
-_MEMO: dict[tuple[str, ...], tuple[list[html.Problem], bool]] = {}
-_MEMO_CAP = 4096
 
 
 def _problems_of(text: str, memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]],
