@@ -12,6 +12,11 @@ that signal). The run is started by a small client script (``python -S``: no
 site-packages, about 10 ms) that stands where the console script stands, forwards
 SIGINT/SIGTERM/SIGHUP/SIGQUIT to the run and exits as the run did.
 
+A SIGKILL cannot be forwarded: sent to the client, it would leave the run alive.
+A test that kills a run starts it with ``Zygote.start``, which learns the run's own
+pid from the client (through a pipe named by ``PID_FD_VARIABLE``, which the run
+never sees) and kills that process.
+
 Not for tests about the interpreter itself (``python -m pxl10n``, the console script,
 a PATH without git, missing modules): those keep fresh interpreters.
 ``tests/test_zygote.py`` proves a forked run answers as a fresh one does.
@@ -29,19 +34,25 @@ import socket
 import struct
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: What every run would import anyway; imported once, in the zygote.
 PRELOAD = ("pxl10n.cli", "pxl10n.sync.pull", "pxl10n.sync.push", "pxl10n.sync.status", "pxl10n.sync.validation",
            "pxl10n.validate.engine", "pxl10n.doctor")
 #: The signals a shell or a runner sends to stop a command; the client passes them on.
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+#: A descriptor of the client's to which it writes the run's pid (one line), then closes; not passed to the run.
+PID_FD_VARIABLE = "PXL10N_ZYGOTE_PID_FD"
 
 CLIENT = """#!{python} -S
 # pxl10n, run by the test zygote (tests/helpers/zygote.py): a real process forked from a pre-imported interpreter
 import json, os, signal, socket, struct, sys
 conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 conn.connect({socket!r})
+pid_fd = os.environ.pop({pid_fd_variable!r}, None)
 data = json.dumps({{"argv": sys.argv, "cwd": os.getcwd(), "env": dict(os.environ)}}).encode()
 socket.send_fds(conn, [struct.pack("!I", len(data)) + data], [0, 1, 2])
 answers = conn.makefile("r")
@@ -53,10 +64,14 @@ def forward(signum, frame):
         pass
 for sig in {signals}:
     signal.signal(sig, forward)
+if pid_fd is not None:
+    os.write(int(pid_fd), b"%d\\n" % pid)
+    os.close(int(pid_fd))
 line = answers.readline()
 code = int(line.split()[1]) if line.startswith("exit ") else 1
 if code < 0:
-    signal.signal(-code, signal.SIG_DFL)
+    if -code != signal.SIGKILL:  # SIGKILL has no handler to reset (signal.signal refuses it)
+        signal.signal(-code, signal.SIG_DFL)
     os.kill(os.getpid(), -code)
 sys.exit(code)
 """
@@ -146,6 +161,19 @@ def serve(path: str) -> list[str] | None:
         conn.close()
 
 
+@dataclass
+class Started:
+    """A run started by ``Zygote.start``: the client's process, and the run's own pid."""
+
+    client: subprocess.Popen[Any]
+    pid: int
+
+    def kill(self) -> int:
+        """A real SIGKILL to the run itself (a SIGKILL to the client would leave it running); the client's exit status."""
+        os.kill(self.pid, signal.SIGKILL)
+        return self.client.wait()
+
+
 class Zygote:
     """A running zygote and the client script that starts runs in it."""
 
@@ -153,7 +181,8 @@ class Zygote:
         scratch.mkdir(parents=True, exist_ok=True)
         self.socket = str(scratch / "zygote.sock")
         self.client = scratch / "pxl10n"
-        self.client.write_text(CLIENT.format(python=sys.executable, socket=self.socket, signals=tuple(int(s) for s in FORWARDED)))
+        self.client.write_text(CLIENT.format(python=sys.executable, socket=self.socket, signals=tuple(int(s) for s in FORWARDED),
+                                             pid_fd_variable=PID_FD_VARIABLE))
         self.client.chmod(0o755)
         # an environment like a runner's: no PYTHON* settings of this test process (buffering, bytecode)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
@@ -162,6 +191,21 @@ class Zygote:
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         assert line == "ready\n", f"the zygote did not start: {line!r}"
+
+    def start(self, args: Sequence[str], *, env: Mapping[str, str] | None = None, **popen: Any) -> Started:
+        """``pxl10n ARGS`` started through the client (``subprocess.Popen`` keywords), once the run has its pid."""
+        read_end, write_end = os.pipe()
+        try:
+            client = subprocess.Popen([str(self.client), *args], env={**(os.environ if env is None else env), PID_FD_VARIABLE: str(write_end)},
+                                      pass_fds=(write_end,), **popen)
+        finally:
+            os.close(write_end)
+        with os.fdopen(read_end, "rb") as answer:
+            line = answer.readline()
+        if not line:
+            client.wait()
+            raise RuntimeError(f"the zygote's client ended ({client.returncode}) before the run started")
+        return Started(client, int(line))
 
     def close(self) -> None:
         self.process.kill()
