@@ -28,6 +28,7 @@ from .helpers.cli import run
 from .helpers.project import API_KEY, commits
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import landed, push_json, results
+from .helpers.zygote import Zygote
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -35,8 +36,9 @@ def child_env(**extra: str) -> dict[str, str]:
     return {**os.environ, **base, **extra}
 
 
-def pxl10n(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pxl10n", *args], cwd=root, env=child_env(**env), capture_output=True, text=True, timeout=120)
+def pxl10n(zygote: Zygote, root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``pxl10n ARGS`` as a real child process of its own, forked from the zygote (a fresh one, without the imports)."""
+    return subprocess.run([str(zygote.client), *args], cwd=root, env=child_env(**env), capture_output=True, text=True, timeout=120)
 
 
 def px_targets(emulator: EmulatorServer, key: FileKey) -> dict[str, str]:
@@ -72,11 +74,11 @@ def pull_json(*args: str) -> tuple[int, dict]:
 
 @pytest.mark.parametrize("point", ["pull-recorded:1", "pull-wrote:1", "pull-wrote:2"])
 @pytest.mark.parametrize("sig", ["KILL", "INT"])
-def test_killed_pull_then_px_change_takes_px_and_push_sends_nothing(pulled: Path, emulator: EmulatorServer, point: str, sig: str) -> None:
+def test_killed_pull_then_px_change_takes_px_and_push_sends_nothing(pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str, sig: str) -> None:
     keys = keys_of(emulator, "article")[:3]
     for key in keys:
         change_in_px(emulator, key, f"first change {key.item_id}")
-    died = pxl10n(pulled, "pull", PXL10N_CRASH_AT=f"{point}:{sig}")
+    died = pxl10n(zygote, pulled, "pull", PXL10N_CRASH_AT=f"{point}:{sig}")
     assert died.returncode != 0
     for key in keys:
         change_in_px(emulator, key, f"newer change {key.item_id}")
@@ -219,7 +221,7 @@ def test_undocumented_engagement_type_is_a_config_error(project: Path) -> None:
 # --- 5. two branches, one state file --------------------------------------------------------
 
 
-def _merge_world(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, FileKey, FileKey]:
+def _merge_world(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> tuple[git.Repo, FileKey, FileKey]:
     """main: a translation merged and pushed (its state commit); ``sync``: cut before, pulls a PX change next door.
 
     Both sides change the pushed file's entry (the sync pull re-exported it after the push), so this
@@ -227,7 +229,7 @@ def _merge_world(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, File
     """
     repo = git.Repo(pulled)
     repo.git.branch("-M", "main")
-    install_driver(repo)
+    install_driver(repo, zygote)
     a, b = sorted(keys_of(emulator, "article"), key=FileKey.relpath)[:2]  # neighbours in the state file
     repo.git.branch("sync")
     translate(pulled, a)
@@ -242,8 +244,8 @@ def _merge_world(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, File
 
 
 @pytest.mark.parametrize("how", ["merge-into-main", "merge-main-into-sync", "rebase-sync"])
-def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: Path, emulator: EmulatorServer, how: str) -> None:
-    repo, a, b = _merge_world(pulled, emulator)
+def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: Path, emulator: EmulatorServer, zygote: Zygote, how: str) -> None:
+    repo, a, b = _merge_world(pulled, emulator, zygote)
     if how == "merge-into-main":
         repo.git.merge("-q", "--no-edit", "sync")
     else:
@@ -258,20 +260,20 @@ def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: P
     assert holds(file_targets(pulled, b), "changed in PX")
 
 
-def install_driver(repo: git.Repo) -> None:
-    """What `pxl10n init` / `pxl10n merge-state --install` do, with this interpreter as the driver."""
+def install_driver(repo: git.Repo, zygote: Zygote) -> None:
+    """What `pxl10n init` / `pxl10n merge-state --install` do, with the zygote's client as the driver's ``pxl10n``."""
     assert run("merge-state", "--install").exit_code == 0
     root = Path(repo.working_tree_dir)
     assert "merge=pxl10n-state" in (root / ".gitattributes").read_text()
     assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
-    repo.git.config("merge.pxl10n-state.driver", f"{sys.executable} -m pxl10n merge-state %O %A %B")
+    repo.git.config("merge.pxl10n-state.driver", f"{zygote.client} merge-state %O %A %B")
     repo.index.add([".gitattributes", ".gitignore"])
     repo.index.commit("attributes")
 
 
-def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, emulator: EmulatorServer) -> None:
+def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     repo = git.Repo(pulled)
-    install_driver(repo)
+    install_driver(repo, zygote)
     key = keys_of(emulator, "article")[0]
     base = repo.active_branch.name
     repo.git.branch("sync")  # a sync branch cut before the push below
@@ -341,9 +343,9 @@ def test_outside_git_pull_says_it_does_not_commit(tmp_path: Path, emulator: Emul
 # --- 7. one writer at a time ----------------------------------------------------------------
 
 
-def test_two_pulls_at_once_leave_every_file_in_the_state(project: Path, emulator: EmulatorServer) -> None:
+def test_two_pulls_at_once_leave_every_file_in_the_state(project: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     emulator.faults.latency = 0.01
-    children = [subprocess.Popen([sys.executable, "-m", "pxl10n", "pull", "--locale", loc], cwd=project, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for loc in ("fr-FR", "de-DE")]
+    children = [subprocess.Popen([str(zygote.client), "pull", "--locale", loc], cwd=project, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for loc in ("fr-FR", "de-DE")]
     for child in children:
         _, err = child.communicate(timeout=120)  # reads and closes the stderr pipe (no ResourceWarning)
         assert child.returncode == 0, err
@@ -353,23 +355,23 @@ def test_two_pulls_at_once_leave_every_file_in_the_state(project: Path, emulator
     assert not git.Repo(project).git.status("--porcelain")
 
 
-def test_two_pushes_at_once_import_each_file_once(pulled: Path, emulator: EmulatorServer) -> None:
+def test_two_pushes_at_once_import_each_file_once(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     keys = keys_of(emulator, "engagement")[:6]
     for key in keys:
         translate(pulled, key)
     emulator.faults.latency = 0.02
-    children = [subprocess.Popen([sys.executable, "-m", "pxl10n", "push"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+    children = [subprocess.Popen([str(zygote.client), "push"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     for child in children:
         _, err = child.communicate(timeout=120)  # reads and closes the stderr pipe (no ResourceWarning)
         assert child.returncode == 0, err
     assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys)
 
 
-def test_a_held_lock_stops_a_second_run_with_a_clear_message(pulled: Path) -> None:
+def test_a_held_lock_stops_a_second_run_with_a_clear_message(pulled: Path, zygote: Zygote) -> None:
     from pxl10n.sync import lock
 
     with lock.hold(l10n(pulled), "push", git.Repo(pulled).git_dir):
-        result = pxl10n(pulled, "pull", PXL10N_LOCK_WAIT="0.3")
+        result = pxl10n(zygote, pulled, "pull", PXL10N_LOCK_WAIT="0.3")
     assert result.returncode == 1
     assert "pxl10n push (pid" in result.stderr and "still running" in result.stderr and "Traceback" not in result.stderr
 
@@ -437,12 +439,12 @@ def test_an_unwritable_path_fails_that_item_only(project: Path, emulator: Emulat
 
 @pytest.mark.parametrize("point", ["push-sending:2", "push-sent:3", "push-landed:1", "push-landed:4", "push-saved:1"])
 @pytest.mark.parametrize("sig", ["KILL", "INT"])
-def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pulled: Path, emulator: EmulatorServer, point: str, sig: str) -> None:
+def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str, sig: str) -> None:
     keys = keys_of(emulator, "engagement")[:6]
     written = {key: translate(pulled, key) for key in keys}
     cfg = pulled / "pxl10n.toml"
     cfg.write_text(cfg.read_text().replace("retries = 8", "retries = 8\nconcurrency = 2"))
-    died = pxl10n(pulled, "push", PXL10N_CRASH_AT=f"{point}:{sig}")
+    died = pxl10n(zygote, pulled, "push", PXL10N_CRASH_AT=f"{point}:{sig}")
     assert died.returncode != 0 and "Traceback" not in died.stderr
     first = landed(emulator)
     assert all(n == 1 for n in first.values())
@@ -511,13 +513,13 @@ def test_merge_state_keeps_both_sides_knowledge(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("point", ["pull-removed:1", "pull-removed:3"])
-def test_killed_prune_then_rerun_removes_the_rest_and_keeps_edits(pulled: Path, emulator: EmulatorServer, point: str) -> None:
+def test_killed_prune_then_rerun_removes_the_rest_and_keeps_edits(pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str) -> None:
     gone = [i for i in emulator.store.items("engagement") if i.localizable][:3]
     edited = FileKey("engagement", gone[0].id, "de-DE")
     translate(pulled, edited)
     for item in gone:
         emulator.store.remove("engagement", item.id)
-    died = pxl10n(pulled, "pull", "--prune-all", PXL10N_CRASH_AT=point)
+    died = pxl10n(zygote, pulled, "pull", "--prune-all", PXL10N_CRASH_AT=point)
     assert died.returncode != 0
     code, summary = pull_json("--prune-all")
     assert code == 0, summary

@@ -127,6 +127,7 @@ def test_start_gives_the_run_its_own_pid_and_a_sigkill_to_it_ends_it(zygote: Zyg
     started.client.stderr.close()
     with pytest.raises(ProcessLookupError):
         os.kill(started.pid, 0)  # gone, and reaped
+    assert started.kill() == -signal.SIGKILL  # a kill after the end reaches nothing (never a process that took its pid)
     emulator.faults.clear()
     assert emulator._in_flight.wait_idle(30)
     with lock.hold(pulled / "l10n", "check", git_dir):  # the OS dropped the dead run's lock

@@ -15,7 +15,7 @@ SIGINT/SIGTERM/SIGHUP/SIGQUIT to the run and exits as the run did.
 A SIGKILL cannot be forwarded: sent to the client, it would leave the run alive.
 A test that kills a run starts it with ``Zygote.start``, which learns the run's own
 pid from the client (through a pipe named by ``PID_FD_VARIABLE``, which the run
-never sees) and kills that process.
+never sees) and kills that process through a pidfd (never another that took its pid).
 
 Not for tests about the interpreter itself (``python -m pxl10n``, the console script,
 a PATH without git, missing modules): those keep fresh interpreters.
@@ -163,15 +163,33 @@ def serve(path: str) -> list[str] | None:
 
 @dataclass
 class Started:
-    """A run started by ``Zygote.start``: the client's process, and the run's own pid."""
+    """A run started by ``Zygote.start``: the client's process, the run's own pid and a pidfd on it.
+
+    The run is the keeper's child, not this process's: the moment it ends it is reaped and
+    its pid is free for anyone's next process. A signal sent through the pidfd can only
+    reach the run (once it has ended, it reaches nothing).
+    """
 
     client: subprocess.Popen[Any]
     pid: int
+    pidfd: int
 
     def kill(self) -> int:
-        """A real SIGKILL to the run itself (a SIGKILL to the client would leave it running); the client's exit status."""
-        os.kill(self.pid, signal.SIGKILL)
-        return self.client.wait()
+        """A real SIGKILL to the run itself (a SIGKILL to the client would leave it running), if it still runs; the client's exit status."""
+        if self.pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except ProcessLookupError:  # it had ended
+                pass
+        return self.wait()
+
+    def wait(self) -> int:
+        """The client's exit status (the run's) once it ends."""
+        code = self.client.wait()
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
+        return code
 
 
 class Zygote:
@@ -205,7 +223,12 @@ class Zygote:
         if not line:
             client.wait()
             raise RuntimeError(f"the zygote's client ended ({client.returncode}) before the run started")
-        return Started(client, int(line))
+        pid = int(line)
+        try:  # the run takes tens of ms at least: it is alive (and its pid its own) when the client names it
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:  # ended already (a run that fast was never the one to kill)
+            pidfd = -1
+        return Started(client, pid, pidfd)
 
     def close(self) -> None:
         self.process.kill()
