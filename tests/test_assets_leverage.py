@@ -19,6 +19,7 @@ from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, canonicalize, parse, read_in
 from .helpers.assets import vendor_tmx
 from .helpers.cli import run
 from .helpers.project import content_entries, write_config
+from .helpers.zygote import Zygote
 
 
 def units_by_file(directory: Path) -> dict[Path, dict[str | None, tuple[str, str | None]]]:
@@ -191,12 +192,13 @@ def test_a_file_with_merge_conflict_markers_is_reported_and_the_rest_still_fille
     assert broken.read_text(encoding="utf-8").startswith(text[:20]) and "<<<<<<< HEAD" in broken.read_text(encoding="utf-8")
 
 
-def test_kill_during_leverage_leaves_whole_files_and_a_rerun_finishes_the_job(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """kill -9 at an arbitrary point: every file is either as it was or fully leveraged, never half written."""
+def test_kill_during_leverage_leaves_whole_files_and_a_rerun_finishes_the_job(pulled: Path, tmp_path_factory: pytest.TempPathFactory, zygote: Zygote) -> None:
+    """kill -9 at an arbitrary point: every file is either as it was or fully leveraged, never half written.
+
+    The leverage run is a process of its own forked from the zygote (tests/helpers/zygote.py), and the kill goes to it."""
     import shutil
     import signal
     import subprocess
-    import sys
     import time
 
     de = pulled / "l10n" / "de-DE"
@@ -211,12 +213,11 @@ def test_kill_during_leverage_leaves_whole_files_and_a_rerun_finishes_the_job(pu
     before = {p.relative_to(pulled).as_posix(): p.read_bytes() for p in (pulled / "l10n").rglob("*.xlf")}
     assert sum(before[k] != leveraged[k] for k in before) > 100
 
-    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "leverage"], cwd=pulled, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = zygote.start(["leverage"], cwd=pulled, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and all(p.read_bytes() == before[p.relative_to(pulled).as_posix()] for p in originals):
         time.sleep(0.01)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    assert child.kill() == -signal.SIGKILL
     now = {p.relative_to(pulled).as_posix(): p.read_bytes() for p in (pulled / "l10n").rglob("*.xlf")}
     assert set(now) == set(before)
     assert all(data in (before[name], leveraged[name]) for name, data in now.items()), "a file was half written"

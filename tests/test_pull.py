@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
+from .helpers.zygote import Zygote
 
 
 def expected_keys(server: EmulatorServer, locales: tuple[str, ...] = LOCALES) -> set[FileKey]:
@@ -251,18 +251,19 @@ def test_key_never_appears_in_output_files_or_commits(project: Path) -> None:
     assert API_KEY not in git.Repo(project).git.log("-p", "--all")
 
 
-def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A real ``kill -9`` of a paced, slowed pull; the rerun (in-process, at full speed) completes it."""
+def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real ``kill -9`` of a paced, slowed pull; the rerun (in-process, at full speed) completes it.
+
+    The pull is a process of its own forked from the zygote (tests/helpers/zygote.py), and the kill goes to it."""
     git.Repo.init(tmp_path)
     emulator.faults.latency = 0.05
     write_config(tmp_path, emulator.base_url, content=content_entries(emulator), concurrency=2, rate_limit=40)
     env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = zygote.start(["pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(xliff_files(tmp_path)) < 10:
         time.sleep(0.02)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    assert child.kill() == -signal.SIGKILL
     partial = xliff_files(tmp_path)
     assert 10 <= len(partial) < len(expected_keys(emulator))
     for path in partial:
