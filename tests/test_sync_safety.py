@@ -68,6 +68,10 @@ def file_targets(root: Path, key: FileKey) -> dict[str, str | None]:
     return {u.id: u.target for u in read_info(parse(key.path(l10n(root)).read_bytes())).units}
 
 
+#: A pull of the French articles, where these tests change PX: 6 of the 68 files a full pull exports.
+ARTICLES_FR = ("--kind", "article", "--locale", "fr-FR")
+
+
 def pull_json(*args: str) -> tuple[int, dict]:
     result = run("pull", "--format", "json", *args)
     return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else {}
@@ -86,7 +90,7 @@ def test_killed_pull_then_px_change_takes_px_and_push_sends_nothing(pulled: Path
     assert died.returncode == KILLED[sig], died.stderr
     for key in keys:
         change_in_px(emulator, key, f"newer change {key.item_id}")
-    code, summary = pull_json()
+    code, summary = pull_json(*ARTICLES_FR)  # over every file PX changed; the push and git status below check the whole tree
     assert code == 0, summary
     assert summary["files"]["kept_local"] == 0
     for key in keys:
@@ -102,7 +106,7 @@ def test_stale_state_never_sends_an_old_px_copy_back(pulled: Path, emulator: Emu
     key = keys_of(emulator, "kcbot")[0]
     state_before = (l10n(pulled) / STATE_NAME).read_bytes()
     change_in_px(emulator, key, "first change")
-    assert run("pull", "--no-commit").exit_code == 0
+    assert run("pull", "--no-commit", "--kind", "kcbot", "--locale", "fr-FR").exit_code == 0  # PX's bytes of the one file it changed
     (l10n(pulled) / STATE_NAME).write_bytes(state_before)
     change_in_px(emulator, key, "newer change")
     code, summary = push_json()
@@ -242,7 +246,7 @@ def _merge_world(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> tupl
     assert run("push").exit_code == 0
     repo.git.checkout("-q", "sync")
     change_in_px(emulator, b, "changed in PX")
-    assert run("pull").exit_code == 0
+    assert run("pull", *ARTICLES_FR).exit_code == 0  # a and b (PX's post-push copy of a: both sides change its entry)
     repo.git.checkout("-q", "main")
     return repo, a, b
 
@@ -258,7 +262,7 @@ def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: P
     assert "<<<<<<<" not in (l10n(pulled) / STATE_NAME).read_text()
     code, summary = push_json()
     assert code == 0 and summary["summary"].get("pushed", 0) == 0, summary
-    code, summary = pull_json()
+    code, summary = pull_json(*ARTICLES_FR)  # the files either side changed; the push above read every entry
     assert code == 0 and summary["changed"] == [], summary
     assert landed(emulator) == Counter([(a.kind, a.item_id, a.locale)])
     assert holds(file_targets(pulled, b), "changed in PX")
@@ -284,14 +288,14 @@ def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, 
     translate(pulled, key)
     assert run("push").exit_code == 0
     repo.git.checkout("-q", "sync")
-    assert run("pull").exit_code == 0  # takes PX's post-push copy: the same entry, changed differently
+    assert run("pull", *ARTICLES_FR).exit_code == 0  # takes PX's post-push copy: the same entry, changed differently
     repo.git.checkout("-q", base)
     repo.git.merge("--no-edit", "sync")
     text = (l10n(pulled) / STATE_NAME).read_text()
     assert "<<<<<<<" not in text and not repo.git.status("--porcelain")
     code, summary = push_json()
     assert code == 0 and summary["summary"].get("pushed", 0) == 0
-    code, summary = pull_json()
+    code, summary = pull_json(*ARTICLES_FR)  # the file both sides changed; the push above read every entry
     assert code == 0 and summary["changed"] == []
     assert landed(emulator) == Counter([(key.kind, key.item_id, key.locale)])
 
@@ -414,7 +418,7 @@ def test_autocrlf_checkout_does_not_freeze_pull(pulled: Path, emulator: Emulator
 def test_any_id_maps_to_a_safe_path_and_back(pulled: Path, emulator: EmulatorServer, item_id: str) -> None:
     model = emulator.store.items("article")[0]
     emulator.store.add(copy.deepcopy(dataclasses.replace(model, id=item_id, translations={})))
-    code, summary = pull_json()  # over a pulled tree: only the new item is new to it
+    code, summary = pull_json("--kind", "article")  # over a pulled tree: only the new item is new to it; it comes from PX's listing
     assert code == 0, summary
     path = FileKey("article", item_id, "fr-FR").path(l10n(pulled))
     assert path.exists() and len(path.name.encode()) <= 130
@@ -448,6 +452,7 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
     written = {key: translate(pulled, key) for key in keys}
     cfg = pulled / "pxl10n.toml"
     cfg.write_text(cfg.read_text().replace("retries = 8", "retries = 8\nconcurrency = 2"))
+    others = _others(pulled, keys)
     died = pxl10n(zygote, pulled, "push", PXL10N_CRASH_AT=f"{point}:{sig}")
     assert died.returncode == KILLED[sig] and "Traceback" not in died.stderr, died.stderr
     first = landed(emulator)
@@ -470,7 +475,7 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
     for key in waiting:
         assert set(written[key].values()) <= set(px_targets(emulator, key).values())
     assert not (l10n(pulled) / JOURNAL_NAME).exists()
-    code, summary = pull_json()
+    code, summary = pull_json("--kind", "engagement", "--locale", "fr-FR")  # the files the push sent: see _others for the rest
     assert code == 0 and summary["files"]["kept_local"] == len(conflicts)
     # a kill between recording PX's copy and writing it leaves the sent bytes (known): pull refreshes them
     assert set(summary["changed"]) <= {k.relpath() for k in keys}
@@ -479,6 +484,15 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
             assert set(written[key].values()) <= set(file_targets(pulled, key).values())
     run("push")
     assert all(n == 1 for n in landed(emulator).values())
+    assert _others(pulled, keys) == others
+
+
+def _others(root: Path, keys: list[FileKey]) -> tuple[dict[str, bytes], dict[str, object]]:
+    """Every other file's bytes and state entry: PX never got them (``landed``), so nothing may have changed them."""
+    sent = {k.relpath() for k in keys}
+    files = {p.relative_to(l10n(root)).as_posix(): p.read_bytes() for p in l10n(root).rglob("*.xlf")}
+    entries = json.loads((l10n(root) / STATE_NAME).read_text())["files"]
+    return {rel: data for rel, data in files.items() if rel not in sent}, {rel: e for rel, e in entries.items() if rel not in sent}
 
 
 # --- init and the merge driver as git calls it ----------------------------------------------------
@@ -553,7 +567,7 @@ def test_real_kill_at_a_random_moment_of_an_updating_pull(pulled: Path, emulator
     emulator.faults.latency = 0.0
     for key in keys:
         change_in_px(emulator, key, "second")
-    code, summary = pull_json()
+    code, summary = pull_json("--kind", "engagement", "--kind", "article", "--locale", "fr-FR")  # every file PX changed; the push checks all
     assert code == 0 and summary["files"]["kept_local"] == 0, summary
     assert all(holds(file_targets(pulled, key), "second") for key in keys)
     code, summary = push_json()
