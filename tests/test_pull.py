@@ -21,6 +21,9 @@ from .helpers.cli import run
 from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
 from .helpers.zygote import Zygote
 
+#: A project of one locale: a full pull of every item with half the exports, where a test is about items, not locales.
+ONE_LOCALE = ("fr-FR",)
+
 
 def expected_keys(server: EmulatorServer, locales: tuple[str, ...] = LOCALES) -> set[FileKey]:
     keys = set()
@@ -194,15 +197,17 @@ def test_storms_are_survived(project: Path, emulator: EmulatorServer, status: in
 
 @pytest.mark.parametrize("fault", ["truncate", "zipslip", "xxe", "bomb", "notzip", 435, 500])
 def test_one_bad_export_fails_that_item_only(project: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, fault: str | int) -> None:
+    """A full pull of every item of every kind, in one locale: the fault is the item's (all its exports), not a locale's."""
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, content=content_entries(emulator))
     bad = emulator.store.items("article")[1]
     emulator.faults.item(bad.id, fault)
     result = run("pull", "--format", "json")
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     failed = {(f["id"], f["locale"]) for f in summary["failures"]}
-    assert failed == {(bad.id, loc) for loc in LOCALES}
+    assert failed == {(bad.id, loc) for loc in ONE_LOCALE}
     files = xliff_files(project)
-    assert len(files) == len(expected_keys(emulator)) - len(LOCALES)
+    assert len(files) == len(expected_keys(emulator, ONE_LOCALE)) - len(ONE_LOCALE)
     assert not any(bad.id in p.name for p in files)
     everything = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
     assert not any(p.name.endswith(".partial") or p.name == "evil.xlf" for p in everything)
