@@ -132,10 +132,11 @@ def test_unknown_locale_and_id_are_reported(project: Path) -> None:
 
 
 def test_dry_run_writes_and_commits_nothing(project: Path, emulator: EmulatorServer) -> None:
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, content=content_entries(emulator))  # every item, half the exports
     result = run("pull", "--dry-run", "--format", "json")
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
-    assert len(summary["changed"]) == len(expected_keys(emulator))
+    assert len(summary["changed"]) == len(expected_keys(emulator, ONE_LOCALE))
     assert not (project / "l10n").exists()
     assert commits(project) == 1
 
@@ -146,12 +147,13 @@ def test_no_commit_leaves_changes_uncommitted(project: Path) -> None:
     assert git.Repo(project).is_dirty(untracked_files=True)
 
 
-def test_pull_commits_only_its_directory(project: Path) -> None:
+def test_pull_commits_only_its_directory(project: Path, emulator: EmulatorServer) -> None:
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, content=content_entries(emulator))  # every item, half the exports; left uncommitted
     (project / "notes.txt").write_text("mine\n")
     git.Repo(project).index.add(["notes.txt"])
     assert run("pull").exit_code == 0
     head = git.Repo(project).head.commit
-    assert "notes.txt" not in head.stats.files
+    assert "notes.txt" not in head.stats.files and "pxl10n.toml" not in head.stats.files and head.stats.files
     assert "notes.txt" in [d.a_path for d in git.Repo(project).index.diff("HEAD")]
 
 

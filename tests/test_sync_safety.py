@@ -339,7 +339,7 @@ def test_neighbouring_entries_merge_on_the_layout_alone(tmp_path: Path) -> None:
 def test_outside_git_pull_says_it_does_not_commit(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
     from .helpers.project import content_entries, write_config
 
-    write_config(tmp_path, emulator.base_url, content=content_entries(emulator))
+    write_config(tmp_path, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))  # every item: one message, not one a file
     monkeypatch.setenv("PX_API_KEY", API_KEY)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
