@@ -175,17 +175,18 @@ def test_local_unpushed_edit_is_kept(pulled: Path, emulator: EmulatorServer) -> 
     edited = path.read_bytes().replace(b"</source>", b"</source><target>x</target>", 1)
     path.write_bytes(edited)
     article.units[next(iter(article.units))] = "new source"
-    result = run("pull", "--no-commit")
+    result = run("pull", "--no-commit", "--kind", "article")  # the changed item, both locales: de-DE taken, fr-FR kept
     assert result.exit_code == 0
     assert "kept" in result.output
     assert path.read_bytes() == edited
 
 
 def test_xliff_12_pull(project: Path, emulator: EmulatorServer) -> None:
-    write_config(project, emulator.base_url, extra='[export]\nversion = "1.2"\n', content=content_entries(emulator))
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, extra='[export]\nversion = "1.2"\n', content=content_entries(emulator))
     assert run("pull").exit_code == 0
-    some = sorted(xliff_files(project))[0]
-    assert read_info(parse(some.read_bytes())).version == "1.2"
+    files = xliff_files(project)  # every item of every kind, in 1.2
+    assert len(files) == len(expected_keys(emulator, ONE_LOCALE))
+    assert {read_info(parse(path.read_bytes())).version for path in files} == {"1.2"}
 
 
 @pytest.mark.parametrize(("status", "count", "retry_after"), [(429, 40, 0), (503, 40, 0), (429, 6, None), (503, 6, None)])
@@ -226,7 +227,7 @@ def test_cut_off_export_leaves_existing_file_untouched(pulled: Path, emulator: E
     before = path.read_bytes()
     article.units[next(iter(article.units))] = "changed upstream"
     emulator.faults.item(article.id, "truncate")
-    result = run("pull")
+    result = run("pull", "--kind", "article")  # the changed item and its neighbours
     assert result.exit_code == 1
     assert "cut off" in result.output
     assert path.read_bytes() == before

@@ -26,7 +26,7 @@ from pxl10n.sync.journal import JOURNAL_NAME
 from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
-from .helpers.project import API_KEY, commits
+from .helpers.project import API_KEY, commits, content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import landed, push_json, results
 from .helpers.zygote import Zygote
@@ -337,8 +337,6 @@ def test_neighbouring_entries_merge_on_the_layout_alone(tmp_path: Path) -> None:
 
 
 def test_outside_git_pull_says_it_does_not_commit(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    from .helpers.project import content_entries, write_config
-
     write_config(tmp_path, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))  # every item: one message, not one a file
     monkeypatch.setenv("PX_API_KEY", API_KEY)
     monkeypatch.chdir(tmp_path)
@@ -431,6 +429,7 @@ def test_any_id_maps_to_a_safe_path_and_back(pulled: Path, emulator: EmulatorSer
 
 
 def test_an_unwritable_path_fails_that_item_only(project: Path, emulator: EmulatorServer) -> None:
+    write_config(project, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))  # every item, the locale blocked
     blocker = l10n(project) / "fr-FR" / "kcbot"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("a file where a directory must be")
