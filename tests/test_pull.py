@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,6 +19,10 @@ from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, LOCALES, commits, content_entries, write_config
+from .helpers.zygote import Zygote
+
+#: A project of one locale: a full pull of every item with half the exports, where a test is about items, not locales.
+ONE_LOCALE = ("fr-FR",)
 
 
 def expected_keys(server: EmulatorServer, locales: tuple[str, ...] = LOCALES) -> set[FileKey]:
@@ -129,10 +132,11 @@ def test_unknown_locale_and_id_are_reported(project: Path) -> None:
 
 
 def test_dry_run_writes_and_commits_nothing(project: Path, emulator: EmulatorServer) -> None:
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, content=content_entries(emulator))  # every item, half the exports
     result = run("pull", "--dry-run", "--format", "json")
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
-    assert len(summary["changed"]) == len(expected_keys(emulator))
+    assert len(summary["changed"]) == len(expected_keys(emulator, ONE_LOCALE))
     assert not (project / "l10n").exists()
     assert commits(project) == 1
 
@@ -143,12 +147,13 @@ def test_no_commit_leaves_changes_uncommitted(project: Path) -> None:
     assert git.Repo(project).is_dirty(untracked_files=True)
 
 
-def test_pull_commits_only_its_directory(project: Path) -> None:
+def test_pull_commits_only_its_directory(project: Path, emulator: EmulatorServer) -> None:
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, content=content_entries(emulator))  # every item, half the exports; left uncommitted
     (project / "notes.txt").write_text("mine\n")
     git.Repo(project).index.add(["notes.txt"])
     assert run("pull").exit_code == 0
     head = git.Repo(project).head.commit
-    assert "notes.txt" not in head.stats.files
+    assert "notes.txt" not in head.stats.files and "pxl10n.toml" not in head.stats.files and head.stats.files
     assert "notes.txt" in [d.a_path for d in git.Repo(project).index.diff("HEAD")]
 
 
@@ -170,17 +175,18 @@ def test_local_unpushed_edit_is_kept(pulled: Path, emulator: EmulatorServer) -> 
     edited = path.read_bytes().replace(b"</source>", b"</source><target>x</target>", 1)
     path.write_bytes(edited)
     article.units[next(iter(article.units))] = "new source"
-    result = run("pull", "--no-commit")
+    result = run("pull", "--no-commit", "--kind", "article")  # the changed item, both locales: de-DE taken, fr-FR kept
     assert result.exit_code == 0
     assert "kept" in result.output
     assert path.read_bytes() == edited
 
 
 def test_xliff_12_pull(project: Path, emulator: EmulatorServer) -> None:
-    write_config(project, emulator.base_url, extra='[export]\nversion = "1.2"\n', content=content_entries(emulator))
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, extra='[export]\nversion = "1.2"\n', content=content_entries(emulator))
     assert run("pull").exit_code == 0
-    some = sorted(xliff_files(project))[0]
-    assert read_info(parse(some.read_bytes())).version == "1.2"
+    files = xliff_files(project)  # every item of every kind, in 1.2
+    assert len(files) == len(expected_keys(emulator, ONE_LOCALE))
+    assert {read_info(parse(path.read_bytes())).version for path in files} == {"1.2"}
 
 
 @pytest.mark.parametrize(("status", "count", "retry_after"), [(429, 40, 0), (503, 40, 0), (429, 6, None), (503, 6, None)])
@@ -194,15 +200,17 @@ def test_storms_are_survived(project: Path, emulator: EmulatorServer, status: in
 
 @pytest.mark.parametrize("fault", ["truncate", "zipslip", "xxe", "bomb", "notzip", 435, 500])
 def test_one_bad_export_fails_that_item_only(project: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, fault: str | int) -> None:
+    """A full pull of every item of every kind, in one locale: the fault is the item's (all its exports), not a locale's."""
+    write_config(project, emulator.base_url, locales=ONE_LOCALE, content=content_entries(emulator))
     bad = emulator.store.items("article")[1]
     emulator.faults.item(bad.id, fault)
     result = run("pull", "--format", "json")
     assert result.exit_code == 1
     summary = json.loads(result.stdout)
     failed = {(f["id"], f["locale"]) for f in summary["failures"]}
-    assert failed == {(bad.id, loc) for loc in LOCALES}
+    assert failed == {(bad.id, loc) for loc in ONE_LOCALE}
     files = xliff_files(project)
-    assert len(files) == len(expected_keys(emulator)) - len(LOCALES)
+    assert len(files) == len(expected_keys(emulator, ONE_LOCALE)) - len(ONE_LOCALE)
     assert not any(bad.id in p.name for p in files)
     everything = [p for p in project.rglob("*") if p.is_file() and ".git" not in p.parts]
     assert not any(p.name.endswith(".partial") or p.name == "evil.xlf" for p in everything)
@@ -219,7 +227,7 @@ def test_cut_off_export_leaves_existing_file_untouched(pulled: Path, emulator: E
     before = path.read_bytes()
     article.units[next(iter(article.units))] = "changed upstream"
     emulator.faults.item(article.id, "truncate")
-    result = run("pull")
+    result = run("pull", "--kind", "article")  # the changed item and its neighbours
     assert result.exit_code == 1
     assert "cut off" in result.output
     assert path.read_bytes() == before
@@ -251,18 +259,19 @@ def test_key_never_appears_in_output_files_or_commits(project: Path) -> None:
     assert API_KEY not in git.Repo(project).git.log("-p", "--all")
 
 
-def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A real ``kill -9`` of a paced, slowed pull; the rerun (in-process, at full speed) completes it."""
+def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A real ``kill -9`` of a paced, slowed pull; the rerun (in-process, at full speed) completes it.
+
+    The pull is a process of its own forked from the zygote (tests/helpers/zygote.py), and the kill goes to it."""
     git.Repo.init(tmp_path)
     emulator.faults.latency = 0.05
     write_config(tmp_path, emulator.base_url, content=content_entries(emulator), concurrency=2, rate_limit=40)
     env = {**os.environ, "PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = zygote.start(["pull"], cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(xliff_files(tmp_path)) < 10:
         time.sleep(0.02)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    assert child.kill() == -signal.SIGKILL
     partial = xliff_files(tmp_path)
     assert 10 <= len(partial) < len(expected_keys(emulator))
     for path in partial:

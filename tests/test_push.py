@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,6 +24,7 @@ from .helpers.cli import run
 from .helpers.project import API_KEY, commits, content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import IMPORT_PREFIX, import_requests, landed, push_json, results, state_entry
+from .helpers.zygote import Zygote
 
 
 def tamper(root: Path, key: FileKey, pattern: str, replacement: str) -> None:
@@ -329,8 +329,10 @@ def _subprocess_env() -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kill_after", [3, 9])
-def test_kill_during_push_then_rerun_lands_every_file_exactly_once(pulled: Path, emulator: EmulatorServer, kill_after: int) -> None:
+def test_kill_during_push_then_rerun_lands_every_file_exactly_once(pulled: Path, emulator: EmulatorServer, zygote: Zygote, kill_after: int) -> None:
     """A real ``kill -9`` from outside, with sends on the wire (paced, slowed, three at a time).
+
+    The push is a process of its own forked from the zygote (tests/helpers/zygote.py), and the kill goes to it.
 
     Only the killed push is a child process; the pull before and the rerun after run in-process
     at full speed: what they read is the tree and the journal the killed process left.
@@ -341,12 +343,11 @@ def test_kill_during_push_then_rerun_lands_every_file_exactly_once(pulled: Path,
         translate(pulled, key)
     write_config(pulled, emulator.base_url, content=content_entries(emulator), concurrency=3, rate_limit=40)
     emulator.faults.latency = 0.05
-    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "push"], cwd=pulled, env=_subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = zygote.start(["push"], cwd=pulled, env=_subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and len(emulator.store.imports(201)) < kill_after:
         time.sleep(0.005)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
+    assert child.kill() == -signal.SIGKILL
     emulator.faults.latency = 0.0
     time.sleep(0.2)  # let requests already on the wire finish on the server
     first_run = len(emulator.store.imports(201))
@@ -358,7 +359,7 @@ def test_kill_during_push_then_rerun_lands_every_file_exactly_once(pulled: Path,
     assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys)
     assert not (l10n(pulled) / JOURNAL_NAME).exists()
     assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n")
-    pull = run("pull", "--format", "json")
+    pull = run("pull", "--kind", "engagement", "--format", "json")  # the files sent; PX got nothing else (landed above)
     assert pull.exit_code == 0 and json.loads(pull.stdout)["changed"] == []
 
 
@@ -429,7 +430,7 @@ def test_landing_without_reexport_is_refreshed_by_the_next_push(pulled: Path, em
     code, summary = push_json()
     assert code == 0 and results(summary) == {key.relpath(): "refreshed"}
     assert len(emulator.store.imports()) == 1
-    pull = run("pull", "--format", "json")
+    pull = run("pull", "--kind", "article", "--locale", "fr-FR", "--format", "json")  # the one file PX got
     assert json.loads(pull.stdout)["changed"] == []
 
 

@@ -2,7 +2,8 @@
 
 One test (or a few) per numbered case of the issue, then kills at named points
 of pull and push (``PXL10N_CRASH_AT``) followed by changes in PX. Real emulator
-over loopback HTTP, real git repositories, real child processes.
+over loopback HTTP, real git repositories, real child processes: each forked from
+the test zygote (tests/helpers/zygote.py), a process of its own without the imports.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import copy
 import dataclasses
 import json
 import os
+import signal
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -25,9 +26,13 @@ from pxl10n.sync.journal import JOURNAL_NAME
 from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
-from .helpers.project import API_KEY, commits
+from .helpers.project import API_KEY, commits, content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import landed, push_json, results
+from .helpers.zygote import Zygote
+
+#: How a run stopped at a crash point ends: by the signal itself (KILL), or interrupted (INT: exit 130).
+KILLED = {"KILL": -signal.SIGKILL, "INT": 130}
 
 
 def child_env(**extra: str) -> dict[str, str]:
@@ -35,8 +40,9 @@ def child_env(**extra: str) -> dict[str, str]:
     return {**os.environ, **base, **extra}
 
 
-def pxl10n(root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pxl10n", *args], cwd=root, env=child_env(**env), capture_output=True, text=True, timeout=120)
+def pxl10n(zygote: Zygote, root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``pxl10n ARGS`` as a real child process of its own, forked from the zygote (a fresh one, without the imports)."""
+    return subprocess.run([str(zygote.client), *args], cwd=root, env=child_env(**env), capture_output=True, text=True, timeout=120)
 
 
 def px_targets(emulator: EmulatorServer, key: FileKey) -> dict[str, str]:
@@ -62,6 +68,10 @@ def file_targets(root: Path, key: FileKey) -> dict[str, str | None]:
     return {u.id: u.target for u in read_info(parse(key.path(l10n(root)).read_bytes())).units}
 
 
+#: A pull of the French articles, where these tests change PX: 6 of the 68 files a full pull exports.
+ARTICLES_FR = ("--kind", "article", "--locale", "fr-FR")
+
+
 def pull_json(*args: str) -> tuple[int, dict]:
     result = run("pull", "--format", "json", *args)
     return result.exit_code, json.loads(result.stdout) if result.stdout.strip() else {}
@@ -72,15 +82,15 @@ def pull_json(*args: str) -> tuple[int, dict]:
 
 @pytest.mark.parametrize("point", ["pull-recorded:1", "pull-wrote:1", "pull-wrote:2"])
 @pytest.mark.parametrize("sig", ["KILL", "INT"])
-def test_killed_pull_then_px_change_takes_px_and_push_sends_nothing(pulled: Path, emulator: EmulatorServer, point: str, sig: str) -> None:
+def test_killed_pull_then_px_change_takes_px_and_push_sends_nothing(pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str, sig: str) -> None:
     keys = keys_of(emulator, "article")[:3]
     for key in keys:
         change_in_px(emulator, key, f"first change {key.item_id}")
-    died = pxl10n(pulled, "pull", PXL10N_CRASH_AT=f"{point}:{sig}")
-    assert died.returncode != 0
+    died = pxl10n(zygote, pulled, "pull", *ARTICLES_FR, PXL10N_CRASH_AT=f"{point}:{sig}")  # the points come at PX's changes only
+    assert died.returncode == KILLED[sig], died.stderr
     for key in keys:
         change_in_px(emulator, key, f"newer change {key.item_id}")
-    code, summary = pull_json()
+    code, summary = pull_json(*ARTICLES_FR)  # over every file PX changed; the push and git status below check the whole tree
     assert code == 0, summary
     assert summary["files"]["kept_local"] == 0
     for key in keys:
@@ -96,7 +106,7 @@ def test_stale_state_never_sends_an_old_px_copy_back(pulled: Path, emulator: Emu
     key = keys_of(emulator, "kcbot")[0]
     state_before = (l10n(pulled) / STATE_NAME).read_bytes()
     change_in_px(emulator, key, "first change")
-    assert run("pull", "--no-commit").exit_code == 0
+    assert run("pull", "--no-commit", "--kind", "kcbot", "--locale", "fr-FR").exit_code == 0  # PX's bytes of the one file it changed
     (l10n(pulled) / STATE_NAME).write_bytes(state_before)
     change_in_px(emulator, key, "newer change")
     code, summary = push_json()
@@ -219,7 +229,7 @@ def test_undocumented_engagement_type_is_a_config_error(project: Path) -> None:
 # --- 5. two branches, one state file --------------------------------------------------------
 
 
-def _merge_world(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, FileKey, FileKey]:
+def _merge_world(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> tuple[git.Repo, FileKey, FileKey]:
     """main: a translation merged and pushed (its state commit); ``sync``: cut before, pulls a PX change next door.
 
     Both sides change the pushed file's entry (the sync pull re-exported it after the push), so this
@@ -227,7 +237,7 @@ def _merge_world(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, File
     """
     repo = git.Repo(pulled)
     repo.git.branch("-M", "main")
-    install_driver(repo)
+    install_driver(repo, zygote)
     a, b = sorted(keys_of(emulator, "article"), key=FileKey.relpath)[:2]  # neighbours in the state file
     repo.git.branch("sync")
     translate(pulled, a)
@@ -236,14 +246,14 @@ def _merge_world(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, File
     assert run("push").exit_code == 0
     repo.git.checkout("-q", "sync")
     change_in_px(emulator, b, "changed in PX")
-    assert run("pull").exit_code == 0
+    assert run("pull", *ARTICLES_FR).exit_code == 0  # a and b (PX's post-push copy of a: both sides change its entry)
     repo.git.checkout("-q", "main")
     return repo, a, b
 
 
 @pytest.mark.parametrize("how", ["merge-into-main", "merge-main-into-sync", "rebase-sync"])
-def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: Path, emulator: EmulatorServer, how: str) -> None:
-    repo, a, b = _merge_world(pulled, emulator)
+def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: Path, emulator: EmulatorServer, zygote: Zygote, how: str) -> None:
+    repo, a, b = _merge_world(pulled, emulator, zygote)
     if how == "merge-into-main":
         repo.git.merge("-q", "--no-edit", "sync")
     else:
@@ -252,40 +262,40 @@ def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: P
     assert "<<<<<<<" not in (l10n(pulled) / STATE_NAME).read_text()
     code, summary = push_json()
     assert code == 0 and summary["summary"].get("pushed", 0) == 0, summary
-    code, summary = pull_json()
+    code, summary = pull_json(*ARTICLES_FR)  # the files either side changed; the push above read every entry
     assert code == 0 and summary["changed"] == [], summary
     assert landed(emulator) == Counter([(a.kind, a.item_id, a.locale)])
     assert holds(file_targets(pulled, b), "changed in PX")
 
 
-def install_driver(repo: git.Repo) -> None:
-    """What `pxl10n init` / `pxl10n merge-state --install` do, with this interpreter as the driver."""
+def install_driver(repo: git.Repo, zygote: Zygote) -> None:
+    """What `pxl10n init` / `pxl10n merge-state --install` do, with the zygote's client as the driver's ``pxl10n``."""
     assert run("merge-state", "--install").exit_code == 0
     root = Path(repo.working_tree_dir)
     assert "merge=pxl10n-state" in (root / ".gitattributes").read_text()
     assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
-    repo.git.config("merge.pxl10n-state.driver", f"{sys.executable} -m pxl10n merge-state %O %A %B")
+    repo.git.config("merge.pxl10n-state.driver", f"{zygote.client} merge-state %O %A %B")
     repo.index.add([".gitattributes", ".gitignore"])
     repo.index.commit("attributes")
 
 
-def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, emulator: EmulatorServer) -> None:
+def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     repo = git.Repo(pulled)
-    install_driver(repo)
+    install_driver(repo, zygote)
     key = keys_of(emulator, "article")[0]
     base = repo.active_branch.name
     repo.git.branch("sync")  # a sync branch cut before the push below
     translate(pulled, key)
     assert run("push").exit_code == 0
     repo.git.checkout("-q", "sync")
-    assert run("pull").exit_code == 0  # takes PX's post-push copy: the same entry, changed differently
+    assert run("pull", *ARTICLES_FR).exit_code == 0  # takes PX's post-push copy: the same entry, changed differently
     repo.git.checkout("-q", base)
     repo.git.merge("--no-edit", "sync")
     text = (l10n(pulled) / STATE_NAME).read_text()
     assert "<<<<<<<" not in text and not repo.git.status("--porcelain")
     code, summary = push_json()
     assert code == 0 and summary["summary"].get("pushed", 0) == 0
-    code, summary = pull_json()
+    code, summary = pull_json(*ARTICLES_FR)  # the file both sides changed; the push above read every entry
     assert code == 0 and summary["changed"] == []
     assert landed(emulator) == Counter([(key.kind, key.item_id, key.locale)])
 
@@ -327,9 +337,7 @@ def test_neighbouring_entries_merge_on_the_layout_alone(tmp_path: Path) -> None:
 
 
 def test_outside_git_pull_says_it_does_not_commit(tmp_path: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    from .helpers.project import content_entries, write_config
-
-    write_config(tmp_path, emulator.base_url, content=content_entries(emulator))
+    write_config(tmp_path, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))  # every item: one message, not one a file
     monkeypatch.setenv("PX_API_KEY", API_KEY)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
@@ -341,9 +349,9 @@ def test_outside_git_pull_says_it_does_not_commit(tmp_path: Path, emulator: Emul
 # --- 7. one writer at a time ----------------------------------------------------------------
 
 
-def test_two_pulls_at_once_leave_every_file_in_the_state(project: Path, emulator: EmulatorServer) -> None:
+def test_two_pulls_at_once_leave_every_file_in_the_state(project: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     emulator.faults.latency = 0.01
-    children = [subprocess.Popen([sys.executable, "-m", "pxl10n", "pull", "--locale", loc], cwd=project, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for loc in ("fr-FR", "de-DE")]
+    children = [subprocess.Popen([str(zygote.client), "pull", "--locale", loc], cwd=project, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for loc in ("fr-FR", "de-DE")]
     for child in children:
         _, err = child.communicate(timeout=120)  # reads and closes the stderr pipe (no ResourceWarning)
         assert child.returncode == 0, err
@@ -353,23 +361,23 @@ def test_two_pulls_at_once_leave_every_file_in_the_state(project: Path, emulator
     assert not git.Repo(project).git.status("--porcelain")
 
 
-def test_two_pushes_at_once_import_each_file_once(pulled: Path, emulator: EmulatorServer) -> None:
+def test_two_pushes_at_once_import_each_file_once(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     keys = keys_of(emulator, "engagement")[:6]
     for key in keys:
         translate(pulled, key)
     emulator.faults.latency = 0.02
-    children = [subprocess.Popen([sys.executable, "-m", "pxl10n", "push"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
+    children = [subprocess.Popen([str(zygote.client), "push"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(2)]
     for child in children:
         _, err = child.communicate(timeout=120)  # reads and closes the stderr pipe (no ResourceWarning)
         assert child.returncode == 0, err
     assert landed(emulator) == Counter((k.kind, k.item_id, k.locale) for k in keys)
 
 
-def test_a_held_lock_stops_a_second_run_with_a_clear_message(pulled: Path) -> None:
+def test_a_held_lock_stops_a_second_run_with_a_clear_message(pulled: Path, zygote: Zygote) -> None:
     from pxl10n.sync import lock
 
     with lock.hold(l10n(pulled), "push", git.Repo(pulled).git_dir):
-        result = pxl10n(pulled, "pull", PXL10N_LOCK_WAIT="0.3")
+        result = pxl10n(zygote, pulled, "pull", PXL10N_LOCK_WAIT="0.3")
     assert result.returncode == 1
     assert "pxl10n push (pid" in result.stderr and "still running" in result.stderr and "Traceback" not in result.stderr
 
@@ -395,7 +403,7 @@ def test_autocrlf_checkout_does_not_freeze_pull(pulled: Path, emulator: Emulator
     code, summary = pull_json()
     assert code == 0 and summary["changed"] == [] and summary["files"]["kept_local"] == 0
     change_in_px(emulator, key, "after crlf")
-    code, summary = pull_json()
+    code, summary = pull_json(*ARTICLES_FR)  # the first pull above read every CRLF file: this one is about the change
     assert code == 0 and key.relpath() in summary["changed"]
     code, summary = push_json()
     assert code == 0 and summary["summary"].get("pushed", 0) == 0
@@ -408,7 +416,7 @@ def test_autocrlf_checkout_does_not_freeze_pull(pulled: Path, emulator: Emulator
 def test_any_id_maps_to_a_safe_path_and_back(pulled: Path, emulator: EmulatorServer, item_id: str) -> None:
     model = emulator.store.items("article")[0]
     emulator.store.add(copy.deepcopy(dataclasses.replace(model, id=item_id, translations={})))
-    code, summary = pull_json()  # over a pulled tree: only the new item is new to it
+    code, summary = pull_json("--kind", "article")  # over a pulled tree: only the new item is new to it; it comes from PX's listing
     assert code == 0, summary
     path = FileKey("article", item_id, "fr-FR").path(l10n(pulled))
     assert path.exists() and len(path.name.encode()) <= 130
@@ -421,6 +429,7 @@ def test_any_id_maps_to_a_safe_path_and_back(pulled: Path, emulator: EmulatorSer
 
 
 def test_an_unwritable_path_fails_that_item_only(project: Path, emulator: EmulatorServer) -> None:
+    write_config(project, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))  # every item, the locale blocked
     blocker = l10n(project) / "fr-FR" / "kcbot"
     blocker.parent.mkdir(parents=True)
     blocker.write_text("a file where a directory must be")
@@ -437,13 +446,14 @@ def test_an_unwritable_path_fails_that_item_only(project: Path, emulator: Emulat
 
 @pytest.mark.parametrize("point", ["push-sending:2", "push-sent:3", "push-landed:1", "push-landed:4", "push-saved:1"])
 @pytest.mark.parametrize("sig", ["KILL", "INT"])
-def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pulled: Path, emulator: EmulatorServer, point: str, sig: str) -> None:
+def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str, sig: str) -> None:
     keys = keys_of(emulator, "engagement")[:6]
     written = {key: translate(pulled, key) for key in keys}
     cfg = pulled / "pxl10n.toml"
     cfg.write_text(cfg.read_text().replace("retries = 8", "retries = 8\nconcurrency = 2"))
-    died = pxl10n(pulled, "push", PXL10N_CRASH_AT=f"{point}:{sig}")
-    assert died.returncode != 0 and "Traceback" not in died.stderr
+    others = _others(pulled, keys)
+    died = pxl10n(zygote, pulled, "push", PXL10N_CRASH_AT=f"{point}:{sig}")
+    assert died.returncode == KILLED[sig] and "Traceback" not in died.stderr, died.stderr
     first = landed(emulator)
     assert all(n == 1 for n in first.values())
     # PX changes meanwhile: someone edits a file that landed, and one that did not
@@ -464,7 +474,7 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
     for key in waiting:
         assert set(written[key].values()) <= set(px_targets(emulator, key).values())
     assert not (l10n(pulled) / JOURNAL_NAME).exists()
-    code, summary = pull_json()
+    code, summary = pull_json("--kind", "engagement", "--locale", "fr-FR")  # the files the push sent: see _others for the rest
     assert code == 0 and summary["files"]["kept_local"] == len(conflicts)
     # a kill between recording PX's copy and writing it leaves the sent bytes (known): pull refreshes them
     assert set(summary["changed"]) <= {k.relpath() for k in keys}
@@ -473,6 +483,15 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
             assert set(written[key].values()) <= set(file_targets(pulled, key).values())
     run("push")
     assert all(n == 1 for n in landed(emulator).values())
+    assert _others(pulled, keys) == others
+
+
+def _others(root: Path, keys: list[FileKey]) -> tuple[dict[str, bytes], dict[str, object]]:
+    """Every other file's bytes and state entry: PX never got them (``landed``), so nothing may have changed them."""
+    sent = {k.relpath() for k in keys}
+    files = {p.relative_to(l10n(root)).as_posix(): p.read_bytes() for p in l10n(root).rglob("*.xlf")}
+    entries = json.loads((l10n(root) / STATE_NAME).read_text())["files"]
+    return {rel: data for rel, data in files.items() if rel not in sent}, {rel: e for rel, e in entries.items() if rel not in sent}
 
 
 # --- init and the merge driver as git calls it ----------------------------------------------------
@@ -511,14 +530,14 @@ def test_merge_state_keeps_both_sides_knowledge(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("point", ["pull-removed:1", "pull-removed:3"])
-def test_killed_prune_then_rerun_removes_the_rest_and_keeps_edits(pulled: Path, emulator: EmulatorServer, point: str) -> None:
+def test_killed_prune_then_rerun_removes_the_rest_and_keeps_edits(pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str) -> None:
     gone = [i for i in emulator.store.items("engagement") if i.localizable][:3]
     edited = FileKey("engagement", gone[0].id, "de-DE")
     translate(pulled, edited)
     for item in gone:
         emulator.store.remove("engagement", item.id)
-    died = pxl10n(pulled, "pull", "--prune-all", PXL10N_CRASH_AT=point)
-    assert died.returncode != 0
+    died = pxl10n(zygote, pulled, "pull", "--prune-all", PXL10N_CRASH_AT=point)
+    assert died.returncode == KILLED["KILL"], died.stderr
     code, summary = pull_json("--prune-all")
     assert code == 0, summary
     remaining = {p.stem for p in l10n(pulled).rglob("*.xlf")}
@@ -527,22 +546,27 @@ def test_killed_prune_then_rerun_removes_the_rest_and_keeps_edits(pulled: Path, 
     assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n").replace(f" M l10n/{edited.relpath()}", "").strip()
 
 
-@pytest.mark.parametrize("delay", [0.15, 0.4, 0.8])
-def test_real_kill_at_a_random_moment_of_an_updating_pull(pulled: Path, emulator: EmulatorServer, delay: float) -> None:
+@pytest.mark.parametrize("delay", [0.05, 0.12, 0.2])
+def test_real_kill_at_a_random_moment_of_an_updating_pull(pulled: Path, emulator: EmulatorServer, zygote: Zygote, delay: float) -> None:
+    """A SIGKILL from outside, to the run itself, early, midway and late in a pull updating every engagement and article (about 0.25 s).
+
+    The run is forked from the zygote: no import time before the pull starts (a fresh
+    interpreter spent 0.2-0.45 s importing, so the old delays 0.15/0.4/0.8 hit the imports,
+    the pull, and often a pull already over).
+    """
     import time
 
     keys = [k for kind in ("engagement", "article") for k in keys_of(emulator, kind)]
     for key in keys:
         change_in_px(emulator, key, "first")
     emulator.faults.latency = 0.01
-    child = subprocess.Popen([sys.executable, "-m", "pxl10n", "pull"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    started = zygote.start(["pull"], cwd=pulled, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
-    child.kill()
-    child.wait()
+    started.kill()
     emulator.faults.latency = 0.0
     for key in keys:
         change_in_px(emulator, key, "second")
-    code, summary = pull_json()
+    code, summary = pull_json("--kind", "engagement", "--kind", "article", "--locale", "fr-FR")  # every file PX changed; the push checks all
     assert code == 0 and summary["files"]["kept_local"] == 0, summary
     assert all(holds(file_targets(pulled, key), "second") for key in keys)
     code, summary = push_json()

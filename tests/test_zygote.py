@@ -105,3 +105,43 @@ def test_a_signal_reaches_a_forked_run_as_it_reaches_a_fresh_one(zygote: Zygote,
         emulator.faults.clear()  # releases the stalled answer: the next run starts on an idle server
         assert emulator._in_flight.wait_idle(30)
     assert endings == [(-signal.SIGTERM, True, False), (-signal.SIGTERM, True, False)]
+
+
+def test_start_gives_the_run_its_own_pid_and_a_sigkill_to_it_ends_it(zygote: Zygote, pulled: Path, emulator: EmulatorServer) -> None:
+    """``Zygote.start`` names the run itself, not the client: the pid the run writes into its lock, killed for real by SIGKILL."""
+    from pxl10n.sync import lock
+
+    emulator.faults.wire, emulator.faults.wire_prefix = "stall", "/v1/localization/export"
+    emulator.faults.stall_seconds = 120
+    git_dir = pulled / ".git"
+    others = set(git_dir.glob("pxl10n-*.lock"))  # the template's pull left its own (another directory's) lock file
+    started = zygote.start(["pull"], cwd=pulled, env=_env(PX_API_KEY=API_KEY), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert started.pid != started.client.pid
+    holder = ""
+    while f"(pid {started.pid})" not in holder and started.client.poll() is None:
+        time.sleep(0.02)
+        holder = " ".join(p.read_text() for p in set(git_dir.glob("pxl10n-*.lock")) - others)
+    assert holder == f"pxl10n pull (pid {started.pid})", started.client.communicate()  # the run holds the lock: the pid is the run's
+    assert started.kill() == -signal.SIGKILL  # the client ends as the run did
+    assert started.client.stderr is not None
+    started.client.stderr.close()
+    with pytest.raises(ProcessLookupError):
+        os.kill(started.pid, 0)  # gone, and reaped
+    assert started.kill() == -signal.SIGKILL  # a kill after the end reaches nothing (never a process that took its pid)
+    emulator.faults.clear()
+    assert emulator._in_flight.wait_idle(30)
+    with lock.hold(pulled / "l10n", "check", git_dir):  # the OS dropped the dead run's lock
+        pass
+
+
+def test_a_run_that_kills_itself_ends_as_a_fresh_one_does(zygote: Zygote, pulled: Path, emulator: EmulatorServer) -> None:
+    """A crash point (``PXL10N_CRASH_AT``, as the kill tests use it) by SIGKILL and by SIGINT: the same ending, byte for byte."""
+    write_config(pulled, emulator.base_url, content=content_entries(emulator), concurrency=1)
+    article = emulator.store.items("article")[0]
+    article.units[next(iter(article.units))] = "changed in PX"  # a file to record: the point is reached, in every run
+    endings = []
+    for sig in ("KILL", "INT"):
+        fresh, forked = _both(zygote, ["pull"], pulled, _env(PX_API_KEY=API_KEY, PXL10N_CRASH_AT=f"pull-recorded:1:{sig}"))
+        _same(fresh, forked)
+        endings.append(fresh.returncode)
+    assert endings == [-signal.SIGKILL, 130]

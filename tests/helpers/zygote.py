@@ -12,6 +12,11 @@ that signal). The run is started by a small client script (``python -S``: no
 site-packages, about 10 ms) that stands where the console script stands, forwards
 SIGINT/SIGTERM/SIGHUP/SIGQUIT to the run and exits as the run did.
 
+A SIGKILL cannot be forwarded: sent to the client, it would leave the run alive.
+A test that kills a run starts it with ``Zygote.start``, which learns the run's own
+pid from the client (through a pipe named by ``PID_FD_VARIABLE``, which the run
+never sees) and kills that process through a pidfd (never another that took its pid).
+
 Not for tests about the interpreter itself (``python -m pxl10n``, the console script,
 a PATH without git, missing modules): those keep fresh interpreters.
 ``tests/test_zygote.py`` proves a forked run answers as a fresh one does.
@@ -22,41 +27,64 @@ ends when its parent does.
 
 from __future__ import annotations
 
-import json
+import ast
 import os
 import signal
 import socket
 import struct
 import subprocess
 import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 #: What every run would import anyway; imported once, in the zygote.
 PRELOAD = ("pxl10n.cli", "pxl10n.sync.pull", "pxl10n.sync.push", "pxl10n.sync.status", "pxl10n.sync.validation",
            "pxl10n.validate.engine", "pxl10n.doctor")
 #: The signals a shell or a runner sends to stop a command; the client passes them on.
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+#: A descriptor of the client's to which it writes the run's pid (one line), then closes; not passed to the run.
+PID_FD_VARIABLE = "PXL10N_ZYGOTE_PID_FD"
 
 CLIENT = """#!{python} -S
-# pxl10n, run by the test zygote (tests/helpers/zygote.py): a real process forked from a pre-imported interpreter
-import json, os, signal, socket, struct, sys
-conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+# pxl10n, run by the test zygote (tests/helpers/zygote.py): a real process forked from a pre-imported interpreter.
+# Built-in modules only (no json, socket.py, signal.py: their imports were two thirds of the client's 20 ms).
+import _signal, _socket, array, os, sys
+conn = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
 conn.connect({socket!r})
-data = json.dumps({{"argv": sys.argv, "cwd": os.getcwd(), "env": dict(os.environ)}}).encode()
-socket.send_fds(conn, [struct.pack("!I", len(data)) + data], [0, 1, 2])
-answers = conn.makefile("r")
-pid = int(answers.readline().split()[1])
+pid_fd = os.environ.pop({pid_fd_variable!r}, None)
+data = repr({{"argv": sys.argv, "cwd": os.getcwd(), "env": dict(os.environ)}}).encode()
+message = len(data).to_bytes(4, "big") + data
+sent = conn.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, array.array("i", [0, 1, 2]))])
+while sent < len(message):
+    sent += conn.send(message[sent:])
+answers = b""
+def answer():
+    global answers
+    while b"\\n" not in answers:
+        more = conn.recv(256)
+        if not more:
+            return ""
+        answers += more
+    line, _, answers = answers.partition(b"\\n")
+    return line.decode()
+pid = int(answer().split()[1])
 def forward(signum, frame):
     try:
         os.kill(pid, signum)
     except ProcessLookupError:
         pass
 for sig in {signals}:
-    signal.signal(sig, forward)
-line = answers.readline()
+    _signal.signal(sig, forward)
+if pid_fd is not None:
+    os.write(int(pid_fd), b"%d\\n" % pid)
+    os.close(int(pid_fd))
+line = answer()
 code = int(line.split()[1]) if line.startswith("exit ") else 1
 if code < 0:
-    signal.signal(-code, signal.SIG_DFL)
+    if -code != _signal.SIGKILL:  # SIGKILL has no handler to reset (signal.signal refuses it)
+        _signal.signal(-code, _signal.SIG_DFL)
     os.kill(os.getpid(), -code)
 sys.exit(code)
 """
@@ -71,7 +99,7 @@ def _recv_request(conn: socket.socket) -> tuple[dict[str, object], list[int]]:
         if not more:
             raise EOFError("the client went away")
         data += more
-    return json.loads(data), fds
+    return ast.literal_eval(data.decode()), fds  # the client's repr() of plain strings, lists and dicts
 
 
 def _become_the_run(request: dict[str, object], fds: list[int], import_env: dict[str, str]) -> list[str]:
@@ -146,6 +174,37 @@ def serve(path: str) -> list[str] | None:
         conn.close()
 
 
+@dataclass
+class Started:
+    """A run started by ``Zygote.start``: the client's process, the run's own pid and a pidfd on it.
+
+    The run is the keeper's child, not this process's: the moment it ends it is reaped and
+    its pid is free for anyone's next process. A signal sent through the pidfd can only
+    reach the run (once it has ended, it reaches nothing).
+    """
+
+    client: subprocess.Popen[Any]
+    pid: int
+    pidfd: int
+
+    def kill(self) -> int:
+        """A real SIGKILL to the run itself (a SIGKILL to the client would leave it running), if it still runs; the client's exit status."""
+        if self.pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self.pidfd, signal.SIGKILL)
+            except ProcessLookupError:  # it had ended
+                pass
+        return self.wait()
+
+    def wait(self) -> int:
+        """The client's exit status (the run's) once it ends."""
+        code = self.client.wait()
+        if self.pidfd >= 0:
+            os.close(self.pidfd)
+            self.pidfd = -1
+        return code
+
+
 class Zygote:
     """A running zygote and the client script that starts runs in it."""
 
@@ -153,7 +212,8 @@ class Zygote:
         scratch.mkdir(parents=True, exist_ok=True)
         self.socket = str(scratch / "zygote.sock")
         self.client = scratch / "pxl10n"
-        self.client.write_text(CLIENT.format(python=sys.executable, socket=self.socket, signals=tuple(int(s) for s in FORWARDED)))
+        self.client.write_text(CLIENT.format(python=sys.executable, socket=self.socket, signals=tuple(int(s) for s in FORWARDED),
+                                             pid_fd_variable=PID_FD_VARIABLE))
         self.client.chmod(0o755)
         # an environment like a runner's: no PYTHON* settings of this test process (buffering, bytecode)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
@@ -162,6 +222,26 @@ class Zygote:
         assert self.process.stdout is not None
         line = self.process.stdout.readline()
         assert line == "ready\n", f"the zygote did not start: {line!r}"
+
+    def start(self, args: Sequence[str], *, env: Mapping[str, str] | None = None, **popen: Any) -> Started:
+        """``pxl10n ARGS`` started through the client (``subprocess.Popen`` keywords), once the run has its pid."""
+        read_end, write_end = os.pipe()
+        try:
+            client = subprocess.Popen([str(self.client), *args], env={**(os.environ if env is None else env), PID_FD_VARIABLE: str(write_end)},
+                                      pass_fds=(write_end,), **popen)
+        finally:
+            os.close(write_end)
+        with os.fdopen(read_end, "rb") as answer:
+            line = answer.readline()
+        if not line:
+            client.wait()
+            raise RuntimeError(f"the zygote's client ended ({client.returncode}) before the run started")
+        pid = int(line)
+        try:  # the run takes tens of ms at least: it is alive (and its pid its own) when the client names it
+            pidfd = os.pidfd_open(pid)
+        except ProcessLookupError:  # ended already (a run that fast was never the one to kill)
+            pidfd = -1
+        return Started(client, pid, pidfd)
 
     def close(self) -> None:
         self.process.kill()
