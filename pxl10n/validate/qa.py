@@ -537,24 +537,28 @@ def final_punctuation(visible: str) -> str | None:
     return _PUNCT.get(text[-1:])
 
 
-_LAST = itemgetter(slice(-1, None))
-_ELLIPSES = ("...", "。。。")
+#: Read over a side's joined texts reversed: a separator, the closers ending the text before it, then an
+#: ellipsis or the character before them (none for a text of closers alone), as ``final_punctuation`` reads it.
+_FINAL_RE = re.compile("\x00[" + re.escape(_CLOSERS) + "]*(\\.\\.\\.|。。。|[^\x00])?")
+#: What :data:`_FINAL_RE` finds -> the class :func:`final_punctuation` gives it (None for anything else).
+_FINAL_CLASS = {**_PUNCT, "...": "…", "。。。": "…"}
 
 
-def _final_classes(texts: Sequence[str]) -> list[tuple[str | None, bool]]:
-    """What :func:`final_punctuation` reads of each text (its last character's class, and whether it ends
-    with an ellipsis), computed with ``map`` over the whole document."""
-    stripped = list(map(str.rstrip, texts, repeat(_CLOSERS)))
-    return list(zip(map(_PUNCT.get, map(_LAST, stripped)), map(str.endswith, stripped, repeat(_ELLIPSES)), strict=True))
+def final_classes(side: qs.Side) -> list[str | None]:
+    """:func:`final_punctuation` of every text of ``side``, last text first (then None for the first separator):
+    one scan of the joined string reversed, skipping from separator to separator."""
+    return list(map(_FINAL_CLASS.get, _FINAL_RE.findall(side.joined[::-1])))
 
 
 _OPENED_RE = re.compile("[?!]")
+_BASE = itemgetter(0)
 
 
 def needs_punctuation(s: Scan) -> Collection[int]:
     """Units whose final punctuation differs; in a Spanish target, units with '?' or '!'."""
-    found = qs.differing_values(_final_classes(s.src_visible.texts), _final_classes(s.trg_visible.texts))
-    if any(base == "es" for base, _ in s.languages):
+    last = len(s.built) - 1
+    found = {last - index for index in qs.differing_values(final_classes(s.src_visible), final_classes(s.trg_visible))}
+    if "es" in map(_BASE, s.languages):
         found |= {index for index in qs.having(_OPENED_RE, s.trg_visible) if s.languages[index][0] == "es"}
     return found
 
@@ -615,6 +619,9 @@ def check_numbers(u: Unit) -> Issues:
 def needs_numbers(s: Scan) -> Collection[int]:
     """Units whose numbers, as written and in order, differ between source and target (the check also
     accepts them in another order)."""
+    layout = tx.number_layout(s.src_visible, PLACEHOLDER_MARK)
+    if layout is not None and layout == tx.number_layout(s.trg_visible, PLACEHOLDER_MARK):
+        return ()
     return qs.differing_values(tx.numbers_by_unit(s.src_visible), tx.numbers_by_unit(s.trg_visible))
 
 

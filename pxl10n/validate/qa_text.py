@@ -470,6 +470,39 @@ def visible_side(side: qs.Side, replacement: str) -> qs.Side:
     return qs.side(stripped)
 
 
+#: Bytes of a Latin-1 text, for :func:`number_layout`: each digit as ``0``, the separators a number may hold
+#: as they are, anything else (the separator between texts too) as ``x``.
+_SHAPES = bytes(ord("0") if chr(b) in "0123456789" else b if chr(b) in ",.' " else ord("x") for b in range(256))
+#: Every byte but a digit and the separator between texts, to delete.
+_NOT_DIGITS = bytes(b for b in range(256) if chr(b) not in "0123456789\x00")
+#: A run of digits and number separators, in :data:`_SHAPES` (a literal first: the scan skips to each digit).
+_SHAPE_RE = re.compile(rb"0[0,.' ]*")
+
+
+def number_layout(visible: qs.Side, mark: str) -> tuple[list[bytes], bytes] | None:
+    """What fixes every text's :func:`number_strings` on a side, read without the number grammar (whose
+    scan for a first digit costs more than anything else QA does): the runs of digits and separators, each
+    digit as ``0``, and the digits of each text. None for a side beyond Latin-1 (but for ``mark``, the
+    placeholders' stand-in, read as any other character) or one NFKC would change.
+
+    A number is read from a digit through digits and separators (``,`` ``.`` space ``'``; ``’`` is beyond
+    Latin-1, and so is every decimal digit but 0-9) and ends before a digit only where another begins, so a
+    text's numbers are the numbers of its runs, each read alone: two sides with the same runs (the same
+    shapes in the same order, with the same digits, text by text) have the same numbers text by text. The
+    digits count each text's runs off the shapes, every run holding one."""
+    joined = visible.joined.replace(mark, "x") if mark in visible.joined else visible.joined
+    if joined.isascii():
+        data = joined.encode("ascii")
+    else:
+        try:
+            data = joined.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+        if not unicodedata.is_normalized("NFKC", joined):
+            return None
+    return _SHAPE_RE.findall(data.translate(_SHAPES)), data.translate(None, _NOT_DIGITS)
+
+
 def numbers_by_unit(visible: qs.Side) -> list[list[str]]:
     """:func:`number_strings` of every text of ``visible``: one C ``findall`` per text through ``map`` when
     the whole side is ASCII or NFKC leaves it alone (then every text takes the plain path), else per text."""
