@@ -10,6 +10,7 @@ The last test breaks a proof on purpose and shows the comparison catches it.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Collection
 from xml.sax.saxutils import escape
 
@@ -218,6 +219,9 @@ def test_the_final_classes_of_a_side_are_final_punctuation_text_by_text() -> Non
 
 
 def test_url_matches_are_what_finditer_finds() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    for letter, folded in (("s", tx._S), ("p", tx._P), ("h", tx._H), ("f", tx._F)):  # the scheme letters, as re folds them
+        assert set(re.findall(letter, everything, re.IGNORECASE)) == folded
     rng = random.Random(8)
     pieces = ("http", "https", "ftp", "://", "www.", "WWW.", "wWw.", "w.", "x", "1", " ", ".", "/", "ſ", "httpſ", "HtTpS",
               "<", "{", "\u3000", "é", ")", "\x00", "ww", "h", ":/", "@", "\u212a", "ı")

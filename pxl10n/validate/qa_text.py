@@ -284,18 +284,30 @@ def placeholders(text: str) -> list[Placeholder]:
 WWW_DOT_RE = re.compile(r"\.(?<=[wW][wW][wW]\.)")
 
 
+#: What each scheme letter that places a match matches in :data:`URL_RE` (case-folded, as ``re`` does it).
+_S, _P, _H, _F = frozenset("sSſ"), frozenset("pP"), frozenset("hH"), frozenset("fF")
+
+
 def url_matches(text: str) -> list[re.Match[str]]:
     """``list(URL_RE.finditer(text))``, found without running :data:`URL_RE` at every position.
 
     Its leading lookbehind leaves ``re`` no first character to skip to, so a scan tries the whole pattern at
     each one. Every match starts with its scheme (``http``, ``https``, ``ftp``, then ``://``; or ``www.``), each
     pattern letter one character even case-folded (``ſ`` for ``s``): a match starts 4, 5 or 3 characters before
-    a ``://``, or at a ``www.``, so trying :data:`URL_RE` there alone, left to right and past each match's end,
-    finds what ``finditer`` finds (``match`` at a position reads the characters before it, as a scan does)."""
+    a ``://`` whose letters before it may spell the scheme, or at a ``www.``, so trying :data:`URL_RE` there
+    alone, left to right and past each match's end, finds what ``finditer`` finds (``match`` at a position
+    reads the characters before it, as a scan does)."""
     starts: list[int] = []
     found = text.find("://")
     while found >= 0:
-        starts += (found - 5, found - 4, found - 3)
+        last = text[found - 1] if found else ""
+        if last in _S and found >= 5 and text[found - 5] in _H:  # https
+            starts.append(found - 5)
+        elif last in _P:
+            if found >= 4 and text[found - 4] in _H:  # http
+                starts.append(found - 4)
+            if found >= 3 and text[found - 3] in _F:  # ftp
+                starts.append(found - 3)
         found = text.find("://", found + 1)
     if "w." in text or "W." in text:  # what every www. in any case ends with
         starts += (m.start() - 3 for m in WWW_DOT_RE.finditer(text))
