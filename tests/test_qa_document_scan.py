@@ -250,3 +250,20 @@ def test_the_sparse_and_backward_scans_name_the_units_a_text_by_text_reading_nam
             assert qa.qs.differing_sparse(pattern, s, t) == {
                 i for i, (a, b) in enumerate(zip(src, trg, strict=True)) if pattern.findall(a) != pattern.findall(b)}
         assert qa.qs.ending_with(qa._WHITESPACE_RE, s) == {i for i, a in enumerate(src) if a != a.rstrip()}
+
+
+def test_strip_tags_removes_exactly_the_tags_scan_calls_known() -> None:
+    """Its one pattern for every HTML element name (grouped by first letter) against the tag scanner's reading."""
+    rng = random.Random(12)
+    names = sorted(qa.html.HTML_ELEMENTS) + ["my-widget", "x-", "b1", "bx", "Enter", "blink", "a-b-c", "h7", "-a"]
+    after = ("", ">", " >", "/>", ' class="k">', "-x>", "1>", "x>", "-", " ")
+
+    def known_removed(text: str) -> str:
+        return qa.html.TAG_RE.sub(lambda m: "" if m.group(2).lower() in qa.html.HTML_ELEMENTS or "-" in m.group(2)
+                                  else m.group(), text)
+
+    for _ in range(5000):
+        text = "".join(rng.choice(("<", "</", "x", " ", "")) + "".join(c.upper() if rng.random() < 0.3 else c
+                                                                        for c in rng.choice(names)) + rng.choice(after)
+                       for _ in range(rng.randint(1, 4)))
+        assert qa.html.strip_tags(text) == known_removed(text), text
