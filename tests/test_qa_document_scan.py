@@ -10,6 +10,7 @@ The last test breaks a proof on purpose and shows the comparison catches it.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable, Collection
 from xml.sax.saxutils import escape
 
@@ -170,3 +171,99 @@ def test_a_broken_proof_is_caught() -> None:
     rng = random.Random(7)
     caught = [m for _ in range(40) for m in missed(pairs(rng, 20), broken)]
     assert any(check == "check_whitespace" for check, *_ in caught)
+
+
+# --- the whole-side readings the proofs rest on, each held to what it replaces, text by text -----------------
+
+#: Pieces of number-bearing text: digits, every number separator, and what is not one.
+NUMBER_PIECES = ("1", "2", "14", "1,000", "1.000,5", "2 500", "3.14", "0", ",", ".", " ", "'", "’", "x", "é", "\u00a0",
+                 "²", "１", "\ue000", ")", "  ", "\n", "-", "5'000", "7’000")
+
+
+def _number_text(rng: random.Random) -> str:
+    return "".join(rng.choice(NUMBER_PIECES) for _ in range(rng.randint(0, 6)))
+
+
+def _renumbered(text: str, rng: random.Random) -> str:
+    """``text`` as a translation may write it: words changed around the numbers, or a number changed."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        return text.replace("x", rng.choice(("é", ")", "xx", "-", "\ue000", "")))
+    if kind == 1:
+        return text.replace(rng.choice(NUMBER_PIECES), rng.choice(NUMBER_PIECES))
+    if kind == 2:
+        return rng.choice(("x", "", " ")) + text + rng.choice(("x", "", " ", "."))
+    return text
+
+
+def test_a_number_layout_shared_by_two_sides_means_the_same_numbers_text_by_text() -> None:
+    rng = random.Random(5)
+    alike = 0
+    for _ in range(4000):
+        src = [_number_text(rng) for _ in range(rng.randint(1, 5))]
+        trg = [_renumbered(t, rng) for t in (src if rng.random() < 0.8 else [*src[1:], src[0]])]
+        src_side, trg_side = qa.qs.side(src), qa.qs.side(trg)
+        layout = tx.number_layout(src_side, qa.PLACEHOLDER_MARK)
+        if layout is not None and layout == tx.number_layout(trg_side, qa.PLACEHOLDER_MARK):
+            alike += src != trg
+            assert tx.numbers_by_unit(src_side) == tx.numbers_by_unit(trg_side), (src, trg)
+    assert alike > 200  # sides with other texts but the same layout: the comparison means something
+
+
+def test_the_final_classes_of_a_side_are_final_punctuation_text_by_text() -> None:
+    rng = random.Random(6)
+    for _ in range(300):
+        texts = [_text(rng) for _ in range(rng.randint(1, 8))]
+        side = qa.qs.side([qa.tx.strip_markup(t, qa.PLACEHOLDER_MARK) for t in texts])
+        assert qa.final_classes(side) == [qa.final_punctuation(t) for t in reversed(side.texts)] + [None]
+
+
+def test_url_matches_are_what_finditer_finds() -> None:
+    everything = "".join(map(chr, range(0x110000)))
+    for letter, folded in (("s", tx._S), ("p", tx._P), ("h", tx._H), ("f", tx._F)):  # the scheme letters, as re folds them
+        assert set(re.findall(letter, everything, re.IGNORECASE)) == folded
+    rng = random.Random(8)
+    pieces = ("http", "https", "ftp", "://", "www.", "WWW.", "wWw.", "w.", "x", "1", " ", ".", "/", "ſ", "httpſ", "HtTpS",
+              "<", "{", "\u3000", "é", ")", "\x00", "ww", "h", ":/", "@", "\u212a", "ı")
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert [m.span() for m in tx.url_matches(text)] == [m.span() for m in tx.URL_RE.finditer(text)], text
+
+
+def test_a_side_is_stripped_as_its_texts_are_even_where_markup_runs_across_two() -> None:
+    rng = random.Random(9)
+    torn = ("{{a", "b}}", "${x", "<b", ">", "<a href='x", "'>", "&am", "p;", "&", "&#4", "6;", "http://x", "x@y", ".org",
+            "%%", "\ue000", "\\")
+    for _ in range(3000):
+        texts = ["".join(rng.choice(PIECES + torn) for _ in range(rng.randint(0, 5))) for _ in range(rng.randint(0, 8))]
+        stripped = tx.visible_side(qa.qs.side(texts), qa.PLACEHOLDER_MARK)
+        assert stripped == qa.qs.side([tx.strip_markup(t, qa.PLACEHOLDER_MARK) for t in texts]), texts
+
+
+def test_the_sparse_and_backward_scans_name_the_units_a_text_by_text_reading_names() -> None:
+    rng = random.Random(10)
+    for _ in range(2000):
+        src = [_text(rng) for _ in range(rng.randint(0, 8))]
+        trg = [_mutate(t, rng) for t in src]
+        s, t = qa.qs.side(src), qa.qs.side(trg)
+        for pattern in (qa.html.TAG_RE, qa.printf.RUN_RE):
+            assert qa.qs.differing_sparse(pattern, s, t) == {
+                i for i, (a, b) in enumerate(zip(src, trg, strict=True)) if pattern.findall(a) != pattern.findall(b)}
+        assert qa.qs.ending_with(qa._WHITESPACE_RE, s) == {i for i, a in enumerate(src) if a != a.rstrip()}
+
+
+def test_strip_tags_removes_exactly_the_tags_scan_calls_known() -> None:
+    """Its one pattern for every HTML element name (grouped by first letter) against the tag scanner's reading."""
+    rng = random.Random(12)
+    names = sorted(qa.html.HTML_ELEMENTS) + ["my-widget", "x-", "b1", "bx", "Enter", "blink", "a-b-c", "h7", "-a"]
+    after = ("", ">", " >", "/>", ' class="k">', "-x>", "1>", "x>", "-", " ")
+
+    def known_removed(text: str) -> str:
+        return qa.html.TAG_RE.sub(lambda m: "" if m.group(2).lower() in qa.html.HTML_ELEMENTS or "-" in m.group(2)
+                                  else m.group(), text)
+
+    for _ in range(5000):
+        text = "".join(rng.choice(("<", "</", "x", " ", "")) + "".join(c.upper() if rng.random() < 0.3 else c
+                                                                        for c in rng.choice(names)) + rng.choice(after)
+                       for _ in range(rng.randint(1, 4)))
+        assert qa.html.strip_tags(text) == known_removed(text), text

@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import compress, count, repeat
-from operator import attrgetter, eq, itemgetter, ne, truediv
+from operator import attrgetter, eq, itemgetter, truediv
 from typing import NamedTuple
 
 from pxl10n.validate import expansion, html, icu, message_keys, printf, states
@@ -354,16 +354,21 @@ def needs_placeholders(s: Scan) -> Collection[int]:
     """Units :func:`check_placeholders` may report: ICU or ``%(`` on either side, or placeholders or printf
     runs (:data:`pxl10n.validate.printf.RUN_RE`) that differ; a unit without a placeholder character has
     none to lose."""
-    if not _PLACEHOLDER_CHARS_RE.search(s.src.joined) and not _PLACEHOLDER_CHARS_RE.search(s.trg.joined):
+    src, trg = s.src.joined, s.trg.joined
+    if not (_may_hold_placeholders(src) or _may_hold_placeholders(trg)):
         return ()
-    found = qs.having(_PYTHON_OR_ICU_RE, s.src, s.trg) | qs.differing(tx.PLACEHOLDER_RE, s.src, s.trg,
-                                                                       _PLACEHOLDER_TOKENS)
-    if "%" in s.src.joined or "%" in s.trg.joined:
-        found |= qs.differing(printf.RUN_RE, s.src, s.trg)
+    found = qs.differing(tx.PLACEHOLDER_RE, s.src, s.trg, _PLACEHOLDER_TOKENS)
+    found |= qs.having(_PYTHON_OR_ICU_RE, *(side for side in (s.src, s.trg) if _may_hold_python_or_icu(side.joined)))
+    if "%" in src or "%" in trg:
+        found |= qs.differing_sparse(printf.RUN_RE, s.src, s.trg)
     return found
 
 
-_PLACEHOLDER_CHARS_RE = re.compile(r"[{%$]")
+def _may_hold_python_or_icu(text: str) -> bool:
+    """What every match of :data:`_PYTHON_OR_ICU_RE` holds: ``%(``, or a ``plural``/``select`` keyword."""
+    return "%(" in text or "plural" in text or "select" in text
+
+
 _PLACEHOLDER_TOKENS = qs.with_separator(tx.PLACEHOLDER_RE)
 
 
@@ -427,7 +432,10 @@ def needs_tags(s: Scan) -> Collection[int]:
     """Units whose HTML tags (as written, attributes and all) differ, or that hold a comment."""
     if "<" not in s.src.joined and "<" not in s.trg.joined:
         return ()
-    return qs.having(_COMMENT_RE, s.src, s.trg) | qs.differing(html.TAG_RE, s.src, s.trg)
+    found = qs.differing_sparse(html.TAG_RE, s.src, s.trg)
+    if "<!--" in s.src.joined or "<!--" in s.trg.joined:
+        found |= qs.having(_COMMENT_RE, s.src, s.trg)
+    return found
 
 
 def _kept_attributes(tags: list[html.Tag]) -> Counter[tuple[str, str, str]]:
@@ -479,17 +487,20 @@ def check_whitespace(u: Unit) -> Issues:
 _SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
 #: Whitespace starting a text (after its separator).
 _WHITESPACE_RE = re.compile(r"\x00\s")
-_SPACES_RE = re.compile("  |\n")
+_DOUBLE_SPACE_RE = re.compile("  ")
+_LINE_BREAK_RE = re.compile("\n")
 
 
 def needs_whitespace(s: Scan) -> Collection[int]:
     """Units with whitespace at an edge, a doubled space or a line break on either side."""
     found = qs.having(_WHITESPACE_RE, s.src, s.trg)
     for side in (s.src, s.trg):
-        if "  " in side.joined or "\n" in side.joined:
-            found |= qs.having(_SPACES_RE, side)
-        texts = side.texts
-        found.update(compress(count(), map(ne, map(len, texts), map(len, map(str.rstrip, texts)))))
+        joined = side.joined
+        if "  " in joined:
+            found |= qs.having(_DOUBLE_SPACE_RE, side)
+        if "\n" in joined:
+            found |= qs.having(_LINE_BREAK_RE, side)
+        found |= qs.ending_with(_WHITESPACE_RE, side)
     return found
 
 
@@ -526,24 +537,28 @@ def final_punctuation(visible: str) -> str | None:
     return _PUNCT.get(text[-1:])
 
 
-_LAST = itemgetter(slice(-1, None))
-_ELLIPSES = ("...", "。。。")
+#: Read over a side's joined texts reversed: a separator, the closers ending the text before it, then an
+#: ellipsis or the character before them (none for a text of closers alone), as ``final_punctuation`` reads it.
+_FINAL_RE = re.compile("\x00[" + re.escape(_CLOSERS) + "]*(\\.\\.\\.|。。。|[^\x00])?")
+#: What :data:`_FINAL_RE` finds -> the class :func:`final_punctuation` gives it (None for anything else).
+_FINAL_CLASS = {**_PUNCT, "...": "…", "。。。": "…"}
 
 
-def _final_classes(texts: Sequence[str]) -> list[tuple[str | None, bool]]:
-    """What :func:`final_punctuation` reads of each text (its last character's class, and whether it ends
-    with an ellipsis), computed with ``map`` over the whole document."""
-    stripped = list(map(str.rstrip, texts, repeat(_CLOSERS)))
-    return list(zip(map(_PUNCT.get, map(_LAST, stripped)), map(str.endswith, stripped, repeat(_ELLIPSES)), strict=True))
+def final_classes(side: qs.Side) -> list[str | None]:
+    """:func:`final_punctuation` of every text of ``side``, last text first (then None for the first separator):
+    one scan of the joined string reversed, skipping from separator to separator."""
+    return list(map(_FINAL_CLASS.get, _FINAL_RE.findall(side.joined[::-1])))
 
 
 _OPENED_RE = re.compile("[?!]")
+_BASE = itemgetter(0)
 
 
 def needs_punctuation(s: Scan) -> Collection[int]:
     """Units whose final punctuation differs; in a Spanish target, units with '?' or '!'."""
-    found = qs.differing_values(_final_classes(s.src_visible.texts), _final_classes(s.trg_visible.texts))
-    if any(base == "es" for base, _ in s.languages):
+    last = len(s.built) - 1
+    found = {last - index for index in qs.differing_values(final_classes(s.src_visible), final_classes(s.trg_visible))}
+    if "es" in map(_BASE, s.languages):
         found |= {index for index in qs.having(_OPENED_RE, s.trg_visible) if s.languages[index][0] == "es"}
     return found
 
@@ -604,6 +619,9 @@ def check_numbers(u: Unit) -> Issues:
 def needs_numbers(s: Scan) -> Collection[int]:
     """Units whose numbers, as written and in order, differ between source and target (the check also
     accepts them in another order)."""
+    layout = tx.number_layout(s.src_visible, PLACEHOLDER_MARK)
+    if layout is not None and layout == tx.number_layout(s.trg_visible, PLACEHOLDER_MARK):
+        return ()
     return qs.differing_values(tx.numbers_by_unit(s.src_visible), tx.numbers_by_unit(s.trg_visible))
 
 
@@ -619,16 +637,24 @@ def check_links(u: Unit) -> Issues:
     return issues or NONE
 
 
-#: What every URL (``://`` or ``www.`` in any case) or e-mail address holds, as literals (a fast scan).
-_LINK_RE = re.compile("|".join(["://", "@", *(a + b + c + r"\." for a in "wW" for b in "wW" for c in "wW")]))
 
 
 def needs_links(s: Scan) -> Collection[int]:
     """Units whose source holds a URL or an e-mail address that the target does not hold in the same order."""
+    joined = s.src.joined
+    candidates = qs.having(_SCHEME_RE, s.src) if "://" in joined else set()
+    if "@" in joined:
+        candidates |= qs.having(_AT_RE, s.src)
+    if "w." in joined or "W." in joined:  # what every www. in any case ends with
+        candidates |= qs.having(tx.WWW_DOT_RE, s.src)
     src, trg = s.src.texts, s.trg.texts
-    return [index for index in sorted(qs.having(_LINK_RE, s.src))
-            if tx.URL_RE.findall(src[index]) != tx.URL_RE.findall(trg[index])
+    return [index for index in sorted(candidates)
+            if tx.url_strings(src[index]) != tx.url_strings(trg[index])
             or ("@" in src[index] and tx.EMAIL_RE.findall(src[index]) != tx.EMAIL_RE.findall(trg[index]))]
+
+
+_SCHEME_RE = re.compile("://")
+_AT_RE = re.compile("@")
 
 
 def _lost(src: list[str], trg: list[str]) -> Iterable[str]:
@@ -759,8 +785,9 @@ def checks_to_run(document: Scan) -> dict[int, list[Callable[[Unit], Issues]]]:
     for rule_check, needs in zip(CHECKS, PROOFS, strict=True):
         for index in needs(document):
             plan.setdefault(index, []).append(rule_check)
-    for index in qs.having(icu.HEAD_RE, document.src):
-        plan[index] = list(CHECKS)
+    if _may_hold_python_or_icu(document.src.joined):  # every ICU head holds plural or select
+        for index in qs.having(icu.HEAD_RE, document.src):
+            plan[index] = list(CHECKS)
     return plan
 
 

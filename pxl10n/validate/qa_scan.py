@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, repeat
 from operator import ne
 from typing import NamedTuple
 
@@ -52,8 +52,12 @@ class Side(NamedTuple):
 
 def side(texts: Sequence[str]) -> Side:
     """The texts joined, with where each starts (two C calls and a C-level ``accumulate``)."""
-    joined = SEPARATOR + SEPARATOR.join(texts) + SEPARATOR
-    return Side(texts, joined, list(accumulate(map((1).__add__, map(len, texts)), initial=0)))
+    return Side(texts, SEPARATOR + SEPARATOR.join(texts) + SEPARATOR, separators(texts))
+
+
+def separators(texts: Sequence[str]) -> list[int]:
+    """:attr:`Side.seps` of ``texts``: where each separator of their joined string is."""
+    return list(accumulate(map((1).__add__, map(len, texts)), initial=0))
 
 
 def having(pattern: re.Pattern[str], *sides: Side) -> set[int]:
@@ -76,6 +80,17 @@ def having(pattern: re.Pattern[str], *sides: Side) -> set[int]:
     return found
 
 
+def ending_with(pattern: re.Pattern[str], side: Side) -> set[int]:
+    """The units whose text ends with a match of ``pattern`` read backwards from a separator.
+
+    ``pattern`` (such as ``\\x00\\s``) runs over the joined string reversed (one C copy): a separator, then the
+    last characters of the text before it, reversed. A literal separator first lets ``re`` skip to each."""
+    backwards = side.joined[::-1]
+    last = len(backwards) - 1
+    seps = side.seps
+    return {bisect_right(seps, last - m.start()) - 2 for m in pattern.finditer(backwards)}
+
+
 def with_separator(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """``pattern`` that also matches a lone :data:`SEPARATOR`, for :func:`differing` (built once, at import).
 
@@ -95,10 +110,44 @@ def differing(pattern: re.Pattern[str], source: Side, target: Side, joined: re.P
     same list with every separator its own match (none was swallowed by a match running across it), every
     unit's matches are the same on both sides."""
     if joined is not None:
-        src = joined.findall(source.joined)
-        if src.count(SEPARATOR) == len(source.texts) + 1 and src == joined.findall(target.joined):
-            return set()
+        src, trg = joined.findall(source.joined), joined.findall(target.joined)
+        separators = len(source.texts) + 1
+        if src.count(SEPARATOR) == separators:
+            if src == trg:
+                return set()
+            if trg.count(SEPARATOR) == separators:  # each side's matches cut at its separators are each text's
+                return differing_values(_per_text(src), _per_text(trg))
     return differing_values(list(map(pattern.findall, source.texts)), list(map(pattern.findall, target.texts)))
+
+
+def _per_text(matches: list[str]) -> list[list[str]]:
+    """A joined string's matches (each separator its own), cut into each text's: C calls through ``map``."""
+    cuts = list(compress(count(), map(SEPARATOR.__eq__, matches)))
+    return list(map(matches.__getitem__, map(slice, map((1).__add__, cuts), cuts[1:])))
+
+
+def differing_sparse(pattern: re.Pattern[str], source: Side, target: Side) -> set[int]:
+    """:func:`differing` for a pattern that starts with a literal character (``<``, ``%``) and matches rarely.
+
+    Joined with ``|\\x00``, such a pattern would lose the fast skip to its first character; instead one
+    ``finditer`` per side gives the matches and, through their starts, the unit of each. When both sides
+    have the same matches in the same units, every unit's ``findall`` is the same on both (a pattern without
+    lookarounds finds the same groups in the same match); else the units with a match on either side are
+    compared text by text. A match holding a separator (one that ran across two texts) makes it compare
+    every text."""
+    src, trg = list(pattern.finditer(source.joined)), list(pattern.finditer(target.joined))
+    if not src and not trg:
+        return set()
+    src_found, trg_found = list(map(re.Match.group, src)), list(map(re.Match.group, trg))
+    if SEPARATOR in "".join(src_found) or SEPARATOR in "".join(trg_found):
+        return differing_values(list(map(pattern.findall, source.texts)), list(map(pattern.findall, target.texts)))
+    src_units = list(map(bisect_right, repeat(source.seps), map(re.Match.start, src)))
+    trg_units = list(map(bisect_right, repeat(target.seps), map(re.Match.start, trg)))
+    if src_found == trg_found and src_units == trg_units:
+        return set()
+    findall, src_texts, trg_texts = pattern.findall, source.texts, target.texts
+    return {index - 1 for index in set(src_units) | set(trg_units)
+            if findall(src_texts[index - 1]) != findall(trg_texts[index - 1])}
 
 
 def differing_values(src: Sequence[object], trg: Sequence[object]) -> set[int]:

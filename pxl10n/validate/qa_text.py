@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
-from itertools import compress, count
+from itertools import compress, count, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -279,9 +279,58 @@ def placeholders(text: str) -> list[Placeholder]:
     return found
 
 
+#: A dot ending "www." in any case (only W lower-cases to w): a literal first, so a scan skips from dot to dot
+#: (public for QA's link proof).
+WWW_DOT_RE = re.compile(r"\.(?<=[wW][wW][wW]\.)")
+
+
+#: What each scheme letter that places a match matches in :data:`URL_RE` (case-folded, as ``re`` does it).
+_S, _P, _H, _F = frozenset("sSſ"), frozenset("pP"), frozenset("hH"), frozenset("fF")
+
+
+def url_matches(text: str) -> list[re.Match[str]]:
+    """``list(URL_RE.finditer(text))``, found without running :data:`URL_RE` at every position.
+
+    Its leading lookbehind leaves ``re`` no first character to skip to, so a scan tries the whole pattern at
+    each one. Every match starts with its scheme (``http``, ``https``, ``ftp``, then ``://``; or ``www.``), each
+    pattern letter one character even case-folded (``ſ`` for ``s``): a match starts 4, 5 or 3 characters before
+    a ``://`` whose letters before it may spell the scheme, or at a ``www.``, so trying :data:`URL_RE` there
+    alone, left to right and past each match's end, finds what ``finditer`` finds (``match`` at a position
+    reads the characters before it, as a scan does)."""
+    starts: list[int] = []
+    found = text.find("://")
+    while found >= 0:
+        last = text[found - 1] if found else ""
+        if last in _S and found >= 5 and text[found - 5] in _H:  # https
+            starts.append(found - 5)
+        elif last in _P:
+            if found >= 4 and text[found - 4] in _H:  # http
+                starts.append(found - 4)
+            if found >= 3 and text[found - 3] in _F:  # ftp
+                starts.append(found - 3)
+        found = text.find("://", found + 1)
+    if "w." in text or "W." in text:  # what every www. in any case ends with
+        starts += (m.start() - 3 for m in WWW_DOT_RE.finditer(text))
+    if not starts:
+        return []
+    out: list[re.Match[str]] = []
+    end = 0
+    match = URL_RE.match
+    for start in sorted(starts):
+        if start >= end and (m := match(text, start)) is not None:
+            out.append(m)
+            end = m.end()
+    return out
+
+
 def urls(text: str) -> list[str]:
     """URLs without the sentence punctuation that may follow them."""
-    return [m.group().rstrip(_URL_TRAIL) for m in URL_RE.finditer(text)]
+    return [m.group().rstrip(_URL_TRAIL) for m in url_matches(text)]
+
+
+def url_strings(text: str) -> list[str]:
+    """``URL_RE.findall(text)``: the URLs as matched, trailing punctuation and all."""
+    return [m.group() for m in url_matches(text)]
 
 
 def emails(text: str) -> list[str]:
@@ -306,12 +355,27 @@ def strip_markup(text: str, replacement: str = "") -> str:
         else:  # no match can be the escaped percent: a plain replacement, without a call per match
             text = PLACEHOLDER_RE.sub(replacement.replace("\\", "\\\\"), text)
     if "/" in text or _WWW_RE.search(text):
-        text = URL_RE.sub(lambda m: replacement + m.group()[len(m.group().rstrip(_URL_TRAIL)) :], text)
+        text = _replace_urls(text, replacement)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
     if "&" in text:
         text = html.unescape(text)
     return text
+
+
+def _replace_urls(text: str, replacement: str) -> str:
+    """``URL_RE.sub`` of each URL by ``replacement``, the sentence punctuation after it kept."""
+    found = url_matches(text)
+    if not found:
+        return text
+    pieces: list[str] = []
+    end = 0
+    for m in found:
+        url = m.group()
+        pieces += (text[end : m.start()], replacement, url[len(url.rstrip(_URL_TRAIL)) :])
+        end = m.end()
+    pieces.append(text[end:])
+    return "".join(pieces)
 
 
 class Number(NamedTuple):
@@ -381,14 +445,74 @@ ICU_BRANCHING_HEAD_RE = _ICU_BRANCHING_HEAD_RE
 
 
 def visible_side(side: qs.Side, replacement: str) -> qs.Side:
-    """Every text of ``side`` through :func:`strip_markup`, called only for the texts with markup."""
-    marked = list(compress(count(), map(MARKUP_RE.search, side.texts)))  # one C search per text, no Python
-    if not marked:
+    """Every text of ``side`` through :func:`strip_markup`, each step once over the joined texts.
+
+    Each step of :func:`strip_markup` replaces matches that start at a markup character (never at a
+    separator) and reads a separator as the end of a text (the URL and e-mail lookarounds take NUL for a
+    character outside their classes), so over the joined string it does to each text what it does to the
+    text alone, unless a match runs across a separator (``{{a`` then ``b}}``): then the separators are fewer
+    and each text is stripped alone. Whether a step runs at all (``"<" in text``) only saves a scan that would
+    find nothing; ``%%`` needs the replacing function, which gives other matches the plain replacement.
+    Entities are decoded per text, in the few texts with ``&`` (``html.unescape`` reads up to 32 characters
+    of a name, across a separator too)."""
+    texts = side.texts
+    joined = text = side.joined
+    if not texts:
         return side
-    texts = list(side.texts)
-    for index in marked:
-        texts[index] = strip_markup(texts[index], replacement)
-    return qs.side(texts)
+    if "<" in text:
+        text = strip_tags(text)
+    if "{" in text or "%" in text or "$" in text:
+        if "%%" in text:
+            text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
+        else:
+            text = PLACEHOLDER_RE.sub(replacement.replace("\\", "\\\\"), text)
+    if "/" in text or "w." in text or "W." in text:  # a URL holds :// or ends its www. so
+        text = _replace_urls(text, replacement)
+    if "@" in text:
+        text = EMAIL_RE.sub(replacement, text)
+    if text == joined and "&" not in text:
+        return side
+    if text.count(qs.SEPARATOR) != len(texts) + 1:  # a match ran across a separator: text by text
+        return qs.side([strip_markup(t, replacement) for t in texts])
+    stripped = text[1:-1].split(qs.SEPARATOR)
+    if "&" not in text:
+        return qs.Side(stripped, text, qs.separators(stripped))
+    for index in compress(count(), map(str.__contains__, stripped, repeat("&"))):
+        stripped[index] = html.unescape(stripped[index])
+    return qs.side(stripped)
+
+
+#: Bytes of a Latin-1 text, for :func:`number_layout`: each digit as ``0``, the separators a number may hold
+#: as they are, anything else (the separator between texts too) as ``x``.
+_SHAPES = bytes(ord("0") if chr(b) in "0123456789" else b if chr(b) in ",.' " else ord("x") for b in range(256))
+#: Every byte but a digit and the separator between texts, to delete.
+_NOT_DIGITS = bytes(b for b in range(256) if chr(b) not in "0123456789\x00")
+#: A run of digits and number separators, in :data:`_SHAPES` (a literal first: the scan skips to each digit).
+_SHAPE_RE = re.compile(rb"0[0,.' ]*")
+
+
+def number_layout(visible: qs.Side, mark: str) -> tuple[list[bytes], bytes] | None:
+    """What fixes every text's :func:`number_strings` on a side, read without the number grammar (whose
+    scan for a first digit costs more than anything else QA does): the runs of digits and separators, each
+    digit as ``0``, and the digits of each text. None for a side beyond Latin-1 (but for ``mark``, the
+    placeholders' stand-in, read as any other character) or one NFKC would change.
+
+    A number is read from a digit through digits and separators (``,`` ``.`` space ``'``; ``’`` is beyond
+    Latin-1, and so is every decimal digit but 0-9) and ends before a digit only where another begins, so a
+    text's numbers are the numbers of its runs, each read alone: two sides with the same runs (the same
+    shapes in the same order, with the same digits, text by text) have the same numbers text by text. The
+    digits count each text's runs off the shapes, every run holding one."""
+    joined = visible.joined.replace(mark, "x") if mark in visible.joined else visible.joined
+    if joined.isascii():
+        data = joined.encode("ascii")
+    else:
+        try:
+            data = joined.encode("latin-1")
+        except UnicodeEncodeError:
+            return None
+        if not unicodedata.is_normalized("NFKC", joined):
+            return None
+    return _SHAPE_RE.findall(data.translate(_SHAPES)), data.translate(None, _NOT_DIGITS)
 
 
 def numbers_by_unit(visible: qs.Side) -> list[list[str]]:
