@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from bisect import bisect_right
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import compress, count, repeat
-from operator import itemgetter
 from typing import NamedTuple
 
 from lxml import etree
@@ -22,7 +22,7 @@ from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff.io import source_line
-from pxl10n.xliff.view import DocumentView, FileView, Flat, Part, UnitView, flatten
+from pxl10n.xliff.view import DocumentView, FileView, Flat, Part, flatten
 
 
 class Pair(NamedTuple):
@@ -61,11 +61,12 @@ class _Read(NamedTuple):
     empty: tuple[int | None, ...] = ()
 
 
-def _read_part(part: Part, version: str) -> _Read | None:
+def _read_part(part: Part, version: str, text: str | None = None) -> _Read | None:
     """A segment flattened, or None when it does not count: no target, or one declared untranslated.
 
     A 2.0 ignorable without a target counts as its own translation (whitespace
-    between segments travels unchanged); a segment without one is left out.
+    between segments travels unchanged); a segment without one is left out. ``text`` is the target's
+    :func:`~pxl10n.xliff.view.all_text` when the caller has it (see :func:`flatten`).
     """
     target = part.target
     if target is None:
@@ -73,7 +74,7 @@ def _read_part(part: Part, version: str) -> _Read | None:
             return None
         src_flat = flatten(part.source, version)
         return _Read(src_flat, src_flat, None)
-    src_flat, trg_flat = flatten(part.source, version), flatten(target, version)
+    src_flat, trg_flat = flatten(part.source, version), flatten(target, version, text)
     line = source_line(target)
     if trg_flat.text.strip():
         return _Read(src_flat, trg_flat, line)
@@ -131,55 +132,79 @@ _HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
 class Reading:
     """A document's units with a target, as :func:`iter_pairs` yields them, read for a whole-document scan.
 
-    The texts come at once, in one pass; a :class:`Pair` is built only for the units that ask for one
-    (:meth:`pair`): QA's proofs clear most units from their texts alone, and a Pair costs several
-    element reads. A unit off the common path (inline elements, several segments, a blank target) is read
-    the long way at once (:attr:`built`)."""
+    The texts come at once, in one pass over each file's columns (:attr:`FileView.columns`, the target
+    texts the view shares, :attr:`FileView.target_texts`): no unit record is made. A :class:`Pair` is built
+    only for the units that ask for one (:meth:`pair`): QA's proofs clear most units from their texts alone,
+    and a Pair costs several element reads. A unit off the common path (inline elements, several segments,
+    a blank target) is read the long way at once (:attr:`built`), its one segment off the columns, an
+    irregular unit's parts through :meth:`FileView.parts_at`."""
 
-    __slots__ = ("sources", "targets", "built", "languages", "_lines", "_units", "_version", "_name", "_spaced",
+    __slots__ = ("sources", "targets", "built", "languages", "_starts", "_files", "_version", "_name", "_spaced",
                  "_inherited")
 
     def __init__(self, doc: DocumentView) -> None:
-        self._version = version = doc.version
-        self._name = "resname" if version == "1.2" else "name"
+        self._version = doc.version
+        self._name = "resname" if doc.version == "1.2" else "name"
         self._spaced = bool(_HAS_XML_SPACE(doc.root))
         self._inherited: dict[etree._Element, bool] = {}  # as in iter_pairs: for this document only
-        #: per unit: source text, target text, Pair (read the long way) or None, languages, line, unit
-        read: list[tuple[str, str, Pair | None, tuple[str | None, str | None], int | None, UnitView]] = []
-        for file_view in doc.files:
-            self._read_file(file_view, read.append)
-        self.sources: list[str] = list(map(itemgetter(0), read))
-        self.targets: list[str] = list(map(itemgetter(1), read))
+        #: per unit, its source and target text
+        self.sources: list[str] = []
+        self.targets: list[str] = []
         #: per unit, its Pair when it was read the long way, else None (one segment, no inline element)
-        self.built: list[Pair | None] = list(map(itemgetter(2), read))
+        self.built: list[Pair | None] = []
         #: per unit, (source language, target language)
-        self.languages: list[tuple[str | None, str | None]] = list(map(itemgetter(3), read))
-        self._lines: list[int | None] = list(map(itemgetter(4), read))
-        self._units: list[UnitView] = list(map(itemgetter(5), read))
+        self.languages: list[tuple[str | None, str | None]] = []
+        #: per file, where its units start in the lists above, and the file with each unit's index in it
+        self._starts: list[int] = []
+        self._files: list[tuple[FileView, list[int]]] = []
+        for file_view in doc.files:
+            self._read_file(file_view)
 
-    def _read_file(self, file_view: FileView, add: Callable[[tuple[str, str, Pair | None, tuple[str | None, str | None],
-                                                                   int | None, UnitView]], None]) -> None:
+    def _read_file(self, file_view: FileView) -> None:
+        elements, sources, targets, irregular = file_view.columns
+        texts = file_view.target_texts
+        version = self._version
         languages = (file_view.src, file_view.trg)
-        for unit in file_view.units:
-            parts = unit.parts
-            if len(parts) == 1:
-                source, target = parts[0].source, parts[0].target
-                if target is not None and source is not None and not len(target) and not len(source):
-                    text = target.text
-                    line = source_line(target)
-                    if text and text.strip() and line is not None:
-                        add((source.text or "", text, None, languages, line, unit))  # its Pair is built on demand
-                        continue
-            read = _read_unit(parts, self._version)
-            if read is not None:
-                pair = self._pair(unit, read.line, read.source, read.target, read.empty, languages)
-                add((read.source.text, read.target.text, pair, languages, read.line, unit))
+        add_source, add_target = self.sources.append, self.targets.append
+        order: list[int] = []  # the file's index of each unit read, in document order
+        add = order.append
+        built: dict[int, Pair] = {}
+        for at, (source, target, text) in enumerate(zip(sources, targets, texts, strict=True)):
+            if target is None:  # no target, or an irregular unit (not one segment): read through its parts
+                if irregular and at in irregular:
+                    parts = file_view.parts_at(at)
+                    read = _read_unit(parts, version)
+                    if read is not None:
+                        built[at] = self._pair(file_view, at, read, languages, parts[0].source)
+                        add_source(read.source.text)
+                        add_target(read.target.text)
+                        add(at)
+                continue
+            assert text is not None  # a target's text
+            if not len(target) and source is not None and not len(source) and text.strip():
+                line = source_line(target)
+                if line is not None:
+                    add_source(source.text or "")
+                    add_target(text)
+                    add(at)  # its Pair is built on demand
+                    continue
+            read = _read_part(Part(False, source, target), version, text)
+            if read is not None and read.line is not None:
+                built[at] = self._pair(file_view, at, read, languages, source)
+                add_source(read.source.text)
+                add_target(read.target.text)
+                add(at)
+        self._starts.append(len(self.built))
+        self._files.append((file_view, order))
+        self.built.extend(map(built.get, order) if built else repeat(None, len(order)))
+        self.languages.extend(repeat(languages, len(order)))
 
-    def _pair(self, unit: UnitView, line: int | None, source: Flat, target: Flat, empty: tuple[int | None, ...],
-              languages: tuple[str | None, str | None]) -> Pair:
-        element = unit.element
-        preserve = self._spaced and _preserves(element, unit.parts[0].source, self._inherited)
-        return Pair(unit.id, line, source, target, empty, *languages, element.get(self._name), preserve)
+    def _pair(self, file_view: FileView, at: int, read: _Read, languages: tuple[str | None, str | None],
+              source: etree._Element | None) -> Pair:
+        element = file_view.columns.elements[at]
+        preserve = self._spaced and _preserves(element, source, self._inherited)
+        return Pair(file_view.unit_id(at), read.line, read.source, read.target, read.empty, *languages,
+                    element.get(self._name), preserve)
 
     def __len__(self) -> int:
         return len(self.sources)
@@ -189,8 +214,16 @@ class Reading:
         built = self.built[index]
         if built is not None:
             return built
-        return self._pair(self._units[index], self._lines[index], Flat(self.sources[index]),
-                          Flat(self.targets[index]), (), self.languages[index])
+        file = bisect_right(self._starts, index) - 1 if len(self._starts) > 1 else 0
+        file_view, order = self._files[file]
+        at = order[index - self._starts[file]]
+        _, sources, targets, _ = file_view.columns
+        target = targets[at]
+        assert target is not None  # read on the common path: one segment with a target
+        read = _Read(Flat(self.sources[index]), Flat(self.targets[index]), source_line(target))
+        return self._pair(file_view, at, read, self.languages[index], sources[at])
+
+
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 

@@ -240,11 +240,18 @@ class FileView:
         """The parts of unit ``index`` (``units[index].parts``), made alone when the unit records are not.
 
         With :attr:`columns`, what a whole-file scan needs to read a unit the long way without a
-        record for every unit: a unit of one segment is ``[Part(False, source, target, state)]``."""
+        record for every unit: a unit of one segment is ``[Part(False, source, target, state)]``, an
+        irregular one's parts are read off its segments and ignorables as the records read them."""
         lazy = self._lazy
-        if self._unit_list is not None or lazy is None or index in lazy.columns.irregular:
+        if self._unit_list is not None or lazy is None:
             return self.units[index].parts
         return lazy.parts_at(index)
+
+    def unit_id(self, index: int) -> str | None:
+        """The id of unit ``index`` (``units[index].id``), read off its element when the records are not made."""
+        if self._unit_list is not None or self._lazy is None:
+            return self.units[index].id
+        return self._lazy.columns.elements[index].get("id")
 
 
 def _columns_of(units: list[UnitView]) -> UnitColumns:
@@ -329,8 +336,11 @@ def _local(tag: object) -> str | None:
     return _INLINE_LOCAL.get(tag) or tag.rsplit("}", 1)[-1]
 
 
-def flatten(el: etree._Element | None, version: str) -> Flat:
-    """Translatable text of ``el`` plus the inline codes it carries."""
+def flatten(el: etree._Element | None, version: str, text: str | None = None) -> Flat:
+    """Translatable text of ``el`` plus the inline codes it carries.
+
+    ``text``, when given, is :func:`all_text` of ``el`` already read (:attr:`FileView.target_texts`): the
+    flattened text of an element whose descendants are all inline elements, so it is not read again."""
     if el is None:
         return _EMPTY_FLAT
     if not len(el):
@@ -351,7 +361,7 @@ def flatten(el: etree._Element | None, version: str) -> Flat:
             label = _code_label(name, child)
             if label is not None:
                 markers.append(label)
-    return Flat(all_text(el), tuple(codes), tuple(markers), True, *_edges(el))
+    return Flat(all_text(el) if text is None else text, tuple(codes), tuple(markers), True, *_edges(el))
 
 
 def _edges(el: etree._Element) -> tuple[bool, bool]:
@@ -564,9 +574,10 @@ class _Columns20:
                                    _first_children(file_el, _TARGET20, segments, 1), frozenset(self._groups))
 
     def parts_at(self, index: int) -> list[Part]:
-        """A unit of one segment's parts (an irregular unit's are read through the unit records)."""
+        """A unit's parts, as :meth:`units` makes them."""
         segment = self._segments[index]
-        assert segment is not None
+        if segment is None:
+            return _group_parts(self._groups[index])
         return _one_part(self.columns.sources[index], self.columns.targets[index], segment.get("state"))
 
     def units(self) -> list[UnitView]:
@@ -577,9 +588,14 @@ class _Columns20:
             if segment is not None:
                 parts.append(_one_part(sources[at], targets[at], segment.get("state")))
             else:
-                parts.append([Part(el.tag == _IGNORABLE20, *_source_and_target(el, _SOURCE20, _TARGET20),
-                                   el.get("state")) for el in groups[at]])
+                parts.append(_group_parts(groups[at]))
         return list(map(UnitView, map(_get_id, elements), elements, parts))
+
+
+def _group_parts(group: list[etree._Element]) -> list[Part]:
+    """The parts of an irregular 2.0 unit: each of its segments and ignorables, in order."""
+    return [Part(el.tag == _IGNORABLE20, *_source_and_target(el, _SOURCE20, _TARGET20), el.get("state"))
+            for el in group]
 
 
 def _source_and_target(
