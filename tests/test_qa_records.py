@@ -11,12 +11,17 @@ import dataclasses
 import random
 
 import pytest
+from lxml import etree
 
 from pxl10n.validate import expansion, parsing, qa
 from pxl10n.validate import qa_text as tx
 from pxl10n.validate.context import Context
 from pxl10n.validate.rules import Document
-from pxl10n.xliff.view import Flat
+from pxl10n.xliff import view as view_module
+from pxl10n.xliff.view import Flat, build_view
+
+from .helpers.mutations import drop, drop_attr, duplicate
+from .helpers.xliff20_mutations import mutate as mutate20
 
 NS12 = "urn:oasis:names:tc:xliff:document:1.2"
 NS20 = "urn:oasis:names:tc:xliff:document:2.0"
@@ -136,3 +141,116 @@ def test_segments_of_a_unit_are_joined_and_each_empty_target_is_reported() -> No
     pairs = list(tx.iter_pairs(_parsed(xml).view))
     assert [(p.unit, p.line, p.source.text, p.target.text, p.empty_lines) for p in pairs] == [
         ("u", 2, "One. Two.Three.", " Trois.", (2, 3))]
+
+
+# --- Reading (the whole-document read) against iter_pairs (the unit records, one by one) ----------------
+
+_XML = "http://www.w3.org/XML/1998/namespace"
+#: (1.2, 2.0) texts of a source or target: plain, blank, inline codes and markers, a comment, native code
+_BODIES = (("Save", "Save"), ("", ""), ("  ", "  "), ("a <x id='1'/> b", "a <ph id='1'/> b"),
+           ("<g id='2'>bold</g> text", "<pc id='2'>bold</pc> text"), ("<x id='3'/>", "<ph id='3'/>"),
+           ("t <mrk mtype='term'>m</mrk>", "t <mrk id='m1'>m</mrk>"), ("c<!-- note -->d", "c<!-- note -->d"),
+           ("<bpt id='4'>&lt;b&gt;</bpt>x<ept id='4'>&lt;/b&gt;</ept>", "x<cp hex='41'/>y"), ("Tom &amp; Jerry", "R&amp;D"))
+
+
+def _reading_unit(version: str, n: int, rng: random.Random) -> str:
+    def body() -> str:
+        return (_BODIES[0] if rng.random() < 0.5 else rng.choice(_BODIES))[version == "2.0"]
+
+    def space() -> str:  # on a unit or a source, each its own
+        return rng.choice(("", "", "", ' xml:space="preserve"', ' xml:space="default"'))
+    def target() -> str:
+        state = rng.choice(("", "", ' state="new"'))
+        return "" if rng.random() < 0.15 else f"<target{state}>{body()}</target>"
+    if version == "1.2":
+        resname = f' resname="k{n}"' if rng.random() < 0.5 else ""
+        return f'<trans-unit id="u{n}"{resname}{space()}><source{space()}>{body()}</source>{target()}</trans-unit>'
+    parts = []
+    for _ in range(rng.choice((1, 1, 1, 2, 3))):
+        if rng.random() < 0.2:
+            parts.append(f"<ignorable><source>{rng.choice((' ', 'x'))}</source>"
+                         f"{rng.choice(('', '<target> </target>'))}</ignorable>")
+        state = rng.choice(("", ' state="initial"', ' state="translated"'))
+        parts.append(f"<segment{state}><source{space()}>{body()}</source>{target()}</segment>")
+    name = f' name="k{n}"' if rng.random() < 0.5 else ""
+    return f'<unit id="u{n}"{name}{space()}>{"".join(parts)}</unit>'
+
+
+def _reading_doc(rng: random.Random) -> tuple[etree._Element, str]:
+    version = rng.choice(("1.2", "2.0"))
+    files = []
+    for f in range(rng.choice((1, 1, 2))):
+        units = [_reading_unit(version, n, rng) for n in range(rng.randrange(0, 7))]
+        if units and rng.random() < 0.4:
+            space = rng.choice(("", ' xml:space="preserve"'))
+            units.append(f'<group id="g"{space}>{units.pop()}</group>')
+        if version == "1.2":
+            files.append(f'<file original="f{f}" source-language="en" target-language="{rng.choice(("fr", "de"))}" '
+                         f'datatype="plaintext"><body>{"".join(units)}</body></file>')
+        else:
+            files.append(f'<file id="f{f}">{"".join(units)}</file>')
+    head = (f'<xliff xmlns="{NS12}" version="1.2">' if version == "1.2"
+            else f'<xliff xmlns="{NS20}" version="2.0" srcLang="en" trgLang="fr">')
+    root = etree.fromstring(f'{head}{"".join(files)}</xliff>')
+    for _ in range(rng.randrange(0, 3)):
+        el = rng.choice([el for el in root.iter() if isinstance(el.tag, str)])
+        rng.choice((drop, drop_attr, duplicate, mutate20))(el, rng)
+    return root, version
+
+
+def _pairs_of(reading: tx.Reading) -> list[tx.Pair]:
+    return [reading.pair(index) for index in range(len(reading))]
+
+
+def test_reading_reads_every_unit_as_iter_pairs_does() -> None:
+    """Reading (columns, shared texts, Pairs on demand) gives iter_pairs' pairs (read off the unit records)."""
+    shapes = {"built": 0, "on demand": 0, "inline": 0, "empty": 0, "preserve": 0, "irregular": 0}
+    for seed in range(1500):
+        root, version = _reading_doc(random.Random(seed))
+        tree = root.getroottree()
+        expected = list(tx.iter_pairs(build_view(tree, version)))
+        view = build_view(tree, version)
+        reading = tx.Reading(view)
+        assert _pairs_of(reading) == expected
+        assert reading.sources == [p.source.text for p in expected]
+        assert reading.targets == [p.target.text for p in expected]
+        assert reading.languages == [(p.src_lang, p.trg_lang) for p in expected]
+        for pair, built in zip(expected, reading.built, strict=True):
+            assert built is None or built == pair
+            assert built is not None or not (pair.source.has_inline or pair.target.has_inline or pair.empty_lines)
+            shapes["built" if built is not None else "on demand"] += 1
+            shapes["inline"] += pair.source.has_inline
+            shapes["empty"] += bool(pair.empty_lines)
+            shapes["preserve"] += pair.preserve
+        shapes["irregular"] += sum(len(f.columns.irregular) for f in view.files)
+        assert _pairs_of(tx.Reading(view)) == expected  # the unit records made now: read the same
+    assert all(count > 50 for count in shapes.values()), shapes
+
+
+def test_reading_makes_no_unit_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[object] = []
+
+    class Counted(view_module.UnitView):
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)  # type: ignore[arg-type]
+            made.append(self)
+    monkeypatch.setattr(view_module, "UnitView", Counted)
+    for version, body in (("1.2", '<trans-unit id="a" resname="k"><source>Save <x id="1"/></source><target>'
+                                  'Enregistrer <x id="1"/></target></trans-unit><trans-unit id="b"><source>Open'
+                                  '</source><target>Ouvrir</target></trans-unit><trans-unit id="c"><source>x'
+                                  '</source></trans-unit>'),
+                          ("2.0", '<unit id="a" name="k"><segment><source>Save <ph id="1"/></source><target>'
+                                  'Enregistrer <ph id="1"/></target></segment></unit><unit id="b"><segment><source>'
+                                  'Open</source><target>Ouvrir</target></segment></unit>')):
+        file = (f'<file original="f" source-language="en" target-language="fr"><body>{body}</body></file>'
+                if version == "1.2" else f'<file id="f">{body}</file>')
+        head = (f'<xliff xmlns="{NS12}" version="1.2">' if version == "1.2"
+                else f'<xliff xmlns="{NS20}" version="2.0" srcLang="en" trgLang="fr">')
+        view = build_view(etree.fromstring(f"{head}{file}</xliff>").getroottree(), version)
+        reading = tx.Reading(view)
+        assert [(p.unit, p.name, p.target.text) for p in _pairs_of(reading)] == [
+            ("a", "k", "Enregistrer "), ("b", None, "Ouvrir")]
+        assert reading.built[0] is not None and reading.built[1] is None
+        assert made == []
+        assert len(view.files[0].units) == len(made) > 0  # the records are counted when they are made
+        made.clear()

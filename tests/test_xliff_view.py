@@ -125,13 +125,15 @@ def _same(reference: list[Reference], files: list[FileView]) -> bool:
 
 
 def _columns_agree(view: FileView) -> bool:
-    """Columns, parts_at, texts and has_target say what the units say (read before the units are made)."""
+    """Columns, parts_at, unit_id, texts and has_target say what the units say (read before the units are made)."""
     columns = view.columns
-    lone_parts = {i: view.parts_at(i) for i in range(len(columns.elements)) if i not in columns.irregular}
+    lone_parts = {i: view.parts_at(i) for i in range(len(columns.elements))}  # irregular units' too
+    ids = [view.unit_id(i) for i in range(len(columns.elements))]
     targets, has_target = view.target_texts, view.has_target
     units = view.units
     if any(view.parts_at(i) is not unit.parts for i, unit in enumerate(units)) or any(
-            parts != units[i].parts for i, parts in lone_parts.items()):
+            parts != units[i].parts for i, parts in lone_parts.items()) or ids != [u.id for u in units] or any(
+            view.unit_id(i) is not unit.id for i, unit in enumerate(units)):
         return False
     lone = [len(u.parts) == 1 and not u.parts[0].ignorable for u in units]
     return ([id(el) for el in columns.elements] == [id(u.element) for u in units]
@@ -184,6 +186,21 @@ def test_a_reference_broken_on_purpose_is_caught(monkeypatch: pytest.MonkeyPatch
         if version is not None:
             tree = root.getroottree()
             wrong += not _same(reference_units(tree, version), build_view(tree, version).files)
+    assert wrong > 0
+
+
+def test_a_part_read_alone_wrong_on_purpose_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """_columns_agree can fail: parts_at reading an irregular unit's parts in reverse order is caught."""
+    real = view_module._Columns20.parts_at
+
+    def reversed_parts(self: view_module._Columns20, index: int) -> list[Part]:
+        return real(self, index)[::-1]
+    monkeypatch.setattr(view_module._Columns20, "parts_at", reversed_parts)
+    wrong = 0
+    for root in mutated(11, 300):
+        version = root_version(root)
+        if version is not None:
+            wrong += not all(_columns_agree(f) for f in build_view(root.getroottree(), version).files)
     assert wrong > 0
 
 
