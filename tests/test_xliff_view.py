@@ -204,6 +204,37 @@ def test_a_part_read_alone_wrong_on_purpose_is_caught(monkeypatch: pytest.Monkey
     assert wrong > 0
 
 
+#: inline content of a source or target, per version: codes, markers, nesting, edges, foreign elements
+_INLINE = {"1.2": ('<x id="1"/>a', 'a<g id="2">b<x id="3"/></g>', '<bx id="4"/>c<ex id="4"/>', 'd<mrk mtype="term">e</mrk>',
+                   '<g id="5"><g id="6">f</g></g> ', '<mrk mid="m">g</mrk><x/>', '<foo>h</foo><x id="7"/>'),
+           "2.0": ('<ph id="1"/>a', 'a<pc id="2">b<ph id="3"/></pc>', '<sc id="4"/>c<ec startRef="4"/>',
+                   'd<mrk id="m1">e</mrk>', '<pc id="5"><pc id="6">f</pc></pc> ', '<sm id="s"/>g<em startRef="s"/>',
+                   '<foo>h</foo><ph id="7"/>')}
+
+
+def test_flatten_reads_inline_codes_as_the_long_way_does() -> None:
+    """flatten's one pass (children read once, the text serialized or given) is _flatten_walk, element by element."""
+    elements: list[tuple[etree._Element, str]] = []
+    rng = random.Random(5)
+    for version, namespace in (("1.2", N12), ("2.0", N20)):
+        for _ in range(200):
+            body = "".join(rng.choice(_INLINE[version]) for _ in range(rng.randrange(1, 4)))
+            elements.append((etree.fromstring(f'<target xmlns="{namespace}">{rng.choice(("", "t "))}{body}</target>'),
+                             version))
+    for root in mutated(11, 600):
+        version = root_version(root)
+        if version is not None:
+            elements += [(el, version) for el in root.iter(f"{{{N12}}}source", f"{{{N12}}}target", f"{{{N20}}}source",
+                                                             f"{{{N20}}}target") if len(el)]
+    codes = 0
+    for el, version in elements:
+        expected = view_module._flatten_walk(el, version)
+        assert view_module.flatten(el, version) == expected
+        assert view_module.flatten(el, version, view_module.all_text(el)) == expected
+        codes += len(expected.codes) + len(expected.markers) + expected.code_first + expected.code_last
+    assert len(elements) > 1000 and codes > 1000
+
+
 def test_columns_and_texts_make_no_unit_record(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[UnitView] = []
 

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter, methodcaller
+from itertools import compress, count
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any, NamedTuple, cast, overload
 
 from lxml import etree
@@ -215,8 +216,7 @@ class FileView:
         texts = self._target_texts
         if texts is None:
             columns = self.columns
-            texts = [None if el is None else (el.text or "") if not len(el) else all_text(el)
-                     for el in columns.targets]
+            texts = _texts_of(columns.targets)
             if columns.irregular:
                 units = self.units
                 for at in columns.irregular:
@@ -252,6 +252,24 @@ class FileView:
         if self._unit_list is not None or self._lazy is None:
             return self.units[index].id
         return self._lazy.columns.elements[index].get("id")
+
+
+def _texts_of(elements: list[etree._Element | None]) -> list[str | None]:
+    """Every element's :func:`text_of`, read column-wise (``map`` in C) when no element is None."""
+    if None in elements:
+        return [None if el is None else (el.text or "") if not len(el) else all_text(el) for el in elements]
+    present = cast("list[etree._Element]", elements)
+    texts: list[str | None] = list(map(_TEXT, present))
+    if None in texts:  # an empty element
+        texts = [text or "" for text in texts]
+    children = list(map(len, present))
+    if any(children):  # mixed content: every character inside, as text_of reads it
+        for at in compress(count(), children):
+            texts[at] = all_text(present[at])
+    return texts
+
+
+_TEXT = attrgetter("text")
 
 
 def _columns_of(units: list[UnitView]) -> UnitColumns:
@@ -349,10 +367,17 @@ def flatten(el: etree._Element | None, version: str, text: str | None = None) ->
     excluded = _CODE_CONTENT if version == "1.2" else _CP
     codes: list[str] = []
     markers: list[str] = []
-    for child in el.iterdescendants():
-        name = _local(child.tag)
+    children = list(el)  # one C call; most inline elements have no children of their own, so these are all
+    flat = not any(map(len, children))
+    named = _INLINE_LOCAL.get
+    name = first = None
+    for child in children if flat else el.iterdescendants():
+        tag = child.tag  # lxml makes the string on each read: read once
+        name = named(tag) or _local(tag)  # a comment's or PI's tag is no key: _local says None
         if name is None or name in excluded:
             return _flatten_walk(el, version)  # comments, <cp>, 1.2 native code: text is not all itertext
+        if first is None:
+            first = name  # the first descendant is the first child
         if name in codes_of:
             label = _code_label(name, child)
             if label is not None:
@@ -361,7 +386,9 @@ def flatten(el: etree._Element | None, version: str, text: str | None = None) ->
             label = _code_label(name, child)
             if label is not None:
                 markers.append(label)
-    return Flat(all_text(el) if text is None else text, tuple(codes), tuple(markers), True, *_edges(el))
+    last = name if flat else _local(children[-1].tag)
+    return tuple.__new__(Flat, (all_text(el) if text is None else text, tuple(codes), tuple(markers), True,
+                                not el.text and first in _STANDALONE, not children[-1].tail and last in _STANDALONE))
 
 
 def _edges(el: etree._Element) -> tuple[bool, bool]:
