@@ -8,15 +8,13 @@ HTML tags, numbers, URLs); :mod:`pxl10n.validate.qa` only compares tokens.
 from __future__ import annotations
 
 import html
-import operator
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
-from functools import partial
 from itertools import compress, count, repeat
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -63,12 +61,11 @@ class _Read(NamedTuple):
     empty: tuple[int | None, ...] = ()
 
 
-def _read_part(part: Part, version: str, text: str | None = None) -> _Read | None:
+def _read_part(part: Part, version: str) -> _Read | None:
     """A segment flattened, or None when it does not count: no target, or one declared untranslated.
 
     A 2.0 ignorable without a target counts as its own translation (whitespace
-    between segments travels unchanged); a segment without one is left out. ``text`` is the target's
-    :func:`~pxl10n.xliff.view.all_text` when the caller has it (see :func:`flatten`).
+    between segments travels unchanged); a segment without one is left out.
     """
     target = part.target
     if target is None:
@@ -76,13 +73,20 @@ def _read_part(part: Part, version: str, text: str | None = None) -> _Read | Non
             return None
         src_flat = flatten(part.source, version)
         return _Read(src_flat, src_flat, None)
-    src_flat, trg_flat = flatten(part.source, version), flatten(target, version, text)
+    return _read_segment(part.source, target, version, None, part.ignorable)
+
+
+def _read_segment(source: etree._Element | None, target: etree._Element, version: str, text: str | None,
+                  ignorable: bool = False) -> _Read | None:
+    """:func:`_read_part` of a part with a target, from its elements (no :class:`Part` made for it). ``text``
+    is the target's :func:`~pxl10n.xliff.view.all_text` when the caller has it (see :func:`flatten`)."""
+    src_flat, trg_flat = flatten(source, version), flatten(target, version, text)
     line = source_line(target)
     if trg_flat.text.strip():
         return _Read(src_flat, trg_flat, line)
     if states.not_translated_yet(target, version):
         return None  # declared untranslated (state, or the CAT tool's marks): as if there were no target
-    return _Read(src_flat, trg_flat, line, (line,) if not part.ignorable and src_flat.text.strip() else ())
+    return _Read(src_flat, trg_flat, line, (line,) if not ignorable and src_flat.text.strip() else ())
 
 
 def _read_unit(parts: list[Part], version: str) -> _Read | None:
@@ -129,11 +133,6 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
 
 
 _HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
-#: What :class:`Reading` maps over a file's columns.
-_AND, _OR, _NOT = operator.and_, operator.or_, operator.not_
-_LINE: Callable[[etree._Element], int | None] = operator.attrgetter("sourceline")
-_TEXT: Callable[[etree._Element], str | None] = operator.attrgetter("text")
-_NOT_NONE = partial(operator.is_not, None)
 
 
 class Reading:
@@ -146,14 +145,13 @@ class Reading:
     a blank target) is read the long way at once (:attr:`built`), its one segment off the columns, an
     irregular unit's parts through :meth:`FileView.parts_at`."""
 
-    __slots__ = ("sources", "targets", "built", "languages", "_starts", "_files", "_version", "_name", "_root",
-                 "_spaced", "_inherited")
+    __slots__ = ("sources", "targets", "built", "languages", "_starts", "_files", "_version", "_name", "_spaced",
+                 "_inherited")
 
     def __init__(self, doc: DocumentView) -> None:
         self._version = doc.version
         self._name = "resname" if doc.version == "1.2" else "name"
-        self._root = doc.root
-        self._spaced: bool | None = None  # whether the document says xml:space at all: read with the first Pair
+        self._spaced = bool(_HAS_XML_SPACE(doc.root))
         self._inherited: dict[etree._Element, bool] = {}  # as in iter_pairs: for this document only
         #: per unit, its source and target text
         self.sources: list[str] = []
@@ -171,60 +169,12 @@ class Reading:
     def _read_file(self, file_view: FileView) -> None:
         elements, sources, targets, irregular = file_view.columns
         texts = file_view.target_texts
+        version = self._version
         languages = (file_view.src, file_view.trg)
-        built: dict[int, Pair] = {}
-        if None in targets or None in sources:  # a unit without a target or a source, or an irregular one
-            order = self._read_units(file_view, languages, texts, built)
-        else:
-            order = self._read_translated(file_view, languages, cast("list[str]", texts), built)
-        self._starts.append(len(self.built))
-        self._files.append((file_view, order))
-        self.built.extend(map(built.get, order) if built else repeat(None, len(order)))
-        self.languages.extend(repeat(languages, len(order)))
-
-    def _read_translated(self, file_view: FileView, languages: tuple[str | None, str | None], texts: list[str],
-                         built: dict[int, Pair]) -> list[int]:
-        """A file whose every unit is one segment with a source and a target, read column by column.
-
-        The common unit (no inline element on either side, a target with text, a line) is what the
-        unit-by-unit loop of :meth:`_read_units` reads inline; here its tests run over the whole columns
-        in C (``map``), and only the other units go through :func:`_read_part`, one by one."""
-        _, sources, targets, _ = file_view.columns
-        source_els, target_els = cast("list[etree._Element]", sources), cast("list[etree._Element]", targets)
-        common = list(map(_AND, map(_NOT, map(_OR, map(len, target_els), map(len, source_els))),
-                          map(bool, map(str.strip, texts))))
-        lines: list[int | None] = list(map(_LINE, target_els))
-        if None in lines:  # an element made after the parse: never in a parsed document
-            common = list(map(_AND, common, map(_NOT_NONE, lines)))
-        source_texts: list[str | None] = list(map(_TEXT, source_els))
-        if None in source_texts:  # an empty source
-            source_texts = [text or "" for text in source_texts]
-        if all(common):
-            self.sources += cast("list[str]", source_texts)
-            self.targets += texts
-            return list(range(len(texts)))
-        target_texts = list(texts)
-        version = self._version
-        for at in compress(count(), map(_NOT, common)):
-            source, target = source_els[at], target_els[at]
-            read = _read_part(Part(False, source, target), version, texts[at])
-            if read is not None and read.line is not None:
-                built[at] = self._pair(file_view, at, read, languages, source)
-                source_texts[at], target_texts[at] = read.source.text, read.target.text
-                common[at] = True
-        order = list(compress(count(), common))
-        self.sources.extend(map(cast("list[str]", source_texts).__getitem__, order))
-        self.targets.extend(map(target_texts.__getitem__, order))
-        return order
-
-    def _read_units(self, file_view: FileView, languages: tuple[str | None, str | None], texts: list[str | None],
-                    built: dict[int, Pair]) -> list[int]:
-        """A file's units one by one: the index in the file of each unit read, in document order."""
-        _, sources, targets, irregular = file_view.columns
-        version = self._version
         add_source, add_target = self.sources.append, self.targets.append
-        order: list[int] = []
+        order: list[int] = []  # the file's index of each unit read, in document order
         add = order.append
+        built: dict[int, Pair] = {}
         for at, (source, target, text) in enumerate(zip(sources, targets, texts, strict=True)):
             if target is None:  # no target, or an irregular unit (not one segment): read through its parts
                 if irregular and at in irregular:
@@ -244,21 +194,21 @@ class Reading:
                     add_target(text)
                     add(at)  # its Pair is built on demand
                     continue
-            read = _read_part(Part(False, source, target), version, text)
+            read = _read_segment(source, target, version, text)
             if read is not None and read.line is not None:
                 built[at] = self._pair(file_view, at, read, languages, source)
                 add_source(read.source.text)
                 add_target(read.target.text)
                 add(at)
-        return order
+        self._starts.append(len(self.built))
+        self._files.append((file_view, order))
+        self.built.extend(map(built.get, order) if built else repeat(None, len(order)))
+        self.languages.extend(repeat(languages, len(order)))
 
     def _pair(self, file_view: FileView, at: int, read: _Read, languages: tuple[str | None, str | None],
               source: etree._Element | None) -> Pair:
         element = file_view.columns.elements[at]
-        spaced = self._spaced
-        if spaced is None:
-            spaced = self._spaced = bool(_HAS_XML_SPACE(self._root))
-        preserve = spaced and _preserves(element, source, self._inherited)
+        preserve = self._spaced and _preserves(element, source, self._inherited)
         return Pair(file_view.unit_id(at), read.line, read.source, read.target, read.empty, *languages,
                     element.get(self._name), preserve)
 

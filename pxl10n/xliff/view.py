@@ -25,8 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import compress, count
-from operator import attrgetter, itemgetter, methodcaller
+from operator import itemgetter, methodcaller
 from typing import Any, NamedTuple, cast, overload
 
 from lxml import etree
@@ -216,7 +215,8 @@ class FileView:
         texts = self._target_texts
         if texts is None:
             columns = self.columns
-            texts = _texts_of(columns.targets)
+            texts = [None if el is None else (el.text or "") if not len(el) else all_text(el)
+                     for el in columns.targets]
             if columns.irregular:
                 units = self.units
                 for at in columns.irregular:
@@ -252,24 +252,6 @@ class FileView:
         if self._unit_list is not None or self._lazy is None:
             return self.units[index].id
         return self._lazy.columns.elements[index].get("id")
-
-
-def _texts_of(elements: list[etree._Element | None]) -> list[str | None]:
-    """Every element's :func:`text_of`, read column-wise (``map`` in C) when no element is None."""
-    if None in elements:
-        return [None if el is None else (el.text or "") if not len(el) else all_text(el) for el in elements]
-    present = cast("list[etree._Element]", elements)
-    texts: list[str | None] = list(map(_TEXT, present))
-    if None in texts:  # an empty element
-        texts = [text or "" for text in texts]
-    children = list(map(len, present))
-    if any(children):  # mixed content: every character inside, as text_of reads it
-        for at in compress(count(), children):
-            texts[at] = all_text(present[at])
-    return texts
-
-
-_TEXT = attrgetter("text")
 
 
 def _columns_of(units: list[UnitView]) -> UnitColumns:
