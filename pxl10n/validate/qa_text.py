@@ -83,7 +83,7 @@ def _read_segment(source: etree._Element | None, target: etree._Element, version
     src_flat, trg_flat = flatten(source, version), flatten(target, version, text)
     line = source_line(target)
     if trg_flat.text.strip():
-        return _Read(src_flat, trg_flat, line)
+        return tuple.__new__(_Read, (src_flat, trg_flat, line, ()))  # _Read(src_flat, trg_flat, line), without its __new__
     if states.not_translated_yet(target, version):
         return None  # declared untranslated (state, or the CAT tool's marks): as if there were no target
     return _Read(src_flat, trg_flat, line, (line,) if not ignorable and src_flat.text.strip() else ())
@@ -209,8 +209,8 @@ class Reading:
               source: etree._Element | None) -> Pair:
         element = file_view.columns.elements[at]
         preserve = self._spaced and _preserves(element, source, self._inherited)
-        return Pair(file_view.unit_id(at), read.line, read.source, read.target, read.empty, *languages,
-                    element.get(self._name), preserve)
+        return tuple.__new__(Pair, (file_view.unit_id(at), read.line, read.source, read.target, read.empty,  # Pair(...)
+                                    *languages, element.get(self._name), preserve))
 
     def __len__(self) -> int:
         return len(self.sources)
