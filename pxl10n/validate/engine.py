@@ -215,23 +215,24 @@ def _check_chunk(paths: Sequence[str], ctx: Context, selection: RuleSelection) -
 #: A finding as a worker sends it back: a plain tuple pickles in a fraction of a dataclass's time and size.
 _Packed = tuple[str, "int | None", "int | None", str, str, str, "str | None"]
 
-#: What a worker checks, set in it by :func:`_start_worker` before its first chunk: every name, the context
-#: and the selection. A forked worker inherits them as they are, so a chunk travels as two indexes.
-_job: tuple[Sequence[str], Context, RuleSelection] | None = None
+#: What a worker checks, set in it by :func:`_start_worker` before its first chunk: every name, and one
+#: checker (the context and selection) for all its chunks. A forked worker inherits the names and the
+#: context as they are, so a chunk travels as two indexes.
+_job: tuple[Sequence[str], _Checker] | None = None
 
 
 def _start_worker(names: Sequence[str], ctx: Context, selection: RuleSelection) -> None:
     """A worker's first step: Ctrl-C is the parent's to handle (it stops the pool), then the job is kept."""
     global _job
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _job = (names, ctx, selection)
+    _job = (names, _Checker(ctx, selection))
 
 
 def _check_span(start: int, stop: int) -> list[_Packed]:
     """:func:`_check_chunk` in a worker over ``names[start:stop]``, findings packed (:func:`_unpack` restores them)."""
     assert _job is not None, "a worker checks spans only after _start_worker"
-    names, ctx, selection = _job
-    return [_pack(f) for f in _check_chunk(names[start:stop], ctx, selection)]
+    names, checker = _job
+    return [_pack(f) for name in names[start:stop] for f in checker.named(name)]
 
 
 def _pack(f: Finding) -> _Packed:
