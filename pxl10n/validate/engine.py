@@ -328,9 +328,10 @@ def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: 
 def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: int) -> list[Finding]:
     """Check ``names`` on ``workers`` cores: this process and a pool of ``workers - 1`` processes.
 
-    Workers take chunks from the front of the files not yet taken, one chunk each at a time, and
-    this process, instead of waiting idle, checks files one by one from the back, handing a worker
-    its next chunk as soon as it is done. So one process less is forked and the two sides meet
+    Workers take chunks from the front of the files not yet taken, each with one chunk queued
+    behind the one it checks (so it never waits for this process to notice it is done), and this
+    process, instead of waiting idle, checks files one by one from the back, queueing a worker's
+    next chunk after each file as soon as one is done. So one process less is forked and the two sides meet
     where the work is halved, whichever is faster; chunks shrink as the files left do, so the last
     ones are short. Workers get every name, the context and the selection once, at their start
     (inherited as they are when forked), a chunk as two indexes, and send findings back as tuples.
@@ -344,11 +345,11 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
     lo, hi = 0, len(names)  # the files nobody has taken
 
     def feed() -> None:
-        """Collect what workers finished and give each idle one its next chunk."""
+        """Collect what workers finished and keep two chunks queued for each."""
         nonlocal lo
         for future in [f for f in running if f.done()]:
             done[running.pop(future)] = [_unpack(packed) for packed in future.result()]
-        while len(running) < pool_size and hi - lo >= MIN_CHUNK:
+        while len(running) < 2 * pool_size and hi - lo >= MIN_CHUNK:
             size = max(MIN_CHUNK, (hi - lo) // (workers * CHUNKS_PER_WORKER))
             running[pool.submit(_check_span, lo, lo + size)] = lo
             lo += size
