@@ -1,9 +1,11 @@
 """The engine's own costs, kept low without changing an answer: one read per file, the pool's traffic.
 
-Workers get only their chunk's expectations and send findings back as tuples;
-the parent's objects are frozen out of the collector only while workers fork.
-Each of these must leave every finding as it was: the tests compare the pool
-with one core on a configured project, and the packed findings with the real ones.
+The parent checks files too while workers get the job once and chunks as
+indexes, and send findings back as tuples; the parent's objects are frozen out
+of the collector only while workers fork. Each of these must leave every finding
+as it was: the tests compare the pool with one core on a configured project, and
+the packed findings with the real ones. A worker that dies leaves the answer to
+one core, and Ctrl-C ends a pooled validate with no worker left.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def _project(tmp_path: Path, files: int) -> tuple[list[Path], Context]:
     return paths, ctx
 
 
-def test_the_pool_sends_each_chunk_its_expectations_and_answers_as_one_core(tmp_path: Path) -> None:
+def test_the_pool_answers_as_one_core_on_a_configured_project(tmp_path: Path) -> None:
     paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD + 13)
     selection = build_selection(None, select=["PX"])
     serial = validate_files(paths, ctx, selection, jobs=1).findings
