@@ -331,9 +331,9 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
     Workers take chunks from the front of the files not yet taken, each with one chunk queued
     behind the one it checks (so it never waits for this process to notice it is done), and this
     process, instead of waiting idle, checks files one by one from the back, queueing a worker's
-    next chunk after each file as soon as one is done. So one process less is forked and the two sides meet
-    where the work is halved, whichever is faster; chunks shrink as the files left do, so the last
-    ones are short. Workers get every name, the context and the selection once, at their start
+    next chunk after each file as soon as one is done. So one process less is forked, and the
+    sides meet where the work is shared out, whichever is faster; chunks shrink as the files left
+    do, so the last ones are short. Workers get every name, the context and the selection once, at their start
     (inherited as they are when forked), a chunk as two indexes, and send findings back as tuples.
     The parent's objects are frozen out of the garbage collector while workers are forked, so no
     worker's collector walks (and copies) the pages it inherited. The findings are put together
@@ -354,14 +354,15 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
             running[pool.submit(_check_span, lo, lo + size)] = lo
             lo += size
 
-    # what this process holds so far: forked workers' collectors never walk (nor copy) it; a caller that
-    # froze objects itself keeps them frozen, and is left as it was
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
+    # the pool forks nothing until its first chunk is submitted
     pool = ProcessPoolExecutor(max_workers=pool_size, mp_context=_mp_context(),
                                initializer=_start_worker, initargs=(names, ctx, selection))
     try:
+        # what this process holds so far: forked workers' collectors never walk (nor copy) it; a caller that
+        # froze objects itself keeps them frozen, and is left as it was
+        freeze = gc.get_freeze_count() == 0
+        if freeze:
+            gc.freeze()
         try:
             feed()  # the workers fork at the first chunk
         finally:
