@@ -1,14 +1,23 @@
 """The engine's own costs, kept low without changing an answer: one read per file, the pool's traffic.
 
-Workers get only their chunk's expectations and send findings back as tuples;
-the parent's objects are frozen out of the collector only while workers fork.
-Each of these must leave every finding as it was: the tests compare the pool
-with one core on a configured project, and the packed findings with the real ones.
+The parent checks files too while workers get the job once and chunks as
+indexes, and send findings back as tuples; the parent's objects are frozen out
+of the collector only while workers fork. Each of these must leave every finding
+as it was: the tests compare the pool with one core on a configured project, and
+the packed findings with the real ones. A worker that dies leaves the answer to
+one core, and Ctrl-C ends a pooled validate with no worker left.
 """
 
 from __future__ import annotations
 
 import gc
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,7 +54,7 @@ def _project(tmp_path: Path, files: int) -> tuple[list[Path], Context]:
     return paths, ctx
 
 
-def test_the_pool_sends_each_chunk_its_expectations_and_answers_as_one_core(tmp_path: Path) -> None:
+def test_the_pool_answers_as_one_core_on_a_configured_project(tmp_path: Path) -> None:
     paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD + 13)
     selection = build_selection(None, select=["PX"])
     serial = validate_files(paths, ctx, selection, jobs=1).findings
@@ -66,14 +75,71 @@ def test_a_caller_that_froze_objects_keeps_them_frozen(tmp_path: Path) -> None:
         gc.unfreeze()
 
 
-def test_context_only_keeps_the_named_files_expectations_and_everything_else() -> None:
-    one, two = Expected(laid_out=LaidOut("engagement", "1", "fr-FR")), Expected(laid_out=LaidOut("article", "2", "de"))
-    ctx = Context(source_locale="en-US", target_locales=("fr-FR",), expected={"a.xlf": one, "b.xlf": two})
-    part = ctx.only(["b.xlf", "missing.xlf"])
-    assert dict(part.expected) == {"b.xlf": two}
-    assert (part.source_locale, part.target_locales) == (ctx.source_locale, ctx.target_locales)
-    bare = Context()
-    assert bare.only(["a.xlf"]) is bare
+class _Fatal:
+    """Stands in a context field; unpickling it (as a fork server's worker does with its job) kills that process."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        return os._exit, (3,)
+
+
+def test_a_worker_that_dies_leaves_the_answer_to_one_core(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD)
+    selection = build_selection(None, select=["PX"])  # TM102 would read the glossary; PX never does
+    doomed = replace(ctx, glossary=_Fatal())  # type: ignore[arg-type]
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)  # a live thread: the fork server, whose workers unpickle the job
+    thread.start()
+    try:
+        with caplog.at_level(logging.DEBUG, logger=engine.__name__):
+            report = validate_files(paths, doomed, selection, jobs=2)
+    finally:
+        stop.set()
+        thread.join()
+    assert any("validating serially" in r.getMessage() for r in caplog.records), "no worker died"
+    assert report.findings == validate_files(paths, ctx, selection, jobs=1).findings
+    assert {"PX101", "PX116", "PX131"} <= {f.code for f in report.findings}
+
+
+def _ignores_sigint(pid: int) -> bool:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads a worker's signal mask from /proc")
+def test_ctrl_c_ends_a_pooled_validate_with_no_worker_left(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capfd: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C reaches every process; workers leave it to the parent, which stops the pool and re-raises."""
+    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD * 2)
+    parent, real = os.getpid(), parsing.read
+    workers: list[multiprocessing.process.BaseProcess] = []
+
+    def read(name: str) -> object:
+        if os.getpid() == parent and not workers:  # the parent's first file: the workers are forked by now
+            workers.extend(multiprocessing.active_children())
+            for worker in workers:
+                deadline = time.monotonic() + 60
+                while not _ignores_sigint(worker.pid or 0):  # its initializer has run
+                    assert time.monotonic() < deadline, "a worker does not leave Ctrl-C to the parent"
+                    time.sleep(0.01)
+                os.kill(worker.pid or 0, signal.SIGINT)
+            os.kill(parent, signal.SIGINT)
+        return real(name)
+    monkeypatch.setattr(parsing, "read", read)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            validate_files(paths, ctx, build_selection(None, select=["PX"]), jobs=2)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert workers, "validate did not start a pool"
+    for worker in workers:
+        assert worker.exitcode == 0, "a worker was not left to end cleanly"
+        with pytest.raises(ProcessLookupError):
+            os.kill(worker.pid or 0, 0)
+    assert not set(multiprocessing.active_children()) & set(workers)
+    assert "Traceback" not in capfd.readouterr().err
 
 
 @pytest.mark.parametrize("finding", [
@@ -81,8 +147,9 @@ def test_context_only_keeps_the_named_files_expectations_and_everything_else() -
     Finding("b.xlf", None, None, "XLF004", Severity.WARNING, "cannot read file", None),
 ])
 def test_packed_findings_come_back_equal(finding: Finding) -> None:
-    packed = (finding.path, finding.line, finding.col, finding.code, finding.severity.value, finding.message,
-              finding.unit)
+    packed = engine._pack(finding)
+    assert packed == (finding.path, finding.line, finding.col, finding.code, finding.severity.value, finding.message,
+                      finding.unit)
     assert engine._unpack(packed) == finding
 
 

@@ -10,8 +10,8 @@ silent, so any XLIFF file validates on its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from pxl10n.assets.consistency import Variants
 from pxl10n.assets.glossary import Glossary
@@ -66,12 +66,6 @@ class Context:
     def configured(self) -> bool:
         """True when the caller knows the project; rules that need it run only then."""
         return self.source_locale is not None
-
-    def only(self, names: Iterable[str]) -> Context:
-        """This context with the expectations of ``names`` alone: what a worker checking them needs to be sent."""
-        if not self.expected:
-            return self
-        return replace(self, expected={name: self.expected[name] for name in names if name in self.expected})
 
     def expected_for(self, name: str) -> Expected:
         """What the caller expects of the document called ``name`` (nothing known: empty)."""

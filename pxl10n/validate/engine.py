@@ -19,9 +19,10 @@ import logging
 import multiprocessing
 import multiprocessing.context
 import os
+import signal
 import threading
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,8 +39,10 @@ log = logging.getLogger(__name__)
 
 #: Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 48
-#: Chunks per worker: enough to even out uneven files, few enough that per-chunk costs stay small.
+#: A worker's chunk is the files left over this many times the cores (so chunks shrink towards the end) ...
 CHUNKS_PER_WORKER = 3
+#: ... and never fewer files than this (a chunk's round trip costs about as much as a small file).
+MIN_CHUNK = 4
 
 
 # --- selection ----------------------------------------------------------------
@@ -212,11 +215,28 @@ def _check_chunk(paths: Sequence[str], ctx: Context, selection: RuleSelection) -
 #: A finding as a worker sends it back: a plain tuple pickles in a fraction of a dataclass's time and size.
 _Packed = tuple[str, "int | None", "int | None", str, str, str, "str | None"]
 
+#: What a worker checks, set in it by :func:`_start_worker` before its first chunk: every name, and one
+#: checker (the context and selection) for all its chunks. A forked worker inherits the names and the
+#: context as they are, so a chunk travels as two indexes.
+_job: tuple[Sequence[str], _Checker] | None = None
 
-def _check_chunk_packed(paths: Sequence[str], ctx: Context, selection: RuleSelection) -> list[_Packed]:
-    """:func:`_check_chunk` in a worker: findings packed as tuples (:func:`_unpack` restores them)."""
-    return [(f.path, f.line, f.col, f.code, f.severity.value, f.message, f.unit)
-            for f in _check_chunk(paths, ctx, selection)]
+
+def _start_worker(names: Sequence[str], ctx: Context, selection: RuleSelection) -> None:
+    """A worker's first step: Ctrl-C is the parent's to handle (it stops the pool), then the job is kept."""
+    global _job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _job = (names, _Checker(ctx, selection))
+
+
+def _check_span(start: int, stop: int) -> list[_Packed]:
+    """:func:`_check_chunk` in a worker over ``names[start:stop]``, findings packed (:func:`_unpack` restores them)."""
+    assert _job is not None, "a worker checks spans only after _start_worker"
+    names, checker = _job
+    return [_pack(f) for name in names[start:stop] for f in checker.named(name)]
+
+
+def _pack(f: Finding) -> _Packed:
+    return (f.path, f.line, f.col, f.code, f.severity.value, f.message, f.unit)
 
 
 def _unpack(packed: _Packed) -> Finding:
@@ -306,27 +326,60 @@ def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: 
 
 
 def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: int) -> list[Finding]:
-    """Check ``names`` in a pool of ``workers`` processes, a few chunks per worker (to even out their load).
+    """Check ``names`` on ``workers`` cores: this process and a pool of ``workers - 1`` processes.
 
-    Each chunk carries only its own files' expectations (:meth:`Context.only`), findings come back
-    as tuples, and the parent's objects are frozen out of the garbage collector while workers are
-    forked, so no worker's collector walks (and copies) the pages it inherited.
+    Workers take chunks from the front of the files not yet taken, each with one chunk queued
+    behind the one it checks (so it never waits for this process to notice it is done), and this
+    process, instead of waiting idle, checks files one by one from the back, queueing a worker's
+    next chunk after each file as soon as one is done. So one process less is forked, and the
+    sides meet where the work is shared out, whichever is faster; chunks shrink as the files left
+    do, so the last ones are short. Workers get every name, the context and the selection once, at their start
+    (inherited as they are when forked), a chunk as two indexes, and send findings back as tuples.
+    The parent's objects are frozen out of the garbage collector while workers are forked, so no
+    worker's collector walks (and copies) the pages it inherited. The findings are put together
+    in the files' order, as one core lists them.
     """
-    size = max(8, -(-len(names) // (workers * CHUNKS_PER_WORKER)))
-    chunks = [names[i : i + size] for i in range(0, len(names), size)]
-    contexts = [ctx.only(chunk) for chunk in chunks]
-    # what this process holds so far: forked workers' collectors never walk (nor copy) it; a caller that
-    # froze objects itself keeps them frozen, and is left as it was
-    freeze = gc.get_freeze_count() == 0
-    if freeze:
-        gc.freeze()
+    pool_size = workers - 1
+    done: dict[int, list[Finding]] = {}  # first file's index -> the findings of its file or chunk
+    running: dict[Future[list[_Packed]], int] = {}
+    lo, hi = 0, len(names)  # the files nobody has taken
+
+    def feed() -> None:
+        """Collect what workers finished and keep two chunks queued for each."""
+        nonlocal lo
+        for future in [f for f in running if f.done()]:
+            done[running.pop(future)] = [_unpack(packed) for packed in future.result()]
+        while len(running) < 2 * pool_size and hi - lo >= MIN_CHUNK:
+            size = max(MIN_CHUNK, (hi - lo) // (workers * CHUNKS_PER_WORKER))
+            running[pool.submit(_check_span, lo, lo + size)] = lo
+            lo += size
+
+    # the pool forks nothing until its first chunk is submitted
+    pool = ProcessPoolExecutor(max_workers=pool_size, mp_context=_mp_context(),
+                               initializer=_start_worker, initargs=(names, ctx, selection))
     try:
-        with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=_mp_context()) as pool:
-            parts = list(pool.map(_check_chunk_packed, chunks, contexts, [selection] * len(chunks)))
-    finally:
+        # what this process holds so far: forked workers' collectors never walk (nor copy) it; a caller that
+        # froze objects itself keeps them frozen, and is left as it was
+        freeze = gc.get_freeze_count() == 0
         if freeze:
-            gc.unfreeze()
-    return [_unpack(packed) for part in parts for packed in part]
+            gc.freeze()
+        try:
+            feed()  # the workers fork at the first chunk
+        finally:
+            if freeze:
+                gc.unfreeze()
+        checker = _Checker(ctx, selection)
+        while hi > lo:
+            hi -= 1
+            done[hi] = checker.named(names[hi])
+            feed()
+        for future, first in running.items():
+            done[first] = [_unpack(packed) for packed in future.result()]
+    except BaseException:  # Ctrl-C, or a worker died: no chunk not yet started is begun
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [f for first in sorted(done) for f in done[first]]
 
 
 def _mp_context() -> multiprocessing.context.BaseContext:
