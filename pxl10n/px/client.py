@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import heapq
 import json
 import logging
 import math
@@ -237,6 +238,107 @@ def _cut(sock: socket.socket | None) -> None:
         pass
 
 
+class _Watch:
+    """One socket the watchdog will cut at ``due`` (monotonic seconds) unless cancelled first."""
+
+    __slots__ = ("attempt", "due", "sock")
+
+    def __init__(self, due: float, attempt: _Attempt, sock: socket.socket) -> None:
+        self.due = due
+        self.attempt: _Attempt | None = attempt
+        self.sock: socket.socket | None = sock
+
+    def __lt__(self, other: _Watch) -> bool:
+        return self.due < other.due
+
+
+class _Watchdog:
+    """One thread per client cutting the sockets of answers still arriving at their deadline.
+
+    A thread per answer (a ``threading.Timer``) cost more CPU than the rest of a small
+    request's client side; here every answer is an entry in a heap ordered by when it is
+    due, and one daemon thread sleeps until the earliest. Cancelling drops the entry's
+    references at once (the heap is compacted when cancelled entries pile up), so a
+    finished answer's socket is never kept alive or cut.
+    """
+
+    #: rebuild the heap once this many cancelled entries are waiting in it (and they are most of it)
+    COMPACT_AT = 256
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._heap: list[_Watch] = []
+        self._cancelled = 0
+        self._wake = threading.Condition(threading.Lock())
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def watch(self, seconds: float, attempt: _Attempt, sock: socket.socket) -> _Watch:
+        """Cut ``sock`` (and mark ``attempt`` cut by the deadline) in ``seconds`` unless cancelled."""
+        entry = _Watch(self._clock() + max(0.0, seconds), attempt, sock)
+        with self._wake:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="pxl10n-watchdog", daemon=True)
+                self._thread.start()
+            elif self._heap[0] is entry:
+                self._wake.notify()  # sooner than what the thread sleeps towards
+        return entry
+
+    def cancel(self, entry: _Watch) -> None:
+        """The answer is complete (or abandoned): never cut its socket."""
+        with self._wake:
+            if entry.sock is None:
+                return
+            entry.sock = entry.attempt = None
+            self._cancelled += 1
+            if self._cancelled >= self.COMPACT_AT and self._cancelled * 2 >= len(self._heap):
+                self._heap = [e for e in self._heap if e.sock is not None]
+                heapq.heapify(self._heap)
+                self._cancelled = 0
+
+    def pending(self) -> int:
+        """How many sockets are still watched (cancelled entries not counted)."""
+        with self._wake:
+            return sum(1 for e in self._heap if e.sock is not None)
+
+    def close(self) -> None:
+        """Let the thread end once nothing is watched (an entry added later starts a new one)."""
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+
+    @property
+    def running(self) -> bool:
+        """True while the watchdog thread is alive."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while True:
+                    while self._heap and self._heap[0].sock is None:
+                        heapq.heappop(self._heap)
+                        self._cancelled -= 1
+                    if not self._heap:
+                        if self._closed:
+                            self._thread = None
+                            return
+                        self._wake.wait()
+                        continue
+                    left = self._heap[0].due - self._clock()
+                    if left <= 0:
+                        entry = heapq.heappop(self._heap)
+                        attempt, sock = entry.attempt, entry.sock
+                        entry.sock = entry.attempt = None
+                        break
+                    self._wake.wait(left)
+            if attempt is not None:
+                attempt.cut_by = "deadline"
+            _cut(sock)
+
+
 class _Attempt:
     """One try of one call: its deadline, and whether a watchdog or an abort cut it."""
 
@@ -297,6 +399,7 @@ class PXClient:
         #: called with (status, seconds) on each such pause, so a CLI can say so at -v
         self.on_throttle: Callable[[int, float], None] | None = None
         self._backend: _TrackingBackend | None = None
+        self._watchdog = _Watchdog()
         if transport is None:
             # httpx ignores the client's verify= when a transport is given, so the CA bundle goes here
             transport = httpx.HTTPTransport(
@@ -343,6 +446,7 @@ class PXClient:
     def close(self) -> None:
         """Close the connection pool."""
         interrupt.unregister(self)
+        self._watchdog.close()
         self._http.close()
 
     def abort(self) -> None:
@@ -400,22 +504,13 @@ class PXClient:
         left = max(0.05, deadline - self._clock())
         return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, self.timeout, left))
 
-    def _watch(self, attempt: _Attempt, response: httpx.Response) -> threading.Timer | None:
+    def _watch(self, attempt: _Attempt, response: httpx.Response) -> _Watch | None:
         """Cut this answer's socket when the deadline passes while its body is still coming."""
         stream = response.extensions.get("network_stream")
         sock = stream.get_extra_info("socket") if stream is not None else None
         if sock is None:
             return None
-        left = attempt.deadline - self._clock()
-
-        def fire() -> None:
-            attempt.cut_by = "deadline"
-            _cut(sock)
-
-        timer = threading.Timer(max(0.0, left), fire)
-        timer.daemon = True
-        timer.start()
-        return timer
+        return self._watchdog.watch(attempt.deadline - self._clock(), attempt, sock)
 
     def request(
         self,
@@ -455,7 +550,7 @@ class PXClient:
                         said = error_body.read()
                 finally:
                     if timer is not None:
-                        timer.cancel()
+                        self._watchdog.cancel(timer)
                     response.close()
             except httpx.TransportError as exc:
                 if self._cancelled.is_set():
