@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pxl10n.errors import AuthError, PXAnswerError, PXStatusError, RateLimitError, TransportError
-from pxl10n.px.client import CallContext, PXClient, RateLimiter, parse_retry_after
+from pxl10n.px.client import CallContext, PXClient, RateLimiter, _clean, parse_retry_after
 from pxl10n.px.kinds import ARTICLE, CONTENT, ENGAGEMENT, KCBOT, KINDS
 from pxl10n.secrets import redact
 
@@ -320,3 +320,16 @@ def test_the_watchdog_keeps_one_thread_forgets_finished_answers_and_ends_when_cl
     finally:
         a.close()
         b.close()
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:1234", "https://api.aptrinsic.com/", "https://px.test/prefix", "http://[::1]:99", "https://px.test/a%20b/"])
+def test_the_url_built_once_per_call_is_the_one_httpx_builds(base: str) -> None:
+    """The client parses a call's URL once; it must be byte for byte what httpx makes of base, path and params."""
+    client = PXClient(base, KEY, transport=httpx.MockTransport(lambda request: httpx.Response(200)))
+    odd = {"a": "b c", "x": "&=+?#/é", "empty": "", "flag": True, "none": None, "n": 3}
+    with client:
+        for params in (None, {}, odd, {"engagementId": "e1", "targetLanguage": "fr-FR", "draft": False}):
+            for path in ("/v1/kcbot", "v1/articles", "/v1/localization/export/engagement", "/v1/a b/é", "/v1/q?x=1"):
+                ours = client._url(path, params)
+                theirs = client._http.build_request("GET", path, params=_clean(params)).url
+                assert ours == theirs and str(ours) == str(theirs) and ours.raw_path == theirs.raw_path, (path, params)
