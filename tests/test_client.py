@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from pxl10n.errors import AuthError, PXAnswerError, PXStatusError, RateLimitError, TransportError
-from pxl10n.px.client import CallContext, PXClient, RateLimiter, parse_retry_after
+from pxl10n.px.client import CallContext, PXClient, RateLimiter, _clean, parse_retry_after
 from pxl10n.px.kinds import ARTICLE, CONTENT, ENGAGEMENT, KCBOT, KINDS
 from pxl10n.secrets import redact
 
@@ -238,3 +238,98 @@ def test_a_connection_opened_after_ctrl_c_is_cut_at_once() -> None:
         finally:
             stream.close()
     assert said == b""  # the cut socket reads end of stream (uncut, the read times out and raises)
+
+
+def _is_cut(sock) -> bool:
+    """A socket the watchdog shut down reads end of stream at once; an uncut one has nothing to read yet."""
+    sock.settimeout(0)
+    try:
+        return sock.recv(1) == b""
+    except BlockingIOError:
+        return False
+
+
+def test_one_watchdog_thread_cuts_the_earliest_deadline_first_and_never_a_cancelled_one() -> None:
+    """The shared watchdog (one thread, a heap of deadlines) replaces a timer thread per answer.
+
+    A later but sooner deadline must wake the sleeping thread (a watchdog sleeping towards the
+    30 s one would miss it), a cancelled answer is never cut though its deadline passes first,
+    and an answer whose deadline has not come is left alone.
+    """
+    import socket
+    import threading
+
+    from pxl10n.px.client import _Attempt, _Watchdog
+
+    dog = _Watchdog()
+    pairs = [socket.socketpair() for _ in range(3)]
+    try:
+        (slow, _), (cancelled, _), (soon, _) = pairs
+        slow_try, cancelled_try, soon_try = (_Attempt(0.0, 0.0) for _ in range(3))
+        dog.watch(30.0, slow_try, slow)
+        entry = dog.watch(0.0, cancelled_try, cancelled)
+        dog.cancel(entry)
+        dog.watch(0.05, soon_try, soon)
+        for _ in range(200):  # up to 10 s on a loaded machine
+            if soon_try.cut_by is not None:
+                break
+            threading.Event().wait(0.05)
+        assert soon_try.cut_by == "deadline" and _is_cut(soon)
+        assert cancelled_try.cut_by is None and not _is_cut(cancelled)
+        assert slow_try.cut_by is None and not _is_cut(slow)
+        assert dog.pending() == 1  # the 30 s one
+        assert [t.name for t in threading.enumerate()].count("pxl10n-watchdog") >= 1
+    finally:
+        dog.close()
+        for a, b in pairs:
+            a.close()
+            b.close()
+
+
+def test_the_watchdog_keeps_one_thread_forgets_finished_answers_and_ends_when_closed() -> None:
+    """Hundreds of answers watched and finished: one thread, no entry (nor socket) kept, and close() ends the thread."""
+    import socket
+    import threading
+
+    from pxl10n.px.client import _Attempt, _Watchdog
+
+    dog = _Watchdog()
+    threads = set()
+    a, b = socket.socketpair()
+    try:
+        for _ in range(3 * _Watchdog.COMPACT_AT):
+            entry = dog.watch(60.0, _Attempt(0.0, 0.0), a)
+            threads.add(dog._thread)
+            dog.cancel(entry)
+            assert entry.sock is None and entry.attempt is None
+        assert len(threads) == 1 and dog.running
+        assert dog.pending() == 0 and len(dog._heap) <= _Watchdog.COMPACT_AT
+        assert not _is_cut(a)
+        dog.close()
+        thread = next(iter(threads))
+        assert thread is not None
+        thread.join(10)
+        assert not thread.is_alive() and not dog.running
+        later = _Attempt(0.0, 0.0)
+        dog.watch(0.0, later, a)  # a client closed while a worker still reads: still watched
+        for _ in range(200):
+            if later.cut_by is not None:
+                break
+            threading.Event().wait(0.05)
+        assert later.cut_by == "deadline" and _is_cut(a)
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.parametrize("base", ["http://127.0.0.1:1234", "https://api.aptrinsic.com/", "https://px.test/prefix", "http://[::1]:99", "https://px.test/a%20b/"])
+def test_the_url_built_once_per_call_is_the_one_httpx_builds(base: str) -> None:
+    """The client parses a call's URL once; it must be byte for byte what httpx makes of base, path and params."""
+    client = PXClient(base, KEY, transport=httpx.MockTransport(lambda request: httpx.Response(200)))
+    odd = {"a": "b c", "x": "&=+?#/é", "empty": "", "flag": True, "none": None, "n": 3}
+    with client:
+        for params in (None, {}, odd, {"engagementId": "e1", "targetLanguage": "fr-FR", "draft": False}):
+            for path in ("/v1/kcbot", "v1/articles", "/v1/localization/export/engagement", "/v1/a b/é", "/v1/q?x=1"):
+                ours = client._url(path, params)
+                theirs = client._http.build_request("GET", path, params=_clean(params)).url
+                assert ours == theirs and str(ours) == str(theirs) and ours.raw_path == theirs.raw_path, (path, params)

@@ -442,3 +442,65 @@ def test_custom_fixtures_and_loopback_only(tmp_path) -> None:
         serve("192.168.1.10", 0, KEY, None)
     with pytest.raises(ConfigError):
         EmulatorServer(fixtures=tmp_path / "missing")
+
+
+# --- connections ----------------------------------------------------------------
+
+
+def _ask(sock, request: bytes) -> tuple[bytes, bytes]:
+    """Send one raw request on ``sock``; its answer's head and body (by Content-Length), or (b"", b"") at end of stream."""
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return b"", b""
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:"))
+    while len(body) < length:
+        chunk = sock.recv(65536)
+        assert chunk, "connection closed mid-body"
+        body += chunk
+    return head, body
+
+
+def _get(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-APTRINSIC-API-KEY: {KEY}\r\n\r\n".encode()
+
+
+def test_a_connection_is_kept_alive_for_requests_without_a_body_and_closed_after_an_upload(emu: EmulatorServer) -> None:
+    """Listings and exports reuse one connection (one server thread, not one per request); an upload's connection is closed."""
+    import socket
+
+    host, port = emu.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        for path in ("/v1/engagement?pageSize=2", f"{EXPORT}?id={WELCOME}&trgLang=de-DE", "/v1/nowhere", "/v1/engagement?pageNumber=1"):
+            head, body = _ask(sock, _get(path))
+            assert head.startswith(b"HTTP/1.1 "), (path, head)
+            assert b"connection: close" not in head.lower() and body
+        assert _ask(sock, _get("/v1/kcbot"))[0].startswith(b"HTTP/1.1 200")
+    assert emu.stats.snapshot()["total"] == 5
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        doc = b"<xliff/>"
+        post = (f"POST {IMPORT}?x=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nX-APTRINSIC-API-KEY: {KEY}\r\n"
+                f"Content-Type: application/xliff+xml\r\nContent-Length: {len(doc)}\r\n\r\n").encode() + doc
+        head, _ = _ask(sock, post)
+        assert b"connection: close" in head.lower()
+        assert sock.recv(1) == b""  # closed by the server after the answer
+
+
+def test_stop_cuts_kept_alive_connections_so_a_stopped_emulator_answers_nothing() -> None:
+    """A pooled connection must not be answered by a server that was stopped (it was refused before keep-alive)."""
+    import socket
+
+    server = EmulatorServer(KEY).start()
+    host, port = server.base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        assert _ask(sock, _get("/v1/kcbot"))[0].startswith(b"HTTP/1.1 200")
+        server.stop()
+        try:
+            head, _ = _ask(sock, _get("/v1/kcbot"))
+        except OSError:  # reset: answered nothing either
+            head = b""
+        assert head == b""

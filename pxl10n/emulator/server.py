@@ -2,8 +2,8 @@
 
 Tests, the demo and benchmarks all talk to a real socket so the client's
 transport, retries and multipart code are exercised exactly as against PX. The
-server is threaded (one thread per connection; Werkzeug closes each connection after
-one answer, so that is one thread per request) so 50 ms of
+server is threaded (one thread per connection; connections are kept alive for requests
+without a body, see :class:`_QuietHandler`) so 50 ms of
 injected latency does not cap throughput. It only ever binds a loopback address:
 the emulator accepts a well-known key and must not be reachable from outside.
 """
@@ -11,6 +11,7 @@ the emulator accepts a well-known key and must not be reachable from outside.
 from __future__ import annotations
 
 import ipaddress
+import socket
 import sys
 import threading
 import time
@@ -36,10 +37,110 @@ DRAIN_TIMEOUT = 10.0
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """No per-request access log on stderr (thousands of lines in a benchmark)."""
+    """Keep-alive for requests without a body, and no per-request access log on stderr.
+
+    Werkzeug answers every request with ``Connection: close`` (it cannot tell where an
+    unread request body ends), so each request cost a new connection and a new server
+    thread: most of what the emulator spent per request. A request without a body (every
+    listing and export) cannot leave unread bytes behind, so its connection is kept open
+    when the answer says how long it is (``Content-Length``) and all of it was sent.
+    Anything else (an upload, HEAD, ``Expect``, an answer without a length, a connection
+    dropped or reset by a wire fault, an error) is Werkzeug's own answer-and-close.
+    """
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
+
+    #: True while a request is being answered (``stop()`` cuts only idle connections)
+    busy = False
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        connections = getattr(self.server, "open_connections", None)
+        if connections is not None:
+            connections[self.connection] = self
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            connections = getattr(self.server, "open_connections", None)
+            if connections is not None:
+                connections.pop(self.connection, None)
+
+    def _bodyless(self) -> bool:
+        headers = self.headers
+        return (self.command in ("GET", "DELETE", "OPTIONS") and headers.get("Content-Length", "0").strip() == "0"
+                and "Transfer-Encoding" not in headers and "Expect" not in headers)
+
+    def run_wsgi(self) -> None:
+        if not self._bodyless():
+            super().run_wsgi()
+            return
+        self.busy = True
+        try:
+            self._answer()
+        finally:
+            self.busy = False
+            if getattr(self.server, "stopping", False):
+                self.close_connection = True
+
+    def _answer(self) -> None:
+        self.environ = environ = self.make_environ()
+        answer: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+            if exc_info and answer:
+                raise exc_info[1].with_traceback(exc_info[2])
+            answer[:] = [status, headers]
+            return lambda data: None  # the emulator never uses write()
+
+        self.close_connection = True  # until the whole answer went out as promised
+        try:
+            body = self.server.app(environ, start_response)
+            try:
+                self._send(answer, body)
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+        except (ConnectionError, TimeoutError, OSError) as exc:  # the client or a wire fault dropped it
+            self.close_connection = True
+            self.connection_dropped(exc, environ)
+
+    def _send(self, answer: list[Any], body: Iterable[bytes]) -> None:
+        status, headers = answer if answer else ("500 Internal Server Error", [("Content-Length", "0")])
+        code, _, message = str(status).partition(" ")
+        length: int | None = None
+        self.send_response(int(code), message)
+        for key, value in headers:
+            if key.lower() == "content-length":
+                length = int(value)
+            if key.lower() != "connection":
+                self.send_header(key, value)
+        if length is None:
+            self.send_header("Connection", "close")  # the body ends where the connection does
+        self.end_headers()
+        sent = 0
+        for data in body:
+            if data:
+                self.wfile.write(data)
+                sent += len(data)
+        self.wfile.flush()
+        if length is not None and sent == length:
+            self.close_connection = False
+
+
+def _close_idle(server: BaseWSGIServer) -> None:
+    """After a stop, no kept-alive connection may still be answered: cut the idle ones, end the busy ones after their answer."""
+    server.stopping = True  # type: ignore[attr-defined]
+    connections: dict[socket.socket, _QuietHandler] = getattr(server, "open_connections", {})
+    for sock, handler in list(connections.items()):
+        if not handler.busy:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
 
 def check_loopback(host: str) -> None:
@@ -211,6 +312,7 @@ class EmulatorServer:
             server = make_server(self._host, self._port, self._in_flight, threaded=True,
                                  request_handler=_QuietHandler)
             server.daemon_threads = True  # type: ignore[attr-defined]  # threaded=True makes a ThreadingMixIn server
+            server.open_connections = {}  # type: ignore[attr-defined]  # socket -> handler, see _QuietHandler
             self._server = server
             self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": POLL_INTERVAL},
                                             name="px-emulator", daemon=True)
@@ -222,6 +324,7 @@ class EmulatorServer:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            _close_idle(self._server)
             if self._thread is not None:
                 self._thread.join(timeout=5)
             self._server, self._thread = None, None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import email.utils
 import functools
+import heapq
 import json
 import logging
 import math
@@ -237,6 +238,107 @@ def _cut(sock: socket.socket | None) -> None:
         pass
 
 
+class _Watch:
+    """One socket the watchdog will cut at ``due`` (monotonic seconds) unless cancelled first."""
+
+    __slots__ = ("attempt", "due", "sock")
+
+    def __init__(self, due: float, attempt: _Attempt, sock: socket.socket) -> None:
+        self.due = due
+        self.attempt: _Attempt | None = attempt
+        self.sock: socket.socket | None = sock
+
+    def __lt__(self, other: _Watch) -> bool:
+        return self.due < other.due
+
+
+class _Watchdog:
+    """One thread per client cutting the sockets of answers still arriving at their deadline.
+
+    A thread per answer (a ``threading.Timer``) cost more CPU than the rest of a small
+    request's client side; here every answer is an entry in a heap ordered by when it is
+    due, and one daemon thread sleeps until the earliest. Cancelling drops the entry's
+    references at once (the heap is compacted when cancelled entries pile up), so a
+    finished answer's socket is never kept alive or cut.
+    """
+
+    #: rebuild the heap once this many cancelled entries are waiting in it (and they are most of it)
+    COMPACT_AT = 256
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._heap: list[_Watch] = []
+        self._cancelled = 0
+        self._wake = threading.Condition(threading.Lock())
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def watch(self, seconds: float, attempt: _Attempt, sock: socket.socket) -> _Watch:
+        """Cut ``sock`` (and mark ``attempt`` cut by the deadline) in ``seconds`` unless cancelled."""
+        entry = _Watch(self._clock() + max(0.0, seconds), attempt, sock)
+        with self._wake:
+            heapq.heappush(self._heap, entry)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="pxl10n-watchdog", daemon=True)
+                self._thread.start()
+            elif self._heap[0] is entry:
+                self._wake.notify()  # sooner than what the thread sleeps towards
+        return entry
+
+    def cancel(self, entry: _Watch) -> None:
+        """The answer is complete (or abandoned): never cut its socket."""
+        with self._wake:
+            if entry.sock is None:
+                return
+            entry.sock = entry.attempt = None
+            self._cancelled += 1
+            if self._cancelled >= self.COMPACT_AT and self._cancelled * 2 >= len(self._heap):
+                self._heap = [e for e in self._heap if e.sock is not None]
+                heapq.heapify(self._heap)
+                self._cancelled = 0
+
+    def pending(self) -> int:
+        """How many sockets are still watched (cancelled entries not counted)."""
+        with self._wake:
+            return sum(1 for e in self._heap if e.sock is not None)
+
+    def close(self) -> None:
+        """Let the thread end once nothing is watched (an entry added later starts a new one)."""
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+
+    @property
+    def running(self) -> bool:
+        """True while the watchdog thread is alive."""
+        thread = self._thread
+        return thread is not None and thread.is_alive()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while True:
+                    while self._heap and self._heap[0].sock is None:
+                        heapq.heappop(self._heap)
+                        self._cancelled -= 1
+                    if not self._heap:
+                        if self._closed:
+                            self._thread = None
+                            return
+                        self._wake.wait()
+                        continue
+                    left = self._heap[0].due - self._clock()
+                    if left <= 0:
+                        entry = heapq.heappop(self._heap)
+                        attempt, sock = entry.attempt, entry.sock
+                        entry.sock = entry.attempt = None
+                        break
+                    self._wake.wait(left)
+            if attempt is not None:
+                attempt.cut_by = "deadline"
+            _cut(sock)
+
+
 class _Attempt:
     """One try of one call: its deadline, and whether a watchdog or an abort cut it."""
 
@@ -297,6 +399,7 @@ class PXClient:
         #: called with (status, seconds) on each such pause, so a CLI can say so at -v
         self.on_throttle: Callable[[int, float], None] | None = None
         self._backend: _TrackingBackend | None = None
+        self._watchdog = _Watchdog()
         if transport is None:
             # httpx ignores the client's verify= when a transport is given, so the CA bundle goes here
             transport = httpx.HTTPTransport(
@@ -315,6 +418,8 @@ class PXClient:
             transport=transport,
             follow_redirects=False,
         )
+        prefix = str(self._http.base_url)
+        self._url_prefix = prefix if prefix.endswith("/") else f"{prefix}/"
         interrupt.register(self)
 
     @classmethod
@@ -343,6 +448,7 @@ class PXClient:
     def close(self) -> None:
         """Close the connection pool."""
         interrupt.unregister(self)
+        self._watchdog.close()
         self._http.close()
 
     def abort(self) -> None:
@@ -400,22 +506,13 @@ class PXClient:
         left = max(0.05, deadline - self._clock())
         return httpx.Timeout(min(self.timeout, left), connect=min(self.connect_timeout, self.timeout, left))
 
-    def _watch(self, attempt: _Attempt, response: httpx.Response) -> threading.Timer | None:
+    def _watch(self, attempt: _Attempt, response: httpx.Response) -> _Watch | None:
         """Cut this answer's socket when the deadline passes while its body is still coming."""
         stream = response.extensions.get("network_stream")
         sock = stream.get_extra_info("socket") if stream is not None else None
         if sock is None:
             return None
-        left = attempt.deadline - self._clock()
-
-        def fire() -> None:
-            attempt.cut_by = "deadline"
-            _cut(sock)
-
-        timer = threading.Timer(max(0.0, left), fire)
-        timer.daemon = True
-        timer.start()
-        return timer
+        return self._watchdog.watch(attempt.deadline - self._clock(), attempt, sock)
 
     def request(
         self,
@@ -433,6 +530,7 @@ class PXClient:
         started = self._clock()
         deadline = self._deadline(started)
         last_problem = ""
+        url = self._url(path, params)
         while True:
             self._check_alive(ctx, attempt)
             self.limiter.acquire()
@@ -442,7 +540,7 @@ class PXClient:
             said = b""
             trial = _Attempt(deadline, self._clock())
             try:
-                request = self._http.build_request(method, path, params=_clean(params), files=files, timeout=self._timeout_for(deadline))
+                request = self._http.build_request(method, url, files=files, timeout=self._timeout_for(deadline))
                 response = self._http.send(request, stream=True)
                 timer = self._watch(trial, response)
                 try:
@@ -455,7 +553,7 @@ class PXClient:
                         said = error_body.read()
                 finally:
                     if timer is not None:
-                        timer.cancel()
+                        self._watchdog.cancel(timer)
                     response.close()
             except httpx.TransportError as exc:
                 if self._cancelled.is_set():
@@ -498,6 +596,19 @@ class PXClient:
             else:
                 self._sleep(delay)
             attempt += 1
+
+    def _url(self, path: str, params: Mapping[str, Any] | None) -> httpx.URL:
+        """The absolute URL of ``path`` with ``params``, parsed once per call.
+
+        The same URL httpx builds from the base URL, a relative path and params (it parses
+        three times for that, a good share of a small request's client CPU): the base's path,
+        then ``path`` without its leading slash, then the params encoded as httpx encodes them.
+        """
+        query = _clean(params)
+        if "://" in path or "?" in path:
+            return self._http.build_request("GET", path, params=query).url
+        encoded = f"?{httpx.QueryParams(query)}" if query else ""
+        return httpx.URL(f"{self._url_prefix}{path.lstrip('/')}{encoded}")
 
     def _transport_problem(self, exc: httpx.TransportError, trial: _Attempt) -> str:
         """What went wrong on the wire, in words (and which limit ended it)."""
