@@ -376,16 +376,16 @@ def _markup(doc: Document, view: FileView, is_html: bool,
             continue
         if at in irregular:
             unit = view.units[at]
-            found = _unit_markup(doc, is_html, memo, text, None, unit.first_target, unit.element, unit)
+            found = _unit_markup(doc, is_html, memo, text, None, unit.first_target, unit.element, unit.id, unit)
         else:
-            found = _unit_markup(doc, is_html, memo, text, sources[at], targets[at], elements[at])
+            found = _unit_markup(doc, is_html, memo, text, sources[at], targets[at], elements[at], view.unit_id(at))
         if found is not None:
             yield found
 
 
 def _unit_markup(doc: Document, is_html: bool, memo: dict[tuple[str, ...], tuple[list[html.Problem], bool]],
                  text: str, source_el: etree._Element | None, target_el: etree._Element | None,
-                 unit_el: etree._Element, unit: UnitView | None = None) -> Finding | None:
+                 unit_el: etree._Element, unit_id: str | None, unit: UnitView | None = None) -> Finding | None:
     """The PX140/PX141 finding of one unit whose target text ``text`` has a ``<`` (None when it has none):
     the unit's source text is ``unit.source``, or its one segment's ``source_el``'s."""
     target, _ = _problems_of(text, memo)
@@ -394,7 +394,6 @@ def _unit_markup(doc: Document, is_html: bool, memo: dict[tuple[str, ...], tuple
     source_text = unit.source if unit is not None else text_of(source_el) or ""
     source, source_has_tags = _problems_of(source_text, memo)
     anchor = target_el if target_el is not None else unit_el
-    unit_id = unit.id if unit is not None else unit_el.get("id")
     if is_html:
         known = {(p.kind, p.tag) for p in source}
         fresh = [p for p in target if (p.kind, p.tag) not in known]
