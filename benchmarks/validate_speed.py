@@ -11,7 +11,8 @@ item ids, languages and the html strategy (PX). Then, in one run, it measures
 * ``validate``: every family, through the library API, on the same files;
 
 once on one core (``jobs=1``, CPU time of this process) and once on all cores,
-each the least of ``--repeat`` runs, and prints each ratio; then where
+each the least of ``--repeat`` runs (the parse and validate alternating run by
+run, so the machine's noise falls on both alike), and prints each ratio; then where
 validate's time goes, stage by stage (read and parse, document view, each
 family, freeing the document, and the rest: the engine) per 100 files and per
 unit, for both versions, and under it the budget: what each stage may cost for
@@ -160,25 +161,31 @@ def _chunks(paths: list[Path], workers: int) -> list[list[str]]:
     return [names[i : i + size] for i in range(0, len(names), size)]
 
 
-def _best(repeat: int, run: Callable[[], object]) -> float:
-    """Least CPU seconds of ``repeat`` runs (the machine's noise only ever adds time)."""
-    best = float("inf")
+def _best(repeat: int, *runs: Callable[[], object]) -> list[float]:
+    """Least CPU seconds of each of ``runs`` over ``repeat`` rounds (the machine's noise only ever adds time).
+
+    The runs alternate within each round (parse, validate, parse, ...), so a quiet or a busy spell of a shared
+    machine falls on both sides of a ratio alike rather than on one block of repeats."""
+    best = [float("inf")] * len(runs)
     for _ in range(repeat):
-        start = time.process_time()
-        run()
-        best = min(best, time.process_time() - start)
+        for at, run in enumerate(runs):
+            start = time.process_time()
+            run()
+            best[at] = min(best[at], time.process_time() - start)
     return best
 
 
-def _best_parallel(repeat: int, run: Callable[[], object]) -> tuple[float, float]:
-    """Least (CPU of this process and its finished children, wall) seconds of ``repeat`` runs."""
-    cpu = wall = float("inf")
+def _best_parallel(repeat: int, *runs: Callable[[], object]) -> list[tuple[float, float]]:
+    """Least (CPU of this process and its finished children, wall) seconds of each of ``runs``, alternating
+    within each of ``repeat`` rounds as :func:`_best` does."""
+    cpu, wall = [float("inf")] * len(runs), [float("inf")] * len(runs)
     for _ in range(repeat):
-        before, own, start = _children_cpu(), time.process_time(), time.perf_counter()
-        run()
-        wall = min(wall, time.perf_counter() - start)
-        cpu = min(cpu, _children_cpu() - before + time.process_time() - own)
-    return cpu, wall
+        for at, run in enumerate(runs):
+            before, own, start = _children_cpu(), time.process_time(), time.perf_counter()
+            run()
+            wall[at] = min(wall[at], time.perf_counter() - start)
+            cpu[at] = min(cpu[at], _children_cpu() - before + time.process_time() - own)
+    return list(zip(cpu, wall, strict=True))
 
 
 def measure(paths: list[Path], jobs: int, repeat: int = 3) -> dict[str, float]:
@@ -190,17 +197,16 @@ def measure(paths: list[Path], jobs: int, repeat: int = 3) -> dict[str, float]:
     ctx = Context()
     names = [str(p) for p in paths]
     out: dict[str, float] = {}
-    out["parse_1"] = _best(repeat, lambda: _parse_chunk(names))
-    out["validate_1"] = _best(repeat, lambda: validate_files(paths, ctx, selection, jobs=1))
+    out["parse_1"], out["validate_1"] = _best(repeat, lambda: _parse_chunk(names),
+                                              lambda: validate_files(paths, ctx, selection, jobs=1))
     out["findings"] = len(validate_files(paths, ctx, selection, jobs=1).findings)
     if jobs > 1:
         def parse_all() -> None:
             with ProcessPoolExecutor(max_workers=jobs) as pool:
                 list(pool.map(_parse_chunk, _chunks(paths, jobs)))
 
-        out["parse_n"], out["parse_n_wall"] = _best_parallel(repeat, parse_all)
-        out["validate_n"], out["validate_n_wall"] = _best_parallel(
-            repeat, lambda: validate_files(paths, ctx, selection, jobs=jobs))
+        (out["parse_n"], out["parse_n_wall"]), (out["validate_n"], out["validate_n_wall"]) = _best_parallel(
+            repeat, parse_all, lambda: validate_files(paths, ctx, selection, jobs=jobs))
     return out
 
 
