@@ -230,6 +230,31 @@ def test_url_matches_are_what_finditer_finds() -> None:
         assert [m.span() for m in tx.url_matches(text)] == [m.span() for m in tx.URL_RE.finditer(text)], text
 
 
+#: The placeholder grammar as one alternation, in the order it was first written (``%%`` first, printf last):
+#: the pieces ``qa_text`` now builds it from must find exactly what this finds.
+_PLACEHOLDER_AS_WRITTEN = re.compile(
+    r"%%|\{\{\{[^{}]+\}\}\}|\{\{[^{}]+\}\}|\$\{[^{}]+\}"
+    r"|\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal|number|date|time|ordinal|spellout|duration)\b"
+    r"|\{\s*(?:\d+|[A-Za-z_][\w.\-]*)\s*\}|%\([A-Za-z_]\w*\)[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]"
+    r"|%(?:\d+\$)?[-+#0]*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@](?![A-Za-z])"
+)
+
+
+def test_placeholder_scans_find_what_the_grammar_as_written_finds() -> None:
+    """One scan per first character, merged, against the one alternation: overlaps (``${x}`` holds ``{x}``)
+    included, and the substitution built from them against ``re.sub``."""
+    rng = random.Random(11)
+    pieces = ("{", "}", "{{", "}}", "${", "$", "%", "%%", "%(", ")s", "x", "0", " ", ",", "plural", "1$", "s", "d",
+              ".", "-", "\x00", "a", "{{{", "}}}", "@", "l", "*")
+    for _ in range(20000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        expected = [(m.span(), m.group()) for m in _PLACEHOLDER_AS_WRITTEN.finditer(text)]
+        assert [(m.span(), m.group()) for m in tx.PLACEHOLDER_RE.finditer(text)] == expected, text
+        assert [(m.span(), m.group()) for m in tx.placeholder_matches(text)] == expected, text
+        assert tx.replace_placeholders(text, "\ue000") == _PLACEHOLDER_AS_WRITTEN.sub(
+            lambda m: "%" if m.group() == "%%" else "\ue000", text), text
+
+
 def test_a_side_is_stripped_as_its_texts_are_even_where_markup_runs_across_two() -> None:
     rng = random.Random(9)
     torn = ("{{a", "b}}", "${x", "<b", ">", "<a href='x", "'>", "&am", "p;", "&", "&#4", "6;", "http://x", "x@y", ".org",
@@ -247,7 +272,7 @@ def test_the_sparse_and_backward_scans_name_the_units_a_text_by_text_reading_nam
         trg = [_mutate(t, rng) for t in src]
         s, t = qa.qs.side(src), qa.qs.side(trg)
         for pattern in (qa.html.TAG_RE, qa.printf.RUN_RE):
-            assert qa.qs.differing_sparse(pattern, s, t) == {
+            assert qa.qs.differing(pattern, s, t) == {
                 i for i, (a, b) in enumerate(zip(src, trg, strict=True)) if pattern.findall(a) != pattern.findall(b)}
         assert qa.qs.ending_with(qa._WHITESPACE_RE, s) == {i for i, a in enumerate(src) if a != a.rstrip()}
 

@@ -357,10 +357,10 @@ def needs_placeholders(s: Scan) -> Collection[int]:
     src, trg = s.src.joined, s.trg.joined
     if not (_may_hold_placeholders(src) or _may_hold_placeholders(trg)):
         return ()
-    found = qs.differing(tx.PLACEHOLDER_RE, s.src, s.trg, _PLACEHOLDER_TOKENS)
+    found = qs.differing(tx.PLACEHOLDER_RE, s.src, s.trg, tx.placeholder_matches)
     found |= qs.having(_PYTHON_OR_ICU_RE, *(side for side in (s.src, s.trg) if _may_hold_python_or_icu(side.joined)))
     if "%" in src or "%" in trg:
-        found |= qs.differing_sparse(printf.RUN_RE, s.src, s.trg)
+        found |= qs.differing(printf.RUN_RE, s.src, s.trg)
     return found
 
 
@@ -368,8 +368,6 @@ def _may_hold_python_or_icu(text: str) -> bool:
     """What every match of :data:`_PYTHON_OR_ICU_RE` holds: ``%(``, or a ``plural``/``select`` keyword."""
     return "%(" in text or "plural" in text or "select" in text
 
-
-_PLACEHOLDER_TOKENS = qs.with_separator(tx.PLACEHOLDER_RE)
 
 
 def _placeholder_sets(src: list[tx.Placeholder], trg: list[tx.Placeholder]) -> Iterator[Issue]:
@@ -432,7 +430,7 @@ def needs_tags(s: Scan) -> Collection[int]:
     """Units whose HTML tags (as written, attributes and all) differ, or that hold a comment."""
     if "<" not in s.src.joined and "<" not in s.trg.joined:
         return ()
-    found = qs.differing_sparse(html.TAG_RE, s.src, s.trg)
+    found = qs.differing(html.TAG_RE, s.src, s.trg)
     if "<!--" in s.src.joined or "<!--" in s.trg.joined:
         found |= qs.having(_COMMENT_RE, s.src, s.trg)
     return found
@@ -637,23 +635,18 @@ def check_links(u: Unit) -> Issues:
     return issues or NONE
 
 
-
-
 def needs_links(s: Scan) -> Collection[int]:
-    """Units whose source holds a URL or an e-mail address that the target does not hold in the same order."""
+    """Units whose URLs (as matched, in order) differ between source and target, and units whose source holds an
+    ``@`` and whose e-mail addresses differ."""
     joined = s.src.joined
-    candidates = qs.having(_SCHEME_RE, s.src) if "://" in joined else set()
+    found = qs.differing(tx.URL_RE, s.src, s.trg, tx.url_matches)
     if "@" in joined:
-        candidates |= qs.having(_AT_RE, s.src)
-    if "w." in joined or "W." in joined:  # what every www. in any case ends with
-        candidates |= qs.having(tx.WWW_DOT_RE, s.src)
-    src, trg = s.src.texts, s.trg.texts
-    return [index for index in sorted(candidates)
-            if tx.url_strings(src[index]) != tx.url_strings(trg[index])
-            or ("@" in src[index] and tx.EMAIL_RE.findall(src[index]) != tx.EMAIL_RE.findall(trg[index]))]
+        src, trg = s.src.texts, s.trg.texts
+        found |= {index for index in qs.having(_AT_RE, s.src)
+                  if tx.EMAIL_RE.findall(src[index]) != tx.EMAIL_RE.findall(trg[index])}
+    return found
 
 
-_SCHEME_RE = re.compile("://")
 _AT_RE = re.compile("@")
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate, compress, count, repeat
 from operator import ne
 from typing import NamedTuple
@@ -91,51 +91,19 @@ def ending_with(pattern: re.Pattern[str], side: Side) -> set[int]:
     return {bisect_right(seps, last - m.start()) - 2 for m in pattern.finditer(backwards)}
 
 
-def with_separator(pattern: re.Pattern[str]) -> re.Pattern[str]:
-    """``pattern`` that also matches a lone :data:`SEPARATOR`, for :func:`differing` (built once, at import).
+def differing(pattern: re.Pattern[str], source: Side, target: Side,
+                     matches: Callable[[str], list[re.Match[str]]] | None = None) -> set[int]:
+    """The units whose ``pattern.findall`` differs between source and target, for a pattern that starts with
+    a literal character (``<``, ``%``) or is found by scans that do (``matches``).
 
-    For a pattern without groups whose matches, over joined texts, are each text's own: no assertion that
-    reads NUL other than a text's end (``\\b``, ``(?![A-Za-z])`` read both alike); a match that runs across
-    a separator is caught by :func:`differing` itself."""
-    if pattern.groups:
-        raise ValueError("findall of a pattern with groups returns the groups, not the matches")
-    return re.compile(pattern.pattern + ("\n" if pattern.flags & re.VERBOSE else "") + r"|\x00", pattern.flags)
-
-
-def differing(pattern: re.Pattern[str], source: Side, target: Side, joined: re.Pattern[str] | None = None) -> set[int]:
-    """The units whose ``pattern.findall`` differs between source and target: one C ``findall`` per text
-    through ``map``, exactly what the check itself computes, then one C comparison of the two lists.
-
-    With ``joined`` (:func:`with_separator` of ``pattern``), one ``findall`` per side first: when both give the
-    same list with every separator its own match (none was swallowed by a match running across it), every
-    unit's matches are the same on both sides."""
-    if joined is not None:
-        src, trg = joined.findall(source.joined), joined.findall(target.joined)
-        separators = len(source.texts) + 1
-        if src.count(SEPARATOR) == separators:
-            if src == trg:
-                return set()
-            if trg.count(SEPARATOR) == separators:  # each side's matches cut at its separators are each text's
-                return differing_values(_per_text(src), _per_text(trg))
-    return differing_values(list(map(pattern.findall, source.texts)), list(map(pattern.findall, target.texts)))
-
-
-def _per_text(matches: list[str]) -> list[list[str]]:
-    """A joined string's matches (each separator its own), cut into each text's: C calls through ``map``."""
-    cuts = list(compress(count(), map(SEPARATOR.__eq__, matches)))
-    return list(map(matches.__getitem__, map(slice, map((1).__add__, cuts), cuts[1:])))
-
-
-def differing_sparse(pattern: re.Pattern[str], source: Side, target: Side) -> set[int]:
-    """:func:`differing` for a pattern that starts with a literal character (``<``, ``%``) and matches rarely.
-
-    Joined with ``|\\x00``, such a pattern would lose the fast skip to its first character; instead one
-    ``finditer`` per side gives the matches and, through their starts, the unit of each. When both sides
+    One ``finditer`` per side gives the matches and, through their starts, the unit of each. When both sides
     have the same matches in the same units, every unit's ``findall`` is the same on both (a pattern without
     lookarounds finds the same groups in the same match); else the units with a match on either side are
     compared text by text. A match holding a separator (one that ran across two texts) makes it compare
-    every text."""
-    src, trg = list(pattern.finditer(source.joined)), list(pattern.finditer(target.joined))
+    every text. ``matches``, when given, finds what ``list(pattern.finditer(text))`` finds, faster (such as
+    :func:`pxl10n.validate.qa_text.placeholder_matches`)."""
+    find = matches or (lambda text: list(pattern.finditer(text)))
+    src, trg = find(source.joined), find(target.joined)
     if not src and not trg:
         return set()
     src_found, trg_found = list(map(re.Match.group, src)), list(map(re.Match.group, trg))

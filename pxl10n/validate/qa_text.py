@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import compress, count, repeat
+from operator import le
 from typing import NamedTuple
 
 from lxml import etree
@@ -253,26 +254,36 @@ def _preserves(unit: etree._Element, source: etree._Element | None, inherited: d
 
 # --- token grammars -----------------------------------------------------------
 
-PLACEHOLDER_RE = re.compile(
-    r"""
-    %%                                                            # an escaped percent, not a placeholder
-   |\{\{\{[^{}]+\}\}\}                                            # {{{raw}}}
-   |\{\{[^{}]+\}\}                                                # {{mustache}}
-   |\$\{[^{}]+\}                                                  # ${expr}
-   |\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal|number|date|time|ordinal|spellout|duration)\b  # ICU head
-   |\{\s*(?:\d+|[A-Za-z_][\w.\-]*)\s*\}                           # {0} {name}
-   |%\([A-Za-z_]\w*\)[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]        # %(name)s
-   |%(?:\d+\$)?[-+#0]*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@](?![A-Za-z])  # printf
-    """,
-    re.VERBOSE,
-)
+#: The placeholder grammar, by the character every spelling starts with: each a literal first, so a scan skips
+#: to it (a pattern whose alternatives start with different characters is tried at every position).
+_PERCENT_PLACEHOLDER = r"""
+    %(?:%                                                         # an escaped percent, not a placeholder
+   |\([A-Za-z_]\w*\)[-+#0]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]        # %(name)s
+   |(?:\d+\$)?[-+#0]*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn@](?![A-Za-z])  # printf
+    )"""
+_BRACE_PLACEHOLDER = r"""
+    \{(?:\{\{[^{}]+\}\}\}                                         # {{{raw}}}
+   |\{[^{}]+\}\}                                                  # {{mustache}}
+   |\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal|number|date|time|ordinal|spellout|duration)\b  # ICU head
+   |\s*(?:\d+|[A-Za-z_][\w.\-]*)\s*\}                             # {0} {name}
+    )"""
+_DOLLAR_PLACEHOLDER = r"""
+    \$\{[^{}]+\}                                                  # ${expr}
+    """
+#: Every placeholder; alternatives starting with different characters never compete for a position, so
+#: their order is free (within each, the order above decides).
+PLACEHOLDER_RE = re.compile("|".join((_PERCENT_PLACEHOLDER, _BRACE_PLACEHOLDER, _DOLLAR_PLACEHOLDER)), re.VERBOSE)
+_PLACEHOLDERS_BY_FIRST = tuple((first, re.compile(pattern, re.VERBOSE)) for first, pattern in
+                               (("%", _PERCENT_PLACEHOLDER), ("{", _BRACE_PLACEHOLDER), ("$", _DOLLAR_PLACEHOLDER)))
 _ICU_BRANCHING_HEAD_RE = re.compile(r"\{\s*[A-Za-z_][\w.\-]*\s*,\s*(?:plural|select|selectordinal)\b")
 _ICU_SELECTOR_RE = re.compile(r"(?:zero|one|two|few|many|other|=\d+)\s*$")
 
 #: Attributes whose values must travel unchanged (alt, title, aria-label are translatable).
 KEPT_ATTRIBUTES = frozenset({"href", "src", "class", "id", "style", "target", "rel", "name", "type", "width", "height"})
 
-URL_RE = re.compile(r"""(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>"'{}|\\^`\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+""", re.IGNORECASE)
+#: A URL; it never holds NUL, which no XML text holds either, so over QA's joined texts (see
+#: :mod:`pxl10n.validate.qa_scan`) a URL ending a text stops at the separator as it stops at the text's end.
+URL_RE = re.compile(r"""(?<![A-Za-z0-9])(?:https?://|ftp://|www\.)[^\s<>"'{}|\\^`\x00\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]+""", re.IGNORECASE)
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9.+_\-])[A-Za-z0-9.+_\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9\-])")
 #: Starts with its one digit outside the alternation so the scan skips non-digits fast; no lookbehind is
 #: needed, since a match always begins a digit run (``\d*`` takes the whole run, then ``(?!\d)`` holds).
@@ -287,6 +298,36 @@ _NUMBER_ASCII_RE = re.compile(_NUMBER_RE.pattern, re.ASCII)
 _DIGIT_RE = re.compile(r"\d")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def placeholder_matches(text: str) -> list[re.Match[str]]:
+    """``list(PLACEHOLDER_RE.finditer(text))``, from one quick scan per starting character.
+
+    Each scan finds its spelling's matches as the whole pattern would where they do not overlap (the whole
+    pattern tries the same alternatives, in the same order, at each position, and a scan resumes past each
+    match); when two scans' matches overlap (``${x}`` holds ``{x}``), which one the whole pattern keeps
+    depends on where it resumed, so the whole pattern decides."""
+    found = [m for first, pattern in _PLACEHOLDERS_BY_FIRST if first in text for m in pattern.finditer(text)]
+    if len(found) < 2:
+        return found
+    found.sort(key=re.Match.start)
+    if all(map(le, map(re.Match.end, found), map(re.Match.start, found[1:]))):  # each ends before the next
+        return found
+    return list(PLACEHOLDER_RE.finditer(text))
+
+
+def replace_placeholders(text: str, replacement: str) -> str:
+    """``text`` with each placeholder as ``replacement``, an escaped ``%%`` as ``%``."""
+    found = placeholder_matches(text)
+    if not found:
+        return text
+    pieces: list[str] = []
+    end = 0
+    for m in found:
+        pieces += (text[end : m.start()], "%" if m.group() == "%%" else replacement)
+        end = m.end()
+    pieces.append(text[end:])
+    return "".join(pieces)
 
 
 class Placeholder(NamedTuple):
@@ -305,7 +346,7 @@ def placeholders(text: str) -> list[Placeholder]:
     """Placeholders in order of appearance; ``{{ a }}`` and ``{{a}}`` share a key."""
     found = []
     icu = None
-    for m in PLACEHOLDER_RE.finditer(text):
+    for m in placeholder_matches(text):
         raw = m.group()
         if raw == "%%":
             continue
@@ -318,8 +359,7 @@ def placeholders(text: str) -> list[Placeholder]:
     return found
 
 
-#: A dot ending "www." in any case (only W lower-cases to w): a literal first, so a scan skips from dot to dot
-#: (public for QA's link proof).
+#: A dot ending "www." in any case (only W lower-cases to w): a literal first, so a scan skips from dot to dot.
 WWW_DOT_RE = re.compile(r"\.(?<=[wW][wW][wW]\.)")
 
 
@@ -348,8 +388,7 @@ def url_matches(text: str) -> list[re.Match[str]]:
             if found >= 3 and text[found - 3] in _F:  # ftp
                 starts.append(found - 3)
         found = text.find("://", found + 1)
-    if "w." in text or "W." in text:  # what every www. in any case ends with
-        starts += (m.start() - 3 for m in WWW_DOT_RE.finditer(text))
+    starts += (m.start() - 3 for m in WWW_DOT_RE.finditer(text))  # quicker than looking for "w." first
     if not starts:
         return []
     out: list[re.Match[str]] = []
@@ -367,21 +406,9 @@ def urls(text: str) -> list[str]:
     return [m.group().rstrip(_URL_TRAIL) for m in url_matches(text)]
 
 
-def url_strings(text: str) -> list[str]:
-    """``URL_RE.findall(text)``: the URLs as matched, trailing punctuation and all."""
-    return [m.group() for m in url_matches(text)]
-
-
 def emails(text: str) -> list[str]:
     """E-mail addresses."""
     return EMAIL_RE.findall(text)
-
-
-#: "www" in any case (only W lower-cases to w), as literals: one fast C search, no lower-cased copy.
-_WWW = [a + b + c for a in "wW" for b in "wW" for c in "wW"]
-_WWW_RE = re.compile("|".join(_WWW))
-#: Every character :func:`strip_markup` acts on: a text without a match is its own stripped text.
-MARKUP_RE = re.compile("|".join(["<", r"\{", "%", r"\$", "/", "@", "&", *_WWW]))
 
 
 def strip_markup(text: str, replacement: str = "") -> str:
@@ -389,12 +416,8 @@ def strip_markup(text: str, replacement: str = "") -> str:
     if "<" in text:
         text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
-        if "%%" in text:
-            text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
-        else:  # no match can be the escaped percent: a plain replacement, without a call per match
-            text = PLACEHOLDER_RE.sub(replacement.replace("\\", "\\\\"), text)
-    if "/" in text or _WWW_RE.search(text):
-        text = _replace_urls(text, replacement)
+        text = replace_placeholders(text, replacement)
+    text = _replace_urls(text, replacement)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
     if "&" in text:
@@ -491,8 +514,7 @@ def visible_side(side: qs.Side, replacement: str) -> qs.Side:
     character outside their classes), so over the joined string it does to each text what it does to the
     text alone, unless a match runs across a separator (``{{a`` then ``b}}``): then the separators are fewer
     and each text is stripped alone. Whether a step runs at all (``"<" in text``) only saves a scan that would
-    find nothing; ``%%`` needs the replacing function, which gives other matches the plain replacement.
-    Entities are decoded per text, in the few texts with ``&`` (``html.unescape`` reads up to 32 characters
+    find nothing. Entities are decoded per text, in the few texts with ``&`` (``html.unescape`` reads up to 32 characters
     of a name, across a separator too)."""
     texts = side.texts
     joined = text = side.joined
@@ -501,12 +523,8 @@ def visible_side(side: qs.Side, replacement: str) -> qs.Side:
     if "<" in text:
         text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
-        if "%%" in text:
-            text = PLACEHOLDER_RE.sub(lambda m: "%" if m.group() == "%%" else replacement, text)
-        else:
-            text = PLACEHOLDER_RE.sub(replacement.replace("\\", "\\\\"), text)
-    if "/" in text or "w." in text or "W." in text:  # a URL holds :// or ends its www. so
-        text = _replace_urls(text, replacement)
+        text = replace_placeholders(text, replacement)
+    text = _replace_urls(text, replacement)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
     if text == joined and "&" not in text:
