@@ -142,7 +142,7 @@ def _whole(doc: Document) -> list[tuple[str, int | None, str | None, str]]:
 
 def _long_way(doc: Document) -> list[tuple[str, int | None, str | None, str]]:
     """What qa.check reports when every check runs on every unit (every proof names every unit)."""
-    everything = tuple(lambda s: range(len(s.built)) for _ in qa.PROOFS)
+    everything = tuple(lambda s: range(len(s.reads)) for _ in qa.PROOFS)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(qa, "PROOFS", everything)
         return _whole(doc)

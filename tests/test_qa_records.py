@@ -204,7 +204,7 @@ def _pairs_of(reading: tx.Reading) -> list[tx.Pair]:
 
 def test_reading_reads_every_unit_as_iter_pairs_does() -> None:
     """Reading (columns, shared texts, Pairs on demand) gives iter_pairs' pairs (read off the unit records)."""
-    shapes = {"built": 0, "on demand": 0, "inline": 0, "empty": 0, "preserve": 0, "irregular": 0}
+    shapes = {"read": 0, "on demand": 0, "inline": 0, "empty": 0, "preserve": 0, "irregular": 0}
     for seed in range(1500):
         root, version = _reading_doc(random.Random(seed))
         tree = root.getroottree()
@@ -215,10 +215,10 @@ def test_reading_reads_every_unit_as_iter_pairs_does() -> None:
         assert reading.sources == [p.source.text for p in expected]
         assert reading.targets == [p.target.text for p in expected]
         assert reading.languages == [(p.src_lang, p.trg_lang) for p in expected]
-        for pair, built in zip(expected, reading.built, strict=True):
-            assert built is None or built == pair
-            assert built is not None or not (pair.source.has_inline or pair.target.has_inline or pair.empty_lines)
-            shapes["built" if built is not None else "on demand"] += 1
+        for pair, read in zip(expected, reading.reads, strict=True):
+            assert read is None or read == (pair.source, pair.target, pair.line, pair.empty_lines)
+            assert read is not None or not (pair.source.has_inline or pair.target.has_inline or pair.empty_lines)
+            shapes["read" if read is not None else "on demand"] += 1
             shapes["inline"] += pair.source.has_inline
             shapes["empty"] += bool(pair.empty_lines)
             shapes["preserve"] += pair.preserve
@@ -250,7 +250,7 @@ def test_reading_makes_no_unit_record(monkeypatch: pytest.MonkeyPatch) -> None:
         reading = tx.Reading(view)
         assert [(p.unit, p.name, p.target.text) for p in _pairs_of(reading)] == [
             ("a", "k", "Enregistrer "), ("b", None, "Ouvrir")]
-        assert reading.built[0] is not None and reading.built[1] is None
+        assert reading.reads[0] is not None and reading.reads[1] is None
         assert made == []
         assert len(view.files[0].units) == len(made) > 0  # the records are counted when they are made
         made.clear()

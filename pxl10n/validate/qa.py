@@ -11,7 +11,7 @@ the record's source and target and returns ``(rule, message)`` pairs (most often
 adding one is a constant and a function, and beside it in :data:`PROOFS` its document-level proof:
 the units of a document (read once, joined, by :mod:`pxl10n.validate.qa_scan`) the check may report.
 Only those go through the check, which is what keeps QA fast; a proof naming every unit
-(``lambda s: range(len(s.built))``) is always right, a tighter one must be held to the check by
+(``lambda s: range(len(s.reads))``) is always right, a tighter one must be held to the check by
 ``tests/test_qa_document_scan.py``.
 
 The same rules serve XLIFF 1.2, 2.0 and PX's HTML strategy, where markup travels
@@ -218,8 +218,8 @@ def _unit(pair: tx.Pair, src_visible: str, trg_visible: str, trg_base: str | Non
 class Scan(NamedTuple):
     """A document's units as the proofs read them (see :mod:`pxl10n.validate.qa_scan`): each side joined once."""
 
-    #: per unit, its Pair when read the long way (inline codes, several segments), None for a plain unit
-    built: Sequence[tx.Pair | None]
+    #: per unit, its Read when read the long way (inline codes, several segments), None for a plain unit
+    reads: Sequence[tx.Read | None]
     src: qs.Side
     trg: qs.Side
     src_visible: qs.Side
@@ -233,18 +233,18 @@ _LANGUAGE_PAIR = attrgetter("src_lang", "trg_lang")
 
 def scan(pairs: list[tx.Pair]) -> Scan:
     """The :class:`Scan` of a document's pairs."""
-    return _scan([p.source.text for p in pairs], [p.target.text for p in pairs], pairs,
-                 list(map(_LANGUAGE_PAIR, pairs)))
+    return _scan([p.source.text for p in pairs], [p.target.text for p in pairs],
+                 [tx.Read(p.source, p.target, p.line, p.empty_lines) for p in pairs], list(map(_LANGUAGE_PAIR, pairs)))
 
 
-def _scan(sources: list[str], targets: list[str], built: Sequence[tx.Pair | None],
+def _scan(sources: list[str], targets: list[str], reads: Sequence[tx.Read | None],
           language_pairs: list[tuple[str | None, str | None]]) -> Scan:
     """Join a document's texts and strip the markup of those that have some: the proofs' one reading."""
     src, trg = qs.side(sources), qs.side(targets)
     known = {key: (tx.base_lang(key[1]), expansion.expected_ratio(*key)) for key in set(language_pairs)}
     languages = [known[key] for key in language_pairs] if len(known) > 1 else \
         list(repeat(next(iter(known.values()), (None, 1.0)), len(language_pairs)))
-    return Scan(built, src, trg, tx.visible_side(src, PLACEHOLDER_MARK), tx.visible_side(trg, PLACEHOLDER_MARK),
+    return Scan(reads, src, trg, tx.visible_side(src, PLACEHOLDER_MARK), tx.visible_side(trg, PLACEHOLDER_MARK),
                 languages)
 
 
@@ -399,9 +399,9 @@ def check_codes(u: Unit) -> Issues:
 
 def needs_codes(s: Scan) -> Collection[int]:
     """Units with inline codes whose codes or markers differ between source and target."""
-    return [index for index, pair in enumerate(s.built)
-            if pair is not None and (pair.source.has_inline or pair.target.has_inline)
-            and (pair.source.codes != pair.target.codes or pair.source.markers != pair.target.markers)]
+    return [index for index, read in enumerate(s.reads)
+            if read is not None and (read.source.has_inline or read.target.has_inline)
+            and (read.source.codes != read.target.codes or read.source.markers != read.target.markers)]
 
 
 def check_tags(u: Unit) -> Issues:
@@ -554,7 +554,7 @@ _BASE = itemgetter(0)
 
 def needs_punctuation(s: Scan) -> Collection[int]:
     """Units whose final punctuation differs; in a Spanish target, units with '?' or '!'."""
-    last = len(s.built) - 1
+    last = len(s.reads) - 1
     found = {last - index for index in qs.differing_values(final_classes(s.src_visible), final_classes(s.trg_visible))}
     if "es" in map(_BASE, s.languages):
         found |= {index for index in qs.having(_OPENED_RE, s.trg_visible) if s.languages[index][0] == "es"}
@@ -741,11 +741,11 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not len(reading):
         return
     template = len(reading) >= 2 and states.is_template(reading.targets)
-    document = _scan(reading.sources, reading.targets, reading.built, reading.languages)
+    document = _scan(reading.sources, reading.targets, reading.reads, reading.languages)
     keyed = _keyed(reading) if message_keys.may_hold_keys(document.src.joined) else frozenset()
     yield from _file_findings(doc, reading, template, keyed)
     plan = checks_to_run(document)
-    empty = [index for index, pair in enumerate(reading.built) if pair is not None and pair.empty_lines]
+    empty = [index for index, read in enumerate(reading.reads) if read is not None and read.empty_lines]
     for index in sorted(plan.keys() | empty) if empty else sorted(plan):
         pair = reading.pair(index)
         if pair.empty_lines:

@@ -51,18 +51,19 @@ def _join(flats: list[Flat]) -> Flat:
                 flats[0].code_first, flats[-1].code_last)
 
 
-class _Read(NamedTuple):
-    """One segment as QA reads it: its flattened source and target, and where the target is."""
+class Read(NamedTuple):
+    """A segment (or a unit's segments, joined) as QA reads it: its flattened source and target, and where the
+    target is; an immutable record, what a :class:`Pair` adds to it (ids, languages) read only on demand."""
 
     source: Flat
     target: Flat
     #: the target's line; None for a 2.0 ignorable without a target (it counts as its own translation)
     line: int | None
     #: lines of the targets that are empty while their source is not (QA401 candidates)
-    empty: tuple[int | None, ...] = ()
+    empty_lines: tuple[int | None, ...] = ()
 
 
-def _read_part(part: Part, version: str) -> _Read | None:
+def _read_part(part: Part, version: str) -> Read | None:
     """A segment flattened, or None when it does not count: no target, or one declared untranslated.
 
     A 2.0 ignorable without a target counts as its own translation (whitespace
@@ -73,24 +74,24 @@ def _read_part(part: Part, version: str) -> _Read | None:
         if not part.ignorable:
             return None
         src_flat = flatten(part.source, version)
-        return _Read(src_flat, src_flat, None)
+        return Read(src_flat, src_flat, None)
     return _read_segment(part.source, target, version, None, part.ignorable)
 
 
 def _read_segment(source: etree._Element | None, target: etree._Element, version: str, text: str | None,
-                  ignorable: bool = False) -> _Read | None:
+                  ignorable: bool = False) -> Read | None:
     """:func:`_read_part` of a part with a target, from its elements (no :class:`Part` made for it). ``text``
     is the target's :func:`~pxl10n.xliff.view.all_text` when the caller has it (see :func:`flatten`)."""
     src_flat, trg_flat = flatten(source, version), flatten(target, version, text)
     line = source_line(target)
     if trg_flat.text.strip():
-        return tuple.__new__(_Read, (src_flat, trg_flat, line, ()))  # _Read(src_flat, trg_flat, line), without its __new__
+        return tuple.__new__(Read, (src_flat, trg_flat, line, ()))  # Read(src_flat, trg_flat, line), without __new__
     if states.not_translated_yet(target, version):
         return None  # declared untranslated (state, or the CAT tool's marks): as if there were no target
-    return _Read(src_flat, trg_flat, line, (line,) if not ignorable and src_flat.text.strip() else ())
+    return Read(src_flat, trg_flat, line, (line,) if not ignorable and src_flat.text.strip() else ())
 
 
-def _read_unit(parts: list[Part], version: str) -> _Read | None:
+def _read_unit(parts: list[Part], version: str) -> Read | None:
     """A unit's segments with a target (and ignorables) joined; None when no segment has a target."""
     if len(parts) == 1:  # every 1.2 unit, most 2.0 ones
         read = _read_part(parts[0], version)
@@ -99,8 +100,8 @@ def _read_unit(parts: list[Part], version: str) -> _Read | None:
     line = next((read.line for read in reads if read.line), None)
     if line is None:
         return None
-    return _Read(_join([r.source for r in reads]), _join([r.target for r in reads]), line,
-                 tuple(empty for r in reads for empty in r.empty))
+    return Read(_join([r.source for r in reads]), _join([r.target for r in reads]), line,
+                 tuple(empty for r in reads for empty in r.empty_lines))
 
 
 def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
@@ -129,7 +130,7 @@ def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
                     continue
             read = _read_unit(parts, version)
             if read is not None:
-                yield Pair(unit.id, read.line, read.source, read.target, read.empty, src_lang, trg_lang,
+                yield Pair(unit.id, read.line, read.source, read.target, read.empty_lines, src_lang, trg_lang,
                            element.get(name_attr), spaced and _preserves(element, parts[0].source, inherited))
 
 
@@ -140,25 +141,27 @@ class Reading:
     """A document's units with a target, as :func:`iter_pairs` yields them, read for a whole-document scan.
 
     The texts come at once, in one pass over each file's columns (:attr:`FileView.columns`, the target
-    texts the view shares, :attr:`FileView.target_texts`): no unit record is made. A :class:`Pair` is built
-    only for the units that ask for one (:meth:`pair`): QA's proofs clear most units from their texts alone,
-    and a Pair costs several element reads. A unit off the common path (inline elements, several segments,
-    a blank target) is read the long way at once (:attr:`built`), its one segment off the columns, an
-    irregular unit's parts through :meth:`FileView.parts_at`."""
+    texts the view shares, :attr:`FileView.target_texts`): no unit record is made. A unit off the common path
+    (inline elements, several segments, a blank target) is read the long way at once (:attr:`reads`), its one
+    segment off the columns, an irregular unit's parts through :meth:`FileView.parts_at`. A :class:`Pair` is
+    built only for the units that ask for one (:meth:`pair`): QA's proofs clear most units from their texts
+    and reads alone, and a Pair costs several element reads (and, the first time, a look for ``xml:space``
+    over the whole document)."""
 
-    __slots__ = ("sources", "targets", "built", "languages", "_starts", "_files", "_version", "_name", "_spaced",
-                 "_inherited")
+    __slots__ = ("sources", "targets", "reads", "languages", "_starts", "_files", "_version", "_name", "_root",
+                 "_spaced", "_inherited")
 
     def __init__(self, doc: DocumentView) -> None:
         self._version = doc.version
         self._name = "resname" if doc.version == "1.2" else "name"
-        self._spaced = bool(_HAS_XML_SPACE(doc.root))
+        self._root = doc.root
+        self._spaced: bool | None = None  # whether the document says xml:space anywhere, once a Pair asks
         self._inherited: dict[etree._Element, bool] = {}  # as in iter_pairs: for this document only
         #: per unit, its source and target text
         self.sources: list[str] = []
         self.targets: list[str] = []
-        #: per unit, its Pair when it was read the long way, else None (one segment, no inline element)
-        self.built: list[Pair | None] = []
+        #: per unit, its :class:`Read` when it was read the long way, else None (one segment, no inline element)
+        self.reads: list[Read | None] = []
         #: per unit, (source language, target language)
         self.languages: list[tuple[str | None, str | None]] = []
         #: per file, where its units start in the lists above, and the file with each unit's index in it
@@ -171,18 +174,16 @@ class Reading:
         elements, sources, targets, irregular = file_view.columns
         texts = file_view.target_texts
         version = self._version
-        languages = (file_view.src, file_view.trg)
         add_source, add_target = self.sources.append, self.targets.append
         order: list[int] = []  # the file's index of each unit read, in document order
         add = order.append
-        built: dict[int, Pair] = {}
+        reads: dict[int, Read] = {}
         for at, (source, target, text) in enumerate(zip(sources, targets, texts, strict=True)):
             if target is None:  # no target, or an irregular unit (not one segment): read through its parts
                 if irregular and at in irregular:
-                    parts = file_view.parts_at(at)
-                    read = _read_unit(parts, version)
+                    read = _read_unit(file_view.parts_at(at), version)
                     if read is not None:
-                        built[at] = self._pair(file_view, at, read, languages, parts[0].source)
+                        reads[at] = read
                         add_source(read.source.text)
                         add_target(read.target.text)
                         add(at)
@@ -193,42 +194,40 @@ class Reading:
                 if line is not None:
                     add_source(source.text or "")
                     add_target(text)
-                    add(at)  # its Pair is built on demand
+                    add(at)
                     continue
             read = _read_segment(source, target, version, text)
             if read is not None and read.line is not None:
-                built[at] = self._pair(file_view, at, read, languages, source)
+                reads[at] = read
                 add_source(read.source.text)
                 add_target(read.target.text)
                 add(at)
-        self._starts.append(len(self.built))
+        self._starts.append(len(self.reads))
         self._files.append((file_view, order))
-        self.built.extend(map(built.get, order) if built else repeat(None, len(order)))
-        self.languages.extend(repeat(languages, len(order)))
-
-    def _pair(self, file_view: FileView, at: int, read: _Read, languages: tuple[str | None, str | None],
-              source: etree._Element | None) -> Pair:
-        element = file_view.columns.elements[at]
-        preserve = self._spaced and _preserves(element, source, self._inherited)
-        return tuple.__new__(Pair, (file_view.unit_id(at), read.line, read.source, read.target, read.empty,  # Pair(...)
-                                    *languages, element.get(self._name), preserve))
+        self.reads.extend(map(reads.get, order) if reads else repeat(None, len(order)))
+        self.languages.extend(repeat((file_view.src, file_view.trg), len(order)))
 
     def __len__(self) -> int:
         return len(self.sources)
 
     def pair(self, index: int) -> Pair:
         """The unit's :class:`Pair`, exactly as :func:`iter_pairs` yields it."""
-        built = self.built[index]
-        if built is not None:
-            return built
         file = bisect_right(self._starts, index) - 1 if len(self._starts) > 1 else 0
         file_view, order = self._files[file]
         at = order[index - self._starts[file]]
-        _, sources, targets, _ = file_view.columns
-        target = targets[at]
-        assert target is not None  # read on the common path: one segment with a target
-        read = _Read(Flat(self.sources[index]), Flat(self.targets[index]), source_line(target))
-        return self._pair(file_view, at, read, self.languages[index], sources[at])
+        elements, sources, targets, irregular = file_view.columns
+        read = self.reads[index]
+        if read is None:  # read on the common path: one segment with a target
+            target = targets[at]
+            assert target is not None
+            read = Read(Flat(self.sources[index]), Flat(self.targets[index]), source_line(target))
+        source = file_view.parts_at(at)[0].source if irregular and at in irregular else sources[at]
+        if self._spaced is None:
+            self._spaced = bool(_HAS_XML_SPACE(self._root))  # most documents never say xml:space: one look
+        element = elements[at]
+        preserve = self._spaced and _preserves(element, source, self._inherited)
+        return Pair(file_view.unit_id(at), read.line, read.source, read.target, read.empty_lines,
+                    *self.languages[index], element.get(self._name), preserve)
 
 
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
