@@ -271,8 +271,9 @@ def test_the_sparse_and_backward_scans_name_the_units_a_text_by_text_reading_nam
         src = [_text(rng) for _ in range(rng.randint(0, 8))]
         trg = [_mutate(t, rng) for t in src]
         s, t = qa.qs.side(src), qa.qs.side(trg)
-        for pattern in (qa.html.TAG_RE, qa.printf.RUN_RE):
-            assert qa.qs.differing(pattern, s, t) == {
+        for pattern, matches in ((qa.html.TAG_RE, None), (qa.printf.RUN_RE, None),
+                                 (tx.PLACEHOLDER_RE, tx.placeholder_matches), (tx.URL_RE, tx.url_matches)):
+            assert qa.qs.differing(pattern, s, t, matches) == {
                 i for i, (a, b) in enumerate(zip(src, trg, strict=True)) if pattern.findall(a) != pattern.findall(b)}
         assert qa.qs.ending_with(qa._WHITESPACE_RE, s) == {i for i, a in enumerate(src) if a != a.rstrip()}
 

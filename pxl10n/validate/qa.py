@@ -369,7 +369,6 @@ def _may_hold_python_or_icu(text: str) -> bool:
     return "%(" in text or "plural" in text or "select" in text
 
 
-
 def _placeholder_sets(src: list[tx.Placeholder], trg: list[tx.Placeholder]) -> Iterator[Issue]:
     """Placeholders gone, recounted or new, each named as written."""
     raw = {p.key: p.raw for p in trg}

@@ -92,15 +92,17 @@ def ending_with(pattern: re.Pattern[str], side: Side) -> set[int]:
 
 
 def differing(pattern: re.Pattern[str], source: Side, target: Side,
-                     matches: Callable[[str], list[re.Match[str]]] | None = None) -> set[int]:
+              matches: Callable[[str], list[re.Match[str]]] | None = None) -> set[int]:
     """The units whose ``pattern.findall`` differs between source and target, for a pattern that starts with
     a literal character (``<``, ``%``) or is found by scans that do (``matches``).
 
-    One ``finditer`` per side gives the matches and, through their starts, the unit of each. When both sides
-    have the same matches in the same units, every unit's ``findall`` is the same on both (a pattern without
-    lookarounds finds the same groups in the same match); else the units with a match on either side are
-    compared text by text. A match holding a separator (one that ran across two texts) makes it compare
-    every text. ``matches``, when given, finds what ``list(pattern.finditer(text))`` finds, faster (such as
+    One ``finditer`` per side gives the matches and, through their starts, the unit of each. A match holding
+    a separator (one that ran across two texts) makes it compare every text; else every match is its text's
+    own, as the text alone gives it, provided the pattern's lookarounds read NUL as they read a text's edge
+    (``\\b``, ``(?![A-Za-z])``, ``(?<![A-Za-z0-9])``). When both sides have the same matches in the same
+    units, every unit's ``findall`` is then the same on both (the same string matched alike gives the same
+    groups); else the units with a match on either side are compared text by text. ``matches``, when given,
+    finds what ``list(pattern.finditer(text))`` finds, faster (such as
     :func:`pxl10n.validate.qa_text.placeholder_matches`)."""
     find = matches or (lambda text: list(pattern.finditer(text)))
     src, trg = find(source.joined), find(target.joined)

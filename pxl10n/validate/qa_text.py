@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from itertools import compress, count, repeat
 from operator import le
@@ -317,13 +317,18 @@ def placeholder_matches(text: str) -> list[re.Match[str]]:
 
 def replace_placeholders(text: str, replacement: str) -> str:
     """``text`` with each placeholder as ``replacement``, an escaped ``%%`` as ``%``."""
-    found = placeholder_matches(text)
+    return _substitute(text, placeholder_matches(text), lambda raw: "%" if raw == "%%" else replacement)
+
+
+def _substitute(text: str, found: list[re.Match[str]], by: Callable[[str], str]) -> str:
+    """``text`` with each of ``found`` (matches in it, in order, none overlapping) as ``by`` makes it: what
+    ``re.sub`` does, for matches found without a scan of the whole pattern."""
     if not found:
         return text
     pieces: list[str] = []
     end = 0
     for m in found:
-        pieces += (text[end : m.start()], "%" if m.group() == "%%" else replacement)
+        pieces += (text[end : m.start()], by(m.group()))
         end = m.end()
     pieces.append(text[end:])
     return "".join(pieces)
@@ -426,17 +431,7 @@ def strip_markup(text: str, replacement: str = "") -> str:
 
 def _replace_urls(text: str, replacement: str) -> str:
     """``URL_RE.sub`` of each URL by ``replacement``, the sentence punctuation after it kept."""
-    found = url_matches(text)
-    if not found:
-        return text
-    pieces: list[str] = []
-    end = 0
-    for m in found:
-        url = m.group()
-        pieces += (text[end : m.start()], replacement, url[len(url.rstrip(_URL_TRAIL)) :])
-        end = m.end()
-    pieces.append(text[end:])
-    return "".join(pieces)
+    return _substitute(text, url_matches(text), lambda url: replacement + url[len(url.rstrip(_URL_TRAIL)) :])
 
 
 class Number(NamedTuple):
