@@ -417,6 +417,16 @@ def emails(text: str) -> list[str]:
 
 def strip_markup(text: str, replacement: str = "") -> str:
     """Text without HTML tags, placeholders, URLs and e-mails; entities decoded."""
+    text = _strip_tokens(text, replacement)
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def _strip_tokens(text: str, replacement: str) -> str:
+    """:func:`strip_markup` but for the entities: tags out, then placeholders, URLs and e-mails as
+    ``replacement``, in that order (a tag's attribute may hold a URL; a URL may end in a placeholder). Whether a
+    step runs at all (``"<" in text``) only saves a scan that would find nothing."""
     if "<" in text:
         text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:
@@ -424,8 +434,6 @@ def strip_markup(text: str, replacement: str = "") -> str:
     text = _replace_urls(text, replacement)
     if "@" in text:
         text = EMAIL_RE.sub(replacement, text)
-    if "&" in text:
-        text = html.unescape(text)
     return text
 
 
@@ -507,20 +515,13 @@ def visible_side(side: qs.Side, replacement: str) -> qs.Side:
     separator) and reads a separator as the end of a text (the URL and e-mail lookarounds take NUL for a
     character outside their classes), so over the joined string it does to each text what it does to the
     text alone, unless a match runs across a separator (``{{a`` then ``b}}``): then the separators are fewer
-    and each text is stripped alone. Whether a step runs at all (``"<" in text``) only saves a scan that would
-    find nothing. Entities are decoded per text, in the few texts with ``&`` (``html.unescape`` reads up to 32 characters
-    of a name, across a separator too)."""
+    and each text is stripped alone. Entities are decoded per text, in the few texts with ``&`` (``html.unescape``
+    reads up to 32 characters of a name, across a separator too)."""
     texts = side.texts
-    joined = text = side.joined
+    joined = side.joined
     if not texts:
         return side
-    if "<" in text:
-        text = strip_tags(text)
-    if "{" in text or "%" in text or "$" in text:
-        text = replace_placeholders(text, replacement)
-    text = _replace_urls(text, replacement)
-    if "@" in text:
-        text = EMAIL_RE.sub(replacement, text)
+    text = _strip_tokens(joined, replacement)
     if text == joined and "&" not in text:
         return side
     if text.count(qs.SEPARATOR) != len(texts) + 1:  # a match ran across a separator: text by text
