@@ -59,7 +59,10 @@ recorded, the file's place in the directory) and stay silent on a file checked a
 2. In the family's module, add a constant `CODE = error("CODE", "what it checks", "why it
    matters", "spec clause")` (or `warning(...)`; see the policy above) and list it in the
    module's `RULES` tuple.
-3. Emit it from the family's check with `doc.finding(CODE, "message naming the thing", element=el, unit=uid)`.
+3. Emit it from the family's check with `doc.finding(CODE, "message naming the thing", element=el, unit=uid)`;
+   in the structure walks (xliff12, xliff20) that is `self.emit(CODE, el, "message", uid)`. A QA rule is
+   returned as `(CODE, "message")` by a check function listed in `qa.CHECKS`, beside the proof in
+   `qa.PROOFS` that says which units it may report (the module docstring of `pxl10n/validate/qa.py`).
 4. Add `fixtures/<family>/invalid/CODE_<what>.xlf` (raises exactly `CODE` within its family)
    and `fixtures/<family>/valid/CODE_ok_<what>.xlf` (the near miss, raising nothing).
 5. Regenerate this file: `pxl10n validate --list-rules --format markdown > docs/rules.md`.

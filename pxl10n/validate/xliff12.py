@@ -401,7 +401,8 @@ class _Checker:
 
     # -- helpers --------------------------------------------------------------------------------
 
-    def report(self, rule: Rule, message: str, el: etree._Element | None, unit: str | None) -> None:
+    def emit(self, rule: Rule, el: etree._Element | None, message: str, unit: str | None = None) -> None:
+        """Record one finding (as the 2.0 walker's ``emit`` does); the unit id travels in the finding, not the message."""
         self.out.append(self.doc.finding(rule, message, element=el, unit=unit))
 
     def xliff(self, el: etree._Element) -> str | None:
@@ -423,10 +424,9 @@ class _Checker:
     def run(self) -> list[Finding]:
         if self.ns != XLIFF12_NS:
             shown = self.ns or "no namespace"
-            self.report(XLF100, f"<xliff> is in {shown}, not {XLIFF12_NS}", self.root, None)
+            self.emit(XLF100, self.root, f"<xliff> is in {shown}, not {XLIFF12_NS}")
         if self.xliff(self.root) != "xliff":
-            self.report(XLF102, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>",
-                        self.root, None)
+            self.emit(XLF102, self.root, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>")
             return self.out
         self.walk(self.root, _SPECS["xliff"], None, None)
         self.check_root_children()
@@ -437,12 +437,12 @@ class _Checker:
         children = [c for c in self.root if isinstance(c.tag, str)]
         files = [i for i, c in enumerate(children) if self.xliff(c) == "file"]
         if not files:
-            self.report(XLF104, "<xliff> lacks required <file>", self.root, None)
+            self.emit(XLF104, self.root, "<xliff> lacks required <file>")
             return
         for child in children[files[-1] + 1:]:
             if self.xliff(child) is None and etree.QName(child).namespace not in (None, self.ns):
-                self.report(XLF103, f"extension element <{_child_name(child)}> after the last <file> of <xliff> "
-                            "(the schema allows extensions only before a <file>)", child, None)
+                self.emit(XLF103, child, f"extension element <{_child_name(child)}> after the last <file> of <xliff> "
+                          "(the schema allows extensions only before a <file>)")
 
     # -- the walk -------------------------------------------------------------------------------
 
@@ -637,7 +637,7 @@ class _Checker:
         if spec.no_text:
             text = el.text
             if text and not text.isspace():
-                self.report(XLF106, f"<{name}> may not contain text", el, unit)
+                self.emit(XLF106, el, f"<{name}> may not contain text", unit)
         if not spec.leaf:
             self.check_children(el, spec, (name,), _NO_TOKENS, unit)
         if name == "file":
@@ -667,10 +667,10 @@ class _Checker:
             elif token != _SKIP:
                 tokens.append((token, child))
         if text:
-            self.report(XLF106, f"<{name}> may not contain text", el, unit)
+            self.emit(XLF106, el, f"<{name}> may not contain text", unit)
         if spec.leaf:
             for _, child in tokens:
-                self.report(XLF102, f"<{_child_name(child)}> is not allowed in <{name}>", child, unit)
+                self.emit(XLF102, child, f"<{_child_name(child)}> is not allowed in <{name}>", unit)
         else:
             self.check_children(el, spec, (name, *[token for token, _ in tokens]), tokens, unit)
         return tokens
@@ -678,11 +678,11 @@ class _Checker:
     def unknown_child(self, child: etree._Element, child_name: str, name: str, unit: str | None) -> None:
         """A child in the XLIFF namespace that no model names: deprecated (XLF150), misplaced or unknown."""
         if child_name not in DEPRECATED_ELEMENTS:
-            self.report(XLF101, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", child, unit)
+            self.emit(XLF101, child, f"<{child_name}> is not an XLIFF 1.2 element (in <{name}>)", unit)
         elif name in DEPRECATED_ELEMENTS[child_name]:
-            self.report(XLF150, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", child, unit)
+            self.emit(XLF150, child, f"<{child_name}> in <{name}> is deprecated in XLIFF 1.2", unit)
         else:
-            self.report(XLF102, f"<{child_name}> is not allowed in <{name}>", child, unit)
+            self.emit(XLF102, child, f"<{child_name}> is not allowed in <{name}>", unit)
 
     def check_children(self, el: etree._Element, spec: _Spec, key: tuple[str, ...],
                        tokens: Sequence[tuple[str, etree._Element]], unit: str | None) -> None:
@@ -697,7 +697,7 @@ class _Checker:
             if len(self.out) == before:
                 self._good_sequences.add(key)
         if name == "group" and not any(t in ("group", "trans-unit", "bin-unit") for t, _ in tokens):
-            self.report(XLF151, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", el, unit)
+            self.emit(XLF151, el, f"{_describe(el)} holds no <trans-unit>, <bin-unit> or <group>", unit)
 
     def check_sequence(self, el: etree._Element, spec: _Spec, tokens: Sequence[tuple[str, etree._Element]],
                        unit: str | None) -> None:
@@ -717,17 +717,16 @@ class _Checker:
             shown = self.shown(token, child)
             if why is Misfit.TOO_MANY:
                 high = particles[_step_of(particles, token)].max
-                self.report(XLF105, f"{_describe(el)} has more than {high} <{shown}>", child, unit)
+                self.emit(XLF105, child, f"{_describe(el)} has more than {high} <{shown}>", unit)
             elif why is Misfit.ORDER:
-                self.report(XLF103, f"<{shown}> is out of order in {_describe(el)} (after <{previous[index]}>)",
-                            child, unit)
+                self.emit(XLF103, child, f"<{shown}> is out of order in {_describe(el)} (after <{previous[index]}>)", unit)
             elif token == OTHER:
-                self.report(XLF102, f"extension element <{shown}> is not allowed in <{name}>", child, unit)
+                self.emit(XLF102, child, f"extension element <{shown}> is not allowed in <{name}>", unit)
             else:
-                self.report(XLF102, f"<{shown}> is not allowed in <{name}>", child, unit)
+                self.emit(XLF102, child, f"<{shown}> is not allowed in <{name}>", unit)
         for step, _ in result.missing:
             wanted = " or ".join(f"<{n}>" for n in sorted(particles[step].names))
-            self.report(XLF104, f"{_describe(el)} lacks required {wanted}", el, unit)
+            self.emit(XLF104, el, f"{_describe(el)} lacks required {wanted}", unit)
 
     @staticmethod
     def shown(token: str, child: etree._Element) -> str:
@@ -745,7 +744,7 @@ class _Checker:
         if plan is None:
             problems = self.attr_name_problems(el, spec.name, spec.model, keys)
             for rule, message, _ in problems:
-                self.report(rule, message, el, unit)
+                self.emit(rule, el, message, unit)
             plan = _value_plan(spec.model, keys)
             if not problems:
                 self._plans[signature] = plan
@@ -788,7 +787,7 @@ class _Checker:
         """One attribute value against its type; a valid short value is remembered for this document."""
         problem = _value_problem(name, attr, value, kind)
         if problem is not None:
-            self.report(problem[0], problem[1], el, unit)
+            self.emit(problem[0], el, problem[1], unit)
         elif len(value) < 32:
             self._good_values.add((kind, value))
 
@@ -827,8 +826,7 @@ class _Checker:
             return
         first = file.units.get(uid)
         if first is not None:
-            self.report(XLF120, f"<{name}> id {uid!r} is already used on line {first.sourceline} of this <file>",
-                        el, uid)
+            self.emit(XLF120, el, f"<{name}> id {uid!r} is already used on line {first.sourceline} of this <file>", uid)
         else:
             file.units[uid] = el
 
@@ -850,8 +848,8 @@ class _Checker:
             return
         seen = file.keys.setdefault((name, attr), {})
         if value in seen:
-            self.report(XLF121, f"<{name}> {attr} {value!r} is already used on line {seen[value].sourceline} of "
-                        "this <file>", el, unit)
+            self.emit(XLF121, el, f"<{name}> {attr} {value!r} is already used on line {seen[value].sourceline} of "
+                      "this <file>", unit)
         else:
             seen[value] = el
 
@@ -868,7 +866,7 @@ class _Checker:
                 name, key, what = _REF_TARGETS[attr]
                 known = file.keys.get((name, key), {})
             if value not in known:
-                self.report(XLF122, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", el, unit)
+                self.emit(XLF122, el, f"{attr} {value!r} on <{self.xliff(el)}> names no {what}", unit)
 
     def check_trans_unit(self, tu: etree._Element, tokens: Sequence[tuple[str, etree._Element]],
                          uid: str | None) -> None:
@@ -888,8 +886,8 @@ class _Checker:
         for el in refs:
             mid = el.get("mid")
             if mid is not None and mid not in mids:
-                self.report(XLF122, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
-                            "<seg-source>", el, uid)
+                self.emit(XLF122, el, f"mid {mid!r} on <{self.xliff(el)}> names no segment <mrk> of the "
+                          "<seg-source>", uid)
 
     def segment_mids(self, seg_source: etree._Element, mids: dict[str, etree._Element], uid: str | None) -> None:
         """The mids of a <seg-source>'s segment <mrk>s, each used once (XLF121)."""
@@ -898,8 +896,8 @@ class _Checker:
             if mid is None:
                 continue
             if mid in mids:
-                self.report(XLF121, f"<mrk> mid {mid!r} is already used on line {mids[mid].sourceline} "
-                            "of this <file>", mrk, uid)
+                self.emit(XLF121, mrk, f"<mrk> mid {mid!r} is already used on line {mids[mid].sourceline} "
+                          "of this <file>", uid)
             else:
                 mids[mid] = mrk
 
@@ -908,12 +906,12 @@ class _Checker:
         """A source/target xml:lang agrees with its file's language (XLF140)."""
         message = _language_problem(child, name, lang, file_el)
         if message is not None:
-            self.report(XLF140, message, child, uid)
+            self.emit(XLF140, child, message, uid)
 
     def check_inline(self, container: etree._Element, name: str, unit: str | None) -> None:
         """Inline ids unique, bpt/ept paired and bx/ex rids resolved within one source/target."""
         for rule, message, el in self.inline_problems(container, name):
-            self.report(rule, message, el, unit)
+            self.emit(rule, el, message, unit)
 
     def inline_problems(self, container: etree._Element, name: str) -> list[_Problem]:
         """What :meth:`check_inline` reports for ``container``, in order (nothing: its codes are sound)."""
