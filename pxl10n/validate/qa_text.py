@@ -22,6 +22,7 @@ from lxml import etree
 from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
+from pxl10n.xliff import namespaces as ns
 from pxl10n.xliff.io import source_line
 from pxl10n.xliff.view import DocumentView, FileView, Flat, Part, flatten
 
@@ -230,7 +231,6 @@ class Reading:
                     *self.languages[index], element.get(self._name), preserve)
 
 
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def _preserves(unit: etree._Element, source: etree._Element | None, inherited: dict[etree._Element, bool]) -> bool:
@@ -239,7 +239,7 @@ def _preserves(unit: etree._Element, source: etree._Element | None, inherited: d
     What the ancestors say is the same for every unit of a group, so it is read once per parent into
     ``inherited`` (the caller's, living as long as one document's walk)."""
     for holder in (source, unit):
-        value = holder.get(_XML_SPACE) if holder is not None else None
+        value = holder.get(ns.XML_SPACE) if holder is not None else None
         if value is not None:
             return value == "preserve"
     parent = unit.getparent()

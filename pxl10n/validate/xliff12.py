@@ -40,7 +40,7 @@ from pxl10n.validate.xliff12_schema import (
     S,
     words,
 )
-from pxl10n.xliff.io import XLIFF12_NS, XML_NS
+from pxl10n.xliff import namespaces as ns
 
 XLF100 = error(
     "XLF100", "XLIFF 1.2 element outside the XLIFF 1.2 namespace",
@@ -231,8 +231,6 @@ _TYPE_RULES: dict[str, Rule] = {"yesno": XLF113, "lang": XLF114, "version": XLF1
 _XID_HOLDERS = words("g x bx ex ph bpt ept it sub")
 _CONTAINERS = words("source target seg-source")
 _UNITS = words("trans-unit bin-unit")
-_XML_LANG = f"{{{XML_NS}}}lang"
-_XML_SPACE = f"{{{XML_NS}}}space"
 #: Pseudo value kinds of the two xml: attributes a model admits (checked like typed values).
 _LANG_KIND, _SPACE_KIND = "xml:lang", "xml:space"
 _NO_TOKENS: tuple[tuple[str, etree._Element], ...] = ()
@@ -283,9 +281,9 @@ def _value_plan(model: Model, keys: list[str]) -> tuple[tuple[str, str], ...]:
         if kind is not None:
             if kind != S:
                 plan.append((attr, kind))
-        elif attr == _XML_LANG and (model.other_attrs or "lang" in model.xml_attrs):
+        elif attr == ns.XML_LANG and (model.other_attrs or "lang" in model.xml_attrs):
             plan.append((attr, _LANG_KIND))
-        elif attr == _XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
+        elif attr == ns.XML_SPACE and (model.other_attrs or "space" in model.xml_attrs):
             plan.append((attr, _SPACE_KIND))
     return tuple(plan)
 
@@ -422,9 +420,9 @@ class _Checker:
         return name
 
     def run(self) -> list[Finding]:
-        if self.ns != XLIFF12_NS:
+        if self.ns != ns.XLIFF12:
             shown = self.ns or "no namespace"
-            self.emit(XLF100, self.root, f"<xliff> is in {shown}, not {XLIFF12_NS}")
+            self.emit(XLF100, self.root, f"<xliff> is in {shown}, not {ns.XLIFF12}")
         if self.xliff(self.root) != "xliff":
             self.emit(XLF102, self.root, f"<{_child_name(self.root)}> cannot be the root element; use <xliff>")
             return self.out
@@ -587,7 +585,7 @@ class _Checker:
             if plan is None and not self.attr_name_problems(el, spec.name, spec.model, names):
                 plan = self._plans[signature] = _value_plan(spec.model, names)
             if plan is not None:
-                lane = (plan, _XML_LANG in names and spec.name in _CONTAINERS)
+                lane = (plan, ns.XML_LANG in names and spec.name in _CONTAINERS)
         self._lane[signature] = lane
         return lane
 
@@ -600,7 +598,7 @@ class _Checker:
     def clean_language(self, el: etree._Element, name: str) -> bool:
         """A source or target xml:lang that agrees with its file's language (no XLF140)."""
         assert self.file is not None
-        lang = el.get(_XML_LANG)
+        lang = el.get(ns.XML_LANG)
         return not lang or _language_problem(el, name, lang, self.file.element) is None
 
     def fits(self, spec: _Spec, tokens: list[str]) -> bool:
@@ -767,7 +765,7 @@ class _Checker:
                     problems.append((XLF150, f"{local} on <{name}> is deprecated in XLIFF 1.2", el))
                 else:
                     problems.append((XLF111, f"attribute {local} is not allowed on <{name}>", el))
-            elif namespace == XML_NS:
+            elif namespace == ns.XML:
                 if local in ("lang", "space"):
                     if local not in model.xml_attrs and not model.other_attrs:
                         problems.append((XLF111, f"xml:{local} is not allowed on <{name}>", el))
@@ -881,7 +879,7 @@ class _Checker:
                 refs.extend(m for m in child if self.xliff(m) == "mrk")
             elif name == "alt-trans":
                 refs.append(child)
-            if name in _CONTAINERS and (lang := child.get(_XML_LANG)):
+            if name in _CONTAINERS and (lang := child.get(ns.XML_LANG)):
                 self.check_language(child, name, lang, file_el, uid)
         for el in refs:
             mid = el.get("mid")

@@ -43,7 +43,7 @@ from pxl10n.validate.xliff12_schema import (
     S,
     words,
 )
-from pxl10n.xliff.io import XLIFF12_NS
+from pxl10n.xliff import namespaces as ns
 
 #: The elements the gate admits: the plain shape of a PX export. Others (groups, which carry keys of their
 #: file; paired codes, whose pairing needs order; extension-bearing elements) send a file to the walk.
@@ -100,7 +100,7 @@ def _start(name: str, model: Model) -> bytes:
         alternatives.append(rb'xml:space="(?:default|preserve)"')
     required = sorted(model.required)
     if name == "xliff":
-        alternatives.append(b'xmlns="' + re.escape(XLIFF12_NS.encode()) + b'"')
+        alternatives.append(b'xmlns="' + re.escape(ns.XLIFF12.encode()) + b'"')
         required.append("xmlns")
     ahead = b"".join(b"(?=(?:" + _ANY_ATTR + b")*?" + _WS + b"+" + re.escape(r.encode()) + b'=")' for r in required)
     run = b"(?:" + _WS + b"++(?:" + b"|".join(alternatives) + b"))*+" if alternatives else b""
@@ -219,7 +219,7 @@ def _units_distinct(data: bytes) -> bool:
 
 #: For the root and its files: (tag, the typed attributes the pattern left to the tree, each with its test).
 _TREE_PLANS = tuple(
-    (f"{{{XLIFF12_NS}}}{name}", tuple((attr, TYPES[kind][0]) for attr, kind in sorted(MODELS[name].attrs.items())
+    (f"{{{ns.XLIFF12}}}{name}", tuple((attr, TYPES[kind][0]) for attr, kind in sorted(MODELS[name].attrs.items())
                                       if kind in TYPES and kind not in LEXICAL_TYPES))
     for name in sorted(_TREE_CHECKED))
 

@@ -17,9 +17,10 @@ from xml.sax.saxutils import escape, quoteattr
 from lxml import etree
 
 from pxl10n.errors import XliffError
+from pxl10n.xliff import namespaces
 from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, XML_NS, local_name, safe_parser, xliff_version
 
-XML_SPACE = f"{{{XML_NS}}}space"
+XML_SPACE = namespaces.XML_SPACE
 
 
 @dataclass(frozen=True)
