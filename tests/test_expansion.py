@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pxl10n.validate.expansion import base_language, bounds, expected_ratio, factor
+from pxl10n.validate.expansion import bounds, expected_ratio, factor
+from pxl10n.validate.langtags import base_language
 
 EN = "Your trial ends in 14 days. Upgrade now to keep your dashboards."  # 65 characters
 
 
-@pytest.mark.parametrize(("tag", "base"), [("pt-BR", "pt"), ("zh_Hant_TW", "zh"), ("EN", "en"), ("", None), (None, None)])
+@pytest.mark.parametrize(("tag", "base"), [("pt-BR", "pt"), ("zh_Hant_TW", "zh"), ("EN", "en"), ("iw-IL", "he"), (" fr ", "fr"), ("", None), (None, None)])
 def test_base_language(tag: str | None, base: str | None) -> None:
     assert base_language(tag) == base
 
@@ -17,6 +18,7 @@ def test_base_language(tag: str | None, base: str | None) -> None:
 def test_factors() -> None:
     assert factor("de-DE") > factor("en-US") > factor("ja") > factor("zh-CN")
     assert factor("tlh") == 1.0  # unknown: no expansion assumed
+    assert factor("tl-PH") == factor("fil") == pytest.approx(1.2)  # a deprecated subtag read as what it means now
     assert expected_ratio("en", "de") == pytest.approx(1.3)
     assert expected_ratio("ja", "en") == pytest.approx(1 / 0.55)
 

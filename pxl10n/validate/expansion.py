@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pxl10n.validate.langtags import base_language
+
 #: Typical characters of a translation per character of English UI text.
 EXPANSION: dict[str, float] = {
     "en": 1.0,
@@ -22,20 +24,13 @@ EXPANSION: dict[str, float] = {
     "fi": 1.25, "et": 1.15, "hu": 1.2, "el": 1.2, "tr": 1.1, "lt": 1.15, "lv": 1.15,
     "sv": 1.1, "da": 1.1, "nb": 1.1, "nn": 1.1, "no": 1.1, "is": 1.15,
     "ar": 1.0, "he": 0.9, "fa": 1.0, "ur": 1.0, "hi": 1.1, "bn": 1.1, "ta": 1.3, "te": 1.2, "mr": 1.1,
-    "th": 1.0, "vi": 1.1, "id": 1.15, "ms": 1.15, "tl": 1.2,
+    "th": 1.0, "vi": 1.1, "id": 1.15, "ms": 1.15, "fil": 1.2,
     "ja": 0.55, "zh": 0.35, "ko": 0.65,
 }
 #: Sources shorter than this (in characters) are never judged.
 MIN_SOURCE_LENGTH = 20
 #: How far from the expected ratio a length may go, by source length (shorter: more).
 _SLACK = ((50, 3.0), (0, 3.5))
-
-
-def base_language(tag: str | None) -> str | None:
-    """``pt-BR``, ``zh_Hant_TW``, ``EN`` -> ``pt``, ``zh``, ``en``."""
-    if not tag:
-        return None
-    return tag.replace("_", "-").split("-", 1)[0].lower() or None
 
 
 def factor(tag: str | None) -> float:

@@ -22,8 +22,6 @@ from dataclasses import dataclass, field
 
 #: Argument types whose style is one of branches (``key {message}``).
 BRANCHING = frozenset({"plural", "selectordinal", "select"})
-#: Argument types ICU knows; their style, if any, is opaque text (``::currency/EUR``, ``short``).
-SIMPLE_TYPES = frozenset({"number", "date", "time", "spellout", "ordinal", "duration", "choice"})
 #: The CLDR plural categories; other words are not plural keys.
 PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
 

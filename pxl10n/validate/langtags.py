@@ -78,6 +78,12 @@ def primary(tag: str) -> str:
     return _ALIASES.get(first, first)
 
 
+def base_language(tag: str | None) -> str | None:
+    """:func:`primary` of a tag that may be missing (``pt-BR``, ``zh_Hant_TW``, ``iw`` -> ``pt``, ``zh``, ``he``):
+    what QA's per-language tables (expansion, punctuation) are keyed by; None for no tag or an empty one."""
+    return (primary(tag) or None) if tag else None
+
+
 def script(tag: str) -> str | None:
     """The script subtag (lower-case) when the tag names one."""
     match = _LANGTAG_RE.match(tag.strip().replace("_", "-"))

@@ -31,6 +31,7 @@ from pxl10n.validate import expansion, html, icu, message_keys, printf, states
 from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import qa_text as tx
 from pxl10n.validate.context import Context
+from pxl10n.validate.langtags import base_language
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
 
 QA101 = error(
@@ -241,7 +242,7 @@ def _scan(sources: list[str], targets: list[str], reads: Sequence[tx.Read | None
           language_pairs: list[tuple[str | None, str | None]]) -> Scan:
     """Join a document's texts and strip the markup of those that have some: the proofs' one reading."""
     src, trg = qs.side(sources), qs.side(targets)
-    known = {key: (tx.base_lang(key[1]), expansion.expected_ratio(*key)) for key in set(language_pairs)}
+    known = {key: (base_language(key[1]), expansion.expected_ratio(*key)) for key in set(language_pairs)}
     languages = [known[key] for key in language_pairs] if len(known) > 1 else \
         list(repeat(next(iter(known.values()), (None, 1.0)), len(language_pairs)))
     return Scan(reads, src, trg, tx.visible_side(src, PLACEHOLDER_MARK), tx.visible_side(trg, PLACEHOLDER_MARK),
@@ -692,7 +693,7 @@ def check_identical(u: Unit) -> Issues:
     """QA402: copied source, except where copying is normal."""
     if u.src.strip() != u.trg.strip():
         return NONE
-    if u.trg_base and u.trg_base == tx.base_lang(u.pair.src_lang):
+    if u.trg_base and u.trg_base == base_language(u.pair.src_lang):
         return NONE
     words = _WORD_RE.findall(u.src_visible)
     if len(words) < 2 or (len(words) <= 3 and all(w[0].isupper() for w in words)):

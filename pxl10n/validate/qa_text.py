@@ -296,7 +296,6 @@ _NUMBER_RE = re.compile(
 _NUMBER_ASCII_RE = re.compile(_NUMBER_RE.pattern, re.ASCII)
 _DIGIT_RE = re.compile(r"\d")
 _URL_TRAIL = ".,;:!?)]}»”’'\""
-_CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
 def placeholder_matches(text: str) -> list[re.Match[str]]:
@@ -486,20 +485,6 @@ def number_strings(visible: str) -> list[str]:
 def numbers(written: list[str]) -> list[Number]:
     """Numbers as :func:`number_strings` found them, with every value each may mean in any locale."""
     return [Number(raw, _values(raw)) for raw in written]
-
-
-def is_cjk(text: str, lang: str | None) -> bool:
-    """Chinese, Japanese or Korean text (by language tag, else by script)."""
-    if lang and lang.split("-")[0].lower() in ("ja", "zh", "ko"):
-        return True
-    if not text or text.isascii() or not _CJK_RE.search(text):
-        return False
-    return len(_CJK_RE.findall(text)) * 3 >= len(text)
-
-
-def base_lang(lang: str | None) -> str | None:
-    """``fr`` for ``fr-FR``/``fr_CA``, lower-cased."""
-    return re.split(r"[-_]", lang)[0].lower() if lang else None
 
 
 # --- whole documents (see qa_scan) ---------------------------------------------

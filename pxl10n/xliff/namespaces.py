@@ -38,8 +38,3 @@ XML_SPACE = f"{{{XML}}}space"
 def q(ns: str, name: str) -> str:
     """Clark notation ``{ns}name``, as lxml spells tags and attribute names."""
     return f"{{{ns}}}{name}"
-
-
-def namespace_of(tag: str) -> str | None:
-    """The namespace of a Clark-notation name, None when it has none."""
-    return tag[1 : tag.index("}")] if tag[:1] == "{" else None
