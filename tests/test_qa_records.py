@@ -20,6 +20,7 @@ from pxl10n.validate.rules import Document
 from pxl10n.xliff import view as view_module
 from pxl10n.xliff.view import Flat, build_view
 
+from .helpers import qa_pairs
 from .helpers.mutations import drop, drop_attr, duplicate
 from .helpers.xliff20_mutations import mutate as mutate20
 
@@ -138,12 +139,12 @@ def test_segments_of_a_unit_are_joined_and_each_empty_target_is_reported() -> No
            '<unit id="v"><segment><source>Five.</source></segment><ignorable><source> </source></ignorable></unit>'
            '</file></xliff>')
     assert _qa(xml) == [("QA401", 2, "u"), ("QA401", 3, "u")]
-    pairs = list(tx.iter_pairs(_parsed(xml).view))
+    pairs = (qa_pairs.pairs(_parsed(xml).view))
     assert [(p.unit, p.line, p.source.text, p.target.text, p.empty_lines) for p in pairs] == [
         ("u", 2, "One. Two.Three.", " Trois.", (2, 3))]
 
 
-# --- Reading (the whole-document read) against iter_pairs (the unit records, one by one) ----------------
+# --- Reading (the whole-document read) against the unit records read one by one (helpers/qa_pairs) ----------------
 
 _XML = "http://www.w3.org/XML/1998/namespace"
 #: (1.2, 2.0) texts of a source or target: plain, blank, inline codes and markers, a comment, native code
@@ -202,13 +203,13 @@ def _pairs_of(reading: tx.Reading) -> list[tx.Pair]:
     return [reading.pair(index) for index in range(len(reading))]
 
 
-def test_reading_reads_every_unit_as_iter_pairs_does() -> None:
-    """Reading (columns, shared texts, Pairs on demand) gives iter_pairs' pairs (read off the unit records)."""
+def test_reading_reads_every_unit_as_the_unit_records_do() -> None:
+    """Reading (columns, shared texts, Pairs on demand) gives the pairs of the unit records read one by one."""
     shapes = {"read": 0, "on demand": 0, "inline": 0, "empty": 0, "preserve": 0, "irregular": 0}
     for seed in range(1500):
         root, version = _reading_doc(random.Random(seed))
         tree = root.getroottree()
-        expected = list(tx.iter_pairs(build_view(tree, version)))
+        expected = (qa_pairs.pairs(build_view(tree, version)))
         view = build_view(tree, version)
         reading = tx.Reading(view)
         assert _pairs_of(reading) == expected

@@ -11,7 +11,7 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from itertools import compress, count, repeat
 from operator import le
@@ -105,41 +105,11 @@ def _read_unit(parts: list[Part], version: str) -> Read | None:
                  tuple(empty for r in reads for empty in r.empty_lines))
 
 
-def iter_pairs(doc: DocumentView) -> Iterator[Pair]:
-    """Every unit that has a target, as a :class:`Pair`; units without one are skipped.
-
-    The common unit (one segment, a target with text and no inline element) is read inline: QA reads every
-    unit of every document, and the general path (:func:`_read_unit`) costs several calls and records more."""
-    version = doc.version
-    name_attr = "resname" if version == "1.2" else "name"
-    spaced = bool(_HAS_XML_SPACE(doc.root))  # most documents never say xml:space: one look
-    inherited: dict[etree._Element, bool] = {}  # xml:space in force at each unit's parent, for this call only
-    for file_view in doc.files:
-        src_lang, trg_lang = file_view.src, file_view.trg
-        for unit in file_view.units:
-            parts = unit.parts
-            element = unit.element
-            if len(parts) == 1 and (target := parts[0].target) is not None:
-                trg_flat = flatten(target, version) if len(target) else Flat(target.text or "")
-                line = source_line(target)
-                if trg_flat.text.strip() and line is not None:
-                    source = parts[0].source
-                    src_flat = Flat(source.text or "") if source is not None and not len(source) \
-                        else flatten(source, version)
-                    yield Pair(unit.id, line, src_flat, trg_flat, (), src_lang, trg_lang, element.get(name_attr),
-                               spaced and _preserves(element, source, inherited))
-                    continue
-            read = _read_unit(parts, version)
-            if read is not None:
-                yield Pair(unit.id, read.line, read.source, read.target, read.empty_lines, src_lang, trg_lang,
-                           element.get(name_attr), spaced and _preserves(element, parts[0].source, inherited))
-
-
 _HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
 
 
 class Reading:
-    """A document's units with a target, as :func:`iter_pairs` yields them, read for a whole-document scan.
+    """A document's units with a target, each as a :class:`Pair` would give it, read for a whole-document scan.
 
     The texts come at once, in one pass over each file's columns (:attr:`FileView.columns`, the target
     texts the view shares, :attr:`FileView.target_texts`): no unit record is made. A unit off the common path
@@ -157,7 +127,7 @@ class Reading:
         self._name = "resname" if doc.version == "1.2" else "name"
         self._root = doc.root
         self._spaced: bool | None = None  # whether the document says xml:space anywhere, once a Pair asks
-        self._inherited: dict[etree._Element, bool] = {}  # as in iter_pairs: for this document only
+        self._inherited: dict[etree._Element, bool] = {}  # xml:space in force at each unit's parent, for this document only
         #: per unit, its source and target text
         self.sources: list[str] = []
         self.targets: list[str] = []
@@ -212,7 +182,7 @@ class Reading:
         return len(self.sources)
 
     def pair(self, index: int) -> Pair:
-        """The unit's :class:`Pair`, exactly as :func:`iter_pairs` yields it."""
+        """The unit's :class:`Pair` (tests hold it to the unit records read one by one: tests/helpers/qa_pairs.py)."""
         file = bisect_right(self._starts, index) - 1 if len(self._starts) > 1 else 0
         file_view, order = self._files[file]
         at = order[index - self._starts[file]]
