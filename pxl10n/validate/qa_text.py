@@ -394,8 +394,9 @@ def strip_markup(text: str, replacement: str = "") -> str:
 
 def _strip_tokens(text: str, replacement: str) -> str:
     """:func:`strip_markup` but for the entities: tags out, then placeholders, URLs and e-mails as
-    ``replacement``, in that order (a tag's attribute may hold a URL; a URL may end in a placeholder). Whether a
-    step runs at all (``"<" in text``) only saves a scan that would find nothing."""
+    ``replacement``, in that order (a tag's attribute may hold a URL, and a URL a placeholder: a URL stops at a
+    brace but runs on over the placeholders' stand-in). Whether a step runs at all (``"<" in text``) only saves a
+    scan that would find nothing."""
     if "<" in text:
         text = strip_tags(text)
     if "{" in text or "%" in text or "$" in text:

@@ -18,9 +18,7 @@ from lxml import etree
 
 from pxl10n.errors import XliffError
 from pxl10n.xliff import namespaces
-from pxl10n.xliff.io import XLIFF12_NS, XLIFF20_NS, XML_NS, local_name, safe_parser, xliff_version
-
-XML_SPACE = namespaces.XML_SPACE
+from pxl10n.xliff.io import local_name, safe_parser, xliff_version
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ class Segment:
 
     @property
     def namespace(self) -> str:
-        return XLIFF20_NS if self.version == "2.0" else XLIFF12_NS
+        return namespaces.XLIFF20 if self.version == "2.0" else namespaces.XLIFF12
 
     @property
     def state(self) -> str | None:
@@ -60,7 +58,7 @@ def iter_segments(tree: etree._ElementTree) -> Iterator[Segment]:
     """Every segment (2.0) or trans-unit (1.2) of ``tree``, in document order."""
     version = xliff_version(tree)
     root = tree.getroot()
-    ns = {"x": XLIFF20_NS if version == "2.0" else XLIFF12_NS}
+    ns = {"x": namespaces.XLIFF20 if version == "2.0" else namespaces.XLIFF12}
     if version == "2.0":
         for unit in root.iterfind(".//x:unit", ns):
             writable = unit.get("translate") != "no"
@@ -78,7 +76,7 @@ def iter_segments(tree: etree._ElementTree) -> Iterator[Segment]:
 
 def _attr_name(name: str) -> str:
     qname = etree.QName(name)
-    return f"xml:{qname.localname}" if qname.namespace == XML_NS else qname.localname
+    return f"xml:{qname.localname}" if qname.namespace == namespaces.XML else qname.localname
 
 
 def start_tag(element: etree._Element, *, empty: bool = False) -> str:
@@ -123,8 +121,8 @@ def write_target(segment: Segment, content: etree._Element, *, attrs: dict[str, 
     whitespace handling is the same on both sides.
     """
     target = etree.SubElement(segment.container, f"{{{segment.namespace}}}target")
-    if segment.source.get(XML_SPACE):
-        target.set(XML_SPACE, segment.source.get(XML_SPACE, ""))
+    if segment.source.get(namespaces.XML_SPACE):
+        target.set(namespaces.XML_SPACE, segment.source.get(namespaces.XML_SPACE, ""))
     for name, value in (attrs or {}).items():
         target.set(name, value)
     target.text = content.text
