@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import io
+import socket
+import sys
 import time
 import zipfile
 from collections.abc import Iterator
@@ -284,6 +287,27 @@ def test_import_version_must_match_export(client: httpx.Client) -> None:
     _welcome(client, version="2.0")
     assert upload(client, doc12).status_code == 438
     assert client.post(IMPORT, files={"other": ("x.xlf", doc12)}).status_code == 400
+
+
+def test_an_upload_cut_off_mid_file_leaves_no_file_open(emu: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A push killed mid-upload: the file part the server was spooling to disk belongs to no parsed form, and
+    must still be closed with the request (left to the garbage collector, it is an open descriptor until then
+    and a ResourceWarning in whatever runs next)."""
+    unraisable: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(hook.exc_value))
+    url = httpx.URL(emu.base_url)
+    part = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="item.xlf"\r\n'
+            b"Content-Type: application/xliff+xml\r\n\r\n" + b"x" * 700_000)  # over werkzeug's 500 KB: on disk
+    head = (f"POST {IMPORT}?id={WELCOME}&lang=fr-FR HTTP/1.1\r\nHost: {url.host}\r\nX-APTRINSIC-API-KEY: {KEY}\r\n"
+            f"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {len(part) + 1000}\r\n\r\n").encode()
+    with socket.create_connection((url.host, url.port)) as sock:
+        sock.sendall(head + part)  # and never the rest, nor the closing boundary
+    deadline = time.monotonic() + 10
+    while emu.stats.snapshot()["by_path"].get(IMPORT) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert emu.stats.snapshot()["by_path"].get(IMPORT) == 1, "the emulator never answered the cut-off upload"
+    gc.collect()
+    assert unraisable == []
 
 
 def test_import_of_email_engagement_is_400(emu: EmulatorServer, client: httpx.Client) -> None:

@@ -19,7 +19,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from werkzeug.exceptions import HTTPException
@@ -86,6 +86,29 @@ def json_response(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), status=status, content_type="application/json; charset=utf-8")
 
 
+class _Upload(Request):
+    """A request that closes every file it spooled an upload to, parsed whole or not.
+
+    Werkzeug's own ``close`` closes the files of a parsed form; when the client dies mid-upload the
+    parse fails and the file it was writing belongs to no form, so it would be left to the garbage
+    collector (a ``ResourceWarning``, and an open descriptor until then)."""
+
+    def __init__(self, environ: dict[str, Any]) -> None:
+        super().__init__(environ)
+        self._spooled: list[IO[bytes]] = []
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None, content_length: int | None = None) -> IO[bytes]:
+        stream = super()._get_file_stream(total_content_length, content_type, filename, content_length)
+        self._spooled.append(stream)
+        return stream
+
+    def close(self) -> None:
+        super().close()
+        for stream in self._spooled:
+            stream.close()
+
+
 class EmulatorApp:
     """WSGI callable: faults and latency first, then auth, then the PX endpoint."""
 
@@ -97,7 +120,7 @@ class EmulatorApp:
         self.stats = stats or Stats()
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        request = Request(environ)
+        request = _Upload(environ)
         request.max_content_length = MAX_UPLOAD_BYTES
         wire = self.faults.wire_fault(request.path)
         released = self.faults.released
