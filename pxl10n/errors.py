@@ -63,6 +63,12 @@ class GitMissingError(GitError):
     exit_code = 2
 
 
+class GitUnfinishedError(GitError):
+    """Git is in the middle of a merge, rebase or the like: pull and push would commit into it; exit 2, nothing done."""
+
+    exit_code = 2
+
+
 class StateError(Pxl10nError):
     """The state file (or an open journal) must be dealt with before any sync: exit 2, nothing done."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git  # noqa: E402
 
-from pxl10n.errors import GitError, GitMissingError
+from pxl10n.errors import GitError, GitMissingError, GitUnfinishedError
 
 FALLBACK_NAME = "pxl10n"
 FALLBACK_EMAIL = "pxl10n@users.noreply.local"
@@ -42,6 +42,43 @@ def require_git(repo: git.Repo | None) -> git.Repo | None:
     if repo is not None and shutil.which(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git") is None:
         raise GitMissingError(f"{repo.working_tree_dir} is a git work tree, but the `git` command is not on the PATH; install git (pull and push commit with it)")
     return repo
+
+
+#: What git leaves in its directory while an operation waits for the user: the operation, how to finish it (after
+#: resolving), how to abort it.
+_UNFINISHED = (
+    ("rebase-merge", "a rebase", "git rebase --continue", "git rebase --abort"),
+    ("rebase-apply", "a rebase or git am", "git rebase --continue, or git am --continue", "git rebase --abort, or git am --abort"),
+    ("MERGE_HEAD", "a merge", "git commit", "git merge --abort"),
+    ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue", "git cherry-pick --abort"),
+    ("REVERT_HEAD", "a revert", "git revert --continue", "git revert --abort"),
+    ("BISECT_LOG", "a bisect", None, "git bisect reset"),
+)
+
+
+def refuse_unfinished(repo: git.Repo, command: str) -> None:
+    """Stop ``command`` before it writes when git waits for the user: its commit would land inside the operation.
+
+    A merge or cherry-pick refuses our partial commit only after the files are written (and staged into the
+    merge); a rebase or bisect accepts it, on a detached HEAD the operation then leaves behind. Unmerged
+    paths alone (a ``git stash pop`` that conflicted) make any commit fail. Nothing is guessed: the message
+    says what git is doing and how to finish or abort it."""
+    git_dir = Path(repo.git_dir)
+    unmerged = sorted({line.split("\t", 1)[-1] for line in repo.git.ls_files("--unmerged").splitlines() if line})
+    files = f" ({_count(unmerged)}, e.g. {unmerged[0]})" if unmerged else ""
+    again = f"then run {command} again; nothing was done"
+    for name, operation, finish, abort in _UNFINISHED:
+        if (git_dir / name).exists():
+            how = f"finish it (resolve and git add the files, then {finish}) or abort it ({abort})" if finish else f"end it ({abort})"
+            raise GitUnfinishedError(f"{repo.working_tree_dir}: git is in the middle of {operation}{files}; {how}, {again}")
+    if unmerged:
+        raise GitUnfinishedError(
+            f"{repo.working_tree_dir}: git holds {_count(unmerged)}, e.g. {unmerged[0]}; resolve them (edit, then "
+            f"git add), or take one side (git checkout --ours or --theirs PATH, then git add), {again}")
+
+
+def _count(unmerged: Sequence[str]) -> str:
+    return f"{len(unmerged)} unmerged file{'s' if len(unmerged) != 1 else ''}"
 
 
 def _identity_env(repo: git.Repo) -> dict[str, str]:

@@ -225,6 +225,8 @@ def pull(
     directory = settings.directory
     refuse_links(directory, "pull")
     repo = gitops.require_git(gitops.find_repo(directory))
+    if repo is not None and commit and not dry_run:
+        gitops.refuse_unfinished(repo, "pxl10n pull")
     _prepare_branch(repo, directory, branch, console, dry_run=dry_run, commit=commit)
     with stop_at_fault(_guard()):
         if dry_run:
