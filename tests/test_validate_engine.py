@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 
 from pxl10n.cli import cli
 from pxl10n.config import load
-from pxl10n.errors import ConfigError
+from pxl10n.errors import ConfigError, XliffError
 from pxl10n.sync.validation import validate_paths
 from pxl10n.validate import engine
 from pxl10n.validate.context import Context
@@ -25,6 +25,7 @@ from pxl10n.validate.engine import (
     check_file,
 )
 from pxl10n.validate.rules import Document, Family, Severity, error
+from pxl10n.xliff.io import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,6 +81,32 @@ def test_not_well_formed_reports_line_and_column() -> None:
     assert codes(findings) == ["XLF001"]
     assert findings[0].line == 3 and findings[0].col is not None
     assert "line 3, column" not in findings[0].message
+
+
+_CONFLICTED = (b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">\n<file><body>\n'
+               b'<trans-unit id="u1"><source>Save</source>\n<<<<<<< HEAD\n<target>Enregistrer</target>\n'
+               b'=======\n<target>Sauvegarder</target>\n>>>>>>> translator\n</trans-unit></body></file></xliff>')
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_git_conflict_markers_are_named_at_their_line_with_the_fix(newline: bytes) -> None:
+    findings = run_doc(_CONFLICTED.replace(b"\n", newline))
+    assert codes(findings) == ["XLF001"]
+    assert findings[0].line == 4
+    assert "git conflict markers" in findings[0].message and "git checkout --ours or --theirs" in findings[0].message
+
+
+def test_broken_xml_with_only_marker_like_lines_keeps_the_parser_message() -> None:
+    """``=======`` and ``>>>>>>>`` lines are text XML may hold; only an unescaped ``<<<<<<<`` line is a conflict."""
+    data = _CONFLICTED.replace(b"<<<<<<< HEAD\n", b"").replace(b"</trans-unit>", b"</trans-unitx>")
+    findings = run_doc(data)
+    assert codes(findings) == ["XLF001"]
+    assert "conflict" not in findings[0].message and findings[0].col is not None
+
+
+def test_reading_a_conflicted_file_outside_validate_names_the_markers() -> None:
+    with pytest.raises(XliffError, match=r"^l10n/x\.xlf: line 4: not well-formed XML: git conflict markers"):
+        parse(_CONFLICTED, source="l10n/x.xlf")
 
 
 @pytest.mark.parametrize("data", [b"", b"\xff\xfe\x00garbage", b"<a>&undefined;</a>"])

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from pxl10n.conflict_markers import MARKER_RE
 from pxl10n.errors import StateError
 from pxl10n.fsutil import atomic_write, normalized
 from pxl10n.layout import STATE_NAME, FileKey
@@ -30,7 +31,6 @@ END_KEY = "~"
 #: how many older pxl10n hashes an entry remembers
 SEEN_MAX = 8
 
-_CONFLICT = re.compile(r"^(<{7}|={7}|>{7}|\|{7})( |$)", re.MULTILINE)
 _ONE_LINE = re.compile(r'^\s*,?\s*("(?:[^"\\]|\\.)*")\s*:\s*(\{.*\})\s*,?\s*$')
 _KEY_LINE = re.compile(r'^\s*,?\s*("(?:[^"\\]|\\.)*")\s*:\s*$')
 
@@ -99,7 +99,7 @@ def _repair_hint(path: Path) -> str:
 
 def parse(text: str, path: Path) -> dict[str, FileState]:
     """The entries of a state file's text; StateError (exit 2) for anything but a clean state."""
-    if _CONFLICT.search(text):
+    if MARKER_RE.search(text):
         raise StateError(f"{path}: the state file holds git conflict markers; {_repair_hint(path)}")
     try:
         raw = json.loads(text)

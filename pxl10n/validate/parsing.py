@@ -12,6 +12,7 @@ import re
 
 from lxml import etree
 
+from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.validate.rules import Document, Family, Finding, error
 from pxl10n.xliff import namespaces as ns
 from pxl10n.xliff.io import MAX_DOCUMENT_BYTES, has_doctype, local_name, read_capped, safe_parser
@@ -114,6 +115,9 @@ def _parsed(doc: Document, parser: etree.XMLParser | None) -> etree._ElementTree
     try:
         root = etree.fromstring(doc.data, parser or safe_parser())
     except etree.XMLSyntaxError as exc:
+        marker = opening_line(doc.data)
+        if marker is not None:
+            return doc.finding(XLF001, f"not well-formed XML: {UNRESOLVED}", line=marker)
         line, col = exc.position if exc.position else (None, None)
         message = _POSITION.sub("", exc.msg or str(exc))
         return doc.finding(XLF001, f"not well-formed XML: {message}", line=line or None, col=col or None)

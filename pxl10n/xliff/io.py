@@ -17,6 +17,7 @@ from typing import cast
 
 from lxml import etree
 
+from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.errors import XliffError
 from pxl10n.xliff import namespaces
 from pxl10n.xliff.view import build_view, datatype_strategy, metadata_strategy, text_of
@@ -77,6 +78,9 @@ def parse_xml(data: bytes, *, source: str = "<document>") -> etree._ElementTree:
     try:
         return etree.ElementTree(etree.fromstring(data, safe_parser()))
     except etree.XMLSyntaxError as exc:
+        marker = opening_line(data)
+        if marker is not None:
+            raise XliffError(f"{source}: line {marker}: not well-formed XML: {UNRESOLVED}") from None
         raise XliffError(f"{source}: not well-formed XML: {exc}") from None
 
 
