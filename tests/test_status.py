@@ -55,6 +55,24 @@ def test_edited_files_are_listed_and_counted(pulled: Path, emulator: EmulatorSer
     assert before["locales"][0]["locale"] == "fr-FR" and len(before["rows"]) == 1
 
 
+def test_a_file_no_pull_wrote_is_neither_progress_nor_pending_as_push_sees_it(pulled: Path, emulator: EmulatorServer) -> None:
+    """A translated copy under a new name has no state entry: push calls it not-pulled and sends nothing, so status
+    must not promise that the next push sends it, nor count its units."""
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    before = status_json("--locale", "fr-FR", "--kind", "article")[1]
+    copy = FileKey(key.kind, "copied-by-hand", key.locale)
+    copy.path(pulled / "l10n").write_bytes(key.path(pulled / "l10n").read_bytes())
+    after = status_json("--locale", "fr-FR", "--kind", "article")[1]
+    assert after["not_pulled"] == [copy.relpath()]
+    assert after["changed_since_push"] == [key.relpath()]
+    assert after["overall"] == before["overall"]
+    text = run("status", "--locale", "fr-FR", "--kind", "article").output
+    assert f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {copy.relpath()}" in text
+    pushed = json.loads(run("push", "--dry-run", "--format", "json").stdout)
+    assert {f["path"]: f["result"] for f in pushed["files"]}[copy.relpath()] == "not-pulled"
+
+
 def test_fail_under_is_per_locale(pulled: Path) -> None:
     data = status_json()[1]
     pct = {row["locale"]: row["percent"] for row in data["locales"]}

@@ -123,6 +123,8 @@ class StatusReport:
     remote: bool = False
     changed: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    #: files laid out like pulled ones that no pull wrote (no state entry: a copy, a rename): push never sends them
+    not_pulled: list[str] = field(default_factory=list)
     #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
     drift: list[tuple[str, str]] = field(default_factory=list)
 
@@ -139,6 +141,7 @@ class StatusReport:
             "rows": [row.as_dict() for row in self.rows],
             "changed_since_push": self.changed,
             "unreadable": self.unreadable,
+            "not_pulled": self.not_pulled,
         }
         if self.remote:
             data["drift"] = [{"path": path, "drift": what} for path, what in self.drift]
@@ -175,6 +178,10 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
     for key in (k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds):
+        entry = state.get(key)
+        if entry is None:  # push calls it not-pulled and sends nothing: neither progress nor a pending change
+            report.not_pulled.append(key.relpath())
+            continue
         data = read_bytes(key.path(settings.directory)) or b""
         try:
             info = read_info(parse(data, source=key.relpath()))
@@ -191,8 +198,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
             row.translated_words += count if unit.translated else 0
         complete[key] = bool(info.units) and info.translated_units == len(info.units)
         row.complete += complete[key]
-        entry = state.get(key)
-        if entry is None or sha256(normalized(data)) not in entry.known_hashes():
+        if sha256(normalized(data)) not in entry.known_hashes():
             row.changed += 1
             report.changed.append(key.relpath())
     if remote:
@@ -282,6 +288,8 @@ def _notes(report: StatusReport) -> list[str]:
         lines.append(f"{len(report.changed)} file(s) changed since last pulled or pushed (the next push sends them):")
         lines += [f"  {path}" for path in report.changed]
     lines += [f"unreadable (not counted): {path}" for path in report.unreadable]
+    lines += [f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {path}"
+              for path in report.not_pulled]
     return lines
 
 
