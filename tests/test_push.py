@@ -112,6 +112,21 @@ def test_filters_narrow_the_push(pulled: Path, emulator: EmulatorServer) -> None
     assert code == 0 and results(summary) == {article_fr.relpath(): "pushed"}
 
 
+@pytest.mark.parametrize("dry_run", [(), ("--dry-run",)])
+def test_an_id_no_file_has_stops_the_push_before_anything_is_sent(pulled: Path, emulator: EmulatorServer, dry_run: tuple[str, ...]) -> None:
+    """A typo in --id used to select nothing and succeed; with a real id beside it, only half the push would run."""
+    article = keys_of(emulator, "article")[0]
+    translate(pulled, article)
+    result = run("push", *dry_run, "--id", article.item_id, "--id", "no-such-item")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        "error: --id no-such-item: no file of engagement, kcbot, article, content in fr-FR, de-DE under l10n has this "
+        "item id; check the id (the file name without .xlf), or pull the item first; nothing was sent")
+    assert import_requests(emulator) == 0
+    result = run("push", "--locale", "de-DE", "--id", article.item_id)
+    assert result.exit_code == 0, result.stderr  # the item's de-DE file exists: an id is judged within the selection
+
+
 def test_dry_run_shows_reasons_and_sends_and_writes_nothing(pulled: Path, emulator: EmulatorServer) -> None:
     first, second, broken = keys_of(emulator, "article")[:3]
     translate(pulled, first)
