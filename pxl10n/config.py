@@ -164,12 +164,21 @@ _D = TypeVar("_D")
 _TYPE_NAMES = {str: "string", int: "whole number", float: "number", bool: "boolean (true or false)", list: "list", dict: "table"}
 
 
+#: Key names that say a secret is being written into the file (``api_key``, ``apiKey``, ``token``, ``secret``).
+_SECRET_NAME = re.compile(r"(?i)api[_-]?key$|^key$|token|secret|password")
+
+
 class _Reader:
     """Typed access to one TOML table that names the key and file in every error."""
 
     def __init__(self, table: Mapping[str, Any], prefix: str, path: Path, allowed: set[str]) -> None:
         self.table, self.prefix, self.path = table, prefix, path
         for key in table:
+            if key not in allowed and _SECRET_NAME.search(key):
+                raise ConfigError(
+                    f"{path}: {self._name(key)} looks like an API key, which pxl10n never reads from a file (a "
+                    f"committed key leaks with the repository); remove it and export PX_API_KEY=<key> (or the "
+                    f"variable px.api_key_env names); if the file was ever committed or shared, rotate the key in PX")
             if key not in allowed:
                 known = ", ".join(sorted(allowed))
                 raise ConfigError(f"{path}: unknown key {self._name(key)} (known keys: {known})")

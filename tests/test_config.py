@@ -53,6 +53,21 @@ def test_every_key_is_read_with_its_type(tmp_path: Path) -> None:
     assert [(c.id, c.type) for c in settings.content] == [("7", "GUIDE")] and settings.prune_max_share == 1.0
 
 
+@pytest.mark.parametrize("name", ["api_key", "apiKey", "API-KEY", "token", "secret_key", "key"])
+def test_a_key_written_into_the_file_is_refused_with_how_to_give_it_and_never_echoed(tmp_path: Path, name: str) -> None:
+    secret = "sk-live-5f0c9d-do-not-print"
+    with pytest.raises(ConfigError) as caught:
+        load(write(tmp_path, f'[px]\n{name} = "{secret}"\n' + BASE))
+    message = str(caught.value)
+    assert f"px.{name} looks like an API key" in message and "export PX_API_KEY=<key>" in message
+    assert "rotate the key in PX" in message and secret not in message
+
+
+def test_a_key_name_that_only_contains_key_is_an_ordinary_unknown_key(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown key px\.keys \(known keys: "):
+        load(write(tmp_path, '[px]\nkeys = 1\n' + BASE))
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
