@@ -63,8 +63,9 @@ class GitMissingError(GitError):
     exit_code = 2
 
 
-class GitUnfinishedError(GitError):
-    """Git is in the middle of a merge, rebase or the like: pull and push would commit into it; exit 2, nothing done."""
+class GitNotReadyError(GitError):
+    """Git cannot take the commit of a pull or push now (a merge or rebase waits for the user, or git ignores the
+    files it would write): exit 2, nothing done."""
 
     exit_code = 2
 

@@ -1,10 +1,13 @@
-"""Pull and push while git waits for the user (a merge with conflicts, a stopped rebase, a bisect).
+"""Pull and push while git cannot take their commit: it waits for the user (a merge with conflicts, a stopped
+rebase, a bisect), or it ignores the files they write.
 
 Translators merge branches of XLIFF files; a conflict leaves git mid-merge. A pull
 then used to write PX's changes, stage them into the merge and fail at the commit
 with git's raw "cannot do a partial commit during a merge"; a push sent to PX
 first and failed only when recording. Both now stop before touching anything,
 naming the operation and how to finish or abort it, and work again once it is done.
+A directory (or ``*.xlf``) in .gitignore used to make pull write every file, commit
+none and exit 0: the translations never reached a teammate.
 Real repositories, real merges, the emulator over loopback.
 """
 
@@ -165,3 +168,41 @@ def test_a_bisect_in_progress_refuses_pull(pulled: Path) -> None:
     assert "in the middle of a bisect" in result.stderr and "end it (git bisect reset)" in result.stderr
     repo.git.bisect("reset")
     assert run("pull").exit_code == 0
+
+
+@pytest.mark.parametrize(("rule", "named"), [
+    ("l10n/\n", "git ignores the files pxl10n pull writes under l10n/fr-FR/engagement/ (.gitignore line 1: l10n/)"),
+    ("# exports\n*.xlf\n", "git ignores the files pxl10n pull writes under l10n/fr-FR/engagement/ (.gitignore line 2: *.xlf)"),
+    ("de-DE/\n", "git ignores the files pxl10n pull writes under l10n/de-DE/engagement/ (.gitignore line 1: de-DE/)"),
+])
+def test_a_pull_into_files_git_ignores_stops_before_writing(pulled: Path, emulator: EmulatorServer, rule: str, named: str) -> None:
+    key = keys_of(emulator, "article")[0]
+    _change_in_px(emulator, key)
+    (pulled / ".gitignore").write_text(rule, encoding="utf-8")
+    before = _snapshot(pulled)
+    result = run("pull")
+    assert result.exit_code == 2
+    assert named in result.stderr and "remove or narrow that rule, or run with --no-commit" in result.stderr
+    assert _snapshot(pulled) == before
+    result = run("pull", "--no-commit", "--format", "json")
+    assert result.exit_code == 0 and set(json.loads(result.stdout)["changed"]) == _both_locales(key)
+
+
+def test_a_push_whose_state_git_ignores_sends_nothing_and_tracked_files_are_never_ignored(project: Path, emulator: EmulatorServer) -> None:
+    """Pulled with --no-commit under a rule that ignores the state file: push would land imports it cannot record in
+    git. Rules that match files git already tracks (a pulled ``*.xlf``) change nothing and do not stop a push."""
+    (project / ".gitignore").write_text("pxl10n-state.json\n", encoding="utf-8")
+    assert run("pull", "--no-commit").exit_code == 0
+    repo = git.Repo(project)
+    repo.git.add("l10n")  # the XLIFF files, not the ignored state
+    repo.git.commit("-qm", "pulled by hand")
+    key = keys_of(emulator, "article")[0]
+    translate(project, key)
+    result = run("push")
+    assert result.exit_code == 2 and "git ignores l10n/pxl10n-state.json (.gitignore line 1: pxl10n-state.json)" in result.stderr
+    assert "pxl10n push could not commit them" in result.stderr
+    assert import_requests(emulator) == 0
+    (project / ".gitignore").write_text("*.xlf\n", encoding="utf-8")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed"
+    assert repo.git.status("--porcelain", "--", "l10n") == ""

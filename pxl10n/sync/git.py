@@ -17,7 +17,7 @@ from pathlib import Path
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git  # noqa: E402
 
-from pxl10n.errors import GitError, GitMissingError, GitUnfinishedError
+from pxl10n.errors import GitError, GitMissingError, GitNotReadyError
 
 FALLBACK_NAME = "pxl10n"
 FALLBACK_EMAIL = "pxl10n@users.noreply.local"
@@ -56,6 +56,12 @@ _UNFINISHED = (
 )
 
 
+def check_committable(repo: git.Repo, paths: Sequence[Path], command: str) -> None:
+    """Before ``command`` writes anything it will commit: git must not be mid-operation, nor ignore ``paths``."""
+    refuse_unfinished(repo, command)
+    refuse_ignored(repo, paths, command)
+
+
 def refuse_unfinished(repo: git.Repo, command: str) -> None:
     """Stop ``command`` before it writes when git waits for the user: its commit would land inside the operation.
 
@@ -70,11 +76,33 @@ def refuse_unfinished(repo: git.Repo, command: str) -> None:
     for name, operation, finish, abort in _UNFINISHED:
         if (git_dir / name).exists():
             how = f"finish it (resolve and git add the files, then {finish}) or abort it ({abort})" if finish else f"end it ({abort})"
-            raise GitUnfinishedError(f"{repo.working_tree_dir}: git is in the middle of {operation}{files}; {how}, {again}")
+            raise GitNotReadyError(f"{repo.working_tree_dir}: git is in the middle of {operation}{files}; {how}, {again}")
     if unmerged:
-        raise GitUnfinishedError(
+        raise GitNotReadyError(
             f"{repo.working_tree_dir}: git holds {_count(unmerged)}, e.g. {unmerged[0]}; resolve them (edit, then "
             f"git add), or take one side (git checkout --ours or --theirs PATH, then git add), {again}")
+
+
+def refuse_ignored(repo: git.Repo, paths: Sequence[Path], command: str) -> None:
+    """Stop ``command`` before it writes when git ignores any of ``paths`` (what it will commit, existing or not; a
+    tracked file is never ignored): they would be written and silently left out of every commit, out of
+    teammates' reach."""
+    rels = [_rel(repo, path) for path in paths]
+    out = ""
+    for start in range(0, len(rels), 500):
+        status, out, _ = repo.git.check_ignore("-v", "--", *rels[start : start + 500],
+                                               with_extended_output=True, with_exceptions=False)
+        if status == 0 and out.strip():
+            break
+    else:
+        return
+    rule, _, path = out.splitlines()[0].partition("\t")
+    source, line, pattern = rule.rsplit(":", 2) if rule.count(":") >= 2 else (rule, "", "")
+    what = f"the files {command} writes under {path.rsplit('/', 1)[0]}/" if path.endswith(".xlf") else path
+    raise GitNotReadyError(
+        f"{repo.working_tree_dir}: git ignores {what} ({source} line {line}: {pattern}), so {command} could not "
+        f"commit them; remove or narrow that rule, or run with --no-commit to keep the files out of git; nothing "
+        f"was done")
 
 
 def _count(unmerged: Sequence[str]) -> str:

@@ -37,7 +37,7 @@ from pxl10n.fsutil import (
     remove_partials,
     stage,
 )
-from pxl10n.layout import INDEX_NAME, STATE_NAME, FileKey, laid_out_keys
+from pxl10n.layout import INDEX_NAME, STATE_NAME, FileKey, laid_out_keys, written_paths
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
@@ -226,7 +226,7 @@ def pull(
     refuse_links(directory, "pull")
     repo = gitops.require_git(gitops.find_repo(directory))
     if repo is not None and commit and not dry_run:
-        gitops.refuse_unfinished(repo, "pxl10n pull")
+        gitops.check_committable(repo, written_paths(directory, settings.locales), "pxl10n pull")
     _prepare_branch(repo, directory, branch, console, dry_run=dry_run, commit=commit)
     with stop_at_fault(_guard()):
         if dry_run:

@@ -503,7 +503,8 @@ def push(
     else:
         repo = gitops.require_git(gitops.find_repo(directory))
         if repo is not None and commit:
-            gitops.refuse_unfinished(repo, "pxl10n push")
+            committed = [directory / STATE_NAME, *(key.path(directory) for key in laid_out_keys(directory, settings.locales))]
+            gitops.check_committable(repo, committed, "pxl10n push")
         guard = _guard(directory)
         with stop_at_fault(guard), lock.hold(directory, "push", repo.git_dir if repo is not None else None):
             result = _push(settings, selection, console, guard, repo=repo if commit else None, force=force, client=client)
