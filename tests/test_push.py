@@ -14,6 +14,7 @@ from typing import Any
 
 import git
 import pytest
+from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey
@@ -125,6 +126,35 @@ def test_an_id_no_file_has_stops_the_push_before_anything_is_sent(pulled: Path, 
     assert import_requests(emulator) == 0
     result = run("push", "--locale", "de-DE", "--id", article.item_id)
     assert result.exit_code == 0, result.stderr  # the item's de-DE file exists: an id is judged within the selection
+
+
+def test_a_source_edited_in_the_file_is_pushed_with_a_warning_naming_the_units(pulled: Path, emulator: EmulatorServer) -> None:
+    """A translator (or a CAT tool) rewrote a source: the targets land, PX keeps its source, the file gets it back."""
+    key = keys_of(emulator, "article")[0]
+    path = key.path(l10n(pulled))
+    translate(pulled, key)
+    tree = parse(path.read_bytes())
+    first = tree.getroot().find(".//{*}unit")
+    assert first is not None
+    source = first.find(".//{*}source")
+    assert source is not None and source.text
+    pulled_source = source.text
+    source.text = "  " + pulled_source.upper() + " "
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    code, summary = push_json()
+    assert code == 0
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "pushed"
+    assert row["warnings"] == [f"the source of 1 unit(s) was edited here ({first.get('id')}); PX keeps its own source, so "
+                               "check that those targets translate PX's text"]
+    assert pulled_source in path.read_text(encoding="utf-8")
+    translate(pulled, key, lambda text: f"encore {text}")
+    tree = parse(path.read_bytes())
+    for source in tree.getroot().iterfind(".//{*}source"):
+        source.text = f" {source.text}  " if source.text else source.text  # spaces a CAT tool may add: not an edit
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    code, summary = push_json()
+    assert code == 0 and "warnings" not in next(f for f in summary["files"] if f["path"] == key.relpath())
 
 
 def test_dry_run_shows_reasons_and_sends_and_writes_nothing(pulled: Path, emulator: EmulatorServer) -> None:

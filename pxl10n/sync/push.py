@@ -323,6 +323,16 @@ def target_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
     return [uid for uid, text in _targets(sent).items() if have.get(uid) != text]
 
 
+def source_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
+    """Units whose source, spaces aside, is not PX's: edited in the file (by hand or a CAT tool); PX keeps its own."""
+    have = {u.id: " ".join(u.source.split()) for u in held.units if u.id}
+    return [u.id for u in sent.units if u.id and u.id in have and " ".join(u.source.split()) != have[u.id]]
+
+
+def _some(ids: list[str]) -> str:
+    return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+
 def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[bytes, XliffInfo]:
     """PX's canonical bytes for one file, exported exactly as pull exported it."""
     kind = KINDS[entry.kind]
@@ -453,12 +463,15 @@ class Sender:
             unit_ids=tuple(sorted(u.id for u in held.units if u.id)),
         )
         self._record(jr.Entry(plan_.rel, plan_.entry.succeeded_by(entry)))
+        edited = source_differences(plan_.info, held) if plan_.info is not None else []
+        warnings = (f"the source of {len(edited)} unit(s) was edited here ({_some(edited)}); PX keeps its own source, so "
+                    f"check that those targets translate PX's text",) if edited else ()
         if lost:
-            shown = ", ".join(lost[:5]) + (f" and {len(lost) - 5} more" if len(lost) > 5 else "")
-            return PushOutcome(plan_, status, reason, warnings=(f"PX's copy differs from what was sent in {len(lost)} unit(s): {shown}; the sent file is kept",))
+            return PushOutcome(plan_, status, reason, warnings=(
+                f"PX's copy differs from what was sent in {len(lost)} unit(s): {_some(lost)}; the sent file is kept", *warnings))
         if canonical != plan_.data:
             atomic_write(plan_.key.path(self.settings.directory), canonical)
-        return PushOutcome(plan_, status, reason)
+        return PushOutcome(plan_, status, reason, warnings=warnings)
 
 
 def _send_all(plans: list[PushPlan], sender: Sender, settings: Settings, console: Console) -> list[PushOutcome]:
