@@ -1,7 +1,8 @@
 """``pxl10n doctor``: check a setup before the first pull, one finding and one fix per problem.
 
 What ``crowdin config lint`` and ``tx init``'s credential check do, for PX: the
-config is read and checked, the key is looked up in the environment, then one
+config is read and checked, git is asked whether it can take a pull's commit and
+whether this clone merges the state file with its driver, the key is looked up in the environment, then one
 cheap call each proves the region / base URL answers like PX and the key may
 Read (a one-item listing) and Write (an import of an XLIFF with no item id, which
 PX refuses with 433 *after* checking the permission, so nothing can change), and
@@ -23,10 +24,12 @@ from urllib.parse import urlsplit, urlunsplit
 from pxl10n.config import CONFIG_NAME, REGIONS, Settings, load
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, PXError, Pxl10nError, TransportError
+from pxl10n.layout import STATE_NAME, written_paths
 from pxl10n.px.client import CallContext, PXClient
 from pxl10n.px.kinds import KINDS
-from pxl10n.sync.git import find_repo
+from pxl10n.sync import git as gitops
 from pxl10n.sync.listing import list_items
+from pxl10n.sync.mergestate import DRIVER
 
 #: an import PX must refuse (no item id: 433) once the key's Write permission is checked
 WRITE_PROBE = (
@@ -94,7 +97,7 @@ def diagnose(config_path: Path | None = None, *, write_check: bool = True, conso
     except ConfigError as exc:
         fix = "run `pxl10n init` to write one" if "pxl10n init" in str(exc) else f"edit {config_path or CONFIG_NAME} as the message says"
         return Diagnosis(str(config_path) if config_path else None, (Check("config", Outcome.PROBLEM, str(exc), fix),))
-    checks = [_config_check(settings), _git_check(settings), _network_check(settings)]
+    checks = [_config_check(settings), *_git_checks(settings), _network_check(settings)]
     try:
         key = settings.api_key()
     except ConfigError as exc:
@@ -127,11 +130,34 @@ def _config_check(settings: Settings) -> Check:
     )
 
 
-def _git_check(settings: Settings) -> Check:
-    if find_repo(settings.directory) is None:
-        return Check("git", Outcome.WARNING, f"{settings.directory} is not inside a git work tree: pull writes files but commits nothing",
-                     f"run `git init` in {settings.root} (or pass --no-commit knowingly)")
-    return Check("git", Outcome.OK, f"{settings.directory} is inside a git work tree")
+def _git_checks(settings: Settings) -> list[Check]:
+    """The work tree, whether git can take a pull's commit now, and whether the state file merges per entry."""
+    repo = gitops.find_repo(settings.directory)
+    if repo is None:
+        return [Check("git", Outcome.WARNING, f"{settings.directory} is not inside a git work tree: pull writes files but commits nothing",
+                      f"run `git init` in {settings.root} (or pass --no-commit knowingly)")]
+    problem = gitops.unfinished(repo, "pxl10n pull") or gitops.ignored(repo, written_paths(settings.directory, settings.locales), "pxl10n pull")
+    if problem:
+        detail, _, fix = problem.partition("; ")
+        git = Check("git", Outcome.PROBLEM, detail, fix)
+    else:
+        git = Check("git", Outcome.OK, f"{settings.directory} is inside a git work tree")
+    return [git, _merge_check(repo, settings)]
+
+
+def _merge_check(repo: Any, settings: Settings) -> Check:
+    """git config is not cloned: a clone with the .gitattributes line but no driver merges the state file as text."""
+    state = os.path.relpath(settings.directory / STATE_NAME, repo.working_tree_dir)
+    attribute = repo.git.check_attr("merge", "--", state).rpartition(": ")[2].strip()
+    configured = repo.config_reader().has_option(f'merge "{DRIVER}"', "driver")
+    if attribute == DRIVER and configured:
+        return Check("merge", Outcome.OK, f"the state file merges entry by entry (git merge driver {DRIVER})")
+    fix = "run `pxl10n merge-state --install` in this clone (once per clone: git config is not cloned), commit .gitattributes"
+    if attribute == DRIVER:
+        return Check("merge", Outcome.WARNING, f".gitattributes names the merge driver {DRIVER}, but this clone's git config does not "
+                     "define it: a merge of two syncs falls back to text and may leave conflict markers in the state file", fix)
+    return Check("merge", Outcome.WARNING, "the state file merges as plain text: two syncs that touch one file's entry leave "
+                 "conflict markers (`pxl10n merge-state --repair` fixes them)", fix)
 
 
 def _mask(url: str) -> str:

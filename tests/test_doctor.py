@@ -7,6 +7,7 @@ import json
 import socket
 from pathlib import Path
 
+import git
 import pytest
 
 from pxl10n.emulator.server import EmulatorServer
@@ -145,3 +146,41 @@ def test_a_locale_the_subscription_lacks_is_a_problem(setup: Path, emulator: Emu
     languages = next(c for c in report["checks"] if c["check"] == "languages")
     assert code == 1 and languages["outcome"] == "problem" and "xh-ZA" in languages["detail"] and "fr-FR" not in languages["detail"]
     assert "project.locales" in languages["fix"]
+
+
+def _repo(root: Path) -> git.Repo:
+    repo = git.Repo.init(root)
+    repo.git.config("user.email", "t@e")
+    repo.git.config("user.name", "t")
+    return repo
+
+
+def test_the_merge_driver_is_checked_per_clone_since_git_config_is_not_cloned(setup: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> None:
+    write_config(setup, emulator.base_url)
+    repo = _repo(setup)
+    code, report = doctor()
+    assert outcomes(report)["git"] == "ok" and outcomes(report)["merge"] == "warning"
+    assert "merges as plain text" in next(c for c in report["checks"] if c["check"] == "merge")["detail"]
+    assert run("merge-state", "--install").exit_code == 0
+    assert outcomes(doctor()[1])["merge"] == "ok"
+    repo.git.add("-A")
+    repo.git.commit("-qm", "setup")
+    clone = tmp_path_factory.mktemp("clone")
+    git.Repo.clone_from(str(setup), str(clone))
+    code, report = doctor("--config", str(clone / "pxl10n.toml"))
+    merge = next(c for c in report["checks"] if c["check"] == "merge")
+    assert merge["outcome"] == "warning" and "this clone's git config does not define it" in merge["detail"]
+    assert "pxl10n merge-state --install" in merge["fix"]
+    assert code == 0 and run("doctor", "--config", str(clone / "pxl10n.toml"), "--strict").exit_code == 1
+
+
+def test_git_that_cannot_take_a_pull_commit_is_a_problem(setup: Path, emulator: EmulatorServer) -> None:
+    write_config(setup, emulator.base_url)
+    _repo(setup)
+    (setup / ".gitignore").write_text("*.xlf\n", encoding="utf-8")
+    code, report = doctor()
+    check = next(c for c in report["checks"] if c["check"] == "git")
+    assert code == 1 and check["outcome"] == "problem"
+    assert check["detail"].endswith("git ignores the files pxl10n pull writes under l10n/fr-FR/engagement/ (.gitignore line 1: *.xlf), "
+                                    "so pxl10n pull could not commit them")
+    assert check["fix"] == "remove or narrow that rule, or run with --no-commit to keep the files out of git"

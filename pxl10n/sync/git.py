@@ -58,35 +58,36 @@ _UNFINISHED = (
 
 def check_committable(repo: git.Repo, paths: Sequence[Path], command: str) -> None:
     """Before ``command`` writes anything it will commit: git must not be mid-operation, nor ignore ``paths``."""
-    refuse_unfinished(repo, command)
-    refuse_ignored(repo, paths, command)
+    problem = unfinished(repo, command) or ignored(repo, paths, command)
+    if problem:
+        raise GitNotReadyError(f"{problem}; nothing was done")
 
 
-def refuse_unfinished(repo: git.Repo, command: str) -> None:
-    """Stop ``command`` before it writes when git waits for the user: its commit would land inside the operation.
+def unfinished(repo: git.Repo, command: str) -> str | None:
+    """Why ``command`` must wait when git waits for the user (its commit would land inside the operation), and the fix.
 
     A merge or cherry-pick refuses our partial commit only after the files are written (and staged into the
     merge); a rebase or bisect accepts it, on a detached HEAD the operation then leaves behind. Unmerged
-    paths alone (a ``git stash pop`` that conflicted) make any commit fail. Nothing is guessed: the message
+    paths alone (a ``git stash pop`` that conflicted) make any commit fail. Nothing is guessed: the sentence
     says what git is doing and how to finish or abort it."""
     git_dir = Path(repo.git_dir)
     unmerged = sorted({line.split("\t", 1)[-1] for line in repo.git.ls_files("--unmerged").splitlines() if line})
     files = f" ({_count(unmerged)}, e.g. {unmerged[0]})" if unmerged else ""
-    again = f"then run {command} again; nothing was done"
+    again = f"then run {command} again"
     for name, operation, finish, abort in _UNFINISHED:
         if (git_dir / name).exists():
             how = f"finish it (resolve and git add the files, then {finish}) or abort it ({abort})" if finish else f"end it ({abort})"
-            raise GitNotReadyError(f"{repo.working_tree_dir}: git is in the middle of {operation}{files}; {how}, {again}")
+            return f"{repo.working_tree_dir}: git is in the middle of {operation}{files}; {how}, {again}"
     if unmerged:
-        raise GitNotReadyError(
-            f"{repo.working_tree_dir}: git holds {_count(unmerged)}, e.g. {unmerged[0]}; resolve them (edit, then "
-            f"git add), or take one side (git checkout --ours or --theirs PATH, then git add), {again}")
+        return (f"{repo.working_tree_dir}: git holds {_count(unmerged)}, e.g. {unmerged[0]}; resolve them (edit, then "
+                f"git add), or take one side (git checkout --ours or --theirs PATH, then git add), {again}")
+    return None
 
 
-def refuse_ignored(repo: git.Repo, paths: Sequence[Path], command: str) -> None:
-    """Stop ``command`` before it writes when git ignores any of ``paths`` (what it will commit, existing or not; a
-    tracked file is never ignored): they would be written and silently left out of every commit, out of
-    teammates' reach."""
+def ignored(repo: git.Repo, paths: Sequence[Path], command: str) -> str | None:
+    """Why ``command`` cannot commit when git ignores any of ``paths`` (what it will commit, existing or not; a
+    tracked file is never ignored), and the fix: they would be written and silently left out of every commit,
+    out of teammates' reach."""
     rels = [_rel(repo, path) for path in paths]
     out = ""
     for start in range(0, len(rels), 500):
@@ -95,14 +96,12 @@ def refuse_ignored(repo: git.Repo, paths: Sequence[Path], command: str) -> None:
         if status == 0 and out.strip():
             break
     else:
-        return
+        return None
     rule, _, path = out.splitlines()[0].partition("\t")
     source, line, pattern = rule.rsplit(":", 2) if rule.count(":") >= 2 else (rule, "", "")
     what = f"the files {command} writes under {path.rsplit('/', 1)[0]}/" if path.endswith(".xlf") else path
-    raise GitNotReadyError(
-        f"{repo.working_tree_dir}: git ignores {what} ({source} line {line}: {pattern}), so {command} could not "
-        f"commit them; remove or narrow that rule, or run with --no-commit to keep the files out of git; nothing "
-        f"was done")
+    return (f"{repo.working_tree_dir}: git ignores {what} ({source} line {line}: {pattern}), so {command} could not "
+            f"commit them; remove or narrow that rule, or run with --no-commit to keep the files out of git")
 
 
 def _count(unmerged: Sequence[str]) -> str:
