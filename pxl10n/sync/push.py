@@ -9,8 +9,10 @@ skips that file or aborts the push.
 Exactly once, whatever died before: right before an import, push exports the
 file. When PX already holds every target, the file is recorded as landed, not
 sent (a killed push, a lost journal, a stale or rebased state, a re-run CI job).
-When PX changed since the file was pulled, it is not sent either (``conflict``):
-sending would revert someone's newer work in PX. Each landing is journaled
+When PX changed since the file was pulled, it is never sent whole (that would
+revert someone's newer work in PX): the units PX changed are left out of what is
+sent (:mod:`pxl10n.sync.unit_merge`), and a unit changed on both sides makes the
+file a ``conflict``. Each landing is journaled
 (fsynced) the moment PX accepts it, then the file is re-exported so the l10n
 directory holds PX's own bytes. The decision table is ``docs/sync-model.md``.
 A 401/403 stops the push at once; every other refusal fails that file only.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -33,12 +36,12 @@ from typing import Any
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
-from pxl10n.fsutil import atomic_write, describe_os_error, is_environment_fault, read_normalized, refuse_links, remove_partials, shown
+from pxl10n.fsutil import atomic_write, describe_os_error, is_environment_fault, normalized, read_normalized, refuse_links, remove_partials, shown
 from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
-from pxl10n.sync import crash, lock
+from pxl10n.sync import crash, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.faults import Guard, git_fault, stop_at_fault
@@ -47,8 +50,8 @@ from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.rules import Document
-from pxl10n.xliff.io import XliffInfo, parse, read_info, sha256
-from pxl10n.xliff.withhold import Withheld, withhold
+from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
+from pxl10n.xliff.withhold import Withheld, withhold, withhold_empty_targets
 
 
 class PushStatus(StrEnum):
@@ -344,6 +347,32 @@ def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[by
     return extract_xliff(data, source=label, language=entry.px_language)
 
 
+def _conflict(plan_: PushPlan, why: str) -> PushOutcome:
+    """Not sent: PX changed the file since it was pulled and ``why`` its changes cannot be merged with the file's."""
+    return PushOutcome(
+        plan_, S.CONFLICT,
+        f"PX changed this file since it was pulled (someone edited it there){why}: not sent, so PX is not reverted; "
+        "`pxl10n pull --dry-run` shows PX's copy; discard yours with git checkout and pull, or overwrite PX with "
+        f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`",
+    )
+
+
+def pulled_copies(repo: Any, directory: Path) -> Callable[[PushPlan], bytes | None]:
+    """For a planned file, the copy it was pulled as (the bytes of its entry's pulled hash) from git history."""
+    lock = threading.Lock()
+
+    def find(plan_: PushPlan) -> bytes | None:
+        pulled = plan_.entry.pulled if plan_.entry is not None else None
+        if repo is None or pulled is None:
+            return None
+        with lock:  # one GitPython repository serves every sending thread
+            for data in gitops.committed_versions(repo, plan_.key.path(directory)):
+                if sha256(normalized(data)) == pulled:
+                    return normalized(data)
+        return None
+    return find
+
+
 #: A file not sent because the machine stopped the push (the run ends with an EnvironmentFault)
 AT_FAULT = "not sent: the push stopped at an environment fault"
 
@@ -355,8 +384,10 @@ class Sender:
     written) trips ``guard``: no import starts after it, and push ends with that fault.
     """
 
-    def __init__(self, client: PXClient, settings: Settings, state: State, journal: jr.Journal, guard: Guard, *, force: bool) -> None:
+    def __init__(self, client: PXClient, settings: Settings, state: State, journal: jr.Journal, guard: Guard, *, force: bool,
+                 pulled_copy: Callable[[PushPlan], bytes | None] = lambda plan_: None) -> None:
         self.client, self.settings, self.state, self.journal, self.guard, self.force = client, settings, state, journal, guard, force
+        self.pulled_copy = pulled_copy
         self.stop_reason: str | None = None
         self._lock = threading.Lock()
 
@@ -401,12 +432,29 @@ class Sender:
             note = "; landed before an interruption" if plan_.in_doubt else ""
             return self._store(plan_, S.CONFIRMED, f"{plan_.reason}{note}; PX already holds its targets (not sent again)", canonical, held)
         if sha256(canonical) not in plan_.entry.px_hashes():
-            return PushOutcome(
-                plan_, S.CONFLICT,
-                "PX changed this file since it was pulled (someone edited it there): not sent, so PX is not reverted; "
-                "`pxl10n pull --dry-run` shows PX's copy; discard yours with git checkout and pull, or overwrite PX with "
-                f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`",
-            )
+            return self._merged(plan_, canonical, held)
+        return self._send(plan_)
+
+    def _merged(self, plan_: PushPlan, canonical: bytes, held: XliffInfo) -> PushOutcome:
+        """PX changed the file since it was pulled: send what changed here alone, when PX changed other units."""
+        base = self.pulled_copy(plan_)
+        tree = plan_.document.tree if plan_.document is not None else None
+        if base is None or plan_.info is None or tree is None:
+            return _conflict(plan_, " and the copy it was pulled as is not in git history, so the units cannot be merged")
+        try:
+            merged = unit_merge.merge(read_info(parse(base, source=plan_.rel)), plan_.info, held)
+        except XliffError:
+            return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
+        if merged.conflicts:
+            return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {_some(list(merged.conflicts))}")
+        sending = copy.deepcopy(tree)
+        withhold_empty_targets(sending, frozenset(merged.keep))
+        reason = f"{plan_.reason}; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {_some(list(merged.keep))}"
+        plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
+        assert plan_.info is not None and plan_.entry is not None
+        if not target_differences(plan_.info, held):
+            self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
+            return self._store(plan_, S.CONFIRMED, f"{reason}; PX already holds the rest (not sent again)", canonical, held)
         return self._send(plan_)
 
     def _send(self, plan_: PushPlan) -> PushOutcome:
@@ -520,7 +568,7 @@ def push(
             gitops.check_committable(repo, committed, "pxl10n push")
         guard = _guard(directory)
         with stop_at_fault(guard), lock.hold(directory, "push", repo.git_dir if repo is not None else None):
-            result = _push(settings, selection, console, guard, repo=repo if commit else None, force=force, client=client)
+            result = _push(settings, selection, console, guard, repo=repo if commit else None, history=repo, force=force, client=client)
     _report(result, console)
     return result
 
@@ -558,8 +606,11 @@ def _in_plan_order(plans: list[PushPlan], outcomes: list[PushOutcome]) -> tuple[
     return tuple(by_rel[p.rel] for p in plans if p.rel in by_rel)
 
 
-def _push(settings: Settings, selection: Selection | None, console: Console, guard: Guard, *, repo: Any, force: bool, client: PXClient | None) -> PushResult:
-    """The push under its lock; an environment fault ends it at once, the journal left for the next push to finish."""
+def _push(settings: Settings, selection: Selection | None, console: Console, guard: Guard, *, repo: Any, history: Any, force: bool,
+          client: PXClient | None) -> PushResult:
+    """The push under its lock; an environment fault ends it at once, the journal left for the next push to finish.
+
+    ``repo`` commits (None: --no-commit); ``history`` is the work tree whose history holds each file's pulled copy."""
     directory = settings.directory
     remove_partials(directory)
     state = State.load(directory)
@@ -567,7 +618,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     plans = plan(settings, state, selection, force=force, recovery=recovery)
     done, pending, stopped = _outcomes_before_sending(settings, plans)
     if pending:
-        sent, stop_reason = _execute(settings, state, pending, console, client, guard, force=force)
+        sent, stop_reason = _execute(settings, state, pending, console, client, guard, force=force, history=history)
         if guard.tripped:
             raise guard.error()
         done += sent
@@ -588,14 +639,15 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
 
 
 def _execute(
-    settings: Settings, state: State, pending: list[PushPlan], console: Console, client: PXClient | None, guard: Guard, *, force: bool
+    settings: Settings, state: State, pending: list[PushPlan], console: Console, client: PXClient | None, guard: Guard, *, force: bool,
+    history: Any = None,
 ) -> tuple[list[PushOutcome], str | None]:
     """Send ``pending``; the outcomes and the reason the push stopped early, if it did."""
     own_client = client is None
     client = client or PXClient.from_settings(settings)
     journal = jr.Journal(settings.directory)
     try:
-        sender = Sender(client, settings, state, journal, guard, force=force)
+        sender = Sender(client, settings, state, journal, guard, force=force, pulled_copy=pulled_copies(history, settings.directory))
         return _send_all(pending, sender, settings, console), sender.stop_reason
     finally:
         journal.close()

@@ -54,19 +54,25 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def withhold_empty_targets(tree: etree._ElementTree) -> tuple[str, ...]:
-    """Remove, in place, every empty target whose source is not empty; the unit id of each one removed."""
+def withhold_empty_targets(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    """Remove, in place, every empty target whose source is not empty, and every target of ``units`` (ids whose
+    targets PX is to keep, see :mod:`pxl10n.sync.unit_merge`); the unit id of each empty target removed."""
     version = xliff_version(tree)
     removed: list[str] = []
     for unit in build_view(tree, version).units:
+        kept = unit.id in units
         for part in unit.parts:
-            if part.target is None or _blank(part.source, version) or not _blank(part.target, version):
+            if part.target is None:
+                continue
+            empty = not _blank(part.source, version) and _blank(part.target, version)
+            if not (empty or kept):
                 continue
             holder = part.target.getparent()
             _remove(part.target)
             if version == "2.0" and holder is not None and holder.get("state") not in (None, "initial"):
                 holder.set("state", "initial")
-            removed.append(unit.id or "")
+            if empty:
+                removed.append(unit.id or "")
     return tuple(removed)
 
 

@@ -1,0 +1,51 @@
+"""A three-way merge of one file's targets, unit by unit: the copy it was pulled as, the file, PX's copy now.
+
+When PX changed a file after it was pulled, sending the file whole would put the
+pulled values back over PX's newer ones. Most often the two sides changed
+different units (someone fixed one string in PX while a vendor translated the
+rest): then the file is sent without the targets of the units PX changed, and PX
+keeps its own for those. A unit changed on both sides to different values, or
+changed here while PX changed its source or dropped it, is a conflict: nothing is
+sent and the units are named. Nothing here reads files or talks to PX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pxl10n.xliff.io import Unit, XliffInfo
+
+
+@dataclass(frozen=True)
+class UnitMerge:
+    """Unit ids by what becomes of them (each sorted); an immutable record."""
+
+    #: changed here only: their targets go to PX
+    send: tuple[str, ...] = ()
+    #: changed in PX only: their targets are left out of what is sent, so PX keeps its own
+    keep: tuple[str, ...] = ()
+    #: changed here and in PX differently, or changed here while PX changed or dropped the unit's source
+    conflicts: tuple[str, ...] = ()
+
+
+def merge(base: XliffInfo, ours: XliffInfo, theirs: XliffInfo) -> UnitMerge:
+    """What to send of ``ours`` (the file) given ``base`` (the copy it was made from) and ``theirs`` (PX now)."""
+    before, now = _by_id(base), _by_id(theirs)
+    send, keep, conflicts = [], [], []
+    for unit in ours.units:
+        if not unit.id:
+            continue
+        was, px = before.get(unit.id), now.get(unit.id)
+        px_changed = was is None or px is None or (px.source, px.target) != (was.source, was.target)
+        if was is not None and unit.target == was.target:  # not changed here
+            if px_changed:
+                keep.append(unit.id)
+        elif not px_changed:
+            send.append(unit.id)
+        elif not (px is not None and px.target == unit.target and (was is None or px.source == was.source)):
+            conflicts.append(unit.id)  # else both made the same change: nothing to send
+    return UnitMerge(tuple(sorted(send)), tuple(sorted(keep)), tuple(sorted(conflicts)))
+
+
+def _by_id(info: XliffInfo) -> dict[str, Unit]:
+    return {unit.id: unit for unit in info.units if unit.id}

@@ -1,0 +1,148 @@
+"""Push when PX changed the file since it was pulled: the units are merged, never reverted, never guessed.
+
+Someone fixes one string in PX while a vendor translates the rest of the file.
+Push used to refuse the whole file (``conflict``), leaving a choice between
+throwing the translation away and reverting PX. Now the file goes out without
+the targets of the units PX changed (PX keeps its own), from the copy it was
+pulled as in git history. A unit changed on both sides, or whose source PX
+changed under a translation, is still a conflict, named. Emulator over
+loopback, real git.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import git
+import pytest
+from lxml import etree
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.layout import FileKey
+from pxl10n.xliff.io import XLIFF20_NS, parse
+
+from .helpers.project import API_KEY
+from .helpers.pulled import keys_of, l10n
+from .helpers.pushed import import_requests, landed, push_json, results
+from .helpers.zygote import Zygote
+
+NS = {"x": XLIFF20_NS}
+
+
+def _translate_units(root: Path, key: FileKey, wanted: Callable[[str], bool], text: Callable[[str], str]) -> dict[str, str]:
+    """Give the units ``wanted`` picks (by id) a target; the others are left as pulled."""
+    path = key.path(l10n(root))
+    tree = parse(path.read_bytes())
+    written = {}
+    for unit in tree.getroot().iterfind(".//x:unit", NS):
+        if not wanted(unit.get("id")):
+            continue
+        segment = unit.find("x:segment", NS)
+        source = segment.find("x:source", NS).text or ""
+        target = segment.find("x:target", NS)
+        if target is None:
+            target = etree.SubElement(segment, f"{{{XLIFF20_NS}}}target")
+        target.text = text(source)
+        written[unit.get("id")] = target.text
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    return written
+
+
+def _with_units(emulator: EmulatorServer, kind: str, at_least: int = 2) -> FileKey:
+    return next(key for key in keys_of(emulator, kind) if len(emulator.store.get(key.kind, key.item_id).units) >= at_least)
+
+
+def _px(emulator: EmulatorServer, key: FileKey) -> dict[str, str]:
+    return emulator.store.translations(key.kind, key.item_id, key.locale)
+
+
+def test_px_and_the_file_changing_different_units_are_merged_and_neither_is_lost(pulled: Path, emulator: EmulatorServer) -> None:
+    key = _with_units(emulator, "engagement")
+    first, *rest = sorted(emulator.store.get(key.kind, key.item_id).units)
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    written = _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    assert set(written) == set(rest)
+    code, summary = push_json()
+    assert code == 0, summary
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "pushed"
+    assert f"merged with PX's newer 1 unit(s), which PX keeps: {first}" in row["reason"]
+    held = _px(emulator, key)
+    assert held[first] == "fixed in PX meanwhile"
+    assert all(held[uid] == text for uid, text in written.items())
+    on_disk = key.path(l10n(pulled)).read_text(encoding="utf-8")
+    assert "fixed in PX meanwhile" in on_disk and all(text in on_disk for text in written.values())
+    assert git.Repo(pulled).git.status("--porcelain", "--", "l10n") == ""
+    sent = import_requests(emulator)
+    code, summary = push_json()
+    assert code == 0 and key.relpath() not in results(summary) and import_requests(emulator) == sent
+
+
+def test_a_unit_changed_in_px_and_here_is_a_conflict_naming_it(pulled: Path, emulator: EmulatorServer) -> None:
+    key = _with_units(emulator, "engagement")
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    _translate_units(pulled, key, lambda uid: True, lambda source: f"[vendor] {source}")
+    before = import_requests(emulator)
+    code, summary = push_json()
+    assert code == 1
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "conflict" and f"; 1 of its unit(s) also changed here: {first}: not sent" in row["reason"]
+    assert import_requests(emulator) == before and _px(emulator, key)[first] == "fixed in PX meanwhile"
+
+
+def test_a_source_px_changed_under_a_translation_is_a_conflict(pulled: Path, emulator: EmulatorServer) -> None:
+    """The vendor translated the old text: sending it would pair a stale target with PX's new source."""
+    key = _with_units(emulator, "engagement")
+    item = emulator.store.get(key.kind, key.item_id)
+    first, second = sorted(item.units)[:2]
+    item.units[first] = "A new source text, written in PX after the pull"
+    _translate_units(pulled, key, lambda uid: uid in (first, second), lambda source: f"[vendor] {source}")
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 1 and row["result"] == "conflict" and f"also changed here: {first}:" in row["reason"]
+    assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 0
+
+
+def test_without_the_pulled_copy_in_git_history_nothing_is_guessed(pulled: Path, emulator: EmulatorServer) -> None:
+    """History squashed away (a fresh repository of today's files): the base of the merge is unknown, so conflict."""
+    key = _with_units(emulator, "engagement")
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    shutil.rmtree(pulled / ".git")
+    repo = git.Repo.init(pulled)
+    repo.git.add("-A")
+    repo.git.commit("-qm", "history squashed", "--author", "t <t@e>")
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 1 and row["result"] == "conflict"
+    assert "the copy it was pulled as is not in git history, so the units cannot be merged" in row["reason"]
+    assert _px(emulator, key)[first] == "fixed in PX meanwhile"
+
+
+@pytest.mark.parametrize("point", ["push-sent:1", "push-landed:1"])
+def test_a_merged_push_killed_after_landing_is_confirmed_on_the_rerun_not_sent_twice(
+        pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str) -> None:
+    """Killed after PX took the merged file: the rerun finds PX holding every target it would send (confirmed)."""
+    key = _with_units(emulator, "engagement")
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    written = _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": f"{point}:KILL",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+    died = subprocess.run([str(zygote.client), "push", "--id", key.item_id, "--locale", key.locale], cwd=pulled, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 1
+    code, summary = push_json()
+    assert code == 0, summary
+    assert results(summary)[key.relpath()] == {"push-sent:1": "confirmed", "push-landed:1": "refreshed"}[point]
+    assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 1
+    held = _px(emulator, key)
+    assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())
