@@ -27,8 +27,8 @@ from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import import_requests, push_json, results
 
 
-def _conflict(root: Path, key: FileKey) -> git.Repo:
-    """Two branches translate the same file differently; merging them stops on a conflict in it."""
+def _diverged(root: Path, key: FileKey) -> tuple[git.Repo, str]:
+    """Branch ``other`` and the current branch (its name returned) each translate the file differently."""
     repo = git.Repo(root)
     main = repo.active_branch.name
     repo.git.checkout("-q", "-b", "other")
@@ -37,6 +37,12 @@ def _conflict(root: Path, key: FileKey) -> git.Repo:
     repo.git.checkout("-q", main)
     translate(root, key, lambda source: f"[main] {source}")
     repo.git.commit("-qam", "main translation")
+    return repo, main
+
+
+def _conflict(root: Path, key: FileKey) -> git.Repo:
+    """Merging the two translations stops on a conflict in the file."""
+    repo, _ = _diverged(root, key)
     with pytest.raises(git.GitCommandError):
         repo.git.merge("other")
     assert repo.git.ls_files("--unmerged")
@@ -121,14 +127,7 @@ def test_a_push_during_a_conflicted_merge_sends_nothing_then_pushes_the_merge_re
 def test_a_rebase_stopped_on_a_conflict_refuses_pull_and_push(pulled: Path, emulator: EmulatorServer) -> None:
     """A commit made now would go onto the rebase's detached HEAD, inside the sequence being replayed."""
     key = keys_of(emulator, "article")[0]
-    repo = git.Repo(pulled)
-    main = repo.active_branch.name
-    repo.git.checkout("-q", "-b", "other")
-    translate(pulled, key, lambda source: f"[other] {source}")
-    repo.git.commit("-qam", "other")
-    repo.git.checkout("-q", main)
-    translate(pulled, key, lambda source: f"[main] {source}")
-    repo.git.commit("-qam", "main")
+    repo, main = _diverged(pulled, key)
     repo.git.checkout("-q", "other")
     with pytest.raises(git.GitCommandError):
         repo.git.rebase(main)
