@@ -28,7 +28,7 @@ from pxl10n.layout import STATE_NAME, written_paths
 from pxl10n.px.client import CallContext, PXClient
 from pxl10n.px.kinds import KINDS
 from pxl10n.sync import git as gitops
-from pxl10n.sync.listing import list_items
+from pxl10n.sync.listing import list_items, pulled_kinds
 from pxl10n.sync.mergestate import DRIVER
 
 #: an import PX must refuse (no item id: 433) once the key's Write permission is checked
@@ -136,7 +136,8 @@ def _git_checks(settings: Settings) -> list[Check]:
     if repo is None:
         return [Check("git", Outcome.WARNING, f"{settings.directory} is not inside a git work tree: pull writes files but commits nothing",
                       f"run `git init` in {settings.root} (or pass --no-commit knowingly)")]
-    problem = gitops.unfinished(repo, "pxl10n pull") or gitops.ignored(repo, written_paths(settings.directory, settings.locales), "pxl10n pull")
+    written = written_paths(settings.directory, settings.locales, pulled_kinds(settings, settings.kinds))
+    problem = gitops.unfinished(repo, "pxl10n pull") or gitops.ignored(repo, written, "pxl10n pull")
     if problem:
         detail, _, fix = problem.partition("; ")
         git = Check("git", Outcome.PROBLEM, detail, fix)

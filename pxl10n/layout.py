@@ -117,11 +117,12 @@ def iter_xliff_files(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def written_paths(directory: Path, locales: Iterable[str]) -> list[Path]:
-    """One path of each form pxl10n writes under ``directory`` (the state, the index, a file per locale and
+def written_paths(directory: Path, locales: Iterable[str], kinds: Iterable[str]) -> list[Path]:
+    """One path of each form a pull writes under ``directory`` (the state, the index, a file per locale and
     kind), whether or not it exists yet: what git must be able to commit."""
+    kinds = tuple(kinds)
     return [directory / STATE_NAME, directory / INDEX_NAME,
-            *(FileKey(kind, "pxl10n-probe", locale).path(directory) for locale in locales for kind in KIND_NAMES)]
+            *(FileKey(kind, "pxl10n-probe", locale).path(directory) for locale in locales for kind in kinds)]
 
 
 def laid_out_keys(directory: Path, locales: Iterable[str]) -> list[FileKey]:

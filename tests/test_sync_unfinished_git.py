@@ -23,6 +23,7 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey
 
 from .helpers.cli import run
+from .helpers.project import content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import import_requests, push_json, results
 
@@ -205,3 +206,15 @@ def test_a_push_whose_state_git_ignores_sends_nothing_and_tracked_files_are_neve
     code, summary = push_json()
     assert code == 0 and results(summary)[key.relpath()] == "pushed"
     assert repo.git.status("--porcelain", "--", "l10n") == ""
+
+
+def test_an_ignore_rule_for_a_kind_the_pull_does_not_write_stops_nothing(project: Path, emulator: EmulatorServer) -> None:
+    """``content/`` ignored, and no [[content]] entries (PX cannot list content): no content file will be written."""
+    write_config(project, emulator.base_url)
+    (project / ".gitignore").write_text("content/\n", encoding="utf-8")
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["commit"]
+    write_config(project, emulator.base_url, content=content_entries(emulator))
+    result = run("pull")
+    assert result.exit_code == 2 and "writes under l10n/fr-FR/content/ (.gitignore line 1: content/)" in result.stderr

@@ -25,3 +25,8 @@ def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], conso
         listed[name] = list(client.list(kind, params=kind.list_query(settings)))
         console.detail(f"listed {len(listed[name])} {name}(s)")
     return listed
+
+
+def pulled_kinds(settings: Settings, kinds: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``kinds`` a pull writes files of: content only with ``[[content]]`` entries (PX cannot list them)."""
+    return tuple(kind for kind in kinds if kind != "content" or settings.content)

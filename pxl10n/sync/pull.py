@@ -44,7 +44,7 @@ from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.faults import Guard, git_fault, stop_at_fault
-from pxl10n.sync.listing import list_items
+from pxl10n.sync.listing import list_items, pulled_kinds
 from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
@@ -221,12 +221,12 @@ def pull(
     """Export the selection from PX into ``settings.directory``; see the module docstring."""
     console = console or Console()
     selection = selection or Selection()
-    selection.resolve(settings)
+    kinds, locales = selection.resolve(settings)
     directory = settings.directory
     refuse_links(directory, "pull")
     repo = gitops.require_git(gitops.find_repo(directory))
     if repo is not None and commit and not dry_run:
-        gitops.check_committable(repo, written_paths(directory, settings.locales), "pxl10n pull")
+        gitops.check_committable(repo, written_paths(directory, locales, pulled_kinds(settings, kinds)), "pxl10n pull")
     _prepare_branch(repo, directory, branch, console, dry_run=dry_run, commit=commit)
     with stop_at_fault(_guard()):
         if dry_run:
