@@ -24,8 +24,9 @@ from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
-from pxl10n.xliff.io import XLIFF20_NS, parse
+from pxl10n.xliff.io import XLIFF20_NS, parse, read_info
 
+from .helpers.cli import run
 from .helpers.project import API_KEY
 from .helpers.pulled import keys_of, l10n
 from .helpers.pushed import import_requests, landed, push_json, results
@@ -146,3 +147,42 @@ def test_a_merged_push_killed_after_landing_is_confirmed_on_the_rerun_not_sent_t
     assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 1
     held = _px(emulator, key)
     assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())
+
+
+def test_two_translators_pushing_one_file_from_two_clones_both_land_and_their_branches_merge(
+        pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bare remote, two clones, each translating other units of the same file and pushing; then git merges (the
+    XLIFF by text, the state file by its driver, as `pxl10n doctor` asks each clone to install)."""
+    key = _with_units(emulator, "engagement", at_least=4)
+    units = sorted(emulator.store.get(key.kind, key.item_id).units)
+    half = len(units) // 2
+    remote = tmp_path_factory.mktemp("remote") / "l10n.git"
+    git.Repo(pulled).clone(str(remote), bare=True)
+    clones = {}
+    for name, mine in (("alice", units[:half]), ("bob", units[half:])):
+        root = tmp_path_factory.mktemp(name)
+        repo = git.Repo.clone_from(str(remote), str(root))
+        repo.git.config("user.name", name)
+        repo.git.config("user.email", f"{name}@example.com")
+        monkeypatch.chdir(root)
+        assert run("merge-state", "--install").exit_code == 0  # the state driver: in every clone (git config is not cloned)
+        repo.git.add("-A")
+        repo.git.commit("-qm", "merge driver", "--allow-empty")
+        clones[name] = (root, repo, _translate_units(root, key, lambda uid, mine=mine: uid in mine, lambda s, n=name: f"[{n}] {s}"))
+    for name, (root, _, _) in clones.items():
+        monkeypatch.chdir(root)
+        code, summary = push_json()
+        assert code == 0 and results(summary)[key.relpath()] == "pushed", (name, summary)
+    held = _px(emulator, key)
+    for _, _, written in clones.values():
+        assert all(held[uid] == text for uid, text in written.items())
+    alice, bob = clones["alice"][1], clones["bob"][1]
+    alice.git.push("-q", "origin", "HEAD")
+    bob.git.pull("-q", "--no-rebase", "origin", bob.active_branch.name)  # a real merge of the two pushes' commits
+    assert not bob.git.ls_files("--unmerged")
+    monkeypatch.chdir(clones["bob"][0])
+    sent = import_requests(emulator)
+    code, summary = push_json()
+    assert code == 0 and import_requests(emulator) == sent
+    merged = {u.id: u.target for u in read_info(parse(key.path(l10n(clones["bob"][0])).read_bytes())).units}
+    assert all(merged[uid] == text for _, _, written in clones.values() for uid, text in written.items())
