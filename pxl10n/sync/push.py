@@ -438,16 +438,15 @@ class Sender:
     def _merged(self, plan_: PushPlan, canonical: bytes, held: XliffInfo) -> PushOutcome:
         """PX changed the file since it was pulled: send what changed here alone, when PX changed other units."""
         base = self.pulled_copy(plan_)
-        tree = plan_.document.tree if plan_.document is not None else None
-        if base is None or plan_.info is None or tree is None:
+        if base is None or plan_.info is None:
             return _conflict(plan_, " and the copy it was pulled as is not in git history, so the units cannot be merged")
         try:
             merged = unit_merge.merge(read_info(parse(base, source=plan_.rel)), plan_.info, held)
+            sending = parse(plan_.data, source=plan_.rel)  # D again: the gate's document may have let its tree go
         except XliffError:
             return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
         if merged.conflicts:
             return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {_some(list(merged.conflicts))}")
-        sending = copy.deepcopy(tree)
         withhold_empty_targets(sending, frozenset(merged.keep))
         reason = f"{plan_.reason}; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {_some(list(merged.keep))}"
         plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
