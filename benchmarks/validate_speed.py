@@ -35,7 +35,7 @@ the stages and the total come from the same run with the same warm state, and
 repeat also runs validate without the hooks, to show what they cost; the least
 of ``--repeat`` runs of each is printed.
 
-    python benchmarks/validate_speed.py [--files 1000] [--units 50] [--jobs N] [--repeat 3]
+    python benchmarks/validate_speed.py [--files 1000] [--units 50] [--jobs N] [--repeat 3] [--texts ui|long]
 """
 
 from __future__ import annotations
@@ -74,6 +74,16 @@ TEXTS = (
 )
 
 
+#: The same pairs as one sentence of markup and four of plain text (about 170 characters): Knowledge Center
+#: articles and long engagement steps, where the cost per character and per token shows.
+LONG_TEXTS = tuple((" ".join([s] + [_plain] * 4), " ".join([t] + [_plain_t] * 4))
+                   for s, t in TEXTS
+                   for _plain, _plain_t in [(s.replace("[b]", "").replace("[/b]", "").replace("[br]", " "),
+                                            t.replace("[b]", "").replace("[/b]", "").replace("[br]", " "))])
+#: Corpus shapes (``--texts``): ui (the default) and long; ``--units`` sets the file size (PX files hold 5-30).
+SHAPES = {"ui": TEXTS, "long": LONG_TEXTS}
+
+
 def _varied(pair: tuple[str, str], n: int) -> tuple[str, str]:
     """Every unit its own text (a step number), so no two units of a file are the same string."""
     return f"{pair[0]} (step {n + 1})", f"{pair[1]} (étape {n + 1})"
@@ -91,11 +101,11 @@ def _inline20(text: str) -> str:
     return out.replace("[br]", '<ph id="2" type="fmt" subType="xlf:lb"/>')
 
 
-def document12(index: int, units: int, rng: random.Random) -> str:
+def document12(index: int, units: int, rng: random.Random, texts: tuple[tuple[str, str], ...] = TEXTS) -> str:
     """One XLIFF 1.2 file as PX exports it, translated."""
     body = []
     for n in range(units):
-        source, target = _varied(TEXTS[rng.randrange(len(TEXTS))], n)
+        source, target = _varied(texts[rng.randrange(len(texts))], n)
         note = "<note>shown on step 2</note>" if n % 5 == 0 else ""
         body.append(f'<trans-unit id="step-{n}.title" resname="t{n}"><source>{_inline12(source)}</source>'
                     f'<target state="translated">{_inline12(target)}</target>{note}</trans-unit>')
@@ -105,11 +115,11 @@ def document12(index: int, units: int, rng: random.Random) -> str:
             "\n</body></file></xliff>\n")
 
 
-def document20(index: int, units: int, rng: random.Random) -> str:
+def document20(index: int, units: int, rng: random.Random, texts: tuple[tuple[str, str], ...] = TEXTS) -> str:
     """One XLIFF 2.0 file as PX exports it, translated."""
     body = []
     for n in range(units):
-        source, target = _varied(TEXTS[rng.randrange(len(TEXTS))], n)
+        source, target = _varied(texts[rng.randrange(len(texts))], n)
         notes = '<notes><note id="n1">shown on step 2</note></notes>' if n % 5 == 0 else ""
         body.append(f'<unit id="step-{n}.title">{notes}<segment state="translated"><source>{_inline20(source)}</source>'
                     f"<target>{_inline20(target)}</target></segment></unit>")
@@ -119,7 +129,7 @@ def document20(index: int, units: int, rng: random.Random) -> str:
             "\n</file></xliff>\n")
 
 
-def build(directory: Path, files: int, units: int) -> dict[str, list[Path]]:
+def build(directory: Path, files: int, units: int, texts: tuple[tuple[str, str], ...] = TEXTS) -> dict[str, list[Path]]:
     """Write the corpus; returns the paths per version."""
     rng = random.Random(9)
     corpus: dict[str, list[Path]] = {"1.2": [], "2.0": []}
@@ -128,7 +138,7 @@ def build(directory: Path, files: int, units: int) -> dict[str, list[Path]]:
         folder.mkdir(parents=True)
         for index in range(files):
             path = folder / f"item-{index}.xlf"
-            path.write_text(make(index, units, rng), encoding="utf-8")
+            path.write_text(make(index, units, rng, texts), encoding="utf-8")
             corpus[version].append(path)
     return corpus
 
@@ -380,10 +390,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--units", type=int, default=50, help="units per file (default 50)")
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)), help="cores for the parallel run")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measurement; the least is kept (default 3)")
+    parser.add_argument("--texts", choices=sorted(SHAPES), default="ui",
+                        help="ui: short UI strings (default); long: five sentences a unit, like KC articles")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pxl10n-speed-") as tmp:
-        corpus = build(Path(tmp), args.files, args.units)
-        print(f"corpus: {args.files} files x {args.units} units per version; parallel run on {args.jobs} cores")
+        corpus = build(Path(tmp), args.files, args.units, SHAPES[args.texts])
+        print(f"corpus: {args.files} files x {args.units} units per version, {args.texts} texts; parallel run on {args.jobs} cores")
         print(f"{'version':<8} {'cores':>7} {'parse s':>9} {'validate s':>11} {'ratio':>7} {'us/unit':>8} {'findings':>9}")
         measured = {}
         for version, paths in corpus.items():

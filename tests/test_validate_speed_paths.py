@@ -119,6 +119,20 @@ def test_benchmark_prints_both_ratios_and_the_split(capsys: pytest.CaptureFixtur
     assert [line.split()[0] for line in pools] == ["1.2", "2.0"], out
 
 
+def test_benchmark_long_texts_corpus_is_clean_and_longer(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``--texts long``: the same pairs, five sentences a unit; still no finding, so validate does all its work."""
+    spec = importlib.util.spec_from_file_location("validate_speed", ROOT / "benchmarks" / "validate_speed.py")
+    assert spec and spec.loader
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules["validate_speed"] = bench
+    spec.loader.exec_module(bench)
+    assert bench.main(["--files", "2", "--units", "6", "--jobs", "1", "--repeat", "1", "--texts", "long"]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line[:4] in ("1.2 ", "2.0 ")]
+    assert [row[-1] for row in rows if row[1] == "1"] == ["0", "0"]
+    ui, long = (bench.build(tmp_path / name, 1, 20, texts) for name, texts in (("ui", bench.TEXTS), ("long", bench.LONG_TEXTS)))
+    assert long["1.2"][0].stat().st_size > 2 * ui["1.2"][0].stat().st_size
+
+
 @pytest.mark.parametrize("xml", [
     b"<s>a<!-- c -->b<?pi x?>c<g>d<![CDATA[<e>]]></g>f</s>",
     b"<s>&#x1F600; x&#13;y<g/>\t</s>",
