@@ -267,9 +267,10 @@ def test_one_watchdog_thread_cuts_the_earliest_deadline_first_and_never_a_cancel
         (slow, _), (cancelled, _), (soon, _) = pairs
         slow_try, cancelled_try, soon_try = (_Attempt(0.0, 0.0) for _ in range(3))
         dog.watch(30.0, slow_try, slow)
-        entry = dog.watch(0.0, cancelled_try, cancelled)
+        # due before the soon one, but not at once: a 0 s deadline could be cut by the thread before cancel() runs
+        entry = dog.watch(0.05, cancelled_try, cancelled)
         dog.cancel(entry)
-        dog.watch(0.05, soon_try, soon)
+        dog.watch(0.25, soon_try, soon)
         for _ in range(200):  # up to 10 s on a loaded machine; the mark comes just before the cut itself
             if soon_try.cut_by is not None and _is_cut(soon):
                 break
