@@ -230,6 +230,7 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
     Exit 0 when no error remains (warnings allowed), 1 on errors, 2 on usage errors.
     """
     from pxl10n.config import find_config
+    from pxl10n.layout import XLIFF_SUFFIXES
     from pxl10n.sync.validation import validate_paths
     from pxl10n.validate import registry, report
 
@@ -248,7 +249,7 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
     result = validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
     if not result.files:
         where = ", ".join(str(p) for p in paths) if paths else (str(settings.directory) if settings else "the current directory")
-        raise ConfigError(f"no XLIFF file to validate in {where}", hint="check the path; files must end in .xlf or .xliff; `pxl10n pull` fills the directory")
+        raise ConfigError(f"no XLIFF file to validate in {where}", hint=f"check the path; files must end in {', '.join(XLIFF_SUFFIXES)}; `pxl10n pull` fills the directory")
     click.echo(report.render(result, fmt, color=report.use_color()), nl=False)
     if fmt != "text":
         app.console.info(report.summary_line(result))

@@ -81,7 +81,12 @@ def test_validate_on_zero_files_is_a_usage_error_with_a_hint(tmp_path: Path, mon
     (tmp_path / "empty").mkdir()
     result = run("validate", "empty")
     assert result.exit_code == 2
-    assert "no XLIFF file to validate in empty" in result.stderr and ".xlf" in result.stderr
+    assert "no XLIFF file to validate in empty" in result.stderr
+    assert "files must end in .xlf, .xliff, .xlf2, .sdlxliff" in result.stderr  # every suffix validate reads, no fewer
+    (tmp_path / "empty" / "trados.sdlxliff").write_bytes(
+        b'<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="en" '
+        b'datatype="plaintext"><body/></file></xliff>')
+    assert run("validate", "empty").exit_code == 0
 
 
 def _pulled(root: Path) -> list[FileKey]:
