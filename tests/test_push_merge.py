@@ -186,3 +186,16 @@ def test_two_translators_pushing_one_file_from_two_clones_both_land_and_their_br
     assert code == 0 and import_requests(emulator) == sent
     merged = {u.id: u.target for u in read_info(parse(key.path(l10n(clones["bob"][0])).read_bytes())).units}
     assert all(merged[uid] == text for _, _, written in clones.values() for uid, text in written.items())
+
+
+def test_a_source_px_changed_in_a_unit_left_to_px_is_not_called_an_edit_here(pulled: Path, emulator: EmulatorServer) -> None:
+    """PX rewrote one unit's source (and nobody translated it here): merged, and no 'edited here' warning."""
+    key = _with_units(emulator, "engagement")
+    item = emulator.store.get(key.kind, key.item_id)
+    first = sorted(item.units)[0]
+    item.units[first] = "A new source text, written in PX after the pull"
+    _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "pushed" and f"which PX keeps: {first}" in row["reason"]
+    assert "warnings" not in row, row

@@ -327,9 +327,12 @@ def target_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
 
 
 def source_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
-    """Units whose source, spaces aside, is not PX's: edited in the file (by hand or a CAT tool); PX keeps its own."""
+    """Units sent with a target whose source, spaces aside, is not PX's: edited in the file (by hand or a CAT
+    tool), so the target may translate text PX does not show. A unit sent without a target (withheld, or left for
+    PX to keep by a merge, whose source PX itself may have changed) says nothing of the file."""
     have = {u.id: " ".join(u.source.split()) for u in held.units if u.id}
-    return [u.id for u in sent.units if u.id and u.id in have and " ".join(u.source.split()) != have[u.id]]
+    return [u.id for u in sent.units
+            if u.id and u.target is not None and u.id in have and " ".join(u.source.split()) != have[u.id]]
 
 
 def _some(ids: list[str]) -> str:
