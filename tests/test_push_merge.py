@@ -199,3 +199,17 @@ def test_a_source_px_changed_in_a_unit_left_to_px_is_not_called_an_edit_here(pul
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
     assert code == 0 and row["result"] == "pushed" and f"which PX keeps: {first}" in row["reason"]
     assert "warnings" not in row, row
+
+
+def test_pull_keeps_an_edited_file_and_says_when_px_changed_it_too(pulled: Path, emulator: EmulatorServer) -> None:
+    """The warning tells a translator whether the next push merges (PX changed the file too) or just sends."""
+    key = _with_units(emulator, "engagement")
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    result = run("pull", "--id", key.item_id, "--locale", key.locale)
+    assert result.exit_code == 0 and "edited here and not pushed yet; kept (push it" in result.stderr
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    result = run("pull", "--id", key.item_id, "--locale", key.locale)
+    assert result.exit_code == 0
+    assert ("edited here and not pushed yet; kept; PX changed it too: push sends the units changed here and leaves "
+            "PX's to PX (a unit changed on both sides is a conflict)") in result.stderr

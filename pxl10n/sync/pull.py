@@ -472,8 +472,11 @@ def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None,
         return FileResult(key, UNCHANGED, item.name, entry=entry, units=units, translated=translated)
     if current is not None and sha256(current) not in known:
         if had_entry:
+            both = ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
+                    "sides is a conflict)") if sha256(canonical) not in known else ""
             return FileResult(
-                key, KEPT, item.name, "edited here and not pushed yet; kept (push it, or discard the edit with git checkout)", units=units, translated=translated
+                key, KEPT, item.name, f"edited here and not pushed yet; kept{both} (push it, or discard the edit with git checkout)",
+                units=units, translated=translated,
             )
         return FileResult(
             key, KEPT, item.name,
