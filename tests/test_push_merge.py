@@ -15,43 +15,20 @@ import os
 import shutil
 import signal
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import git
 import pytest
-from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
-from pxl10n.xliff.io import XLIFF20_NS, parse, read_info
+from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.project import API_KEY
-from .helpers.pulled import keys_of, l10n
+from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import import_requests, landed, push_json, results
 from .helpers.zygote import Zygote
-
-NS = {"x": XLIFF20_NS}
-
-
-def _translate_units(root: Path, key: FileKey, wanted: Callable[[str], bool], text: Callable[[str], str]) -> dict[str, str]:
-    """Give the units ``wanted`` picks (by id) a target; the others are left as pulled."""
-    path = key.path(l10n(root))
-    tree = parse(path.read_bytes())
-    written = {}
-    for unit in tree.getroot().iterfind(".//x:unit", NS):
-        if not wanted(unit.get("id")):
-            continue
-        segment = unit.find("x:segment", NS)
-        source = segment.find("x:source", NS).text or ""
-        target = segment.find("x:target", NS)
-        if target is None:
-            target = etree.SubElement(segment, f"{{{XLIFF20_NS}}}target")
-        target.text = text(source)
-        written[unit.get("id")] = target.text
-    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
-    return written
 
 
 def _with_units(emulator: EmulatorServer, kind: str, at_least: int = 2) -> FileKey:
@@ -66,7 +43,7 @@ def test_px_and_the_file_changing_different_units_are_merged_and_neither_is_lost
     key = _with_units(emulator, "engagement")
     first, *rest = sorted(emulator.store.get(key.kind, key.item_id).units)
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
-    written = _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    written = translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
     assert set(written) == set(rest)
     code, summary = push_json()
     assert code == 0, summary
@@ -88,7 +65,7 @@ def test_a_unit_changed_in_px_and_here_is_a_conflict_naming_it(pulled: Path, emu
     key = _with_units(emulator, "engagement")
     first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
-    _translate_units(pulled, key, lambda uid: True, lambda source: f"[vendor] {source}")
+    translate(pulled, key, lambda source: f"[vendor] {source}")
     before = import_requests(emulator)
     code, summary = push_json()
     assert code == 1
@@ -103,7 +80,7 @@ def test_a_source_px_changed_under_a_translation_is_a_conflict(pulled: Path, emu
     item = emulator.store.get(key.kind, key.item_id)
     first, second = sorted(item.units)[:2]
     item.units[first] = "A new source text, written in PX after the pull"
-    _translate_units(pulled, key, lambda uid: uid in (first, second), lambda source: f"[vendor] {source}")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid in (first, second))
     code, summary = push_json()
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
     assert code == 1 and row["result"] == "conflict" and f"also changed here: {first}:" in row["reason"]
@@ -115,7 +92,7 @@ def test_without_the_pulled_copy_in_git_history_nothing_is_guessed(pulled: Path,
     key = _with_units(emulator, "engagement")
     first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
-    _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
     shutil.rmtree(pulled / ".git")
     repo = git.Repo.init(pulled)
     repo.git.add("-A")
@@ -134,7 +111,7 @@ def test_a_merged_push_killed_after_landing_is_confirmed_on_the_rerun_not_sent_t
     key = _with_units(emulator, "engagement")
     first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
-    written = _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    written = translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
     env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": f"{point}:KILL",
            "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
     died = subprocess.run([str(zygote.client), "push", "--id", key.item_id, "--locale", key.locale], cwd=pulled, env=env,
@@ -168,7 +145,7 @@ def test_two_translators_pushing_one_file_from_two_clones_both_land_and_their_br
         assert run("merge-state", "--install").exit_code == 0  # the state driver: in every clone (git config is not cloned)
         repo.git.add("-A")
         repo.git.commit("-qm", "merge driver", "--allow-empty")
-        clones[name] = (root, repo, _translate_units(root, key, lambda uid, mine=mine: uid in mine, lambda s, n=name: f"[{n}] {s}"))
+        clones[name] = (root, repo, translate(root, key, lambda s, n=name: f"[{n}] {s}", units=lambda uid, mine=mine: uid in mine))
     for name, (root, _, _) in clones.items():
         monkeypatch.chdir(root)
         code, summary = push_json()
@@ -194,7 +171,7 @@ def test_a_source_px_changed_in_a_unit_left_to_px_is_not_called_an_edit_here(pul
     item = emulator.store.get(key.kind, key.item_id)
     first = sorted(item.units)[0]
     item.units[first] = "A new source text, written in PX after the pull"
-    _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
     code, summary = push_json()
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
     assert code == 0 and row["result"] == "pushed" and f"which PX keeps: {first}" in row["reason"]
@@ -205,7 +182,7 @@ def test_pull_keeps_an_edited_file_and_says_when_px_changed_it_too(pulled: Path,
     """The warning tells a translator whether the next push merges (PX changed the file too) or just sends."""
     key = _with_units(emulator, "engagement")
     first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
-    _translate_units(pulled, key, lambda uid: uid != first, lambda source: f"[vendor] {source}")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
     result = run("pull", "--id", key.item_id, "--locale", key.locale)
     assert result.exit_code == 0 and "edited here and not pushed yet; kept (push it" in result.stderr
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})

@@ -22,13 +22,16 @@ def keys_of(emulator: EmulatorServer, kind: str, locale: str = "fr-FR") -> list[
     return [FileKey(kind, item.id, locale) for item in emulator.store.items(kind) if item.localizable]
 
 
-def translate(root: Path, key: FileKey, text: Callable[[str], str] | None = None) -> dict[str, str]:
-    """Give every unit of a pulled 2.0 file a target; returns unit id -> target written."""
+def translate(root: Path, key: FileKey, text: Callable[[str], str] | None = None,
+              units: Callable[[str], bool] | None = None) -> dict[str, str]:
+    """Give every unit of a pulled 2.0 file (or those ``units`` picks by id) a target; returns unit id -> target written."""
     path = key.path(l10n(root))
     tree = parse(path.read_bytes())
     ns = {"x": XLIFF20_NS}
     written = {}
     for unit in tree.getroot().iterfind(".//x:unit", ns):
+        if units is not None and not units(unit.get("id")):
+            continue
         segment = unit.find("x:segment", ns)
         source = segment.find("x:source", ns).text or ""
         target = segment.find("x:target", ns)
