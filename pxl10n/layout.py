@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -104,17 +105,35 @@ def key_for(directory: Path, path: Path) -> FileKey | None:
 
 
 def iter_xliff_files(root: Path) -> list[Path]:
-    """XLIFF files below ``root`` (or ``root`` itself), sorted, skipping hidden entries."""
+    """XLIFF files below ``root`` (or ``root`` itself), sorted, skipping hidden entries and symbolic links."""
+    return scan_xliff(root)[0]
+
+
+def scan_xliff(root: Path) -> tuple[list[Path], list[Path]]:
+    """The XLIFF files below ``root`` (or ``root`` itself) and the symbolic links met on the way, each sorted.
+
+    Nothing is followed through a link: a committed link could point anywhere on the machine, so a
+    link is listed (for the caller to name) and neither read nor walked into. Hidden entries are skipped."""
     if root.is_file():
-        return [root]
-    found = []
-    for path in root.rglob("*"):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.suffix.lower() in XLIFF_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found)
+        return [root], []
+    files: list[Path] = []
+    links: list[Path] = []
+    folders = [root]
+    while folders:
+        try:
+            entries = list(os.scandir(folders.pop()))
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue  # vanished meanwhile, or not ours to read: as a walk that never saw it
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_symlink():
+                links.append(Path(entry.path))
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False) and os.path.splitext(entry.name)[1].lower() in XLIFF_SUFFIXES:
+                files.append(Path(entry.path))
+    return sorted(files), sorted(links)
 
 
 def written_paths(directory: Path, locales: Iterable[str], kinds: Iterable[str]) -> list[Path]:

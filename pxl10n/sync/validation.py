@@ -9,16 +9,18 @@ to check. The CLI and push call it; validate never does.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 from pxl10n.assets.consistency import Variant
 from pxl10n.assets.corpus import Entry, entries_in, entries_of
 from pxl10n.assets.glossary import Glossary
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError, XliffError
-from pxl10n.fsutil import read_bytes
-from pxl10n.layout import iter_xliff_files, key_for, laid_out_keys
+from pxl10n.fsutil import read_bytes, shown
+from pxl10n.layout import XLIFF_SUFFIXES, key_for, laid_out_keys, scan_xliff
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
 from pxl10n.validate.engine import Report, build_selection, validate_documents, validate_files
@@ -50,21 +52,74 @@ def context_for(settings: Settings | None, files: Iterable[Path] = (), state: St
     return _project(settings, expected)
 
 
-def discover(paths: Iterable[Path | str], settings: Settings | None) -> list[Path]:
-    """XLIFF files under ``paths`` (default: the configured directory, else the current one), absolute."""
+class Found(NamedTuple):
+    """What :func:`discover` found: the files to check (absolute), and the links not read, each with why."""
+
+    files: list[Path]
+    links: dict[Path, str]
+
+
+def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
+    """XLIFF files under ``paths`` (default: the configured directory, else the current one).
+
+    Below the configured directory nothing is read through a symbolic link, as pull and push read
+    nothing there through one: a link (which a pull request can commit, pointing anywhere on a CI
+    runner) is listed with why, never followed. Elsewhere a link to an XLIFF file is read as the
+    user's own file, and a walk never enters a linked folder."""
     roots = [Path(p) for p in paths]
+    directory = Path(os.path.abspath(settings.directory)) if settings is not None else None
     if not roots:
         if settings is None:
             roots = [Path.cwd()]
-        elif settings.directory.is_dir():
+        elif settings.directory.is_dir() or settings.directory.is_symlink():
             roots = [settings.directory]  # a project that never pulled simply has nothing to check
     found: dict[Path, None] = {}
+    links: dict[Path, str] = {}
     for root in roots:
+        absolute = Path(os.path.abspath(root))
+        link = _link_on_the_way(absolute, directory) if directory is not None and _below(absolute, directory) else None
+        if link is not None and directory is not None:
+            links[link] = _refusal(link, directory)
+            continue
         if not root.exists():
             raise ConfigError(f"{root}: no such file or directory")
-        for path in iter_xliff_files(root):
+        files, met = scan_xliff(root)
+        for path in files:
             found.setdefault(path.resolve(), None)
-    return sorted(found)
+        for path in met:
+            met_at = Path(os.path.abspath(path))
+            if directory is not None and _below(met_at, directory):
+                links[met_at] = _refusal(met_at, directory)
+            elif path.suffix.lower() in XLIFF_SUFFIXES and path.is_file():
+                found.setdefault(path.resolve(), None)
+    for path in links:
+        found.pop(path, None)
+    return Found(sorted(found), links)
+
+
+def _below(path: Path, directory: Path) -> bool:
+    return path == directory or directory in path.parents
+
+
+def _link_on_the_way(path: Path, directory: Path) -> Path | None:
+    """The first symbolic link from ``directory`` (itself included) down to ``path``, both absolute; None when none."""
+    step = directory
+    if step.is_symlink():
+        return step
+    for part in path.relative_to(directory).parts:
+        step = step / part
+        if step.is_symlink():
+            return step
+    return None
+
+
+def _refusal(link: Path, directory: Path) -> str:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return (f"a symbolic link (to {target}); not read: pull and push refuse links under {shown(directory)} (one could "
+            f"point anywhere on the machine); replace it with the real file or folder, or remove it")
 
 
 def validate_paths(
@@ -78,8 +133,8 @@ def validate_paths(
 ) -> Report:
     """``pxl10n validate``: files and directories checked against the project; ConfigError (exit 2) for bad input."""
     selection = build_selection(settings, select, ignore, severity)
-    files = discover(paths, settings)
-    return validate_files(files, context_for(settings, files), selection, jobs=jobs)
+    files, links = discover(paths, settings)
+    return validate_files(files, context_for(settings, files), selection, jobs=jobs, unread=links)
 
 
 def gate_report(settings: Settings, files: Iterable[tuple[Document, FileState | None]]) -> Report:

@@ -304,9 +304,17 @@ def validate_documents(documents: Iterable[Document], ctx: Context, selection: R
     return Report(names, sorted(findings, key=_sort_key))
 
 
-def validate_files(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None) -> Report:
-    """Read and validate ``files``: serially when few, in a process pool in chunks when many."""
-    return Report(list(files), run(files, ctx, selection, jobs=jobs))
+def validate_files(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None,
+                   unread: Mapping[Path, str] | None = None) -> Report:
+    """Read and validate ``files``: serially when few, in a process pool in chunks when many.
+
+    ``unread`` names files the caller will not have read (a symbolic link, which could point anywhere),
+    each with why: each is one XLF004 finding, and counts as a file checked."""
+    findings = run(files, ctx, selection, jobs=jobs)
+    if not unread:
+        return Report(list(files), findings)
+    refused = (selection.apply(parsing.unreadable(str(path), reason)) for path, reason in unread.items())
+    return Report(sorted([*files, *unread]), sorted([*findings, *(f for f in refused if f is not None)], key=_sort_key))
 
 
 def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None) -> list[Finding]:

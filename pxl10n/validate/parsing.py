@@ -39,7 +39,9 @@ XLF003 = error(
 )
 XLF004 = error(
     "XLF004", "File cannot be read",
-    "The file could not be read (permissions, vanished, a directory) or is larger than the parser's size cap.",
+    "The file could not be read (permissions, vanished, a directory), is larger than the parser's size cap, or "
+    "is a symbolic link below the configured directory: pull and push never read through one there (a committed "
+    "link could point anywhere on a CI runner), so validate does not either.",
 )
 
 FAMILY = Family(

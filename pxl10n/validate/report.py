@@ -35,11 +35,12 @@ _RED, _YELLOW, _BOLD, _DIM, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m
 
 def display_path(path: str, cwd: Path | None = None) -> str:
     """``path`` relative to the current directory when below it, else as given."""
-    base = cwd or Path.cwd()
-    try:
-        return Path(path).resolve().relative_to(base.resolve()).as_posix()
-    except (ValueError, OSError):
-        return path
+    base = (cwd or Path.cwd()).resolve()
+    absolute = Path(os.path.abspath(path))
+    for spelled in (absolute, absolute.parent.resolve() / absolute.name):  # a link is named as itself, not as its target
+        if spelled.is_relative_to(base):
+            return spelled.relative_to(base).as_posix()
+    return path
 
 
 def _plural(n: int, word: str) -> str:
