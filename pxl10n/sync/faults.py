@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pxl10n.errors import EnvironmentFault, GitError
+from pxl10n.errors import EnvironmentFault, GitError, Pxl10nError
 from pxl10n.fsutil import describe_os_error, is_environment_fault
 
 
@@ -76,6 +76,16 @@ _GIT_FAULTS = {
     "insufficient permission": errno.EACCES,
     "operation not permitted": errno.EPERM,
 }
+
+
+def refused_commit(exc: GitError, git_dir: str | os.PathLike[str], guard: Guard) -> Pxl10nError:
+    """The error of a commit git refused after the run wrote (and push sent): the machine's fault as
+    :func:`git_fault` says it, else git's own words with what is safe and how to finish (a hook, signing)."""
+    fault = git_fault(exc, git_dir, guard)
+    if fault is not None:
+        return fault
+    return GitError(f"{exc.message}; {guard.written}",
+                    hint=f"fix what git or the hook reports, then run `pxl10n {guard.command}` again")
 
 
 def git_fault(exc: GitError, git_dir: str | os.PathLike[str], guard: Guard) -> EnvironmentFault | None:

@@ -158,7 +158,36 @@ def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | N
                 repo.git.commit("-q", "--only", "-m", message, f"--pathspec-from-file={pathspec}", "--pathspec-file-nul")
         return repo.head.commit.hexsha
     except git.GitCommandError as exc:
-        raise GitError(f"git commit of {len(rels)} path(s) failed: {exc.stderr.strip() or exc}") from None
+        hooks = commit_hooks(repo)
+        by = f" (the repository's {' and '.join(hooks)} hook ran)" if hooks else ""
+        raise GitError(f"git refused the commit of {len(rels)} path(s){by}: {_said(exc)}") from None
+
+
+def _said(exc: git.GitCommandError) -> str:
+    """What git (or a hook) wrote on stderr, on one line and short; GitPython's wrapping taken off."""
+    said = str(exc.stderr or "").strip()
+    if said.startswith("stderr: '") and said.endswith("'"):
+        said = said[len("stderr: '") : -1]
+    said = " / ".join(line.strip() for line in said.splitlines() if line.strip())
+    return (said[:297] + "...") if len(said) > 300 else (said or f"exit status {exc.status}")
+
+
+#: The hooks that run before a commit is made and can refuse it (post-commit runs after it is made).
+_COMMIT_HOOKS = ("pre-commit", "prepare-commit-msg", "commit-msg")
+
+
+def commit_hooks(repo: git.Repo) -> list[str]:
+    """The names of the hooks that may refuse a commit here (``core.hooksPath`` honoured), for a refused commit's message."""
+    root = Path(repo.working_tree_dir or repo.git_dir)
+    found = []
+    for name in _COMMIT_HOOKS:
+        try:
+            path = root / repo.git.rev_parse("--git-path", f"hooks/{name}")
+        except git.GitCommandError:
+            continue
+        if path.is_file() and os.access(path, os.X_OK):
+            found.append(name)
+    return found
 
 
 def _staged_changes(repo: git.Repo, rels: Sequence[str]) -> list[str]:
@@ -172,6 +201,19 @@ def _staged_changes(repo: git.Repo, rels: Sequence[str]) -> list[str]:
         return list(rels)
     out = repo.git.diff("--cached", "--name-only", "-z", "--no-renames", "HEAD", "--", *rels)
     return [rel for rel in out.split("\0") if rel]
+
+
+def leftover_lines(directory: Path, paths: Iterable[Path]) -> list[str]:
+    """Commit-message lines for files below ``directory`` that an earlier run wrote and could not commit
+    (killed, or a refused commit), by their path in the directory."""
+    return [f"- {_below(directory, path)}: written by an earlier run that could not commit it" for path in sorted(paths)]
+
+
+def _below(directory: Path, path: Path) -> str:
+    for spelled in (path, path.resolve()):
+        if spelled.is_relative_to(directory):
+            return spelled.relative_to(directory).as_posix()
+    return str(path)
 
 
 def commit_message(head: str, lines: Sequence[str], limit: int = 200) -> str:

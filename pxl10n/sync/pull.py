@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -43,7 +44,7 @@ from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
-from pxl10n.sync.faults import Guard, git_fault, stop_at_fault
+from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
 from pxl10n.sync.listing import list_items, pulled_kinds
 from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.pool import run_concurrently
@@ -183,13 +184,14 @@ def _write_index(directory: Path, items: list[Item]) -> bool:
     return True
 
 
-def commit_message(result: PullResult) -> str:
-    """A stable, useful commit message: counts first, then the files."""
+def commit_message(result: PullResult, leftover: Sequence[str] = ()) -> str:
+    """A stable, useful commit message: counts first, then the files, then ``leftover``
+    (:func:`~pxl10n.sync.git.leftover_lines`: what an earlier run wrote and could not commit)."""
     changed = sorted(result.changed, key=lambda f: f.key)
     locales = sorted({f.key.locale for f in changed})
     head = f"pxl10n pull: {len(changed)} file(s) from PX ({', '.join(locales) or 'state only'})"
     lines = [f"- {f.key.relpath()}: {f.status}, {f.translated}/{f.units} translated" + (f" ({f.name})" if f.name else "") for f in changed]
-    return gitops.commit_message(head, lines)
+    return gitops.commit_message(head, lines + list(leftover))
 
 
 def learn_from_history(repo: Repo | None, directory: Path, rels: set[str], limit: int = 50) -> dict[str, set[str]]:
@@ -567,20 +569,21 @@ def _finish(settings: Settings, state: State, repo: Repo | None, result: PullRes
         guard.wrote |= state.save()
         if repo is None or not commit:
             return result
-        paths = _ours_to_commit(repo, settings, state, result)
+        paths, leftover = _ours_to_commit(repo, settings, state, result)
         try:
-            return replace(result, commit=gitops.commit_paths(repo, paths, commit_message(result)))
+            return replace(result, commit=gitops.commit_paths(repo, paths, commit_message(result, leftover)))
         except GitError as exc:
-            raise git_fault(exc, repo.git_dir, guard) or exc from None
+            raise refused_commit(exc, repo.git_dir, guard) from None
 
 
-def _ours_to_commit(repo: Repo, settings: Settings, state: State, result: PullResult) -> list[Path]:
-    """Exactly what pxl10n wrote: this run's files, plus pxl10n's bytes an interrupted run left uncommitted."""
+def _ours_to_commit(repo: Repo, settings: Settings, state: State, result: PullResult) -> tuple[list[Path], list[str]]:
+    """Exactly what pxl10n wrote: this run's files, plus pxl10n's bytes an interrupted run left uncommitted
+    (also as the commit message's lines for them)."""
     directory = settings.directory
     paths = {f.key.path(directory) for f in result.changed}
     paths |= {directory / STATE_NAME, directory / INDEX_NAME}
-    paths |= set(own_uncommitted(repo, directory, state))
-    return sorted(paths)
+    leftover = set(own_uncommitted(repo, directory, state)) - paths
+    return sorted(paths | leftover), gitops.leftover_lines(directory, leftover)
 
 
 def _report(result: PullResult, console: Console) -> None:

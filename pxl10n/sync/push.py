@@ -27,7 +27,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -44,7 +44,7 @@ from pxl10n.px.kinds import KINDS
 from pxl10n.sync import crash, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
-from pxl10n.sync.faults import Guard, git_fault, stop_at_fault
+from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
 from pxl10n.sync.ownership import own_uncommitted
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
@@ -538,12 +538,13 @@ def _send_all(plans: list[PushPlan], sender: Sender, settings: Settings, console
 # --- the command ------------------------------------------------------------------------
 
 
-def commit_message(result: PushResult) -> str:
-    """A stable commit message: counts and locales first, then the files."""
+def commit_message(result: PushResult, leftover: Sequence[str] = ()) -> str:
+    """A stable commit message: counts and locales first, then the files, then ``leftover``
+    (:func:`~pxl10n.sync.git.leftover_lines`: what an earlier run wrote and could not commit)."""
     landed = sorted(result.landed, key=lambda f: f.key)
     locales = sorted({f.key.locale for f in landed})
     head = f"pxl10n push: {len(landed)} file(s) to PX ({', '.join(locales) or 'state only'})"
-    return gitops.commit_message(head, [f"- {f.rel}: {f.reason}" for f in landed])
+    return gitops.commit_message(head, [f"- {f.rel}: {f.reason}" for f in landed] + list(leftover))
 
 
 def push(
@@ -631,11 +632,13 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     if repo is not None:
         selected = {p.key.path(directory) for p in plans}
         paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed}
-        paths |= set(own_uncommitted(repo, directory, state, among=selected - paths))
+        leftover = set(own_uncommitted(repo, directory, state, among=selected - paths)) - paths
+        paths |= leftover
         try:
-            result = replace(result, commit=gitops.commit_paths(repo, sorted(paths), commit_message(result)))
+            message = commit_message(result, gitops.leftover_lines(directory, leftover))
+            result = replace(result, commit=gitops.commit_paths(repo, sorted(paths), message))
         except GitError as exc:
-            raise git_fault(exc, repo.git_dir, guard) or exc from None
+            raise refused_commit(exc, repo.git_dir, guard) from None
     jr.remove(directory)
     return result
 
