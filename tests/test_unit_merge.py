@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pxl10n.sync.unit_merge import UnitMerge, merge
+from pxl10n.sync.unit_merge import UnitMerge, emptied, merge
 from pxl10n.xliff.io import Unit, XliffInfo
 
 
@@ -46,3 +46,18 @@ def test_many_units_are_sorted_by_what_becomes_of_them() -> None:
     ours = info(("a", "A", "a1"), ("b", "B", None), ("c", "C", "c1"), ("d", "D", "d1"), ("", "no id", "x"))
     theirs = info(("a", "A", None), ("b", "B", "b2"), ("c", "C", "c2"), ("d", "D", None), ("e", "E", "e2"))
     assert merge(base, ours, theirs) == UnitMerge(send=("a", "d"), keep=("b",), conflicts=("c",))
+
+
+@pytest.mark.parametrize(("ours", "theirs", "expected"), [
+    pytest.param([("a", "Save", None), ("b", "Close", "Fermer")], [("a", "Save", "Enregistrer"), ("b", "Close", "Fermer")], ("a",),
+                 id="reverted-one: the only difference is a target left empty"),
+    pytest.param([("a", "Save", " "), ("b", "Close", None)], [("a", "Save", "Enregistrer"), ("b", "Close", "Fermer")], ("a", "b"),
+                 id="reverted-all (blank counts as empty)"),
+    pytest.param([("a", "Save", None), ("b", "Close", "Clore")], [("a", "Save", "Enregistrer"), ("b", "Close", "Fermer")], (),
+                 id="also-translated-here: pushable, not a revert"),
+    pytest.param([("a", "Save", None), ("n", "New", "Nouveau")], [("a", "Save", "Enregistrer")], (),
+                 id="a-target-px-lacks"),
+    pytest.param([("a", "Save", None)], [("a", "Save", None)], (), id="nothing-emptied"),
+])
+def test_emptied(ours: list[tuple[str, str, str | None]], theirs: list[tuple[str, str, str | None]], expected: tuple[str, ...]) -> None:
+    assert emptied(info(*ours), info(*theirs)) == expected

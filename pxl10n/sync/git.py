@@ -222,6 +222,14 @@ def commit_message(head: str, lines: Sequence[str], limit: int = 200) -> str:
     return head + ("\n\n" + "\n".join(shown) if shown else "") + "\n"
 
 
+def at_head(repo: git.Repo, path: Path) -> bytes | None:
+    """The bytes HEAD holds for ``path``; None when it holds none (or there is no commit yet)."""
+    try:
+        return bytes(repo.head.commit.tree[_rel(repo, path)].data_stream.read())
+    except (KeyError, ValueError, git.GitCommandError):
+        return None
+
+
 def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[bytes]:
     """The committed contents of ``path``, newest first (HEAD included), at most ``limit``."""
     rel = _rel(repo, path)

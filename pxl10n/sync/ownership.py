@@ -1,22 +1,29 @@
-"""Which uncommitted paths hold pxl10n's own bytes, so a run commits them and never a person's edit.
+"""Which bytes are pxl10n's own: uncommitted paths a run commits, and older copies a person put back.
 
 A killed pull or push leaves files it wrote (or removed) uncommitted; the next
 run commits them along with its own, and only them: a path whose content is a
 hash PX produced for its entry (pulled or pushed), or whose entry and file are
 both gone. Anything else under the l10n directory is someone's work and stays
 out of pxl10n's commits.
+
+An older copy pxl10n once wrote (a hash in ``seen``) is pxl10n's to replace only
+when a run died before renaming the new one in; when the committed state already
+names a newer copy, a person put the old one back (``git revert``, a checkout of an
+old version) and it is theirs (:func:`set_back`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pxl10n.errors import Pxl10nError
 from pxl10n.fsutil import read_normalized
-from pxl10n.layout import key_for
+from pxl10n.layout import STATE_NAME, key_for
 from pxl10n.sync import git as gitops
-from pxl10n.sync.state import State
+from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
 
 if TYPE_CHECKING:
@@ -38,3 +45,55 @@ def own_uncommitted(repo: git.Repo, directory: Path, state: State, among: Collec
         if (data is None and entry is None) or (data is not None and entry is not None and sha256(data) in entry.px_hashes()):
             own.append(path)
     return own
+
+
+def committed_entries(repo: git.Repo | None, directory: Path) -> dict[str, FileState]:
+    """The state file's entries as HEAD holds them; none outside git, before the first commit, or when unreadable."""
+    if repo is None:
+        return {}
+    data = gitops.at_head(repo, directory / STATE_NAME)
+    if data is None:
+        return {}
+    try:
+        return parse(data.decode("utf-8"), directory / STATE_NAME)
+    except (Pxl10nError, UnicodeDecodeError):
+        return {}
+
+
+@dataclass(frozen=True)
+class Remembered:
+    """What git remembers beyond the state file on disk, read once per run; an immutable record."""
+
+    #: per file (relative path) without a state entry now: the hashes committed states knew (a lost state)
+    learned: Mapping[str, set[str]] = field(default_factory=dict)
+    #: per file: its entry as HEAD's state file holds it
+    committed: Mapping[str, FileState] = field(default_factory=dict)
+
+    def known(self, rel: str, entry: FileState | None) -> set[str]:
+        """The hashes of pxl10n's copies of the file: its entry's, else what git history knew."""
+        return entry.known_hashes() if entry is not None else self.learned.get(rel, set())
+
+    def set_back(self, rel: str, digest: str, entry: FileState | None) -> bool:
+        """:func:`set_back` against the file's committed entry."""
+        return set_back(digest, entry, self.committed.get(rel))
+
+    def owns(self, rel: str, digest: str, entry: FileState | None) -> bool:
+        """Whether bytes of hash ``digest`` are pxl10n's own copy of the file (unchanged, replaceable), not a person's."""
+        return digest in self.known(rel, entry) and not self.set_back(rel, digest, entry)
+
+
+def remembered(repo: git.Repo | None, directory: Path, learned: Mapping[str, set[str]] | None = None) -> Remembered:
+    """What git remembers for a run over ``directory`` (``learned``: the caller's look into older states)."""
+    return Remembered(learned or {}, committed_entries(repo, directory))
+
+
+def set_back(digest: str, entry: FileState | None, committed: FileState | None) -> bool:
+    """Whether bytes of hash ``digest`` are an older copy a person put back, not one a killed pull left.
+
+    Pull records the new copy before it renames it in, so a pull killed in between leaves the
+    old copy with its hash in ``seen`` while the committed entry still names that old copy.
+    When the committed entry already names a newer one, the old copy came back later, by hand."""
+    if entry is None or committed is None or digest not in entry.seen or digest in entry.px_hashes():
+        return False
+    newer = committed.px_hashes()
+    return bool(newer) and digest not in newer

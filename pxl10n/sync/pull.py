@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pxl10n.config import Settings
 from pxl10n.console import Console
-from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError
+from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, XliffError
 from pxl10n.fsutil import (
     atomic_write,
     is_environment_fault,
@@ -46,11 +46,13 @@ from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
 from pxl10n.sync.listing import list_items, pulled_kinds
-from pxl10n.sync.ownership import own_uncommitted
+from pxl10n.sync.ownership import Remembered, own_uncommitted, remembered
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State, parse
-from pxl10n.xliff.io import XliffInfo, sha256
+from pxl10n.sync.unit_merge import emptied
+from pxl10n.xliff.io import XliffInfo, read_info, sha256
+from pxl10n.xliff.io import parse as parse_xliff
 
 if TYPE_CHECKING:
     from git import Repo
@@ -287,11 +289,11 @@ def _run(
         listed, listing_failures = _list_each(client, settings, kinds, console)
         plan = _plan(settings, selection, listed, listing_failures, console)
         unknown = {key.relpath() for key in laid_out_keys(directory, locales)} - state.entries.keys()
-        history = learn_from_history(repo, directory, unknown)
+        history = remembered(repo, directory, learn_from_history(repo, directory, unknown))
         console.info(f"exporting {len(plan.tasks)} file(s): {len(plan.localizable)} item(s) x {len(locales)} locale(s)")
         files = _export_all(client, settings, state, history, plan, console, guard, dry_run=dry_run)
         if not selection.ids:
-            files += _obsolete(settings, state, tuple(listed), locales, listed, guard, dry_run=dry_run, prune_all=prune_all)
+            files += _obsolete(settings, state, history, tuple(listed), locales, listed, guard, dry_run=dry_run, prune_all=prune_all)
     finally:
         if own_client:
             client.close()
@@ -353,7 +355,7 @@ def _plan(settings: Settings, selection: Selection, listed: dict[str, list[Item]
 
 
 def _export_all(
-    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], plan: _Plan, console: Console, guard: Guard, *, dry_run: bool
+    client: PXClient, settings: Settings, state: State, history: Remembered, plan: _Plan, console: Console, guard: Guard, *, dry_run: bool
 ) -> list[FileResult]:
     """Export every task concurrently; record and place each full batch while the next exports run.
 
@@ -411,7 +413,7 @@ def _place(settings: Settings, file: FileResult, guard: Guard) -> FileResult:
 
 
 def _decide(
-    client: PXClient, settings: Settings, state: State, history: dict[str, set[str]], item: Item, locale: str, guard: Guard, *, dry_run: bool
+    client: PXClient, settings: Settings, state: State, history: Remembered, item: Item, locale: str, guard: Guard, *, dry_run: bool
 ) -> FileResult:
     """One row of the pull table: export, compare, decide; new bytes are only staged (never in a dry run)."""
     key = FileKey(item.kind, item.id, locale)
@@ -436,7 +438,9 @@ def _decide(
             guard.trip(exc, path)
         return FileResult(key, FAILED, item.name, f"{label}: cannot read {key.relpath()} ({exc.strerror or exc})")
     previous = state.get(key)
-    known = previous.known_hashes() if previous is not None else history.get(key.relpath(), set())
+    known = history.known(key.relpath(), previous)
+    if current is not None and history.set_back(key.relpath(), sha256(current), previous):
+        known = known - {sha256(current)}  # put back by a person: theirs now, never replaced
     entry = _entry(settings, key, params, info, sha256(canonical), previous, known)
     decided = _judge(item, entry, known, current, canonical, info, had_entry=previous is not None)
     if decided.status not in (NEW, UPDATED) or dry_run:
@@ -466,6 +470,25 @@ def _entry(
     return replace(entry, seen=tuple(sorted(known))) if known else entry
 
 
+def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
+    """Why a file edited here is kept, and the way out that works for it (committed or not)."""
+    try:
+        removed = emptied(read_info(parse_xliff(current)), px)
+    except XliffError:
+        removed = ()
+    if removed:
+        return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({_few(removed)}; a revert?); kept, "
+                "but push cannot send that: an import never removes a translation from PX. Remove them in PX's editor, "
+                "or delete the file and pull to take PX's copy")
+    both = ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
+            "sides is a conflict)") if changed_in_px else ""
+    return f"edited here and not pushed yet; kept{both} (push it, or delete the file and pull to take PX's copy)"
+
+
+def _few(ids: Sequence[str], shown: int = 3) -> str:
+    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
+
+
 def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool) -> FileResult:
     """The decision table's row for bytes ``current`` on disk against PX's ``canonical``."""
     key = entry.key
@@ -474,12 +497,8 @@ def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None,
         return FileResult(key, UNCHANGED, item.name, entry=entry, units=units, translated=translated)
     if current is not None and sha256(current) not in known:
         if had_entry:
-            both = ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
-                    "sides is a conflict)") if sha256(canonical) not in known else ""
-            return FileResult(
-                key, KEPT, item.name, f"edited here and not pushed yet; kept{both} (push it, or discard the edit with git checkout)",
-                units=units, translated=translated,
-            )
+            return FileResult(key, KEPT, item.name, _kept_why(current, info, changed_in_px=sha256(canonical) not in known),
+                              units=units, translated=translated)
         return FileResult(
             key, KEPT, item.name,
             "no state entry and not a copy pxl10n ever wrote (git history checked): kept as a person's work; "
@@ -505,6 +524,7 @@ def _stage(settings: Settings, decided: FileResult, canonical: bytes, guard: Gua
 def _obsolete(
     settings: Settings,
     state: State,
+    history: Remembered,
     kinds: tuple[str, ...],
     locales: tuple[str, ...],
     listed: dict[str, list[Item]],
@@ -528,7 +548,7 @@ def _obsolete(
         for entry in gone:
             path = entry.key.path(settings.directory)
             with stop_at_fault(guard, path):
-                results.append(_remove(entry, path, state, guard, held, dry_run=dry_run))
+                results.append(_remove(entry, path, state, history, guard, held, dry_run=dry_run))
     return results
 
 
@@ -547,10 +567,10 @@ def _prune_held(settings: Settings, kind: str, listed: dict[str, list[Item]], en
     return ""
 
 
-def _remove(entry: FileState, path: Path, state: State, guard: Guard, held: str, *, dry_run: bool) -> FileResult:
+def _remove(entry: FileState, path: Path, state: State, history: Remembered, guard: Guard, held: str, *, dry_run: bool) -> FileResult:
     """One file of an item PX no longer lists: kept when edited here, held, or removed with its entry."""
     current = read_normalized(path)
-    if current is not None and sha256(current) not in entry.known_hashes():
+    if current is not None and not history.owns(entry.key.relpath(), sha256(current), entry):
         return FileResult(entry.key, KEPT, message="no longer in PX but edited here and not pushed; kept")
     if held:
         return FileResult(entry.key, PRUNE_HELD, message=held)

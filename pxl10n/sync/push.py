@@ -45,7 +45,7 @@ from pxl10n.sync import crash, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
-from pxl10n.sync.ownership import own_uncommitted
+from pxl10n.sync.ownership import Remembered, own_uncommitted, remembered
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
@@ -87,6 +87,8 @@ FAILING = frozenset({S.BLOCKED, S.REJECTED, S.FAILED, S.NOT_SENT, S.NOT_PULLED, 
 LANDED = frozenset({S.PUSHED, S.CONFIRMED, S.REFRESHED})
 
 CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH, FORCED = "changed since pull", "changed since push", "forced"
+#: An older copy of the file put back by a person (a revert): their edit, sent like any other.
+SET_BACK = "set back to an older copy (a revert?) since PX's newer one was recorded"
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ def _outgoing(data: bytes, path: Path, rel: str) -> tuple[Document, XliffInfo | 
         return document, None, Withheld(data)
 
 
-def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: FileKey, force: bool) -> PushPlan:
+def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: Remembered, key: FileKey, force: bool) -> PushPlan:
     entry = state.get(key)
     data = read_normalized(key.path(settings.directory))
     if data is None:
@@ -246,29 +248,35 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, key: File
     path = key.path(settings.directory).resolve()
     if key.relpath() in recovery.unrefreshed and digest == entry.pushed and not force:
         return PushPlan(key, Action.REFRESH, None, "landed before an interruption; re-exported from PX now", entry, data, digest, _outgoing(data, path, key.relpath())[1])
-    if digest in entry.known_hashes() and not force:
+    ours = history.owns(key.relpath(), digest, entry)
+    if ours and not force:
         return PushPlan(key, Action.NONE, S.UNCHANGED, "PX holds this content", entry)
     document, info, sent = _outgoing(data, path, key.relpath())
     if info is not None and info.translated_units == 0:
-        return PushPlan(key, Action.NONE, S.SKIPPED, "no translated unit", entry)
+        return PushPlan(key, Action.NONE, S.SKIPPED, "no translated unit: nothing to send (an import never removes a "
+                        "translation PX holds; remove it in PX's editor)", entry)
     if info is not None and info.version != entry.xliff_version:
         reason = (
             f"XLIFF {info.version} but pulled as XLIFF {entry.xliff_version}; PX imports only the version it "
             "exported (438): restore the pulled version (git checkout) or pull again"
         )
         return PushPlan(key, Action.NONE, S.REFUSED, reason, entry)
-    if digest in entry.known_hashes():
+    if ours:
         reason = FORCED
+    elif digest in entry.known_hashes():
+        reason = SET_BACK
     else:
         reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
     in_doubt = recovery.in_doubt.get(key.relpath()) == digest
     return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units, document)
 
 
-def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None) -> list[PushPlan]:
-    """Decide, file by file, what would be sent and why (no network, no writes)."""
+def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None,
+         history: Remembered | None = None) -> list[PushPlan]:
+    """Decide, file by file, what would be sent and why (no network, no writes; ``history``: what git remembers)."""
     recovery = recovery or jr.Recovery()
-    return [_plan_one(settings, state, recovery, key, force) for key in _selected_keys(settings, state, selection or Selection())]
+    history = history or Remembered()
+    return [_plan_one(settings, state, recovery, history, key, force) for key in _selected_keys(settings, state, selection or Selection())]
 
 
 # --- validation gate --------------------------------------------------------------------
@@ -563,7 +571,8 @@ def push(
     refuse_links(directory, "push")
     if dry_run:
         state = State.load(directory)
-        result = _dry_run(settings, state, plan(settings, state, selection, force=force, recovery=jr.recover(state)), directory)
+        history = remembered(gitops.find_repo(directory), directory)
+        result = _dry_run(settings, state, plan(settings, state, selection, force=force, recovery=jr.recover(state), history=history), directory)
     else:
         repo = gitops.require_git(gitops.find_repo(directory))
         if repo is not None and commit:
@@ -618,7 +627,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     remove_partials(directory)
     state = State.load(directory)
     recovery = jr.recover(state)
-    plans = plan(settings, state, selection, force=force, recovery=recovery)
+    plans = plan(settings, state, selection, force=force, recovery=recovery, history=remembered(history, directory))
     done, pending, stopped = _outcomes_before_sending(settings, plans)
     if pending:
         sent, stop_reason = _execute(settings, state, pending, console, client, guard, force=force, history=history)

@@ -21,6 +21,8 @@ from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys
+from pxl10n.sync import git as gitops
+from pxl10n.sync.ownership import remembered
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import State
 from pxl10n.xliff.io import parse, read_info, sha256
@@ -174,6 +176,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     console = console or Console()
     kinds, locales = (selection or Selection()).resolve(settings)
     state = State.load(settings.directory)
+    history = remembered(gitops.find_repo(settings.directory), settings.directory)
     report = StatusReport(remote=remote)
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
@@ -198,7 +201,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
             row.translated_words += count if unit.translated else 0
         complete[key] = bool(info.units) and info.translated_units == len(info.units)
         row.complete += complete[key]
-        if sha256(normalized(data)) not in entry.known_hashes():
+        if not history.owns(key.relpath(), sha256(normalized(data)), entry):
             row.changed += 1
             report.changed.append(key.relpath())
     if remote:

@@ -47,5 +47,23 @@ def merge(base: XliffInfo, ours: XliffInfo, theirs: XliffInfo) -> UnitMerge:
     return UnitMerge(tuple(sorted(send)), tuple(sorted(keep)), tuple(sorted(conflicts)))
 
 
+def emptied(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
+    """The units PX translated that the file leaves empty, when that is the file's only difference in targets
+    (a reverted translation); () when the file holds any target PX lacks or differs from.
+
+    Such a file can never be pushed: an import never removes a translation PX holds, and the empty
+    targets are withheld anyway."""
+    now = _by_id(theirs)
+    emptied = []
+    for unit in ours.units:
+        px = now.get(unit.id) if unit.id else None
+        mine, held = (unit.target or "").strip(), (px.target or "").strip() if px is not None else ""
+        if mine and mine != held:
+            return ()
+        if not mine and held and unit.id:
+            emptied.append(unit.id)
+    return tuple(sorted(emptied))
+
+
 def _by_id(info: XliffInfo) -> dict[str, Unit]:
     return {unit.id: unit for unit in info.units if unit.id}

@@ -1,0 +1,95 @@
+"""A translation reverted in git after it reached PX: the one edit push can never send.
+
+An import never removes a translation PX holds (and empty targets are withheld), so
+after `git revert` of a pushed translation the file differs from PX for good. Pull used
+to call it "edited here and not pushed yet; kept (push it, or discard the edit with git
+checkout)" on every run while push called it "no translated unit": neither way out
+worked (the revert is committed, so git checkout restores it), and the file never took
+PX's changes again. Both now say what happened and the way out that works.
+Real repositories, real reverts, the emulator over loopback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import git
+
+from pxl10n.emulator.server import EmulatorServer
+
+from .helpers.cli import run
+from .helpers.pulled import keys_of, l10n, translate
+from .helpers.pushed import import_requests, push_json, results
+
+
+def test_a_reverted_translation_is_named_and_deleting_the_file_takes_pxs_copy(pulled: Path, emulator: EmulatorServer) -> None:
+    repo = git.Repo(pulled)
+    key = keys_of(emulator, "article")[0]
+    written = translate(pulled, key)
+    repo.git.commit("-qam", "translate")
+    translated = repo.head.commit.hexsha
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed"
+    repo.git.checkout(f"{translated}^", "--", str(key.path(l10n(pulled))))  # the file as before the translation
+    repo.git.commit("-qam", "Revert the translation")
+    assert "<target" not in key.path(l10n(pulled)).read_text(encoding="utf-8")
+
+    code, summary = push_json()
+    assert code == 0
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "skipped" and "an import never removes a translation PX holds" in row["reason"]
+    assert emulator.store.translations(key.kind, key.item_id, "fr-FR") == written  # PX keeps them, as it must
+
+    result = run("pull")
+    assert result.exit_code == 0, result.stderr
+    assert f"edited here only by emptying {len(written)} unit(s) PX has translated" in result.stderr
+    assert "delete the file and pull to take PX's copy" in result.stderr and "git checkout" not in result.stderr
+    assert "<target" not in key.path(l10n(pulled)).read_text(encoding="utf-8")  # the revert is kept
+
+    key.path(l10n(pulled)).unlink()
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert key.relpath() in json.loads(result.stdout)["changed"]
+    assert key.path(l10n(pulled)).read_text(encoding="utf-8").count("<target") == len(written)
+    assert repo.git.status("--porcelain", "--", "l10n") == ""
+
+
+def test_an_edit_push_can_send_still_says_push_it(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    result = run("pull")
+    assert result.exit_code == 0
+    assert "edited here and not pushed yet; kept (push it, or delete the file and pull to take PX's copy)" in result.stderr
+
+
+def test_a_file_set_back_to_an_older_translation_is_a_persons_edit_and_pushed(pulled: Path, emulator: EmulatorServer) -> None:
+    """`git checkout <old> -- file` of a pushed translation, committed: the bytes are a copy pxl10n once wrote
+    (in ``seen``), yet the committed state names a newer one, so a person put them back. They used to be
+    called "PX holds this content" by push (it held the newer one) and replaced by the next pull."""
+    repo = git.Repo(pulled)
+    key = keys_of(emulator, "article")[0]
+    path = key.path(l10n(pulled))
+    first = translate(pulled, key, lambda source: f"[v1] {source}")
+    assert push_json()[0] == 0
+    pushed_v1 = repo.head.commit.hexsha  # push committed the file as PX re-exported it
+    translate(pulled, key, lambda source: f"[v2] {source}")
+    assert push_json()[0] == 0
+    assert all(t.startswith("[v2] ") for t in emulator.store.translations(key.kind, key.item_id, "fr-FR").values())
+    repo.git.checkout(pushed_v1, "--", str(path))
+    repo.git.commit("-qm", "Revert to v1")
+
+    status = json.loads(run("status", "--format", "json").stdout)
+    assert key.relpath() in status["changed_since_push"]
+    result = run("pull")
+    assert result.exit_code == 0 and "edited here and not pushed yet; kept" in result.stderr
+    assert "[v1] " in path.read_text(encoding="utf-8")  # not replaced by PX's v2
+    code, summary = push_json()
+    assert code == 0, summary
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "pushed" and "set back to an older copy" in row["reason"]
+    assert emulator.store.translations(key.kind, key.item_id, "fr-FR") == first
+    before = import_requests(emulator)
+    code, summary = push_json()
+    assert code == 0 and all(f["result"] != "pushed" for f in summary["files"])
+    assert import_requests(emulator) == before  # once sent, the set-back copy is PX's: nothing goes twice
