@@ -544,7 +544,8 @@ def leverage(app: AppContext, selection: Selection, min_similarity: int, dry_run
 
     settings = app.settings()
     kinds, locales = selection.resolve(settings)
-    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console)
+    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console, command="leverage",
+                                  via=settings.directory_link)
     result = run_leverage(settings, corpus, load_memories(settings), targets=work, locales=locales, min_similarity=min_similarity, dry_run=dry_run, console=app.console)
     if fmt == "json":
         _emit_json(result.as_dict())
@@ -571,7 +572,8 @@ def pseudo(app: AppContext, selection: Selection, style: str, overwrite: bool, d
     if len(selection.locales) != 1:
         raise ConfigError("pseudo needs exactly one --locale (the test locale to fill), e.g. `pxl10n pseudo --locale de-DE`")
     kinds, locales = selection.resolve(settings)
-    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console)
+    corpus, work = read_selection(settings.directory, kinds, locales, selection.ids, console=app.console, command="pseudo",
+                                  via=settings.directory_link)
     if not corpus.files and not corpus.unreadable:
         raise ConfigError(f"no files for {locales[0]} under {settings.directory}; run `pxl10n pull --locale {locales[0]}` first")
     result = pseudolocalize(settings.directory, work, style=Style(style), overwrite=overwrite, dry_run=dry_run)

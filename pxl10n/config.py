@@ -68,6 +68,9 @@ class Settings:
     source_locale: str
     locales: tuple[str, ...]
     directory: Path
+    #: the first symbolic link from the config's folder down to the directory (itself included), if any:
+    #: ``directory`` is resolved through it, and pull, push and validate refuse to work through it
+    directory_link: Path | None = None
     region: str = "US"
     base_url: str = REGIONS["US"]
     api_key_env: str = "PX_API_KEY"
@@ -417,6 +420,22 @@ def _glossary(validate: _Reader, path: Path) -> Path | None:
     return (path.parent / value).resolve()
 
 
+def _first_link(folder: Path, directory: str) -> Path | None:
+    """The first symbolic link on the way from ``folder`` (the config's) down to ``directory``, itself included.
+
+    Only what lies below the config's folder is the repository's own, where a committed link could
+    point anywhere; a directory outside it (absolute, or up through ``..``) is the user's to place."""
+    spelled = Path(os.path.normpath(folder / directory))
+    if not spelled.is_relative_to(folder) or spelled == folder:
+        return None
+    step = folder
+    for part in spelled.relative_to(folder).parts:
+        step = step / part
+        if step.is_symlink():
+            return step
+    return None
+
+
 def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     """The settings, one named step per key or table; the first problem found stops the load."""
     t = _tables(raw, path)
@@ -429,6 +448,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         source_locale=source_locale,
         locales=_target_locales(t.project, source_locale),
         directory=(path.parent / t.project.get("directory", str, "l10n")).resolve(),
+        directory_link=_first_link(path.parent, t.project.get("directory", str, "l10n")),
         region=region,
         base_url=_base_url(t.px, region),
         api_key_env=_api_key_env(t.px),

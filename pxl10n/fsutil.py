@@ -118,10 +118,18 @@ def links_under(directory: Path) -> list[Path]:
     return sorted(found)
 
 
-def refuse_links(directory: Path, command: str) -> None:
-    """ConfigError naming the first link under ``directory`` (and how many there are); None when there are none."""
-    if directory.is_symlink():
-        raise ConfigError(f"{directory} is a symbolic link; {command} never reads or writes through links: make it a real directory")
+def refuse_link(link: Path | None, command: str) -> None:
+    """ConfigError when ``link`` (the directory, or the link the configured path goes through) is a symbolic link."""
+    if link is not None and link.is_symlink():
+        raise ConfigError(f"{link} is a symbolic link (to {os.readlink(link)}); {command} never reads or writes "
+                          "through links: make it a real directory")
+
+
+def refuse_links(directory: Path, command: str, via: Path | None = None) -> None:
+    """ConfigError naming the first link under ``directory`` (and how many there are), or ``via``, the link
+    the configured path goes through (``directory`` is resolved); None when there are none."""
+    refuse_link(via, command)
+    refuse_link(directory, command)
     links = links_under(directory)
     if links:
         first = links[0]

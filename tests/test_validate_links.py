@@ -119,3 +119,43 @@ def test_the_walk_lists_links_and_follows_none(tmp_path: Path) -> None:
     assert iter_xliff_files(tmp_path) == files
     assert iter_xliff_files(tmp_path / "a" / "two.XLIFF") == [tmp_path / "a" / "two.XLIFF"]
     assert os.path.islink(tmp_path / "a" / "loop")
+
+
+def test_a_configured_directory_reached_through_a_link_is_refused_by_every_command_that_reads_it(pulled: Path, tmp_path: Path) -> None:
+    """``l10n`` committed as a link (to another checkout, or anywhere on a runner): the config resolves the
+    directory through it, so the old check on the resolved path never saw a link and every command followed it."""
+    elsewhere = tmp_path / "elsewhere-l10n"
+    (pulled / "l10n").rename(elsewhere)
+    (pulled / "l10n").symlink_to(elsewhere, target_is_directory=True)
+    settings = load(pulled / "pxl10n.toml")
+    assert settings.directory_link == pulled / "l10n" and settings.directory == elsewhere.resolve()
+    code, out = _validate(pulled)
+    assert code == 1 and [(f["path"], f["code"]) for f in out["findings"]] == [("l10n", "XLF004")]
+    code, out = _validate(pulled, "l10n/fr-FR")
+    assert code == 1 and [(f["path"], f["code"]) for f in out["findings"]] == [("l10n", "XLF004")]
+    cwd = os.getcwd()
+    os.chdir(pulled)
+    try:
+        for args in (("pull",), ("push",), ("pseudo", "--locale", "de-DE"), ("leverage",)):
+            done = run(*args)
+            assert done.exit_code == 2, (args, done.output)
+            assert "is a symbolic link" in done.stderr and "make it a real directory" in done.stderr, args
+    finally:
+        os.chdir(cwd)
+
+
+def test_only_links_below_the_configs_folder_count(tmp_path: Path) -> None:
+    """A directory outside the repository (absolute, or up through ..) is the user's to place, link or not."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (tmp_path / "link-to-shared").symlink_to(shared, target_is_directory=True)
+    project = tmp_path / "project"
+    project.mkdir()
+    for directory in ("../link-to-shared", str(tmp_path / "link-to-shared")):
+        (project / "pxl10n.toml").write_text(f'[project]\nsource_locale = "en-US"\nlocales = ["fr-FR"]\ndirectory = "{directory}"\n',
+                                             encoding="utf-8")
+        assert load(project / "pxl10n.toml").directory_link is None, directory
+    (project / "sub").mkdir()
+    (project / "sub" / "l10n").symlink_to(shared, target_is_directory=True)
+    (project / "pxl10n.toml").write_text('[project]\nsource_locale = "en-US"\nlocales = ["fr-FR"]\ndirectory = "sub/./l10n"\n', encoding="utf-8")
+    assert load(project / "pxl10n.toml").directory_link == project / "sub" / "l10n"

@@ -15,7 +15,7 @@ from lxml import etree
 
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
-from pxl10n.fsutil import read_bytes
+from pxl10n.fsutil import read_bytes, refuse_link
 from pxl10n.layout import FileKey, laid_out_keys
 from pxl10n.xliff.io import parse, source_line
 from pxl10n.xliff.segments import iter_segments, markup, plain_text
@@ -121,9 +121,14 @@ def read_corpus(directory: Path, locales: Iterable[str], kinds: Iterable[str] | 
 
 
 def read_selection(
-    directory: Path, kinds: Iterable[str], locales: Iterable[str], ids: Iterable[str] = (), *, console: Console | None = None
+    directory: Path, kinds: Iterable[str], locales: Iterable[str], ids: Iterable[str] = (), *, console: Console | None = None,
+    command: str = "pxl10n", via: Path | None = None,
 ) -> tuple[Corpus, list[SourceFile]]:
-    """The whole corpus of ``locales`` (the memory) and the files the selection narrows to (the work)."""
+    """The whole corpus of ``locales`` (the memory) and the files the selection narrows to (the work).
+
+    ``via`` is the link the configured directory is reached through, if any: then ``command`` stops
+    (ConfigError), as pull and push do, since it would write through it."""
+    refuse_link(via, command)
     corpus = read_corpus(directory, locales, console=console)
     kinds, ids = set(kinds), set(ids)
     work = [f for f in corpus.files if f.key.kind in kinds and (not ids or f.key.item_id in ids)]

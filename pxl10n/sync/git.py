@@ -223,10 +223,10 @@ def commit_message(head: str, lines: Sequence[str], limit: int = 200) -> str:
 
 
 def at_head(repo: git.Repo, path: Path) -> bytes | None:
-    """The bytes HEAD holds for ``path``; None when it holds none (or there is no commit yet)."""
+    """The bytes HEAD holds for ``path``; None when it holds none, there is no commit yet, or no git to read it."""
     try:
         return bytes(repo.head.commit.tree[_rel(repo, path)].data_stream.read())
-    except (KeyError, ValueError, git.GitCommandError):
+    except (KeyError, ValueError, git.CommandError):  # CommandError: GitCommandError, or no git command at all
         return None
 
 

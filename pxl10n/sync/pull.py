@@ -227,7 +227,7 @@ def pull(
     selection = selection or Selection()
     kinds, locales = selection.resolve(settings)
     directory = settings.directory
-    refuse_links(directory, "pull")
+    refuse_links(directory, "pull", settings.directory_link)
     repo = gitops.require_git(gitops.find_repo(directory))
     if repo is not None and commit and not dry_run:
         gitops.check_committable(repo, written_paths(directory, locales, pulled_kinds(settings, kinds)), "pxl10n pull")

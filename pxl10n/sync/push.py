@@ -568,7 +568,7 @@ def push(
     """Import the changed files of the selection into PX; see the module docstring."""
     console = console or Console()
     directory = settings.directory
-    refuse_links(directory, "push")
+    refuse_links(directory, "push", settings.directory_link)
     if dry_run:
         state = State.load(directory)
         history = remembered(gitops.find_repo(directory), directory)

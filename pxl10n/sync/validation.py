@@ -68,10 +68,15 @@ def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
     user's own file, and a walk never enters a linked folder."""
     roots = [Path(p) for p in paths]
     directory = Path(os.path.abspath(settings.directory)) if settings is not None else None
+    link = settings.directory_link if settings is not None else None
+    if link is not None and directory is not None:  # the configured directory is reached through a link
+        spelled = [Path(os.path.abspath(root)) for root in roots]
+        if not roots or any(_below(path, link) or _below(path, directory) for path in spelled):
+            return Found([], {link: _refusal(link, None)})
     if not roots:
         if settings is None:
             roots = [Path.cwd()]
-        elif settings.directory.is_dir() or settings.directory.is_symlink():
+        elif settings.directory.is_dir():
             roots = [settings.directory]  # a project that never pulled simply has nothing to check
     found: dict[Path, None] = {}
     links: dict[Path, str] = {}
@@ -113,13 +118,15 @@ def _link_on_the_way(path: Path, directory: Path) -> Path | None:
     return None
 
 
-def _refusal(link: Path, directory: Path) -> str:
+def _refusal(link: Path, directory: Path | None) -> str:
+    """Why ``link`` is not read: it is below ``directory``, or (None) the configured directory is reached through it."""
     try:
         target = os.readlink(link)
     except OSError:
         target = "?"
-    return (f"a symbolic link (to {target}); not read: pull and push refuse links under {shown(directory)} (one could "
-            f"point anywhere on the machine); replace it with the real file or folder, or remove it")
+    where = f"links under {shown(directory)}" if directory is not None else "a configured directory reached through a link"
+    return (f"a symbolic link (to {target}); not read: pull and push refuse {where} (one could point anywhere on "
+            f"the machine); replace it with the real file or folder, or remove it")
 
 
 def validate_paths(
