@@ -52,6 +52,13 @@ def stage(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
+def holds(path: Path, data: bytes | None, *, normalize: bool = True) -> bool:
+    """Whether ``path`` still holds ``data`` (None: still absent), read CRLF-normalized unless told not to.
+
+    Read right before a file is replaced: a person (or their editor) may have saved it since it was read."""
+    return (read_normalized(path) if normalize else read_bytes(path)) == data
+
+
 def place(staged: Path, path: Path) -> None:
     """Rename a staged file over ``path`` (the staged file is removed if that fails)."""
     try:

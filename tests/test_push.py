@@ -483,7 +483,8 @@ def test_landing_without_reexport_is_refreshed_by_the_next_push(pulled: Path, em
 
 
 def test_a_pushed_file_is_read_once_parsed_once_and_the_state_loaded_once(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The plan reads and parses each file; the gate and TM101's corpus reuse that tree, and nothing reads a landed file back."""
+    """The plan reads and parses each file; the gate and TM101's corpus reuse that tree. A landed file is read back
+    once, unparsed, only to see that nobody saved it during the push before PX's copy replaces it."""
     import traceback
 
     from lxml import etree
@@ -500,7 +501,7 @@ def test_a_pushed_file_is_read_once_parsed_once_and_the_state_loaded_once(pulled
     read_bytes, fromstring, load = Path.read_bytes, etree.fromstring, State.load.__func__  # type: ignore[attr-defined]
 
     def caller() -> str:
-        return " < ".join(f"{Path(f.filename).stem}.{f.name}" for f in traceback.extract_stack()[-4:-1][::-1])
+        return " < ".join(f"{Path(f.filename).stem}.{f.name}" for f in traceback.extract_stack()[-5:-1][::-1])
 
     def counting_read(self: Path) -> bytes:
         if self.resolve() == path:
@@ -521,7 +522,7 @@ def test_a_pushed_file_is_read_once_parsed_once_and_the_state_loaded_once(pulled
     monkeypatch.setattr(State, "load", classmethod(counting_load))
     code, summary = push_json()
     assert code == 0 and results(summary) == {key.relpath(): "pushed"}, summary
-    assert len(reads) == 1, reads
+    assert len(reads) == 2 and "fsutil.holds" in reads[1], reads
     assert len(loads) == 1, loads
     # once, by the plan: the gate validates that tree and TM101's corpus reads it too
     assert len(parses) == 1, parses

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pxl10n.fsutil import atomic_write, read_bytes
+from pxl10n.fsutil import atomic_write, holds
 
 
 def rewrite_if_unchanged(path: Path, before: bytes, after: bytes) -> bool:
     """Atomically replace ``path`` with ``after`` if it still holds ``before``; False (untouched) otherwise."""
-    if read_bytes(path) != before:
+    if not holds(path, before, normalize=False):
         return False
     atomic_write(path, after)
     return True

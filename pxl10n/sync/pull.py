@@ -31,6 +31,8 @@ from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, XliffError
 from pxl10n.fsutil import (
     atomic_write,
+    discard,
+    holds,
     is_environment_fault,
     place,
     read_normalized,
@@ -89,6 +91,8 @@ class FileResult:
     translated: int = 0
     entry: FileState | None = None
     staged: Path | None = None
+    #: the bytes on disk the decision read (None: no file), which the file must still hold to be replaced
+    judged: bytes | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -389,12 +393,25 @@ def _export_all(
 
 
 def _apply(settings: Settings, state: State, decided: list[FileResult], guard: Guard) -> list[FileResult]:
-    """Record a batch's entries, then rename its staged files in: a crash between leaves only pxl10n hashes on disk."""
+    """Record a batch's entries, then rename its staged files in: a crash between leaves only pxl10n hashes on disk.
+
+    A file saved since its decision read it (a translator kept working during the pull) is a person's
+    edit now: it is kept, its entry and staged copy dropped, before anything is recorded."""
+    decided = [_still_as_judged(settings, file) for file in decided]
     state.put_all(f.entry for f in decided if f.entry is not None)
     with stop_at_fault(guard, state.path):
         guard.wrote |= state.save()
     crash.point("pull-recorded")
     return [_place(settings, file, guard) for file in decided]
+
+
+def _still_as_judged(settings: Settings, file: FileResult) -> FileResult:
+    """``file``, or KEPT when the path no longer holds the bytes its decision read (its staged copy removed)."""
+    if file.staged is None or holds(file.key.path(settings.directory), file.judged):
+        return file
+    discard(file.staged)
+    return replace(file, status=KEPT, entry=None, staged=None, judged=None,
+                   message="saved again during this pull: kept as a person's edit (push it, or delete the file and pull to take PX's copy)")
 
 
 def _place(settings: Settings, file: FileResult, guard: Guard) -> FileResult:
@@ -443,6 +460,7 @@ def _decide(
         known = known - {sha256(current)}  # put back by a person: theirs now, never replaced
     entry = _entry(settings, key, params, info, sha256(canonical), previous, known)
     decided = _judge(item, entry, known, current, canonical, info, had_entry=previous is not None)
+    crash.point("pull-decided")
     if decided.status not in (NEW, UPDATED) or dry_run:
         return decided
     return _stage(settings, decided, canonical, guard)
@@ -505,7 +523,7 @@ def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None,
             f"`pxl10n push --force --id {item.id}` sends it, deleting the file takes PX's copy",
             entry=replace(entry, pulled=None, pushed=None), units=units, translated=translated,
         )
-    return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, units=units, translated=translated)
+    return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, units=units, translated=translated, judged=current)
 
 
 def _stage(settings: Settings, decided: FileResult, canonical: bytes, guard: Guard) -> FileResult:

@@ -36,7 +36,7 @@ from typing import Any
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
-from pxl10n.fsutil import atomic_write, describe_os_error, is_environment_fault, normalized, read_normalized, refuse_links, remove_partials, shown
+from pxl10n.fsutil import atomic_write, describe_os_error, holds, is_environment_fault, normalized, read_normalized, refuse_links, remove_partials, shown
 from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
@@ -126,6 +126,8 @@ class PushOutcome:
     px_status: int | None = None
     findings: tuple[dict[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
+    #: the file was saved again while it was being pushed: that newer edit is left on disk, uncommitted
+    edited_meanwhile: bool = False
 
     @property
     def key(self) -> FileKey:
@@ -524,11 +526,16 @@ class Sender:
         edited = source_differences(plan_.info, held) if plan_.info is not None else []
         warnings = (f"the source of {len(edited)} unit(s) was edited here ({_some(edited)}); PX keeps its own source, so "
                     f"check that those targets translate PX's text",) if edited else ()
+        path = plan_.key.path(self.settings.directory)
+        if not holds(path, plan_.data):  # saved again since it was read: that edit is a person's, never replaced
+            return PushOutcome(plan_, status, reason, edited_meanwhile=True, warnings=(
+                "the file was saved again during the push: PX holds what was sent, and the newer edit is kept on disk, "
+                "not committed; the next push sends it", *warnings))
         if lost:
             return PushOutcome(plan_, status, reason, warnings=(
                 f"PX's copy differs from what was sent in {len(lost)} unit(s): {_some(lost)}; the sent file is kept", *warnings))
         if canonical != plan_.data:
-            atomic_write(plan_.key.path(self.settings.directory), canonical)
+            atomic_write(path, canonical)
         return PushOutcome(plan_, status, reason, warnings=warnings)
 
 
@@ -640,7 +647,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     crash.point("push-saved")
     if repo is not None:
         selected = {p.key.path(directory) for p in plans}
-        paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed}
+        paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed if not f.edited_meanwhile}
         leftover = set(own_uncommitted(repo, directory, state, among=selected - paths)) - paths
         paths |= leftover
         try:
