@@ -246,7 +246,8 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
         click.echo(report.explain(rule), nl=False)
         return 0
     settings = load(app.config_path) if app.config_path or find_config() else None
-    result = validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs)
+    result = validate_paths(paths, settings=settings, select=select, ignore=ignore, jobs=jobs,
+                            progress=lambda done, total: app.console.progress(done, total, "validating"))
     if not result.files:
         where = ", ".join(str(p) for p in paths) if paths else (str(settings.directory) if settings else "the current directory")
         raise ConfigError(f"no XLIFF file to validate in {where}", hint=f"check the path; files must end in {', '.join(XLIFF_SUFFIXES)}; `pxl10n pull` fills the directory")

@@ -368,3 +368,19 @@ def test_validate_imports_nothing_from_sync() -> None:
             names = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
                 [alias.name for alias in node.names] if isinstance(node, ast.Import) else [])
             assert not any(name.startswith("pxl10n.sync") for name in names), f"{path.name} imports {names}"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_long_validation_reports_progress_and_a_short_one_stays_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """Progress (files done, files in all) comes only after the quiet period, rises, and ends at the total."""
+    for i in range(engine.PARALLEL_THRESHOLD + 5):
+        (tmp_path / f"f{i}.xlf").write_bytes(GOOD)
+    heard: list[tuple[int, int]] = []
+    report = validate_paths([tmp_path], jobs=jobs, progress=lambda done, total: heard.append((done, total)))
+    assert report.files == engine.PARALLEL_THRESHOLD + 5 and heard == []  # over in well under two seconds
+    monkeypatch.setattr(engine._Ticker, "QUIET", 0.0)
+    monkeypatch.setattr(engine._Ticker, "EVERY", 0.0)
+    validate_paths([tmp_path], jobs=jobs, progress=lambda done, total: heard.append((done, total)))
+    total = engine.PARALLEL_THRESHOLD + 5
+    assert heard and heard[-1] == (total, total) and all(t == total for _, t in heard)
+    assert [d for d, _ in heard] == sorted(d for d, _ in heard)

@@ -23,7 +23,7 @@ from pxl10n.fsutil import read_bytes, shown
 from pxl10n.layout import XLIFF_SUFFIXES, key_for, laid_out_keys, scan_xliff
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
-from pxl10n.validate.engine import Report, build_selection, validate_documents, validate_files
+from pxl10n.validate.engine import Progress, Report, build_selection, validate_documents, validate_files
 from pxl10n.validate.rules import Document
 
 
@@ -137,11 +137,14 @@ def validate_paths(
     ignore: Iterable[str] = (),
     severity: Mapping[str, str] | None = None,
     jobs: int | None = None,
+    progress: Progress | None = None,
 ) -> Report:
-    """``pxl10n validate``: files and directories checked against the project; ConfigError (exit 2) for bad input."""
+    """``pxl10n validate``: files and directories checked against the project; ConfigError (exit 2) for bad input.
+
+    ``progress`` hears (files done, files in all) during a run that lasts more than a moment."""
     selection = build_selection(settings, select, ignore, severity)
     files, links = discover(paths, settings)
-    return validate_files(files, context_for(settings, files), selection, jobs=jobs, unread=links)
+    return validate_files(files, context_for(settings, files), selection, jobs=jobs, unread=links, progress=progress)
 
 
 def gate_report(settings: Settings, files: Iterable[tuple[Document, FileState | None]]) -> Report:

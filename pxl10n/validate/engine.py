@@ -21,7 +21,8 @@ import multiprocessing.context
 import os
 import signal
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
@@ -305,35 +306,74 @@ def validate_documents(documents: Iterable[Document], ctx: Context, selection: R
 
 
 def validate_files(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None,
-                   unread: Mapping[Path, str] | None = None) -> Report:
+                   unread: Mapping[Path, str] | None = None, progress: Progress | None = None) -> Report:
     """Read and validate ``files``: serially when few, in a process pool in chunks when many.
 
     ``unread`` names files the caller will not have read (a symbolic link, which could point anywhere),
-    each with why: each is one XLF004 finding, and counts as a file checked."""
-    findings = run(files, ctx, selection, jobs=jobs)
+    each with why: each is one XLF004 finding, and counts as a file checked. ``progress`` hears how far
+    a long run is (see :class:`_Ticker`)."""
+    findings = run(files, ctx, selection, jobs=jobs, progress=progress)
     if not unread:
         return Report(list(files), findings)
     refused = (selection.apply(parsing.unreadable(str(path), reason)) for path, reason in unread.items())
     return Report(sorted([*files, *unread]), sorted([*findings, *(f for f in refused if f is not None)], key=_sort_key))
 
 
-def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None) -> list[Finding]:
+#: Told (files done, files in all) while a run goes on; see :class:`_Ticker` for when.
+Progress = Callable[[int, int], None]
+
+
+class _Ticker:
+    """Calls a :data:`Progress` only for a run that lasts: first after :attr:`QUIET` seconds, then at most
+    every :attr:`EVERY` seconds, and at the end if it was ever called (short runs print nothing)."""
+
+    QUIET, EVERY = 2.0, 0.1
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        self.total, self.progress, self.done = total, progress, 0
+        self._next = time.monotonic() + self.QUIET
+        self._spoke = False
+
+    def add(self, files: int) -> None:
+        self.done += files
+        if self.progress is None:
+            return
+        if self.done >= self.total and self._spoke or time.monotonic() >= self._next:
+            self._spoke = True
+            self._next = time.monotonic() + self.EVERY
+            self.progress(self.done, self.total)
+
+
+def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: int | None = None,
+        progress: Progress | None = None) -> list[Finding]:
     """Check ``files``: serially when few, in a process pool in chunks when many; sorted either way."""
     # every document is named as its Path spells it, whether the caller handed Paths or strings
     names = [str(p) if isinstance(p, Path) else str(Path(p)) for p in files]
     workers = jobs or default_jobs()
     if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
-        findings = _check_chunk(names, ctx, selection)
+        findings = _check_serially(names, ctx, selection, _Ticker(len(names), progress))
     else:
         try:
-            findings = _in_pool(names, ctx, selection, workers)
+            findings = _in_pool(names, ctx, selection, workers, _Ticker(len(names), progress))
         except (BrokenProcessPool, OSError) as exc:  # no processes to be had: same answer, one core
             log.debug("process pool failed (%s); validating serially", exc)
-            findings = _check_chunk(names, ctx, selection)
+            findings = _check_serially(names, ctx, selection, _Ticker(len(names), progress))
     return sorted(findings, key=_sort_key)
 
 
-def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: int) -> list[Finding]:
+def _check_serially(names: Sequence[str], ctx: Context, selection: RuleSelection, ticker: _Ticker) -> list[Finding]:
+    """:func:`_check_chunk`, telling ``ticker`` after each file."""
+    if ticker.progress is None:
+        return _check_chunk(names, ctx, selection)
+    checker = _Checker(ctx, selection)
+    findings: list[Finding] = []
+    for name in names:
+        findings += checker.named(name)
+        ticker.add(1)
+    return findings
+
+
+def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: int, ticker: _Ticker) -> list[Finding]:
     """Check ``names`` on ``workers`` cores: this process and a pool of ``workers - 1`` processes.
 
     Workers take chunks from the front of the files not yet taken, each with one chunk queued
@@ -349,17 +389,21 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
     """
     pool_size = workers - 1
     done: dict[int, list[Finding]] = {}  # first file's index -> the findings of its file or chunk
-    running: dict[Future[list[_Packed]], int] = {}
+    running: dict[Future[list[_Packed]], tuple[int, int]] = {}  # -> (first file's index, how many files)
     lo, hi = 0, len(names)  # the files nobody has taken
+
+    def collect(future: Future[list[_Packed]], first: int, size: int) -> None:
+        done[first] = [_unpack(packed) for packed in future.result()]
+        ticker.add(size)
 
     def feed() -> None:
         """Collect what workers finished and keep two chunks queued for each."""
         nonlocal lo
         for future in [f for f in running if f.done()]:
-            done[running.pop(future)] = [_unpack(packed) for packed in future.result()]
+            collect(future, *running.pop(future))
         while len(running) < 2 * pool_size and hi - lo >= MIN_CHUNK:
             size = max(MIN_CHUNK, (hi - lo) // (workers * CHUNKS_PER_WORKER))
-            running[pool.submit(_check_span, lo, lo + size)] = lo
+            running[pool.submit(_check_span, lo, lo + size)] = (lo, size)
             lo += size
 
     # the pool forks nothing until its first chunk is submitted
@@ -380,9 +424,10 @@ def _in_pool(names: list[str], ctx: Context, selection: RuleSelection, workers: 
         while hi > lo:
             hi -= 1
             done[hi] = checker.named(names[hi])
+            ticker.add(1)
             feed()
-        for future, first in running.items():
-            done[first] = [_unpack(packed) for packed in future.result()]
+        for future, (first, size) in running.items():
+            collect(future, first, size)
     except BaseException:  # Ctrl-C, or a worker died: no chunk not yet started is begun
         pool.shutdown(wait=True, cancel_futures=True)
         raise
