@@ -138,6 +138,8 @@ def find_config(start: Path | None = None) -> Path | None:
         candidate = folder / CONFIG_NAME
         if candidate.is_file():
             return candidate
+        if candidate.is_dir():
+            raise ConfigError(f"{candidate} is a directory, not a config file; remove or rename it, or give --config")
     return None
 
 
@@ -420,6 +422,18 @@ def _glossary(validate: _Reader, path: Path) -> Path | None:
     return (path.parent / value).resolve()
 
 
+def _directory(project: _Reader, folder: Path) -> Path:
+    """``project.directory``, absolute: a directory to be (or already), never a file nor inside git's own."""
+    raw = project.get("directory", str, "l10n")
+    directory = (folder / raw).resolve()
+    if ".git" in Path(raw).parts or any(part == ".git" for part in directory.parts):
+        raise ConfigError(f"project.directory = {raw!r} is inside git's own .git directory; pick a folder of the work "
+                          "tree, such as \"l10n\"")
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"project.directory = {raw!r} is a file ({directory}), not a directory; pick a folder, such as \"l10n\"")
+    return directory
+
+
 def _first_link(folder: Path, directory: str) -> Path | None:
     """The first symbolic link on the way from ``folder`` (the config's) down to ``directory``, itself included.
 
@@ -447,7 +461,7 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
         path=path,
         source_locale=source_locale,
         locales=_target_locales(t.project, source_locale),
-        directory=(path.parent / t.project.get("directory", str, "l10n")).resolve(),
+        directory=_directory(t.project, path.parent),
         directory_link=_first_link(path.parent, t.project.get("directory", str, "l10n")),
         region=region,
         base_url=_base_url(t.px, region),

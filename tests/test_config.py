@@ -152,3 +152,23 @@ def test_no_config_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     result = run("pull")
     assert result.exit_code == 2 and "pxl10n init" in result.output
+
+
+@pytest.mark.parametrize(("directory", "said"), [
+    (".git", "inside git's own .git directory"),
+    (".git/l10n", "inside git's own .git directory"),
+    ("sub/../.git/x", "inside git's own .git directory"),
+    ("pxl10n.toml", "is a file"),
+])
+def test_a_directory_pull_must_not_write_is_refused_at_load(tmp_path: Path, directory: str, said: str) -> None:
+    """A pull there would write XLIFF into git's own files, or fail on every file with a state-file error."""
+    (tmp_path / ".git").mkdir()
+    with pytest.raises(ConfigError, match=re.escape(said)) as info:
+        load(write(tmp_path, BASE + f'directory = "{directory}"\n'))
+    assert "project.directory" in str(info.value) and 'such as "l10n"' in str(info.value)
+
+
+def test_a_directory_named_like_the_config_is_named_not_taken_for_a_missing_config(tmp_path: Path) -> None:
+    (tmp_path / "pxl10n.toml").mkdir()
+    with pytest.raises(ConfigError, match="is a directory, not a config file"):
+        find_config(tmp_path)
