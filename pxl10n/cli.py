@@ -198,7 +198,10 @@ def merge_state(app: AppContext, files: tuple[Path, ...], repair_path: Path | No
 
     if repair_path is not None:
         count = mergestate.repair(repair_path)
-        app.console.info(f"repaired {repair_path}: {count} entries kept; review with git diff, then git add it")
+        if count is None:
+            app.console.info(f"{repair_path} is a clean state file already: nothing to repair, nothing written")
+        else:
+            app.console.info(f"repaired {repair_path}: {count} entries kept; review with git diff, then git add it")
         return
     if install_driver:
         settings = app.settings()

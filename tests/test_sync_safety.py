@@ -571,3 +571,17 @@ def test_real_kill_at_a_random_moment_of_an_updating_pull(pulled: Path, emulator
     assert all(holds(file_targets(pulled, key), "second") for key in keys)
     code, summary = push_json()
     assert code == 0 and landed(emulator) == Counter()
+
+
+def test_repair_writes_nothing_over_a_file_that_is_not_a_conflicted_state(pulled: Path) -> None:
+    """A wrong path (the config, an XLIFF file) used to be "repaired" into an empty state file over its content."""
+    for path in (pulled / "pxl10n.toml", next(l10n(pulled).rglob("*.xlf"))):
+        before = path.read_bytes()
+        result = run("merge-state", "--repair", str(path))
+        assert result.exit_code == 2 and "not a pxl10n state file" in result.stderr and "nothing was written" in result.stderr
+        assert path.read_bytes() == before
+    state = l10n(pulled) / STATE_NAME
+    before = state.read_bytes()
+    result = run("merge-state", "--repair", str(state))
+    assert result.exit_code == 0 and "clean state file already" in result.stderr
+    assert state.read_bytes() == before

@@ -37,15 +37,29 @@ def merge_files(base: Path, ours: Path, theirs: Path) -> None:
     atomic_write(ours, dumps(merged).encode("utf-8"))
 
 
-def repair(path: Path) -> int:
-    """Rewrite a conflict-marked or torn state file keeping every entry of both sides; how many entries."""
+def repair(path: Path) -> int | None:
+    """Rewrite a conflict-marked or torn state file keeping every entry of both sides; how many entries, or
+    None when the file is a clean state file already (then it is left as it is).
+
+    Anything that is not a state file (a wrong path) is refused and never written: read as one, it
+    holds no entry, and its "repair" would have been an empty state over the file."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise StateError(f"{path}: cannot read ({exc})") from None
+        raise StateError(f"{path}: cannot read ({exc}); nothing was written") from None
+    try:
+        parse(text, path)
+    except StateError:
+        pass
+    else:
+        return None
     fixed = repair_text(text)
+    count = len(parse(fixed, path))
+    if not count and '"format"' not in text:
+        raise StateError(f"{path}: not a pxl10n state file (no entry and no format line); nothing was written",
+                         hint=f"repair the {STATE_NAME} of the l10n directory")
     atomic_write(path, fixed.encode("utf-8"))
-    return len(parse(fixed, path))
+    return count
 
 
 def _ensure_lines(path: Path, header: str, wanted: list[str]) -> bool:
