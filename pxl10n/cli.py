@@ -493,16 +493,18 @@ def tm() -> None:
 @tm.command("export")
 @click.option("--locale", "locales", multiple=True, help="Only this target locale (repeat). Default: every configured locale.")
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path, dir_okay=False), help="The TMX file to write.")
+@click.option("--force", is_flag=True, help="Replace a file at --output that is not a TMX.")
 @pass_app
-def tm_export(app: AppContext, locales: tuple[str, ...], output: Path) -> None:
+def tm_export(app: AppContext, locales: tuple[str, ...], output: Path, force: bool) -> None:
     """Write a TMX 1.4 of every translated unit (source, target; kind, item, unit and file as props)."""
     from pxl10n.assets.corpus import read_corpus
-    from pxl10n.assets.memory import export_tmx
+    from pxl10n.assets.memory import check_output, export_tmx
     from pxl10n.sync.selection import Selection
 
     settings = app.settings()
+    check_output(settings, output, force=force)
     corpus = read_corpus(settings.directory, Selection(locales=locales).resolve(settings)[1], console=app.console)
-    counts = export_tmx(settings, corpus, output)
+    counts = export_tmx(settings, corpus, output, force=force)
     for path, reason in corpus.unreadable:
         app.console.warn(f"{path}: not exported: {reason}")
     detail = ", ".join(f"{locale} {count}" for locale, count in sorted(counts.items())) or "none translated yet"

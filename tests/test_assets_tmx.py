@@ -154,3 +154,24 @@ def test_leveraged_units_say_so_in_the_tmx(pulled: Path, tmp_path_factory: pytes
     assert run("tm", "export", "--locale", "de-DE", "-o", str(out)).exit_code == 0
     states = [p.text for p in etree.parse(str(out)).getroot().iter("prop") if p.get("type") == "x-pxl10n-state"]
     assert "translated/pxl10n:exact-match" in states, "a reviewer can tell leveraged units from reviewed ones"
+
+
+def test_export_never_overwrites_a_file_that_is_not_a_tmx_nor_writes_into_the_l10n_directory(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A slip of ``-o`` (the config, a translator's XLIFF) used to replace the file with the TMX."""
+    xliff = next((pulled / "l10n").rglob("*.xlf"))
+    config = pulled / "pxl10n.toml"
+    before = {path: path.read_bytes() for path in (xliff, config)}
+    for target, said in ((config, "exists and is not a TMX file"), (xliff, "inside the l10n directory"),
+                         (pulled / "l10n" / "memory.tmx", "inside the l10n directory")):
+        result = run("tm", "export", "-o", str(target))
+        assert result.exit_code == 2 and said in result.stderr, (target, result.output)
+        assert "reading" not in result.stderr  # refused before the corpus is read
+    assert {path: path.read_bytes() for path in before} == before
+    assert not (pulled / "l10n" / "memory.tmx").exists()
+    out = tmp_path_factory.mktemp("tmx") / "memory.tmx"
+    assert run("tm", "export", "-o", str(out)).exit_code == 0
+    assert run("tm", "export", "-o", str(out)).exit_code == 0  # a TMX replaces a TMX
+    notes = out.with_name("notes.txt")
+    notes.write_text("mine", encoding="utf-8")
+    assert run("tm", "export", "-o", str(notes)).exit_code == 2
+    assert run("tm", "export", "-o", str(notes), "--force").exit_code == 0 and b"<tmx" in notes.read_bytes()

@@ -97,8 +97,27 @@ def load_memories(settings: Settings) -> list[Memory]:
     return memories
 
 
-def export_tmx(settings: Settings, corpus: Corpus, output: Path) -> Counter[str]:
-    """Write the corpus's translated entries to ``output`` as TMX; returns units per locale."""
+def export_tmx(settings: Settings, corpus: Corpus, output: Path, *, force: bool = False) -> Counter[str]:
+    """Write the corpus's translated entries to ``output`` as TMX; returns units per locale.
+
+    See :func:`check_output` for where it may go."""
+    check_output(settings, output, force=force)
     entries = [entry for entry in corpus.entries if entry.translated]
     atomic_write(output, write_tmx(entries, settings.source_locale))
     return Counter(entry.locale for entry in entries)
+
+
+def check_output(settings: Settings, output: Path, *, force: bool = False) -> None:
+    """ConfigError unless a TMX may be written at ``output`` (checked before the corpus is read, and again at the write).
+
+    A TMX replaces a TMX; any other file at ``output`` (the config, a translator's XLIFF) is kept
+    unless ``force``, and nothing is ever written inside the l10n directory, which pull and push own."""
+    target = output.resolve()
+    if target == settings.directory or settings.directory in target.parents:
+        raise ConfigError(f"{output} is inside the l10n directory ({settings.directory}), which pull and push own; "
+                          "write the TMX elsewhere (tm/ beside pxl10n.toml, or a temporary folder)")
+    existing = read_bytes(output) if output.is_file() else None
+    if existing is not None and not force and b"<tmx" not in existing[:4096]:
+        raise ConfigError(f"{output} exists and is not a TMX file; nothing was written (give another path, or --force to replace it)")
+    if output.is_dir():
+        raise ConfigError(f"{output} is a directory; give the path of the TMX file to write")
