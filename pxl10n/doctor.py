@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pxl10n.config import CONFIG_NAME, REGIONS, Settings, load
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, PXError, Pxl10nError, TransportError
+from pxl10n.fsutil import refuse_links
 from pxl10n.layout import STATE_NAME, written_paths
 from pxl10n.px.client import CallContext, PXClient
 from pxl10n.px.kinds import KINDS
@@ -123,6 +124,10 @@ def diagnose(config_path: Path | None = None, *, write_check: bool = True, conso
 
 def _config_check(settings: Settings) -> Check:
     where = "base_url " + settings.base_url if settings.base_url != REGIONS.get(settings.region) else f"region {settings.region}"
+    try:
+        refuse_links(settings.directory, "pxl10n", settings.directory_link)
+    except ConfigError as exc:
+        return Check("config", Outcome.PROBLEM, exc.message, exc.hint or "replace the link with the real directory")
     return Check(
         "config", Outcome.OK,
         f"{settings.path}: {settings.source_locale} -> {', '.join(settings.locales)}; XLIFF {settings.xliff_version}; "

@@ -184,3 +184,20 @@ def test_git_that_cannot_take_a_pull_commit_is_a_problem(setup: Path, emulator: 
     assert check["detail"].endswith("git ignores the files pxl10n pull writes under l10n/fr-FR/engagement/ (.gitignore line 1: *.xlf), "
                                     "so pxl10n pull could not commit them")
     assert check["fix"] == "remove or narrow that rule, or run with --no-commit to keep the files out of git"
+
+
+def test_a_symbolic_link_in_or_to_the_directory_is_a_problem(setup: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """What pull and push would refuse, doctor says first: a link below the directory, or the directory reached through one."""
+    write_config(setup, emulator.base_url)
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (setup / "l10n").mkdir()
+    (setup / "l10n" / "fr-FR").symlink_to(elsewhere, target_is_directory=True)
+    code, report = doctor()
+    check = next(c for c in report["checks"] if c["check"] == "config")
+    assert code == 2 and check["outcome"] == "problem" and "l10n/fr-FR is a symbolic link" in check["detail"]
+    (setup / "l10n" / "fr-FR").unlink()
+    (setup / "l10n").rmdir()
+    (setup / "l10n").symlink_to(elsewhere, target_is_directory=True)
+    code, report = doctor()
+    check = next(c for c in report["checks"] if c["check"] == "config")
+    assert code == 2 and check["outcome"] == "problem" and "make it a real directory" in check["detail"]
