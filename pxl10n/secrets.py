@@ -15,6 +15,7 @@ This module is a leaf: it imports nothing from pxl10n.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from urllib.parse import quote, quote_plus
@@ -102,6 +103,12 @@ def contains(data: bytes | str) -> bool:
         pattern = _pattern
         return bool(pattern and pattern.search(data))
     return any(form in data for form in _byte_forms)
+
+
+def holders() -> list[str]:
+    """The environment variables holding a registered secret: what a child process that needs no key (git,
+    and the hooks git runs, which are the repository's code) gets empty."""
+    return sorted(name for name, value in os.environ.items() if contains(value))
 
 
 def check_header_value(value: str, *, name: str) -> str | None:

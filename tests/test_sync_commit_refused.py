@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 import git
+import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME
@@ -94,3 +95,29 @@ def test_a_hook_that_is_not_executable_is_not_named(pulled: Path) -> None:
     assert commit_hooks(repo) == ["pre-commit"]
     os.chmod(hook, 0o644)
     assert commit_hooks(repo) == []
+
+
+def test_the_hooks_git_runs_for_pull_and_push_never_see_the_key(pulled: Path, emulator: EmulatorServer,
+                                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Hooks are the repository's code (core.hooksPath may point into the tree, as husky sets it): the key
+    pxl10n holds in its environment is emptied for git and everything git runs."""
+    repo = git.Repo(pulled)
+    seen = tmp_path_factory.mktemp("hooks") / "seen-by-hooks.txt"
+    hooks = Path(repo.git_dir) / "hooks"
+    hooks.mkdir(exist_ok=True)
+    for name in ("pre-commit", "post-checkout"):
+        hook = hooks / name
+        hook.write_text(f'#!/bin/sh\necho "{name} [$PX_API_KEY]" >> "{seen}"\n', encoding="utf-8")
+        hook.chmod(0o755)
+    assert os.environ.get("PX_API_KEY")
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    assert run("push").exit_code == 0
+    item = emulator.store.get(key.kind, key.item_id)
+    assert item is not None
+    item.units[sorted(item.units)[0]] = "Changed in PX"
+    assert run("pull", "--branch", "l10n/px-sync").exit_code == 0
+    lines = seen.read_text(encoding="utf-8").splitlines()
+    assert {line.split()[0] for line in lines} == {"pre-commit", "post-checkout"}, lines
+    assert all(line.endswith("[]") for line in lines), lines
+    assert os.environ["PX_API_KEY"] not in seen.read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
 import git  # noqa: E402
 
 from pxl10n.errors import GitError, GitMissingError, GitNotReadyError
+from pxl10n.secrets import holders
 
 FALLBACK_NAME = "pxl10n"
 FALLBACK_EMAIL = "pxl10n@users.noreply.local"
@@ -108,8 +109,13 @@ def _count(unmerged: Sequence[str]) -> str:
     return f"{len(unmerged)} unmerged file{'s' if len(unmerged) != 1 else ''}"
 
 
+def _without_secrets() -> dict[str, str]:
+    """Empty values for the variables holding the API key: git and its hooks (the repository's code) never see it."""
+    return {name: "" for name in holders()}
+
+
 def _identity_env(repo: git.Repo) -> dict[str, str]:
-    env = {}
+    env = _without_secrets()
     reader = repo.config_reader()
     if not (os.environ.get("GIT_AUTHOR_NAME") or reader.has_option("user", "name")):
         env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = FALLBACK_NAME
@@ -249,14 +255,15 @@ def switch_branch(repo: git.Repo, branch: str) -> bool:
     try:
         if repo.is_dirty(untracked_files=False):
             raise GitError(f"cannot switch to branch {branch}: the work tree has uncommitted changes; commit or stash them first")
-        if branch in repo.heads:
-            repo.heads[branch].checkout()
-            return False
-        remote_ref = next((ref for ref in repo.refs if ref.path.endswith(f"remotes/origin/{branch}")), None)
-        if remote_ref is not None:
-            repo.git.checkout("-q", "-b", branch, "--track", f"origin/{branch}")
-        else:
-            repo.git.checkout("-q", "-b", branch)
-        return True
+        with repo.git.custom_environment(**_without_secrets()):  # a post-checkout hook runs here
+            if branch in repo.heads:
+                repo.heads[branch].checkout()
+                return False
+            remote_ref = next((ref for ref in repo.refs if ref.path.endswith(f"remotes/origin/{branch}")), None)
+            if remote_ref is not None:
+                repo.git.checkout("-q", "-b", branch, "--track", f"origin/{branch}")
+            else:
+                repo.git.checkout("-q", "-b", branch)
+            return True
     except git.GitCommandError as exc:
         raise GitError(f"cannot switch to branch {branch}: {exc.stderr.strip() or exc}") from None
