@@ -51,7 +51,7 @@ from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
-from pxl10n.xliff.withhold import Withheld, withhold, withhold_empty_targets
+from pxl10n.xliff.withhold import Withheld, withhold, withhold_targets
 
 
 class PushStatus(StrEnum):
@@ -460,7 +460,7 @@ class Sender:
             return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
         if merged.conflicts:
             return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {_some(list(merged.conflicts))}")
-        withhold_empty_targets(sending, frozenset(merged.keep))
+        withhold_targets(sending, frozenset(merged.keep))
         reason = f"{plan_.reason}; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {_some(list(merged.keep))}"
         plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
         assert plan_.info is not None and plan_.entry is not None

@@ -54,7 +54,7 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def withhold_empty_targets(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def withhold_targets(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Remove, in place, every empty target whose source is not empty, and every target of ``units`` (ids whose
     targets PX is to keep, see :mod:`pxl10n.sync.unit_merge`); the unit id of each empty target removed."""
     version = xliff_version(tree)
@@ -82,5 +82,5 @@ def withhold(tree: etree._ElementTree, data: bytes) -> Withheld:
     ``data`` itself when nothing is withheld, so an untouched file goes out byte for byte;
     else the canonical bytes of the document without them.
     """
-    units = withhold_empty_targets(tree)
+    units = withhold_targets(tree)
     return Withheld(canonical_bytes(tree) if units else data, units)
