@@ -93,3 +93,29 @@ def test_a_file_set_back_to_an_older_translation_is_a_persons_edit_and_pushed(pu
     code, summary = push_json()
     assert code == 0 and all(f["result"] != "pushed" for f in summary["files"])
     assert import_requests(emulator) == before  # once sent, the set-back copy is PX's: nothing goes twice
+
+
+def test_a_copy_set_back_across_a_source_change_in_px_is_a_conflict_naming_the_units(pulled: Path, emulator: EmulatorServer) -> None:
+    """Its targets translate the text PX had then: sent, they would stand beside PX's newer source."""
+    repo = git.Repo(pulled)
+    key = keys_of(emulator, "article")[0]
+    path = key.path(l10n(pulled))
+    translate(pulled, key, lambda source: f"[v1] {source}")
+    assert push_json()[0] == 0
+    pushed_v1 = repo.head.commit.hexsha
+    translate(pulled, key, lambda source: f"[v2] {source}")
+    assert push_json()[0] == 0
+    item = emulator.store.get(key.kind, key.item_id)
+    assert item is not None
+    unit = sorted(item.units)[0]
+    item.units[unit] = "A new source written in PX"
+    assert run("pull").exit_code == 0
+    assert "A new source written in PX" in path.read_text(encoding="utf-8")
+    repo.git.checkout(pushed_v1, "--", str(path))
+    repo.git.commit("-qm", "Back to v1")
+    before = import_requests(emulator)
+    code, summary = push_json()
+    assert code == 1, summary
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "conflict" and unit in row["reason"] and "translate the old text" in row["reason"]
+    assert import_requests(emulator) == before

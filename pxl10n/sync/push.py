@@ -446,6 +446,11 @@ class Sender:
             return self._store(plan_, S.CONFIRMED, f"{plan_.reason}{note}; PX already holds its targets (not sent again)", canonical, held)
         if sha256(canonical) not in plan_.entry.px_hashes():
             return self._merged(plan_, canonical, held)
+        if plan_.reason == SET_BACK and plan_.info is not None and (stale := source_differences(plan_.info, held)):
+            return PushOutcome(plan_, S.CONFLICT, (
+                f"{SET_BACK}, whose source PX has changed since in {len(stale)} unit(s): {_some(stale)}; not sent, since "
+                "those targets translate the old text: translate PX's text in the pulled copy (delete the file and pull), "
+                f"or send this one anyway with `pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`"))
         return self._send(plan_)
 
     def _merged(self, plan_: PushPlan, canonical: bytes, held: XliffInfo) -> PushOutcome:
