@@ -190,3 +190,28 @@ def test_pull_keeps_an_edited_file_and_says_when_px_changed_it_too(pulled: Path,
     assert result.exit_code == 0
     assert ("edited here and not pushed yet; kept; PX changed it too: push sends the units changed here and leaves "
             "PX's to PX (a unit changed on both sides is a conflict)") in result.stderr
+
+
+def test_a_shallow_clone_says_so_when_the_pulled_copy_is_missing_and_a_full_one_merges(
+        pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """actions/checkout clones one commit deep: the translated file's pulled copy is in an earlier commit, so
+    every file PX changed meanwhile was a conflict. push-to-px.yml now fetches the history, and push names the cause."""
+    key = _with_units(emulator, "engagement")
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    written = translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
+    repo = git.Repo(pulled)
+    repo.git.commit("-qam", "translated (merged pull request)")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    runner = tmp_path_factory.mktemp("runner") / "checkout"
+    shallow = git.Repo.clone_from(f"file://{pulled}", str(runner), depth=1)
+    monkeypatch.chdir(runner)
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 1 and row["result"] == "conflict", summary
+    assert "this clone is shallow" in row["reason"] and "fetch-depth: 0" in row["reason"]
+    shallow.git.fetch("-q", "--unshallow")
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s)" in row["reason"], summary
+    held = _px(emulator, key)
+    assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())

@@ -358,6 +358,9 @@ def test_examples_have_the_promised_triggers_and_guards() -> None:
     assert on_push["branches"] == ["main"] and any(p.startswith("l10n/") for p in on_push["paths"])
     assert push["concurrency"]["cancel-in-progress"] is False and push["concurrency"]["group"]
     assert push["permissions"] == {"contents": "write"}
+    # push merges against the copy a file was pulled as, in an earlier commit: the checkout must hold the history
+    checkout = next(step for step in push["jobs"]["push"]["steps"] if step.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0
     for wf in (sync, push):
         assert "set -euo pipefail" in json.dumps(wf)
 

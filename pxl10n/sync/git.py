@@ -228,6 +228,11 @@ def commit_message(head: str, lines: Sequence[str], limit: int = 200) -> str:
     return head + ("\n\n" + "\n".join(shown) if shown else "") + "\n"
 
 
+def is_shallow(repo: git.Repo) -> bool:
+    """Whether the clone holds only part of the history (``git clone --depth``, actions/checkout's default)."""
+    return (Path(repo.common_dir) / "shallow").is_file()
+
+
 def at_head(repo: git.Repo, path: Path) -> bytes | None:
     """The bytes HEAD holds for ``path``; None when it holds none, there is no commit yet, or no git to read it."""
     try:

@@ -398,9 +398,9 @@ class Sender:
     """
 
     def __init__(self, client: PXClient, settings: Settings, state: State, journal: jr.Journal, guard: Guard, *, force: bool,
-                 pulled_copy: Callable[[PushPlan], bytes | None] = lambda plan_: None) -> None:
+                 pulled_copy: Callable[[PushPlan], bytes | None] = lambda plan_: None, shallow: bool = False) -> None:
         self.client, self.settings, self.state, self.journal, self.guard, self.force = client, settings, state, journal, guard, force
-        self.pulled_copy = pulled_copy
+        self.pulled_copy, self.shallow = pulled_copy, shallow
         self.stop_reason: str | None = None
         self._lock = threading.Lock()
 
@@ -457,7 +457,9 @@ class Sender:
         """PX changed the file since it was pulled: send what changed here alone, when PX changed other units."""
         base = self.pulled_copy(plan_)
         if base is None or plan_.info is None:
-            return _conflict(plan_, " and the copy it was pulled as is not in git history, so the units cannot be merged")
+            shallow = ("; this clone is shallow (fetch the history: `git fetch --unshallow`, or actions/checkout with "
+                       "fetch-depth: 0)") if self.shallow else ""
+            return _conflict(plan_, f" and the copy it was pulled as is not in git history{shallow}, so the units cannot be merged")
         try:
             merged = unit_merge.merge(read_info(parse(base, source=plan_.rel)), plan_.info, held)
             sending = parse(plan_.data, source=plan_.rel)  # D again: the gate's document may have let its tree go
@@ -673,7 +675,8 @@ def _execute(
     client = client or PXClient.from_settings(settings)
     journal = jr.Journal(settings.directory)
     try:
-        sender = Sender(client, settings, state, journal, guard, force=force, pulled_copy=pulled_copies(history, settings.directory))
+        sender = Sender(client, settings, state, journal, guard, force=force, pulled_copy=pulled_copies(history, settings.directory),
+                        shallow=history is not None and gitops.is_shallow(history))
         return _send_all(pending, sender, settings, console), sender.stop_reason
     finally:
         journal.close()
