@@ -170,6 +170,29 @@ def test_deleted_state_then_pull_keeps_committed_unpushed_translations(pulled: P
     assert mine.relpath() not in summary["changed"]
 
 
+def test_a_lost_state_in_a_shallow_clone_keeps_the_files_and_says_the_history_was_cut(
+        pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The older states a lost one is re-learnt from are not in a one-commit clone: nothing is overwritten, and
+    the message says why every file looked like a person's and how to fetch what would tell."""
+    theirs = keys_of(emulator, "article")[0]
+    repo = git.Repo(pulled)
+    repo.index.remove([str(l10n(pulled) / STATE_NAME)], working_tree=True)
+    repo.index.commit("lose the state file")
+    change_in_px(emulator, theirs, "PX moved on")
+    runner = tmp_path_factory.mktemp("runner") / "checkout"
+    git.Repo.clone_from(f"file://{pulled}", str(runner), depth=1)
+    monkeypatch.chdir(runner)
+    result = run("pull", "--no-commit")
+    assert result.exit_code == 0, result.stderr
+    assert "this shallow clone: `git fetch --unshallow`, then pull again" in result.stderr
+    assert not holds(file_targets(runner, theirs), "PX moved on")  # kept, never guessed
+    git.Repo(runner).git.fetch("-q", "--unshallow")
+    (runner / "l10n" / STATE_NAME).unlink()
+    result = run("pull", "--no-commit")
+    assert result.exit_code == 0 and "shallow" not in result.stderr
+    assert holds(file_targets(runner, theirs), "PX moved on")  # re-learnt from the history, so replaced
+
+
 # --- 3. commits hold exactly what pxl10n wrote ---------------------------------------------
 
 

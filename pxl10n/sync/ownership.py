@@ -68,6 +68,15 @@ class Remembered:
     learned: Mapping[str, set[str]] = field(default_factory=dict)
     #: per file: its entry as HEAD's state file holds it
     committed: Mapping[str, FileState] = field(default_factory=dict)
+    #: the clone holds only the last commits, so older states could not be read
+    shallow: bool = False
+
+    @property
+    def looked(self) -> str:
+        """How far git history was read, for a message that says a file was judged a person's work."""
+        if self.shallow:
+            return "git history checked only as deep as this shallow clone: `git fetch --unshallow`, then pull again, may find it"
+        return "git history checked"
 
     def known(self, rel: str, entry: FileState | None) -> set[str]:
         """The hashes of pxl10n's copies of the file: its entry's, else what git history knew."""
@@ -84,7 +93,7 @@ class Remembered:
 
 def remembered(repo: git.Repo | None, directory: Path, learned: Mapping[str, set[str]] | None = None) -> Remembered:
     """What git remembers for a run over ``directory`` (``learned``: the caller's look into older states)."""
-    return Remembered(learned or {}, committed_entries(repo, directory))
+    return Remembered(learned or {}, committed_entries(repo, directory), repo is not None and gitops.is_shallow(repo))
 
 
 def set_back(digest: str, entry: FileState | None, committed: FileState | None) -> bool:

@@ -459,7 +459,7 @@ def _decide(
     if current is not None and history.set_back(key.relpath(), sha256(current), previous):
         known = known - {sha256(current)}  # put back by a person: theirs now, never replaced
     entry = _entry(settings, key, params, info, sha256(canonical), previous, known)
-    decided = _judge(item, entry, known, current, canonical, info, had_entry=previous is not None)
+    decided = _judge(item, entry, known, current, canonical, info, had_entry=previous is not None, looked=history.looked)
     crash.point("pull-decided")
     if decided.status not in (NEW, UPDATED) or dry_run:
         return decided
@@ -507,7 +507,8 @@ def _few(ids: Sequence[str], shown: int = 3) -> str:
     return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
-def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool) -> FileResult:
+def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool,
+           looked: str = "git history checked") -> FileResult:
     """The decision table's row for bytes ``current`` on disk against PX's ``canonical``."""
     key = entry.key
     units, translated = len(info.units), info.translated_units
@@ -519,7 +520,7 @@ def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None,
                               units=units, translated=translated)
         return FileResult(
             key, KEPT, item.name,
-            "no state entry and not a copy pxl10n ever wrote (git history checked): kept as a person's work; "
+            f"no state entry and not a copy pxl10n ever wrote ({looked}): kept as a person's work; "
             f"`pxl10n push --force --id {item.id}` sends it, deleting the file takes PX's copy",
             entry=replace(entry, pulled=None, pushed=None), units=units, translated=translated,
         )
