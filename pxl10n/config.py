@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar, overload
 
 from pxl10n.errors import ConfigError
+from pxl10n.fsutil import first_link
 from pxl10n.px.kinds import CONTENT_TYPES, KIND_NAMES
 from pxl10n.secrets import add_secret, check_header_value
 
@@ -439,15 +440,7 @@ def _first_link(folder: Path, directory: str) -> Path | None:
 
     Only what lies below the config's folder is the repository's own, where a committed link could
     point anywhere; a directory outside it (absolute, or up through ``..``) is the user's to place."""
-    spelled = Path(os.path.normpath(folder / directory))
-    if not spelled.is_relative_to(folder) or spelled == folder:
-        return None
-    step = folder
-    for part in spelled.relative_to(folder).parts:
-        step = step / part
-        if step.is_symlink():
-            return step
-    return None
+    return first_link(folder, Path(os.path.normpath(folder / directory)))
 
 
 def _parse(raw: Mapping[str, Any], path: Path) -> Settings:

@@ -125,6 +125,19 @@ def links_under(directory: Path) -> list[Path]:
     return sorted(found)
 
 
+def first_link(folder: Path, path: Path) -> Path | None:
+    """The first symbolic link on the way from ``folder`` (not included) down to ``path`` (included), both
+    absolute and spelled without ``..``; None when there is none or ``path`` is not below ``folder``."""
+    if not path.is_relative_to(folder):
+        return None
+    step = folder
+    for part in path.relative_to(folder).parts:
+        step = step / part
+        if step.is_symlink():
+            return step
+    return None
+
+
 def refuse_link(link: Path | None, command: str) -> None:
     """ConfigError when ``link`` (the directory, or the link the configured path goes through) is a symbolic link."""
     if link is not None and link.is_symlink():

@@ -19,7 +19,7 @@ from pxl10n.assets.corpus import Entry, entries_in, entries_of
 from pxl10n.assets.glossary import Glossary
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError, XliffError
-from pxl10n.fsutil import read_bytes, shown
+from pxl10n.fsutil import first_link, read_bytes, shown
 from pxl10n.layout import XLIFF_SUFFIXES, key_for, laid_out_keys, scan_xliff
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
@@ -82,7 +82,7 @@ def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
     links: dict[Path, str] = {}
     for root in roots:
         absolute = Path(os.path.abspath(root))
-        link = _link_on_the_way(absolute, directory) if directory is not None and _below(absolute, directory) else None
+        link = first_link(directory, absolute) if directory is not None else None
         if link is not None and directory is not None:
             links[link] = _refusal(link, directory)
             continue
@@ -104,18 +104,6 @@ def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
 
 def _below(path: Path, directory: Path) -> bool:
     return path == directory or directory in path.parents
-
-
-def _link_on_the_way(path: Path, directory: Path) -> Path | None:
-    """The first symbolic link from ``directory`` (itself included) down to ``path``, both absolute; None when none."""
-    step = directory
-    if step.is_symlink():
-        return step
-    for part in path.relative_to(directory).parts:
-        step = step / part
-        if step.is_symlink():
-            return step
-    return None
 
 
 def _refusal(link: Path, directory: Path | None) -> str:
