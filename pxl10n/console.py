@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TextIO
 
 from pxl10n.secrets import redact
@@ -88,6 +88,11 @@ def redacted_stdio() -> Iterator[None]:
             with contextlib.suppress(Exception):
                 stream.flush()
         sys.stdout, sys.stderr = saved
+
+
+def some(items: Sequence[str], most: int = 5) -> str:
+    """The first ``most`` of ``items``, comma-separated, and how many more: a message names a few, never all."""
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 def printable(text: str, *, multiline: bool = False) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pxl10n.config import Settings
-from pxl10n.console import Console
+from pxl10n.console import Console, some
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, XliffError
 from pxl10n.fsutil import (
     atomic_write,
@@ -495,16 +495,12 @@ def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
     except XliffError:
         removed = ()
     if removed:
-        return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({_few(removed)}; a revert?); kept, "
+        return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({some(removed, 3)}; a revert?); kept, "
                 "but push cannot send that: an import never removes a translation from PX. Remove them in PX's editor, "
                 "or delete the file and pull to take PX's copy")
     both = ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
             "sides is a conflict)") if changed_in_px else ""
     return f"edited here and not pushed yet; kept{both} (push it, or delete the file and pull to take PX's copy)"
-
-
-def _few(ids: Sequence[str], shown: int = 3) -> str:
-    return ", ".join(ids[:shown]) + (f" and {len(ids) - shown} more" if len(ids) > shown else "")
 
 
 def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool,

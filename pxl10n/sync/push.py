@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from pxl10n.config import Settings, ValidateSettings
-from pxl10n.console import Console
+from pxl10n.console import Console, some
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
 from pxl10n.fsutil import atomic_write, describe_os_error, holds, is_environment_fault, normalized, read_normalized, refuse_links, remove_partials, shown
 from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys
@@ -345,10 +345,6 @@ def source_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
             if u.id and u.target is not None and u.id in have and " ".join(u.source.split()) != have[u.id]]
 
 
-def _some(ids: list[str]) -> str:
-    return ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-
-
 def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[bytes, XliffInfo]:
     """PX's canonical bytes for one file, exported exactly as pull exported it."""
     kind = KINDS[entry.kind]
@@ -448,7 +444,7 @@ class Sender:
             return self._merged(plan_, canonical, held)
         if plan_.reason == SET_BACK and plan_.info is not None and (stale := source_differences(plan_.info, held)):
             return PushOutcome(plan_, S.CONFLICT, (
-                f"{SET_BACK}, whose source PX has changed since in {len(stale)} unit(s): {_some(stale)}; not sent, since "
+                f"{SET_BACK}, whose source PX has changed since in {len(stale)} unit(s): {some(stale)}; not sent, since "
                 "those targets translate the old text: translate PX's text in the pulled copy (delete the file and pull), "
                 f"or send this one anyway with `pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`"))
         return self._send(plan_)
@@ -466,9 +462,9 @@ class Sender:
         except XliffError:
             return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
         if merged.conflicts:
-            return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {_some(list(merged.conflicts))}")
+            return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {some(merged.conflicts)}")
         withhold_targets(sending, frozenset(merged.keep))
-        reason = f"{plan_.reason}; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {_some(list(merged.keep))}"
+        reason = f"{plan_.reason}; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {some(merged.keep)}"
         plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
         assert plan_.info is not None and plan_.entry is not None
         if not target_differences(plan_.info, held):
@@ -531,7 +527,7 @@ class Sender:
         )
         self._record(jr.Entry(plan_.rel, plan_.entry.succeeded_by(entry)))
         edited = source_differences(plan_.info, held) if plan_.info is not None else []
-        warnings = (f"the source of {len(edited)} unit(s) was edited here ({_some(edited)}); PX keeps its own source, so "
+        warnings = (f"the source of {len(edited)} unit(s) was edited here ({some(edited)}); PX keeps its own source, so "
                     f"check that those targets translate PX's text",) if edited else ()
         path = plan_.key.path(self.settings.directory)
         if not holds(path, plan_.data):  # saved again since it was read: that edit is a person's, never replaced
@@ -540,7 +536,7 @@ class Sender:
                 "not committed; the next push sends it", *warnings))
         if lost:
             return PushOutcome(plan_, status, reason, warnings=(
-                f"PX's copy differs from what was sent in {len(lost)} unit(s): {_some(lost)}; the sent file is kept", *warnings))
+                f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)}; the sent file is kept", *warnings))
         if canonical != plan_.data:
             atomic_write(path, canonical)
         return PushOutcome(plan_, status, reason, warnings=warnings)
@@ -711,8 +707,7 @@ def _report(result: PushResult, console: Console) -> None:
 
 
 def _withheld_note(units: tuple[str, ...]) -> str:
-    shown = ", ".join(units[:5]) + (f" and {len(units) - 5} more" if len(units) > 5 else "")
-    return f"{len(units)} empty target(s) withheld, PX keeps what it holds for them (unit {shown})"
+    return f"{len(units)} empty target(s) withheld, PX keeps what it holds for them (unit {some(units)})"
 
 
 def render_table(result: PushResult) -> str:
