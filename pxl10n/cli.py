@@ -582,11 +582,20 @@ def pseudo(app: AppContext, selection: Selection, style: str, overwrite: bool, d
                                   via=settings.directory_link)
     if not corpus.files and not corpus.unreadable:
         raise ConfigError(f"no files for {locales[0]} under {settings.directory}; run `pxl10n pull --locale {locales[0]}` first")
-    result = pseudolocalize(settings.directory, work, style=Style(style), overwrite=overwrite, dry_run=dry_run)
+    uncommitted: list[Path] = []
+    if overwrite:
+        from pxl10n.sync import git as gitops
+
+        repo = gitops.find_repo(settings.directory)
+        uncommitted = gitops.changed_paths(repo, settings.directory) if repo is not None else []
+    result = pseudolocalize(settings.directory, work, style=Style(style), overwrite=overwrite, dry_run=dry_run, uncommitted=uncommitted)
     for path, reason in corpus.unreadable:
         app.console.warn(f"{path}: skipped: {reason}")
     for path in result.skipped_changed:
         app.console.warn(f"{path}: changed while pseudo ran; left as it is, re-run to fill it")
+    for path in result.skipped_uncommitted:
+        app.console.warn(f"{path}: holds uncommitted edits, which --overwrite would replace for good; left as it is "
+                         "(commit or stash them, then re-run)")
     verb = "would pseudo-translate" if dry_run else "pseudo-translated"
     app.console.info(f"{verb} {result.units} unit(s) in {len(result.files_changed)} file(s) of {locales[0]} ({style}); review with `pxl10n validate`, then `pxl10n push --locale {locales[0]}`")
     return 1 if corpus.unreadable else result.exit_code

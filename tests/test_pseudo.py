@@ -131,3 +131,18 @@ def test_overwrite_replaces_existing_translations(pulled: Path) -> None:
     for path in (pulled / "l10n" / "fr-FR").rglob("*.xlf"):
         for unit in read_info(parse(path.read_bytes())).units:
             assert unit.target == pseudo_text(unit.source)
+
+
+def test_overwrite_leaves_files_with_uncommitted_edits_alone(pulled: Path, emulator: EmulatorServer) -> None:
+    """--overwrite on the wrong locale replaced a translator's work in progress, which no commit held."""
+    from .helpers.pulled import keys_of, translate
+
+    key = keys_of(emulator, "article")[0]
+    written = translate(pulled, key, lambda source: f"[work in progress] {source}")
+    before = key.path(pulled / "l10n").read_bytes()
+    result = run("pseudo", "--locale", "fr-FR", "--style", "accents", "--overwrite")
+    assert result.exit_code == 1
+    assert f"{key.relpath()}: holds uncommitted edits, which --overwrite would replace for good" in result.stderr
+    assert key.path(pulled / "l10n").read_bytes() == before and written
+    others = [p for p in (pulled / "l10n" / "fr-FR").rglob("*.xlf") if p != key.path(pulled / "l10n")]
+    assert all(unit.target == pseudo_text(unit.source) for path in others for unit in read_info(parse(path.read_bytes())).units)
