@@ -423,24 +423,20 @@ def _glossary(validate: _Reader, path: Path) -> Path | None:
     return (path.parent / value).resolve()
 
 
-def _directory(project: _Reader, folder: Path) -> Path:
-    """``project.directory``, absolute: a directory to be (or already), never a file nor inside git's own."""
+def _directory(project: _Reader, folder: Path) -> tuple[Path, Path | None]:
+    """``project.directory``, absolute (a directory to be, or already; never a file nor inside git's own), and
+    the first symbolic link on the way from ``folder`` (the config's) down to it, itself included.
+
+    Only what lies below the config's folder is the repository's own, where a committed link could
+    point anywhere; a directory outside it (absolute, or up through ``..``) is the user's to place."""
     raw = project.get("directory", str, "l10n")
     directory = (folder / raw).resolve()
-    if ".git" in Path(raw).parts or any(part == ".git" for part in directory.parts):
+    if ".git" in Path(raw).parts or ".git" in directory.parts:
         raise ConfigError(f"project.directory = {raw!r} is inside git's own .git directory; pick a folder of the work "
                           "tree, such as \"l10n\"")
     if directory.exists() and not directory.is_dir():
         raise ConfigError(f"project.directory = {raw!r} is a file ({directory}), not a directory; pick a folder, such as \"l10n\"")
-    return directory
-
-
-def _first_link(folder: Path, directory: str) -> Path | None:
-    """The first symbolic link on the way from ``folder`` (the config's) down to ``directory``, itself included.
-
-    Only what lies below the config's folder is the repository's own, where a committed link could
-    point anywhere; a directory outside it (absolute, or up through ``..``) is the user's to place."""
-    return first_link(folder, Path(os.path.normpath(folder / directory)))
+    return directory, first_link(folder, Path(os.path.normpath(folder / raw)))
 
 
 def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
@@ -450,12 +446,13 @@ def _parse(raw: Mapping[str, Any], path: Path) -> Settings:
     region = _region(t.px)
     timeout, connect_timeout, call_deadline, run_deadline = (_seconds(t.px, key) for key in ("timeout", *_TIME_KEYS))
     source_locale = _locale(t.project, "source_locale", t.project.require("source_locale", str))
+    directory, directory_link = _directory(t.project, path.parent)
     return Settings(
         path=path,
         source_locale=source_locale,
         locales=_target_locales(t.project, source_locale),
-        directory=_directory(t.project, path.parent),
-        directory_link=_first_link(path.parent, t.project.get("directory", str, "l10n")),
+        directory=directory,
+        directory_link=directory_link,
         region=region,
         base_url=_base_url(t.px, region),
         api_key_env=_api_key_env(t.px),

@@ -116,8 +116,8 @@ def check_output(settings: Settings, output: Path, *, force: bool = False) -> No
     if target == settings.directory or settings.directory in target.parents:
         raise ConfigError(f"{output} is inside the l10n directory ({settings.directory}), which pull and push own; "
                           "write the TMX elsewhere (tm/ beside pxl10n.toml, or a temporary folder)")
+    if output.is_dir():
+        raise ConfigError(f"{output} is a directory; give the path of the TMX file to write")
     existing = read_bytes(output) if output.is_file() else None
     if existing is not None and not force and b"<tmx" not in existing[:4096]:
         raise ConfigError(f"{output} exists and is not a TMX file; nothing was written (give another path, or --force to replace it)")
-    if output.is_dir():
-        raise ConfigError(f"{output} is a directory; give the path of the TMX file to write")

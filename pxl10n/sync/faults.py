@@ -80,15 +80,15 @@ _GIT_FAULTS = {
 
 def refused_commit(exc: GitError, git_dir: str | os.PathLike[str], guard: Guard) -> Pxl10nError:
     """The error of a commit git refused after the run wrote (and push sent): the machine's fault as
-    :func:`git_fault` says it, else git's own words with what is safe and how to finish (a hook, signing)."""
-    fault = git_fault(exc, git_dir, guard)
+    :func:`_git_fault` says it, else git's own words with what is safe and how to finish (a hook, signing)."""
+    fault = _git_fault(exc, git_dir, guard)
     if fault is not None:
         return fault
     return GitError(f"{exc.message}; {guard.written}",
                     hint=f"fix what git or the hook reports, then run `pxl10n {guard.command}` again")
 
 
-def git_fault(exc: GitError, git_dir: str | os.PathLike[str], guard: Guard) -> EnvironmentFault | None:
+def _git_fault(exc: GitError, git_dir: str | os.PathLike[str], guard: Guard) -> EnvironmentFault | None:
     """The run's EnvironmentFault when git failed for a full disk or a tree it may not write; None for any other git error."""
     said = str(exc).lower()
     code = next((code for words, code in _GIT_FAULTS.items() if words in said), None)

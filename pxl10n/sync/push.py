@@ -637,10 +637,12 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     remove_partials(directory)
     state = State.load(directory)
     recovery = jr.recover(state)
-    plans = plan(settings, state, selection, force=force, recovery=recovery, history=remembered(history, directory))
+    known = remembered(history, directory)
+    plans = plan(settings, state, selection, force=force, recovery=recovery, history=known)
     done, pending, stopped = _outcomes_before_sending(settings, plans)
     if pending:
-        sent, stop_reason = _execute(settings, state, pending, console, client, guard, force=force, history=history)
+        sent, stop_reason = _execute(settings, state, pending, console, client, guard, force=force, history=history,
+                                     shallow=known.shallow)
         if guard.tripped:
             raise guard.error()
         done += sent
@@ -651,7 +653,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     if repo is not None:
         selected = {p.key.path(directory) for p in plans}
         paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed if not f.edited_meanwhile}
-        leftover = set(own_uncommitted(repo, directory, state, among=selected - paths)) - paths
+        leftover = set(own_uncommitted(repo, directory, state, among=selected - paths))
         paths |= leftover
         try:
             message = commit_message(result, gitops.leftover_lines(directory, leftover))
@@ -664,15 +666,16 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
 
 def _execute(
     settings: Settings, state: State, pending: list[PushPlan], console: Console, client: PXClient | None, guard: Guard, *, force: bool,
-    history: Any = None,
+    history: Any = None, shallow: bool = False,
 ) -> tuple[list[PushOutcome], str | None]:
-    """Send ``pending``; the outcomes and the reason the push stopped early, if it did."""
+    """Send ``pending``; the outcomes and the reason the push stopped early, if it did (``history``: the work tree
+    holding each file's pulled copy, ``shallow`` when it holds only part of it)."""
     own_client = client is None
     client = client or PXClient.from_settings(settings)
     journal = jr.Journal(settings.directory)
     try:
         sender = Sender(client, settings, state, journal, guard, force=force, pulled_copy=pulled_copies(history, settings.directory),
-                        shallow=history is not None and gitops.is_shallow(history))
+                        shallow=shallow)
         return _send_all(pending, sender, settings, console), sender.stop_reason
     finally:
         journal.close()

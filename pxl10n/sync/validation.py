@@ -81,10 +81,9 @@ def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
     found: dict[Path, None] = {}
     links: dict[Path, str] = {}
     for root in roots:
-        absolute = Path(os.path.abspath(root))
-        link = first_link(directory, absolute) if directory is not None else None
-        if link is not None and directory is not None:
-            links[link] = _refusal(link, directory)
+        through = first_link(directory, Path(os.path.abspath(root))) if directory is not None else None
+        if through is not None and directory is not None:
+            links[through] = _refusal(through, directory)
             continue
         if not root.exists():
             raise ConfigError(f"{root}: no such file or directory")

@@ -208,11 +208,6 @@ def check_file(path: Path, ctx: Context, selection: RuleSelection) -> list[Findi
     return _Checker(ctx, selection).file(path)
 
 
-def _check_chunk(paths: Sequence[str], ctx: Context, selection: RuleSelection) -> list[Finding]:
-    checker = _Checker(ctx, selection)
-    return [f for name in paths for f in checker.named(name)]
-
-
 #: A finding as a worker sends it back: a plain tuple pickles in a fraction of a dataclass's time and size.
 _Packed = tuple[str, "int | None", "int | None", str, str, str, "str | None"]
 
@@ -230,7 +225,7 @@ def _start_worker(names: Sequence[str], ctx: Context, selection: RuleSelection) 
 
 
 def _check_span(start: int, stop: int) -> list[_Packed]:
-    """:func:`_check_chunk` in a worker over ``names[start:stop]``, findings packed (:func:`_unpack` restores them)."""
+    """:func:`_check_serially` in a worker over ``names[start:stop]``, findings packed (:func:`_unpack` restores them)."""
     assert _job is not None, "a worker checks spans only after _start_worker"
     names, checker = _job
     return [_pack(f) for name in names[start:stop] for f in checker.named(name)]
@@ -338,7 +333,7 @@ class _Ticker:
         self.done += files
         if self.progress is None:
             return
-        if self.done >= self.total and self._spoke or time.monotonic() >= self._next:
+        if (self.done >= self.total and self._spoke) or time.monotonic() >= self._next:
             self._spoke = True
             self._next = time.monotonic() + self.EVERY
             self.progress(self.done, self.total)
@@ -362,9 +357,7 @@ def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: 
 
 
 def _check_serially(names: Sequence[str], ctx: Context, selection: RuleSelection, ticker: _Ticker) -> list[Finding]:
-    """:func:`_check_chunk`, telling ``ticker`` after each file."""
-    if ticker.progress is None:
-        return _check_chunk(names, ctx, selection)
+    """Check ``names`` one by one in this process, telling ``ticker`` after each file."""
     checker = _Checker(ctx, selection)
     findings: list[Finding] = []
     for name in names:

@@ -201,8 +201,6 @@ class Reading:
                     *self.languages[index], element.get(self._name), preserve)
 
 
-
-
 def _preserves(unit: etree._Element, source: etree._Element | None, inherited: dict[etree._Element, bool]) -> bool:
     """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's.
 
