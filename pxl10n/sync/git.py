@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 # A missing git is reported where it is needed (status and validate never need it), not at import.
@@ -242,17 +243,62 @@ def at_head(repo: git.Repo, path: Path) -> bytes | None:
 
 
 def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[bytes]:
-    """The committed contents of ``path``, newest first (HEAD included), at most ``limit``."""
+    """The committed contents of ``path``, newest first (HEAD included), at most ``limit``, from every side of
+    each merge."""
     rel = _rel(repo, path)
-    try:
-        shas = repo.git.log(f"-n{limit}", "--format=%H", "--", rel).split()
+    try:  # --full-history: a merge that took one side's copy whole must not hide the other side's
+        shas = repo.git.log(f"-n{limit}", "--full-history", "--format=%H", "--", rel).split()
     except git.GitCommandError:
         return
     for sha in shas:
-        try:
-            yield repo.commit(sha).tree[rel].data_stream.read()
-        except (KeyError, ValueError, git.GitCommandError):
-            continue
+        data = version_at(repo, sha, rel)
+        if data is not None:
+            yield data
+
+
+@dataclass(frozen=True)
+class Blamed:
+    """Who last wrote one line of a file, as ``git blame`` says; an immutable record."""
+
+    #: the commit, None for a line not committed yet
+    commit: str | None
+    #: when it was committed (seconds since the epoch; the line's own time when not committed yet)
+    time: int
+    #: the file's path in that commit (blame follows renames)
+    path: str
+
+
+_UNCOMMITTED = "0" * 40
+
+
+def blame(repo: git.Repo, path: Path) -> list[Blamed] | None:
+    """Per line of the work tree's ``path`` (index 0 is line 1), who last wrote it; None when git cannot say
+    (the path was never committed, or git fails)."""
+    try:
+        out = repo.git.blame("--line-porcelain", "--", _rel(repo, path), stdout_as_string=False)
+    except git.GitCommandError:
+        return None
+    lines: list[Blamed] = []
+    sha, time, name = "", 0, ""
+    for line in bytes(out).split(b"\n"):
+        if line.startswith(b"\t"):
+            lines.append(Blamed(None if sha == _UNCOMMITTED else sha, time, name))
+            sha = ""
+        elif not sha:
+            sha = line.split(b" ", 1)[0].decode("ascii", "replace")
+        elif line.startswith(b"committer-time "):
+            time = int(line[15:])
+        elif line.startswith(b"filename "):
+            name = line[9:].decode("utf-8", "surrogateescape")
+    return lines
+
+
+def version_at(repo: git.Repo, commit: str, rel: str) -> bytes | None:
+    """The bytes commit ``commit`` holds at ``rel`` (a path from the work tree's root); None when it holds none."""
+    try:
+        return bytes(repo.commit(commit).tree[rel].data_stream.read())
+    except (KeyError, ValueError, git.CommandError):
+        return None
 
 
 def switch_branch(repo: git.Repo, branch: str) -> bool:

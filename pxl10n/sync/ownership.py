@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pxl10n.errors import Pxl10nError
-from pxl10n.fsutil import read_normalized
+from pxl10n.fsutil import normalized, read_normalized
 from pxl10n.layout import STATE_NAME, key_for
 from pxl10n.sync import git as gitops
 from pxl10n.sync.state import FileState, State, parse
@@ -45,6 +45,18 @@ def own_uncommitted(repo: git.Repo, directory: Path, state: State, among: Collec
         if (data is None and entry is None) or (data is not None and entry is not None and sha256(data) in entry.px_hashes()):
             own.append(path)
     return own
+
+
+def committed_copy(repo: git.Repo, path: Path, digest: str) -> bytes | None:
+    """The committed copy of ``path`` (line ends normalized) whose hash is ``digest``, such as the copy PX last gave:
+    HEAD's when it is that one (no history read), else the newest in history that is; None when none is."""
+    head = gitops.at_head(repo, path)
+    if head is not None and sha256(normalized(head)) == digest:
+        return normalized(head)
+    for data in gitops.committed_versions(repo, path):
+        if sha256(normalized(data)) == digest:
+            return normalized(data)
+    return None
 
 
 def committed_entries(repo: git.Repo | None, directory: Path) -> dict[str, FileState]:

@@ -12,7 +12,9 @@ sent (a killed push, a lost journal, a stale or rebased state, a re-run CI job).
 When PX changed since the file was pulled, it is never sent whole (that would
 revert someone's newer work in PX): the units PX changed are left out of what is
 sent (:mod:`pxl10n.sync.unit_merge`), and a unit changed on both sides makes the
-file a ``conflict``. Each landing is journaled
+file a ``conflict``. So is a file whose target, in some unit, was written against a source PX has changed
+since (a merge brought the two together: :mod:`pxl10n.sync.translated_against`), found offline, so
+``--dry-run`` says it too. Each landing is journaled
 (fsynced) the moment PX accepts it, then the file is re-exported so the l10n
 directory holds PX's own bytes. The decision table is ``docs/sync-model.md``.
 A 401/403 stops the push at once; every other refusal fails that file only.
@@ -36,7 +38,7 @@ from typing import Any
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console, some
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
-from pxl10n.fsutil import atomic_write, describe_os_error, holds, is_environment_fault, normalized, read_normalized, refuse_links, remove_partials, shown
+from pxl10n.fsutil import atomic_write, describe_os_error, holds, is_environment_fault, read_normalized, refuse_links, remove_partials, shown
 from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
@@ -45,10 +47,11 @@ from pxl10n.sync import crash, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
-from pxl10n.sync.ownership import Remembered, own_uncommitted, remembered
+from pxl10n.sync.ownership import Remembered, committed_copy, own_uncommitted, remembered
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
+from pxl10n.sync.translated_against import spaced, stale_targets
 from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold, withhold_targets
@@ -340,9 +343,8 @@ def source_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
     """Units sent with a target whose source, spaces aside, is not PX's: edited in the file (by hand or a CAT
     tool), so the target may translate text PX does not show. A unit sent without a target (withheld, or left for
     PX to keep by a merge, whose source PX itself may have changed) says nothing of the file."""
-    have = {u.id: " ".join(u.source.split()) for u in held.units if u.id}
-    return [u.id for u in sent.units
-            if u.id and u.target is not None and u.id in have and " ".join(u.source.split()) != have[u.id]]
+    have = {u.id: spaced(u.source) for u in held.units if u.id}
+    return [u.id for u in sent.units if u.id and u.target is not None and u.id in have and spaced(u.source) != have[u.id]]
 
 
 def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[bytes, XliffInfo]:
@@ -375,11 +377,42 @@ def pulled_copies(repo: Any, directory: Path) -> Callable[[PushPlan], bytes | No
         if repo is None or pulled is None:
             return None
         with lock:  # one GitPython repository serves every sending thread
-            for data in gitops.committed_versions(repo, plan_.key.path(directory)):
-                if sha256(normalized(data)) == pulled:
-                    return normalized(data)
-        return None
+            return committed_copy(repo, plan_.key.path(directory), pulled)
     return find
+
+
+def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[str, PushOutcome]:
+    """The files to send that translate, in some unit, a source PX has changed since the target was written
+    (:mod:`pxl10n.sync.translated_against`): each a ``conflict``, by path. None outside git, or for a file whose
+    pulled copy git history does not hold."""
+    if repo is None:
+        return {}
+    pulled_copy = pulled_copies(repo, directory)
+    out = {}
+    for plan_ in plans:
+        if plan_.action != Action.SEND or plan_.reason not in (CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH) or plan_.info is None:
+            continue
+        base = pulled_copy(plan_)
+        if base is None:
+            continue
+        assert plan_.entry is not None
+        tree = plan_.document.tree if plan_.document is not None else None  # read before the gate lets it go
+        stale = stale_targets(repo, plan_.key.path(directory), tree if tree is not None else parse(plan_.data, source=plan_.rel),
+                              plan_.info, base, plan_.entry.known_hashes())
+        if stale:
+            first = stale[0]
+            out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, (
+                f"{plan_.reason}, but the target of {len(stale)} unit(s) translates a source PX has changed since: "
+                f"{some([s.unit for s in stale])} ({first.unit}: PX's source is now {_quoted(first.px_source)}, its target "
+                f"translates {_quoted(first.written_against)}); not sent, so PX gets no old translation under its new "
+                "text: translate PX's source (and put it in the file as the unit's source), or send the file as it is "
+                f"with `pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`"))
+    return out
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    text = spaced(text)
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 #: A file not sent because the machine stopped the push (the run ends with an EnvironmentFault)
@@ -581,8 +614,9 @@ def push(
     refuse_links(directory, "push", settings.directory_link)
     if dry_run:
         state = State.load(directory)
-        history = remembered(gitops.find_repo(directory), directory)
-        result = _dry_run(settings, state, plan(settings, state, selection, force=force, recovery=jr.recover(state), history=history), directory)
+        repo = gitops.find_repo(directory)
+        planned = plan(settings, state, selection, force=force, recovery=jr.recover(state), history=remembered(repo, directory))
+        result = _dry_run(settings, state, planned, directory, repo, force=force)
     else:
         repo = gitops.require_git(gitops.find_repo(directory))
         if repo is not None and commit:
@@ -603,20 +637,23 @@ def _guard(directory: Path) -> Guard:
     )
 
 
-def _outcomes_before_sending(settings: Settings, plans: list[PushPlan]) -> tuple[list[PushOutcome], list[PushPlan], str | None]:
-    """Outcomes decided offline, the plans still to send or refresh, and why the gate stopped everything."""
-    blocked = gate(settings, plans)
+def _outcomes_before_sending(settings: Settings, plans: list[PushPlan], history: Any, *,
+                             force: bool) -> tuple[list[PushOutcome], list[PushPlan], str | None]:
+    """Outcomes decided offline, the plans still to send or refresh, and why the gate stopped everything
+    (``history``: the work tree whose history tells what each target was translated against)."""
+    stale = {} if force else stale_conflicts(history, settings.directory, plans)
+    blocked = gate(settings, [p for p in plans if p.rel not in stale])
     done = [PushOutcome(p, p.status, p.reason) for p in plans if p.action == Action.NONE and p.status is not None]
-    done += [_blocked(p, blocked[p.rel]) for p in plans if p.rel in blocked]
-    pending = [p for p in plans if p.action != Action.NONE and p.rel not in blocked]
+    done += [*stale.values(), *(_blocked(p, blocked[p.rel]) for p in plans if p.rel in blocked)]
+    pending = [p for p in plans if p.action != Action.NONE and p.rel not in blocked and p.rel not in stale]
     if blocked and settings.push_on_error == "abort":
         done += [PushOutcome(p, S.NOT_SENT, "not sent: push aborted by the validation gate") for p in pending]
         return done, [], f"push aborted: {len(blocked)} file(s) failed validation (push.on_error = \"abort\")"
     return done, pending, None
 
 
-def _dry_run(settings: Settings, state: State, plans: list[PushPlan], directory: Path) -> PushResult:
-    done, pending, stopped = _outcomes_before_sending(settings, plans)
+def _dry_run(settings: Settings, state: State, plans: list[PushPlan], directory: Path, history: Any, *, force: bool) -> PushResult:
+    done, pending, stopped = _outcomes_before_sending(settings, plans, history, force=force)
     for p in pending:
         note = "; an interrupted push sent it: PX is checked before sending again" if p.in_doubt else ""
         done.append(PushOutcome(p, S.WOULD_REFRESH if p.action == Action.REFRESH else S.WOULD_SEND, p.reason + note))
@@ -639,7 +676,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     recovery = jr.recover(state)
     known = remembered(history, directory)
     plans = plan(settings, state, selection, force=force, recovery=recovery, history=known)
-    done, pending, stopped = _outcomes_before_sending(settings, plans)
+    done, pending, stopped = _outcomes_before_sending(settings, plans, history, force=force)
     if pending:
         sent, stop_reason = _execute(settings, state, pending, console, client, guard, force=force, history=history,
                                      shallow=known.shallow)

@@ -1,0 +1,161 @@
+"""Which source each target about to be sent was translated against, read from git history.
+
+A translator writes a target against the source the file holds at that moment.
+When PX changes that source later, and a merge brings PX's new source into the
+translator's file (git merges the two lines cleanly, or a conflict is resolved by
+keeping one side), the file pairs a translation of the old text with the new one,
+or with the old one PX no longer shows. Either way, sending it would put a stale
+translation in PX, under a source it does not translate, and nothing after would
+say so: push must stop there and name the units.
+
+The moment a target was written is the commit ``git blame`` names for its lines
+(the newest, when they differ; not committed yet: now). The source the file held
+in that commit is the one it was translated against. It is stale when it is not
+PX's source as last pulled, and either the file's source has changed under the
+target since, or the file still holds an older source of PX's (one of pxl10n's
+own copies in history has it). A source a person rewrote in the file, with the
+target written against it, is neither: push sends it with a warning, as before.
+Nothing here talks to PX or writes anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from pxl10n.errors import XliffError
+from pxl10n.fsutil import normalized
+from pxl10n.sync import git as gitops
+from pxl10n.xliff.io import Unit, XliffInfo, local_name, parse, read_info, sha256, source_line
+
+if TYPE_CHECKING:
+    import git
+
+
+@dataclass(frozen=True)
+class StaleTarget:
+    """A unit whose target translates a source PX no longer has; an immutable record."""
+
+    unit: str
+    #: the source the file held when the target was written
+    written_against: str
+    #: PX's source, as last pulled
+    px_source: str
+
+
+def spaced(text: str) -> str:
+    """``text`` with its runs of whitespace as one space and none at the edges: what a CAT tool may change
+    in a source without changing it."""
+    return " ".join(text.split())
+
+
+def stale_targets(repo: git.Repo, path: Path, tree: etree._ElementTree, sent: XliffInfo, base: bytes,
+                  known: Collection[str]) -> list[StaleTarget]:
+    """The units of ``sent`` (the file at ``path`` as it would be sent, ``tree`` as it is) whose target changed
+    since ``base`` (the copy PX last gave, from git history) and was written against a source PX has changed
+    since; ``known`` are the hashes of pxl10n's copies of the file. ``[]`` when git cannot say."""
+    try:
+        pulled = read_info(parse(base, source=str(path)))
+    except XliffError:
+        return []
+    px = {unit.id: unit for unit in pulled.units if unit.id}
+    changed = {unit.id: unit for unit in sent.units
+               if unit.id and unit.id in px and (unit.target or "").strip() and unit.target != px[unit.id].target}
+    if not changed:
+        return []
+    committed = gitops.at_head(repo, path)
+    if committed is not None and normalized(committed) == base:  # every changed target is written now, uncommitted
+        return _judged(changed, px, {uid: unit.source for uid, unit in changed.items()}, lambda: {})
+    lines = gitops.blame(repo, path)
+    if lines is None:
+        return []
+    seen = _written_against(repo, lines, target_lines(tree, changed), {uid: unit.source for uid, unit in changed.items()})
+    return _judged(changed, px, seen, lambda: _px_sources(repo, path, known))
+
+
+def _judged(changed: dict[str, Unit], px: dict[str, Unit], seen: dict[str, str],
+            px_history: Callable[[], dict[str, set[str]]]) -> list[StaleTarget]:
+    """The stale ones among ``changed``, given the source each was written against (``seen``)."""
+    stale = []
+    history: dict[str, set[str]] | None = None
+    for uid in sorted(seen):
+        against, now, here = spaced(seen[uid]), spaced(px[uid].source), spaced(changed[uid].source)
+        if against == now:
+            continue
+        if against == here:  # the file still holds that source: PX's older text, or a person's rewrite?
+            history = px_history() if history is None else history
+            if against not in history.get(uid, set()):
+                continue  # a person's rewrite: sent, with push's warning that the source was edited here
+        stale.append(StaleTarget(uid, seen[uid], px[uid].source))
+    return stale
+
+
+def target_lines(tree: etree._ElementTree, units: Collection[str]) -> dict[str, list[int]]:
+    """The lines (1-based) the targets of each of ``units`` span in the file ``tree`` was parsed from: a 1.2
+    ``<trans-unit>``'s own target, a 2.0 unit's segment and ignorable targets (never an ``<alt-trans>`` proposal)."""
+    out: dict[str, list[int]] = {}
+    for target in tree.getroot().iter("{*}target"):
+        parent = target.getparent()
+        if parent is None:
+            continue
+        unit: etree._Element | None = None
+        if local_name(parent) == "trans-unit":
+            unit = parent
+        elif local_name(parent) in ("segment", "ignorable"):
+            unit = parent.getparent()
+        else:
+            continue  # an alt-trans proposal, or a target out of place
+        uid = unit.get("id") if unit is not None else None
+        start = source_line(target)
+        if uid is None or uid not in units or start is None:
+            continue
+        end = start + etree.tostring(target, encoding="unicode", with_tail=False).count("\n")
+        out.setdefault(uid, []).extend(range(start, end + 1))
+    return out
+
+
+def _written_against(repo: git.Repo, lines: list[gitops.Blamed], targets: dict[str, list[int]],
+                     now: dict[str, str]) -> dict[str, str]:
+    """Per unit, the source its file held in the newest commit that wrote its target's lines (``now`` for a
+    target not committed yet); a unit that commit does not have is left out (nothing to judge)."""
+    sources: dict[tuple[str, str], dict[str, str]] = {}
+    out: dict[str, str] = {}
+    for uid, numbers in targets.items():
+        blamed = [lines[n - 1] for n in numbers if 0 < n <= len(lines)]
+        if not blamed:
+            continue
+        if any(b.commit is None for b in blamed):
+            out[uid] = now[uid]
+            continue
+        newest = max(blamed, key=lambda b: b.time)
+        assert newest.commit is not None
+        where = (newest.commit, newest.path)
+        if where not in sources:
+            sources[where] = _sources(gitops.version_at(repo, *where), newest.path)
+        if uid in sources[where]:
+            out[uid] = sources[where][uid]
+    return out
+
+
+def _px_sources(repo: git.Repo, path: Path, known: Collection[str]) -> dict[str, set[str]]:
+    """Every source each unit had in pxl10n's copies of the file in git history (copies PX gave)."""
+    out: dict[str, set[str]] = {}
+    for data in gitops.committed_versions(repo, path):
+        if sha256(normalized(data)) in known:
+            for uid, source in _sources(data, str(path)).items():
+                out.setdefault(uid, set()).add(spaced(source))
+    return out
+
+
+def _sources(data: bytes | None, name: str) -> dict[str, str]:
+    """Unit id -> source of a file's bytes; empty when there are none or they do not read as XLIFF."""
+    if data is None:
+        return {}
+    try:
+        return {unit.id: unit.source for unit in read_info(parse(normalized(data), source=name)).units if unit.id}
+    except XliffError:
+        return {}

@@ -1,0 +1,180 @@
+"""A translation written against a source PX has changed since, brought together with PX's new source by git.
+
+A vendor translates on a branch; meanwhile PX's source changes and a pull on main
+takes it. Merging the branch puts the vendor's target beside PX's new source (git
+merges them cleanly when a line lies between them, or a conflict is resolved by
+keeping one side). Push used to send such a file: PX then showed a translation of
+the old text under the new one (or, for a file that kept the old source, with a
+warning that the source "was edited here"). Now it is a conflict naming the units,
+found from git blame; nothing is sent until the target translates PX's text.
+Real repositories, real merges, the emulator over loopback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import git
+import pytest
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.layout import FileKey
+
+from .helpers.cli import run
+from .helpers.pulled import l10n, translate
+from .helpers.pushed import import_requests, push_json, results
+
+#: The engagement unit whose source is two lines of HTML: PX changes the first one only.
+UNIT = "dialog.body"
+
+
+def _item(emulator: EmulatorServer) -> tuple[FileKey, dict[str, str]]:
+    item = next(i for i in emulator.store.items("engagement") if "\n" in i.units.get(UNIT, ""))
+    return FileKey("engagement", item.id, "fr-FR"), item.units
+
+
+def _vendor_branch_then_px_changes_the_source(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, FileKey, str]:
+    """A branch ``vendor`` translating every unit; then PX's new first line, pulled on main. Returns PX's new source."""
+    repo = git.Repo(pulled)
+    key, units = _item(emulator)
+    repo.git.switch("-q", "-c", "vendor")
+    translate(pulled, key, lambda source: f"[vendor] {source}")
+    repo.git.commit("-qam", "vendor translation")
+    repo.git.switch("-q", "-")
+    first, rest = units[UNIT].split("\n", 1)
+    units[UNIT] = f"{first.replace('Hello', 'Hi there')}\n{rest}"
+    assert run("pull").exit_code == 0
+    return repo, key, units[UNIT]
+
+
+def _row(summary: dict[str, object], key: FileKey) -> dict[str, str]:
+    files = summary["files"]
+    assert isinstance(files, list)
+    return next(f for f in files if f["path"] == key.relpath())
+
+
+def test_a_clean_merge_of_a_target_beside_pxs_new_source_is_a_conflict_naming_the_unit(pulled: Path, emulator: EmulatorServer) -> None:
+    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo.git.merge("-q", "--no-edit", "vendor")  # no conflict: the source's unchanged second line lies between
+    text = key.path(l10n(pulled)).read_text(encoding="utf-8")
+    assert "Hi there" in text and "[vendor] &lt;p&gt;Hello" in text  # PX's new source, the old text's translation
+    before = import_requests(emulator)
+    px = dict(emulator.store.translations(key.kind, key.item_id, key.locale))
+
+    code, summary = push_json("--dry-run")
+    assert code == 1 and _row(summary, key)["result"] == "conflict"
+    code, summary = push_json()
+    row = _row(summary, key)
+    assert code == 1 and row["result"] == "conflict", row
+    assert f"translates a source PX has changed since: {UNIT}" in row["reason"]
+    assert "Hi there" in row["reason"] and "--force --id " + key.item_id in row["reason"]
+    assert import_requests(emulator) == before and emulator.store.translations(key.kind, key.item_id, key.locale) == px
+
+    # the vendor translates PX's new text (not committed yet): that target is sent
+    translate(pulled, key, lambda source: f"[vendor, again] {source}", units=lambda uid: uid == UNIT)
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)[UNIT] == f"[vendor, again] {new_source}"
+
+
+@pytest.mark.parametrize("how", ["checkout --theirs", "merge -X theirs"])
+def test_a_conflict_resolved_to_the_vendors_side_is_a_conflict_for_push(pulled: Path, emulator: EmulatorServer, how: str) -> None:
+    """PX also fixed the title's translation, so the merge conflicts there. Taking the vendor's file whole keeps PX's
+    old source under the vendor's target; ``-X theirs`` takes the vendor's side of that hunk only, PX's new source
+    beside the vendor's target. Either way the target translates text PX no longer has."""
+    emulator.store.apply_import("engagement", _item(emulator)[0].item_id, "fr-FR", {"dialog.title": "Titre corrigé dans PX"})
+    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    path = key.path(l10n(pulled))
+    if how == "checkout --theirs":
+        with pytest.raises(git.GitCommandError, match="conflict"):
+            repo.git.merge("--no-edit", "vendor")
+        repo.git.checkout("--theirs", "--", str(path))
+        repo.git.add(str(path))
+        repo.git.commit("-qm", "merge vendor, their side")
+        assert "Hi there" not in path.read_text(encoding="utf-8")
+    else:
+        repo.git.merge("-q", "--no-edit", "-X", "theirs", "vendor")
+        assert "Hi there" in path.read_text(encoding="utf-8")
+    before = import_requests(emulator)
+    code, summary = push_json()
+    row = _row(summary, key)
+    assert code == 1 and row["result"] == "conflict" and f"changed since: {UNIT}" in row["reason"], row
+    assert import_requests(emulator) == before
+    code, summary = push_json("--force", "--id", key.item_id, "--locale", key.locale)  # the way out it names
+    assert code == 0 and results(summary)[key.relpath()] == "pushed"
+    assert emulator.store.get(key.kind, key.item_id).units[UNIT] == new_source
+
+
+def test_a_source_a_person_rewrote_and_committed_with_its_target_is_pushed_with_the_warning(
+        pulled: Path, emulator: EmulatorServer) -> None:
+    """Not PX's older text: the target translates what the file says, and push warns as it always did."""
+    repo = git.Repo(pulled)
+    key, _ = _item(emulator)
+    path = key.path(l10n(pulled))
+    translate(pulled, key, lambda source: f"[fr] {source}")
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("<source>Get started</source>", "<source>Get started now</source>"), encoding="utf-8")
+    repo.git.commit("-qam", "translate, and a better source")
+    code, summary = push_json()
+    row = _row(summary, key)
+    assert code == 0 and row["result"] == "pushed", row
+    assert any("was edited here (dialog.button.primary)" in w for w in row.get("warnings", []))
+
+
+def test_a_target_translated_after_the_source_changed_is_pushed(pulled: Path, emulator: EmulatorServer) -> None:
+    """The ordinary order: PX's new source pulled first, then translated on a branch and merged."""
+    repo = git.Repo(pulled)
+    key, units = _item(emulator)
+    units[UNIT] = units[UNIT].replace("Hello", "Hi there")
+    assert run("pull").exit_code == 0
+    repo.git.switch("-q", "-c", "vendor")
+    translate(pulled, key, lambda source: f"[vendor] {source}")
+    repo.git.commit("-qam", "vendor translation")
+    repo.git.switch("-q", "-")
+    repo.git.merge("-q", "--no-edit", "vendor")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+
+
+def test_a_merge_that_took_the_vendors_file_whole_still_finds_the_pulled_copy(pulled: Path, emulator: EmulatorServer) -> None:
+    """``git log -- path`` follows only the side a merge took whole, so the copy main pulled was not found and a file
+    PX changed again since could not be merged ("not in git history"); every side of each merge is read now."""
+    repo = git.Repo(pulled)
+    key, _ = _item(emulator)
+    path = key.path(l10n(pulled))
+    repo.git.switch("-q", "-c", "vendor")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid == "dialog.button.primary")
+    repo.git.commit("-qam", "vendor translation")
+    repo.git.switch("-q", "-")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.button.primary": "Démarrer"})
+    assert run("pull").exit_code == 0
+    with pytest.raises(git.GitCommandError, match="conflict"):
+        repo.git.merge("--no-edit", "vendor")
+    repo.git.checkout("--theirs", "--", str(path))
+    repo.git.add(str(path))
+    repo.git.commit("-qm", "merge vendor, their side")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.title": "Titre corrigé dans PX"})
+    code, summary = push_json()
+    row = _row(summary, key)
+    assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s), which PX keeps: dialog.title" in row["reason"], row
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert held["dialog.title"] == "Titre corrigé dans PX" and held["dialog.button.primary"] == "[vendor] Get started"
+
+
+def test_target_lines_are_the_units_own_targets_never_an_alt_trans_proposal() -> None:
+    from pxl10n.sync.translated_against import target_lines
+    from pxl10n.xliff.io import parse
+
+    data = b"""<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+<file original="x" source-language="en" target-language="fr" datatype="html"><body>
+<trans-unit id="a"><source>One</source>
+<target>Un
+deux</target>
+<alt-trans><target>Proposal</target></alt-trans>
+</trans-unit>
+<trans-unit id="b"><source>Two</source><target>Deux</target></trans-unit>
+</body></file></xliff>
+"""
+    assert target_lines(parse(data), {"a"}) == {"a": [5, 6]}
+    assert target_lines(parse(data), {"a", "b"})["b"] == [9]
