@@ -178,3 +178,15 @@ deux</target>
 """
     assert target_lines(parse(data), {"a"}) == {"a": [5, 6]}
     assert target_lines(parse(data), {"a", "b"})["b"] == [9]
+
+
+def test_main_merged_into_the_vendor_branch_shows_the_conflict_there_before_a_squash_merge(
+        pulled: Path, emulator: EmulatorServer) -> None:
+    """A squash merge leaves main no trace of the source the vendor saw: the branch, with main merged in, has it."""
+    repo, key, _ = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    trunk = repo.active_branch.name
+    repo.git.switch("-q", "vendor")
+    repo.git.merge("-q", "--no-edit", trunk)
+    code, summary = push_json("--dry-run")
+    assert code == 1 and _row(summary, key)["result"] == "conflict"
+    assert f"changed since: {UNIT}" in _row(summary, key)["reason"]
