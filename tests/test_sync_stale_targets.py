@@ -12,6 +12,9 @@ Real repositories, real merges, the emulator over loopback.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from pathlib import Path
 
 import git
@@ -21,8 +24,10 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 
 from .helpers.cli import run
+from .helpers.project import API_KEY
 from .helpers.pulled import l10n, translate
-from .helpers.pushed import import_requests, push_json, results
+from .helpers.pushed import import_requests, landed, push_json, results
+from .helpers.zygote import Zygote
 
 #: The engagement unit whose source is two lines of HTML: PX changes the first one only.
 UNIT = "dialog.body"
@@ -190,3 +195,18 @@ def test_main_merged_into_the_vendor_branch_shows_the_conflict_there_before_a_sq
     code, summary = push_json("--dry-run")
     assert code == 1 and _row(summary, key)["result"] == "conflict"
     assert f"changed since: {UNIT}" in _row(summary, key)["reason"]
+
+
+def test_a_forced_push_killed_after_px_took_it_is_confirmed_by_a_plain_rerun_not_a_conflict(
+        pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
+    """The journal says the bytes were sent: PX is asked whether they landed, as for any interrupted push."""
+    repo, key, _ = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo.git.merge("-q", "--no-edit", "vendor")
+    env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": "push-sent:1"}
+    died = subprocess.run([str(zygote.client), "push", "--force", "--id", key.item_id, "--locale", key.locale],
+                          cwd=pulled, env=env, capture_output=True, text=True, timeout=120)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 1
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "confirmed", summary
+    assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 1

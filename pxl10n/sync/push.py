@@ -392,6 +392,8 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[s
     for plan_ in plans:
         if plan_.action != Action.SEND or plan_.reason not in (CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH) or plan_.info is None:
             continue
+        if plan_.in_doubt:  # an interrupted push sent these bytes: PX is asked whether they landed, as ever
+            continue
         base = pulled_copy(plan_)
         if base is None:
             continue
