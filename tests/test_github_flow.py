@@ -9,8 +9,9 @@ steps and outputs, and per-step ``GITHUB_OUTPUT`` / ``GITHUB_STEP_SUMMARY`` /
 with no git identity and without pxl10n on PATH until the action puts it there.
 
 Stand-ins, and only these:
-- ``actions/checkout``: a shallow, single-branch fetch of the ref from the bare
-  remote, as the real action does by default;
+- ``actions/checkout``: a fetch of the ref from the bare remote, shallow unless
+  ``fetch-depth: 0``, as the real action does; for a pull request the ref is
+  ``refs/pull/7/merge``, the head merged into main as GitHub makes it;
 - ``actions/setup-python``: a virtualenv of this interpreter with nothing installed;
 - the action's install step finds pxl10n already installed in ``$RUNNER_TEMP``
   (the path it takes on its second use in a job): a link to this virtualenv's
@@ -228,7 +229,7 @@ class Runner:
             "event_name": event, "workspace": str(workspace), "ref": f"refs/heads/{ref}", "ref_name": ref, "sha": main_sha, "event": {},
         }
         if event == "pull_request":
-            github |= {"ref": "refs/pull/7/merge", "ref_name": "7/merge", "sha": remote_ref(self.remote, pr_head or "") or "",
+            github |= {"ref": "refs/pull/7/merge", "ref_name": "7/merge", "sha": self._merge_ref(pr_head or ""),
                        "event": {"pull_request": {"number": 7, "base": {"sha": main_sha, "ref": "main"}, "head": {"ref": pr_head}}}}
         ctx: dict[str, Any] = {"github": github, "secrets": {"PX_API_KEY": API_KEY, "PXL10N_BOT_TOKEN": BOT_TOKEN},
                                "runner": {"temp": str(temp), "os": "Linux"}, "vars": {}, "steps": {}, "env": {}, "inputs": {}}
@@ -289,15 +290,30 @@ class Runner:
         url = f"file://{self.remote}"
         git(workspace, "init", "-q")
         git(workspace, "remote", "add", "origin", url)
-        if pr_head:  # refs/pull/N/merge, approximated by the head of the pull request
-            git(workspace, "fetch", "-q", "--depth=1", "origin", f"+refs/heads/{pr_head}:refs/remotes/pull/7/head")
-            git(workspace, "checkout", "-q", "--detach", "refs/remotes/pull/7/head")
+        depth = [] if with_.get("fetch-depth") == "0" else [f"--depth={with_.get('fetch-depth') or 1}"]
+        if pr_head:  # refs/pull/N/merge, made by _merge_ref as GitHub makes it
+            git(workspace, "fetch", "-q", *depth, "origin", "+refs/pull/7/merge:refs/remotes/pull/7/merge")
+            git(workspace, "checkout", "-q", "--detach", "refs/remotes/pull/7/merge")
         else:
             ref = with_.get("ref") or github["ref"]
             branch = ref.removeprefix("refs/heads/")
-            git(workspace, "fetch", "-q", "--depth=1", "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}")
+            git(workspace, "fetch", "-q", *depth, "origin", f"+refs/heads/{branch}:refs/remotes/origin/{branch}")
             git(workspace, "checkout", "-q", "-B", branch, f"refs/remotes/origin/{branch}")
         return StepResult(name, "success")
+
+    def _merge_ref(self, pr_head: str) -> str:
+        """GitHub's ``refs/pull/7/merge``: the pull request's head merged into main (a merge commit, never a fast-forward),
+        in the remote; its sha. GitHub runs no pull_request workflow for a pull request that conflicts: nor does this."""
+        work = self.root / "merge-ref"
+        if work.exists():
+            shutil.rmtree(work)
+        git(self.root, "clone", "-q", "--branch", "main", str(self.remote), str(work))
+        merged = subprocess.run(["git", "merge", "-q", "--no-ff", "--no-edit", f"origin/{pr_head}"], cwd=work, capture_output=True,
+                                text=True, timeout=60, env={**os.environ, "GIT_AUTHOR_NAME": "GitHub", "GIT_AUTHOR_EMAIL": "noreply@github.com",
+                                                            "GIT_COMMITTER_NAME": "GitHub", "GIT_COMMITTER_EMAIL": "noreply@github.com", **_NO_AUTO_GC})
+        assert merged.returncode == 0, f"pull request {pr_head} conflicts with main: GitHub would run no check on it\n{merged.stdout}{merged.stderr}"
+        git(work, "push", "-q", "--force", "origin", "HEAD:refs/pull/7/merge")
+        return git(work, "rev-parse", "HEAD")
 
     def _shell(self, name: str, script: str, base_env: dict[str, str], step_env: dict[str, str], state: dict[str, Any],
                workspace: Path, temp: Path, summary_parts: list[str]) -> StepResult:
@@ -772,3 +788,36 @@ def test_check_translations_reports_success_on_a_pull_request_without_l10n_chang
     assert result.conclusion == "success", result.log
     assert result.step("validate").outcome == "skipped" and result.step("status").outcome == "skipped"
     assert "nothing to check" in result.summary
+
+
+def test_check_translations_fails_a_pull_request_whose_target_translates_a_source_px_changed_since(pulled_world: World) -> None:
+    """A vendor's branch, then a sync on main took PX's new source: GitHub's merge of the two puts the old text's
+    translation beside the new text (no conflict: a line lies between). The push check finds it on that merge, offline
+    and without a key, before a squash merge could hide it; merging main in and translating again clears it."""
+    emulator = pulled_world.emulator
+    item = next(i for i in emulator.store.items("engagement") if "\n" in i.units.get("dialog.body", ""))
+    key = FileKey("engagement", item.id, "fr-FR")
+    work = pulled_world.clone("vendor")
+    git(work, "checkout", "-q", "-b", "translate/fr-FR")
+    translate(work, key)
+    git(work, "commit", "-q", "-am", "fr-FR: the welcome dialog")
+    git(work, "push", "-q", "origin", "translate/fr-FR")
+    first, rest = item.units["dialog.body"].split("\n", 1)
+    item.units["dialog.body"] = f"{first.replace('Hello', 'Hi there')}\n{rest}"
+    pulled_world.pull_to_main()
+
+    stale = pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
+    assert stale.conclusion == "failure", stale.log
+    assert stale.step("validate").outcome == "success"
+    log = stale.step("push-check").log
+    assert f"::error file=l10n/{key.relpath()}" in log and "translates a source PX has changed since: dialog.body" in log, log
+    assert stale.step("status").outcome == "success"
+
+    git(work, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main")
+    path = key.path(work / "l10n")
+    path.write_text(path.read_text(encoding="utf-8").replace("[fr-FR] &lt;p&gt;Hello", "[fr-FR] &lt;p&gt;Salut"), encoding="utf-8")
+    git(work, "commit", "-q", "-am", "fr-FR: the dialog's new text")
+    git(work, "push", "-q", "origin", "translate/fr-FR")
+    clean = pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
+    assert clean.conclusion == "success", clean.log
+    assert "would-send" in clean.step("push-check").log
