@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 # A missing git is reported where it is needed (status and validate never need it), not at import.
 os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
@@ -236,10 +237,7 @@ def is_shallow(repo: git.Repo) -> bool:
 
 def at_head(repo: git.Repo, path: Path) -> bytes | None:
     """The bytes HEAD holds for ``path``; None when it holds none, there is no commit yet, or no git to read it."""
-    try:
-        return bytes(repo.head.commit.tree[_rel(repo, path)].data_stream.read())
-    except (KeyError, ValueError, git.CommandError):  # CommandError: GitCommandError, or no git command at all
-        return None
+    return version_at(repo, "HEAD", _rel(repo, path))
 
 
 def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[bytes]:
@@ -294,11 +292,13 @@ def blame(repo: git.Repo, path: Path) -> list[Blamed] | None:
 
 
 def version_at(repo: git.Repo, commit: str, rel: str) -> bytes | None:
-    """The bytes commit ``commit`` holds at ``rel`` (a path from the work tree's root); None when it holds none."""
+    """The bytes commit ``commit`` holds at ``rel`` (a path from the work tree's root); None when it holds none
+    (or no commit is there, or no git to read it). Read through git's persistent ``cat-file --batch``."""
     try:
-        return bytes(repo.commit(commit).tree[rel].data_stream.read())
-    except (KeyError, ValueError, git.CommandError):
+        _, kind, _, data = repo.git.get_object_data(f"{commit}:{rel}")
+    except (ValueError, git.CommandError):  # CommandError: GitCommandError, or no git command at all
         return None
+    return bytes(data) if cast(bytes, kind) == b"blob" else None  # GitPython's stubs say str; it is bytes
 
 
 def switch_branch(repo: git.Repo, branch: str) -> bool:
