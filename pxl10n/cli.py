@@ -583,11 +583,10 @@ def pseudo(app: AppContext, selection: Selection, style: str, overwrite: bool, d
     if not corpus.files and not corpus.unreadable:
         raise ConfigError(f"no files for {locales[0]} under {settings.directory}; run `pxl10n pull --locale {locales[0]}` first")
     uncommitted: list[Path] = []
-    if overwrite:
-        from pxl10n.sync import git as gitops
+    if overwrite:  # what --overwrite would replace for good
+        from pxl10n.sync.git import uncommitted_under
 
-        repo = gitops.find_repo(settings.directory)
-        uncommitted = gitops.changed_paths(repo, settings.directory) if repo is not None else []
+        uncommitted = uncommitted_under(settings.directory)
     result = pseudolocalize(settings.directory, work, style=Style(style), overwrite=overwrite, dry_run=dry_run, uncommitted=uncommitted)
     for path, reason in corpus.unreadable:
         app.console.warn(f"{path}: skipped: {reason}")

@@ -70,3 +70,20 @@ def test_commit_paths_of_files_equal_to_head_but_for_line_ends_is_no_commit(pull
     assert commit_paths(repo, paths, "nothing really changed\n") is None
     assert repo.head.commit.hexsha == head
     assert repo.git.status("--porcelain", "--", "l10n") == ""
+
+
+def test_a_branch_git_cannot_check_out_is_one_line_naming_what_git_said(pulled: Path) -> None:
+    """An untracked file where the branch holds a tracked one: git refuses, and pull says so on one line."""
+    repo = git.Repo(pulled)
+    repo.git.switch("-q", "-c", "l10n/px-sync")
+    (pulled / "notes.txt").write_text("tracked on the branch\n")
+    repo.git.add("notes.txt")
+    repo.git.commit("-qm", "notes")
+    repo.git.switch("-q", "-")
+    (pulled / "notes.txt").write_text("an untracked file here\n")
+    result = run("pull", "--branch", "l10n/px-sync")
+    assert result.exit_code != 0
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: cannot switch to branch l10n/px-sync: error: The following untracked working tree files"), result.stderr
+    assert "notes.txt" in line and "stderr:" not in line
+    assert (pulled / "notes.txt").read_text() == "an untracked file here\n"

@@ -137,6 +137,13 @@ def changed_paths(repo: git.Repo, directory: Path) -> list[Path]:
     return [root / item[3:] for item in out.split("\0") if len(item) > 3]
 
 
+def uncommitted_under(directory: Path) -> list[Path]:
+    """:func:`changed_paths` of the work tree holding ``directory``: the files there whose edits no commit holds
+    (none outside git)."""
+    repo = find_repo(directory)
+    return changed_paths(repo, directory) if repo is not None else []
+
+
 def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | None:
     """Stage and commit exactly ``paths`` (written or deleted); the new sha, or None when none changed."""
     rels = sorted({_rel(repo, path) for path in paths})
@@ -317,4 +324,4 @@ def switch_branch(repo: git.Repo, branch: str) -> bool:
                 repo.git.checkout("-q", "-b", branch)
             return True
     except git.GitCommandError as exc:
-        raise GitError(f"cannot switch to branch {branch}: {exc.stderr.strip() or exc}") from None
+        raise GitError(f"cannot switch to branch {branch}: {_said(exc)}") from None
