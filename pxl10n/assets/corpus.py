@@ -66,7 +66,7 @@ class Corpus:
     """The readable files of the selection, and the ones that could not be read."""
 
     files: list[SourceFile] = field(default_factory=list)
-    #: (relative path, reason) for files that are not XLIFF we can read
+    #: (relative path, reason) for files that are not XLIFF we can read (the reason does not repeat the path)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -115,8 +115,8 @@ def read_corpus(directory: Path, locales: Iterable[str], kinds: Iterable[str] | 
             continue
         try:
             corpus.files.append(SourceFile(key, data, entries_of(key, data)))
-        except XliffError as exc:
-            corpus.unreadable.append((key.relpath(), exc.message))
+        except XliffError as exc:  # the message names the file first: each reader names it once itself
+            corpus.unreadable.append((key.relpath(), exc.message.removeprefix(f"{key.relpath()}: ")))
     return corpus
 
 

@@ -15,7 +15,7 @@ from lxml import etree
 from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.validate.rules import Document, Family, Finding, error
 from pxl10n.xliff import namespaces as ns
-from pxl10n.xliff.io import MAX_DOCUMENT_BYTES, has_doctype, local_name, read_capped, safe_parser
+from pxl10n.xliff.io import MAX_DOCUMENT_BYTES, has_doctype, local_name, read_capped, safe_parser, xml_error
 
 XLF000 = error(
     "XLF000", "Rule family failed on this file",
@@ -52,7 +52,6 @@ FAMILY = Family(
 _XLIFF20_VERSIONS = ("2.0", "2.1", "2.2")
 _PROLOG_ITEM = re.compile(rb"\s*(?:<\?.*?\?>|<!--.*?-->)", re.DOTALL)
 _SPACE = re.compile(rb"\s*")
-_POSITION = re.compile(r",? line \d+, column \d+$")
 _DOCTYPE_MESSAGE = "document declares a DOCTYPE; refused (DTDs and entities are never expanded)"
 
 
@@ -120,9 +119,8 @@ def _parsed(doc: Document, parser: etree.XMLParser | None) -> etree._ElementTree
         marker = opening_line(doc.data)
         if marker is not None:
             return doc.finding(XLF001, f"not well-formed XML: {UNRESOLVED}", line=marker)
-        line, col = exc.position if exc.position else (None, None)
-        message = _POSITION.sub("", exc.msg or str(exc))
-        return doc.finding(XLF001, f"not well-formed XML: {message}", line=line or None, col=col or None)
+        message, line, col = xml_error(exc)
+        return doc.finding(XLF001, f"not well-formed XML: {message}", line=line, col=col)
     except ValueError as exc:
         return doc.finding(XLF001, f"not well-formed XML: {exc}")
     return root.getroottree()

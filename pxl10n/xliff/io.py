@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -25,7 +26,7 @@ from pxl10n.xliff.view import build_view, datatype_strategy, metadata_strategy, 
 __all__ = [
     "MAX_DOCUMENT_BYTES", "XLIFF12_NS", "XLIFF20_NS", "XML_LANG", "XML_NS", "Unit", "XliffInfo", "canonical_bytes",
     "canonicalize", "datatype_strategy", "has_doctype", "local_name", "metadata_strategy", "parse", "read_capped", "read_info",
-    "refuse_doctype", "safe_parser", "sha256", "source_line", "text_of", "xliff_version",
+    "refuse_doctype", "safe_parser", "sha256", "source_line", "text_of", "xliff_version", "xml_error",
 ]
 
 XLIFF12_NS = namespaces.XLIFF12
@@ -81,7 +82,19 @@ def parse_xml(data: bytes, *, source: str = "<document>") -> etree._ElementTree:
         marker = opening_line(data)
         if marker is not None:
             raise XliffError(f"{source}: line {marker}: not well-formed XML: {UNRESOLVED}") from None
-        raise XliffError(f"{source}: not well-formed XML: {exc}") from None
+        message, line, col = xml_error(exc)
+        where = f"line {line}, column {col}: " if line and col else f"line {line}: " if line else ""
+        raise XliffError(f"{source}: {where}not well-formed XML: {message}") from None
+
+
+_POSITION = re.compile(r",? line \d+, column \d+$")
+
+
+def xml_error(exc: etree.XMLSyntaxError) -> tuple[str, int | None, int | None]:
+    """What lxml says is wrong, without the position it appends to it (and the ``(<string>, line N)`` of ``str``),
+    and that position: (message, line, column)."""
+    line, col = exc.position if exc.position else (None, None)
+    return _POSITION.sub("", exc.msg or str(exc)), line or None, col or None
 
 
 def has_doctype(tree: etree._ElementTree) -> bool:
