@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from pxl10n.validate.states import is_template, not_translated_yet, state_untranslated
+from pxl10n.xliff.states import is_template, not_translated_yet, state_untranslated
 
 X12 = "urn:oasis:names:tc:xliff:document:1.2"
 X20 = "urn:oasis:names:tc:xliff:document:2.0"

@@ -52,7 +52,7 @@ from pxl10n.sync.ownership import Remembered, own_uncommitted, remembered
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State, parse
-from pxl10n.sync.unit_merge import emptied
+from pxl10n.sync.unit_merge import drafted_only, emptied
 from pxl10n.xliff.io import XliffInfo, read_info, sha256
 from pxl10n.xliff.io import parse as parse_xliff
 
@@ -491,9 +491,14 @@ def _entry(
 def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
     """Why a file edited here is kept, and the way out that works for it (committed or not)."""
     try:
-        removed = emptied(read_info(parse_xliff(current)), px)
+        here = read_info(parse_xliff(current))
     except XliffError:
-        removed = ()
+        here = None
+    removed = emptied(here, px) if here is not None else ()
+    drafts = drafted_only(here, px) if here is not None else ()
+    if drafts:
+        return (f"edited here only by {len(drafts)} draft target(s) ({some(drafts, 3)}), whose state says not translated "
+                "yet; kept, and push sends them once they are marked translated")
     if removed:
         return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({some(removed, 3)}; a revert?); kept, "
                 "but push cannot send that: an import never removes a translation from PX. Remove them in PX's editor, "

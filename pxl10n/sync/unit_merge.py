@@ -65,5 +65,20 @@ def emptied(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
     return tuple(sorted(emptied))
 
 
+def drafted_only(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
+    """The units whose target the file holds as a draft, when drafts are the file's only difference in targets
+    from PX's copy (then push has nothing to send, the drafts never go); () otherwise."""
+    now = _by_id(theirs)
+    drafts = []
+    for unit in ours.units:
+        px = now.get(unit.id) if unit.id else None
+        held = px.target if px is not None else None
+        if unit.draft and (unit.target or "").strip():
+            drafts.append(unit.id or "")
+        elif (unit.target or "").strip() and unit.target != held:
+            return ()
+    return tuple(sorted(drafts))
+
+
 def _by_id(info: XliffInfo) -> dict[str, Unit]:
     return {unit.id: unit for unit in info.units if unit.id}

@@ -27,12 +27,13 @@ from itertools import compress, count, repeat
 from operator import attrgetter, eq, itemgetter, truediv
 from typing import NamedTuple
 
-from pxl10n.validate import expansion, html, icu, message_keys, printf, states
+from pxl10n.validate import expansion, html, icu, message_keys, printf
 from pxl10n.validate import qa_scan as qs
 from pxl10n.validate import qa_text as tx
 from pxl10n.validate.context import Context
 from pxl10n.validate.langtags import base_language
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
+from pxl10n.xliff import states
 
 QA101 = error(
     "QA101", 'Placeholder missing in target',

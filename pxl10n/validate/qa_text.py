@@ -20,9 +20,9 @@ from typing import NamedTuple
 from lxml import etree
 
 from pxl10n.validate import qa_scan as qs
-from pxl10n.validate import states
 from pxl10n.validate.html import strip_tags
 from pxl10n.xliff import namespaces as ns
+from pxl10n.xliff import states
 from pxl10n.xliff.io import source_line
 from pxl10n.xliff.view import DocumentView, FileView, Flat, Part, flatten
 

@@ -21,7 +21,8 @@ from lxml import etree
 from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.errors import XliffError
 from pxl10n.xliff import namespaces
-from pxl10n.xliff.view import build_view, datatype_strategy, metadata_strategy, text_of
+from pxl10n.xliff.states import not_translated_yet
+from pxl10n.xliff.view import UnitView, build_view, datatype_strategy, metadata_strategy, text_of
 
 __all__ = [
     "MAX_DOCUMENT_BYTES", "XLIFF12_NS", "XLIFF20_NS", "XML_LANG", "XML_NS", "Unit", "XliffInfo", "canonical_bytes",
@@ -151,11 +152,14 @@ class Unit:
     source: str
     target: str | None
     line: int | None = None
+    #: a target with text the file says is not translated yet (:func:`pxl10n.xliff.states.not_translated_yet`):
+    #: a proposal or the source copied, which push never sends
+    draft: bool = False
 
     @property
     def translated(self) -> bool:
-        """True when the unit has a non-empty target (or an empty source and a target)."""
-        if self.target is None:
+        """True when the unit has a non-empty target that is no draft (or an empty source and a target)."""
+        if self.target is None or self.draft:
             return False
         return bool(self.target.strip()) or not self.source.strip()
 
@@ -204,5 +208,14 @@ def read_info(tree: etree._ElementTree) -> XliffInfo:
         pair = (file_el.get("id"), file_el.get("original")) if version == "2.0" else (file_el.get("original"), file_el.get("id"))
         info.file_ids.extend(v for v in pair if v)
         info.strategy = info.strategy or file_view.strategy
-        info.units.extend(Unit(u.id, u.source, u.target, source_line(u.element)) for u in file_view.units)
+        for unit in file_view.units:
+            target = unit.target
+            info.units.append(Unit(unit.id, unit.source, target, source_line(unit.element),
+                                   target is not None and _drafted(unit, version)))
     return info
+
+
+def _drafted(unit: UnitView, version: str) -> bool:
+    """Whether a part of ``unit`` has a target with text that the file says is not translated yet."""
+    return any(part.target is not None and (text_of(part.target) or "").strip() and not_translated_yet(part.target, version)
+               for part in unit.parts)
