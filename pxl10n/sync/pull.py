@@ -498,7 +498,7 @@ def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
     drafts = drafted_only(here, px) if here is not None else ()
     if drafts:
         return (f"edited here only by {len(drafts)} draft target(s) ({some(drafts, 3)}), whose state says not translated "
-                "yet; kept, and push sends them once they are marked translated")
+                "yet; kept, and pushed once they are marked translated")
     if removed:
         return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({some(removed, 3)}; a revert?); kept, "
                 "but push cannot send that: an import never removes a translation from PX. Remove them in PX's editor, "

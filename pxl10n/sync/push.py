@@ -113,18 +113,10 @@ class PushPlan:
     withheld: tuple[str, ...] = ()
     #: ``data`` parsed once, under the file's absolute path: the gate validates this tree
     document: Document | None = None
-    #: unit id of each draft kept out of ``payload`` (a target the file says is not translated yet)
-    drafts: tuple[str, ...] = ()
 
     @property
     def rel(self) -> str:
         return self.key.relpath()
-
-    @property
-    def landed_hash(self) -> str:
-        """What a landing records as pushed: the file's hash, so the file is PX's copy now; with drafts kept out,
-        the hash of what was sent, so the file (which still holds them) stays a person's work, never replaced."""
-        return sha256(self.payload) if self.drafts else self.digest
 
 
 @dataclass(frozen=True)
@@ -165,8 +157,6 @@ class PushOutcome:
             data["warnings"] = list(self.warnings)
         if self.plan.withheld:
             data["withheld"] = len(self.plan.withheld)
-        if self.plan.drafts:
-            data["drafts"] = len(self.plan.drafts)
         return data
 
 
@@ -250,6 +240,13 @@ def _outgoing(data: bytes, path: Path, rel: str) -> tuple[Document, XliffInfo | 
         return document, None, Withheld(data)
 
 
+def drafts_reason(units: Sequence[str]) -> str:
+    """Why a file holding drafts is not sent, and the way out."""
+    return (f"{len(units)} draft target(s), whose state says not translated yet (a machine proposal, or the source "
+            f"copied): unit {some(list(units))}; a draft is never sent: mark them translated once they are (1.2 target "
+            "state=\"translated\", 2.0 segment state=\"translated\"), or empty them to leave those units to PX, then push")
+
+
 def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: Remembered, key: FileKey, force: bool) -> PushPlan:
     entry = state.get(key)
     data = read_normalized(key.path(settings.directory))
@@ -267,11 +264,13 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: 
     if ours and not force:
         return PushPlan(key, Action.NONE, S.UNCHANGED, "PX holds this content", entry)
     document, info, sent = _outgoing(data, path, key.relpath())
-    if info is not None and info.translated_units == 0 and sent.drafts:
-        return PushPlan(key, Action.NONE, S.SKIPPED, f"no translated unit to send: {_drafts_note(sent.drafts)}", entry)
+    drafts = [u.id or "" for u in info.units if u.draft] if info is not None else []
     if info is not None and info.translated_units == 0:
-        return PushPlan(key, Action.NONE, S.SKIPPED, "no translated unit: nothing to send (an import never removes a "
-                        "translation PX holds; remove it in PX's editor)", entry)
+        why = drafts_reason(drafts) if drafts else ("an import never removes a translation PX holds; remove it in PX's "
+                                                     "editor")
+        return PushPlan(key, Action.NONE, S.SKIPPED, f"no translated unit: nothing to send ({why})", entry)
+    if drafts:  # sending the rest is no way out: PX's re-export would have to be written over the drafts
+        return PushPlan(key, Action.NONE, S.BLOCKED, drafts_reason(drafts), entry)
     if info is not None and info.version != entry.xliff_version:
         reason = (
             f"XLIFF {info.version} but pulled as XLIFF {entry.xliff_version}; PX imports only the version it "
@@ -285,7 +284,7 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: 
     else:
         reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
     in_doubt = recovery.in_doubt.get(key.relpath()) == digest
-    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units, document, sent.drafts)
+    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units, document)
 
 
 def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None,
@@ -317,21 +316,11 @@ def gate(settings: Settings, plans: list[PushPlan]) -> dict[str, tuple[dict[str,
         return {}
     report = gate_report(settings, [(_document(p), p.entry) for p in pending])
     bad = {str(path) for path in report.files_with_errors()}
-    blocked = {}
-    for p in pending:
-        if _document(p).path not in bad:
-            continue
-        errors = tuple(d for d in _finding_dicts(report, _document(p).path)
-                       if d["severity"] == "error" and not _about_a_draft(d, p.drafts))
-        if errors:
-            blocked[p.rel] = errors
-    return blocked
-
-
-def _about_a_draft(finding: dict[str, Any], drafts: tuple[str, ...]) -> bool:
-    """A QA finding (the target against its source) on a unit whose target is a draft: that target is not sent,
-    so it holds nothing back (validate still reports it, for the translator)."""
-    return bool(drafts) and finding["code"].startswith("QA") and finding.get("unit") in drafts
+    return {
+        p.rel: tuple(d for d in _finding_dicts(report, _document(p).path) if d["severity"] == "error")
+        for p in pending
+        if _document(p).path in bad
+    }
 
 
 def _blocked(plan_: PushPlan, findings: tuple[dict[str, Any], ...]) -> PushOutcome:
@@ -494,7 +483,7 @@ class Sender:
         except Pxl10nError as exc:
             return PushOutcome(plan_, S.FAILED, f"not sent: PX's copy could not be checked first ({exc})", getattr(exc, "status", None))
         if plan_.info is not None and not target_differences(plan_.info, held):
-            self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.landed_hash)))
+            self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
             note = "; landed before an interruption" if plan_.in_doubt else ""
             return self._store(plan_, S.CONFIRMED, f"{plan_.reason}{note}; PX already holds its targets (not sent again)", canonical, held)
         if sha256(canonical) not in plan_.entry.px_hashes():
@@ -525,7 +514,7 @@ class Sender:
         plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
         assert plan_.info is not None and plan_.entry is not None
         if not target_differences(plan_.info, held):
-            self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.landed_hash)))
+            self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
             return self._store(plan_, S.CONFIRMED, f"{reason}; PX already holds the rest (not sent again)", canonical, held)
         return self._send(plan_)
 
@@ -554,7 +543,7 @@ class Sender:
         except PXError as exc:
             return PushOutcome(plan_, S.FAILED, str(exc), exc.status)
         crash.point("push-sent")
-        self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.landed_hash)))
+        self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
         crash.point("push-landed")
         return self._refresh(plan_, S.PUSHED, plan_.reason)
 
@@ -576,7 +565,7 @@ class Sender:
         lost = target_differences(plan_.info, held) if plan_.info is not None else []
         entry = replace(
             plan_.entry,
-            pushed=plan_.landed_hash,
+            pushed=plan_.digest,
             pulled=sha256(canonical),
             xliff_version=held.version,
             source_language=held.src_lang,
@@ -594,8 +583,6 @@ class Sender:
         if lost:
             return PushOutcome(plan_, status, reason, warnings=(
                 f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)}; the sent file is kept", *warnings))
-        if plan_.drafts:  # PX's copy lacks them: writing it would throw them away
-            return PushOutcome(plan_, status, reason, warnings=warnings)
         if canonical != plan_.data:
             atomic_write(path, canonical)
         return PushOutcome(plan_, status, reason, warnings=warnings)
@@ -761,8 +748,6 @@ def _report(result: PushResult, console: Console) -> None:
             console.warn(f"{file.rel}: {file.reason}")
         if file.plan.withheld and file.status in (S.PUSHED, S.WOULD_SEND, S.CONFIRMED):
             console.info(f"{file.rel}: {_withheld_note(file.plan.withheld)}")
-        if file.plan.drafts and file.status in (S.PUSHED, S.WOULD_SEND, S.CONFIRMED):
-            console.warn(f"{file.rel}: {_drafts_note(file.plan.drafts)}; the file keeps them")
     if result.stopped:
         console.error(result.stopped)
     counts = Counter(f.status for f in result.files)
@@ -772,12 +757,6 @@ def _report(result: PushResult, console: Console) -> None:
     others = (S.CONFIRMED, S.REFRESHED, S.WOULD_REFRESH, S.SKIPPED, S.MISSING, S.BLOCKED, S.REJECTED, S.FAILED, S.NOT_SENT, S.NOT_PULLED, S.REFUSED, S.CONFLICT)
     parts += [f"{counts[s]} {s}" for s in others if counts[s]]
     console.info("push: " + ", ".join(parts) + (f"; committed {result.commit[:10]}" if result.commit else ""))
-
-
-def _drafts_note(units: tuple[str, ...]) -> str:
-    return (f"{len(units)} draft target(s) not sent, whose state says not translated yet (a proposal, or the source "
-            f"copied): unit {some(units)}; mark them translated (1.2 state=\"translated\", 2.0 segment "
-            "state=\"translated\") once they are, and push again")
 
 
 def _withheld_note(units: tuple[str, ...]) -> str:
