@@ -227,3 +227,32 @@ def test_kill_during_leverage_leaves_whole_files_and_a_rerun_finishes_the_job(pu
     assert any(now[name] == before[name] != leveraged[name] for name in now), "the kill came after the run's last write"
     assert run("leverage").exit_code == 0
     assert {p.relative_to(pulled).as_posix(): p.read_bytes() for p in (pulled / "l10n").rglob("*.xlf")} == leveraged
+
+
+def test_a_draft_is_never_reused_as_a_translation(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A target the file says is not translated yet (segment state="initial": a machine proposal, the source copied)
+    is neither filled into other units as an exact match (which would mark it translated) nor exported to a TMX."""
+    de = pulled / "l10n" / "de-DE"
+    expected = expected_fills(units_by_file(de))
+    source = next(iter({units_by_file(de)[path][uid][0] for path, uid in expected}))
+    drafted = 0
+    for path in sorted(de.rglob("*.xlf")):
+        tree = parse(path.read_bytes())
+        changed = False
+        for segment in tree.getroot().iter(f"{{{XLIFF20_NS}}}segment"):
+            src, trg = segment.find(f"{{{XLIFF20_NS}}}source"), segment.find(f"{{{XLIFF20_NS}}}target")
+            if trg is not None and (trg.text or "").strip() and "".join(src.itertext()) == source:
+                segment.set("state", "initial")
+                changed = True
+                drafted += 1
+        if changed:
+            path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    assert drafted
+    code, data = leverage_json("--locale", "de-DE")
+    assert code == 0
+    assert not [f for f in data["fills"] if f["source"] == source], data["fills"]
+    out = tmp_path_factory.mktemp("tm") / "all.tmx"
+    assert run("tm", "export", "-o", str(out)).exit_code == 0
+    tmx = etree.fromstring(out.read_bytes())
+    assert not [tu for tu in tmx.iter("tu") if any("".join(seg.itertext()) == source for seg in tu.iter("seg"))
+                and any(tuv.get("{http://www.w3.org/XML/1998/namespace}lang") == "de-DE" for tuv in tu.iter("tuv"))]

@@ -151,6 +151,13 @@ def check_invocation(args: list[str]) -> list[str]:
                 return problems
             command, seen_command = sub, True
             continue
+        if isinstance(command, click.Group):  # a group's command (`tm export`)
+            sub = command.commands.get(arg)
+            if sub is None:
+                problems.append(f"{' '.join(args)}: `{command.name}` has no command {arg!r}")
+                return problems
+            command = sub
+            continue
         if not any(isinstance(p, click.Argument) for p in command.params):
             problems.append(f"{' '.join(args)}: `{command.name}` takes no argument {arg!r}")
     return problems
@@ -412,6 +419,7 @@ def test_command_checker_can_fail() -> None:
     assert check_invocation(["pul"])
     assert check_invocation(["status", "--format", "yaml"])
     assert check_invocation(["status", "extra-arg"])
+    assert check_invocation(["tm", "export", "-o", "x.tmx"]) == [] and check_invocation(["tm", "exprot"])
     assert pxl10n_invocations('x=1; pxl10n validate --format github l10n | tee out  # pxl10n nope') == [["validate", "--format", "github", "l10n"]]
 
 

@@ -47,7 +47,7 @@ def translation_variants(entries: Iterable[Entry]) -> dict[tuple[str, str], tupl
     """Per (locale, source markup) with more than one translation: the translations, most used first."""
     groups: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entry in entries:
-        if entry.target is not None and entry.source_text.strip() and (entry.target_text or "").strip():
+        if entry.reusable and entry.source_text.strip():  # a draft is no translation to hold others to
             groups[(entry.locale, entry.source)].append(entry)
     index = {}
     for key, group in groups.items():

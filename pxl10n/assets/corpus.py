@@ -37,6 +37,8 @@ class Entry:
     writable: bool = True
     #: the XLIFF state of the translation (2.0 segment ``state[/subState]``, 1.2 target ``state``), when given
     state: str | None = None
+    #: the target is a draft (:attr:`~pxl10n.xliff.segments.Segment.draft`): kept, never reused as a translation
+    draft: bool = False
 
     @property
     def locale(self) -> str:
@@ -49,7 +51,13 @@ class Entry:
 
     @property
     def translated(self) -> bool:
+        """A target is there (a draft too: nothing writes over it)."""
         return self.target is not None
+
+    @property
+    def reusable(self) -> bool:
+        """A translation a memory may hold: a target with text that is no draft."""
+        return self.target is not None and not self.draft and bool(self.target_text and self.target_text.strip())
 
 
 @dataclass(frozen=True)
@@ -97,6 +105,7 @@ def entries_in(key: FileKey, tree: etree._ElementTree) -> tuple[Entry, ...]:
                 plain_text(target) if target is not None else None,
                 segment.writable,
                 segment.state,
+                segment.draft,
             )
         )
     return tuple(entries)

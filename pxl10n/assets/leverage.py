@@ -142,7 +142,8 @@ def build_indexes(corpus: Corpus, memories: Iterable[Memory], settings: Settings
     indexes = {locale: _Index() for locale in locales}
     for entry in corpus.entries:
         index = indexes.get(entry.locale)
-        if index is not None and entry.target is not None and entry.source.strip() and entry.target_text and entry.target_text.strip():
+        if index is not None and entry.reusable and entry.source.strip():
+            assert entry.target is not None and entry.target_text is not None
             index.add(entry.source, entry.target, f"{entry.path}#{entry.unit_id}", entry.source_text, entry.target_text)
     for memory in memories:
         for locale, index in indexes.items():

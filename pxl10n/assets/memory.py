@@ -102,7 +102,7 @@ def export_tmx(settings: Settings, corpus: Corpus, output: Path, *, force: bool 
 
     See :func:`check_output` for where it may go."""
     check_output(settings, output, force=force)
-    entries = [entry for entry in corpus.entries if entry.translated]
+    entries = [entry for entry in corpus.entries if entry.reusable]
     atomic_write(output, write_tmx(entries, settings.source_locale))
     return Counter(entry.locale for entry in entries)
 

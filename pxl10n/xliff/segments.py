@@ -19,6 +19,7 @@ from lxml import etree
 from pxl10n.errors import XliffError
 from pxl10n.xliff import namespaces
 from pxl10n.xliff.io import local_name, safe_parser, xliff_version
+from pxl10n.xliff.states import not_translated_yet
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,12 @@ class Segment:
         """True when a target with any text or inline code is present."""
         target = self.target
         return target is not None and (bool(plain_text(target).strip()) or len(target) > 0)
+
+    @property
+    def draft(self) -> bool:
+        """A target is present that the file says is not translated yet (:func:`~pxl10n.xliff.states.not_translated_yet`):
+        a machine proposal or the source copied, never a translation to reuse or send."""
+        return self.target is not None and self.has_target and not_translated_yet(self.target, self.version)
 
 
 def iter_segments(tree: etree._ElementTree) -> Iterator[Segment]:
