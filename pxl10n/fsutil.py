@@ -147,9 +147,8 @@ def refuse_link(link: Path | None, command: str) -> None:
 
 def refuse_links(directory: Path, command: str, via: Path | None = None) -> None:
     """ConfigError naming the first link under ``directory`` (and how many there are), or ``via``, the link
-    the configured path goes through (``directory`` is resolved); None when there are none."""
+    the configured path goes through (``directory`` itself is resolved, never one); None when there are none."""
     refuse_link(via, command)
-    refuse_link(directory, command)
     links = links_under(directory)
     if links:
         first = links[0]
