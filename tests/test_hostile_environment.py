@@ -17,6 +17,7 @@ from pxl10n.emulator.server import EmulatorServer
 from .helpers.cli import run
 from .helpers.hostile import one_line_errors, snapshot
 from .helpers.project import API_KEY
+from .helpers.pulled import keys_of, translate
 
 
 def _a_pulled_file(root: Path) -> Path:
@@ -77,6 +78,18 @@ def test_status_and_validate_work_without_git(pulled: Path) -> None:
         assert result.returncode == 0, (command, result.stderr)
         assert one_line_errors(result.stderr)
     assert snapshot(pulled) == before
+
+
+def test_a_push_dry_run_works_without_git_and_sends_nothing(pulled: Path, emulator: EmulatorServer) -> None:
+    """The dry run plans offline: without git it cannot read history, and says what it would send all the same."""
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_PYTHON_REFRESH", "GIT_PYTHON_GIT_EXECUTABLE")}
+    env.update(PATH=str(Path(sys.executable).parent), PX_API_KEY=API_KEY)
+    result = subprocess.run([sys.executable, "-m", "pxl10n", "push", "--dry-run"], cwd=pulled, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"{key.relpath()}  would-send" in result.stdout and "internal error" not in result.stderr
 
 
 def test_pull_without_git_says_what_is_missing(pulled: Path) -> None:

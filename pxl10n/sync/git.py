@@ -253,7 +253,7 @@ def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[
     rel = _rel(repo, path)
     try:  # --full-history: a merge that took one side's copy whole must not hide the other side's
         shas = repo.git.log(f"-n{limit}", "--full-history", "--format=%H", "--", rel).split()
-    except git.GitCommandError:
+    except git.CommandError:  # GitCommandError, or no git command at all
         return
     for sha in shas:
         data = version_at(repo, sha, rel)
@@ -281,7 +281,7 @@ def blame(repo: git.Repo, path: Path) -> list[Blamed] | None:
     (the path was never committed, or git fails)."""
     try:
         out = repo.git.blame("--line-porcelain", "--", _rel(repo, path), stdout_as_string=False)
-    except git.GitCommandError:
+    except git.CommandError:  # GitCommandError, or no git command at all
         return None
     lines: list[Blamed] = []
     sha, time, name = "", 0, ""
