@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from pxl10n.config import CONFIG_NAME, REGIONS, Settings, load
 from pxl10n.console import Console
-from pxl10n.errors import AuthError, ConfigError, PXError, Pxl10nError, TransportError
+from pxl10n.errors import AuthError, ConfigError, GitMissingError, PXError, Pxl10nError, TransportError
 from pxl10n.fsutil import refuse_links
 from pxl10n.layout import STATE_NAME, written_paths
 from pxl10n.px.client import CallContext, PXClient
@@ -141,6 +141,10 @@ def _git_checks(settings: Settings) -> list[Check]:
     if repo is None:
         return [Check("git", Outcome.WARNING, f"{settings.directory} is not inside a git work tree: pull writes files but commits nothing",
                       f"run `git init` in {settings.root} (or pass --no-commit knowingly)")]
+    try:
+        gitops.require_git(repo)
+    except GitMissingError as exc:
+        return [Check("git", Outcome.PROBLEM, str(exc).partition("; ")[0], "install git (pull and push commit with it)")]
     written = written_paths(settings.directory, settings.locales, pulled_kinds(settings, settings.kinds))
     problem = gitops.unfinished(repo, "pxl10n pull") or gitops.ignored(repo, written, "pxl10n pull")
     if problem:

@@ -92,6 +92,22 @@ def test_a_push_dry_run_works_without_git_and_sends_nothing(pulled: Path, emulat
     assert f"{key.relpath()}  would-send" in result.stdout and "internal error" not in result.stderr
 
 
+def test_doctor_and_pseudo_overwrite_without_git_say_so_on_one_line(pulled: Path) -> None:
+    """doctor reports the missing git as its git check's problem; pseudo --overwrite, which asks git which files hold
+    uncommitted edits, stops (exit 2) rather than guess. Both used to end in an internal error."""
+    env = {k: v for k, v in os.environ.items() if k not in ("GIT_PYTHON_REFRESH", "GIT_PYTHON_GIT_EXECUTABLE")}
+    env.update(PATH=str(Path(sys.executable).parent), PX_API_KEY=API_KEY)
+    before = snapshot(pulled)
+    doctor = subprocess.run([sys.executable, "-m", "pxl10n", "doctor"], cwd=pulled, env=env, capture_output=True, text=True, timeout=120)
+    assert "internal error" not in doctor.stdout + doctor.stderr and doctor.returncode == 1, doctor.stdout + doctor.stderr
+    assert "problem  git" in doctor.stdout and "the `git` command is not on the PATH" in doctor.stdout
+    pseudo = subprocess.run([sys.executable, "-m", "pxl10n", "pseudo", "--locale", "de-DE", "--overwrite"], cwd=pulled, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert pseudo.returncode == 2 and one_line_errors(pseudo.stderr), pseudo.stderr
+    assert "the `git` command is not on the PATH" in pseudo.stderr
+    assert snapshot(pulled) == before
+
+
 def test_pull_without_git_says_what_is_missing(pulled: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("GIT_PYTHON_REFRESH", "GIT_PYTHON_GIT_EXECUTABLE")}
     env.update(PATH=str(Path(sys.executable).parent), PX_API_KEY=API_KEY)

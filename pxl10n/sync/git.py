@@ -139,8 +139,8 @@ def changed_paths(repo: git.Repo, directory: Path) -> list[Path]:
 
 def uncommitted_under(directory: Path) -> list[Path]:
     """:func:`changed_paths` of the work tree holding ``directory``: the files there whose edits no commit holds
-    (none outside git)."""
-    repo = find_repo(directory)
+    (none outside git; GitMissingError in a work tree without a git command to ask)."""
+    repo = require_git(find_repo(directory))
     return changed_paths(repo, directory) if repo is not None else []
 
 
