@@ -19,12 +19,13 @@ from pathlib import Path
 
 import git
 import pytest
+from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 
 from .helpers.cli import run
-from .helpers.project import API_KEY
+from .helpers.project import API_KEY, content_entries, write_config
 from .helpers.pulled import l10n, translate
 from .helpers.pushed import import_requests, landed, push_json, results
 from .helpers.zygote import Zygote
@@ -210,3 +211,32 @@ def test_a_forced_push_killed_after_px_took_it_is_confirmed_by_a_plain_rerun_not
     code, summary = push_json()
     assert code == 0 and results(summary)[key.relpath()] == "confirmed", summary
     assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 1
+
+
+def test_a_12_file_merged_beside_pxs_new_source_is_a_conflict_too(project: Path, emulator: EmulatorServer) -> None:
+    """XLIFF 1.2: the target of a ``<trans-unit>`` (its own, never an alt-trans proposal) is what git blame reads."""
+    write_config(project, emulator.base_url, content=content_entries(emulator), extra='[export]\nversion = "1.2"\n')
+    assert run("pull").exit_code == 0
+    repo = git.Repo(project)
+    repo.git.add("-A")
+    repo.git.commit("-qm", "1.2 pull and config")
+    key, units = _item(emulator)
+    path = key.path(l10n(project))
+    repo.git.switch("-q", "-c", "vendor")
+    tree = etree.parse(str(path))
+    for tu in tree.getroot().iter("{urn:oasis:names:tc:xliff:document:1.2}trans-unit"):
+        source, target = tu.find("{*}source"), tu.find("{*}target")
+        if target is None:
+            target = etree.Element("{urn:oasis:names:tc:xliff:document:1.2}target")
+            source.addnext(target)
+        target.text, target.attrib["state"] = f"[vendor] {source.text}", "translated"
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    repo.git.commit("-qam", "vendor translation")
+    repo.git.switch("-q", "-")
+    first, rest = units[UNIT].split("\n", 1)
+    units[UNIT] = f"{first.replace('Hello', 'Hi there')}\n{rest}"
+    assert run("pull").exit_code == 0
+    repo.git.merge("-q", "--no-edit", "vendor")
+    code, summary = push_json("--dry-run")
+    row = _row(summary, key)
+    assert code == 1 and row["result"] == "conflict" and f"changed since: {UNIT}" in row["reason"], row
