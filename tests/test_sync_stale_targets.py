@@ -240,3 +240,33 @@ def test_a_12_file_merged_beside_pxs_new_source_is_a_conflict_too(project: Path,
     code, summary = push_json("--dry-run")
     row = _row(summary, key)
     assert code == 1 and row["result"] == "conflict" and f"changed since: {UNIT}" in row["reason"], row
+
+
+def test_a_merge_taking_the_vendors_file_whole_never_puts_pxs_older_text_back(pulled: Path, emulator: EmulatorServer) -> None:
+    """PX fixed the title's translation and the button's; the vendor translated the button. Their button conflicts,
+    and taking the vendor's file whole brings back the vendor's copy of the title too: PX's text from before the fix,
+    which no person wrote. Push used to send it, reverting the fix in PX; now it is a conflict naming the title."""
+    repo = git.Repo(pulled)
+    key, _ = _item(emulator)
+    path = key.path(l10n(pulled))
+    repo.git.switch("-q", "-c", "vendor")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid == "dialog.button.primary")
+    repo.git.commit("-qam", "vendor translation")
+    repo.git.switch("-q", "-")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.button.primary": "Démarrer",
+                                                                   "dialog.title": "Titre corrigé dans PX"})
+    assert run("pull").exit_code == 0
+    with pytest.raises(git.GitCommandError, match="conflict"):
+        repo.git.merge("--no-edit", "vendor")
+    repo.git.checkout("--theirs", "--", str(path))
+    repo.git.add(str(path))
+    repo.git.commit("-qm", "merge vendor, their side")
+    before = import_requests(emulator)
+    code, summary = push_json()
+    row = _row(summary, key)
+    assert code == 1 and row["result"] == "conflict", row
+    assert "is PX's older text from an earlier pull, which PX has changed since" in row["reason"]
+    assert "dialog.title (dialog.title: PX's target is now 'Titre corrigé dans PX')" in row["reason"]
+    assert "dialog.button.primary" not in row["reason"]
+    assert import_requests(emulator) == before
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)["dialog.title"] == "Titre corrigé dans PX"

@@ -51,7 +51,7 @@ from pxl10n.sync.ownership import Remembered, committed_copy, own_uncommitted, r
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
-from pxl10n.sync.translated_against import spaced, stale_targets
+from pxl10n.sync.translated_against import StaleTarget, Why, spaced, stale_targets
 from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold, withhold_targets
@@ -413,14 +413,29 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[s
         stale = stale_targets(repo, plan_.key.path(directory), tree if tree is not None else parse(plan_.data, source=plan_.rel),
                               plan_.info, base, plan_.entry.known_hashes())
         if stale:
-            first = stale[0]
-            out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, (
-                f"{plan_.reason}, but the target of {len(stale)} unit(s) translates a source PX has changed since: "
-                f"{some([s.unit for s in stale])} ({first.unit}: PX's source is now {_quoted(first.px_source)}, its target "
-                f"translates {_quoted(first.written_against)}); not sent, so PX gets no old translation under its new "
-                "text: translate PX's source (and put it in the file as the unit's source), or send the file as it is "
-                f"with `pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`"))
+            out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, _stale_reason(plan_, stale))
     return out
+
+
+def _stale_reason(plan_: PushPlan, stale: list[StaleTarget]) -> str:
+    """What is wrong with each kind of stale target, what is done (nothing sent) and the ways out."""
+    parts = []
+    translated = [s for s in stale if s.why is Why.SOURCE_CHANGED]
+    if translated:
+        first = translated[0]
+        parts.append(f"the target of {len(translated)} unit(s) translates a source PX has changed since: "
+                     f"{some([s.unit for s in translated])} ({first.unit}: PX's source is now {_quoted(first.px_source)}, "
+                     f"its target translates {_quoted(first.written_against)}); translate PX's source (and put it in the "
+                     "file as the unit's source)")
+    older = [s for s in stale if s.why is Why.OLDER_COPY]
+    if older:
+        first = older[0]
+        parts.append(f"the target of {len(older)} unit(s) is PX's older text from an earlier pull, which PX has changed "
+                     f"since (a merge that took one side's file whole?): {some([s.unit for s in older])} ({first.unit}: "
+                     f"PX's target is now {_quoted(first.px_target or '')}); put PX's text back in those units")
+    return (f"{plan_.reason}, but " + "; and ".join(parts) + "; not sent, so PX neither shows an old translation under "
+            "its new text nor loses its newer one; or send the file as it is with "
+            f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`")
 
 
 def _quoted(text: str, limit: int = 60) -> str:

@@ -15,13 +15,20 @@ PX's source as last pulled, and either the file's source has changed under the
 target since, or the file still holds an older source of PX's (one of pxl10n's
 own copies in history has it). A source a person rewrote in the file, with the
 target written against it, is neither: push sends it with a warning, as before.
-Nothing here talks to PX or writes anything.
+
+The same reading finds the other thing such a merge does: a target no person
+wrote since an older pull, which PX has changed since (a conflict resolved by
+taking the vendor's file whole brings back the vendor's copy of every unit, PX's
+older text included). The newest commit that wrote its lines holds one of
+pxl10n's own copies with that very target: sending it would put PX's older text
+back over its newer one. Nothing here talks to PX or writes anything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,15 +43,27 @@ if TYPE_CHECKING:
     import git
 
 
+class Why(StrEnum):
+    """Why a target must not be sent as it is."""
+
+    #: written against a source PX has changed since
+    SOURCE_CHANGED = "source changed"
+    #: PX's own older text, from an older pull, which PX has changed since
+    OLDER_COPY = "older copy"
+
+
 @dataclass(frozen=True)
 class StaleTarget:
-    """A unit whose target translates a source PX no longer has; an immutable record."""
+    """A unit whose target must not be sent as it is, and why; an immutable record."""
 
     unit: str
+    why: Why
     #: the source the file held when the target was written
     written_against: str
     #: PX's source, as last pulled
     px_source: str
+    #: PX's target, as last pulled
+    px_target: str | None = None
 
 
 def spaced(text: str) -> str:
@@ -69,28 +88,41 @@ def stale_targets(repo: git.Repo, path: Path, tree: etree._ElementTree, sent: Xl
         return []
     committed = gitops.at_head(repo, path)
     if committed is not None and normalized(committed) == base:  # every changed target is written now, uncommitted
-        return _judged(changed, px, {uid: unit.source for uid, unit in changed.items()}, lambda: {})
+        return _judged(changed, px, {uid: Written(unit.source) for uid, unit in changed.items()}, lambda: {})
     lines = gitops.blame(repo, path)
     if lines is None:
         return []
-    seen = _written_against(repo, lines, target_lines(tree, changed), {uid: unit.source for uid, unit in changed.items()})
+    seen = _written_against(repo, lines, target_lines(tree, changed), changed, known)
     return _judged(changed, px, seen, lambda: _px_sources(repo, path, known))
 
 
-def _judged(changed: dict[str, Unit], px: dict[str, Unit], seen: dict[str, str],
+@dataclass(frozen=True)
+class Written:
+    """How a target came to be: the source its file held then, and whether no person wrote it (the commit holds one
+    of pxl10n's copies with that very target); an immutable record."""
+
+    source: str
+    px_copy: bool = False
+
+
+def _judged(changed: dict[str, Unit], px: dict[str, Unit], seen: dict[str, Written],
             px_history: Callable[[], dict[str, set[str]]]) -> list[StaleTarget]:
-    """The stale ones among ``changed``, given the source each was written against (``seen``)."""
+    """The stale ones among ``changed``, given how each target was written (``seen``)."""
     stale = []
     history: dict[str, set[str]] | None = None
     for uid in sorted(seen):
-        against, now, here = spaced(seen[uid]), spaced(px[uid].source), spaced(changed[uid].source)
+        written, was = seen[uid], px[uid]
+        if written.px_copy:  # PX's own older text: PX changed it since (the file's target is not PX's now)
+            stale.append(StaleTarget(uid, Why.OLDER_COPY, written.source, was.source, was.target))
+            continue
+        against, now, here = spaced(written.source), spaced(was.source), spaced(changed[uid].source)
         if against == now:
             continue
         if against == here:  # the file still holds that source: PX's older text, or a person's rewrite?
             history = px_history() if history is None else history
             if against not in history.get(uid, set()):
                 continue  # a person's rewrite: sent, with push's warning that the source was edited here
-        stale.append(StaleTarget(uid, seen[uid], px[uid].source))
+        stale.append(StaleTarget(uid, Why.SOURCE_CHANGED, written.source, was.source, was.target))
     return stale
 
 
@@ -118,26 +150,28 @@ def target_lines(tree: etree._ElementTree, units: Collection[str]) -> dict[str, 
     return out
 
 
-def _written_against(repo: git.Repo, lines: list[gitops.Blamed], targets: dict[str, list[int]],
-                     now: dict[str, str]) -> dict[str, str]:
-    """Per unit, the source its file held in the newest commit that wrote its target's lines (``now`` for a
-    target not committed yet); a unit that commit does not have is left out (nothing to judge)."""
-    sources: dict[tuple[str, str], dict[str, str]] = {}
-    out: dict[str, str] = {}
+def _written_against(repo: git.Repo, lines: list[gitops.Blamed], targets: dict[str, list[int]], now: dict[str, Unit],
+                     known: Collection[str]) -> dict[str, Written]:
+    """Per unit, how its target was written: in the newest commit that wrote its lines (now, for a target not
+    committed yet); a unit that commit's file does not have is left out (nothing to judge)."""
+    versions: dict[tuple[str, str], tuple[dict[str, Unit], bool]] = {}
+    out: dict[str, Written] = {}
     for uid, numbers in targets.items():
         blamed = [lines[n - 1] for n in numbers if 0 < n <= len(lines)]
         if not blamed:
             continue
         if any(b.commit is None for b in blamed):
-            out[uid] = now[uid]
+            out[uid] = Written(now[uid].source)
             continue
         newest = max(blamed, key=lambda b: b.time)
         assert newest.commit is not None
         where = (newest.commit, newest.path)
-        if where not in sources:
-            sources[where] = _sources(gitops.version_at(repo, *where), newest.path)
-        if uid in sources[where]:
-            out[uid] = sources[where][uid]
+        if where not in versions:
+            data = gitops.version_at(repo, *where)
+            versions[where] = (_units(data, newest.path), data is not None and sha256(normalized(data)) in known)
+        units, ours = versions[where]
+        if uid in units:
+            out[uid] = Written(units[uid].source, ours and units[uid].target == now[uid].target)
     return out
 
 
@@ -146,16 +180,16 @@ def _px_sources(repo: git.Repo, path: Path, known: Collection[str]) -> dict[str,
     out: dict[str, set[str]] = {}
     for data in gitops.committed_versions(repo, path):
         if sha256(normalized(data)) in known:
-            for uid, source in _sources(data, str(path)).items():
-                out.setdefault(uid, set()).add(spaced(source))
+            for uid, unit in _units(data, str(path)).items():
+                out.setdefault(uid, set()).add(spaced(unit.source))
     return out
 
 
-def _sources(data: bytes | None, name: str) -> dict[str, str]:
-    """Unit id -> source of a file's bytes; empty when there are none or they do not read as XLIFF."""
+def _units(data: bytes | None, name: str) -> dict[str, Unit]:
+    """Unit id -> unit of a file's bytes; empty when there are none or they do not read as XLIFF."""
     if data is None:
         return {}
     try:
-        return {unit.id: unit.source for unit in read_info(parse(normalized(data), source=name)).units if unit.id}
+        return {unit.id: unit for unit in read_info(parse(normalized(data), source=name)).units if unit.id}
     except XliffError:
         return {}
