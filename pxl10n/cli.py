@@ -586,7 +586,8 @@ def pseudo(app: AppContext, selection: Selection, style: str, overwrite: bool, d
     if overwrite:  # what --overwrite would replace for good
         from pxl10n.sync.git import uncommitted_under
 
-        uncommitted = uncommitted_under(settings.directory)
+        uncommitted = uncommitted_under(settings.directory, "--overwrite asks it which files hold edits no commit has; "
+                                        "or run without --overwrite")
     result = pseudolocalize(settings.directory, work, style=Style(style), overwrite=overwrite, dry_run=dry_run, uncommitted=uncommitted)
     for path, reason in corpus.unreadable:
         app.console.warn(f"{path}: skipped: {reason}")

@@ -104,7 +104,7 @@ def test_doctor_and_pseudo_overwrite_without_git_say_so_on_one_line(pulled: Path
     pseudo = subprocess.run([sys.executable, "-m", "pxl10n", "pseudo", "--locale", "de-DE", "--overwrite"], cwd=pulled, env=env,
                             capture_output=True, text=True, timeout=120)
     assert pseudo.returncode == 2 and one_line_errors(pseudo.stderr), pseudo.stderr
-    assert "the `git` command is not on the PATH" in pseudo.stderr
+    assert "the `git` command is not on the PATH; install git (--overwrite asks it which files hold edits" in pseudo.stderr
     assert snapshot(pulled) == before
 
 

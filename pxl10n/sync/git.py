@@ -40,10 +40,11 @@ def find_repo(path: Path) -> git.Repo | None:
     return repo
 
 
-def require_git(repo: git.Repo | None) -> git.Repo | None:
-    """Pull and push commit with the git command: say so in one line when a work tree has no git to run."""
+def require_git(repo: git.Repo | None, why: str = "pull and push commit with it") -> git.Repo | None:
+    """Pull and push commit with the git command: say so in one line (and ``why`` it is needed) when a work tree
+    has no git to run."""
     if repo is not None and shutil.which(git.Git.GIT_PYTHON_GIT_EXECUTABLE or "git") is None:
-        raise GitMissingError(f"{repo.working_tree_dir} is a git work tree, but the `git` command is not on the PATH; install git (pull and push commit with it)")
+        raise GitMissingError(f"{repo.working_tree_dir} is a git work tree, but the `git` command is not on the PATH; install git ({why})")
     return repo
 
 
@@ -137,10 +138,10 @@ def changed_paths(repo: git.Repo, directory: Path) -> list[Path]:
     return [root / item[3:] for item in out.split("\0") if len(item) > 3]
 
 
-def uncommitted_under(directory: Path) -> list[Path]:
+def uncommitted_under(directory: Path, why: str) -> list[Path]:
     """:func:`changed_paths` of the work tree holding ``directory``: the files there whose edits no commit holds
-    (none outside git; GitMissingError in a work tree without a git command to ask)."""
-    repo = require_git(find_repo(directory))
+    (none outside git; GitMissingError, saying ``why`` git is asked, in a work tree without a git command)."""
+    repo = require_git(find_repo(directory), why)
     return changed_paths(repo, directory) if repo is not None else []
 
 
