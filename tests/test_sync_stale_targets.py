@@ -75,6 +75,10 @@ def test_a_clean_merge_of_a_target_beside_pxs_new_source_is_a_conflict_naming_th
     assert f"translates a source PX has changed since: {UNIT}" in row["reason"]
     assert "Hi there" in row["reason"] and "--force --id " + key.item_id in row["reason"]
     assert import_requests(emulator) == before and emulator.store.translations(key.kind, key.item_id, key.locale) == px
+    pulled_again = run("pull")
+    assert pulled_again.exit_code == 0
+    assert (f"{key.relpath()}: edited here and not pushed yet; kept, but push will not send it as it is: the target of "
+            f"1 unit(s) ({UNIT}) translates a source PX has changed since") in pulled_again.stderr
 
     # the vendor translates PX's new text (not committed yet): that target is sent
     translate(pulled, key, lambda source: f"[vendor, again] {source}", units=lambda uid: uid == UNIT)

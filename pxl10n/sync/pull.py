@@ -48,10 +48,11 @@ from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
 from pxl10n.sync.listing import list_items, pulled_kinds
-from pxl10n.sync.ownership import Remembered, own_uncommitted, remembered
+from pxl10n.sync.ownership import Remembered, committed_copy, own_uncommitted, remembered
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State, parse
+from pxl10n.sync.translated_against import stale_targets
 from pxl10n.sync.unit_merge import drafted_only, emptied
 from pxl10n.xliff.io import XliffInfo, read_info, sha256
 from pxl10n.xliff.io import parse as parse_xliff
@@ -301,6 +302,7 @@ def _run(
     finally:
         if own_client:
             client.close()
+    files = [_with_stale_note(repo, directory, state, f) if f.status is KEPT else f for f in files]
     result = PullResult(
         items=len(plan.localizable), files=tuple(files), skipped=plan.skipped, failures=plan.failures,
         listing_failures=listing_failures, dry_run=dry_run, directory=str(directory),
@@ -506,6 +508,30 @@ def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
     both = ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
             "sides is a conflict)") if changed_in_px else ""
     return f"edited here and not pushed yet; kept{both} (push it, or delete the file and pull to take PX's copy)"
+
+
+def _with_stale_note(repo: Repo | None, directory: Path, state: State, file: FileResult) -> FileResult:
+    """A kept file whose push would be a conflict for a stale target (:mod:`pxl10n.sync.translated_against`) says
+    so, instead of "push it"."""
+    entry = state.get(file.key)
+    if repo is None or entry is None or entry.pulled is None:
+        return file
+    path = file.key.path(directory)
+    data = read_normalized(path)
+    base = committed_copy(repo, path, entry.pulled) if data is not None else None
+    if data is None:
+        return file
+    try:
+        tree = parse_xliff(data)
+        stale = stale_targets(repo, path, tree, read_info(tree), base, entry.known_hashes()) if base is not None else []
+    except XliffError:
+        return file
+    if not stale:
+        return file
+    return replace(file, message=(
+        f"edited here and not pushed yet; kept, but push will not send it as it is: the target of {len(stale)} unit(s) "
+        f"({some([s.unit for s in stale], 3)}) translates a source PX has changed since, or is PX's older text (a merge?); "
+        "`pxl10n push --dry-run` names each with PX's text now"))
 
 
 def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool,
