@@ -244,6 +244,12 @@ def test_a_12_file_merged_beside_pxs_new_source_is_a_conflict_too(project: Path,
     code, summary = push_json("--dry-run")
     row = _row(summary, key)
     assert code == 1 and row["result"] == "conflict" and f"changed since: {UNIT}" in row["reason"], row
+    text = path.read_text(encoding="utf-8")  # the reviewer confirms the target against PX's new text
+    at = text.index(f'id="{UNIT}"')
+    path.write_text(text[:at] + text[at:].replace('state="translated"', 'state="signed-off"', 1), encoding="utf-8")
+    repo.git.commit("-qam", "signed off against PX's new source")
+    code, summary = push_json("--dry-run")
+    assert code == 0 and results(summary)[key.relpath()] == "would-send", summary
 
 
 def test_a_merge_taking_the_vendors_file_whole_never_puts_pxs_older_text_back(pulled: Path, emulator: EmulatorServer) -> None:
@@ -274,3 +280,22 @@ def test_a_merge_taking_the_vendors_file_whole_never_puts_pxs_older_text_back(pu
     assert "dialog.button.primary" not in row["reason"]
     assert import_requests(emulator) == before
     assert emulator.store.translations(key.kind, key.item_id, key.locale)["dialog.title"] == "Titre corrigé dans PX"
+
+
+def test_a_target_still_right_for_pxs_new_source_is_confirmed_by_setting_its_state_again(pulled: Path, emulator: EmulatorServer) -> None:
+    """The reviewer checks the vendor's target against PX's new source and marks the segment reviewed (what a CAT tool
+    does on confirming it): that is a person's word that the target fits the new text, so it is sent."""
+    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo.git.merge("-q", "--no-edit", "vendor")
+    assert push_json("--dry-run")[0] == 1
+    path = key.path(l10n(pulled))
+    tree = etree.parse(str(path))
+    unit = next(u for u in tree.getroot().iter("{*}unit") if u.get("id") == UNIT)
+    segment = unit.find("{*}segment")
+    assert segment is not None
+    segment.set("state", "reviewed")
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    repo.git.commit("-qam", "reviewed against PX's new source")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)[UNIT].startswith("[vendor] <p>Hello")

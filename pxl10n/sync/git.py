@@ -268,8 +268,6 @@ class Blamed:
 
     #: the commit, None for a line not committed yet
     commit: str | None
-    #: when it was committed (seconds since the epoch; the line's own time when not committed yet)
-    time: int
     #: the file's path in that commit (blame follows renames)
     path: str
 
@@ -285,18 +283,27 @@ def blame(repo: git.Repo, path: Path) -> list[Blamed] | None:
     except git.CommandError:  # GitCommandError, or no git command at all
         return None
     lines: list[Blamed] = []
-    sha, time, name = "", 0, ""
+    sha, name = "", ""
     for line in bytes(out).split(b"\n"):
         if line.startswith(b"\t"):
-            lines.append(Blamed(None if sha == _UNCOMMITTED else sha, time, name))
+            lines.append(Blamed(None if sha == _UNCOMMITTED else sha, name))
             sha = ""
         elif not sha:
             sha = line.split(b" ", 1)[0].decode("ascii", "replace")
-        elif line.startswith(b"committer-time "):
-            time = int(line[15:])
         elif line.startswith(b"filename "):
             name = line[9:].decode("utf-8", "surrogateescape")
     return lines
+
+
+def recency(repo: git.Repo, path: Path) -> dict[str, int]:
+    """The commits that changed ``path``, from every side of each merge, by how recent they are in HEAD's history:
+    0 for the newest, a commit always below its parents (topological order, not clock time, which two commits of
+    the same second share)."""
+    try:
+        shas = repo.git.rev_list("--topo-order", "--full-history", "HEAD", "--", _rel(repo, path)).split()
+    except git.CommandError:  # GitCommandError, or no git command at all
+        return {}
+    return {sha: rank for rank, sha in enumerate(shas)}
 
 
 def version_at(repo: git.Repo, commit: str, rel: str) -> bytes | None:

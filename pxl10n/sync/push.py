@@ -426,7 +426,8 @@ def _stale_reason(plan_: PushPlan, stale: list[StaleTarget]) -> str:
         parts.append(f"the target of {len(translated)} unit(s) translates a source PX has changed since: "
                      f"{some([s.unit for s in translated])} ({first.unit}: PX's source is now {_quoted(first.px_source)}, "
                      f"its target translates {_quoted(first.written_against)}); translate PX's source (and put it in the "
-                     "file as the unit's source)")
+                     "file as the unit's source), or, where the target still fits it, mark the unit reviewed (2.0 segment "
+                     "state, 1.2 target state) and commit")
     older = [s for s in stale if s.why is Why.OLDER_COPY]
     if older:
         first = older[0]

@@ -9,7 +9,9 @@ translation in PX, under a source it does not translate, and nothing after would
 say so: push must stop there and name the units.
 
 The moment a target was written is the commit ``git blame`` names for its lines
-(the newest, when they differ; not committed yet: now). The source the file held
+(the newest in the history's order, when they differ; not committed yet: now), or
+a later commit of a person's that set its 2.0 segment's ``state`` again (a reviewer
+who confirms the target against PX's new text; a 1.2 state is on the target's line). The source the file held
 in that commit is the one it was translated against. It is stale when it is not
 PX's source as last pulled, and either the file's source has changed under the
 target since, or the file still holds an older source of PX's (one of pxl10n's
@@ -92,7 +94,8 @@ def stale_targets(repo: git.Repo, path: Path, tree: etree._ElementTree, sent: Xl
     lines = gitops.blame(repo, path)
     if lines is None:
         return []
-    seen = _written_against(repo, lines, target_lines(tree, changed), changed, known)
+    seen = _written_against(repo, lines, lambda: gitops.recency(repo, path), target_lines(tree, changed),
+                            state_lines(tree, changed), changed, known)
     return _judged(changed, px, seen, lambda: _px_sources(repo, path, known))
 
 
@@ -150,28 +153,59 @@ def target_lines(tree: etree._ElementTree, units: Collection[str]) -> dict[str, 
     return out
 
 
-def _written_against(repo: git.Repo, lines: list[gitops.Blamed], targets: dict[str, list[int]], now: dict[str, Unit],
+def state_lines(tree: etree._ElementTree, units: Collection[str]) -> dict[str, list[int]]:
+    """The line of each 2.0 ``<segment>`` with a target of ``units`` (where its ``state`` is written): a person who
+    sets it again after PX's source changed (``reviewed``) has checked the target against that source. In 1.2 the
+    state is on the target's own first line."""
+    out: dict[str, list[int]] = {}
+    for segment in tree.getroot().iter("{*}segment"):
+        unit = segment.getparent()
+        uid = unit.get("id") if unit is not None else None
+        line = source_line(segment)
+        if uid in units and uid is not None and line is not None and segment.find("{*}target") is not None:
+            out.setdefault(uid, []).append(line)
+    return out
+
+
+def _written_against(repo: git.Repo, lines: list[gitops.Blamed], recency: Callable[[], dict[str, int]],
+                     targets: dict[str, list[int]], states: dict[str, list[int]], now: dict[str, Unit],
                      known: Collection[str]) -> dict[str, Written]:
     """Per unit, how its target was written: in the newest commit that wrote its lines (now, for a target not
-    committed yet); a unit that commit's file does not have is left out (nothing to judge)."""
+    committed yet), or later, where a person set its segment's state again; a unit that commit's file does not have
+    is left out (nothing to judge)."""
     versions: dict[tuple[str, str], tuple[dict[str, Unit], bool]] = {}
+
+    def version(blamed: gitops.Blamed) -> tuple[dict[str, Unit], bool]:
+        assert blamed.commit is not None
+        where = (blamed.commit, blamed.path)
+        if where not in versions:
+            data = gitops.version_at(repo, *where)
+            versions[where] = (_units(data, blamed.path), data is not None and sha256(normalized(data)) in known)
+        return versions[where]
+
+    ranks: dict[str, int] | None = None
+
+    def age(blamed: gitops.Blamed) -> int:  # 0: the newest; a commit rev-list did not name counts as the oldest
+        nonlocal ranks
+        ranks = recency() if ranks is None else ranks  # read once, and only when two commits must be ordered
+        return ranks.get(blamed.commit or "", len(ranks))
+
     out: dict[str, Written] = {}
     for uid, numbers in targets.items():
         blamed = [lines[n - 1] for n in numbers if 0 < n <= len(lines)]
         if not blamed:
             continue
-        if any(b.commit is None for b in blamed):
+        confirmed = [lines[n - 1] for n in states.get(uid, ()) if 0 < n <= len(lines)]
+        if any(b.commit is None for b in blamed + confirmed):
             out[uid] = Written(now[uid].source)
             continue
-        newest = max(blamed, key=lambda b: b.time)
-        assert newest.commit is not None
-        where = (newest.commit, newest.path)
-        if where not in versions:
-            data = gitops.version_at(repo, *where)
-            versions[where] = (_units(data, newest.path), data is not None and sha256(normalized(data)) in known)
-        units, ours = versions[where]
+        commits = {b.commit for b in blamed}
+        newest = min(blamed, key=age) if len(commits) > 1 else blamed[0]
+        later = [b for b in confirmed  # set again later, by a person (a pull's copy is never a confirmation)
+                 if b.commit not in commits and not version(b)[1] and age(b) < age(newest)]
+        units, ours = version(min(later, key=age) if later else newest)
         if uid in units:
-            out[uid] = Written(units[uid].source, ours and units[uid].target == now[uid].target)
+            out[uid] = Written(units[uid].source, not later and ours and units[uid].target == now[uid].target)
     return out
 
 
