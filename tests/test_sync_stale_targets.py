@@ -53,6 +53,26 @@ def _vendor_branch_then_px_changes_the_source(pulled: Path, emulator: EmulatorSe
     return repo, key, units[UNIT]
 
 
+def _vendor_button_merged_their_side(pulled: Path, emulator: EmulatorServer, px_fixes: dict[str, str]) -> FileKey:
+    """The vendor translates the button on a branch; PX's ``px_fixes`` (the button's among them) are pulled on main;
+    the merge conflicts on the button and is resolved by taking the vendor's file whole, committed."""
+    repo = git.Repo(pulled)
+    key, _ = _item(emulator)
+    path = key.path(l10n(pulled))
+    repo.git.switch("-q", "-c", "vendor")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid == "dialog.button.primary")
+    repo.git.commit("-qam", "vendor translation")
+    repo.git.switch("-q", "-")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, px_fixes)
+    assert run("pull").exit_code == 0
+    with pytest.raises(git.GitCommandError, match="conflict"):
+        repo.git.merge("--no-edit", "vendor")
+    repo.git.checkout("--theirs", "--", str(path))
+    repo.git.add(str(path))
+    repo.git.commit("-qm", "merge vendor, their side")
+    return key
+
+
 def _row(summary: dict[str, object], key: FileKey) -> dict[str, str]:
     files = summary["files"]
     assert isinstance(files, list)
@@ -149,20 +169,7 @@ def test_a_target_translated_after_the_source_changed_is_pushed(pulled: Path, em
 def test_a_merge_that_took_the_vendors_file_whole_still_finds_the_pulled_copy(pulled: Path, emulator: EmulatorServer) -> None:
     """``git log -- path`` follows only the side a merge took whole, so the copy main pulled was not found and a file
     PX changed again since could not be merged ("not in git history"); every side of each merge is read now."""
-    repo = git.Repo(pulled)
-    key, _ = _item(emulator)
-    path = key.path(l10n(pulled))
-    repo.git.switch("-q", "-c", "vendor")
-    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid == "dialog.button.primary")
-    repo.git.commit("-qam", "vendor translation")
-    repo.git.switch("-q", "-")
-    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.button.primary": "Démarrer"})
-    assert run("pull").exit_code == 0
-    with pytest.raises(git.GitCommandError, match="conflict"):
-        repo.git.merge("--no-edit", "vendor")
-    repo.git.checkout("--theirs", "--", str(path))
-    repo.git.add(str(path))
-    repo.git.commit("-qm", "merge vendor, their side")
+    key = _vendor_button_merged_their_side(pulled, emulator, {"dialog.button.primary": "Démarrer"})
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.title": "Titre corrigé dans PX"})
     code, summary = push_json()
     row = _row(summary, key)
@@ -256,21 +263,8 @@ def test_a_merge_taking_the_vendors_file_whole_never_puts_pxs_older_text_back(pu
     """PX fixed the title's translation and the button's; the vendor translated the button. Their button conflicts,
     and taking the vendor's file whole brings back the vendor's copy of the title too: PX's text from before the fix,
     which no person wrote. Push used to send it, reverting the fix in PX; now it is a conflict naming the title."""
-    repo = git.Repo(pulled)
-    key, _ = _item(emulator)
-    path = key.path(l10n(pulled))
-    repo.git.switch("-q", "-c", "vendor")
-    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid == "dialog.button.primary")
-    repo.git.commit("-qam", "vendor translation")
-    repo.git.switch("-q", "-")
-    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.button.primary": "Démarrer",
-                                                                   "dialog.title": "Titre corrigé dans PX"})
-    assert run("pull").exit_code == 0
-    with pytest.raises(git.GitCommandError, match="conflict"):
-        repo.git.merge("--no-edit", "vendor")
-    repo.git.checkout("--theirs", "--", str(path))
-    repo.git.add(str(path))
-    repo.git.commit("-qm", "merge vendor, their side")
+    key = _vendor_button_merged_their_side(pulled, emulator, {"dialog.button.primary": "Démarrer",
+                                                              "dialog.title": "Titre corrigé dans PX"})
     before = import_requests(emulator)
     code, summary = push_json()
     row = _row(summary, key)
