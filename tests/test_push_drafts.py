@@ -135,3 +135,28 @@ def test_which_12_targets_are_drafts(mark: str, drafted: bool) -> None:
             f'</trans-unit></body></file></xliff>').encode()
     unit = read_info(parse(data)).units[0]
     assert unit.draft is drafted
+
+
+def test_a_target_px_itself_exports_as_not_translated_yet_holds_nothing_back(
+        project: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether PX ever exports a target under ``state="initial"`` is not documented; if it does, that target is PX's
+    own text, not a draft of the translator's: their other units are sent, PX's comes back as it was."""
+    from pxl10n.emulator import app
+
+    real = app.export_document
+
+    def px_marks_its_targets_initial(*args: object, **kwargs: object) -> bytes:
+        return real(*args, **kwargs).replace(b'<segment state="translated">', b'<segment state="initial">')
+
+    monkeypatch.setattr(app, "export_document", px_marks_its_targets_initial)
+    key, done, draft = _setup(project, emulator, "2.0")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {draft: "Im PX übersetzt"})
+    assert run("pull", "--kind", "article", "--id", key.item_id).exit_code == 0
+    path = key.path(l10n(project))
+    assert b'<segment state="initial">' in path.read_bytes()
+    assert any(u.draft for u in read_info(parse(path.read_bytes())).units)  # PX's own target, a draft by its looks
+    _edit(path, "2.0", {done: "[de] fertig"}, {})  # the translator's own work, marked translated
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert held[done] == "[de] fertig" and held[draft] == "Im PX übersetzt"

@@ -113,6 +113,8 @@ class PushPlan:
     withheld: tuple[str, ...] = ()
     #: ``data`` parsed once, under the file's absolute path: the gate validates this tree
     document: Document | None = None
+    #: unit id of each target the file says is not translated yet (:attr:`~pxl10n.xliff.io.Unit.draft`)
+    drafts: tuple[str, ...] = ()
 
     @property
     def rel(self) -> str:
@@ -269,8 +271,6 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: 
         why = drafts_reason(drafts) if drafts else ("an import never removes a translation PX holds; remove it in PX's "
                                                      "editor")
         return PushPlan(key, Action.NONE, S.SKIPPED, f"no translated unit: nothing to send ({why})", entry)
-    if drafts:  # sending the rest is no way out: PX's re-export would have to be written over the drafts
-        return PushPlan(key, Action.NONE, S.BLOCKED, drafts_reason(drafts), entry)
     if info is not None and info.version != entry.xliff_version:
         reason = (
             f"XLIFF {info.version} but pulled as XLIFF {entry.xliff_version}; PX imports only the version it "
@@ -284,7 +284,8 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: 
     else:
         reason = CHANGED_SINCE_PUSH if entry.pushed else CHANGED_SINCE_PULL
     in_doubt = recovery.in_doubt.get(key.relpath()) == digest
-    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units, document)
+    return PushPlan(key, Action.SEND, None, reason, entry, data, digest, info, in_doubt, sent.data, sent.units, document,
+                    tuple(drafts))
 
 
 def plan(settings: Settings, state: State, selection: Selection | None = None, *, force: bool = False, recovery: jr.Recovery | None = None,
@@ -390,6 +391,27 @@ def pulled_copies(repo: Any, directory: Path) -> Callable[[PushPlan], bytes | No
         with lock:  # one GitPython repository serves every sending thread
             return committed_copy(repo, plan_.key.path(directory), pulled)
     return find
+
+
+def held_drafts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[str, PushOutcome]:
+    """The files to send that hold a draft of their own, each ``blocked`` by path, ``--force`` or not: sending the
+    rest would need PX's re-export written over the draft. A draft PX itself exported (its target as in the copy
+    last pulled) is PX's text, sent back as it came; without that copy every draft counts."""
+    pulled_copy = pulled_copies(repo, directory)
+    out = {}
+    for plan_ in plans:
+        if plan_.action != Action.SEND or not plan_.drafts:
+            continue
+        base = pulled_copy(plan_)
+        try:
+            px = {u.id: u.target for u in read_info(parse(base, source=plan_.rel)).units} if base is not None else {}
+        except XliffError:
+            px = {}
+        assert plan_.info is not None
+        own = [u.id or "" for u in plan_.info.units if u.draft and (base is None or u.target != px.get(u.id))]
+        if own:
+            out[plan_.rel] = PushOutcome(plan_, S.BLOCKED, drafts_reason(own))
+    return out
 
 
 def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[str, PushOutcome]:
@@ -670,7 +692,9 @@ def _outcomes_before_sending(settings: Settings, plans: list[PushPlan], history:
                              force: bool) -> tuple[list[PushOutcome], list[PushPlan], str | None]:
     """Outcomes decided offline, the plans still to send or refresh, and why the gate stopped everything
     (``history``: the work tree whose history tells what each target was translated against)."""
-    stale = {} if force else stale_conflicts(history, settings.directory, plans)
+    drafted = held_drafts(history, settings.directory, plans)
+    stale = {} if force else stale_conflicts(history, settings.directory, [p for p in plans if p.rel not in drafted])
+    stale |= drafted
     blocked = gate(settings, [p for p in plans if p.rel not in stale])
     done = [PushOutcome(p, p.status, p.reason) for p in plans if p.action == Action.NONE and p.status is not None]
     done += [*stale.values(), *(_blocked(p, blocked[p.rel]) for p in plans if p.rel in blocked)]
