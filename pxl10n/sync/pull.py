@@ -519,11 +519,11 @@ def _with_stale_note(repo: Repo | None, directory: Path, state: State, file: Fil
     path = file.key.path(directory)
     data = read_normalized(path)
     base = committed_copy(repo, path, entry.pulled) if data is not None else None
-    if data is None:
+    if data is None or base is None:
         return file
     try:
         tree = parse_xliff(data)
-        stale = stale_targets(repo, path, tree, read_info(tree), base, entry.known_hashes()) if base is not None else []
+        stale = stale_targets(repo, path, tree, read_info(tree), base, entry.known_hashes())
     except XliffError:
         return file
     if not stale:

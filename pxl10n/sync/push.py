@@ -692,13 +692,13 @@ def _outcomes_before_sending(settings: Settings, plans: list[PushPlan], history:
                              force: bool) -> tuple[list[PushOutcome], list[PushPlan], str | None]:
     """Outcomes decided offline, the plans still to send or refresh, and why the gate stopped everything
     (``history``: the work tree whose history tells what each target was translated against)."""
-    drafted = held_drafts(history, settings.directory, plans)
-    stale = {} if force else stale_conflicts(history, settings.directory, [p for p in plans if p.rel not in drafted])
-    stale |= drafted
-    blocked = gate(settings, [p for p in plans if p.rel not in stale])
+    held = held_drafts(history, settings.directory, plans)  # then, of the rest, what git history holds back
+    if not force:
+        held |= stale_conflicts(history, settings.directory, [p for p in plans if p.rel not in held])
+    blocked = gate(settings, [p for p in plans if p.rel not in held])
     done = [PushOutcome(p, p.status, p.reason) for p in plans if p.action == Action.NONE and p.status is not None]
-    done += [*stale.values(), *(_blocked(p, blocked[p.rel]) for p in plans if p.rel in blocked)]
-    pending = [p for p in plans if p.action != Action.NONE and p.rel not in blocked and p.rel not in stale]
+    done += [*held.values(), *(_blocked(p, blocked[p.rel]) for p in plans if p.rel in blocked)]
+    pending = [p for p in plans if p.action != Action.NONE and p.rel not in blocked and p.rel not in held]
     if blocked and settings.push_on_error == "abort":
         done += [PushOutcome(p, S.NOT_SENT, "not sent: push aborted by the validation gate") for p in pending]
         return done, [], f"push aborted: {len(blocked)} file(s) failed validation (push.on_error = \"abort\")"

@@ -21,7 +21,7 @@ from lxml import etree
 from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.errors import XliffError
 from pxl10n.xliff import namespaces
-from pxl10n.xliff.states import not_translated_yet
+from pxl10n.xliff.states import is_draft
 from pxl10n.xliff.view import UnitView, build_view, datatype_strategy, metadata_strategy, text_of
 
 __all__ = [
@@ -152,8 +152,8 @@ class Unit:
     source: str
     target: str | None
     line: int | None = None
-    #: a target with text the file says is not translated yet (:func:`pxl10n.xliff.states.not_translated_yet`):
-    #: a proposal or the source copied, which push never sends
+    #: a part's target is a draft (:func:`pxl10n.xliff.states.is_draft`): a proposal or the source copied, which push
+    #: never sends
     draft: bool = False
 
     @property
@@ -216,6 +216,5 @@ def read_info(tree: etree._ElementTree) -> XliffInfo:
 
 
 def _drafted(unit: UnitView, version: str) -> bool:
-    """Whether a part of ``unit`` has a target with text that the file says is not translated yet."""
-    return any(part.target is not None and (text_of(part.target) or "").strip() and not_translated_yet(part.target, version)
-               for part in unit.parts)
+    """Whether a part of ``unit`` has a draft for a target (:func:`~pxl10n.xliff.states.is_draft`)."""
+    return any(part.target is not None and is_draft(part.target, version) for part in unit.parts)

@@ -19,7 +19,7 @@ from lxml import etree
 from pxl10n.errors import XliffError
 from pxl10n.xliff import namespaces
 from pxl10n.xliff.io import local_name, safe_parser, xliff_version
-from pxl10n.xliff.states import not_translated_yet
+from pxl10n.xliff.states import is_draft
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,8 @@ class Segment:
 
     @property
     def draft(self) -> bool:
-        """A target is present that the file says is not translated yet (:func:`~pxl10n.xliff.states.not_translated_yet`):
-        a machine proposal or the source copied, never a translation to reuse or send."""
-        return self.target is not None and self.has_target and not_translated_yet(self.target, self.version)
+        """The target is a draft (:func:`~pxl10n.xliff.states.is_draft`)."""
+        return self.target is not None and is_draft(self.target, self.version)
 
 
 def iter_segments(tree: etree._ElementTree) -> Iterator[Segment]:

@@ -75,6 +75,12 @@ def not_translated_yet(target: etree._Element, version: str) -> bool:
     return parent is not None and _local(parent) == "trans-unit" and _tool_says_untranslated_12(parent, target)
 
 
+def is_draft(target: etree._Element, version: str) -> bool:
+    """A target with content (text or an inline code) that :func:`not_translated_yet` says is no translation yet:
+    a machine proposal or the source copied in, never sent or reused as a translation."""
+    return (len(target) > 0 or bool((target.text or "").strip())) and not_translated_yet(target, version)
+
+
 def is_template(targets: Iterable[str | None]) -> bool:
     """A file (its targets' texts, None where a unit has no target) in which nothing is translated.
 
