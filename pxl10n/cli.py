@@ -177,10 +177,11 @@ def init(app: AppContext, source_locale: str, locales: tuple[str, ...], director
     from pxl10n.sync import git as gitops
     from pxl10n.sync.mergestate import install
 
-    repo = gitops.find_repo(target.resolve().parent)
-    if repo is not None and repo.working_tree_dir:
+    with gitops.work_tree(target.resolve().parent) as repo:
+        root = repo.working_tree_dir if repo is not None else None
+    if root:
         rel = Path(directory) if Path(directory).is_absolute() else (target.resolve().parent / directory)
-        for line in install(Path(repo.working_tree_dir), Path(os.path.relpath(rel, repo.working_tree_dir)).as_posix()):
+        for line in install(Path(root), Path(os.path.relpath(rel, root)).as_posix()):
             app.console.info(line)
     if not check:
         return 0
@@ -207,10 +208,11 @@ def merge_state(app: AppContext, files: tuple[Path, ...], repair_path: Path | No
         settings = app.settings()
         from pxl10n.sync import git as gitops
 
-        repo = gitops.find_repo(settings.directory)
-        if repo is None or not repo.working_tree_dir:
+        with gitops.work_tree(settings.directory) as repo:
+            root = repo.working_tree_dir if repo is not None else None
+        if not root:
             raise ConfigError(f"{settings.directory} is not inside a git work tree")
-        for line in mergestate.install(Path(repo.working_tree_dir), Path(os.path.relpath(settings.directory, repo.working_tree_dir)).as_posix()):
+        for line in mergestate.install(Path(root), Path(os.path.relpath(settings.directory, root)).as_posix()):
             app.console.info(line)
         return
     if len(files) != 3:

@@ -137,7 +137,11 @@ def _config_check(settings: Settings) -> Check:
 
 def _git_checks(settings: Settings) -> list[Check]:
     """The work tree, whether git can take a pull's commit now, and whether the state file merges per entry."""
-    repo = gitops.find_repo(settings.directory)
+    with gitops.work_tree(settings.directory) as repo:
+        return _work_tree_checks(settings, repo)
+
+
+def _work_tree_checks(settings: Settings, repo: Any) -> list[Check]:
     if repo is None:
         return [Check("git", Outcome.WARNING, f"{settings.directory} is not inside a git work tree: pull writes files but commits nothing",
                       f"run `git init` in {settings.root} (or pass --no-commit knowingly)")]

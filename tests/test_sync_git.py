@@ -87,3 +87,32 @@ def test_a_branch_git_cannot_check_out_is_one_line_naming_what_git_said(pulled: 
     assert line.startswith("error: cannot switch to branch l10n/px-sync: error: The following untracked working tree files"), result.stderr
     assert "notes.txt" in line and "stderr:" not in line
     assert (pulled / "notes.txt").read_text() == "an untracked file here\n"
+
+
+def _git_children() -> set[tuple[int, str]]:
+    """(pid, command line) of this process's child processes that run git (from /proc)."""
+    found = set()
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            if int(fields.get("PPid", "0")) == os.getpid():
+                cmdline = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                if "git" in cmdline:
+                    found.add((int(status.parent.name), cmdline))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def test_pull_push_and_status_leave_no_git_process_behind(pulled: Path, emulator: EmulatorServer) -> None:
+    """GitPython keeps a `git cat-file --batch` running for each repository it reads objects through; a run closes
+    its repository, so none outlives the command (one left to the garbage collector warned in an unrelated test)."""
+    from .helpers.pulled import translate
+
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    git.Repo(pulled).git.commit("-qam", "translate")
+    before = _git_children()  # what earlier tests of this worker left is theirs
+    for args in (("push", "--dry-run"), ("push",), ("status",), ("pull",), ("doctor",)):
+        run(*args)
+        assert not _git_children() - before, args

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -38,6 +39,18 @@ def find_repo(path: Path) -> git.Repo | None:
     if repo.bare:
         return None
     return repo
+
+
+@contextmanager
+def work_tree(path: Path) -> Iterator[git.Repo | None]:
+    """:func:`find_repo`, closed on leaving: the git processes GitPython keeps for reading objects (``cat-file
+    --batch``) end with the command that started them, not whenever the garbage collector comes by."""
+    repo = find_repo(path)
+    try:
+        yield repo
+    finally:
+        if repo is not None:
+            repo.close()
 
 
 def require_git(repo: git.Repo | None, why: str = "pull and push commit with it") -> git.Repo | None:
@@ -141,8 +154,9 @@ def changed_paths(repo: git.Repo, directory: Path) -> list[Path]:
 def uncommitted_under(directory: Path, why: str) -> list[Path]:
     """:func:`changed_paths` of the work tree holding ``directory``: the files there whose edits no commit holds
     (none outside git; GitMissingError, saying ``why`` git is asked, in a work tree without a git command)."""
-    repo = require_git(find_repo(directory), why)
-    return changed_paths(repo, directory) if repo is not None else []
+    with work_tree(directory) as found:
+        repo = require_git(found, why)
+        return changed_paths(repo, directory) if repo is not None else []
 
 
 def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | None:

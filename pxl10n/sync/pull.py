@@ -230,10 +230,18 @@ def pull(
     """Export the selection from PX into ``settings.directory``; see the module docstring."""
     console = console or Console()
     selection = selection or Selection()
-    kinds, locales = selection.resolve(settings)
     directory = settings.directory
     refuse_links(directory, "pull", settings.directory_link)
-    repo = gitops.require_git(gitops.find_repo(directory))
+    with gitops.work_tree(directory) as found:
+        return _pull_in(settings, selection, console, gitops.require_git(found), dry_run=dry_run, commit=commit, branch=branch,
+                        client=client, prune_all=prune_all)
+
+
+def _pull_in(settings: Settings, selection: Selection, console: Console, repo: Repo | None, *, dry_run: bool, commit: bool,
+             branch: str | None, client: PXClient | None, prune_all: bool) -> PullResult:
+    """:func:`pull` in the work tree ``repo`` (None: outside git)."""
+    kinds, locales = selection.resolve(settings)
+    directory = settings.directory
     if repo is not None and commit and not dry_run:
         gitops.check_committable(repo, written_paths(directory, locales, pulled_kinds(settings, kinds)), "pxl10n pull")
     _prepare_branch(repo, directory, branch, console, dry_run=dry_run, commit=commit)

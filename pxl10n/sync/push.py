@@ -663,19 +663,20 @@ def push(
     console = console or Console()
     directory = settings.directory
     refuse_links(directory, "push", settings.directory_link)
-    if dry_run:
-        state = State.load(directory)
-        repo = gitops.find_repo(directory)
-        planned = plan(settings, state, selection, force=force, recovery=jr.recover(state), history=remembered(repo, directory))
-        result = _dry_run(settings, state, planned, directory, repo, force=force)
-    else:
-        repo = gitops.require_git(gitops.find_repo(directory))
-        if repo is not None and commit:
-            committed = [directory / STATE_NAME, *(key.path(directory) for key in laid_out_keys(directory, settings.locales))]
-            gitops.check_committable(repo, committed, "pxl10n push")
-        guard = _guard(directory)
-        with stop_at_fault(guard), lock.hold(directory, "push", repo.git_dir if repo is not None else None):
-            result = _push(settings, selection, console, guard, repo=repo if commit else None, history=repo, force=force, client=client)
+    with gitops.work_tree(directory) as found:
+        if dry_run:
+            state = State.load(directory)
+            planned = plan(settings, state, selection, force=force, recovery=jr.recover(state), history=remembered(found, directory))
+            result = _dry_run(settings, state, planned, directory, found, force=force)
+        else:
+            repo = gitops.require_git(found)
+            if repo is not None and commit:
+                committed = [directory / STATE_NAME, *(key.path(directory) for key in laid_out_keys(directory, settings.locales))]
+                gitops.check_committable(repo, committed, "pxl10n push")
+            guard = _guard(directory)
+            with stop_at_fault(guard), lock.hold(directory, "push", repo.git_dir if repo is not None else None):
+                result = _push(settings, selection, console, guard, repo=repo if commit else None, history=repo, force=force,
+                               client=client)
     _report(result, console)
     return result
 

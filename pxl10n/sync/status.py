@@ -176,7 +176,8 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     console = console or Console()
     kinds, locales = (selection or Selection()).resolve(settings)
     state = State.load(settings.directory)
-    history = remembered(gitops.find_repo(settings.directory), settings.directory)
+    with gitops.work_tree(settings.directory) as repo:
+        history = remembered(repo, settings.directory)
     report = StatusReport(remote=remote)
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
