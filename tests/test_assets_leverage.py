@@ -6,6 +6,7 @@ import json
 import re
 from collections import defaultdict
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from lxml import etree
@@ -256,3 +257,58 @@ def test_a_draft_is_never_reused_as_a_translation(pulled: Path, tmp_path_factory
     tmx = etree.fromstring(out.read_bytes())
     assert not [tu for tu in tmx.iter("tu") if any("".join(seg.itertext()) == source for seg in tu.iter("seg"))
                 and any(tuv.get("{http://www.w3.org/XML/1998/namespace}lang") == "de-DE" for tuv in tu.iter("tuv"))]
+
+
+def _untranslated_with_placeholders(directory: Path) -> list[str]:
+    """Sources with a placeholder that no unit of the locale has translated: only a memory can fill them."""
+    files = units_by_file(directory)
+    translated = {source for units in files.values() for source, target in units.values() if target}
+    return sorted({source for units in files.values() for source, target in units.values()
+                   if not target and "{{" in source and source not in translated})
+
+
+def _renamed(source: str) -> str:
+    """A translation that changed every ``{{name}}`` to ``{name}``: QA101 and QA102 in its unit."""
+    return "[de] " + re.sub(r"\{\{([\w.]+)\}\}", r"{\1}", source)
+
+
+def test_an_exact_match_that_would_fail_validation_is_reported_never_written(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A vendor memory's translation that lost the source's placeholders would only be refused by validate and hold
+    the file back from push: it is named with validate's errors instead; beside a sound translation of the same source,
+    the sound one is filled (a translation validate refuses is no rival)."""
+    de = pulled / "l10n" / "de-DE"
+    broken, beside = _untranslated_with_placeholders(de)[:2]
+    sound = "[de] " + beside
+    tmx = vendor_tmx(tmp_path_factory.mktemp("v") / "vendor.tmx",
+                     [(escape(broken), "de-DE", escape(_renamed(broken))), (escape(beside), "de-DE", escape(_renamed(beside))),
+                      (escape(beside), "de-DE", escape(sound))])
+    assert run("tm", "import", str(tmx)).exit_code == 0
+    before = {p: p.read_bytes() for p in de.rglob("*.xlf")}
+    code, data = leverage_json("--locale", "de-DE")
+    assert code == 0
+    assert not [f for f in data["fills"] if f["source"] == broken]
+    refused = [r for r in data["refused"] if r["source"] == broken]
+    assert refused and {r["target"] for r in refused} == {_renamed(broken)} and refused[0]["from"] == ["tm/vendor.tmx"]
+    assert any(e.startswith("QA101 ") for e in refused[0]["errors"]) and any(e.startswith("QA102 ") for e in refused[0]["errors"])
+    assert {f["target"] for f in data["fills"] if f["source"] == beside} == {sound}
+    assert not [c for c in data["conflicts"] if c["source"] == beside]
+    assert not [r for r in data["refused"] if r["source"] == beside]
+    assert any(p.read_bytes() != data for p, data in before.items())
+    assert broken not in {source for units in units_by_file(de).values() for source, target in units.values() if target}
+    assert run("validate").exit_code == 0, "everything leverage wrote passes validate"
+    text = run("leverage", "--locale", "de-DE", "--dry-run").stdout
+    assert "not filled: de-DE/" in text and "would fail validation there: QA101 placeholder" in text
+
+
+def test_what_would_fail_validation_follows_the_projects_validate_settings(pulled: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """A project that made placeholder checks warnings gets the match filled, as its validate and push would accept it."""
+    de = pulled / "l10n" / "de-DE"
+    broken = _untranslated_with_placeholders(de)[0]
+    tmx = vendor_tmx(tmp_path_factory.mktemp("v") / "vendor.tmx", [(escape(broken), "de-DE", escape(_renamed(broken)))])
+    assert run("tm", "import", str(tmx)).exit_code == 0
+    config = pulled / "pxl10n.toml"
+    config.write_text(config.read_text() + '\n[validate.severity]\nQA10 = "warning"\n')
+    code, data = leverage_json("--locale", "de-DE")
+    assert code == 0 and not data["refused"]
+    assert {f["target"] for f in data["fills"] if f["source"] == broken} == {_renamed(broken)}
+    assert run("validate").exit_code == 0

@@ -6,7 +6,9 @@ files; a source translated two ways is left alone and reported, because picking
 one would be a guess. Filled targets are marked for review the XLIFF way (2.0
 ``state="translated" subState="pxl10n:exact-match"``, 1.2
 ``state="needs-review-translation" state-qualifier="exact-match"``) so a reviewer
-finds them. Fuzzy matches (translate-toolkit's matcher) are only reported: they
+finds them. A match whose target would fail validation in its new place (a placeholder, an ICU or printf
+argument, an HTML tag of the source lost or changed: an error under the project's ``[validate]`` settings)
+is never written, only reported: push would hold the file back for it. Fuzzy matches (translate-toolkit's matcher) are only reported: they
 are never written into files PX would import.
 
 A unit that has a target is never touched. Files are read once, rewritten
@@ -29,6 +31,9 @@ from pxl10n.assets.rewrite import rewrite_if_unchanged
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
+from pxl10n.validate import qa
+from pxl10n.validate.engine import build_selection
+from pxl10n.validate.rules import Severity
 from pxl10n.xliff.io import canonical_bytes, parse, text_of
 from pxl10n.xliff.segments import iter_segments, parse_markup, write_target
 
@@ -70,6 +75,19 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class Refused:
+    """An untranslated unit whose only exact match would fail validation there: reported, never written."""
+
+    path: str
+    unit_id: str | None
+    source: str
+    target: str
+    origins: tuple[str, ...]
+    #: the errors validate would report, each as "CODE message"
+    errors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Suggestion:
     """A fuzzy match for an untranslated unit: reported, never written."""
 
@@ -88,6 +106,7 @@ class LeverageResult:
     fills: tuple[Fill, ...]
     conflicts: tuple[Conflict, ...]
     suggestions: tuple[Suggestion, ...]
+    refused: tuple[Refused, ...]
     files_changed: tuple[str, ...]
     #: files edited by someone else while leverage ran (left as they are)
     skipped_changed: tuple[str, ...]
@@ -113,6 +132,10 @@ class LeverageResult:
             "suggestions": [
                 {"path": s.path, "unit": s.unit_id, "source": s.source, "match_source": s.match_source, "target": s.target, "similarity": s.similarity}
                 for s in self.suggestions
+            ],
+            "refused": [
+                {"path": r.path, "unit": r.unit_id, "source": r.source, "target": r.target, "from": list(r.origins), "errors": list(r.errors)}
+                for r in self.refused
             ],
             "skipped_changed": list(self.skipped_changed),
             "unreadable": [{"path": path, "reason": reason} for path, reason in self.unreadable],
@@ -153,6 +176,25 @@ def build_indexes(corpus: Corpus, memories: Iterable[Memory], settings: Settings
                 except XliffError:  # a vendor's native code that is not XLIFF markup cannot match anyway
                     continue
     return indexes
+
+
+class _Errors:
+    """What validate would report as errors for a match written into an entry, under the project's ``[validate]``
+    settings (as push validates), each as "CODE message"; asked once per source and target."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._selection = build_selection(settings)
+        self._source_locale = settings.source_locale
+        self._known: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+    def __call__(self, entry: Entry, target: str) -> tuple[str, ...]:
+        key = (entry.source, target, entry.locale)
+        found = self._known.get(key)
+        if found is None:
+            issues = qa.compare(entry.source_text, _plain(target), self._source_locale, entry.locale)
+            found = self._known[key] = tuple(f"{rule.code} {message}" for rule, message in issues
+                                             if self._selection.level(rule.code, rule.severity) is Severity.ERROR)
+        return found
 
 
 def _matcher(index: _Index, min_similarity: int) -> Any:
@@ -214,6 +256,8 @@ def leverage(
     fills: list[Fill] = []
     conflicts: list[Conflict] = []
     suggestions: list[Suggestion] = []
+    refused: list[Refused] = []
+    errors = _Errors(settings)
     changed: list[str] = []
     skipped: list[str] = []
     untranslated = 0
@@ -229,11 +273,15 @@ def leverage(
             if entry.translated or not entry.writable or not entry.source_text.strip():
                 continue
             untranslated += 1
-            variants = index.exact.get(entry.source, {})
+            found = index.exact.get(entry.source, {})
+            variants = {target: origins for target, origins in found.items() if not errors(entry, target)}
             if len(variants) == 1:
                 target, origins = next(iter(variants.items()))
                 planned[entry.index] = target
                 fills.append(Fill(entry.path, entry.unit_id, entry.line, entry.source_text, _plain(target), tuple(dict.fromkeys(origins))))
+            elif found and not variants:
+                refused += (Refused(entry.path, entry.unit_id, entry.source_text, _plain(target), tuple(dict.fromkeys(origins)),
+                                    errors(entry, target)) for target, origins in sorted(found.items()))
             elif variants:
                 conflicts.append(Conflict(entry.path, entry.unit_id, entry.source_text, tuple((_plain(t), tuple(dict.fromkeys(o))) for t, o in sorted(variants.items()))))
             else:
@@ -250,7 +298,7 @@ def leverage(
         else:
             skipped.append(source_file.key.relpath())
             fills = [fill for fill in fills if fill.path != source_file.key.relpath()]
-    return LeverageResult(tuple(fills), tuple(conflicts), tuple(suggestions), tuple(changed), tuple(skipped), tuple(corpus.unreadable), untranslated, dry_run)
+    return LeverageResult(tuple(fills), tuple(conflicts), tuple(suggestions), tuple(refused), tuple(changed), tuple(skipped), tuple(corpus.unreadable), untranslated, dry_run)
 
 
 def render_text(result: LeverageResult) -> str:
@@ -268,6 +316,9 @@ def render_text(result: LeverageResult) -> str:
         lines.append(f"conflict: {conflict.path}#{conflict.unit_id}: {conflict.source!r} has {len(conflict.variants)} translations, left empty: {variants}")
     for suggestion in result.suggestions:
         lines.append(f"suggestion ({suggestion.similarity:g}%): {suggestion.path}#{suggestion.unit_id}: {suggestion.source!r} ~ {suggestion.match_source!r} -> {suggestion.target!r} (not written)")
+    for refused in result.refused:
+        lines.append(f"not filled: {refused.path}#{refused.unit_id}: the exact match {refused.target!r} ({', '.join(refused.origins[:2])}"
+                     f"{', ...' if len(refused.origins) > 2 else ''}) would fail validation there: {'; '.join(refused.errors)}; translate it by hand")
     lines += [f"skipped: {path} changed while leverage ran; re-run to fill it" for path in result.skipped_changed]
     lines += [f"unreadable (not used): {path}: {reason}" for path, reason in result.unreadable]
     return "\n".join(lines) + "\n"

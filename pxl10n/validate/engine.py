@@ -81,18 +81,21 @@ class RuleSelection:
         """False when no rule of ``family`` can survive the selection (then it is not run at all)."""
         return any(self.enabled(rule.code) for rule in family.rules)
 
-    def apply(self, finding: Finding) -> Finding | None:
-        """The finding at its final severity, or None when it is deselected or off."""
-        if not self.enabled(finding.code):
+    def level(self, code: str, severity: Severity) -> Severity | None:
+        """The final severity of a finding of ``code`` (``severity`` by default), or None when it is deselected or off."""
+        if not self.enabled(code):
             return None
         for prefix, level in self.severity:
-            if finding.code.startswith(prefix):
-                if level == "off":
-                    return None
-                if level != finding.severity.value:
-                    return replace(finding, severity=Severity(level))
-                break
-        return finding
+            if code.startswith(prefix):
+                return None if level == "off" else Severity(level)
+        return severity
+
+    def apply(self, finding: Finding) -> Finding | None:
+        """The finding at its final severity, or None when it is deselected or off."""
+        level = self.level(finding.code, finding.severity)
+        if level is None:
+            return None
+        return finding if level is finding.severity else replace(finding, severity=level)
 
 
 def build_selection(

@@ -34,6 +34,7 @@ from pxl10n.validate.context import Context
 from pxl10n.validate.langtags import base_language
 from pxl10n.validate.rules import Document, Family, Finding, Rule, error, warning
 from pxl10n.xliff import states
+from pxl10n.xliff.view import Flat
 
 QA101 = error(
     "QA101", 'Placeholder missing in target',
@@ -763,6 +764,14 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             if issues:  # most often NONE
                 for rule, message in issues:
                     yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
+
+
+def compare(source: str, target: str, src_lang: str | None, trg_lang: str | None) -> list[Issue]:
+    """Every issue QA finds comparing a plain-text ``target`` with its ``source`` (no inline codes), as
+    :func:`check` would for a unit holding them: for a translation about to be reused elsewhere (leverage's
+    exact matches), which should not be written only to be refused by ``validate`` and held back by ``push``."""
+    unit = read_unit(tx.Pair(None, None, Flat(source), Flat(target), (), src_lang, trg_lang), base_language(trg_lang))
+    return [issue for rule_check in CHECKS for issue in rule_check(unit)]
 
 
 def _keyed(reading: tx.Reading) -> frozenset[int]:
