@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, unquote
 
+from pxl10n.errors import ConfigError
+from pxl10n.fsutil import shown
 from pxl10n.px.kinds import KIND_NAMES
 
 SUFFIX = ".xlf"
@@ -152,3 +154,14 @@ def laid_out_keys(directory: Path, locales: Iterable[str]) -> list[FileKey]:
         if root.is_dir():
             keys += [key for key in (key_for(directory, path) for path in iter_xliff_files(root)) if key is not None]
     return sorted(keys)
+
+
+def require_ids(ids: Iterable[str], keys: Iterable[FileKey], kinds: Iterable[str], locales: Iterable[str], directory: Path,
+                outcome: str) -> None:
+    """Stop (ConfigError) naming each of ``ids`` that no file of ``keys`` belongs to: a mistyped ``--id`` would
+    otherwise select nothing and succeed. ``outcome`` says what did not happen ("nothing was sent")."""
+    unknown = sorted(set(ids) - {key.item_id for key in keys})
+    if unknown:
+        raise ConfigError(f"--id {', '.join(unknown)}: no file of {', '.join(kinds)} in {', '.join(locales)} under "
+                          f"{shown(directory)} has this item id; check the id (the file name without .xlf), "
+                          f"or pull the item first; {outcome}")

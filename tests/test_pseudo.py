@@ -146,3 +146,18 @@ def test_overwrite_leaves_files_with_uncommitted_edits_alone(pulled: Path, emula
     assert key.path(pulled / "l10n").read_bytes() == before and written
     others = [p for p in (pulled / "l10n" / "fr-FR").rglob("*.xlf") if p != key.path(pulled / "l10n")]
     assert all(unit.target == pseudo_text(unit.source) for path in others for unit in read_info(parse(path.read_bytes())).units)
+
+
+@pytest.mark.parametrize("command", ["pseudo", "leverage"])
+def test_an_id_no_file_has_stops_before_anything_is_written(pulled: Path, emulator: EmulatorServer, command: str) -> None:
+    """As push does: a mistyped --id used to rewrite nothing and succeed ("pseudo-translated 0 unit(s)"); beside a real
+    id, half the job would run unnoticed."""
+    article = next(item for item in emulator.store.items("article") if item.localizable)
+    files = {path: path.read_bytes() for path in (pulled / "l10n").rglob("*.xlf")}
+    result = run(command, "--locale", "fr-FR", "--id", article.id, "--id", "no-such-item")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (
+        "error: --id no-such-item: no file of engagement, kcbot, article, content in fr-FR under l10n has this item id; "
+        "check the id (the file name without .xlf), or pull the item first; nothing was written")
+    assert {path: path.read_bytes() for path in files} == files
+    assert run(command, "--locale", "fr-FR", "--id", article.id).exit_code == 0

@@ -16,7 +16,7 @@ from lxml import etree
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import read_bytes, refuse_link
-from pxl10n.layout import FileKey, laid_out_keys
+from pxl10n.layout import FileKey, laid_out_keys, require_ids
 from pxl10n.xliff.io import parse, source_line
 from pxl10n.xliff.segments import iter_segments, markup, plain_text
 
@@ -138,7 +138,10 @@ def read_selection(
     ``via`` is the link the configured directory is reached through, if any: then ``command`` stops
     (ConfigError), as pull and push do, since it would write through it."""
     refuse_link(via, command)
+    locales, kinds, ids = list(locales), list(dict.fromkeys(kinds)), set(ids)
+    if ids:
+        require_ids(ids, [key for key in laid_out_keys(directory, locales) if key.kind in kinds], kinds, locales, directory,
+                    "nothing was written")
     corpus = read_corpus(directory, locales, console=console)
-    kinds, ids = set(kinds), set(ids)
     work = [f for f in corpus.files if f.key.kind in kinds and (not ids or f.key.item_id in ids)]
     return corpus, work

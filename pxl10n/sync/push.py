@@ -37,9 +37,9 @@ from typing import Any
 
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console, some
-from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
+from pxl10n.errors import AuthError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
 from pxl10n.fsutil import atomic_write, describe_os_error, holds, is_environment_fault, read_normalized, refuse_links, remove_partials, shown
-from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys
+from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys, require_ids
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
@@ -213,11 +213,7 @@ def _selected_keys(settings: Settings, state: State, selection: Selection) -> li
 
     keys = {entry.key for entry in state.entries.values() if wanted(entry.key)}
     keys.update(key for key in laid_out_keys(settings.directory, locales) if wanted(key))
-    unknown = sorted(ids - {key.item_id for key in keys})
-    if unknown:  # a typo would otherwise push nothing and succeed
-        raise ConfigError(f"--id {', '.join(unknown)}: no file of {', '.join(kinds)} in {', '.join(locales)} under "
-                          f"{shown(settings.directory)} has this item id; check the id (the file name without .xlf), "
-                          f"or pull the item first; nothing was sent")
+    require_ids(ids, keys, kinds, locales, settings.directory, "nothing was sent")
     return sorted(keys)
 
 
