@@ -336,10 +336,14 @@ def _target_locales(project: _Reader, source_locale: str) -> tuple[str, ...]:
     locales = project.strings("locales")
     if not locales:
         raise project.fail("locales", "must list at least one target locale, e.g. [\"fr-FR\"]")
+    seen: dict[str, str] = {}
     for locale in locales:
         _locale(project, "locales", locale)
-        if locale == source_locale:
+        if locale.lower() == source_locale.lower():
             raise project.fail("locales", f"contains the source locale {locale!r}; list target locales only")
+        twice = seen.setdefault(locale.lower(), locale)
+        if twice != locale:  # one language tag (BCP 47 ignores case), and one directory on macOS and Windows
+            raise project.fail("locales", f"lists one locale twice, as {twice!r} and {locale!r} (language tags ignore case)")
     if len(set(locales)) != len(locales):
         raise project.fail("locales", "lists a locale twice")
     return locales

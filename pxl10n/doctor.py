@@ -31,6 +31,7 @@ from pxl10n.px.kinds import KINDS
 from pxl10n.sync import git as gitops
 from pxl10n.sync.listing import list_items, pulled_kinds
 from pxl10n.sync.mergestate import DRIVER
+from pxl10n.sync.selection import require_locale_directories
 
 #: an import PX must refuse (no item id: 433) once the key's Write permission is checked
 WRITE_PROBE = (
@@ -128,6 +129,10 @@ def _config_check(settings: Settings) -> Check:
         refuse_links(settings.directory, "pxl10n", settings.directory_link)
     except ConfigError as exc:
         return Check("config", Outcome.PROBLEM, exc.message, exc.hint or "replace the link with the real directory")
+    try:
+        require_locale_directories(settings)
+    except ConfigError as exc:
+        return Check("config", Outcome.PROBLEM, exc.message, exc.hint or "rename the directory")
     return Check(
         "config", Outcome.OK,
         f"{settings.path}: {settings.source_locale} -> {', '.join(settings.locales)}; XLIFF {settings.xliff_version}; "

@@ -156,6 +156,20 @@ def laid_out_keys(directory: Path, locales: Iterable[str]) -> list[FileKey]:
     return sorted(keys)
 
 
+def misspelled_locales(directory: Path, locales: Iterable[str]) -> list[tuple[str, str]]:
+    """(locale, directory name) for each directory under ``directory`` that spells a configured locale in another
+    case (``fr-fr`` for ``fr-FR``) and is no configured locale itself: its files are a locale's, which pxl10n reads
+    and writes elsewhere (on Linux; on macOS and Windows the two names are one directory that git and the state
+    file would still tell apart), so they would be neither pulled nor pushed."""
+    try:
+        names = sorted(entry.name for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False))
+    except OSError:  # nothing pulled yet
+        return []
+    locales = tuple(locales)
+    return [(locale, name) for locale in locales for name in names
+            if name.lower() == locale.lower() and name != locale and name not in locales]
+
+
 def require_ids(ids: Iterable[str], keys: Iterable[FileKey], kinds: Iterable[str], locales: Iterable[str], directory: Path,
                 outcome: str) -> None:
     """Stop (ConfigError) naming each of ``ids`` that no file of ``keys`` belongs to: a mistyped ``--id`` would

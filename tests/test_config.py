@@ -102,6 +102,8 @@ def test_found_in_a_parent_directory(tmp_path: Path) -> None:
         ('[project]\nsource_locale = "en-US"\nlocales = []\n', "project.locales"),
         ('[project]\nsource_locale = "en-US"\nlocales = ["en-US"]\n', "project.locales"),
         ('[project]\nsource_locale = "en-US"\nlocales = ["not a locale"]\n', "project.locales"),
+        ('[project]\nsource_locale = "en-US"\nlocales = ["en-us"]\n', "project.locales"),
+        ('[project]\nsource_locale = "en-US"\nlocales = ["fr-FR", "fr-fr"]\n', "project.locales"),
         (BASE + '[export]\nversion = "3.0"\n', "export.version"),
         (BASE + '[export]\nkinds = ["emails"]\n', "export.kinds"),
         (BASE + '[[content]]\nid = "x"\ntype = "BANNER"\n', "content[0].type"),
@@ -172,3 +174,10 @@ def test_a_directory_named_like_the_config_is_named_not_taken_for_a_missing_conf
     (tmp_path / "pxl10n.toml").mkdir()
     with pytest.raises(ConfigError, match="is a directory, not a config file"):
         find_config(tmp_path)
+
+
+def test_one_locale_spelled_twice_is_named_with_both_spellings(tmp_path: Path) -> None:
+    """fr-FR and fr-fr are one language tag, and one directory on macOS and Windows: two locales would share its files."""
+    path = write(tmp_path, '[project]\nsource_locale = "en-US"\nlocales = ["fr-FR", "de-DE", "fr-fr"]\n')
+    with pytest.raises(ConfigError, match="lists one locale twice, as 'fr-FR' and 'fr-fr' \\(language tags ignore case\\)"):
+        load(path)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError
+from pxl10n.fsutil import shown
+from pxl10n.layout import misspelled_locales
 
 
 @dataclass(frozen=True)
@@ -26,4 +28,15 @@ class Selection:
             if locale not in settings.locales:
                 raise ConfigError(f"--locale {locale} is not one of project.locales in {settings.path} ({', '.join(settings.locales)})")
         kinds = tuple(k for k in settings.kinds if not self.kinds or k in self.kinds) or self.kinds
+        require_locale_directories(settings)
         return kinds, (self.locales or settings.locales)
+
+
+def require_locale_directories(settings: Settings) -> None:
+    """Stop (ConfigError) when a directory spells a configured locale in another case (:func:`misspelled_locales`)."""
+    for locale, name in misspelled_locales(settings.directory, settings.locales):
+        raise ConfigError(f"{shown(settings.directory / name)} holds the files of locale {locale} spelled {name!r}, but "
+                          f"project.locales in {settings.path} says {locale!r}: they would be neither pulled nor pushed; "
+                          f"nothing was read or written",
+                          hint="write the locale as the directory does, or rename the directory: git mv, through a "
+                               "temporary name on macOS and Windows")

@@ -1,0 +1,56 @@
+"""A locale written in project.locales in another case than its directory (fr-fr for l10n/fr-FR).
+
+Language tags ignore case, so validate reads the files as the locale's; but paths do not (on Linux), so
+pull, push and status would work on an empty ``l10n/fr-fr`` and never see the translator's files in
+``l10n/fr-FR``: push said "nothing to push" and exited 0 over unsent work, pull exported every file again
+beside them. Every command that lays files out stops instead, before it reads or writes anything.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from pxl10n.emulator.server import EmulatorServer
+
+from .helpers.cli import run
+from .helpers.project import content_entries, write_config
+from .helpers.pulled import keys_of, translate
+from .helpers.pushed import import_requests
+
+COMMANDS = [("push",), ("push", "--dry-run"), ("pull",), ("pull", "--dry-run"), ("status",), ("leverage", "--dry-run"),
+            ("pseudo", "--locale", "de-DE", "--dry-run"), ("tm", "export", "-o", "all.tmx")]
+
+
+@pytest.fixture
+def respelled(pulled: Path, emulator: EmulatorServer) -> Path:
+    """A translated, committed fr-FR file; then the config says fr-fr."""
+    translate(pulled, keys_of(emulator, "article")[0])
+    subprocess.run(["git", "commit", "-qam", "translated"], cwd=pulled, check=True)
+    write_config(pulled, emulator.base_url, locales=("fr-fr", "de-DE"), content=content_entries(emulator))
+    return pulled
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+def test_every_command_that_lays_files_out_stops_naming_the_directory(respelled: Path, emulator: EmulatorServer,
+                                                                      command: tuple[str, ...]) -> None:
+    before = import_requests(emulator), sorted(p.relative_to(respelled) for p in respelled.rglob("*") if ".git" not in p.parts)
+    result = run(*command)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"error: l10n/fr-FR holds the files of locale fr-fr spelled 'fr-FR', but project.locales in "
+        f"{respelled / 'pxl10n.toml'} says 'fr-fr': they would be neither pulled nor pushed; nothing was read or written "
+        f"(write the locale as the directory does, or rename the directory: git mv, through a temporary name on macOS "
+        f"and Windows)")
+    assert (import_requests(emulator), sorted(p.relative_to(respelled) for p in respelled.rglob("*") if ".git" not in p.parts)) == before
+
+
+def test_doctor_names_it_as_a_problem_and_the_files_push_once_the_names_agree(respelled: Path, emulator: EmulatorServer) -> None:
+    doctor = run("doctor", "--no-write-check")
+    assert doctor.exit_code == 2  # a config problem, as every command says
+    assert "problem  config    l10n/fr-FR holds the files of locale fr-fr spelled 'fr-FR'" in doctor.stdout
+    write_config(respelled, emulator.base_url, locales=("fr-FR", "de-DE"), content=content_entries(emulator))
+    pushed = run("push")
+    assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr, pushed.output
