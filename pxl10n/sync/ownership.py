@@ -108,6 +108,25 @@ def remembered(repo: git.Repo | None, directory: Path, learned: Mapping[str, set
     return Remembered(learned or {}, committed_entries(repo, directory), repo is not None and gitops.is_shallow(repo))
 
 
+#: What is said of each :func:`unlisted_edits` file, by status and push.
+UNLISTED = ("edited since last pulled or pushed, but its locale is not in project.locales any more, so nothing pulls or "
+            "pushes it (list the locale again to send it)")
+
+
+def unlisted_edits(directory: Path, state: State, history: Remembered, locales: Collection[str]) -> list[str]:
+    """The files (relative paths) of locales ``locales`` does not list that hold a person's edit: the state knows
+    them from a pull, but with the locale gone from project.locales no pull or push reads them again, so a
+    translation there would wait unsent and unsaid."""
+    found = []
+    for rel, entry in sorted(state.entries.items()):
+        if entry.key.locale in locales:
+            continue
+        data = read_normalized(directory / rel)
+        if data is not None and not history.owns(rel, sha256(data), entry):
+            found.append(rel)
+    return found
+
+
 def set_back(digest: str, entry: FileState | None, committed: FileState | None) -> bool:
     """Whether bytes of hash ``digest`` are an older copy a person put back, not one a killed pull left.
 

@@ -47,7 +47,7 @@ from pxl10n.sync import crash, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
-from pxl10n.sync.ownership import Remembered, committed_copy, own_uncommitted, remembered
+from pxl10n.sync.ownership import UNLISTED, Remembered, committed_copy, own_uncommitted, remembered, unlisted_edits
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
@@ -171,6 +171,8 @@ class PushResult:
     directory: str = ""
     stopped: str | None = None
     commit: str | None = None
+    #: files of locales project.locales no longer lists that hold an edit no push sent (ownership.unlisted_edits)
+    unlisted: tuple[str, ...] = ()
 
     def with_status(self, *statuses: PushStatus) -> list[PushOutcome]:
         return [f for f in self.files if f.status in statuses]
@@ -197,6 +199,7 @@ class PushResult:
             "stopped": self.stopped,
             "files": [f.as_dict() for f in self.files if f.status != S.UNCHANGED],
             "commit": self.commit,
+            "unlisted_locales_changed": list(self.unlisted),
         }
 
 
@@ -662,8 +665,10 @@ def push(
     with gitops.work_tree(directory) as found:
         if dry_run:
             state = State.load(directory)
-            planned = plan(settings, state, selection, force=force, recovery=jr.recover(state), history=remembered(found, directory))
-            result = _dry_run(settings, state, planned, directory, found, force=force)
+            known = remembered(found, directory)
+            planned = plan(settings, state, selection, force=force, recovery=jr.recover(state), history=known)
+            result = replace(_dry_run(settings, state, planned, directory, found, force=force),
+                             unlisted=tuple(unlisted_edits(directory, state, known, settings.locales)))
         else:
             repo = gitops.require_git(found)
             if repo is not None and commit:
@@ -734,7 +739,8 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
             raise guard.error()
         done += sent
         stopped = stopped or stop_reason
-    result = PushResult(files=_in_plan_order(plans, done), directory=str(directory), stopped=stopped)
+    result = PushResult(files=_in_plan_order(plans, done), directory=str(directory), stopped=stopped,
+                        unlisted=tuple(unlisted_edits(directory, state, known, settings.locales)))
     guard.wrote |= state.save()
     crash.point("push-saved")
     if repo is not None:
@@ -785,6 +791,8 @@ def _report(result: PushResult, console: Console) -> None:
             console.warn(f"{file.rel}: {file.reason}")
         if file.plan.withheld and file.status in (S.PUSHED, S.WOULD_SEND, S.CONFIRMED):
             console.info(f"{file.rel}: {_withheld_note(file.plan.withheld)}")
+    for rel in result.unlisted:
+        console.warn(f"{rel}: {UNLISTED}")
     if result.stopped:
         console.error(result.stopped)
     counts = Counter(f.status for f in result.files)

@@ -1,13 +1,19 @@
-"""A locale written in project.locales in another case than its directory (fr-fr for l10n/fr-FR).
+"""project.locales drifting from the files: a locale respelled, a locale dropped.
+
+A locale written in project.locales in another case than its directory (fr-fr for l10n/fr-FR).
 
 Language tags ignore case, so validate reads the files as the locale's; but paths do not (on Linux), so
 pull, push and status would work on an empty ``l10n/fr-fr`` and never see the translator's files in
 ``l10n/fr-FR``: push said "nothing to push" and exited 0 over unsent work, pull exported every file again
 beside them. Every command that lays files out stops instead, before it reads or writes anything.
+
+A locale dropped from project.locales while a file of it holds an edit no push sent: nothing pulls or
+pushes that locale any more, which is the point, but the edit would wait unsaid; status and push name it.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -54,3 +60,25 @@ def test_doctor_names_it_as_a_problem_and_the_files_push_once_the_names_agree(re
     write_config(respelled, emulator.base_url, locales=("fr-FR", "de-DE"), content=content_entries(emulator))
     pushed = run("push")
     assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr, pushed.output
+
+
+def test_an_edit_in_a_locale_no_longer_listed_is_named_by_status_and_push(pulled: Path, emulator: EmulatorServer) -> None:
+    edited, untouched = keys_of(emulator, "article", "de-DE")[:2]
+    translate(pulled, edited)
+    subprocess.run(["git", "commit", "-qam", "translated"], cwd=pulled, check=True)
+    write_config(pulled, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))
+    said = (f"{edited.relpath()}: edited since last pulled or pushed, but its locale is not in project.locales any more, so "
+            f"nothing pulls or pushes it (list the locale again to send it)")
+    status = run("status")
+    assert status.exit_code == 0 and said in status.stdout.splitlines()
+    assert json.loads(run("status", "--format", "json").stdout)["unlisted_locales_changed"] == [edited.relpath()]
+    before = import_requests(emulator)
+    for args in (("--dry-run",), ()):
+        pushed = run("push", *args)
+        assert pushed.exit_code == 0 and f"warning: {said}" in pushed.stderr.splitlines(), pushed.output
+    assert json.loads(run("push", "--format", "json").stdout)["unlisted_locales_changed"] == [edited.relpath()]
+    assert import_requests(emulator) == before
+    assert untouched.relpath() not in status.stdout
+    write_config(pulled, emulator.base_url, content=content_entries(emulator))
+    pushed = run("push")
+    assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr and "not in project.locales" not in pushed.stderr
