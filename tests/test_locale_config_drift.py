@@ -82,3 +82,18 @@ def test_an_edit_in_a_locale_no_longer_listed_is_named_by_status_and_push(pulled
     write_config(pulled, emulator.base_url, content=content_entries(emulator))
     pushed = run("push")
     assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr and "not in project.locales" not in pushed.stderr
+
+
+def test_a_state_entry_naming_a_path_outside_the_tree_is_never_read(pulled: Path, emulator: EmulatorServer, tmp_path: Path) -> None:
+    """The state file is text anyone can commit: an entry of an unlisted locale is looked at only where a file is laid
+    out in the tree, never at the path the entry spells (here a directory outside the tree, which a read would fail on)."""
+    outside = pulled.parent / "outside.xlf"
+    outside.mkdir()
+    state_path = pulled / "l10n" / "pxl10n-state.json"
+    state = json.loads(state_path.read_text())
+    entry = dict(next(iter(state["files"].values())), locale="..", item_id="outside")
+    state["files"]["../../outside.xlf"] = entry
+    state_path.write_text(json.dumps(state))
+    status = run("status")
+    assert status.exit_code == 0, status.output
+    assert "outside" not in status.stdout and "project.locales any more" not in status.stdout

@@ -14,6 +14,7 @@ old version) and it is theirs (:func:`set_back`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from pxl10n.errors import Pxl10nError
 from pxl10n.fsutil import normalized, read_normalized
-from pxl10n.layout import STATE_NAME, key_for
+from pxl10n.layout import STATE_NAME, key_for, laid_out_keys
 from pxl10n.sync import git as gitops
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
@@ -116,13 +117,19 @@ UNLISTED = ("edited since last pulled or pushed, but its locale is not in projec
 def unlisted_edits(directory: Path, state: State, history: Remembered, locales: Collection[str]) -> list[str]:
     """The files (relative paths) of locales ``locales`` does not list that hold a person's edit: the state knows
     them from a pull, but with the locale gone from project.locales no pull or push reads them again, so a
-    translation there would wait unsent and unsaid."""
+    translation there would wait unsent and unsaid. Only files laid out in the tree count (the state's own
+    paths are text anyone can commit), none read through a link."""
+    try:
+        others = sorted(entry.name for entry in os.scandir(directory)
+                        if entry.is_dir(follow_symlinks=False) and entry.name not in locales)
+    except OSError:  # nothing pulled yet
+        return []
     found = []
-    for rel, entry in sorted(state.entries.items()):
-        if entry.key.locale in locales:
-            continue
-        data = read_normalized(directory / rel)
-        if data is not None and not history.owns(rel, sha256(data), entry):
+    for key in laid_out_keys(directory, others):
+        rel = key.relpath()
+        entry = state.get(key)
+        data = read_normalized(directory / rel) if entry is not None else None
+        if entry is not None and data is not None and not history.owns(rel, sha256(data), entry):
             found.append(rel)
     return found
 
