@@ -113,6 +113,22 @@ def test_items_deleted_in_px_are_removed_on_a_full_pull(pulled: Path, emulator: 
     assert not any(gone.id in rel for rel in state)
 
 
+def test_a_content_entry_taken_out_of_the_config_is_said_so_not_that_px_dropped_it(pulled: Path, emulator: EmulatorServer) -> None:
+    """PX cannot list content: its "listing" is the config's [[content]] entries, so a file removed (or kept, edited)
+    because an entry was taken out must say that, not "no longer in PX", which would send a person looking in PX."""
+    entries = content_entries(emulator)
+    edited = FileKey("content", entries[0][0], "fr-FR").path(pulled / "l10n")
+    edited.write_bytes(edited.read_bytes().replace(b"</source>", b"</source><target>mine</target>", 1))
+    write_config(pulled, emulator.base_url, content=entries[1:])
+    result = run("pull")
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert f"removed  de-DE/content/{entries[0][0]}.xlf (no longer among the [[content]] entries of pxl10n.toml)" in lines
+    assert (f"warning: fr-FR/content/{entries[0][0]}.xlf: no longer among the [[content]] entries of pxl10n.toml but "
+            f"edited here and not pushed; kept") in lines
+    assert "no longer in PX" not in result.stderr and b"mine" in edited.read_bytes()
+
+
 def test_filters_narrow_the_pull(project: Path, emulator: EmulatorServer) -> None:
     article = emulator.store.items("article")[0]
     result = run("pull", "--kind", "article", "--id", article.id, "--locale", "de-DE", "--format", "json")

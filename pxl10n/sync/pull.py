@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pxl10n.config import Settings
+from pxl10n.config import CONFIG_NAME, Settings
 from pxl10n.console import Console, some
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, XliffError
 from pxl10n.fsutil import (
@@ -599,11 +599,23 @@ def _obsolete(
         if not gone:
             continue
         held = _prune_held(settings, kind, listed, entries, gone, prune_all=prune_all)
+        why = _gone(settings, kind)
         for entry in gone:
             path = entry.key.path(settings.directory)
             with stop_at_fault(guard, path):
-                results.append(_remove(entry, path, state, history, guard, held, dry_run=dry_run))
+                results.append(_remove(entry, path, state, history, guard, held, why, dry_run=dry_run))
     return results
+
+
+def _gone(settings: Settings, kind: str) -> str:
+    """Why an item's files go: PX no longer lists it, or (content, which PX cannot list) the config no longer names it."""
+    if kind == "content":
+        return f"no longer among the [[content]] entries of {_config_name(settings)}"
+    return "no longer in PX"
+
+
+def _config_name(settings: Settings) -> str:
+    return settings.path.name if settings.path is not None else CONFIG_NAME
 
 
 def _prune_held(settings: Settings, kind: str, listed: dict[str, list[Item]], entries: list[FileState], gone: list[FileState], *, prune_all: bool) -> str:
@@ -614,18 +626,20 @@ def _prune_held(settings: Settings, kind: str, listed: dict[str, list[Item]], en
     if not listed.get(kind):
         return f"PX listed no {kind} at all: nothing removed (check the key and export settings; if every {kind} is really gone, run `pxl10n pull --prune-all`)"
     if len(gone_items) > allowed and not prune_all:
+        lister = f"{_config_name(settings)} no longer names" if kind == "content" else "PX no longer lists"
         return (
-            f"PX no longer lists {len(gone_items)} of {len(known_items)} {kind}(s), more than pull.prune_max_share "
+            f"{lister} {len(gone_items)} of {len(known_items)} {kind}(s), more than pull.prune_max_share "
             f"({settings.prune_max_share:.0%}) allows: nothing removed; run `pxl10n pull --prune-all` to remove them"
         )
     return ""
 
 
-def _remove(entry: FileState, path: Path, state: State, history: Remembered, guard: Guard, held: str, *, dry_run: bool) -> FileResult:
-    """One file of an item PX no longer lists: kept when edited here, held, or removed with its entry."""
+def _remove(entry: FileState, path: Path, state: State, history: Remembered, guard: Guard, held: str, why: str, *,
+            dry_run: bool) -> FileResult:
+    """One file of an item gone (``why``): kept when edited here, held, or removed with its entry."""
     current = read_normalized(path)
     if current is not None and not history.owns(entry.key.relpath(), sha256(current), entry):
-        return FileResult(entry.key, KEPT, message="no longer in PX but edited here and not pushed; kept")
+        return FileResult(entry.key, KEPT, message=f"{why} but edited here and not pushed; kept")
     if held:
         return FileResult(entry.key, PRUNE_HELD, message=held)
     if not dry_run:
@@ -633,7 +647,7 @@ def _remove(entry: FileState, path: Path, state: State, history: Remembered, gua
         guard.wrote = True
         crash.point("pull-removed")
         state.drop(entry.key.relpath())
-    return FileResult(entry.key, REMOVED, message="no longer in PX")
+    return FileResult(entry.key, REMOVED, message=why)
 
 
 def _finish(settings: Settings, state: State, repo: Repo | None, result: PullResult, localizable: list[Item], guard: Guard, *, commit: bool) -> PullResult:
@@ -667,7 +681,7 @@ def _report(result: PullResult, console: Console) -> None:
         elif file.status in (KEPT, PRUNE_HELD):
             console.warn(f"{file.key.relpath()}: {file.message}")
         elif file.status == REMOVED:
-            console.info(f"{'would remove' if result.dry_run else 'removed'}  {file.key.relpath()} (no longer in PX)")
+            console.info(f"{'would remove' if result.dry_run else 'removed'}  {file.key.relpath()} ({file.message})")
         elif file.status in (NEW, UPDATED):
             console.detail(f"{file.status:>9}  {file.key.relpath()}")
     for listing in result.listing_failures:
