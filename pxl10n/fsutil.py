@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def stage(path: Path, data: bytes) -> Path:
     except OSError as exc:
         raise _naming(exc, path) from None
     try:
+        os.fchmod(fd, _mode_for(path))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -52,6 +54,20 @@ def stage(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
+#: The process's umask, read once at import (reading it means setting it, which is not safe once threads write).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions a staged file gets: those of the file it replaces, else what ``open`` would give a new one
+    (``mkstemp`` makes it owner-only, which would leave every pulled file unreadable to the rest of a team's machine)."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~_UMASK
+
+
 def holds(path: Path, data: bytes | None, *, normalize: bool = True) -> bool:
     """Whether ``path`` still holds ``data`` (None: still absent), read CRLF-normalized unless told not to.
 
@@ -59,9 +75,23 @@ def holds(path: Path, data: bytes | None, *, normalize: bool = True) -> bool:
     return (read_normalized(path) if normalize else read_bytes(path)) == data
 
 
+def write_named(path: Path, data: bytes) -> None:
+    """Write a file a person named on the command line (``-o``): atomically when it is, or will be, a regular
+    file, through a symbolic link to the file it points at (the link stays), and straight into a device or pipe
+    (``/dev/stdout``, a FIFO), which a rename would replace with a file."""
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
+    atomic_write(path.resolve(), data)
+
+
 def place(staged: Path, path: Path) -> None:
-    """Rename a staged file over ``path`` (the staged file is removed if that fails)."""
+    """Rename a staged file over ``path`` (the staged file is removed if that fails); never over anything but a
+    regular file: a device, pipe or link there is refused (EEXIST), not replaced."""
     try:
+        if not _replaceable(path):
+            raise FileExistsError(errno.EEXIST, "not a regular file (a device, pipe or link): refused, not replaced", os.fspath(path))
         os.replace(staged, path)
     except OSError as exc:
         discard(staged)
@@ -69,6 +99,14 @@ def place(staged: Path, path: Path) -> None:
     except BaseException:
         discard(staged)
         raise
+
+
+def _replaceable(path: Path) -> bool:
+    """Nothing at ``path`` yet, or a regular file (never followed through a link)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True
 
 
 def _naming(exc: OSError, path: Path) -> OSError:

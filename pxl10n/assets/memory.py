@@ -18,7 +18,7 @@ from pxl10n.assets.corpus import Corpus
 from pxl10n.assets.tmx import TmxUnit, read_tmx, write_tmx
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError, Pxl10nError, XliffError
-from pxl10n.fsutil import atomic_write, read_bytes
+from pxl10n.fsutil import atomic_write, read_bytes, write_named
 
 TM_DIRNAME = "tm"
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
@@ -103,7 +103,7 @@ def export_tmx(settings: Settings, corpus: Corpus, output: Path, *, force: bool 
     See :func:`check_output` for where it may go."""
     check_output(settings, output, force=force)
     entries = [entry for entry in corpus.entries if entry.reusable]
-    atomic_write(output, write_tmx(entries, settings.source_locale))
+    write_named(output, write_tmx(entries, settings.source_locale))
     return Counter(entry.locale for entry in entries)
 
 
