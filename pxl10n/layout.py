@@ -115,8 +115,10 @@ def scan_xliff(root: Path) -> tuple[list[Path], list[Path]]:
     """The XLIFF files below ``root`` (or ``root`` itself) and the symbolic links met on the way, each sorted.
 
     Nothing is followed through a link: a committed link could point anywhere on the machine, so a
-    link is listed (for the caller to name) and neither read nor walked into. Hidden entries are skipped."""
-    if root.is_file():
+    link is listed (for the caller to name) and neither read nor walked into. Hidden entries are skipped.
+    A ``root`` that is no folder is itself the one file, whatever its name: a regular file, or a pipe or device
+    named on purpose (``/dev/stdin``)."""
+    if root.exists() and not root.is_dir():
         return [root], []
     files: list[Path] = []
     links: list[Path] = []

@@ -59,6 +59,10 @@ class Found(NamedTuple):
     links: dict[Path, str]
 
 
+#: What ``-`` reads: standard input, as a file name every validate path can take.
+STDIN = Path("/dev/stdin")
+
+
 def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
     """XLIFF files under ``paths`` (default: the configured directory, else the current one).
 
@@ -66,7 +70,7 @@ def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
     nothing there through one: a link (which a pull request can commit, pointing anywhere on a CI
     runner) is listed with why, never followed. Elsewhere a link to an XLIFF file is read as the
     user's own file, and a walk never enters a linked folder."""
-    roots = [Path(p) for p in paths]
+    roots = [STDIN if str(p) == "-" else Path(p) for p in paths]
     directory = Path(os.path.abspath(settings.directory)) if settings is not None else None
     link = settings.directory_link if settings is not None else None
     if link is not None and directory is not None:  # the configured directory is reached through a link
@@ -88,8 +92,8 @@ def discover(paths: Iterable[Path | str], settings: Settings | None) -> Found:
         if not root.exists():
             raise ConfigError(f"{root}: no such file or directory")
         files, met = scan_xliff(root)
-        for path in files:
-            found.setdefault(path.resolve(), None)
+        for path in files:  # a pipe is named as given: resolved, /dev/stdin is a /proc path no one can open
+            found.setdefault(path.resolve() if path.is_file() else path, None)
         for path in met:
             met_at = Path(os.path.abspath(path))
             if directory is not None and _below(met_at, directory):
