@@ -135,9 +135,14 @@ def push_annotations(summary: Mapping[str, Any], failing: Iterable[str]) -> list
 # --------------------------------------------------------------------------- job summaries
 
 
+#: Backslash escapes (CommonMark: any ASCII punctuation may be escaped) for what Markdown or HTML would read in a cell.
+_LITERAL = str.maketrans({c: "\\" + c for c in "\\`*_[]()!#~|<>&"})
+
+
 def _cell(value: object) -> str:
-    """A Markdown table cell: one line, no column break."""
-    return " ".join(str(value).split()).replace("|", "\\|")
+    """A Markdown table cell: one line, read as the text it is. Reasons quote texts a pull request wrote (a target)
+    or PX sent (a source with HTML): an ``<h2>``, a link or an image there would render in the job summary."""
+    return " ".join(str(value).split()).translate(_LITERAL)
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
