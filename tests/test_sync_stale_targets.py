@@ -293,3 +293,19 @@ def test_a_target_still_right_for_pxs_new_source_is_confirmed_by_setting_its_sta
     code, summary = push_json()
     assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
     assert emulator.store.translations(key.kind, key.item_id, key.locale)[UNIT].startswith("[vendor] <p>Hello")
+
+
+def test_a_long_history_check_counts_aloud(pulled: Path, emulator: EmulatorServer) -> None:
+    """About 10 ms a file (a git log and a git blame each): from 50 files on, the check says how far it is."""
+    keys = [key for locale in ("fr-FR", "de-DE") for key in
+            (FileKey(kind, item.id, locale) for kind in ("engagement", "kcbot", "article") for item in emulator.store.items(kind)
+             if item.localizable)]
+    assert len(keys) >= 50
+    for key in keys:
+        translate(pulled, key)
+    subprocess.run(["git", "commit", "-qam", "a big delivery"], cwd=pulled, check=True)
+    dry = run("push", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert f"checking what each target was translated against: {len(keys)}/{len(keys)}" in dry.stderr.splitlines()
+    few = run("push", "--dry-run", "--kind", "article")
+    assert few.exit_code == 0 and "checking what each target" not in few.stderr
