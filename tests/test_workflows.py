@@ -32,6 +32,8 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
+from pxl10n.layout import XLIFF_SUFFIXES
+
 from .helpers.actions import ACTION, ACTION_DIR, EXAMPLES, REMOTE_ACTION, ROOT, is_pxl10n_action, load_yaml, parse_outputs, runner_python
 from .helpers.gh_expressions import condition, expressions_in, interpolate
 
@@ -431,6 +433,8 @@ def test_pre_commit_hook() -> None:
     assert not check_invocation(shlex.split(hook["entry"])[1:])
     pattern = re.compile(hook["files"])
     assert pattern.search("l10n/fr-FR/article/a1.xlf") and pattern.search("x/y.xliff")
+    assert all(pattern.search(f"x/y{suffix}") and pattern.search(f"x/Y{suffix.upper()}") for suffix in XLIFF_SUFFIXES), \
+        "the hook passes every file validate reads (a Trados .sdlxliff too)"
     assert not pattern.search("l10n/pxl10n-state.json") and not pattern.search("a.xlf.bak")
 
 
@@ -837,3 +841,12 @@ def test_every_action_input_is_documented() -> None:
     assert example, "docs/github-actions.md shows no action example"
     shown = set(re.findall(r"^\s{4}([a-z-]+):", example.group(1), re.MULTILINE))
     assert shown == set(load_yaml(ACTION)["inputs"]), shown ^ set(load_yaml(ACTION)["inputs"])
+
+
+def test_check_translations_checks_every_changed_file_validate_reads() -> None:
+    """Its filter of the pull request's changed files is a grep in the workflow: held to validate's suffixes."""
+    text = (EXAMPLES / "check-translations.yml").read_text(encoding="utf-8")
+    (ere,) = re.findall(r"grep -iE '([^']+)'", text)
+    pattern = re.compile(ere, re.IGNORECASE)
+    assert all(pattern.search(f"l10n/fr-FR/x/y{suffix}") for suffix in XLIFF_SUFFIXES)
+    assert not pattern.search("l10n/pxl10n-state.json") and not pattern.search("l10n/a.xlf.orig")
