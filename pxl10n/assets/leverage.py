@@ -6,10 +6,12 @@ files; a source translated two ways is left alone and reported, because picking
 one would be a guess. Filled targets are marked for review the XLIFF way (2.0
 ``state="translated" subState="pxl10n:exact-match"``, 1.2
 ``state="needs-review-translation" state-qualifier="exact-match"``) so a reviewer
-finds them. A match whose target would fail validation in its new place (a placeholder, an ICU or printf
-argument, an HTML tag of the source lost or changed: an error under the project's ``[validate]`` settings)
-is never written, only reported: push would hold the file back for it. Fuzzy matches (translate-toolkit's matcher) are only reported: they
-are never written into files PX would import.
+finds them. A match whose target would fail validation in its new place (a
+placeholder, an ICU or printf argument, an HTML tag of the source lost or
+changed: an error under the project's ``[validate]`` settings) is never written,
+only reported: push would hold the file back for it. Fuzzy matches
+(translate-toolkit's matcher) are only reported: they are never written into
+files PX would import.
 
 A unit that has a target is never touched. Files are read once, rewritten
 canonically and atomically, and only when they still hold the bytes that were
