@@ -209,6 +209,9 @@ def test_target_language_as_pulled(tmp_path: Path) -> None:
     ctx = pulled_ctx(path, {"fr-FR": "fr", "de-DE": "de"}, locale="de-DE", px_language="de")
     assert codes(load(doc12(trg="de"), str(path)), ctx) == set()
     assert codes(load(doc12(trg="fr-FR"), str(path)), ctx) == {"PX116"}
+    # the project's name for a language PX calls "de": PX does not know it and refuses the import (434)
+    (finding,) = run(load(doc12(trg="de-DE"), str(path)), ctx)
+    assert finding.code == "PX116" and "project.px_languages" in finding.message and 'target-language="de"' in finding.message
 
 
 def test_pulled_rules_skip_files_not_pulled(tmp_path: Path) -> None:

@@ -73,7 +73,8 @@ PX115 = warning(
 PX116 = error(
     "PX116", "target language differs from the pulled one",
     "The file was pulled for one target language and now names another; PX would store the targets under "
-    "the wrong language.",
+    "the wrong language. It must be PX's own code as pulled: where project.px_languages maps a locale to "
+    "another code (zh-Hans to zh-CN), the locale's name is not a language PX knows, and PX refuses the import.",
     needs_config=True,
 )
 PX120 = error(
@@ -272,9 +273,15 @@ def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | Non
     if ctx.configured and ctx.target_locales and not configured_target(trg, ctx):
         yield doc.finding(PX113, f"{trg_attr} {trg!r} is none of the configured locales "
                           f"{', '.join(ctx.target_locales)}", element=el)
-    if pulled is not None and normalize(trg) not in {normalize(pulled.locale), normalize(pulled.px_language)}:
-        yield doc.finding(PX116, f"{trg_attr} {trg!r} differs from the pulled language "
-                          f"{pulled.px_language!r} ({pulled.locale})", element=el)
+    if pulled is not None and normalize(trg) != normalize(pulled.px_language):
+        if normalize(trg) == normalize(pulled.locale):  # the name this project gives PX's language (px_languages)
+            yield doc.finding(PX116, f"{trg_attr} {trg!r} is this project's name for PX's language "
+                              f"{pulled.px_language!r} (project.px_languages), which PX does not know: it refuses the "
+                              f"import (434); set {trg_attr}=\"{pulled.px_language}\" as pulled (a CAT tool may have "
+                              "rewritten it)", element=el)
+        else:
+            yield doc.finding(PX116, f"{trg_attr} {trg!r} differs from the pulled language "
+                              f"{pulled.px_language!r} ({pulled.locale})", element=el)
 
 
 def _as_pulled(doc: Document, files: list[FileView], pulled: Pulled, root: etree._Element) -> Iterator[Finding]:
