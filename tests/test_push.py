@@ -526,3 +526,16 @@ def test_a_pushed_file_is_read_once_parsed_once_and_the_state_loaded_once(pulled
     assert len(loads) == 1, loads
     # once, by the plan: the gate validates that tree and TM101's corpus reads it too
     assert len(parses) == 1, parses
+
+
+def test_a_translation_of_an_item_deleted_in_px_says_how_to_stop_sending_it(pulled: Path, emulator: EmulatorServer) -> None:
+    """Pull keeps the edited file (a person's work); push fails on it (435) every run until it goes: the line says so."""
+    article = keys_of(emulator, "article")[0]
+    translate(pulled, article)
+    emulator.store.remove("article", article.item_id)
+    result = run("push", "--format", "json")
+    assert result.exit_code == 1
+    (failed,) = [f for f in json.loads(result.stdout)["files"] if f["path"] == article.relpath()]
+    assert failed["result"] == "failed" and "(435)" in failed["reason"]
+    assert failed["reason"].endswith("if the article is gone from PX for good, the translation has nowhere to go: `git rm` the "
+                                     "file (and its other locales) and commit, or push fails on it every time")

@@ -522,7 +522,10 @@ class Sender:
             self.stop_reason = f"push stopped: {exc}"
             return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
         except Pxl10nError as exc:
-            return PushOutcome(plan_, S.FAILED, f"not sent: PX's copy could not be checked first ({exc})", getattr(exc, "status", None))
+            status = getattr(exc, "status", None)
+            gone = (f"; if the {plan_.key.kind} is gone from PX for good, the translation has nowhere to go: `git rm` the file "
+                    "(and its other locales) and commit, or push fails on it every time") if status == 435 else ""
+            return PushOutcome(plan_, S.FAILED, f"not sent: PX's copy could not be checked first ({exc}){gone}", status)
         if plan_.info is not None and not target_differences(plan_.info, held):
             self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
             note = "; landed before an interruption" if plan_.in_doubt else ""
