@@ -539,3 +539,6 @@ def test_a_translation_of_an_item_deleted_in_px_says_how_to_stop_sending_it(pull
     assert failed["result"] == "failed" and "(435)" in failed["reason"]
     assert failed["reason"].endswith("if the article is gone from PX for good, the translation has nowhere to go: `git rm` the "
                                      "file (and its other locales) and commit, or push fails on it every time")
+    pulled_again = run("pull")
+    assert (f"warning: {article.relpath()}: no longer in PX but edited here and not pushed; kept; push has nowhere to send it "
+            "(PX has no such item): keep the translation elsewhere if it is wanted, then `git rm` the file") in pulled_again.stderr.splitlines()

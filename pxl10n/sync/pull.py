@@ -639,7 +639,10 @@ def _remove(entry: FileState, path: Path, state: State, history: Remembered, gua
     """One file of an item gone (``why``): kept when edited here, held, or removed with its entry."""
     current = read_normalized(path)
     if current is not None and not history.owns(entry.key.relpath(), sha256(current), entry):
-        return FileResult(entry.key, KEPT, message=f"{why} but edited here and not pushed; kept")
+        lost = "" if entry.kind == "content" else (
+            "; push has nowhere to send it (PX has no such item): keep the translation elsewhere if it is wanted, then "
+            "`git rm` the file")
+        return FileResult(entry.key, KEPT, message=f"{why} but edited here and not pushed; kept{lost}")
     if held:
         return FileResult(entry.key, PRUNE_HELD, message=held)
     if not dry_run:
