@@ -26,7 +26,7 @@ from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, GitMissingError, PXError, Pxl10nError, TransportError
 from pxl10n.fsutil import refuse_links
 from pxl10n.layout import STATE_NAME, written_paths
-from pxl10n.px.client import CallContext, PXClient
+from pxl10n.px.client import CallContext, PXClient, proxy_for
 from pxl10n.px.kinds import KINDS
 from pxl10n.sync import git as gitops
 from pxl10n.sync.listing import list_items, pulled_kinds
@@ -38,7 +38,7 @@ WRITE_PROBE = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
     b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en-US" trgLang="fr-FR"/>\n'
 )
-PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy")
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
 class Outcome(enum.Enum):
@@ -190,8 +190,14 @@ def _mask(url: str) -> str:
 
 
 def _network_check(settings: Settings) -> Check:
-    proxy = next((os.environ[v] for v in PROXY_VARIABLES if os.environ.get(v)), "")
-    route = f"through the proxy {_mask(proxy)} (HTTPS_PROXY; NO_PROXY exempts hosts)" if proxy else "direct (no HTTPS_PROXY)"
+    proxy = proxy_for(settings.base_url)
+    named = next(((v, os.environ[v]) for v in PROXY_VARIABLES if os.environ.get(v)), None)
+    if proxy:
+        route = f"through the proxy {_mask(proxy)} (NO_PROXY exempts hosts)"
+    elif named:
+        route = f"direct: {named[0]} {_mask(named[1])} does not apply to {settings.base_url} (NO_PROXY, or another scheme)"
+    else:
+        route = "direct (no HTTPS_PROXY)"
     if settings.ca_bundle:
         trust = f"certificates from px.ca_bundle {settings.ca_bundle}"
     elif os.environ.get("SSL_CERT_FILE"):

@@ -29,6 +29,8 @@ import socket
 import ssl
 import threading
 import time
+import urllib.parse
+import urllib.request
 import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -348,6 +350,20 @@ class _Attempt:
         self.cut_by: str | None = None
 
 
+def proxy_for(base_url: str) -> str | None:
+    """The proxy the environment names for ``base_url`` (``HTTPS_PROXY`` or ``HTTP_PROXY`` by its scheme, else
+    ``ALL_PROXY``; lower case too), None when none is set or ``NO_PROXY`` exempts its host.
+
+    httpx reads these itself only for a transport it builds, and the client builds its own (for the CA
+    bundle and connection limits): without this, a network that needs a proxy could not reach PX at all."""
+    parts = urllib.parse.urlsplit(base_url)
+    proxies = urllib.request.getproxies_environment()
+    url = proxies.get(parts.scheme) or proxies.get("all")
+    if not url or (parts.hostname and urllib.request.proxy_bypass(parts.hostname)):
+        return None
+    return url
+
+
 class PXClient:
     """A thread-safe PX API client; use as a context manager."""
 
@@ -402,9 +418,11 @@ class PXClient:
         self._watchdog = _Watchdog()
         if transport is None:
             # httpx ignores the client's verify= when a transport is given, so the CA bundle goes here
+            # nor does it read HTTPS_PROXY then: the proxy the environment names goes here too
             transport = httpx.HTTPTransport(
                 limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
                 verify=_tls_context(ca_bundle),
+                proxy=proxy_for(base_url),
             )
             pool = getattr(transport, "_pool", None)
             if pool is not None and hasattr(pool, "_network_backend"):
