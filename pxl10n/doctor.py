@@ -19,14 +19,13 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from pxl10n.config import CONFIG_NAME, REGIONS, Settings, load
 from pxl10n.console import Console
 from pxl10n.errors import AuthError, ConfigError, GitMissingError, PXError, Pxl10nError, TransportError
 from pxl10n.fsutil import refuse_links
 from pxl10n.layout import STATE_NAME, written_paths
-from pxl10n.px.client import CallContext, PXClient, proxy_for
+from pxl10n.px.client import CallContext, PXClient, masked_proxy, proxy_for
 from pxl10n.px.kinds import KINDS
 from pxl10n.sync import git as gitops
 from pxl10n.sync.listing import list_items, pulled_kinds
@@ -107,8 +106,15 @@ def diagnose(config_path: Path | None = None, *, write_check: bool = True, conso
         checks += [Check(name, Outcome.SKIPPED, "needs the key") for name in ("read", "write", "languages", "coverage")]
         return Diagnosis(str(settings.path), tuple(checks))
     checks.append(Check("key", Outcome.OK, f"found in ${settings.api_key_env}"))
-    with PXClient(settings.base_url, key, rate_limit=min(settings.rate_limit, 20.0), concurrency=2, timeout=min(settings.timeout, 15.0),
-                  retries=1, backoff=0.2, retry_budget=15.0, ca_bundle=str(settings.ca_bundle) if settings.ca_bundle else None) as client:
+    try:
+        client = PXClient(settings.base_url, key, rate_limit=min(settings.rate_limit, 20.0), concurrency=2, timeout=min(settings.timeout, 15.0),
+                          retries=1, backoff=0.2, retry_budget=15.0, ca_bundle=str(settings.ca_bundle) if settings.ca_bundle else None)
+    except ConfigError as exc:  # a proxy or CA bundle no connection can be made with
+        checks = [Check("network", Outcome.PROBLEM, exc.message, exc.hint or "fix the proxy and certificate settings")
+                  if check.name == "network" else check for check in checks]
+        checks += [Check(name, Outcome.SKIPPED, "needs a usable network route") for name in ("read", "write", "languages", "coverage")]
+        return Diagnosis(str(settings.path), tuple(checks))
+    with client:
         read = _read_check(client, settings)
         checks.append(read)
         if read.outcome is not Outcome.OK:
@@ -179,23 +185,13 @@ def _merge_check(repo: Any, settings: Settings) -> Check:
                  "conflict markers (`pxl10n merge-state --repair` fixes them)", fix)
 
 
-def _mask(url: str) -> str:
-    """A proxy URL without its password."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
-
-
 def _network_check(settings: Settings) -> Check:
     proxy = proxy_for(settings.base_url)
     named = next(((v, os.environ[v]) for v in PROXY_VARIABLES if os.environ.get(v)), None)
     if proxy:
-        route = f"through the proxy {_mask(proxy)} (NO_PROXY exempts hosts)"
+        route = f"through the proxy {masked_proxy(proxy)} (NO_PROXY exempts hosts)"
     elif named:
-        route = f"direct: {named[0]} {_mask(named[1])} does not apply to {settings.base_url} (NO_PROXY, or another scheme)"
+        route = f"direct: {named[0]} {masked_proxy(named[1])} does not apply to {settings.base_url} (NO_PROXY, or another scheme)"
     else:
         route = "direct (no HTTPS_PROXY)"
     if settings.ca_bundle:

@@ -9,6 +9,7 @@ forwarding proxy on loopback stands between pxl10n and the emulator (which speak
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -99,3 +100,20 @@ def test_no_proxy_exempts_the_host(proxied: Path, proxy: tuple[str, list[str]], 
     assert seen == []
     doctor = run("doctor", "--no-write-check")
     assert "direct: HTTP_PROXY http://user:***@127.0.0.1" in doctor.stdout and "does not apply" in doctor.stdout
+
+
+@pytest.mark.parametrize("value", ["ftp://me:hunter2@proxy.example:21", "socks5://me:hunter2@127.0.0.1:1080"])
+def test_a_proxy_no_connection_can_use_is_one_line_never_its_password(proxied: Path, monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    """Before the proxy was read, such a value went unnoticed; read, it must stop with a line, not an internal error.
+    (SOCKS needs the optional socksio, which pxl10n does not install.)"""
+    if value.startswith("socks5") and importlib.util.find_spec("socksio") is not None:
+        pytest.skip("socksio is installed here: httpx can use a SOCKS proxy")
+    monkeypatch.setenv("ALL_PROXY", value)
+    pulled = run("pull", "--dry-run")
+    assert pulled.exit_code == 2, pulled.output
+    (line,) = pulled.stderr.strip().splitlines()
+    assert line.startswith("error: the proxy the environment names for http://127.0.0.1:") and "cannot be used" in line
+    assert "me:***@" in line and "hunter2" not in pulled.output and "internal error" not in line
+    doctor = run("doctor")
+    assert doctor.exit_code != 0 and "problem  network   the proxy the environment names" in doctor.stdout
+    assert "skipped  read      needs a usable network route" in doctor.stdout and "hunter2" not in doctor.output

@@ -350,6 +350,15 @@ class _Attempt:
         self.cut_by: str | None = None
 
 
+def masked_proxy(url: str) -> str:
+    """A proxy URL without its password, for every message that names it."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def proxy_for(base_url: str) -> str | None:
     """The proxy the environment names for ``base_url`` (``HTTPS_PROXY`` or ``HTTP_PROXY`` by its scheme, else
     ``ALL_PROXY``; lower case too), None when none is set or ``NO_PROXY`` exempts its host.
@@ -419,11 +428,17 @@ class PXClient:
         if transport is None:
             # httpx ignores the client's verify= when a transport is given, so the CA bundle goes here
             # nor does it read HTTPS_PROXY then: the proxy the environment names goes here too
-            transport = httpx.HTTPTransport(
-                limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
-                verify=_tls_context(ca_bundle),
-                proxy=proxy_for(base_url),
-            )
+            proxy = proxy_for(base_url)
+            try:
+                transport = httpx.HTTPTransport(
+                    limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+                    verify=_tls_context(ca_bundle),
+                    proxy=proxy,
+                )
+            except (ImportError, ValueError) as exc:  # a scheme httpx cannot use, or SOCKS without socksio
+                raise ConfigError(f"the proxy the environment names for {base_url}, {masked_proxy(proxy or '')}, cannot be "
+                                  f"used ({exc})", hint="give HTTPS_PROXY (HTTP_PROXY, ALL_PROXY) an http:// or https:// URL, "
+                                  "or unset it; socks5:// needs `pip install httpx[socks]`") from None
             pool = getattr(transport, "_pool", None)
             if pool is not None and hasattr(pool, "_network_backend"):
                 self._backend = _TrackingBackend()
