@@ -302,3 +302,19 @@ def test_kill_during_pull_leaves_whole_files_and_rerun_completes(tmp_path: Path,
     assert len(xliff_files(tmp_path)) == len(expected_keys(emulator))
     assert not list(tmp_path.rglob("*.partial"))
     assert not git.Repo(tmp_path).git.status("--porcelain", "--", "l10n")
+
+
+def test_an_item_name_with_a_newline_or_a_terminal_escape_is_one_line_everywhere(pulled: Path, emulator: EmulatorServer) -> None:
+    """An item's name reaches the commit message (one line per file, which the sync pull request's body quotes),
+    the terminal and index.json: a newline in it wrote a line of its own (a trailer, a heading) into the message."""
+    article = emulator.store.items("article")[0]
+    article.fields["articleName"] = "Guide\nSigned-off-by: Mallory <m@example.com>\x1b[31m  red"
+    article.units[sorted(article.units)[0]] = "Changed in PX."
+    result = run("pull")
+    assert result.exit_code == 0, result.output
+    body = subprocess.run(["git", "log", "-1", "--format=%b"], cwd=pulled, capture_output=True, text=True, check=True).stdout
+    assert "\nSigned-off-by" not in body and "\x1b" not in body
+    assert f"fr-FR/article/{article.id}.xlf: updated, 0/" in body
+    assert "(Guide Signed-off-by: Mallory <m@example.com> [31m red)" in body  # the escape character gone, its text inert
+    index = json.loads((pulled / "l10n" / "index.json").read_text())
+    assert "Guide Signed-off-by: Mallory <m@example.com> [31m red" in json.dumps(index, ensure_ascii=False)

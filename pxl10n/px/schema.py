@@ -10,6 +10,7 @@ in file names, the index and commit messages.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,8 +56,10 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _text(value: Any, call: str, field: str, limit: int, *, required: bool = False, numbers: bool = False) -> str | None:
-    """A string field (ints allowed where PX may send numbers), capped and free of control characters."""
+def _text(value: Any, call: str, field: str, limit: int, *, required: bool = False, numbers: bool = False,
+          display: bool = False) -> str | None:
+    """A string field (ints allowed where PX may send numbers), capped and free of control characters: refused
+    with them, or for a ``display`` field (a name, shown and never used as a key) made :func:`one_line`."""
     if value is None:
         if required:
             raise _fail(call, field, "is missing or null")
@@ -70,6 +73,8 @@ def _text(value: Any, call: str, field: str, limit: int, *, required: bool = Fal
     if required and not value.strip():
         raise _fail(call, field, "is empty")
     if _CONTROL.search(value):
+        if display:
+            return one_line(value)
         raise _fail(call, field, "holds control characters")
     return value
 
@@ -94,6 +99,14 @@ def _languages(value: Any, call: str, field: str) -> tuple[tuple[str, bool], ...
     return tuple(languages)
 
 
+def one_line(text: str) -> str:
+    """``text`` as one line of plain characters: controls (a newline, a terminal escape) and runs of whitespace as one
+    space. An item's name reaches the terminal, commit messages (one line per file, which the sync pull request
+    quotes) and index.json: kept as it was, a newline in it wrote a line of its own into a commit message; refused,
+    it kept the whole kind from being pulled over a name."""
+    return " ".join("".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text).split())
+
+
 def item_row(row: Any, kind: Kind, call: str, where: str = "row") -> Item:
     """An :class:`Item` from one listing row (or a single-item answer)."""
     if not isinstance(row, dict):
@@ -104,7 +117,7 @@ def item_row(row: Any, kind: Kind, call: str, where: str = "row") -> Item:
         raise _fail(call, f"{where}.id", "holds the API key")
     name = None
     for field in dict.fromkeys((kind.name_field, "name", "title")):
-        name = _text(row.get(field), call, f"{where}.{field}", MAX_NAME)
+        name = _text(row.get(field), call, f"{where}.{field}", MAX_NAME, display=True)
         if name:
             break
     item_type = _text(row.get("type"), call, f"{where}.type", MAX_ID)
