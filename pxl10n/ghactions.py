@@ -97,13 +97,23 @@ def emit(annotations: Iterable[Annotation], stream: TextIO | None = None) -> int
     return count
 
 
-def _repo_path(directory: str, rel: str) -> str:
-    """A file under the l10n directory as the runner wants it: relative to the workspace (cwd)."""
-    path = Path(directory) / rel
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except (ValueError, OSError):
-        return path.as_posix()
+def relative_path(path: str | os.PathLike[str], base: Path | None = None) -> str:
+    """``path`` relative to ``base`` (default: the current directory) when below it, else as given; a link is
+    named as itself, not as its target."""
+    root = (base or Path.cwd()).resolve()
+    absolute = Path(os.path.abspath(path))
+    for spelled in (absolute, absolute.parent.resolve() / absolute.name):
+        if spelled.is_relative_to(root):
+            return spelled.relative_to(root).as_posix()
+    return os.fspath(path)
+
+
+def annotation_path(path: str | os.PathLike[str]) -> str:
+    """A file as an annotation names it: relative to the repository's root on the runner (``$GITHUB_WORKSPACE``),
+    which GitHub reads it against, whatever directory pxl10n runs in (a project in a subfolder); else to the
+    current directory."""
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return relative_path(path, Path(workspace) if workspace else None)
 
 
 def pull_annotations(summary: Mapping[str, Any]) -> list[Annotation]:
@@ -112,7 +122,7 @@ def pull_annotations(summary: Mapping[str, Any]) -> list[Annotation]:
     for failure in summary.get("failures", []):
         if failure.get("path"):
             title = f"pxl10n pull: {failure.get('kind')} {failure.get('id')} [{failure.get('locale')}]"
-            found.append(Annotation("error", failure.get("message", "failed"), title, _repo_path(summary.get("directory", ""), failure["path"])))
+            found.append(Annotation("error", failure.get("message", "failed"), title, annotation_path(Path(summary.get("directory", "")) / failure["path"])))
         else:
             found.append(Annotation("error", failure.get("message", "failed"), "pxl10n pull"))
     return found
@@ -123,7 +133,7 @@ def push_annotations(summary: Mapping[str, Any], failing: Iterable[str]) -> list
     failing = set(failing)
     found = [
         Annotation("error", f"{f.get('result')}: {f.get('reason', '')}", f"pxl10n push: {f.get('kind')} {f.get('id')} [{f.get('locale')}]",
-                   _repo_path(summary.get("directory", ""), f["path"]))
+                   annotation_path(Path(summary.get("directory", "")) / f["path"]))
         for f in summary.get("files", [])
         if f.get("result") in failing and f.get("path")
     ]

@@ -23,7 +23,7 @@ from pathlib import Path
 from lxml import etree
 
 from pxl10n.console import printable
-from pxl10n.ghactions import escape_data, escape_property
+from pxl10n.ghactions import annotation_path, escape_data, escape_property, relative_path
 from pxl10n.validate.engine import Report
 from pxl10n.validate.registry import all_rules
 from pxl10n.validate.rules import Finding, Rule, Severity
@@ -35,12 +35,7 @@ _RED, _YELLOW, _BOLD, _DIM, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m
 
 def display_path(path: str, cwd: Path | None = None) -> str:
     """``path`` relative to the current directory when below it, else as given."""
-    base = (cwd or Path.cwd()).resolve()
-    absolute = Path(os.path.abspath(path))
-    for spelled in (absolute, absolute.parent.resolve() / absolute.name):  # a link is named as itself, not as its target
-        if spelled.is_relative_to(base):
-            return spelled.relative_to(base).as_posix()
-    return path
+    return relative_path(path, cwd)
 
 
 def _plural(n: int, word: str) -> str:
@@ -99,7 +94,7 @@ def render_github(report: Report) -> str:
     """GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per finding."""
     lines = []
     for f in report.findings:
-        props = [f"file={escape_property(display_path(f.path))}"]
+        props = [f"file={escape_property(annotation_path(f.path))}"]
         if f.line is not None:
             props.append(f"line={f.line}")
             if f.col is not None:
