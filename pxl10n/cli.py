@@ -23,7 +23,7 @@ import click
 from pxl10n.config import Settings, load, starter_text
 from pxl10n.console import Console, printable, redacted_stdio, setup_logging
 from pxl10n.errors import ConfigError, Pxl10nError
-from pxl10n.fsutil import describe_os_error
+from pxl10n.fsutil import atomic_write, describe_os_error
 from pxl10n.ghactions import write_outputs, write_summary
 from pxl10n.px import interrupt
 from pxl10n.version import __version__
@@ -172,7 +172,7 @@ def init(app: AppContext, source_locale: str, locales: tuple[str, ...], director
     target = app.config_path or Path("pxl10n.toml")
     if target.exists() and not force:
         raise ConfigError(f"{target} already exists; use --force to overwrite it")
-    target.write_text(starter_text(source_locale, locales or ("fr-FR", "de-DE"), directory), encoding="utf-8")
+    atomic_write(target, starter_text(source_locale, locales or ("fr-FR", "de-DE"), directory).encode("utf-8"))
     app.console.info(f"wrote {target}; set PX_API_KEY in your environment, then run `pxl10n doctor` and `pxl10n pull`")
     from pxl10n.sync import git as gitops
     from pxl10n.sync.mergestate import install
