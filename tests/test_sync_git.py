@@ -116,3 +116,23 @@ def test_pull_push_and_status_leave_no_git_process_behind(pulled: Path, emulator
     for args in (("push", "--dry-run"), ("push",), ("status",), ("pull",), ("doctor",)):
         run(*args)
         assert not _git_children() - before, args
+
+
+def test_a_commit_on_a_detached_head_says_it_is_on_no_branch(pulled: Path, emulator: EmulatorServer) -> None:
+    """After `git checkout <tag or sha>` a pull's (or push's) commit is on no branch, and the next checkout leaves it
+    behind; the summary says so and how to keep it. On a branch nothing is added."""
+    repo = git.Repo(pulled)
+    repo.git.checkout("--detach")
+    article = emulator.store.items("article")[0]
+    article.units[sorted(article.units)[0]] = "Changed in PX."
+    result = run("pull")
+    assert result.exit_code == 0, result.output
+    sha = repo.head.commit.hexsha[:10]
+    assert result.stderr.splitlines()[-1].endswith(f"; committed {sha} on no branch (HEAD is detached): `git branch <name> {sha}` keeps it")
+    repo.close()
+    repo = git.Repo(pulled)
+    repo.git.checkout("-q", "-b", "kept")
+    article.units[sorted(article.units)[0]] = "Changed in PX again."
+    again = run("pull")
+    assert again.exit_code == 0 and "on no branch" not in again.stderr
+    repo.close()

@@ -252,6 +252,14 @@ def commit_message(head: str, lines: Sequence[str], limit: int = 200) -> str:
     return head + ("\n\n" + "\n".join(shown) if shown else "") + "\n"
 
 
+def detached_note(repo: git.Repo, sha: str | None) -> str:
+    """What to add to "committed <sha>" when HEAD is detached (a checked-out tag or commit): the commit is on no
+    branch, and the next checkout leaves it behind; '' on a branch or without a commit."""
+    if not sha or not repo.head.is_detached:
+        return ""
+    return f" on no branch (HEAD is detached): `git branch <name> {sha[:10]}` keeps it"
+
+
 def is_shallow(repo: git.Repo) -> bool:
     """Whether the clone holds only part of the history (``git clone --depth``, actions/checkout's default)."""
     return (Path(repo.common_dir) / "shallow").is_file()

@@ -132,6 +132,8 @@ class PullResult:
     commit: str | None = None
     dry_run: bool = False
     directory: str = ""
+    #: said after the commit's sha (gitops.detached_note): '' on a branch
+    committed_where: str = ""
 
     def count(self, status: PullStatus) -> int:
         return sum(1 for f in self.files if f.status == status)
@@ -662,7 +664,8 @@ def _finish(settings: Settings, state: State, repo: Repo | None, result: PullRes
             return result
         paths, leftover = _ours_to_commit(repo, settings, state, result)
         try:
-            return replace(result, commit=gitops.commit_paths(repo, paths, commit_message(result, leftover)))
+            sha = gitops.commit_paths(repo, paths, commit_message(result, leftover))
+            return replace(result, commit=sha, committed_where=gitops.detached_note(repo, sha))
         except GitError as exc:
             raise refused_commit(exc, repo.git_dir, guard) from None
 
@@ -704,4 +707,4 @@ def _summarize(result: PullResult, console: Console) -> None:
         parts.append(f"{result.count(KEPT)} kept with local edits")
     failed = result.count(FAILED) + len(result.failures) + len(result.listing_failures)
     parts.append(f"{failed} failed")
-    console.info("pull: " + ", ".join(parts) + (f"; committed {result.commit[:10]}" if result.commit else ""))
+    console.info("pull: " + ", ".join(parts) + (f"; committed {result.commit[:10]}{result.committed_where}" if result.commit else ""))

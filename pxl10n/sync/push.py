@@ -173,6 +173,8 @@ class PushResult:
     commit: str | None = None
     #: files of locales project.locales no longer lists that hold an edit no push sent (ownership.unlisted_edits)
     unlisted: tuple[str, ...] = ()
+    #: said after the commit's sha (gitops.detached_note): '' on a branch
+    committed_where: str = ""
 
     def with_status(self, *statuses: PushStatus) -> list[PushOutcome]:
         return [f for f in self.files if f.status in statuses]
@@ -758,7 +760,8 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
         paths |= leftover
         try:
             message = commit_message(result, gitops.leftover_lines(directory, leftover))
-            result = replace(result, commit=gitops.commit_paths(repo, sorted(paths), message))
+            sha = gitops.commit_paths(repo, sorted(paths), message)
+            result = replace(result, commit=sha, committed_where=gitops.detached_note(repo, sha))
         except GitError as exc:
             raise refused_commit(exc, repo.git_dir, guard) from None
     jr.remove(directory)
@@ -809,7 +812,7 @@ def _report(result: PushResult, console: Console) -> None:
     parts = [f"{len(result.files)} file(s) selected", f"{sent} {verb}", f"{counts[S.UNCHANGED]} unchanged"]
     others = (S.CONFIRMED, S.REFRESHED, S.WOULD_REFRESH, S.SKIPPED, S.MISSING, S.BLOCKED, S.REJECTED, S.FAILED, S.NOT_SENT, S.NOT_PULLED, S.REFUSED, S.CONFLICT)
     parts += [f"{counts[s]} {s}" for s in others if counts[s]]
-    console.info("push: " + ", ".join(parts) + (f"; committed {result.commit[:10]}" if result.commit else ""))
+    console.info("push: " + ", ".join(parts) + (f"; committed {result.commit[:10]}{result.committed_where}" if result.commit else ""))
 
 
 def _withheld_note(units: tuple[str, ...]) -> str:
