@@ -54,9 +54,22 @@ def stage(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-#: The process's umask, read once at import (reading it means setting it, which is not safe once threads write).
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
+#: The process's umask at import: where the system cannot say it now (reading it with ``os.umask`` means setting
+#: it, which is not safe once threads write files).
+_UMASK_AT_IMPORT = os.umask(0o022)
+os.umask(_UMASK_AT_IMPORT)
+
+
+def _umask() -> int:
+    """The process's umask now: Linux says it in /proc/self/status without changing it; elsewhere, at import."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return _UMASK_AT_IMPORT
 
 
 def _mode_for(path: Path) -> int:
@@ -65,7 +78,7 @@ def _mode_for(path: Path) -> int:
     try:
         return stat.S_IMODE(os.stat(path).st_mode)
     except OSError:
-        return 0o666 & ~_UMASK
+        return 0o666 & ~_umask()
 
 
 def holds(path: Path, data: bytes | None, *, normalize: bool = True) -> bool:

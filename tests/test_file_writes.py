@@ -83,3 +83,13 @@ def test_tm_export_writes_into_a_pipe_and_through_a_link(pulled: Path, tmp_path:
     link.symlink_to(real)
     assert run("tm", "export", "-o", str(link)).exit_code == 0
     assert link.is_symlink() and b"<tmx" in real.read_bytes()
+
+
+def test_a_umask_set_after_import_is_the_one_obeyed(tmp_path: Path) -> None:
+    """A caller that tightens its umask after importing pxl10n (a library user, a wrapper) gets files no more open."""
+    before = os.umask(0o077)
+    try:
+        atomic_write(tmp_path / "private.xlf", b"x")
+    finally:
+        os.umask(before)
+    assert _mode(tmp_path / "private.xlf") == 0o600
