@@ -196,3 +196,22 @@ def test_files_named_by_strings_are_named_as_their_paths_spell_them(tmp_path: Pa
     as_strings = validate_files(odd, ctx, selection, jobs=jobs).findings  # type: ignore[arg-type]
     assert as_strings == validate_files(paths, ctx, selection, jobs=1).findings
     assert as_strings and all(f.path in ctx.expected for f in as_strings)
+
+
+def test_more_jobs_than_cores_or_chunks_start_no_more_processes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each process is a fork: --jobs 500 over 68 files took five times as long as one core. The pool holds at most
+    one process per core (this one included) and no more than the files fill chunks for; the answer is the same."""
+    sizes: list[int] = []
+
+    class Recording(engine.ProcessPoolExecutor):  # the real pool, recording the size it was asked for
+        def __init__(self, max_workers: int | None = None, **kwargs: object) -> None:
+            sizes.append(max_workers or 0)
+            super().__init__(max_workers, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "ProcessPoolExecutor", Recording)
+    monkeypatch.setattr(engine, "default_jobs", lambda: 2)
+    paths, ctx = _project(tmp_path, engine.PARALLEL_THRESHOLD + 13)
+    selection = build_selection(None, select=["PX"])
+    serial = validate_files(paths, ctx, selection, jobs=1).findings
+    assert validate_files(paths, ctx, selection, jobs=500).findings == serial
+    assert sizes == [1], "two cores: this process and one worker"
