@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
-from pxl10n.errors import ConfigError
+from pxl10n.errors import ConfigError, XliffError
+from pxl10n.xliff.io import parse_xml
 
 LOCALE_PLACEHOLDER = "{locale}"
 
@@ -109,7 +110,9 @@ def load_glossary(path: Path, source_locale: str, locales: tuple[str, ...]) -> G
     name = path.name
     try:
         if path.suffix.lower() == ".tbx":
-            terms = _read_tbx(path.read_bytes(), source_locale, locales)
+            data = path.read_bytes()
+            parse_xml(data, source=f"glossary {path}")  # not XML: said as every XML file is (the toolkit's words repeat lxml's)
+            terms = _read_tbx(data, source_locale, locales)
         elif LOCALE_PLACEHOLDER in name:
             terms = []
             for locale in locales:
@@ -122,6 +125,8 @@ def load_glossary(path: Path, source_locale: str, locales: tuple[str, ...]) -> G
             raise ConfigError(f"{path}: a CSV glossary is bilingual; with several locales name it with {{locale}}, e.g. terms-{{locale}}.csv")
     except FileNotFoundError:
         raise ConfigError(f"glossary {path} does not exist ([validate] glossary)") from None
+    except XliffError as exc:
+        raise ConfigError(exc.message) from None
     except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise ConfigError(f"glossary {path} cannot be read: {exc}") from None
     except Exception as exc:  # noqa: BLE001 - the toolkit's parsers raise lxml and csv errors of their own
