@@ -158,16 +158,21 @@ def laid_out_keys(directory: Path, locales: Iterable[str]) -> list[FileKey]:
     return sorted(keys)
 
 
+def folders(directory: Path) -> list[str]:
+    """The names of the folders directly under ``directory`` (none followed through a link), sorted; none when it
+    does not exist yet (nothing pulled)."""
+    try:
+        return sorted(entry.name for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return []
+
+
 def misspelled_locales(directory: Path, locales: Iterable[str]) -> list[tuple[str, str]]:
     """(locale, directory name) for each directory under ``directory`` that spells a configured locale in another
     case (``fr-fr`` for ``fr-FR``) and is no configured locale itself: its files are a locale's, which pxl10n reads
     and writes elsewhere (on Linux; on macOS and Windows the two names are one directory that git and the state
     file would still tell apart), so they would be neither pulled nor pushed."""
-    try:
-        names = sorted(entry.name for entry in os.scandir(directory) if entry.is_dir(follow_symlinks=False))
-    except OSError:  # nothing pulled yet
-        return []
-    locales = tuple(locales)
+    locales, names = tuple(locales), folders(directory)
     return [(locale, name) for locale in locales for name in names
             if name.lower() == locale.lower() and name != locale and name not in locales]
 

@@ -14,7 +14,6 @@ old version) and it is theirs (:func:`set_back`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pxl10n.errors import Pxl10nError
 from pxl10n.fsutil import normalized, read_normalized
-from pxl10n.layout import STATE_NAME, key_for, laid_out_keys
+from pxl10n.layout import STATE_NAME, folders, key_for, laid_out_keys
 from pxl10n.sync import git as gitops
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
@@ -119,13 +118,8 @@ def unlisted_edits(directory: Path, state: State, history: Remembered, locales: 
     them from a pull, but with the locale gone from project.locales no pull or push reads them again, so a
     translation there would wait unsent and unsaid. Only files laid out in the tree count (the state's own
     paths are text anyone can commit), none read through a link."""
-    try:
-        others = sorted(entry.name for entry in os.scandir(directory)
-                        if entry.is_dir(follow_symlinks=False) and entry.name not in locales)
-    except OSError:  # nothing pulled yet
-        return []
     found = []
-    for key in laid_out_keys(directory, others):
+    for key in laid_out_keys(directory, [name for name in folders(directory) if name not in locales]):
         rel = key.relpath()
         entry = state.get(key)
         data = read_normalized(directory / rel) if entry is not None else None

@@ -349,7 +349,8 @@ def run(files: Sequence[Path], ctx: Context, selection: RuleSelection, *, jobs: 
     names = [str(p) if isinstance(p, Path) else str(Path(p)) for p in files]
     # never more processes than cores (validate is CPU work) nor than the files fill chunks for: each costs a fork,
     # and --jobs 500 over 68 files took five times as long as one core
-    workers = min(jobs or default_jobs(), default_jobs(), max(1, len(names) // MIN_CHUNK))
+    cores = default_jobs()
+    workers = min(jobs or cores, cores, max(1, len(names) // MIN_CHUNK))
     if workers <= 1 or len(names) < PARALLEL_THRESHOLD:
         findings = _check_serially(names, ctx, selection, _Ticker(len(names), progress))
     else:
