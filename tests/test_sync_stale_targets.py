@@ -23,6 +23,7 @@ from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
+from pxl10n.sync.translated_against import contrasted
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, content_entries, write_config
@@ -270,10 +271,83 @@ def test_a_merge_taking_the_vendors_file_whole_never_puts_pxs_older_text_back(pu
     row = _row(summary, key)
     assert code == 1 and row["result"] == "conflict", row
     assert "is PX's older text from an earlier pull, which PX has changed since" in row["reason"]
-    assert "dialog.title (dialog.title: PX's target is now 'Titre corrigé dans PX')" in row["reason"]
+    assert "dialog.title (dialog.title: PX's target is now 'Titre corrigé dans PX', the file's is 'Bienvenue" in row["reason"]
     assert "dialog.button.primary" not in row["reason"]
     assert import_requests(emulator) == before
     assert emulator.store.translations(key.kind, key.item_id, key.locale)["dialog.title"] == "Titre corrigé dans PX"
+
+
+def _vendors_copy_over_a_newer_pull(pulled: Path, emulator: EmulatorServer, *, commit: bool) -> FileKey:
+    """The file goes to a vendor (a copy of its bytes); PX's editor then fixes the title's translation and a pull on
+    main takes it; the vendor returns the old copy with the button translated, and it is copied over the path on a
+    branch (``commit``: and committed, and the branch merged into main)."""
+    repo = git.Repo(pulled)
+    key, _ = _item(emulator)
+    path = key.path(l10n(pulled))
+    sent_to_vendor = path.read_bytes()
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.title": "Bienvenue, {{user.firstName}} (corrigé dans PX)"})
+    assert run("pull").exit_code == 0
+    assert "Bienvenue, {{user.firstName}} (corrigé dans PX)" in path.read_text(encoding="utf-8")
+    repo.git.switch("-q", "-c", "vendor")
+    path.write_bytes(sent_to_vendor)
+    translate(pulled, key, lambda source: "Démarrer", units=lambda uid: uid == "dialog.button.primary")
+    if commit:
+        repo.git.commit("-qam", "vendor files, copied in")
+        repo.git.switch("-q", "-")
+        repo.git.merge("-q", "--no-edit", "vendor")
+    return key
+
+
+@pytest.mark.parametrize("commit", [True, False], ids=["committed and merged", "copied in, not committed"])
+def test_a_vendors_old_copy_put_over_a_newer_pull_never_reverts_pxs_change(pulled: Path, emulator: EmulatorServer,
+                                                                              commit: bool) -> None:
+    """No merge brings PX's older text back here: the person's commit wrote every changed line. Push used to send
+    the vendor's file whole, putting the title's older translation back over the fix made in PX's editor."""
+    key = _vendors_copy_over_a_newer_pull(pulled, emulator, commit=commit)
+    before = import_requests(emulator)
+    for args in (("--dry-run",), ()):
+        code, summary = push_json(*args)
+        row = _row(summary, key)
+        assert code == 1 and row["result"] == "conflict", row
+        assert "1 unit(s) is PX's older text from an earlier pull, which PX has changed since" in row["reason"]
+        assert ("dialog.title (dialog.title: PX's target is now 'Bienvenue, {{user.firstName}} (corrigé dans PX)', the file's is 'Bienvenue à bord"
+                in row["reason"]), row
+        assert "dialog.button.primary" not in row["reason"]
+    assert import_requests(emulator) == before
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)["dialog.title"] == "Bienvenue, {{user.firstName}} (corrigé dans PX)"
+    if commit:
+        pulled_again = run("pull")
+        assert pulled_again.exit_code == 0
+        assert f"{key.relpath()}: edited here and not pushed yet; kept, but push will not send it" in pulled_again.stderr
+
+    # the way out it names: PX's text back in the title; then the button is sent and PX keeps its fix
+    path = key.path(l10n(pulled))
+    translate(pulled, key, lambda source: "Bienvenue, {{user.firstName}} (corrigé dans PX)", units=lambda uid: uid == "dialog.title")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert held["dialog.title"] == "Bienvenue, {{user.firstName}} (corrigé dans PX)" and held["dialog.button.primary"] == "Démarrer"
+    assert path.exists()
+
+
+def test_a_translation_written_here_then_undone_is_sent_though_a_pull_holds_it_since(pulled: Path,
+                                                                                      emulator: EmulatorServer) -> None:
+    """The older text is PX's, but the text it replaces was written here (a translator's commit), not in PX: a
+    ``git revert`` of one's own translation is sent, even after a pull brought that translation back from PX."""
+    repo = git.Repo(pulled)
+    key, _ = _item(emulator)
+    px_before = dict(emulator.store.translations(key.kind, key.item_id, key.locale))
+    translate(pulled, key, lambda source: "Un titre de traducteur, {{user.firstName}}", units=lambda uid: uid == "dialog.title")
+    repo.git.commit("-qam", "a translator's title")
+    translated = repo.head.commit.hexsha
+    assert push_json()[0] == 0
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.button.primary": "Démarrer"})
+    assert run("pull").exit_code == 0  # PX's export, with the translator's title, and PX's own fix of the button
+    repo.git.revert("--no-edit", translated)
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert held["dialog.title"] == px_before["dialog.title"] and held["dialog.button.primary"] == "Démarrer"
 
 
 def test_a_target_still_right_for_pxs_new_source_is_confirmed_by_setting_its_state_again(pulled: Path, emulator: EmulatorServer) -> None:
@@ -309,3 +383,14 @@ def test_a_long_history_check_counts_aloud(pulled: Path, emulator: EmulatorServe
     assert f"checking what each target was translated against: {len(keys)}/{len(keys)}" in dry.stderr.splitlines()
     few = run("push", "--dry-run", "--kind", "article")
     assert few.exit_code == 0 and "checking what each target" not in few.stderr
+
+
+def test_two_texts_that_differ_late_are_quoted_where_they_differ() -> None:
+    """A conflict's message quotes PX's text beside the file's; cut at the same length from their start, two long
+    texts differing near the end read the same, and the reader cannot tell what changed."""
+    common = "<p>Hello <b>{{user.firstName}}</b>, welcome to <i>{{account.name}}</i>.</p>\n<p>Let us set you up.</p>"
+    now, then = contrasted(common + " (updated)", common)
+    assert now != then and now.endswith("(updated)'") and now.startswith("'...") and then.startswith("'...")
+    assert contrasted("Démarrer", "Commencer") == ("'Démarrer'", "'Commencer'")
+    first, second = contrasted("a" * 100, "b" * 100)
+    assert len(first) == len(second) == 62 and first.endswith("...'")  # 60 characters, quoted

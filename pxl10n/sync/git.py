@@ -105,7 +105,7 @@ def ignored(repo: git.Repo, paths: Sequence[Path], command: str) -> str | None:
     """Why ``command`` cannot commit when git ignores any of ``paths`` (what it will commit, existing or not; a
     tracked file is never ignored), and the fix: they would be written and silently left out of every commit,
     out of teammates' reach."""
-    rels = [_rel(repo, path) for path in paths]
+    rels = [relative(repo, path) for path in paths]
     out = ""
     for start in range(0, len(rels), 500):
         status, out, _ = repo.git.check_ignore("-v", "--", *rels[start : start + 500],
@@ -140,13 +140,14 @@ def _identity_env(repo: git.Repo) -> dict[str, str]:
     return env
 
 
-def _rel(repo: git.Repo, path: Path) -> str:
+def relative(repo: git.Repo, path: Path) -> str:
+    """``path`` as git names it: relative to the work tree's root, with forward slashes."""
     return Path(os.path.relpath(path, repo.working_tree_dir)).as_posix()
 
 
 def changed_paths(repo: git.Repo, directory: Path) -> list[Path]:
     """Paths under ``directory`` that differ from HEAD: modified, deleted, untracked (not ignored)."""
-    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", _rel(repo, directory))
+    out = repo.git.status("--porcelain=v1", "-z", "--untracked-files=all", "--no-renames", "--", relative(repo, directory))
     root = Path(repo.working_tree_dir or ".")
     return [root / item[3:] for item in out.split("\0") if len(item) > 3]
 
@@ -161,7 +162,7 @@ def uncommitted_under(directory: Path, why: str) -> list[Path]:
 
 def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | None:
     """Stage and commit exactly ``paths`` (written or deleted); the new sha, or None when none changed."""
-    rels = sorted({_rel(repo, path) for path in paths})
+    rels = sorted({relative(repo, path) for path in paths})
     if not rels:
         return None
     try:
@@ -267,13 +268,18 @@ def is_shallow(repo: git.Repo) -> bool:
 
 def at_head(repo: git.Repo, path: Path) -> bytes | None:
     """The bytes HEAD holds for ``path``; None when it holds none, there is no commit yet, or no git to read it."""
-    return version_at(repo, "HEAD", _rel(repo, path))
+    return version_at(repo, "HEAD", relative(repo, path))
 
 
 def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[bytes]:
     """The committed contents of ``path``, newest first (HEAD included), at most ``limit``, from every side of
     each merge."""
-    rel = _rel(repo, path)
+    return (data for _, data in committed_versions_at(repo, path, limit))
+
+
+def committed_versions_at(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[tuple[str, bytes]]:
+    """:func:`committed_versions`, each with the commit that holds it."""
+    rel = relative(repo, path)
     try:  # --full-history: a merge that took one side's copy whole must not hide the other side's
         shas = repo.git.log(f"-n{limit}", "--full-history", "--format=%H", "--", rel).split()
     except git.CommandError:  # GitCommandError, or no git command at all
@@ -281,7 +287,7 @@ def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[
     for sha in shas:
         data = version_at(repo, sha, rel)
         if data is not None:
-            yield data
+            yield sha, data
 
 
 @dataclass(frozen=True)
@@ -301,7 +307,7 @@ def blame(repo: git.Repo, path: Path) -> list[Blamed] | None:
     """Per line of the work tree's ``path`` (index 0 is line 1), who last wrote it; None when git cannot say
     (the path was never committed, or git fails)."""
     try:
-        out = repo.git.blame("--line-porcelain", "--", _rel(repo, path), stdout_as_string=False)
+        out = repo.git.blame("--line-porcelain", "--", relative(repo, path), stdout_as_string=False)
     except git.CommandError:  # GitCommandError, or no git command at all
         return None
     lines: list[Blamed] = []
@@ -322,7 +328,7 @@ def recency(repo: git.Repo, path: Path) -> dict[str, int]:
     0 for the newest, a commit always below its parents (topological order, not clock time, which two commits of
     the same second share)."""
     try:
-        shas = repo.git.rev_list("--topo-order", "--full-history", "HEAD", "--", _rel(repo, path)).split()
+        shas = repo.git.rev_list("--topo-order", "--full-history", "HEAD", "--", relative(repo, path)).split()
     except git.CommandError:  # GitCommandError, or no git command at all
         return {}
     return {sha: rank for rank, sha in enumerate(shas)}

@@ -533,14 +533,15 @@ def _with_stale_note(repo: Repo | None, directory: Path, state: State, file: Fil
         return file
     try:
         tree = parse_xliff(data)
-        stale = stale_targets(repo, path, tree, read_info(tree), base, entry.known_hashes())
+        stale = stale_targets(repo, directory, path, tree, read_info(tree), base, entry.known_hashes())
     except XliffError:
         return file
     if not stale:
         return file
     return replace(file, message=(
         f"edited here and not pushed yet; kept, but push will not send it as it is: the target of {len(stale)} unit(s) "
-        f"({some([s.unit for s in stale], 3)}) translates a source PX has changed since, or is PX's older text (a merge?); "
+        f"({some([s.unit for s in stale], 3)}) translates a source PX has changed since, or is PX's older text (a merge, or an older copy put over "
+        "it?); "
         "`pxl10n push --dry-run` names each with PX's text now"))
 
 

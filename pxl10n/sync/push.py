@@ -51,7 +51,7 @@ from pxl10n.sync.ownership import UNLISTED, Remembered, committed_copy, own_unco
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
-from pxl10n.sync.translated_against import StaleTarget, Why, spaced, stale_targets
+from pxl10n.sync.translated_against import StaleTarget, Why, contrasted, spaced, stale_targets
 from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold, withhold_targets
@@ -415,7 +415,7 @@ def held_drafts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[str, 
     return out
 
 
-#: From how many files the history check counts aloud (about 10 ms a file: a git log and a git blame each).
+#: From how many files the history check counts aloud (about 20 ms a file: a git blame and two git logs each).
 _COUNTED_FROM = 50
 
 
@@ -437,7 +437,7 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
             continue
         assert plan_.entry is not None and plan_.info is not None
         tree = plan_.document.tree if plan_.document is not None else None  # read before the gate lets it go
-        stale = stale_targets(repo, plan_.key.path(directory), tree if tree is not None else parse(plan_.data, source=plan_.rel),
+        stale = stale_targets(repo, directory, plan_.key.path(directory), tree if tree is not None else parse(plan_.data, source=plan_.rel),
                               plan_.info, base, plan_.entry.known_hashes())
         if stale:
             out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, _stale_reason(plan_, stale))
@@ -450,25 +450,23 @@ def _stale_reason(plan_: PushPlan, stale: list[StaleTarget]) -> str:
     translated = [s for s in stale if s.why is Why.SOURCE_CHANGED]
     if translated:
         first = translated[0]
+        now, then = contrasted(first.px_source, first.written_against)
         parts.append(f"the target of {len(translated)} unit(s) translates a source PX has changed since: "
-                     f"{some([s.unit for s in translated])} ({first.unit}: PX's source is now {_quoted(first.px_source)}, "
-                     f"its target translates {_quoted(first.written_against)}); translate PX's source (and put it in the "
+                     f"{some([s.unit for s in translated])} ({first.unit}: PX's source is now {now}, "
+                     f"its target translates {then}); translate PX's source (and put it in the "
                      "file as the unit's source), or, where the target still fits it, mark the unit reviewed (2.0 segment "
                      "state, 1.2 target state) and commit")
     older = [s for s in stale if s.why is Why.OLDER_COPY]
     if older:
         first = older[0]
+        now, then = contrasted(first.px_target or "", first.target or "")
         parts.append(f"the target of {len(older)} unit(s) is PX's older text from an earlier pull, which PX has changed "
-                     f"since (a merge that took one side's file whole?): {some([s.unit for s in older])} ({first.unit}: "
-                     f"PX's target is now {_quoted(first.px_target or '')}); put PX's text back in those units")
+                     f"since (a merge that took one side's file whole, or a file copied over from an older copy, such as a "
+                     f"vendor's or a TMS's?): {some([s.unit for s in older])} ({first.unit}: PX's target is now {now}, "
+                     f"the file's is {then}); put PX's text back in those units")
     return (f"{plan_.reason}, but " + "; and ".join(parts) + "; not sent, so PX neither shows an old translation under "
             "its new text nor loses its newer one; or send the file as it is with "
             f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`")
-
-
-def _quoted(text: str, limit: int = 60) -> str:
-    text = spaced(text)
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
 #: A file not sent because the machine stopped the push (the run ends with an EnvironmentFault)

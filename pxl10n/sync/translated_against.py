@@ -23,7 +23,17 @@ wrote since an older pull, which PX has changed since (a conflict resolved by
 taking the vendor's file whole brings back the vendor's copy of every unit, PX's
 older text included). The newest commit that wrote its lines holds one of
 pxl10n's own copies with that very target: sending it would put PX's older text
-back over its newer one. Nothing here talks to PX or writes anything.
+back over its newer one.
+
+A copy can bring PX's older text back without any merge: a vendor returns the
+files of a zip sent before PX changed a unit (in PX's editor, say), and they are
+copied over the paths; a TMS writes back its own older copy. Then the person's
+commit wrote the line, but the text it wrote is one PX held earlier for that unit
+(one of pxl10n's copies in history has it), and PX's text now came from PX: every
+committed copy holding it is one a pull wrote (the state file committed with it
+names it as pulled), so no person here ever wrote it. Sending the file would revert
+PX's change; a translator's own text undone by ``git revert`` (it was written here)
+still goes. Nothing here talks to PX or writes anything.
 """
 
 from __future__ import annotations
@@ -36,9 +46,11 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from pxl10n.errors import XliffError
+from pxl10n.errors import Pxl10nError, XliffError
 from pxl10n.fsutil import normalized
+from pxl10n.layout import STATE_NAME
 from pxl10n.sync import git as gitops
+from pxl10n.sync.state import parse as parse_state
 from pxl10n.xliff.io import Unit, XliffInfo, local_name, parse, read_info, sha256, source_line
 
 if TYPE_CHECKING:
@@ -66,6 +78,8 @@ class StaleTarget:
     px_source: str
     #: PX's target, as last pulled
     px_target: str | None = None
+    #: the file's target
+    target: str | None = None
 
 
 def spaced(text: str) -> str:
@@ -74,11 +88,30 @@ def spaced(text: str) -> str:
     return " ".join(text.split())
 
 
-def stale_targets(repo: git.Repo, path: Path, tree: etree._ElementTree, sent: XliffInfo, base: bytes,
+def contrasted(one: str, other: str, limit: int = 60) -> tuple[str, str]:
+    """Two texts quoted (spaced) for a message that sets them side by side: each cut to ``limit`` characters
+    around where they first differ, so two long texts with a common start never read the same."""
+    texts = spaced(one), spaced(other)
+    if max(map(len, texts)) <= limit:
+        return repr(texts[0]), repr(texts[1])
+    common = next((at for at, (a, b) in enumerate(zip(*texts, strict=False)) if a != b), min(map(len, texts)))
+    start = max(0, common - limit // 3)
+    return _window(texts[0], start, limit), _window(texts[1], start, limit)
+
+
+def _window(text: str, start: int, limit: int) -> str:
+    """``text[start:]`` cut to ``limit`` characters, each cut end marked ``...``."""
+    head = "..." if start else ""
+    body = text[start:]
+    return repr(head + body if len(head + body) <= limit else head + body[: limit - len(head) - 3] + "...")
+
+
+def stale_targets(repo: git.Repo, directory: Path, path: Path, tree: etree._ElementTree, sent: XliffInfo, base: bytes,
                   known: Collection[str]) -> list[StaleTarget]:
-    """The units of ``sent`` (the file at ``path`` as it would be sent, ``tree`` as it is) whose target changed
-    since ``base`` (the copy PX last gave, from git history) and was written against a source PX has changed
-    since; ``known`` are the hashes of pxl10n's copies of the file. ``[]`` when git cannot say."""
+    """The units of ``sent`` (the file at ``path`` under the l10n ``directory`` as it would be sent, ``tree`` as it
+    is) whose target changed since ``base`` (the copy PX last gave, from git history) and was written against a
+    source PX has changed since, or is PX's older text; ``known`` are the hashes of pxl10n's copies of the file.
+    ``[]`` when git cannot say."""
     try:
         pulled = read_info(parse(base, source=str(path)))
     except XliffError:
@@ -88,15 +121,16 @@ def stale_targets(repo: git.Repo, path: Path, tree: etree._ElementTree, sent: Xl
                if unit.id and unit.id in px and (unit.target or "").strip() and unit.target != px[unit.id].target}
     if not changed:
         return []
+    history = History(repo, directory, path, known)
     committed = gitops.at_head(repo, path)
     if committed is not None and normalized(committed) == base:  # every changed target is written now, uncommitted
-        return _judged(changed, px, {uid: Written(unit.source) for uid, unit in changed.items()}, lambda: {})
+        return _judged(changed, px, {uid: Written(unit.source) for uid, unit in changed.items()}, history)
     lines = gitops.blame(repo, path)
     if lines is None:
         return []
     seen = _written_against(repo, lines, lambda: gitops.recency(repo, path), target_lines(tree, changed),
                             state_lines(tree, changed), changed, known)
-    return _judged(changed, px, seen, lambda: _px_sources(repo, path, known))
+    return _judged(changed, px, seen, history)
 
 
 @dataclass(frozen=True)
@@ -108,25 +142,84 @@ class Written:
     px_copy: bool = False
 
 
-def _judged(changed: dict[str, Unit], px: dict[str, Unit], seen: dict[str, Written],
-            px_history: Callable[[], dict[str, set[str]]]) -> list[StaleTarget]:
+def _judged(changed: dict[str, Unit], px: dict[str, Unit], seen: dict[str, Written], history: History) -> list[StaleTarget]:
     """The stale ones among ``changed``, given how each target was written (``seen``)."""
     stale = []
-    history: dict[str, set[str]] | None = None
     for uid in sorted(seen):
         written, was = seen[uid], px[uid]
-        if written.px_copy:  # PX's own older text: PX changed it since (the file's target is not PX's now)
-            stale.append(StaleTarget(uid, Why.OLDER_COPY, written.source, was.source, was.target))
+        if written.px_copy or (  # PX's own older text: PX changed it since (the file's target is not PX's now)
+                spaced(written.source) == spaced(was.source) and history.sets_back(uid, changed[uid].target, was.target)):
+            stale.append(StaleTarget(uid, Why.OLDER_COPY, written.source, was.source, was.target, changed[uid].target))
             continue
         against, now, here = spaced(written.source), spaced(was.source), spaced(changed[uid].source)
         if against == now:
             continue
-        if against == here:  # the file still holds that source: PX's older text, or a person's rewrite?
-            history = px_history() if history is None else history
-            if against not in history.get(uid, set()):
-                continue  # a person's rewrite: sent, with push's warning that the source was edited here
+        if against == here and against not in history.px_sources(uid):  # PX's older text, or a person's rewrite?
+            continue  # a person's rewrite: sent, with push's warning that the source was edited here
         stale.append(StaleTarget(uid, Why.SOURCE_CHANGED, written.source, was.source, was.target))
     return stale
+
+
+@dataclass(frozen=True)
+class _Copy:
+    """One committed version of the file: its commit, its units, whether it is one of pxl10n's copies."""
+
+    commit: str
+    digest: str
+    units: dict[str, Unit]
+    ours: bool
+
+
+class History:
+    """The file's committed versions, read from git the first time a question needs them, and what they say
+    about each unit: the sources and targets PX gave it, and whether a person here ever wrote a given target."""
+
+    def __init__(self, repo: git.Repo, directory: Path, path: Path, known: Collection[str]) -> None:
+        self._repo, self._directory, self._path, self._known = repo, directory, path, known
+        self._copies: list[_Copy] | None = None
+        self._pulled_at: dict[str, bool] = {}
+
+    def _read(self) -> list[_Copy]:
+        if self._copies is None:
+            self._copies = []
+            for commit, data in gitops.committed_versions_at(self._repo, self._path):
+                digest = sha256(normalized(data))
+                self._copies.append(_Copy(commit, digest, _units(data, str(self._path)), digest in self._known))
+        return self._copies
+
+    def px_sources(self, uid: str) -> set[str]:
+        """Every source (spaced) the unit had in pxl10n's copies of the file (copies PX gave)."""
+        return {spaced(c.units[uid].source) for c in self._read() if c.ours and uid in c.units}
+
+    def sets_back(self, uid: str, target: str | None, px_target: str | None) -> bool:
+        """Whether ``target`` puts back PX's older text over ``px_target``, its text now, that came from PX:
+        one of pxl10n's copies held ``target`` for the unit, and every committed copy holding ``px_target`` is one
+        a pull wrote (never a person's here: a translator's own text undone by a revert is theirs to undo)."""
+        if not target or target == px_target:
+            return False
+        copies = self._read()
+        if not any(c.ours and uid in c.units and c.units[uid].target == target for c in copies):
+            return False
+        holders = [c for c in copies if uid in c.units and c.units[uid].target == px_target]
+        return bool(holders) and all(self._pulled(c) for c in holders)
+
+    def _pulled(self, copy: _Copy) -> bool:
+        """Whether ``copy`` is what a pull wrote: the state file committed with it names its hash as pulled."""
+        if copy.commit not in self._pulled_at:
+            self._pulled_at[copy.commit] = self._pulled_hash(copy.commit) == copy.digest
+        return self._pulled_at[copy.commit]
+
+    def _pulled_hash(self, commit: str) -> str | None:
+        state = self._directory / STATE_NAME
+        data = gitops.version_at(self._repo, commit, gitops.relative(self._repo, state))
+        if data is None:
+            return None
+        try:
+            entries = parse_state(data.decode("utf-8"), state)
+        except (Pxl10nError, UnicodeDecodeError):
+            return None
+        entry = entries.get(self._path.relative_to(self._directory).as_posix())
+        return entry.pulled if entry is not None else None
 
 
 def target_lines(tree: etree._ElementTree, units: Collection[str]) -> dict[str, list[int]]:
@@ -206,16 +299,6 @@ def _written_against(repo: git.Repo, lines: list[gitops.Blamed], recency: Callab
         units, ours = version(min(later, key=age) if later else newest)
         if uid in units:
             out[uid] = Written(units[uid].source, not later and ours and units[uid].target == now[uid].target)
-    return out
-
-
-def _px_sources(repo: git.Repo, path: Path, known: Collection[str]) -> dict[str, set[str]]:
-    """Every source each unit had in pxl10n's copies of the file in git history (copies PX gave)."""
-    out: dict[str, set[str]] = {}
-    for data in gitops.committed_versions(repo, path):
-        if sha256(normalized(data)) in known:
-            for uid, unit in _units(data, str(path)).items():
-                out.setdefault(uid, set()).add(spaced(unit.source))
     return out
 
 
