@@ -97,3 +97,18 @@ def test_a_state_entry_naming_a_path_outside_the_tree_is_never_read(pulled: Path
     status = run("status")
     assert status.exit_code == 0, status.output
     assert "outside" not in status.stdout and "project.locales any more" not in status.stdout
+
+
+def test_a_locale_option_in_another_letter_case_names_the_configured_locale(pulled: Path, emulator: EmulatorServer) -> None:
+    """``--locale fr-fr`` for the configured fr-FR: a language tag's case carries no meaning, and the config holds one
+    spelling of each; it used to stop with "not one of project.locales (fr-FR, de-DE)", a puzzle at 2 a.m."""
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    subprocess.run(["git", "commit", "-qam", "translated"], cwd=pulled, check=True)
+    result = run("push", "--locale", "FR-fr", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {f["path"]: f["result"] for f in json.loads(result.stdout)["files"]}
+    assert rows[key.relpath()] == "pushed" and all(path.startswith("fr-FR/") for path in rows)
+    status = json.loads(run("status", "--locale", "fr-fr", "--format", "json").stdout)
+    assert {row["locale"] for row in status["locales"]} == {"fr-FR"}
+    assert "is not one of project.locales" in run("pull", "--locale", "fr-CA").stderr

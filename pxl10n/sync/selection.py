@@ -23,13 +23,17 @@ class Selection:
     locales: tuple[str, ...] = ()
 
     def resolve(self, settings: Settings) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The kinds and locales to work on; ConfigError for a locale not configured."""
+        """The kinds and locales to work on; ConfigError for a locale not configured. A locale is a language tag,
+        whose letter case carries no meaning (``--locale fr-fr``): each is named as the config spells it."""
+        configured = {locale.casefold(): locale for locale in settings.locales}  # one spelling each (config.py)
+        locales = []
         for locale in self.locales:
-            if locale not in settings.locales:
+            if locale.casefold() not in configured:
                 raise ConfigError(f"--locale {locale} is not one of project.locales in {settings.path} ({', '.join(settings.locales)})")
+            locales.append(configured[locale.casefold()])
         kinds = tuple(k for k in settings.kinds if not self.kinds or k in self.kinds) or self.kinds
         require_locale_directories(settings)
-        return kinds, (self.locales or settings.locales)
+        return kinds, (tuple(dict.fromkeys(locales)) or settings.locales)
 
 
 def require_locale_directories(settings: Settings) -> None:
