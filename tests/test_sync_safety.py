@@ -153,6 +153,28 @@ def test_conflicted_state_stops_both_commands_with_a_lossless_fix(pulled: Path, 
     assert code == 0 and results(summary) == {key.relpath(): "pushed"}
 
 
+def test_an_xliff_file_a_merge_left_conflicted_is_kept_by_pull_which_says_resolve_it(pulled: Path, emulator: EmulatorServer) -> None:
+    """Two branches translated one file differently; the merge stopped with markers in it. Pull keeps it (a person's
+    work) and used to say "push it", which cannot work: push blocks a file that is not XML."""
+    repo = git.Repo(pulled)
+    key = keys_of(emulator, "article")[0]
+    path = key.path(l10n(pulled))
+    repo.git.switch("-q", "-c", "other")
+    translate(pulled, key, lambda source: f"[other] {source}")
+    repo.git.commit("-qam", "other")
+    repo.git.switch("-q", "-")
+    translate(pulled, key, lambda source: f"[main] {source}")
+    repo.git.commit("-qam", "main")
+    with pytest.raises(git.GitCommandError, match="conflict"):
+        repo.git.merge("--no-edit", "other")
+    conflicted = path.read_bytes()
+    result = run("pull", "--no-commit")
+    assert f"{key.relpath()}: line " in result.stderr, result.output
+    assert "git conflict markers (<<<<<<<) from a merge left unresolved" in result.stderr
+    assert "kept as it is, and pushed once the conflict is resolved" in result.stderr and "push it" not in result.stderr
+    assert path.read_bytes() == conflicted
+
+
 def test_deleted_state_then_pull_keeps_committed_unpushed_translations(pulled: Path, emulator: EmulatorServer) -> None:
     mine, theirs = keys_of(emulator, "article")[:2]
     written = translate(pulled, mine)

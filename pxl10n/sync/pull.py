@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pxl10n.config import CONFIG_NAME, Settings
+from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.console import Console, some
 from pxl10n.errors import AuthError, ConfigError, GitError, PXError, Pxl10nError, XliffError
 from pxl10n.fsutil import (
@@ -505,6 +506,9 @@ def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
     try:
         here = read_info(parse_xliff(current))
     except XliffError:
+        marker = opening_line(current)
+        if marker is not None:  # "push it" cannot work: push blocks a file validate cannot read
+            return f"line {marker}: {UNRESOLVED}; kept as it is, and pushed once the conflict is resolved"
         here = None
     removed = emptied(here, px) if here is not None else ()
     drafts = drafted_only(here, px) if here is not None else ()
