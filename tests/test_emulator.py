@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import io
+import re
 import socket
 import sys
 import time
@@ -466,6 +467,22 @@ def test_custom_fixtures_and_loopback_only(tmp_path) -> None:
         serve("192.168.1.10", 0, KEY, None)
     with pytest.raises(ConfigError):
         EmulatorServer(fixtures=tmp_path / "missing")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("[1]", "engagements.json: record 1: is not an object"),
+    ('{"id": "e1"}', "engagements.json: must hold a JSON array of item objects"),
+    ('[{"id": "e1", "units": {"t": "Hi"}}, {"units": {}}]', 'engagements.json: record 2: has no "id"'),
+    ('[{"id": "e1", "units": ["Hi"]}]', 'record 1: "units" must be an object'),
+    ('[{"id": "e1", "languages": "fr-FR"}]', 'record 1: "languages" must be an array'),
+    ('[{"id": "e1", "translations": {"fr-FR": "Salut"}}]', 'record 1: "translations" must be an object'),
+    ("[{", "engagements.json: not JSON ("),
+])
+def test_a_fixture_file_of_the_wrong_shape_is_one_line_naming_the_file_and_record(tmp_path, text: str, said: str) -> None:
+    """Each used to be an internal error (TypeError) or a bare KeyError 'id'."""
+    (tmp_path / "engagements.json").write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=re.escape(said)):
+        EmulatorServer(fixtures=tmp_path)
 
 
 # --- connections ----------------------------------------------------------------

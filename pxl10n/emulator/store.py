@@ -172,12 +172,12 @@ class Store:
         if not root.is_dir():
             raise FileNotFoundError(f"fixtures directory {root} does not exist")
         sub_file = root / "subscription.json"
-        subscription = json.loads(sub_file.read_text("utf-8")) if sub_file.is_file() else {}
+        subscription = _fixture(sub_file, dict) if sub_file.is_file() else {}
         items: list[Item] = []
         for kind, name in FIXTURE_FILES.items():
             path = root / name
             if path.is_file():
-                items += [Item.from_json(kind, rec) for rec in json.loads(path.read_text("utf-8"))]
+                items += [_item(kind, path, at, record) for at, record in enumerate(_fixture(path, list))]
         return cls(items, subscription=subscription)
 
     @classmethod
@@ -260,6 +260,35 @@ _WORDS = (
     "insight segment journey survey feedback release update shortcut workspace project"
 ).split()
 _ENGAGEMENT_TYPES = ("IN_APP_DIALOG", "IN_APP_GUIDE", "IN_APP_CAROUSEL", "IN_APP_NOTIFICATION", "IN_APP_NPS_SURVEY")
+
+
+def _fixture(path: Path, shape: type[list[Any]] | type[dict[str, Any]]) -> Any:
+    """The JSON of one fixture file, which must be a ``shape`` (a list of records, or an object); ValueError
+    naming the file otherwise."""
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{path}: not JSON ({exc})") from None
+    if not isinstance(data, shape):
+        raise ValueError(f"{path}: must hold a JSON {'array of item objects' if shape is list else 'object'}")
+    return data
+
+
+def _item(kind: str, path: Path, at: int, record: Any) -> Item:
+    """One fixture record as an item; ValueError naming the file and the record when it is not one."""
+    if not isinstance(record, dict):
+        problem = "is not an object"
+    elif "id" not in record:
+        problem = 'has no "id"'
+    elif not isinstance(record.get("units", {}), dict):
+        problem = '"units" must be an object (unit id: source text)'
+    elif not isinstance(record.get("languages", []), list):
+        problem = '"languages" must be an array of locale codes'
+    elif not (isinstance(done := record.get("translations", {}), dict) and all(isinstance(t, dict) for t in done.values())):
+        problem = '"translations" must be an object (locale: {unit id: text})'
+    else:
+        return Item.from_json(kind, record)
+    raise ValueError(f"{path}: record {at + 1}: {problem}")
 
 
 def _sentence(rng: random.Random, words: int) -> str:
