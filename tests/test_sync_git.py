@@ -14,12 +14,13 @@ import time
 from pathlib import Path
 
 import git
+import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import INDEX_NAME, STATE_NAME
-from pxl10n.sync.git import commit_paths
+from pxl10n.sync.git import FALLBACK_NAME, commit_paths
 
-from .helpers.cli import run
+from .helpers.cli import run, run_subprocess
 from .helpers.pulled import keys_of, l10n
 
 
@@ -136,3 +137,26 @@ def test_a_commit_on_a_detached_head_says_it_is_on_no_branch(pulled: Path, emula
     again = run("pull")
     assert again.exit_code == 0 and "on no branch" not in again.stderr
     repo.close()
+
+
+def test_a_commit_where_git_itself_has_no_identity_signs_as_pxl10n(project: Path, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """GitPython's config reader and git can disagree on whether a name is set (git reads ``GIT_CONFIG_GLOBAL``, and
+    no global file when HOME is unset; the reader finds ``~/.gitconfig`` regardless): pxl10n trusted the reader, so it
+    gave no name of its own and git refused the pull's commit, "Author identity unknown". It asks git now."""
+    repo = git.Repo(project)
+    with repo.config_writer() as cfg:
+        cfg.remove_option("user", "name")
+        cfg.remove_option("user", "email")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".gitconfig").write_text("[user]\n\tname = Only In The Reader\n\temail = reader@example.com\n")
+    empty = tmp_path / "empty-gitconfig"
+    empty.write_text("")
+    for name in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL"):
+        monkeypatch.delenv(name, raising=False)
+    env = {"HOME": str(home), "GIT_CONFIG_GLOBAL": str(empty), "GIT_CONFIG_NOSYSTEM": "1"}
+    result = run_subprocess("pull", cwd=project, env=env)
+    assert result.returncode == 0, result.stderr
+    author = repo.head.commit.author
+    assert repo.head.commit.message.startswith("pxl10n pull:") and author.name == FALLBACK_NAME, author
