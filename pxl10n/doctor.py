@@ -174,7 +174,7 @@ def _merge_check(repo: Any, settings: Settings) -> Check:
     """git config is not cloned: a clone with the .gitattributes line but no driver merges the state file as text."""
     state = os.path.relpath(settings.directory / STATE_NAME, repo.working_tree_dir)
     attribute = repo.git.check_attr("merge", "--", state).rpartition(": ")[2].strip()
-    configured = repo.config_reader().has_option(f'merge "{DRIVER}"', "driver")
+    configured = gitops.configured(repo, f"merge.{DRIVER}.driver")
     if attribute == DRIVER and configured:
         return Check("merge", Outcome.OK, f"the state file merges entry by entry (git merge driver {DRIVER})")
     fix = "run `pxl10n merge-state --install` in this clone (once per clone: git config is not cloned), commit .gitattributes"

@@ -133,14 +133,14 @@ def _without_secrets() -> dict[str, str]:
 def _identity_env(repo: git.Repo) -> dict[str, str]:
     """The environment a commit runs in: without the key, and with pxl10n's own name and e-mail where git has none."""
     env = _without_secrets()
-    if not (os.environ.get("GIT_AUTHOR_NAME") or _configured(repo, "user.name")):
+    if not (os.environ.get("GIT_AUTHOR_NAME") or configured(repo, "user.name")):
         env["GIT_AUTHOR_NAME"] = env["GIT_COMMITTER_NAME"] = FALLBACK_NAME
-    if not (os.environ.get("GIT_AUTHOR_EMAIL") or _configured(repo, "user.email")):
+    if not (os.environ.get("GIT_AUTHOR_EMAIL") or configured(repo, "user.email")):
         env["GIT_AUTHOR_EMAIL"] = env["GIT_COMMITTER_EMAIL"] = FALLBACK_EMAIL
     return env
 
 
-def _configured(repo: git.Repo, name: str) -> bool:
+def configured(repo: git.Repo, name: str) -> bool:
     """Whether git itself finds ``name`` set: asked of git, which reads the files it reads (GitPython's reader finds
     ``~/.gitconfig`` through the password database when HOME is unset, where git reads no global file)."""
     try:
