@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from pxl10n.config import Settings, load, starter_text
-from pxl10n.console import Console, printable, redacted_stdio, setup_logging
+from pxl10n.console import Console, printable, redacted_stdio, setup_logging, write_machine
 from pxl10n.errors import ConfigError, Pxl10nError
 from pxl10n.fsutil import atomic_write, describe_os_error
 from pxl10n.ghactions import write_outputs, write_summary
@@ -240,7 +240,7 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
     from pxl10n.validate import registry, report
 
     if list_rules:
-        click.echo(report.list_rules(fmt), nl=False)
+        _emit(report.list_rules(fmt), machine=fmt != "text")
         return 0
     if fmt == "markdown":
         raise ConfigError("--format markdown goes with --list-rules (the rule reference); findings use text, json, github or junit")
@@ -256,7 +256,7 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
     if not result.files:
         where = ", ".join(str(p) for p in paths) if paths else (str(settings.directory) if settings else "the current directory")
         raise ConfigError(f"no XLIFF file to validate in {where}", hint=f"check the path; files must end in {', '.join(XLIFF_SUFFIXES)}; `pxl10n pull` fills the directory")
-    click.echo(report.render(result, fmt, color=report.use_color()), nl=False)
+    _emit(report.render(result, fmt, color=report.use_color()), machine=fmt != "text")
     if fmt != "text":
         app.console.info(report.summary_line(result))
     write_outputs({"files": result.files, "errors": result.errors, "warnings": result.warnings})
@@ -264,7 +264,15 @@ def validate(app: AppContext, paths: tuple[Path, ...], select: tuple[str, ...], 
 
 
 def _emit_json(data: dict[str, Any]) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    _emit(json.dumps(data, ensure_ascii=False, indent=2) + "\n", machine=True)
+
+
+def _emit(text: str, *, machine: bool) -> None:
+    """A command's result on stdout: machine output (JSON, XML, Markdown) always UTF-8 (:func:`write_machine`)."""
+    if machine:
+        write_machine(text)
+    else:
+        click.echo(text, nl=False)
 
 
 # --- pull/push helpers: paths as a selection, throttling, Actions annotations ------------
@@ -418,7 +426,7 @@ def status(app: AppContext, fmt: str, remote: bool, threshold: str | None, selec
         _emit_json(report.as_dict(fail_under, measure))
     elif fmt == "markdown":
         text = st.render_markdown(report)
-        click.echo(text, nl=False)
+        _emit(text, machine=True)
         write_summary(text)
     else:
         click.echo(st.render_text(report, bars=sys.stdout.isatty()), nl=False)

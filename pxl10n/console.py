@@ -11,6 +11,7 @@ is a live line on a terminal and plain, sparse lines in CI logs; the client's
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
 import logging
@@ -77,8 +78,12 @@ class RedactingWriter(io.TextIOBase):
 
 @contextlib.contextmanager
 def redacted_stdio() -> Iterator[None]:
-    """Route ``sys.stdout`` and ``sys.stderr`` through redaction for the duration."""
+    """Route ``sys.stdout`` and ``sys.stderr`` through redaction for the duration.
+
+    A character the stream's encoding cannot hold (an item name in Japanese, a console on code page 1252, output
+    piped on Windows) is written escaped (``\\u65e5``) rather than ending the command with an internal error."""
     saved = sys.stdout, sys.stderr
+    errors = [_escaping(stream) for stream in saved]
     out, err = RedactingWriter(saved[0]), RedactingWriter(saved[1])
     sys.stdout, sys.stderr = out, err
     try:
@@ -88,6 +93,44 @@ def redacted_stdio() -> Iterator[None]:
             with contextlib.suppress(Exception):
                 stream.flush()
         sys.stdout, sys.stderr = saved
+        for original, was in zip(saved, errors, strict=True):
+            if was is not None and isinstance(original, io.TextIOWrapper):
+                original.reconfigure(errors=was)
+
+
+def _escaping(stream: TextIO) -> str | None:
+    """Make ``stream`` escape what its encoding cannot hold; its former error handler, None when it cannot."""
+    if not isinstance(stream, io.TextIOWrapper) or stream.errors == "backslashreplace":
+        return None
+    was = stream.errors
+    try:
+        stream.reconfigure(errors="backslashreplace")
+    except (ValueError, OSError):  # a stream that cannot change now (already written to, closed)
+        return None
+    return was
+
+
+def write_machine(text: str) -> None:
+    """Machine output (JSON, JUnit XML, Markdown) on stdout, in UTF-8 whatever the console's encoding: escaped
+    characters would make JSON invalid (``\\xe9``) and contradict the XML declaration, and JSON exchanged between
+    systems is UTF-8 (RFC 8259). Through the redacting writer as everything else."""
+    out = sys.stdout
+    inner = out.inner if isinstance(out, RedactingWriter) else out
+    buffer = getattr(inner, "buffer", None)
+    if buffer is None or _is_utf8(getattr(inner, "encoding", None)):
+        out.write(text)
+        out.flush()
+        return
+    out.flush()
+    buffer.write(redact(text).encode("utf-8"))
+    buffer.flush()
+
+
+def _is_utf8(encoding: str | None) -> bool:
+    try:
+        return codecs.lookup(encoding or "utf-8").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def some(items: Sequence[str], most: int = 5) -> str:
