@@ -580,6 +580,35 @@ def test_sync_opens_one_pr_stays_quiet_without_change_and_updates_it(world: Worl
     assert fifth.outputs["pull-request-number"] == "2"
 
 
+@pytest.mark.parametrize("px_changes", [False, True], ids=["PX unchanged", "PX changed too"])
+def test_sync_never_overwrites_a_persons_commit_on_its_branch(world: World, px_changes: bool) -> None:
+    """A reviewer fixes a translation in the sync's pull request (a commit pushed to its branch, or GitHub's web
+    editor). The next run rebuilt the branch from main and force-pushed it, lease and all (the lease was the tip it
+    had just fetched): the reviewer's commit left the pull request without a word. Now the run pushes nothing and
+    says why, naming the commit; the branch keeps it."""
+    runner, remote = world.runner, world.remote
+    first = runner.run("sync-from-px.yml", "sync", event="schedule")
+    assert first.conclusion == "success", first.log
+    work = world.clone("reviewer", SYNC_BRANCH)
+    key = keys(world.emulator, "article", "fr-FR")[0]
+    translate(work, key)
+    git(work, "commit", "-q", "-am", "fr-FR: fix in the PR")  # by "Human" (git's identity in these tests)
+    git(work, "push", "-q", "origin", SYNC_BRANCH)
+    reviewed = remote_ref(remote, SYNC_BRANCH)
+    if px_changes:
+        article = world.emulator.store.items("article")[1]
+        article.units[next(iter(article.units))] = "A brand new sentence."
+    n = len(runner.gh()["calls"])
+
+    second = runner.run("sync-from-px.yml", "sync", event="schedule")
+    assert second.conclusion == "failure", second.log
+    assert remote_ref(remote, SYNC_BRANCH) == reviewed
+    log = second.step("publish").log
+    assert f"::error title=pxl10n sync::{SYNC_BRANCH} holds a commit that is not this workflow's" in log, log
+    assert "Human: fr-FR: fix in the PR" in log and "nothing was pushed" in log
+    assert calls(runner, n) == []  # no pull request edited
+
+
 @dataclass
 class FailedSync:
     world: World
