@@ -30,10 +30,10 @@ files of a zip sent before PX changed a unit (in PX's editor, say), and they are
 copied over the paths; a TMS writes back its own older copy. Then the person's
 commit wrote the line, but the text it wrote is one PX held earlier for that unit
 (one of pxl10n's copies in history has it), and PX's text now came from PX: every
-committed copy holding it is one a pull wrote (the state file committed with it
-names it as pulled), so no person here ever wrote it. Sending the file would revert
-PX's change; a translator's own text undone by ``git revert`` (it was written here)
-still goes. Nothing here talks to PX or writes anything.
+committed copy holding it is one pxl10n wrote as PX exported it (the state file
+committed with it names it as pulled: a pull's copy, or push's re-export), so no
+person's commit here ever held it. Sending the file would revert PX's text; a
+translator's own committed text undone by ``git revert`` still goes. Nothing here talks to PX or writes anything.
 """
 
 from __future__ import annotations
@@ -194,7 +194,8 @@ class History:
     def sets_back(self, uid: str, target: str | None, px_target: str | None) -> bool:
         """Whether ``target`` puts back PX's older text over ``px_target``, its text now, that came from PX:
         one of pxl10n's copies held ``target`` for the unit, and every committed copy holding ``px_target`` is one
-        a pull wrote (never a person's here: a translator's own text undone by a revert is theirs to undo)."""
+        pxl10n wrote as PX exported it (never a person's commit: a translator's own text undone by a revert is theirs
+        to undo)."""
         if not target or target == px_target:
             return False
         copies = self._read()
@@ -204,7 +205,8 @@ class History:
         return bool(holders) and all(self._pulled(c) for c in holders)
 
     def _pulled(self, copy: _Copy) -> bool:
-        """Whether ``copy`` is what a pull wrote: the state file committed with it names its hash as pulled."""
+        """Whether ``copy`` is PX's export as pxl10n wrote it (a pull's copy, push's re-export): the state file
+        committed with it names its hash as pulled."""
         if copy.commit not in self._pulled_at:
             self._pulled_at[copy.commit] = self._pulled_hash(copy.commit) == copy.digest
         return self._pulled_at[copy.commit]
