@@ -392,11 +392,18 @@ def check_codes(u: Unit) -> Issues:
     s, t = u.pair.source, u.pair.target
     if not (s.has_inline or t.has_inline) or (s.codes == t.codes and s.markers == t.markers):
         return NONE
-    sc, tc = Counter(s.codes), Counter(t.codes)
+    sc, tc = _tally(u, s.codes), _tally(u, t.codes)
     issues: list[Issue] = [(QA111, f"inline code {label} missing in target{_times(n)}") for label, n in (sc - tc).items()]
     issues.extend((QA112, f"inline code {label} in target is not in source{_times(n)}") for label, n in (tc - sc).items())
-    issues.extend((QA113, f"annotation {label} missing in target") for label in Counter(s.markers) - Counter(t.markers))
+    issues.extend((QA113, f"annotation {label} missing in target") for label in _tally(u, s.markers) - _tally(u, t.markers))
     return issues or NONE
+
+
+def _tally(u: Unit, labels: Iterable[str]) -> Counter[str]:
+    """How often each code or tag occurs, to compare source with target; in an ICU plural or select message only
+    whether it occurs: each language has its own branches (Polish adds ``few`` and ``many``, Japanese keeps
+    ``other``), so a code the source has once may rightly be in three branches of the target, or in one."""
+    return Counter(set(labels) if u.icu_branching and u.icu.valid else labels)
 
 
 def needs_codes(s: Scan) -> Collection[int]:
@@ -413,7 +420,7 @@ def check_tags(u: Unit) -> Issues:
     src, trg = html.known_tags(u.src), html.known_tags(u.trg)
     if src == trg:
         return NONE  # the same tags with the same attributes: nothing lost, added or re-nested
-    sc, tc = Counter(t.label for t in src), Counter(t.label for t in trg)
+    sc, tc = _tally(u, (t.label for t in src)), _tally(u, (t.label for t in trg))
     issues: list[Issue] = [(QA121, f"HTML tag {label} missing in target{_times(n)}") for label, n in (sc - tc).items()]
     issues.extend((QA122, f"HTML tag {label} in target is not in source{_times(n)}") for label, n in (tc - sc).items())
     if sc == tc and not html.nesting_problems(src):
