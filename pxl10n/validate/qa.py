@@ -475,11 +475,12 @@ def check_whitespace(u: Unit) -> Issues:
     layout = not u.pair.preserve
     issues: list[Issue] = []
     s_lead, t_lead = not src.code_first and s[:1].isspace(), not trg.code_first and t[:1].isspace()
-    if s_lead != t_lead and not (layout and "\n" in _leading(s) + _leading(t)):
+    unspaced = u.trg_base in _UNSPACED  # a source's edge space a target in such a language may rightly drop
+    if s_lead != t_lead and not (layout and "\n" in _leading(s) + _leading(t)) and not (unspaced and s_lead):
         issues.append((QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not"
                                                                 if s_lead else "target starts with whitespace, source does not")))
     s_trail, t_trail = not src.code_last and s[-1:].isspace(), not trg.code_last and t[-1:].isspace()
-    if s_trail != t_trail and not (layout and "\n" in _trailing(s) + _trailing(t)):
+    if s_trail != t_trail and not (layout and "\n" in _trailing(s) + _trailing(t)) and not (unspaced and s_trail):
         issues.append((QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not"
                                                                  if s_trail else "target ends with whitespace, source does not")))
     if "  " in t and t.strip().count("  ") > s.strip().count("  "):
@@ -492,6 +493,9 @@ def check_whitespace(u: Unit) -> Issues:
     return issues or NONE
 
 
+#: Languages written without spaces between words: a fragment's edge space ("Name: " + value) has no place in
+#: them ("名前：" + value), so a target without the source's edge space is right.
+_UNSPACED = frozenset({"ja", "zh", "yue", "wuu", "th", "lo", "km", "my", "bo"})
 _SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
 #: Whitespace starting a text (after its separator).
 _WHITESPACE_RE = re.compile(r"\x00\s")
