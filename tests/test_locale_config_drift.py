@@ -99,6 +99,32 @@ def test_a_state_entry_naming_a_path_outside_the_tree_is_never_read(pulled: Path
     assert "outside" not in status.stdout and "project.locales any more" not in status.stdout
 
 
+def test_an_edit_in_a_kind_no_longer_exported_is_named_by_status_and_push(pulled: Path, emulator: EmulatorServer) -> None:
+    """As a dropped locale: ``[export] kinds`` left out article after a translator's article edit; push said
+    "nothing to push" and status counted nothing, so the translation waited unsent and unsaid."""
+    edited, untouched = keys_of(emulator, "article")[:2]
+    translate(pulled, edited)
+    subprocess.run(["git", "commit", "-qam", "translated"], cwd=pulled, check=True)
+    write_config(pulled, emulator.base_url, content=content_entries(emulator),
+                 extra='\n[export]\nkinds = ["engagement", "kcbot", "content"]\n')
+    said = (f"{edited.relpath()}: edited since last pulled or pushed, but its kind is not in [export] kinds any more, so "
+            f"nothing pulls or pushes it (list the kind again to send it)")
+    status = run("status")
+    assert status.exit_code == 0 and said in status.stdout.splitlines(), status.output
+    data = json.loads(run("status", "--format", "json").stdout)
+    assert data["unlisted_kinds_changed"] == [edited.relpath()] and data["unlisted_locales_changed"] == []
+    before = import_requests(emulator)
+    for args in (("--dry-run",), ()):
+        pushed = run("push", *args)
+        assert pushed.exit_code == 0 and f"warning: {said}" in pushed.stderr.splitlines(), pushed.output
+    assert json.loads(run("push", "--format", "json").stdout)["unlisted_kinds_changed"] == [edited.relpath()]
+    assert import_requests(emulator) == before
+    assert untouched.relpath() not in status.output
+    write_config(pulled, emulator.base_url, content=content_entries(emulator))
+    pushed = run("push")
+    assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr and "[export] kinds" not in pushed.stderr
+
+
 def test_a_locale_option_in_another_letter_case_names_the_configured_locale(pulled: Path, emulator: EmulatorServer) -> None:
     """``--locale fr-fr`` for the configured fr-FR: a language tag's case carries no meaning, and the config holds one
     spelling of each; it used to stop with "not one of project.locales (fr-FR, de-DE)", a puzzle at 2 a.m."""

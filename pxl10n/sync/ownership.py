@@ -14,14 +14,15 @@ old version) and it is theirs (:func:`set_back`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pxl10n.errors import Pxl10nError
 from pxl10n.fsutil import normalized, read_normalized
-from pxl10n.layout import STATE_NAME, folders, key_for, laid_out_keys
+from pxl10n.layout import STATE_NAME, FileKey, folders, key_for, laid_out_keys
+from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.sync import git as gitops
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.xliff.io import sha256
@@ -108,24 +109,48 @@ def remembered(repo: git.Repo | None, directory: Path, learned: Mapping[str, set
     return Remembered(learned or {}, committed_entries(repo, directory), repo is not None and gitops.is_shallow(repo))
 
 
-#: What is said of each :func:`unlisted_edits` file, by status and push.
+#: What is said of each file :func:`unlisted_edits` finds, by status and push: its locale, or its kind, dropped.
 UNLISTED = ("edited since last pulled or pushed, but its locale is not in project.locales any more, so nothing pulls or "
             "pushes it (list the locale again to send it)")
+UNLISTED_KIND = ("edited since last pulled or pushed, but its kind is not in [export] kinds any more, so nothing pulls or "
+                 "pushes it (list the kind again to send it)")
 
 
-def unlisted_edits(directory: Path, state: State, history: Remembered, locales: Collection[str]) -> list[str]:
-    """The files (relative paths) of locales ``locales`` does not list that hold a person's edit: the state knows
-    them from a pull, but with the locale gone from project.locales no pull or push reads them again, so a
-    translation there would wait unsent and unsaid. Only files laid out in the tree count (the state's own
-    paths are text anyone can commit), none read through a link."""
-    found = []
-    for key in laid_out_keys(directory, [name for name in folders(directory) if name not in locales]):
+@dataclass(frozen=True)
+class Unlisted:
+    """Files (relative paths) holding a person's edit that no pull or push reads any more; an immutable record."""
+
+    #: of locales project.locales no longer lists
+    locales: tuple[str, ...] = ()
+    #: of listed locales, but of kinds [export] kinds no longer lists
+    kinds: tuple[str, ...] = ()
+
+    def said(self) -> list[tuple[str, str]]:
+        """Each file with what is said of it."""
+        return [(rel, UNLISTED) for rel in self.locales] + [(rel, UNLISTED_KIND) for rel in self.kinds]
+
+
+def unlisted_edits(directory: Path, state: State, history: Remembered, locales: Collection[str],
+                   kinds: Collection[str]) -> Unlisted:
+    """The files of locales ``locales`` does not list, or of kinds ``kinds`` does not, that hold a person's edit:
+    the state knows them from a pull, but with the locale or kind gone from the config no pull or push reads them
+    again, so a translation there would wait unsent and unsaid. Only files laid out in the tree count (the state's
+    own paths are text anyone can commit), none read through a link."""
+    names = folders(directory)
+    dropped = laid_out_keys(directory, [name for name in names if name not in locales])
+    listed = [key for key in laid_out_keys(directory, [name for name in names if name in locales])
+              if key.kind not in kinds] if set(KIND_NAMES) - set(kinds) else []
+    return Unlisted(tuple(_edited(directory, state, history, dropped)), tuple(_edited(directory, state, history, listed)))
+
+
+def _edited(directory: Path, state: State, history: Remembered, keys: Iterable[FileKey]) -> Iterator[str]:
+    """The relative paths of ``keys`` whose file holds a person's edit of a copy the state knows."""
+    for key in keys:
         rel = key.relpath()
         entry = state.get(key)
         data = read_normalized(directory / rel) if entry is not None else None
         if entry is not None and data is not None and not history.owns(rel, sha256(data), entry):
-            found.append(rel)
-    return found
+            yield rel
 
 
 def set_back(digest: str, entry: FileState | None, committed: FileState | None) -> bool:

@@ -47,7 +47,7 @@ from pxl10n.sync import crash, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
-from pxl10n.sync.ownership import UNLISTED, Remembered, committed_copy, own_uncommitted, remembered, unlisted_edits
+from pxl10n.sync.ownership import Remembered, Unlisted, committed_copy, own_uncommitted, remembered, unlisted_edits
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
@@ -171,8 +171,8 @@ class PushResult:
     directory: str = ""
     stopped: str | None = None
     commit: str | None = None
-    #: files of locales project.locales no longer lists that hold an edit no push sent (ownership.unlisted_edits)
-    unlisted: tuple[str, ...] = ()
+    #: files of locales or kinds the config no longer lists that hold an edit no push sent (ownership.unlisted_edits)
+    unlisted: Unlisted = Unlisted()
     #: said after the commit's sha (gitops.detached_note): '' on a branch
     committed_where: str = ""
 
@@ -201,7 +201,8 @@ class PushResult:
             "stopped": self.stopped,
             "files": [f.as_dict() for f in self.files if f.status != S.UNCHANGED],
             "commit": self.commit,
-            "unlisted_locales_changed": list(self.unlisted),
+            "unlisted_locales_changed": list(self.unlisted.locales),
+            "unlisted_kinds_changed": list(self.unlisted.kinds),
         }
 
 
@@ -675,7 +676,7 @@ def push(
             known = remembered(found, directory)
             planned = plan(settings, state, selection, force=force, recovery=jr.recover(state), history=known)
             result = replace(_dry_run(settings, state, planned, directory, found, force=force, console=console),
-                             unlisted=tuple(unlisted_edits(directory, state, known, settings.locales)))
+                             unlisted=unlisted_edits(directory, state, known, settings.locales, settings.kinds))
         else:
             repo = gitops.require_git(found)
             if repo is not None and commit:
@@ -748,7 +749,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
         done += sent
         stopped = stopped or stop_reason
     result = PushResult(files=_in_plan_order(plans, done), directory=str(directory), stopped=stopped,
-                        unlisted=tuple(unlisted_edits(directory, state, known, settings.locales)))
+                        unlisted=unlisted_edits(directory, state, known, settings.locales, settings.kinds))
     guard.wrote |= state.save()
     crash.point("push-saved")
     if repo is not None:
@@ -800,8 +801,8 @@ def _report(result: PushResult, console: Console) -> None:
             console.warn(f"{file.rel}: {file.reason}")
         if file.plan.withheld and file.status in (S.PUSHED, S.WOULD_SEND, S.CONFIRMED):
             console.info(f"{file.rel}: {_withheld_note(file.plan.withheld)}")
-    for rel in result.unlisted:
-        console.warn(f"{rel}: {UNLISTED}")
+    for rel, said in result.unlisted.said():
+        console.warn(f"{rel}: {said}")
     if result.stopped:
         console.error(result.stopped)
     counts = Counter(f.status for f in result.files)

@@ -22,7 +22,7 @@ from pxl10n.errors import XliffError
 from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys
 from pxl10n.sync import git as gitops
-from pxl10n.sync.ownership import UNLISTED, remembered, unlisted_edits
+from pxl10n.sync.ownership import Unlisted, remembered, unlisted_edits
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import State
 from pxl10n.xliff.io import parse, read_info, sha256
@@ -127,8 +127,8 @@ class StatusReport:
     unreadable: list[str] = field(default_factory=list)
     #: files laid out like pulled ones that no pull wrote (no state entry: a copy, a rename): push never sends them
     not_pulled: list[str] = field(default_factory=list)
-    #: files of locales project.locales no longer lists that hold an edit no push sent (neither counted nor sent)
-    unlisted: list[str] = field(default_factory=list)
+    #: files of locales or kinds the config no longer lists that hold an edit no push sent (neither counted nor sent)
+    unlisted: Unlisted = field(default_factory=Unlisted)
     #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
     drift: list[tuple[str, str]] = field(default_factory=list)
 
@@ -146,7 +146,8 @@ class StatusReport:
             "changed_since_push": self.changed,
             "unreadable": self.unreadable,
             "not_pulled": self.not_pulled,
-            "unlisted_locales_changed": self.unlisted,
+            "unlisted_locales_changed": list(self.unlisted.locales),
+            "unlisted_kinds_changed": list(self.unlisted.kinds),
         }
         if self.remote:
             data["drift"] = [{"path": path, "drift": what} for path, what in self.drift]
@@ -208,7 +209,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         if not history.owns(key.relpath(), sha256(normalized(data)), entry):
             row.changed += 1
             report.changed.append(key.relpath())
-    report.unlisted = unlisted_edits(settings.directory, state, history, settings.locales)
+    report.unlisted = unlisted_edits(settings.directory, state, history, settings.locales, settings.kinds)
     if remote:
         _compare_remote(report, rows, complete, _px_flags(settings, kinds, locales, console))
     report.rows = [rows[k] for k in sorted(rows)]
@@ -298,7 +299,7 @@ def _notes(report: StatusReport) -> list[str]:
     lines += [f"unreadable (not counted): {path}" for path in report.unreadable]
     lines += [f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {path}"
               for path in report.not_pulled]
-    lines += [f"{path}: {UNLISTED}" for path in report.unlisted]
+    lines += [f"{path}: {said}" for path, said in report.unlisted.said()]
     return lines
 
 
