@@ -113,6 +113,36 @@ def test_items_deleted_in_px_are_removed_on_a_full_pull(pulled: Path, emulator: 
     assert not any(gone.id in rel for rel in state)
 
 
+def test_items_an_export_filter_leaves_out_are_left_alone_not_taken_for_deleted(pulled: Path, emulator: EmulatorServer) -> None:
+    """Narrowing [export] engagement_types narrows PX's listing, so the other engagements were "no longer in PX":
+    removed (or held back, past the share), and an edited one "kept; push has nowhere to send it (PX has no such
+    item)". PX still has them: pull asks PX for the whole listing, leaves their files as they are and says why; an
+    engagement PX really deleted is still removed."""
+    engagements = [i for i in emulator.store.items("engagement") if i.localizable]
+    kept_type = engagements[0].type
+    deleted = next(i for i in engagements if i.type == kept_type and i is not engagements[0]) if sum(
+        i.type == kept_type for i in engagements) > 1 else None
+    others = [i for i in engagements if i.type != kept_type]
+    edited = FileKey("engagement", others[0].id, "fr-FR").path(pulled / "l10n")
+    edited.write_bytes(edited.read_bytes().replace(b"</source>", b"</source><target>mine</target>", 1))
+    if deleted is not None:
+        emulator.store.remove("engagement", deleted.id)
+    write_config(pulled, emulator.base_url, content=content_entries(emulator),
+                 extra=f'\n[export]\nengagement_types = ["{kept_type}"]\n[pull]\nprune_max_share = 1.0\n')
+    result = run("pull", "--format", "json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["files"]["left_out"] == 2 * len(others), summary
+    assert all(FileKey("engagement", i.id, loc).path(pulled / "l10n").exists() for i in others for loc in LOCALES)
+    assert b"mine" in edited.read_bytes()
+    assert (f"{2 * len(others)} file(s) left as they are: PX still has this engagement, but [export] engagement_types "
+            "leaves it out (-v names each)") in result.stderr
+    said_gone = [line for line in result.stderr.splitlines() if "no longer in PX" in line]
+    assert all(deleted is not None and deleted.id in line for line in said_gone), said_gone
+    if deleted is not None:
+        assert summary["files"]["removed"] == 2 and not FileKey("engagement", deleted.id, "fr-FR").path(pulled / "l10n").exists()
+
+
 def test_a_content_entry_taken_out_of_the_config_is_said_so_not_that_px_dropped_it(pulled: Path, emulator: EmulatorServer) -> None:
     """PX cannot list content: its "listing" is the config's [[content]] entries, so a file removed (or kept, edited)
     because an entry was taken out must say that, not "no longer in PX", which would send a person looking in PX."""

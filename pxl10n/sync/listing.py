@@ -27,6 +27,19 @@ def list_items(client: PXClient, settings: Settings, kinds: Iterable[str], conso
     return listed
 
 
+def filter_names(settings: Settings, kind: str) -> list[str]:
+    """The ``[export]`` keys that narrow this kind's listing (``engagement_types``, ``product_id``): an item they
+    leave out is not listed, though PX still has it."""
+    narrowing = KINDS[kind].list_query(settings)
+    return [name for name, param in (("engagement_types", KINDS[kind].type_filter), ("product_id", KINDS[kind].product_filter))
+            if param is not None and param in narrowing]
+
+
+def unfiltered_ids(client: PXClient, kind: str) -> set[str]:
+    """The ids of every item of ``kind`` PX lists, whatever the config's filters (PXError when it cannot list)."""
+    return {item.id for item in client.list(KINDS[kind], params={})}
+
+
 def pulled_kinds(settings: Settings, kinds: tuple[str, ...]) -> tuple[str, ...]:
     """The ``kinds`` a pull writes files of: content only with ``[[content]]`` entries (PX cannot list them)."""
     return tuple(kind for kind in kinds if kind != "content" or settings.content)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -48,7 +48,7 @@ from pxl10n.px.kinds import KINDS, Item
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
-from pxl10n.sync.listing import list_items, pulled_kinds
+from pxl10n.sync.listing import filter_names, list_items, pulled_kinds, unfiltered_ids
 from pxl10n.sync.ownership import Remembered, committed_copy, own_uncommitted, remembered
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
@@ -75,9 +75,11 @@ class PullStatus(StrEnum):
     FAILED = "failed"
     REMOVED = "removed"
     PRUNE_HELD = "prune-held"
+    #: an item PX still has that the config's ``[export]`` filters now leave out: its file is left as it is
+    LEFT_OUT = "left-out"
 
 
-NEW, UPDATED, UNCHANGED, KEPT, FAILED, REMOVED, PRUNE_HELD = tuple(PullStatus)
+NEW, UPDATED, UNCHANGED, KEPT, FAILED, REMOVED, PRUNE_HELD, LEFT_OUT = tuple(PullStatus)
 CHANGING = frozenset({NEW, UPDATED, REMOVED})
 
 
@@ -161,6 +163,7 @@ class PullResult:
                 "kept_local": self.count(KEPT),
                 "removed": self.count(REMOVED),
                 "prune_held": self.count(PRUNE_HELD),
+                "left_out": self.count(LEFT_OUT),
                 "failed": self.count(FAILED),
             },
             "skipped": dict(self.skipped),
@@ -309,7 +312,8 @@ def _run(
         console.info(f"exporting {len(plan.tasks)} file(s): {len(plan.localizable)} item(s) x {len(locales)} locale(s)")
         files = _export_all(client, settings, state, history, plan, console, guard, dry_run=dry_run)
         if not selection.ids:
-            files += _obsolete(settings, state, history, tuple(listed), locales, listed, guard, dry_run=dry_run, prune_all=prune_all)
+            files += _obsolete(settings, state, history, tuple(listed), locales, listed, guard, dry_run=dry_run, prune_all=prune_all,
+                               unfiltered=lambda kind: unfiltered_ids(client, kind))
     finally:
         if own_client:
             client.close()
@@ -593,16 +597,23 @@ def _obsolete(
     *,
     dry_run: bool,
     prune_all: bool,
+    unfiltered: Callable[[str], set[str]],
 ) -> list[FileResult]:
     """Remove files of items PX no longer lists: never a person's work, never on an empty or shrunken listing.
 
-    ``kinds`` are the kinds listed in full this run: a kind whose listing failed is never pruned.
+    ``kinds`` are the kinds listed in full this run: a kind whose listing failed is never pruned. A listing the
+    config's ``[export]`` filters narrow says nothing of the items they leave out, so PX is asked for the kind's whole
+    listing (``unfiltered``): an item it still has is left out, its file left as it is; only the rest is gone.
     """
     results: list[FileResult] = []
     for kind in kinds:
         ids = {item.id for item in listed.get(kind, []) if item.localizable}
         entries = [entry for _, entry in sorted(state.entries.items()) if entry.kind == kind and entry.locale in locales]
         gone = [entry for entry in entries if entry.item_id not in ids]
+        filters = filter_names(settings, kind) if gone else []
+        if filters:
+            left, gone = _left_out(kind, gone, filters, unfiltered)
+            results += left
         if not gone:
             continue
         held = _prune_held(settings, kind, listed, entries, gone, prune_all=prune_all)
@@ -612,6 +623,25 @@ def _obsolete(
             with stop_at_fault(guard, path):
                 results.append(_remove(entry, path, state, history, guard, held, why, dry_run=dry_run))
     return results
+
+
+def _left_out(kind: str, gone: list[FileState], filters: list[str], unfiltered: Callable[[str], set[str]]
+              ) -> tuple[list[FileResult], list[FileState]]:
+    """Which of ``gone`` PX still has (their files left as they are) and which it has not (still gone); when PX
+    cannot list the kind whole, none is taken for gone (kept as they are, and said so)."""
+    named = " and ".join(f"[export] {name}" for name in filters)
+    try:
+        still = unfiltered(kind)
+    except AuthError:
+        raise
+    except PXError as exc:
+        why = (f"not in the {kind} listing {named} narrows, and PX could not list every {kind} to tell whether it still "
+               f"has it ({exc}): left as it is")
+        return [FileResult(entry.key, LEFT_OUT, message=why) for entry in gone], []
+    why = (f"PX still has this {kind}, but {named} leaves it out: left as it is (neither pulled nor removed; "
+           "`git rm` it if it is not wanted)")
+    return ([FileResult(entry.key, LEFT_OUT, message=why) for entry in gone if entry.item_id in still],
+            [entry for entry in gone if entry.item_id not in still])
 
 
 def _gone(settings: Settings, kind: str) -> str:
@@ -691,6 +721,8 @@ def _report(result: PullResult, console: Console) -> None:
             console.error(file.message)
         elif file.status in (KEPT, PRUNE_HELD):
             console.warn(f"{file.key.relpath()}: {file.message}")
+        elif file.status == LEFT_OUT:
+            console.detail(f"{file.key.relpath()}: {file.message}")
         elif file.status == REMOVED:
             console.info(f"{'would remove' if result.dry_run else 'removed'}  {file.key.relpath()} ({file.message})")
         elif file.status in (NEW, UPDATED):
@@ -710,6 +742,11 @@ def _summarize(result: PullResult, console: Console) -> None:
         parts.append(f"{result.count(PRUNE_HELD)} removal(s) held back")
     if result.count(KEPT):
         parts.append(f"{result.count(KEPT)} kept with local edits")
+    if result.count(LEFT_OUT):
+        first = next(f for f in result.files if f.status == LEFT_OUT)
+        console.info(f"{result.count(LEFT_OUT)} file(s) left as they are: {first.message.split(': left as it is')[0]} "
+                     "(-v names each)")
+        parts.append(f"{result.count(LEFT_OUT)} left out by [export] filters")
     failed = result.count(FAILED) + len(result.failures) + len(result.listing_failures)
     parts.append(f"{failed} failed")
     console.info("pull: " + ", ".join(parts) + (f"; committed {result.commit[:10]}{result.committed_where}" if result.commit else ""))
