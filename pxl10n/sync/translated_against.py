@@ -196,7 +196,7 @@ class History:
         one of pxl10n's copies held ``target`` for the unit, and every committed copy holding ``px_target`` is one
         pxl10n wrote as PX exported it (never a person's commit: a translator's own text undone by a revert is theirs
         to undo)."""
-        if not target or target == px_target:
+        if not target or spaced(target) == spaced(px_target or ""):  # the same text, but for spacing PX may normalize
             return False
         copies = self._read()
         if not any(c.ours and uid in c.units and c.units[uid].target == target for c in copies):
