@@ -315,6 +315,18 @@ class Flat(NamedTuple):
 _EMPTY_FLAT = Flat()
 
 
+def _copied(name: str, el: etree._Element, copies: set[str]) -> bool:
+    """Whether a 2.0 code is a copy of another (``copyOf``), or the ``<ec>`` closing one: the spec's way to
+    duplicate a code the source has (XLIFF 2.1 4.7.2.4.1, checked by XLF), so no code of its own. ``copies``
+    gathers the ids of the copies met so far in the element (an ``<sc>`` comes before its ``<ec>``)."""
+    if el.get("copyOf") is not None:
+        ident = el.get("id")
+        if ident is not None:
+            copies.add(ident)
+        return True
+    return name == "ec" and bool(copies) and el.get("startRef") in copies
+
+
 def _code_label(name: str, el: etree._Element) -> str | None:
     ident = el.get("id") or el.get("startRef") or el.get("mid")
     if name == "mrk" and ident is None:
@@ -347,6 +359,8 @@ def flatten(el: etree._Element | None, version: str, text: str | None = None) ->
         return Flat(el.text or "")
     codes_of = INLINE_CODES[version]
     excluded = _CODE_CONTENT if version == "1.2" else _CP
+    copyable = version == "2.0"
+    copies: set[str] = set()
     codes: list[str] = []
     markers: list[str] = []
     children = list(el)  # one C call; most inline elements have no children of their own, so these are all
@@ -362,7 +376,7 @@ def flatten(el: etree._Element | None, version: str, text: str | None = None) ->
             first = name  # the first descendant is the first child
         if name in codes_of:
             label = _code_label(name, child)
-            if label is not None:
+            if label is not None and not (copyable and _copied(name, child, copies)):
                 codes.append(label)
         elif name in _MARKERS:
             label = _code_label(name, child)
@@ -386,6 +400,7 @@ def _flatten_walk(el: etree._Element, version: str) -> Flat:
     codes: list[str] = []
     markers: list[str] = []
     codes_of = INLINE_CODES[version]
+    copies: set[str] = set()
     has_inline = False
 
     def walk(parent: etree._Element) -> None:
@@ -395,7 +410,7 @@ def _flatten_walk(el: etree._Element, version: str) -> Flat:
             if name:
                 has_inline = True
                 label = _code_label(name, child)
-                if name in codes_of and label:
+                if name in codes_of and label and not (version == "2.0" and _copied(name, child, copies)):
                     codes.append(label)
                 elif name in _MARKERS and label:
                     markers.append(label)
