@@ -581,8 +581,8 @@ def leverage(app: AppContext, selection: Selection, min_similarity: int, dry_run
 def pseudo(app: AppContext, selection: Selection, style: str, overwrite: bool, dry_run: bool) -> int:
     """Pseudo-translate one locale's files (placeholders, inline codes and HTML kept), to push to a test locale."""
     from pxl10n.assets.corpus import read_selection
+    from pxl10n.assets.pseudo import Style
     from pxl10n.assets.pseudolocalize import pseudolocalize
-    from pxl10n.xliff.pseudo import Style
 
     settings = app.settings()
     if len(selection.locales) != 1:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import git
 
+from pxl10n.assets.pseudo import pseudo_translate
 from pxl10n.config import load, starter_text
 from pxl10n.console import Console
 from pxl10n.emulator.server import EmulatorServer
@@ -27,7 +28,6 @@ from pxl10n.sync.push import push
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.status import collect, render_text
 from pxl10n.sync.validation import validate_paths
-from pxl10n.xliff.pseudo import pseudo_translate
 
 DEMO_KEY = "demo-key-not-a-secret"
 LOCALES = ("fr-FR", "de-DE")

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from pxl10n.assets.pseudo import Style, growth, pseudo_text, pseudo_translate
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.xliff.io import canonicalize, parse, read_info
-from pxl10n.xliff.pseudo import Style, growth, pseudo_text, pseudo_translate
 
 from .helpers.cli import run
 
@@ -161,3 +161,44 @@ def test_an_id_no_file_has_stops_before_anything_is_written(pulled: Path, emulat
         "check the id (the file name without .xlf), or pull the item first; nothing was written")
     assert {path: path.read_bytes() for path in files} == files
     assert run(command, "--locale", "fr-FR", "--id", article.id).exit_code == 0
+
+
+# --- one grammar: validate's (placeholders, ICU, URLs), so the result passes validate ------------------------
+
+@pytest.mark.parametrize(("source", "expected"), [
+    ("{count, plural, one {# file} other {# files}}", "{count, plural, one {# [fîlé]} other {# [fîlés]}}"),
+    ("{gender, select, male {He} other {They}} liked it", "{gender, select, male {[Hé]} other {[Théý]}} [lîkéd ît]"),
+    ("{n, plural, =0 {No items} other {{n} items}}", "{n, plural, =0 {[Ñö îtéms]} other {{n} [îtéms]}}"),
+    ("Copy %c, %e, %i, %u, %o and %1$@ now", "[Çöpý %c, %e, %i, %u, %o åñd %1$@ ñöw]"),
+])
+def test_icu_syntax_and_printf_survive_and_each_branch_is_bracketed(source: str, expected: str) -> None:
+    """Pseudo had a grammar of its own: it accented ICU's argument names, keywords and keys (``{çöûñt, plûrål, öñé``),
+    which no app can format and validate refuses (QA105), left the branch text of a select as it was, bracketed
+    across branches (``one {# [file} other {# files]}``: a truncation that is not one), and accented printf
+    conversions (``%ç``, ``%é``)."""
+    assert pseudo_text(source, Style.BRACKETS) == expected
+
+
+DOC_ICU12 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
+  <file original="ng2.template" source-language="en-US" target-language="de-DE" datatype="plaintext"><body>
+    <trans-unit id="a" datatype="html"><source>{VAR_PLURAL, plural, =0 {no items} other {<x id="INTERPOLATION" equiv-text="{{ n }}"/> items}}</source></trans-unit>
+    <trans-unit id="b"><source>{count, plural, one {# file for {name}} other {# files for {name}}}</source></trans-unit>
+    <trans-unit id="c"><source>Save %1$s to %2$@ (%c copies) at https://example.com/help or help@example.com</source></trans-unit>
+    <trans-unit id="d"><source>&lt;b&gt;Hi&lt;/b&gt;, {gender, select, female {she} other {they}} wrote&amp;nbsp;it</source></trans-unit>
+    <trans-unit id="e"><source>&lt;b&gt;{{user.firstName}}&lt;/b&gt; wrote &amp;nbsp;{0} of {count} (100%)</source></trans-unit>
+  </body></file>
+</xliff>"""
+
+
+@pytest.mark.parametrize("style", list(Style))
+def test_the_pseudo_translation_of_icu_and_code_passes_validate(tmp_path: Path, style: Style) -> None:
+    """An ICU message that runs across an inline code (Angular) is read as one text; every style's output is a file
+    validate finds nothing wrong with, as the module promises."""
+    path = tmp_path / "de-DE.xlf"
+    path.write_bytes(pseudo_translate(DOC_ICU12.encode("utf-8"), style=style))
+    targets = {u.id: u.target for u in read_info(parse(path.read_bytes())).units}
+    assert targets["a"] is not None and targets["a"].startswith("{VAR_PLURAL, plural, =0 {") and "îtéms" in targets["a"]
+    assert b'<x id="INTERPOLATION" equiv-text="{{ n }}"/>' in path.read_bytes().split(b"<target")[1]
+    result = run("validate", "--select", "QA,XLF", str(path))
+    assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output, result.output

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pxl10n.assets.corpus import SourceFile
+from pxl10n.assets.pseudo import Style, pseudo_translate
 from pxl10n.assets.rewrite import rewrite_if_unchanged
-from pxl10n.xliff.pseudo import Style, pseudo_translate
 
 
 @dataclass(frozen=True)

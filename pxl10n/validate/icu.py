@@ -51,6 +51,9 @@ class Message:
     valid: bool
     arguments: tuple[Argument, ...] = ()
     error: str | None = None
+    #: (start, end) of each run of literal text, in order: what is not syntax (argument heads, branch keys,
+    #: braces, a plural's ``#``); what pseudo-translation may change
+    texts: tuple[tuple[int, int], ...] = ()
 
     @property
     def names(self) -> frozenset[str]:
@@ -85,15 +88,21 @@ class _Parser:
     arguments: list[Argument] = field(default_factory=list)
     #: one flag per enclosing plural/selectordinal branch body: was ``#`` used there
     pounds: list[bool] = field(default_factory=list)
+    #: the runs of literal text read so far (see :attr:`Message.texts`)
+    texts: list[tuple[int, int]] = field(default_factory=list)
 
     def message(self, nested: bool) -> None:
         """Text and arguments up to an unmatched ``}`` (nested) or the end."""
         text = self.text
+        start = self.pos
         while self.pos < len(text):
             ch = text[self.pos]
             if ch == "'":
                 self._apostrophe()
-            elif ch == "{":
+                continue
+            if ch in "{}" or (ch == "#" and self.pounds):
+                self._text(start)
+            if ch == "{":
                 self._argument()
             elif ch == "}":
                 if nested:
@@ -103,8 +112,16 @@ class _Parser:
                 if ch == "#" and self.pounds:
                     self.pounds[-1] = True
                 self.pos += 1
+                if ch != "#" or not self.pounds:
+                    continue
+            start = self.pos
+        self._text(start)
         if nested:
             raise _Unreadable("branch not closed", self.pos)
+
+    def _text(self, start: int) -> None:
+        if self.pos > start:
+            self.texts.append((start, self.pos))
 
     def _apostrophe(self) -> None:
         """``''`` is one quote; ``'`` before ``{ } #`` (or ``|``) quotes up to the next lone ``'``."""
@@ -222,7 +239,7 @@ def parse(text: str) -> Message:
         parser.message(nested=False)
     except _Unreadable as exc:
         return Message(False, tuple(parser.arguments), str(exc))
-    return Message(True, tuple(parser.arguments))
+    return Message(True, tuple(parser.arguments), texts=tuple(parser.texts))
 
 
 #: What :func:`looks_like_icu` looks for (public: QA searches a whole document's sources for it at once).
