@@ -175,6 +175,20 @@ def test_an_xliff_file_a_merge_left_conflicted_is_kept_by_pull_which_says_resolv
     assert path.read_bytes() == conflicted
 
 
+@pytest.mark.parametrize(("damage", "said"), [(b"", "empty"), (b"<xliff><file", "not XLIFF pxl10n can read (")])
+def test_a_file_a_tool_left_unreadable_is_kept_by_pull_which_names_the_ways_out(pulled: Path, emulator: EmulatorServer,
+                                                                                  damage: bytes, said: str) -> None:
+    """An editor that crashed while saving left the file empty or cut short: not a copy pxl10n wrote, so pull keeps
+    it (whatever is left may be a person's), but it used to say "push it", which push refuses for such a file."""
+    key = keys_of(emulator, "article")[0]
+    path = key.path(l10n(pulled))
+    path.write_bytes(damage)
+    result = run("pull", "--no-commit")
+    assert f"warning: {key.relpath()}: {said}" in result.stderr, result.output
+    assert "kept as it is: fix it (`pxl10n validate` says where), take the committed copy back" in result.stderr
+    assert "push it" not in result.stderr and path.read_bytes() == damage
+
+
 def test_deleted_state_then_pull_keeps_committed_unpushed_translations(pulled: Path, emulator: EmulatorServer) -> None:
     mine, theirs = keys_of(emulator, "article")[:2]
     written = translate(pulled, mine)

@@ -509,13 +509,15 @@ def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
     """Why a file edited here is kept, and the way out that works for it (committed or not)."""
     try:
         here = read_info(parse_xliff(current))
-    except XliffError:
+    except XliffError as exc:  # "push it" cannot work: push blocks a file validate cannot read
         marker = opening_line(current)
-        if marker is not None:  # "push it" cannot work: push blocks a file validate cannot read
+        if marker is not None:
             return f"line {marker}: {UNRESOLVED}; kept as it is, and pushed once the conflict is resolved"
-        here = None
-    removed = emptied(here, px) if here is not None else ()
-    drafts = drafted_only(here, px) if here is not None else ()
+        said = "empty" if not current.strip() else f"not XLIFF pxl10n can read ({exc})"
+        return (f"{said}, and not a copy pxl10n wrote; kept as it is: fix it (`pxl10n validate` says where), take "
+                "the committed copy back (`git checkout -- FILE`), or delete it and pull to take PX's copy")
+    removed = emptied(here, px)
+    drafts = drafted_only(here, px)
     if drafts:
         return (f"edited here only by {len(drafts)} draft target(s) ({some(drafts, 3)}), whose state says not translated "
                 "yet; kept, and pushed once they are marked translated")
