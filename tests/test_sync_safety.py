@@ -187,6 +187,8 @@ def test_a_file_a_tool_left_unreadable_is_kept_by_pull_which_names_the_ways_out(
     assert f"warning: {key.relpath()}: {said}" in result.stderr, result.output
     assert "kept as it is: fix it (`pxl10n validate` says where), take the committed copy back" in result.stderr
     assert "push it" not in result.stderr and path.read_bytes() == damage
+    status = run("status")
+    assert f"unreadable (not counted): {key.relpath()}: line 1, column " in status.stdout, status.output  # and why
 
 
 def test_deleted_state_then_pull_keeps_committed_unpushed_translations(pulled: Path, emulator: EmulatorServer) -> None:

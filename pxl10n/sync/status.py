@@ -125,6 +125,8 @@ class StatusReport:
     remote: bool = False
     changed: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    #: why each of ``unreadable`` cannot be read (the path, then where and why), for the text report
+    unreadable_why: list[str] = field(default_factory=list)
     #: files laid out like pulled ones that no pull wrote (no state entry: a copy, a rename): push never sends them
     not_pulled: list[str] = field(default_factory=list)
     #: files of locales or kinds the config no longer lists that hold an edit no push sent (neither counted nor sent)
@@ -193,8 +195,9 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         data = read_bytes(key.path(settings.directory)) or b""
         try:
             info = read_info(parse(data, source=key.relpath()))
-        except XliffError:
+        except XliffError as exc:
             report.unreadable.append(key.relpath())
+            report.unreadable_why.append(str(exc))
             continue
         row = rows[(key.locale, key.kind)]
         row.items += 1
@@ -296,7 +299,7 @@ def _notes(report: StatusReport) -> list[str]:
     if report.changed:
         lines.append(f"{len(report.changed)} file(s) changed since last pulled or pushed (the next push sends them):")
         lines += [f"  {path}" for path in report.changed]
-    lines += [f"unreadable (not counted): {path}" for path in report.unreadable]
+    lines += [f"unreadable (not counted): {why}" for why in report.unreadable_why]
     lines += [f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {path}"
               for path in report.not_pulled]
     lines += [f"{path}: {said}" for path, said in report.unlisted.said()]
