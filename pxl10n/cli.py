@@ -371,7 +371,7 @@ def pull(app: AppContext, paths: tuple[Path, ...], selection: Selection, no_comm
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @selection_options()
 @click.option("--dry-run", is_flag=True, help="Show what would be sent and why, and what validation would block; send and write nothing.")
-@click.option("--force", is_flag=True, help="Send every selected file, changed or not.")
+@click.option("--force", is_flag=True, help="Send every selected file, changed or not: a file changed here as it is (over PX's changes); one nothing changed here never over PX's newer text.")
 @click.option("--no-commit", is_flag=True, help="Update the state file and files but do not commit.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Result table (text) or one JSON object on stdout.")
 @pass_app

@@ -99,6 +99,27 @@ def test_force_sends_every_selected_file_with_translations(pulled: Path, emulato
     assert landed(emulator) == Counter((k.kind, k.item_id, "de-DE") for k in translated)
 
 
+def test_force_never_puts_a_files_older_text_over_pxs_newer_one(pulled: Path, emulator: EmulatorServer) -> None:
+    """``--force`` sends files nothing changed here too. It sent them whole, with no look at PX first: a fix made in
+    PX's editor since the pull was reverted to the pulled text, in a file nobody touched. Now such a file goes without
+    the targets PX holds otherwise (PX keeps its own) and still puts back a target PX lost."""
+    key = next(k for k in keys_of(emulator, "engagement", "de-DE")
+               if sum(1 for u in read_info(parse(k.path(l10n(pulled)).read_bytes())).units if u.target) >= 2)
+    pulled_targets = {u.id: u.target for u in read_info(parse(key.path(l10n(pulled)).read_bytes())).units if u.target}
+    fixed, lost = sorted(pulled_targets)[:2]
+    item = emulator.store.get(key.kind, key.item_id)
+    assert item is not None
+    item.translations[key.locale][fixed] = "Im PX-Editor korrigiert"
+    del item.translations[key.locale][lost]
+    code, summary = push_json("--force", "--id", key.item_id, "--locale", key.locale)
+    assert code == 0, summary
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "pushed" and f"PX's newer text kept in 1 unit(s): {fixed}" in row["reason"], row
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert held[fixed] == "Im PX-Editor korrigiert" and held[lost] == pulled_targets[lost]
+    assert "Im PX-Editor korrigiert" in key.path(l10n(pulled)).read_text(encoding="utf-8")  # the file is PX's copy now
+
+
 def test_filters_narrow_the_push(pulled: Path, emulator: EmulatorServer) -> None:
     article_fr, article_de = keys_of(emulator, "article")[0], keys_of(emulator, "article", "de-DE")[1]
     engagement = keys_of(emulator, "engagement")[0]

@@ -361,6 +361,14 @@ def source_differences(sent: XliffInfo, held: XliffInfo) -> list[str]:
     return [u.id for u in sent.units if u.id and u.target is not None and u.id in have and spaced(u.source) != have[u.id]]
 
 
+def px_newer(sent: XliffInfo, held: XliffInfo) -> list[str]:
+    """Units of a file nothing changed here whose target PX holds otherwise (not empty: PX's newer text, not a lost
+    one), or whose source PX has changed since, spaces aside: the file's target there is older than PX's."""
+    have = {u.id: u for u in held.units if u.id}
+    return [u.id for u in sent.units if u.id and u.target is not None and (px := have.get(u.id)) is not None
+            and (((px.target or "").strip() and px.target != u.target) or spaced(px.source) != spaced(u.source))]
+
+
 def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[bytes, XliffInfo]:
     """PX's canonical bytes for one file, exported exactly as pull exported it."""
     kind = KINDS[entry.kind]
@@ -515,7 +523,7 @@ class Sender:
         assert plan_.entry is not None
         if plan_.action == Action.REFRESH:
             return self._refresh(plan_, S.REFRESHED, plan_.reason)
-        if self.force:
+        if self.force and plan_.reason != FORCED:  # changed here: the override the conflict messages name
             return self._send(plan_)
         try:
             canonical, held = reexport(self.client, self.settings, plan_.entry)
@@ -527,6 +535,8 @@ class Sender:
             gone = (f"; if the {plan_.key.kind} is gone from PX for good, the translation has nowhere to go: `git rm` the file "
                     "(and its other locales) and commit, or push fails on it every time") if status == 435 else ""
             return PushOutcome(plan_, S.FAILED, f"not sent: PX's copy could not be checked first ({exc}){gone}", status)
+        if plan_.reason == FORCED:
+            return self._forced(plan_, held)
         if plan_.info is not None and not target_differences(plan_.info, held):
             self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
             note = "; landed before an interruption" if plan_.in_doubt else ""
@@ -561,6 +571,19 @@ class Sender:
         if not target_differences(plan_.info, held):
             self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
             return self._store(plan_, S.CONFIRMED, f"{reason}; PX already holds the rest (not sent again)", canonical, held)
+        return self._send(plan_)
+
+    def _forced(self, plan_: PushPlan, held: XliffInfo) -> PushOutcome:
+        """``--force`` of a file nothing changed here (pxl10n's own copy): sent, to put back what PX lacks (a target
+        PX lost), but never its older text over PX's newer one: a unit whose target PX holds otherwise, or whose
+        source PX has changed, goes without its target, so PX keeps its own."""
+        assert plan_.info is not None
+        newer = px_newer(plan_.info, held)
+        if newer:
+            sending = parse(plan_.data, source=plan_.rel)
+            withhold_targets(sending, frozenset(newer))
+            plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending),
+                            reason=f"{plan_.reason}; PX's newer text kept in {len(newer)} unit(s): {some(newer)}")
         return self._send(plan_)
 
     def _send(self, plan_: PushPlan) -> PushOutcome:
