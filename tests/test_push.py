@@ -120,6 +120,27 @@ def test_force_never_puts_a_files_older_text_over_pxs_newer_one(pulled: Path, em
     assert "Im PX-Editor korrigiert" in key.path(l10n(pulled)).read_text(encoding="utf-8")  # the file is PX's copy now
 
 
+def test_force_overrides_a_conflict_in_its_units_only_never_pxs_other_changes(pulled: Path, emulator: EmulatorServer) -> None:
+    """The file's title and button were translated here; meanwhile PX's editor changed the title too (a conflict)
+    and the body (PX's alone). ``--force`` is the named way to overwrite the title; it also put the pulled body back
+    over PX's fix. Now the body keeps PX's text, and the title goes as the file has it."""
+    key = next(k for k in keys_of(emulator, "engagement") if {"dialog.title", "dialog.body", "dialog.button.primary"}
+               <= {u.id for u in read_info(parse(k.path(l10n(pulled)).read_bytes())).units})
+    mine = translate(pulled, key, lambda source: f"[fr] {source}", units=lambda uid: uid in ("dialog.title", "dialog.button.primary"))
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.title": "Titre du PX, {{user.firstName}}",
+                                                                    "dialog.body": "Corps corrigé dans PX"})
+    code, summary = push_json()
+    assert code == 1 and results(summary)[key.relpath()] == "conflict"
+    code, summary = push_json("--force", "--id", key.item_id, "--locale", key.locale)
+    assert code == 0, summary
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert row["result"] == "pushed", row
+    assert "which PX keeps: dialog.body" in row["reason"] and "sent as the file has them (--force): dialog.title" in row["reason"]
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert held["dialog.title"] == mine["dialog.title"] and held["dialog.button.primary"] == mine["dialog.button.primary"]
+    assert held["dialog.body"] == "Corps corrigé dans PX"
+
+
 def test_filters_narrow_the_push(pulled: Path, emulator: EmulatorServer) -> None:
     article_fr, article_de = keys_of(emulator, "article")[0], keys_of(emulator, "article", "de-DE")[1]
     engagement = keys_of(emulator, "engagement")[0]

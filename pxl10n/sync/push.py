@@ -523,8 +523,6 @@ class Sender:
         assert plan_.entry is not None
         if plan_.action == Action.REFRESH:
             return self._refresh(plan_, S.REFRESHED, plan_.reason)
-        if self.force and plan_.reason != FORCED:  # changed here: the override the conflict messages name
-            return self._send(plan_)
         try:
             canonical, held = reexport(self.client, self.settings, plan_.entry)
         except AuthError as exc:
@@ -537,6 +535,8 @@ class Sender:
             return PushOutcome(plan_, S.FAILED, f"not sent: PX's copy could not be checked first ({exc}){gone}", status)
         if plan_.reason == FORCED:
             return self._forced(plan_, held)
+        if self.force:  # changed here: the override the conflict messages name, over PX's changes to the same units only
+            return self._merged(plan_, canonical, held) if sha256(canonical) not in plan_.entry.px_hashes() else self._send(plan_)
         if plan_.info is not None and not target_differences(plan_.info, held):
             self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
             note = "; landed before an interruption" if plan_.in_doubt else ""
@@ -551,8 +551,12 @@ class Sender:
         return self._send(plan_)
 
     def _merged(self, plan_: PushPlan, canonical: bytes, held: XliffInfo) -> PushOutcome:
-        """PX changed the file since it was pulled: send what changed here alone, when PX changed other units."""
+        """PX changed the file since it was pulled: send what changed here alone, when PX changed other units. With
+        ``--force`` a unit changed on both sides goes as the file has it, and a file that cannot be merged goes whole;
+        a unit PX alone changed still keeps PX's text."""
         base = self.pulled_copy(plan_)
+        if (base is None or plan_.info is None) and self.force:
+            return self._send(plan_)
         if base is None or plan_.info is None:
             shallow = ("; this clone is shallow (fetch the history: `git fetch --unshallow`, or actions/checkout with "
                        "fetch-depth: 0)") if self.shallow else ""
@@ -561,11 +565,18 @@ class Sender:
             merged = unit_merge.merge(read_info(parse(base, source=plan_.rel)), plan_.info, held)
             sending = parse(plan_.data, source=plan_.rel)  # D again: the gate's document may have let its tree go
         except XliffError:
+            if self.force:
+                return self._send(plan_)
             return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
-        if merged.conflicts:
+        if merged.conflicts and not self.force:
             return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {some(merged.conflicts)}")
         withhold_targets(sending, frozenset(merged.keep))
-        reason = f"{plan_.reason}; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {some(merged.keep)}"
+        reason = plan_.reason
+        if merged.keep:
+            reason += f"; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {some(merged.keep)}"
+        if merged.conflicts:  # only with --force
+            reason += (f"; {len(merged.conflicts)} unit(s) changed in PX too sent as the file has them (--force): "
+                       f"{some(merged.conflicts)}")
         plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
         assert plan_.info is not None and plan_.entry is not None
         if not target_differences(plan_.info, held):
