@@ -62,27 +62,40 @@ def test_doctor_names_it_as_a_problem_and_the_files_push_once_the_names_agree(re
     assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr, pushed.output
 
 
-def test_an_edit_in_a_locale_no_longer_listed_is_named_by_status_and_push(pulled: Path, emulator: EmulatorServer) -> None:
+@pytest.mark.parametrize(("dropped", "said", "key"), [
+    ("locale", "its locale is not in project.locales any more, so nothing pulls or pushes it (list the locale again to "
+               "send it)", "unlisted_locales_changed"),
+    ("kind", "its kind is not in [export] kinds any more, so nothing pulls or pushes it (list the kind again to send "
+             "it)", "unlisted_kinds_changed"),
+])
+def test_an_edit_in_a_locale_or_kind_no_longer_listed_is_named_by_status_and_push(pulled: Path, emulator: EmulatorServer,
+                                                                                   dropped: str, said: str, key: str) -> None:
+    """de-DE dropped from project.locales, or article from ``[export] kinds``, after a translator's de-DE article edit:
+    push said "nothing to push" and status counted nothing, so the translation waited unsent and unsaid."""
     edited, untouched = keys_of(emulator, "article", "de-DE")[:2]
     translate(pulled, edited)
     subprocess.run(["git", "commit", "-qam", "translated"], cwd=pulled, check=True)
-    write_config(pulled, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))
-    said = (f"{edited.relpath()}: edited since last pulled or pushed, but its locale is not in project.locales any more, so "
-            f"nothing pulls or pushes it (list the locale again to send it)")
+    if dropped == "locale":
+        write_config(pulled, emulator.base_url, locales=("fr-FR",), content=content_entries(emulator))
+    else:
+        write_config(pulled, emulator.base_url, content=content_entries(emulator),
+                     extra='\n[export]\nkinds = ["engagement", "kcbot", "content"]\n')
+    said = f"{edited.relpath()}: edited since last pulled or pushed, but {said}"
     status = run("status")
-    assert status.exit_code == 0 and said in status.stdout.splitlines()
-    assert json.loads(run("status", "--format", "json").stdout)["unlisted_locales_changed"] == [edited.relpath()]
+    assert status.exit_code == 0 and said in status.stdout.splitlines(), status.output
+    data = json.loads(run("status", "--format", "json").stdout)
+    other = {"unlisted_locales_changed", "unlisted_kinds_changed"} - {key}
+    assert data[key] == [edited.relpath()] and data[other.pop()] == []
     before = import_requests(emulator)
     for args in (("--dry-run",), ()):
         pushed = run("push", *args)
         assert pushed.exit_code == 0 and f"warning: {said}" in pushed.stderr.splitlines(), pushed.output
-    assert json.loads(run("push", "--format", "json").stdout)["unlisted_locales_changed"] == [edited.relpath()]
+    assert json.loads(run("push", "--format", "json").stdout)[key] == [edited.relpath()]
     assert import_requests(emulator) == before
     assert untouched.relpath() not in status.stdout
     write_config(pulled, emulator.base_url, content=content_entries(emulator))
     pushed = run("push")
-    assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr and "not in project.locales" not in pushed.stderr
-
+    assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr and "any more" not in pushed.stderr
 
 def test_a_state_entry_naming_a_path_outside_the_tree_is_never_read(pulled: Path, emulator: EmulatorServer, tmp_path: Path) -> None:
     """The state file is text anyone can commit: an entry of an unlisted locale is looked at only where a file is laid
@@ -97,32 +110,6 @@ def test_a_state_entry_naming_a_path_outside_the_tree_is_never_read(pulled: Path
     status = run("status")
     assert status.exit_code == 0, status.output
     assert "outside" not in status.stdout and "project.locales any more" not in status.stdout
-
-
-def test_an_edit_in_a_kind_no_longer_exported_is_named_by_status_and_push(pulled: Path, emulator: EmulatorServer) -> None:
-    """As a dropped locale: ``[export] kinds`` left out article after a translator's article edit; push said
-    "nothing to push" and status counted nothing, so the translation waited unsent and unsaid."""
-    edited, untouched = keys_of(emulator, "article")[:2]
-    translate(pulled, edited)
-    subprocess.run(["git", "commit", "-qam", "translated"], cwd=pulled, check=True)
-    write_config(pulled, emulator.base_url, content=content_entries(emulator),
-                 extra='\n[export]\nkinds = ["engagement", "kcbot", "content"]\n')
-    said = (f"{edited.relpath()}: edited since last pulled or pushed, but its kind is not in [export] kinds any more, so "
-            f"nothing pulls or pushes it (list the kind again to send it)")
-    status = run("status")
-    assert status.exit_code == 0 and said in status.stdout.splitlines(), status.output
-    data = json.loads(run("status", "--format", "json").stdout)
-    assert data["unlisted_kinds_changed"] == [edited.relpath()] and data["unlisted_locales_changed"] == []
-    before = import_requests(emulator)
-    for args in (("--dry-run",), ()):
-        pushed = run("push", *args)
-        assert pushed.exit_code == 0 and f"warning: {said}" in pushed.stderr.splitlines(), pushed.output
-    assert json.loads(run("push", "--format", "json").stdout)["unlisted_kinds_changed"] == [edited.relpath()]
-    assert import_requests(emulator) == before
-    assert untouched.relpath() not in status.output
-    write_config(pulled, emulator.base_url, content=content_entries(emulator))
-    pushed = run("push")
-    assert pushed.exit_code == 0 and "1 pushed" in pushed.stderr and "[export] kinds" not in pushed.stderr
 
 
 def test_a_locale_option_in_another_letter_case_names_the_configured_locale(pulled: Path, emulator: EmulatorServer) -> None:
