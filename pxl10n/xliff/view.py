@@ -376,7 +376,8 @@ def flatten(el: etree._Element | None, version: str, text: str | None = None) ->
             first = name  # the first descendant is the first child
         if name in codes_of:
             label = _code_label(name, child)
-            if label is not None and not (copyable and _copied(name, child, copies)):
+            if label is not None and not (copyable and (copies or child.get("copyOf") is not None)
+                                          and _copied(name, child, copies)):  # a copy is rare: one read of its mark
                 codes.append(label)
         elif name in _MARKERS:
             label = _code_label(name, child)
