@@ -17,6 +17,7 @@ from pathlib import Path
 import git
 
 from pxl10n.emulator.server import EmulatorServer
+from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
 from .helpers.pulled import keys_of, l10n, translate
@@ -119,3 +120,43 @@ def test_a_copy_set_back_across_a_source_change_in_px_is_a_conflict_naming_the_u
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
     assert row["result"] == "conflict" and unit in row["reason"] and "translate the old text" in row["reason"]
     assert import_requests(emulator) == before
+
+
+def test_an_older_copy_checked_out_never_undoes_a_fix_made_in_px_since(pulled: Path, emulator: EmulatorServer) -> None:
+    """Checking out the first pulled copy undoes the translator's button (the point), but also puts the title back
+    to what PX had before someone fixed it in PX's editor, which a later pull brought: push sent both. Now the file is
+    a conflict naming the title; with PX's text put back there, the rest of the undo goes."""
+    repo = git.Repo(pulled)
+    key = next(k for k in keys_of(emulator, "engagement")
+               if {"dialog.title", "dialog.button.dismiss"} <= {u.id for u in read_info(parse(k.path(l10n(pulled)).read_bytes())).units})
+    path = key.path(l10n(pulled))
+    first = repo.head.commit.hexsha
+    before = {u.id: u.target for u in read_info(parse(path.read_bytes())).units}
+    translate(pulled, key, lambda source: f"[fr] {source}", units=lambda uid: uid == "dialog.button.dismiss")
+    repo.git.commit("-qam", "the dismiss button")
+    assert push_json()[0] == 0
+    fix = "Bienvenue, {{user.firstName}} (corrigé dans PX)"
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.title": fix})
+    assert run("pull").exit_code == 0
+    repo.git.checkout(first, "--", str(path))
+    repo.git.commit("-qm", "Undo the dismiss button")
+    sent = import_requests(emulator)
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 1 and row["result"] == "conflict", row
+    assert row["reason"].startswith("set back to an older copy") and "dialog.title (dialog.title: PX's target is now" in row["reason"]
+    assert import_requests(emulator) == sent and emulator.store.translations(key.kind, key.item_id, key.locale)["dialog.title"] == fix
+    translate(pulled, key, lambda source: fix, units=lambda uid: uid == "dialog.title")  # the way out it names
+    repo.git.commit("-qam", "PX's title back")
+    code, summary = push_json()  # no copy put back now: an edit whose button line an older copy wrote, as a merge
+    assert code == 1 and "dialog.button.dismiss" in results_reason(summary, key.relpath())  # named for a person to confirm
+    code, summary = push_json("--force", "--id", key.item_id, "--locale", key.locale)
+    assert code == 0, summary
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert held["dialog.title"] == fix and held["dialog.button.dismiss"] == before["dialog.button.dismiss"]
+
+
+def results_reason(summary: dict[str, object], rel: str) -> str:
+    files = summary["files"]
+    assert isinstance(files, list)
+    return str(next(f["reason"] for f in files if f["path"] == rel))

@@ -51,7 +51,7 @@ from pxl10n.sync.ownership import Remembered, Unlisted, committed_copy, own_unco
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
-from pxl10n.sync.translated_against import StaleTarget, Why, contrasted, spaced, stale_targets
+from pxl10n.sync.translated_against import StaleTarget, Why, contrasted, reverted_px_texts, spaced, stale_targets
 from pxl10n.validate.rules import Document
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold, withhold_targets
@@ -436,7 +436,7 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
         return {}
     pulled_copy = pulled_copies(repo, directory)
     out = {}
-    checked = [p for p in plans if p.action == Action.SEND and p.reason in (CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH)
+    checked = [p for p in plans if p.action == Action.SEND and p.reason in (CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH, SET_BACK)
                and p.info is not None and not p.in_doubt]  # in doubt: an interrupted push sent it, PX is asked as ever
     for done, plan_ in enumerate(checked, 1):
         if console is not None and len(checked) >= _COUNTED_FROM:
@@ -445,9 +445,13 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
         if base is None:
             continue
         assert plan_.entry is not None and plan_.info is not None
-        tree = plan_.document.tree if plan_.document is not None else None  # read before the gate lets it go
-        stale = stale_targets(repo, directory, plan_.key.path(directory), tree if tree is not None else parse(plan_.data, source=plan_.rel),
-                              plan_.info, base, plan_.entry.known_hashes())
+        path = plan_.key.path(directory)
+        if plan_.reason == SET_BACK:  # every line an older copy's: only PX's own newer text is at stake
+            stale = reverted_px_texts(repo, directory, path, plan_.info, base, plan_.entry.known_hashes())
+        else:
+            tree = plan_.document.tree if plan_.document is not None else None  # read before the gate lets it go
+            stale = stale_targets(repo, directory, path, tree if tree is not None else parse(plan_.data, source=plan_.rel),
+                                  plan_.info, base, plan_.entry.known_hashes())
         if stale:
             out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, _stale_reason(plan_, stale))
     return out
@@ -470,8 +474,8 @@ def _stale_reason(plan_: PushPlan, stale: list[StaleTarget]) -> str:
         first = older[0]
         now, then = contrasted(first.px_target or "", first.target or "")
         parts.append(f"the target of {len(older)} unit(s) is PX's older text from an earlier pull, which PX has changed "
-                     f"since (a merge that took one side's file whole, or a file copied over from an older copy, such as a "
-                     f"vendor's or a TMS's?): {some([s.unit for s in older])} ({first.unit}: PX's target is now {now}, "
+                     f"since (a merge that took one side's file whole, an older copy checked out, or a file copied over "
+                     f"from an older copy, such as a vendor's or a TMS's?): {some([s.unit for s in older])} ({first.unit}: PX's target is now {now}, "
                      f"the file's is {then}); put PX's text back in those units")
     return (f"{plan_.reason}, but " + "; and ".join(parts) + "; not sent, so PX neither shows an old translation under "
             "its new text nor loses its newer one; or send the file as it is with "

@@ -30,10 +30,10 @@ files of a zip sent before PX changed a unit (in PX's editor, say), and they are
 copied over the paths; a TMS writes back its own older copy. Then the person's
 commit wrote the line, but the text it wrote is one PX held earlier for that unit
 (one of pxl10n's copies in history has it), and PX's text now came from PX: every
-committed copy holding it is one pxl10n wrote as PX exported it (the state file
-committed with it names it as pulled: a pull's copy, or push's re-export), so no
-person's commit here ever held it. Sending the file would revert PX's text; a
-translator's own committed text undone by ``git revert`` still goes. Nothing here talks to PX or writes anything.
+committed copy holding it is a pull's (the state file committed with it names it
+as pulled, and no push), so neither a person's commit nor a push from here ever
+held it. Sending the file would revert PX's text; a translation made here and
+undone (``git revert``, an older copy checked out) still goes. Nothing here talks to PX or writes anything.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from pxl10n.errors import Pxl10nError, XliffError
 from pxl10n.fsutil import normalized
 from pxl10n.layout import STATE_NAME
 from pxl10n.sync import git as gitops
+from pxl10n.sync.state import FileState
 from pxl10n.sync.state import parse as parse_state
 from pxl10n.xliff.io import Unit, XliffInfo, local_name, parse, read_info, sha256, source_line
 
@@ -86,6 +87,21 @@ def spaced(text: str) -> str:
     """``text`` with its runs of whitespace as one space and none at the edges: what a CAT tool may change
     in a source without changing it."""
     return " ".join(text.split())
+
+
+def reverted_px_texts(repo: git.Repo, directory: Path, path: Path, sent: XliffInfo, base: bytes,
+                      known: Collection[str]) -> list[StaleTarget]:
+    """Of a copy put back (``sent``, every unit as an older copy of pxl10n's had it): the units whose target is
+    PX's older text over a newer one that came from PX alone (:meth:`History.sets_back`). Undoing a translation
+    made here is the point of putting a copy back; undoing a fix made in PX's editor since is not."""
+    try:
+        pulled = {unit.id: unit for unit in read_info(parse(base, source=str(path))).units if unit.id}
+    except XliffError:
+        return []
+    history = History(repo, directory, path, known)
+    return [StaleTarget(unit.id, Why.OLDER_COPY, unit.source, pulled[unit.id].source, pulled[unit.id].target, unit.target)
+            for unit in sent.units if unit.id and unit.id in pulled
+            and history.sets_back(unit.id, unit.target, pulled[unit.id].target)]
 
 
 def contrasted(one: str, other: str, limit: int = 60) -> tuple[str, str]:
@@ -193,9 +209,8 @@ class History:
 
     def sets_back(self, uid: str, target: str | None, px_target: str | None) -> bool:
         """Whether ``target`` puts back PX's older text over ``px_target``, its text now, that came from PX:
-        one of pxl10n's copies held ``target`` for the unit, and every committed copy holding ``px_target`` is one
-        pxl10n wrote as PX exported it (never a person's commit: a translator's own text undone by a revert is theirs
-        to undo)."""
+        one of pxl10n's copies held ``target`` for the unit, and every committed copy holding ``px_target`` is a
+        pull's (never a person's commit, nor push's re-export of what it sent: text made here is here to undo)."""
         if not target or spaced(target) == spaced(px_target or ""):  # the same text, but for spacing PX may normalize
             return False
         copies = self._read()
@@ -205,13 +220,15 @@ class History:
         return bool(holders) and all(self._pulled(c) for c in holders)
 
     def _pulled(self, copy: _Copy) -> bool:
-        """Whether ``copy`` is PX's export as pxl10n wrote it (a pull's copy, push's re-export): the state file
-        committed with it names its hash as pulled."""
+        """Whether ``copy`` is a pull's copy of PX's export: the state file committed with it names its hash as pulled,
+        and no push (push's re-export may hold what it sent from here: the repository's own text)."""
         if copy.commit not in self._pulled_at:
-            self._pulled_at[copy.commit] = self._pulled_hash(copy.commit) == copy.digest
+            entry = self._entry_at(copy.commit)
+            self._pulled_at[copy.commit] = entry is not None and entry.pulled == copy.digest and not entry.pushed
         return self._pulled_at[copy.commit]
 
-    def _pulled_hash(self, commit: str) -> str | None:
+    def _entry_at(self, commit: str) -> FileState | None:
+        """The file's entry in the state file as ``commit`` holds it."""
         state = self._directory / STATE_NAME
         data = gitops.version_at(self._repo, commit, gitops.relative(self._repo, state))
         if data is None:
@@ -220,9 +237,7 @@ class History:
             entries = parse_state(data.decode("utf-8"), state)
         except (Pxl10nError, UnicodeDecodeError):
             return None
-        entry = entries.get(self._path.relative_to(self._directory).as_posix())
-        return entry.pulled if entry is not None else None
-
+        return entries.get(self._path.relative_to(self._directory).as_posix())
 
 def target_lines(tree: etree._ElementTree, units: Collection[str]) -> dict[str, list[int]]:
     """The lines (1-based) the targets of each of ``units`` span in the file ``tree`` was parsed from: a 1.2
