@@ -120,13 +120,11 @@ def test_items_an_export_filter_leaves_out_are_left_alone_not_taken_for_deleted(
     engagement PX really deleted is still removed."""
     engagements = [i for i in emulator.store.items("engagement") if i.localizable]
     kept_type = engagements[0].type
-    deleted = next(i for i in engagements if i.type == kept_type and i is not engagements[0]) if sum(
-        i.type == kept_type for i in engagements) > 1 else None
+    deleted = next(i for i in engagements if i.type == kept_type and i is not engagements[0])  # the fixtures have two or more
     others = [i for i in engagements if i.type != kept_type]
     edited = FileKey("engagement", others[0].id, "fr-FR").path(pulled / "l10n")
     edited.write_bytes(edited.read_bytes().replace(b"</source>", b"</source><target>mine</target>", 1))
-    if deleted is not None:
-        emulator.store.remove("engagement", deleted.id)
+    emulator.store.remove("engagement", deleted.id)
     write_config(pulled, emulator.base_url, content=content_entries(emulator),
                  extra=f'\n[export]\nengagement_types = ["{kept_type}"]\n[pull]\nprune_max_share = 1.0\n')
     result = run("pull", "--format", "json")
@@ -138,9 +136,8 @@ def test_items_an_export_filter_leaves_out_are_left_alone_not_taken_for_deleted(
     assert (f"{2 * len(others)} file(s) left as they are: PX still has this engagement, but [export] engagement_types "
             "leaves it out (-v names each)") in result.stderr
     said_gone = [line for line in result.stderr.splitlines() if "no longer in PX" in line]
-    assert all(deleted is not None and deleted.id in line for line in said_gone), said_gone
-    if deleted is not None:
-        assert summary["files"]["removed"] == 2 and not FileKey("engagement", deleted.id, "fr-FR").path(pulled / "l10n").exists()
+    assert said_gone and all(deleted.id in line for line in said_gone), said_gone
+    assert summary["files"]["removed"] == 2 and not FileKey("engagement", deleted.id, "fr-FR").path(pulled / "l10n").exists()
 
 
 def test_a_content_entry_taken_out_of_the_config_is_said_so_not_that_px_dropped_it(pulled: Path, emulator: EmulatorServer) -> None:

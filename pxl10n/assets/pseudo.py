@@ -70,17 +70,13 @@ def _kept(text: str) -> tuple[list[bool], list[tuple[int, int]]]:
     syntax), and each run of it is bracketed alone, so every branch shows its own ``[...]``; elsewhere the code is
     :func:`_code`, and the whole text is one stretch."""
     message = icu.parse(text) if icu.looks_like_icu(text) else None
-    if message is not None and message.valid and message.branching:
-        kept = [True] * len(text)
-        for start, end in message.texts:
-            kept[start:end] = [False] * (end - start)
-            for a, b in _code(text[start:end]):
-                kept[start + a : start + b] = [True] * (b - a)
-        return kept, list(message.texts)
-    kept = [False] * len(text)
-    for a, b in _code(text):
-        kept[a:b] = [True] * (b - a)
-    return kept, [(0, len(text))]
+    stretches = list(message.texts) if message is not None and message.valid and message.branching else [(0, len(text))]
+    kept = [True] * len(text)
+    for start, end in stretches:
+        kept[start:end] = [False] * (end - start)
+        for a, b in _code(text[start:end]):
+            kept[start + a : start + b] = [True] * (b - a)
+    return kept, stretches
 
 
 def _open(text: str, kept: list[bool]) -> list[int]:

@@ -550,9 +550,8 @@ def _with_stale_note(repo: Repo | None, directory: Path, state: State, file: Fil
         return file
     return replace(file, message=(
         f"edited here and not pushed yet; kept, but push will not send it as it is: the target of {len(stale)} unit(s) "
-        f"({some([s.unit for s in stale], 3)}) translates a source PX has changed since, or is PX's older text (a merge, or an older copy put over "
-        "it?); "
-        "`pxl10n push --dry-run` names each with PX's text now"))
+        f"({some([s.unit for s in stale], 3)}) translates a source PX has changed since, or is PX's older text (a merge, "
+        "or an older copy put over it?); `pxl10n push --dry-run` names each with PX's text now"))
 
 
 def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool,
@@ -627,6 +626,10 @@ def _obsolete(
     return results
 
 
+#: Ends the why of every left-out file; what comes before it is said once for them all, in the summary.
+_LEFT_AS_IT_IS = ": left as it is"
+
+
 def _left_out(kind: str, gone: list[FileState], filters: list[str], unfiltered: Callable[[str], set[str]]
               ) -> tuple[list[FileResult], list[FileState]]:
     """Which of ``gone`` PX still has (their files left as they are) and which it has not (still gone); when PX
@@ -638,9 +641,9 @@ def _left_out(kind: str, gone: list[FileState], filters: list[str], unfiltered: 
         raise
     except PXError as exc:
         why = (f"not in the {kind} listing {named} narrows, and PX could not list every {kind} to tell whether it still "
-               f"has it ({exc}): left as it is")
+               f"has it ({exc}){_LEFT_AS_IT_IS}")
         return [FileResult(entry.key, LEFT_OUT, message=why) for entry in gone], []
-    why = (f"PX still has this {kind}, but {named} leaves it out: left as it is (neither pulled nor removed; "
+    why = (f"PX still has this {kind}, but {named} leaves it out{_LEFT_AS_IT_IS} (neither pulled nor removed; "
            "`git rm` it if it is not wanted)")
     return ([FileResult(entry.key, LEFT_OUT, message=why) for entry in gone if entry.item_id in still],
             [entry for entry in gone if entry.item_id not in still])
@@ -746,7 +749,7 @@ def _summarize(result: PullResult, console: Console) -> None:
         parts.append(f"{result.count(KEPT)} kept with local edits")
     if result.count(LEFT_OUT):
         first = next(f for f in result.files if f.status == LEFT_OUT)
-        console.info(f"{result.count(LEFT_OUT)} file(s) left as they are: {first.message.split(': left as it is')[0]} "
+        console.info(f"{result.count(LEFT_OUT)} file(s) left as they are: {first.message.partition(_LEFT_AS_IT_IS)[0]} "
                      "(-v names each)")
         parts.append(f"{result.count(LEFT_OUT)} left out by [export] filters")
     failed = result.count(FAILED) + len(result.failures) + len(result.listing_failures)

@@ -29,7 +29,7 @@ from __future__ import annotations
 import copy
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
@@ -369,6 +369,14 @@ def px_newer(sent: XliffInfo, held: XliffInfo) -> list[str]:
             and (((px.target or "").strip() and px.target != u.target) or spaced(px.source) != spaced(u.source))]
 
 
+def _without_targets(plan_: PushPlan, units: Collection[str], reason: str) -> PushPlan:
+    """``plan_`` sending its file without the targets of ``units`` (PX keeps its own there), for ``reason``. The
+    file is parsed again: the gate's document may have let its tree go."""
+    sending = parse(plan_.data, source=plan_.rel)
+    withhold_targets(sending, frozenset(units))
+    return replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
+
+
 def reexport(client: PXClient, settings: Settings, entry: FileState) -> tuple[bytes, XliffInfo]:
     """PX's canonical bytes for one file, exported exactly as pull exported it."""
     kind = KINDS[entry.kind]
@@ -474,9 +482,9 @@ def _stale_reason(plan_: PushPlan, stale: list[StaleTarget]) -> str:
         first = older[0]
         now, then = contrasted(first.px_target or "", first.target or "")
         parts.append(f"the target of {len(older)} unit(s) is PX's older text from an earlier pull, which PX has changed "
-                     f"since (a merge that took one side's file whole, an older copy checked out, or a file copied over "
-                     f"from an older copy, such as a vendor's or a TMS's?): {some([s.unit for s in older])} ({first.unit}: PX's target is now {now}, "
-                     f"the file's is {then}); put PX's text back in those units")
+                     "since (a merge that took one side's file whole, an older copy checked out, or a file copied over "
+                     f"from an older copy, such as a vendor's or a TMS's?): {some([s.unit for s in older])} "
+                     f"({first.unit}: PX's target is now {now}, the file's is {then}); put PX's text back in those units")
     return (f"{plan_.reason}, but " + "; and ".join(parts) + "; not sent, so PX neither shows an old translation under "
             "its new text nor loses its newer one; or send the file as it is with "
             f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`")
@@ -567,21 +575,19 @@ class Sender:
             return _conflict(plan_, f" and the copy it was pulled as is not in git history{shallow}, so the units cannot be merged")
         try:
             merged = unit_merge.merge(read_info(parse(base, source=plan_.rel)), plan_.info, held)
-            sending = parse(plan_.data, source=plan_.rel)  # D again: the gate's document may have let its tree go
         except XliffError:
             if self.force:
                 return self._send(plan_)
             return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
         if merged.conflicts and not self.force:
             return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {some(merged.conflicts)}")
-        withhold_targets(sending, frozenset(merged.keep))
         reason = plan_.reason
         if merged.keep:
             reason += f"; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {some(merged.keep)}"
         if merged.conflicts:  # only with --force
             reason += (f"; {len(merged.conflicts)} unit(s) changed in PX too sent as the file has them (--force): "
                        f"{some(merged.conflicts)}")
-        plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending), reason=reason)
+        plan_ = _without_targets(plan_, merged.keep, reason)
         assert plan_.info is not None and plan_.entry is not None
         if not target_differences(plan_.info, held):
             self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
@@ -595,10 +601,7 @@ class Sender:
         assert plan_.info is not None
         newer = px_newer(plan_.info, held)
         if newer:
-            sending = parse(plan_.data, source=plan_.rel)
-            withhold_targets(sending, frozenset(newer))
-            plan_ = replace(plan_, payload=canonical_bytes(sending), info=read_info(sending),
-                            reason=f"{plan_.reason}; PX's newer text kept in {len(newer)} unit(s): {some(newer)}")
+            plan_ = _without_targets(plan_, newer, f"{plan_.reason}; PX's newer text kept in {len(newer)} unit(s): {some(newer)}")
         return self._send(plan_)
 
     def _send(self, plan_: PushPlan) -> PushOutcome:
