@@ -204,6 +204,20 @@ def test_unit_ids_as_pulled(tmp_path: Path) -> None:
     assert run(load(doc12(both), str(path)), ctx) == []
 
 
+def test_another_items_file_copied_over_is_one_finding_not_one_per_unit(tmp_path: Path) -> None:
+    """A file of another item (a translator's copy into the wrong name) differs in every unit; PX101 says
+    what it is and the units are not compared, or the real finding drowns in PX130 and PX131."""
+    path = tmp_path / "a.xlf"
+    ctx = pulled_ctx(path, unit_ids=("a", "b"))
+    units = ('<trans-unit id="c"><source>Hi</source><target>Salut</target></trans-unit>'
+             '<trans-unit id="d"><source>New</source><target>Neuf</target></trans-unit>')
+    found = run(load(doc12(units, original="other-item"), str(path)), ctx)
+    assert [f.code for f in found] == ["PX101"]
+    assert "'other-item'" in found[0].message and "another item's file" in found[0].message
+    nameless = run(load(doc12(units, original=""), str(path)), ctx)
+    assert sorted(f.code for f in nameless) == ["PX100", "PX101", "PX130", "PX130", "PX131", "PX131"]
+
+
 def test_target_language_as_pulled(tmp_path: Path) -> None:
     path = tmp_path / "a.xlf"
     ctx = pulled_ctx(path, {"fr-FR": "fr", "de-DE": "de"}, locale="de-DE", px_language="de")

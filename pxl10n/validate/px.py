@@ -17,7 +17,7 @@ stay silent without a ``pxl10n.toml``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 
 from lxml import etree
 
@@ -213,7 +213,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     expected = ctx.expected_for(doc.path) if ctx.configured else None
     pulled = expected.pulled if expected else None
     root = doc.tree.getroot()
-    yield from _item_id(doc, ctx, files, pulled, root)
+    foreign = yield from _item_id(doc, ctx, files, pulled, root)
     seen_lang: set[int] = set()
     for view in files:
         if id(view.lang_element) in seen_lang:
@@ -223,7 +223,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         has_targets = any(v.has_target for v in sharing)
         yield from _languages(doc, ctx, view, pulled, has_targets)
     if pulled is not None:
-        yield from _as_pulled(doc, files, pulled, root)
+        yield from _as_pulled(doc, files, pulled, root, units=not foreign)
     strategy = (pulled.strategy if pulled and pulled.strategy else None) or next(
         (v.strategy for v in files if v.strategy), None)
     if _may_carry_markup(doc.data):
@@ -235,18 +235,28 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
 
 
 def _item_id(doc: Document, ctx: Context, files: list[FileView], pulled: Pulled | None,
-             root: etree._Element) -> Iterator[Finding]:
+             root: etree._Element) -> Generator[Finding, None, bool]:
+    """PX100 and PX101; returns True when the file names another item (not this path's, as pulled): a file
+    copied over another, whose units are then not compared with this item's (every one would differ)."""
     if not files:
         yield doc.finding(PX100, "no <file> element, so no item id for PX to import into", element=root)
-        return
+        return False
     for view in files:
         if not _id_values(view):
             yield doc.finding(PX100, "<file> has no original, id or id metadata naming the PX item",
                               element=view.element)
-    if pulled is not None and not holds_item_id(files, root, pulled.item_id):
-        found = ", ".join(repr(value) for v in files for value in _id_values(v)) or "none"
-        yield doc.finding(PX101, f"item id {pulled.item_id!r} (as pulled) is not in the file "
-                          f"(file-level ids: {found})", element=files[0].element)
+    if pulled is None or holds_item_id(files, root, pulled.item_id):
+        return False
+    found = [repr(value) for v in files for value in _id_values(v)]
+    if not found:
+        yield doc.finding(PX101, f"item id {pulled.item_id!r} (as pulled) is not in the file (file-level ids: none)",
+                          element=files[0].element)
+        return False
+    yield doc.finding(PX101, f"item id {pulled.item_id!r} (as pulled) is not in the file, which names "
+                      f"{', '.join(found)}: another item's file copied over this one? Its units are not compared "
+                      f"with this item's; put back this path's pulled copy (git checkout) and move the file to its own "
+                      "item's path", element=files[0].element)
+    return True
 
 
 def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | None,
@@ -284,7 +294,8 @@ def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | Non
                               f"{pulled.px_language!r} ({pulled.locale})", element=el)
 
 
-def _as_pulled(doc: Document, files: list[FileView], pulled: Pulled, root: etree._Element) -> Iterator[Finding]:
+def _as_pulled(doc: Document, files: list[FileView], pulled: Pulled, root: etree._Element, *,
+               units: bool) -> Iterator[Finding]:
     if doc.version != pulled.xliff_version:
         yield doc.finding(PX120, f"XLIFF {doc.version} but the file was exported as XLIFF "
                           f"{pulled.xliff_version}", element=root)
@@ -294,6 +305,8 @@ def _as_pulled(doc: Document, files: list[FileView], pulled: Pulled, root: etree
         where = "file@datatype" if doc.version == "1.2" else "strategy metadata"
         yield doc.finding(PX121, f"{where} says strategy {declared!r} but the file was exported with "
                           f"{pulled.strategy!r}", element=files[0].element if files else root)
+    if not units:
+        return
     expected = set(pulled.unit_ids)
     present: set[str] = set()
     for view in files:
