@@ -70,7 +70,7 @@ def test_a_unit_changed_in_px_and_here_is_a_conflict_naming_it(pulled: Path, emu
     code, summary = push_json()
     assert code == 1
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
-    assert row["result"] == "conflict" and f"; 1 of its unit(s) also changed here: {first}: not sent" in row["reason"]
+    assert row["result"] == "conflict" and f"; 1 of its unit(s) also changed here: {first} (PX changed its target): not sent" in row["reason"]
     assert import_requests(emulator) == before and _px(emulator, key)[first] == "fixed in PX meanwhile"
 
 
@@ -83,7 +83,7 @@ def test_a_source_px_changed_under_a_translation_is_a_conflict(pulled: Path, emu
     translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid in (first, second))
     code, summary = push_json()
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
-    assert code == 1 and row["result"] == "conflict" and f"also changed here: {first}:" in row["reason"]
+    assert code == 1 and row["result"] == "conflict" and f"also changed here: {first} (PX changed its source):" in row["reason"]
     assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pxl10n.sync.unit_merge import UnitMerge, emptied, merge
+from pxl10n.sync.unit_merge import UnitMerge, conflict_causes, emptied, merge
 from pxl10n.xliff.io import Unit, XliffInfo
 
 
@@ -39,6 +39,16 @@ def test_a_unit_the_pulled_copy_lacked_is_sent_only_if_px_already_agrees() -> No
     ours = info(("new", "Next", "Suivant"))
     assert merge(info(), ours, info(("new", "Next", "Suivant"))) == UnitMerge()
     assert merge(info(), ours, info(("new", "Next", None))) == UnitMerge(conflicts=("new",))
+
+
+def test_a_conflict_names_what_px_did_to_each_unit() -> None:
+    base = info(("s", "Save", None), ("r", "Remove", None), ("t", "Take", "Prendre"))
+    ours = info(("s", "Save", "Enregistrer"), ("r", "Remove", "Retirer"), ("t", "Take", "Saisir"), ("n", "New", "Neuf"))
+    theirs = info(("s", "Save all", None), ("t", "Take", "Emporter"), ("n", "New", "Nouveau"))
+    merged = merge(base, ours, theirs)
+    assert merged.conflicts == ("n", "r", "s", "t")
+    assert conflict_causes(base, theirs, merged.conflicts) == [
+        "n (PX added it with another target)", "r (PX removed the unit)", "s (PX changed its source)", "t (PX changed its target)"]
 
 
 def test_many_units_are_sorted_by_what_becomes_of_them() -> None:

@@ -574,13 +574,15 @@ class Sender:
                        "fetch-depth: 0)") if self.shallow else ""
             return _conflict(plan_, f" and the copy it was pulled as is not in git history{shallow}, so the units cannot be merged")
         try:
-            merged = unit_merge.merge(read_info(parse(base, source=plan_.rel)), plan_.info, held)
+            pulled = read_info(parse(base, source=plan_.rel))
+            merged = unit_merge.merge(pulled, plan_.info, held)
         except XliffError:
             if self.force:
                 return self._send(plan_)
             return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
         if merged.conflicts and not self.force:
-            return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {some(merged.conflicts)}")
+            causes = unit_merge.conflict_causes(pulled, held, merged.conflicts)
+            return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {some(causes)}")
         reason = plan_.reason
         if merged.keep:
             reason += f"; merged with PX's newer {len(merged.keep)} unit(s), which PX keeps: {some(merged.keep)}"

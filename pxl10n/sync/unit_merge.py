@@ -47,6 +47,25 @@ def merge(base: XliffInfo, ours: XliffInfo, theirs: XliffInfo) -> UnitMerge:
     return UnitMerge(tuple(sorted(send)), tuple(sorted(keep)), tuple(sorted(conflicts)))
 
 
+def conflict_causes(base: XliffInfo, theirs: XliffInfo, conflicts: tuple[str, ...]) -> list[str]:
+    """Each of ``conflicts`` (a :func:`merge`'s) with what PX did to it, for a message: which way out fits
+    depends on it (a removed unit needs no translation; a changed source needs a new one)."""
+    before, now = _by_id(base), _by_id(theirs)
+    named = []
+    for unit_id in conflicts:
+        was, px = before.get(unit_id), now.get(unit_id)
+        if px is None:
+            cause = "PX removed the unit"
+        elif was is None:
+            cause = "PX added it with another target"
+        elif px.source != was.source:
+            cause = "PX changed its source"
+        else:
+            cause = "PX changed its target"
+        named.append(f"{unit_id} ({cause})")
+    return named
+
+
 def emptied(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
     """The units PX translated that the file leaves empty, when that is the file's only difference in targets
     (a reverted translation); () when the file holds any target PX lacks or differs from.
