@@ -93,7 +93,26 @@ def indexed_ids(directory: Path, kind: str) -> list[str]:
 
 
 def key_for(directory: Path, path: Path) -> FileKey | None:
-    """The key of a file laid out by pxl10n, or None for any other path."""
+    """The key of a file laid out by pxl10n, or None for any other path: also for a name that reads as an item
+    id but is not the one pxl10n writes for it (``ID (copy).xlf``, whose key would name another path)."""
+    key = named_key(directory, path)
+    return key if key is not None and key.path(directory).name == path.name else None
+
+
+def stray_files(directory: Path, locales: Iterable[str]) -> list[Path]:
+    """XLIFF files under the ``locales`` folders that are no file pxl10n lays out (a copy, a merge tool's
+    ``_LOCAL_`` file, one in no kind's folder): neither pulled nor pushed, so said rather than passed over."""
+    strays = []
+    for locale in locales:
+        root = directory / locale
+        if root.is_dir():
+            strays += [path for path in iter_xliff_files(root) if key_for(directory, path) is None]
+    return sorted(strays)
+
+
+def named_key(directory: Path, path: Path) -> FileKey | None:
+    """The key a path's place and name spell (locale, kind, item id), whether or not it is the name pxl10n
+    writes for that id; None for a path in no locale's kind folder."""
     try:
         rel = path.resolve().relative_to(directory.resolve())
     except ValueError:

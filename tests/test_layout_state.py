@@ -8,7 +8,7 @@ import pytest
 
 from pxl10n.errors import Pxl10nError
 from pxl10n.fsutil import atomic_write, remove_partials
-from pxl10n.layout import FileKey, decode_id, encode_id, iter_xliff_files, key_for
+from pxl10n.layout import FileKey, decode_id, encode_id, iter_xliff_files, key_for, named_key
 from pxl10n.sync.state import FileState, State
 
 
@@ -26,6 +26,15 @@ def test_paths_outside_the_layout_have_no_key(tmp_path: Path) -> None:
     assert key_for(tmp_path, tmp_path / "notes.xlf") is None
     assert key_for(tmp_path, tmp_path / "fr-FR" / "widget" / "x.xlf") is None
     assert key_for(tmp_path / "l10n", tmp_path / "other" / "fr-FR" / "article" / "x.xlf") is None
+
+
+def test_a_name_pxl10n_would_spell_otherwise_is_no_laid_out_file(tmp_path: Path) -> None:
+    """``x (copy).xlf`` reads as item ``x (copy)``, whose file is ``x%20%28copy%29.xlf``: a key for it would
+    name another path, so only validate's PX150 reads the name (:func:`named_key`)."""
+    copy = tmp_path / "fr-FR" / "article" / "x (copy).xlf"
+    assert key_for(tmp_path, copy) is None
+    assert named_key(tmp_path, copy) == FileKey("article", "x (copy)", "fr-FR")
+    assert key_for(tmp_path, FileKey("article", "x (copy)", "fr-FR").path(tmp_path)) == FileKey("article", "x (copy)", "fr-FR")
 
 
 def test_iter_xliff_files_skips_hidden(tmp_path: Path) -> None:

@@ -124,3 +124,23 @@ def test_remote_flags_drift_both_ways_without_leaking_the_key(pulled: Path, emul
     text = run("-vv", "status", "--remote")
     assert "drift:" in text.stdout
     assert API_KEY not in result.output + text.output
+
+
+def test_a_copy_or_a_merge_tools_file_beside_a_pulled_one_is_named_where_it_is(pulled: Path, emulator: EmulatorServer) -> None:
+    """``ID (copy).xlf`` reads as an item id whose file pxl10n would name otherwise (``ID%20%28copy%29.xlf``): push
+    used to call it "in the state file but not on disk", and status named a path that does not exist."""
+    key = keys_of(emulator, "article")[0]
+    original = key.path(pulled / "l10n")
+    names = [f"{original.stem} (copy).xlf", f"{original.stem}_LOCAL_1234.xlf", "notes.xlf"]
+    for name in names:
+        original.with_name(name).write_bytes(original.read_bytes())
+    (pulled / "l10n" / key.locale / "loose.xlf").write_bytes(original.read_bytes())
+    folder = f"{key.locale}/{key.kind}"
+    code, data = status_json("--locale", key.locale)
+    assert code == 0
+    assert data["not_pulled"] == sorted([f"{key.locale}/loose.xlf", *(f"{folder}/{name}" for name in names)])
+    assert status_json("--locale", key.locale, "--kind", "engagement")[1]["not_pulled"] == [f"{key.locale}/loose.xlf"]
+    pushed = json.loads(run("push", "--dry-run", "--format", "json").stdout)
+    results = {f["path"]: f["result"] for f in pushed["files"]}
+    assert "missing" not in results.values(), results
+    assert results[f"{folder}/{original.stem}_LOCAL_1234.xlf"] == "not-pulled"

@@ -20,7 +20,8 @@ from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import normalized, read_bytes
-from pxl10n.layout import FileKey, laid_out_keys
+from pxl10n.layout import FileKey, laid_out_keys, stray_files
+from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.sync import git as gitops
 from pxl10n.sync.ownership import Unlisted, remembered, unlisted_edits
 from pxl10n.sync.selection import Selection
@@ -187,6 +188,8 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     report = StatusReport(remote=remote)
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
+    strays = (path.relative_to(settings.directory).parts for path in stray_files(settings.directory, locales))
+    report.not_pulled += ["/".join(parts) for parts in strays if len(parts) < 3 or parts[1] in kinds or parts[1] not in KIND_NAMES]
     for key in (k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds):
         entry = state.get(key)
         if entry is None:  # push calls it not-pulled and sends nothing: neither progress nor a pending change
@@ -223,6 +226,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         total.add(row)
         report.overall.add(row)
     report.locales = [per_locale[loc] for loc in locales if loc in per_locale]
+    report.not_pulled.sort()
     return report
 
 

@@ -20,7 +20,7 @@ from pxl10n.assets.glossary import Glossary
 from pxl10n.config import Settings
 from pxl10n.errors import ConfigError, XliffError
 from pxl10n.fsutil import first_link, read_bytes, shown
-from pxl10n.layout import XLIFF_SUFFIXES, key_for, laid_out_keys, scan_xliff
+from pxl10n.layout import XLIFF_SUFFIXES, laid_out_keys, named_key, scan_xliff
 from pxl10n.sync.state import FileState, State
 from pxl10n.validate.context import Context, Expected, LaidOut, Pulled
 from pxl10n.validate.engine import Progress, Report, build_selection, validate_documents, validate_files
@@ -36,7 +36,7 @@ def pulled_of(entry: FileState) -> Pulled:
 
 
 def _laid_out(settings: Settings, path: Path) -> LaidOut | None:
-    key = key_for(settings.directory, path)
+    key = named_key(settings.directory, path)
     return LaidOut(key.kind, key.item_id, key.locale) if key else None
 
 
