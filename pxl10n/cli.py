@@ -406,6 +406,31 @@ def push(app: AppContext, paths: tuple[Path, ...], selection: Selection, dry_run
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@selection_options()
+@click.option("--dry-run", is_flag=True, help="Ask PX and show what each file would become; write and commit nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Messages (text) or one JSON object on stdout.")
+@pass_app
+def rebase(app: AppContext, paths: tuple[Path, ...], selection: Selection, dry_run: bool, fmt: str) -> int:
+    """Put the committed edits of files PX changed since they were pulled on PX's copy now, and commit.
+
+    The way out of a push `conflict` that keeps both sides: units PX left alone
+    keep the edit as it is; units whose source or target PX changed keep the edit
+    marked not translated yet, for a person to check against PX's text (push holds
+    the file back until then). Exit 1 when a file could not be rebased.
+    """
+    from pxl10n.sync.rebase import rebase as run_rebase
+
+    settings = app.settings()
+    narrowed = _narrow(settings, selection, paths, existing=True)
+    with _client(app, settings) as client:
+        result = run_rebase(settings, narrowed, console=app.console, dry_run=dry_run, client=client)
+    if fmt == "json":
+        _emit_json(result.as_dict())
+    return result.exit_code
+
+
+@cli.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Table (text), JSON, or Markdown for PR comments and job summaries.")
 @click.option("--remote", is_flag=True, help="Also ask PX which items it counts as translated, and flag drift (needs the key).")
 @click.option("--fail-under", "threshold", metavar="PCT[words]", help="Exit 1 when any selected locale has fewer than PCT percent of its units translated (`80`), or of its source words (`80words`).")

@@ -189,7 +189,7 @@ def test_pull_keeps_an_edited_file_and_says_when_px_changed_it_too(pulled: Path,
     result = run("pull", "--id", key.item_id, "--locale", key.locale)
     assert result.exit_code == 0
     assert ("edited here and not pushed yet; kept; PX changed it too: push sends the units changed here and leaves "
-            "PX's to PX (a unit changed on both sides is a conflict)") in result.stderr
+            "PX's to PX (a unit changed on both sides is a conflict, which `pxl10n rebase` resolves keeping both)") in result.stderr
 
 
 def test_a_shallow_clone_says_so_when_the_pulled_copy_is_missing_and_a_full_one_merges(

@@ -203,6 +203,54 @@ def commit_paths(repo: git.Repo, paths: Iterable[Path], message: str) -> str | N
         raise GitError(f"git refused the commit of {len(rels)} path(s){by}: {_said(exc)}") from None
 
 
+def commit_contents(repo: git.Repo, steps: Sequence[tuple[str, dict[str, bytes]]]) -> tuple[str, dict[str, str]]:
+    """Commits on top of HEAD, one per step (its message, and the bytes of each path it changes), made of git
+    objects alone: the work tree, the index and HEAD are untouched, so nothing shows until :func:`move_head`.
+    The last commit's sha, and the blob each path ends as (for :func:`stage_blobs`)."""
+    parent = repo.head.commit.hexsha
+    blobs: dict[str, str] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="pxl10n-") as tmp:
+            env = {**_identity_env(repo), "GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            content = Path(tmp) / "content"
+            with repo.git.custom_environment(**env):
+                repo.git.read_tree(parent)
+                for message, files in steps:
+                    for rel, data in files.items():
+                        content.write_bytes(data)
+                        blobs[rel] = repo.git.hash_object("-w", f"--path={rel}", str(content)).strip()
+                        repo.git.update_index("--add", "--cacheinfo", f"{_mode(repo, parent, rel)},{blobs[rel]},{rel}")
+                    tree = repo.git.write_tree().strip()
+                    parent = repo.git.commit_tree(tree, "-p", parent, "-m", message).strip()
+    except git.GitCommandError as exc:
+        raise GitError(f"git could not make the commit: {_said(exc)}") from None
+    return parent, blobs
+
+
+def _mode(repo: git.Repo, commit: str, rel: str) -> str:
+    """The file mode ``commit`` gives ``rel`` (an executable bit kept), else a plain file's."""
+    listed = repo.git.ls_tree(commit, "--", rel).split()
+    return listed[0] if listed else "100644"
+
+
+def stage_blobs(repo: git.Repo, blobs: dict[str, str]) -> None:
+    """Put ``blobs`` (path -> blob) in the index as they are: staged, whatever else the index holds."""
+    head = repo.head.commit.hexsha
+    try:
+        for rel, blob in blobs.items():
+            repo.git.update_index("--add", "--cacheinfo", f"{_mode(repo, head, rel)},{blob},{rel}")
+    except git.GitCommandError as exc:
+        raise GitError(f"git could not stage {', '.join(blobs)}: {_said(exc)}") from None
+
+
+def move_head(repo: git.Repo, sha: str, expected: str, reason: str) -> None:
+    """Move HEAD (its branch, or HEAD itself when detached) to ``sha``, only if it is still at ``expected``."""
+    try:
+        repo.git.update_ref("-m", reason, "HEAD", sha, expected)
+    except git.GitCommandError as exc:
+        raise GitError(f"git did not move HEAD to the new commit (did another commit land meanwhile?): {_said(exc)}") from None
+
+
 def _said(exc: git.GitCommandError) -> str:
     """What git (or a hook) wrote on stderr, on one line and short; GitPython's wrapping taken off."""
     said = str(exc.stderr or "").strip()

@@ -526,7 +526,7 @@ def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
                 "but push cannot send that: an import never removes a translation from PX. Remove them in PX's editor, "
                 "or delete the file and pull to take PX's copy")
     both = ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
-            "sides is a conflict)") if changed_in_px else ""
+            "sides is a conflict, which `pxl10n rebase` resolves keeping both)") if changed_in_px else ""
     return f"edited here and not pushed yet; kept{both} (push it, or delete the file and pull to take PX's copy)"
 
 

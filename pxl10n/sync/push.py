@@ -393,7 +393,8 @@ def _conflict(plan_: PushPlan, why: str) -> PushOutcome:
     return PushOutcome(
         plan_, S.CONFLICT,
         f"PX changed this file since it was pulled (someone edited it there){why}: not sent, so PX is not reverted; "
-        "`pxl10n pull --dry-run` shows PX's copy; discard yours with git checkout and pull, or overwrite PX with "
+        f"`pxl10n rebase --id {plan_.key.item_id} --locale {plan_.key.locale}` puts the committed edits on PX's copy (those PX changed too kept for "
+        "review); or discard yours with git checkout and pull, or overwrite PX with "
         f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`",
     )
 

@@ -1,0 +1,312 @@
+"""Put the edits of a file on PX's newer copy of it: the way out of a push conflict that loses nobody's work.
+
+When PX changed a file after it was pulled and it was edited here too, push sends
+what the two sides changed apart and stops at a unit both changed: ``conflict``.
+Until now the ways out were to discard the edits (check out, pull) or to put them
+over PX's (``push --force``). ``pxl10n rebase`` makes a third: it takes PX's copy
+now (its units, its sources, its targets) and puts back on it the target of every
+unit edited here, three ways, against the copy the file was pulled as:
+
+* a unit PX left as it was: the edit goes as it is, push sends it;
+* a unit whose source PX changed, or whose target PX changed otherwise: the edit
+  is kept, marked not translated yet (1.2 ``needs-translation``, 2.0 ``initial``),
+  so push holds the file back until a person has checked it against PX's text and
+  marked it translated (or emptied it, to leave PX's);
+* a unit PX removed: named, with its text; it is in git history, nowhere else;
+* a unit the edit leaves empty, or PX already holds as edited: PX's, as it is.
+
+Two commits land at once (HEAD moves once, after both are made from git objects):
+PX's copy, recorded as pulled (the base any later merge reads from history), then
+the edits on it. The work tree and index are written before HEAD moves, so a
+crash leaves either nothing done, or the result written and staged, never a file
+without the edits. Only a file whose edits are committed is rebased: the commit
+before keeps the file as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pxl10n.config import Settings
+from pxl10n.console import Console, some
+from pxl10n.errors import GitError, GitNotReadyError, Pxl10nError, XliffError
+from pxl10n.fsutil import atomic_write, read_normalized, refuse_links
+from pxl10n.layout import STATE_NAME, FileKey
+from pxl10n.px.client import PXClient
+from pxl10n.sync import crash, lock
+from pxl10n.sync import git as gitops
+from pxl10n.sync.ownership import committed_copy
+from pxl10n.sync.push import reexport
+from pxl10n.sync.selection import Selection
+from pxl10n.sync.state import FileState, State
+from pxl10n.xliff.carry import carry_targets
+from pxl10n.xliff.io import Unit, XliffInfo, canonical_bytes, parse, read_info, sha256
+
+
+class RebaseStatus(StrEnum):
+    """What became of one selected file."""
+
+    REBASED = "rebased"
+    #: dry run: would be rebased
+    WOULD_REBASE = "would-rebase"
+    #: nothing to do: not edited here, or PX has not changed it since it was pulled
+    UNCHANGED = "unchanged"
+    #: cannot be rebased as it is (uncommitted edits, unreadable, no pulled copy in history): the reason says why
+    REFUSED = "refused"
+    #: PX could not be asked
+    FAILED = "failed"
+
+
+S = RebaseStatus
+
+
+@dataclass(frozen=True)
+class Review:
+    """A unit whose edit is kept for a person to check against PX's text, and why; an immutable record."""
+
+    unit: str
+    why: str
+
+
+@dataclass(frozen=True)
+class RebaseOutcome:
+    """One file's outcome; an immutable record."""
+
+    key: FileKey
+    status: RebaseStatus
+    reason: str
+    #: edits put on PX's copy as they are (push sends them)
+    carried: tuple[str, ...] = ()
+    #: edits kept marked not translated yet, for review
+    review: tuple[Review, ...] = ()
+    #: (unit, target) of the edits of units PX removed
+    dropped: tuple[tuple[str, str], ...] = ()
+    merged: bytes | None = field(default=None, repr=False, compare=False)
+    px_copy: bytes | None = field(default=None, repr=False, compare=False)
+    entry: FileState | None = field(default=None, repr=False, compare=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON shape of one file."""
+        return {"path": self.key.relpath(), "result": self.status.value, "reason": self.reason, "carried": list(self.carried),
+                "review": [{"unit": r.unit, "why": r.why} for r in self.review],
+                "dropped": [{"unit": unit, "target": target} for unit, target in self.dropped]}
+
+
+@dataclass(frozen=True)
+class RebaseResult:
+    """Every selected file's outcome, and the commit; an immutable record."""
+
+    files: tuple[RebaseOutcome, ...]
+    commit: str | None = None
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a file could not be rebased (refused or failed), else 0."""
+        return 1 if any(f.status in (S.REFUSED, S.FAILED) for f in self.files) else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON summary."""
+        counts = {status.value: sum(1 for f in self.files if f.status is status) for status in RebaseStatus}
+        return {"files": [f.as_dict() for f in self.files], "counts": counts, "commit": self.commit, "dry_run": self.dry_run}
+
+
+def rebase(settings: Settings, selection: Selection | None = None, *, console: Console | None = None, dry_run: bool = False,
+           client: PXClient | None = None) -> RebaseResult:
+    """Rebase every selected file edited here that PX changed since it was pulled; see the module docstring."""
+    console = console or Console()
+    directory = settings.directory
+    refuse_links(directory, "rebase", settings.directory_link)
+    with gitops.work_tree(directory) as found:
+        repo = gitops.require_git(found, "rebase reads the copy each file was pulled as from git history and commits")
+        if repo is None:
+            raise GitError(f"{directory} is in no git work tree: rebase reads the copy each file was pulled as from git "
+                           "history; pull into a git repository first")
+        problem = gitops.unfinished(repo, "pxl10n rebase")
+        if problem:
+            raise GitNotReadyError(f"{problem}; nothing was done")
+        with lock.hold(directory, "rebase", repo.git_dir):
+            result = _rebase(settings, selection or Selection(), console, repo, client, dry_run=dry_run)
+    _report(result, console)
+    return result
+
+
+def _rebase(settings: Settings, selection: Selection, console: Console, repo: Any, client: PXClient | None, *,
+            dry_run: bool) -> RebaseResult:
+    directory = settings.directory
+    state = State.load(directory)
+    uncommitted = {path.resolve() for path in gitops.changed_paths(repo, directory)}
+    if (directory / STATE_NAME).resolve() in uncommitted:
+        raise GitNotReadyError(f"{directory / STATE_NAME} has changes no commit holds: commit it (or `git checkout` it) "
+                               "first; nothing was done")
+    keys = _selected(settings, state, selection)
+    if not keys:
+        return RebaseResult((), dry_run=dry_run)
+    own_client = client is None
+    client = client or PXClient.from_settings(settings)
+    try:
+        console.info(f"asking PX for its copy of {len(keys)} edited file(s)")
+        planned = tuple(_plan(repo, settings, state, key, client, uncommitted) for key in keys)
+    finally:
+        if own_client:
+            client.close()
+    ready = [o for o in planned if o.status is S.REBASED]
+    if dry_run:
+        return RebaseResult(tuple(replace(o, status=S.WOULD_REBASE) if o.status is S.REBASED else o for o in planned),
+                            dry_run=True)
+    if not ready:
+        return RebaseResult(planned)
+    return RebaseResult(planned, commit=_commit(repo, state, ready))
+
+
+def _selected(settings: Settings, state: State, selection: Selection) -> list[FileKey]:
+    """The selected files with a state entry that hold an edit (content pxl10n never wrote nor PX held)."""
+    kinds, locales = selection.resolve(settings)
+    ids = set(selection.ids)
+    keys = []
+    for entry in state.entries.values():
+        key = entry.key
+        if key.kind not in kinds or key.locale not in locales or (ids and key.item_id not in ids):
+            continue
+        data = read_normalized(key.path(settings.directory))
+        if data is not None and sha256(data) not in entry.known_hashes():
+            keys.append(key)
+    return sorted(keys)
+
+
+def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXClient, uncommitted: set[Path]) -> RebaseOutcome:
+    """What rebasing one file gives (nothing written): the merged bytes, PX's copy and the new state entry."""
+    entry = state.get(key)
+    assert entry is not None
+    path = key.path(settings.directory)
+    if path.resolve() in uncommitted:
+        return RebaseOutcome(key, S.REFUSED, "edited and not committed: commit the file first (rebase rewrites it, and "
+                             "the commit before keeps it as it was)")
+    ours_bytes = read_normalized(path) or b""
+    try:
+        ours_tree = parse(ours_bytes, source=key.relpath())
+        ours = read_info(ours_tree)
+    except XliffError as exc:
+        return RebaseOutcome(key, S.REFUSED, f"not XLIFF pxl10n can read ({exc}): fix it first (`pxl10n validate` says where)")
+    base_bytes = committed_copy(repo, path, entry.pulled) if entry.pulled else None
+    if base_bytes is None:
+        shallow = "; this clone is shallow: `git fetch --unshallow`" if gitops.is_shallow(repo) else ""
+        return RebaseOutcome(key, S.REFUSED, f"the copy it was pulled as is not in git history{shallow}, so nothing tells "
+                             "which units were edited here")
+    try:
+        canonical, held = reexport(client, settings, entry)
+        base = read_info(parse(base_bytes, source=key.relpath()))
+    except Pxl10nError as exc:
+        return RebaseOutcome(key, S.FAILED, str(exc))
+    if sha256(canonical) in entry.px_hashes():
+        return RebaseOutcome(key, S.UNCHANGED, "PX has not changed it since it was pulled: `pxl10n push` sends it as it is")
+    carry, review, dropped = _decide(base, ours, held)
+    tree = parse(canonical, source=key.relpath())
+    missed = set(carry_targets(tree, ours_tree, {uid: uid in {r.unit for r in review} for uid in carry}))
+    merged = canonical_bytes(tree)
+    new = replace(entry, pulled=sha256(canonical), pushed=None, xliff_version=held.version, source_language=held.src_lang,
+                  unit_ids=tuple(sorted(u.id for u in held.units if u.id)))
+    carried = tuple(uid for uid in carry if uid not in missed and uid not in {r.unit for r in review})
+    reviews = tuple(r for r in review if r.unit not in missed)
+    lost = tuple(dropped) + tuple((uid, _target(ours, uid)) for uid in sorted(missed))
+    reason = _reason(carried, reviews, lost)
+    return RebaseOutcome(key, S.REBASED, reason, carried, reviews, lost, merged, canonical, entry.succeeded_by(new))
+
+
+def _decide(base: XliffInfo, ours: XliffInfo, px: XliffInfo) -> tuple[list[str], list[Review], list[tuple[str, str]]]:
+    """The units whose edit goes on PX's copy, those of them kept for review, and the edits of units PX removed."""
+    before, now = _by_id(base), _by_id(px)
+    carry: list[str] = []
+    review: list[Review] = []
+    dropped: list[tuple[str, str]] = []
+    for unit in ours.units:
+        if not unit.id:
+            continue
+        was, theirs = before.get(unit.id), now.get(unit.id)
+        edited = (unit.target or "").strip() and (was is None or unit.target != was.target)
+        if not edited:
+            continue
+        if theirs is None:
+            dropped.append((unit.id, unit.target or ""))
+            continue
+        if theirs.target == unit.target:
+            continue
+        carry.append(unit.id)
+        if was is None:
+            review.append(Review(unit.id, "the copy it was pulled as had no such unit"))
+        elif theirs.source != was.source:
+            review.append(Review(unit.id, f"PX changed its source to {_quoted(theirs.source)}"))
+        elif theirs.target != was.target:
+            review.append(Review(unit.id, f"PX translated it otherwise: {_quoted(theirs.target or '')}"))
+    return sorted(carry), sorted(review, key=lambda r: r.unit), sorted(dropped)
+
+
+def _by_id(info: XliffInfo) -> dict[str, Unit]:
+    return {unit.id: unit for unit in info.units if unit.id}
+
+
+def _target(info: XliffInfo, unit_id: str) -> str:
+    return next((u.target or "" for u in info.units if u.id == unit_id), "")
+
+
+def _quoted(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
+
+
+def _reason(carried: Sequence[str], review: Sequence[Review], dropped: Sequence[tuple[str, str]]) -> str:
+    said = [f"PX's copy now, with the edits of {len(carried) + len(review)} unit(s) put back"]
+    if carried:
+        said.append(f"{len(carried)} as they are ({some(list(carried), 3)})")
+    if review:
+        said.append(f"{len(review)} marked not translated yet, for review against PX's text: "
+                    + "; ".join(f"{r.unit}: {r.why}" for r in review[:3]) + (f" and {len(review) - 3} more" if len(review) > 3 else "")
+                    + " (check each, then mark it translated, or empty it to keep PX's; push holds the file back until then)")
+    if dropped:
+        said.append(f"{len(dropped)} edit(s) of unit(s) PX removed or changed past carrying, left out (in git history): "
+                    + some([f"{unit} {_quoted(text, 40)}" for unit, text in dropped], 3))
+    return "; ".join(said)
+
+
+def _commit(repo: Any, state: State, ready: list[RebaseOutcome]) -> str:
+    """Both commits from git objects, then the work tree and index, then HEAD (see the module docstring)."""
+    directory = state.directory
+    for outcome in ready:
+        assert outcome.entry is not None
+        state.put(outcome.entry)
+    state_rel = gitops.relative(repo, directory / STATE_NAME)
+    rels = {o.key: gitops.relative(repo, o.key.path(directory)) for o in ready}
+    names = ", ".join(sorted({o.key.locale for o in ready}))
+    state_bytes = state.dumps().encode("utf-8")
+    before = repo.head.commit.hexsha
+    sha, blobs = gitops.commit_contents(repo, [
+        (f"pxl10n rebase: PX's copy of {len(ready)} file(s) as pulled ({names})",
+         {state_rel: state_bytes, **{rels[o.key]: o.px_copy or b"" for o in ready}}),
+        (gitops.commit_message(f"pxl10n rebase: edits of {len(ready)} file(s) put on PX's copy ({names})",
+                               [f"- {o.key.relpath()}: {o.reason}" for o in ready]),
+         {rels[o.key]: o.merged or b"" for o in ready}),
+    ])
+    crash.point("rebase-committed")
+    for outcome in ready:
+        atomic_write(outcome.key.path(directory), outcome.merged or b"")
+    atomic_write(directory / STATE_NAME, state_bytes)
+    crash.point("rebase-written")
+    gitops.stage_blobs(repo, blobs)
+    crash.point("rebase-staged")
+    gitops.move_head(repo, sha, before, "pxl10n rebase")
+    return sha
+
+
+def _report(result: RebaseResult, console: Console) -> None:
+    for outcome in result.files:
+        if outcome.status in (S.REFUSED, S.FAILED):
+            console.warn(f"{outcome.key.relpath()}: {outcome.status.value}: {outcome.reason}")
+        else:
+            console.info(f"{outcome.key.relpath()}: {outcome.status.value}: {outcome.reason}")
+    counts = ", ".join(f"{n} {status}" for status, n in result.as_dict()["counts"].items() if n)
+    committed = f"; committed {result.commit[:10]}" if result.commit else ""
+    console.info(f"rebase: {len(result.files)} edited file(s) selected{', ' + counts if counts else ''}{committed}")

@@ -1,0 +1,148 @@
+"""`pxl10n rebase`: a push conflict's way out that keeps both sides, against the emulator and real git.
+
+PX removes a unit, adds one, changes a source and translates another unit while a
+vendor's committed translation of the file waits: push stops (``conflict``);
+rebase puts the vendor's edits on PX's copy, keeps for review what PX changed under
+them, and push then sends the reviewed file without undoing anything of PX's.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import git
+import pytest
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.layout import STATE_NAME, FileKey
+from pxl10n.sync.state import read_entries
+from pxl10n.xliff.io import parse, read_info, sha256
+
+from .helpers.cli import run
+from .helpers.pulled import keys_of, l10n, translate
+from .helpers.pushed import push_json, results
+from .helpers.zygote import Zygote
+from .test_sync_safety import KILLED, pxl10n
+
+
+def rebase_json(*args: str) -> tuple[int, dict]:
+    result = run("rebase", "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def _units(path: Path) -> dict[str, tuple[str, str | None, bool]]:
+    """unit id -> (source, target, draft) of a file on disk."""
+    return {u.id or "": (u.source, u.target, u.draft) for u in read_info(parse(path.read_bytes())).units}
+
+
+def _changed_everywhere(root: Path, emulator: EmulatorServer) -> tuple[FileKey, dict[str, str], list[str]]:
+    """A vendor's committed translation of a file of four units or more, then PX's changes to it meanwhile:
+    units[0] gets a new source, units[1] another translation, units[-1] is removed and a unit is added."""
+    key = next(k for k in keys_of(emulator, "engagement") if len(emulator.store.get(k.kind, k.item_id).units) >= 4)
+    written = translate(root, key, lambda source: f"[vendor] {source}")
+    git.Repo(root).git.commit("-qam", "vendor translation")
+    item = emulator.store.get(key.kind, key.item_id)
+    units = sorted(item.units)
+    item.units[units[0]] = "A source rewritten in PX"
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {units[1]: "Corrigé dans PX"})
+    del item.units[units[-1]]
+    item.units["added.in.px"] = "A unit added in PX"
+    return key, written, units
+
+
+def test_a_conflict_is_rebased_on_pxs_copy_and_pushed_once_reviewed(pulled: Path, emulator: EmulatorServer) -> None:
+    key, written, units = _changed_everywhere(pulled, emulator)
+    path = key.path(l10n(pulled))
+    code, summary = push_json()
+    assert code == 1 and results(summary)[key.relpath()] == "conflict"
+    repo = git.Repo(pulled)
+    before = repo.head.commit.hexsha
+
+    code, summary = rebase_json()
+    assert code == 0, summary
+    [row] = summary["files"]
+    assert row["result"] == "rebased" and row["path"] == key.relpath()
+    assert row["carried"] == sorted(units[2:-1])
+    assert [(r["unit"], r["why"].split(" ")[1]) for r in row["review"]] == [(units[0], "changed"), (units[1], "translated")]
+    assert row["dropped"] == [{"unit": units[-1], "target": written[units[-1]]}]
+
+    held = emulator.store.get(key.kind, key.item_id)
+    now = _units(path)
+    assert set(now) == set(held.units), "the file is PX's copy: its units, the removed one gone, the new one there"
+    assert {uid: source for uid, (source, _, _) in now.items()} == held.units
+    for uid in units[2:-1]:
+        assert now[uid] == (held.units[uid], written[uid], False)
+    assert now[units[0]] == (held.units[units[0]], written[units[0]], True)
+    assert now[units[1]] == (held.units[units[1]], written[units[1]], True)
+    assert now["added.in.px"][1] is None
+
+    assert [c.hexsha for c in repo.head.commit.parents] != [before] and repo.head.commit.parents[0].parents[0].hexsha == before
+    base = repo.head.commit.parents[0]
+    px_copy = (base.tree / f"l10n/{key.relpath()}").data_stream.read()
+    entry = read_entries(pulled / "l10n" / STATE_NAME)[key.relpath()]
+    assert entry.pulled == sha256(px_copy) and set(entry.unit_ids) == set(held.units)
+    assert repo.git.status("--porcelain") == ""
+
+    code, summary = push_json()
+    assert code == 1 and results(summary)[key.relpath()] == "blocked", "the units to review go nowhere unreviewed"
+    translate(pulled, key, lambda source: f"[reviewed] {source}", units=lambda uid: uid == units[0])
+    path.write_text(re.sub(r'state="initial"', 'state="translated"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    repo.git.commit("-qam", "reviewed: one translated again, one kept over PX's")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", [f["reason"] for f in summary["files"] if f["path"] == key.relpath()]
+    px = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert px[units[0]] == f"[reviewed] {held.units[units[0]]}"
+    assert all(px[uid] == written[uid] for uid in units[1:-1])
+
+
+def test_edits_not_committed_are_refused_and_nothing_is_written(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    path = key.path(l10n(pulled))
+    before, head = path.read_bytes(), git.Repo(pulled).head.commit.hexsha
+    code, summary = rebase_json()
+    assert code == 1 and summary["files"][0]["result"] == "refused" and "commit the file first" in summary["files"][0]["reason"]
+    assert path.read_bytes() == before and git.Repo(pulled).head.commit.hexsha == head
+
+
+def test_a_file_px_has_not_changed_is_left_for_push(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    repo = git.Repo(pulled)
+    repo.git.commit("-qam", "translated")
+    head = repo.head.commit.hexsha
+    code, summary = rebase_json()
+    assert code == 0 and summary["files"][0]["result"] == "unchanged" and summary["commit"] is None
+    assert repo.head.commit.hexsha == head
+
+
+def test_a_dry_run_asks_px_and_writes_nothing(pulled: Path, emulator: EmulatorServer) -> None:
+    key, _, _ = _changed_everywhere(pulled, emulator)
+    path = key.path(l10n(pulled))
+    before, head = path.read_bytes(), git.Repo(pulled).head.commit.hexsha
+    code, summary = rebase_json("--dry-run")
+    assert code == 0 and summary["files"][0]["result"] == "would-rebase" and summary["commit"] is None
+    assert path.read_bytes() == before and git.Repo(pulled).head.commit.hexsha == head
+
+
+@pytest.mark.parametrize("point", ["rebase-committed", "rebase-written", "rebase-staged"])
+def test_killed_rebase_loses_no_edit(pulled: Path, emulator: EmulatorServer, zygote: Zygote, point: str) -> None:
+    """Killed before HEAD moves: the vendor's commit still holds the file; the work tree holds either it or the
+    rebased file, and whatever git commits next holds the edits."""
+    key, written, units = _changed_everywhere(pulled, emulator)
+    path = key.path(l10n(pulled))
+    repo = git.Repo(pulled)
+    head, vendors = repo.head.commit.hexsha, path.read_bytes()
+    died = pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT=f"{point}:1")
+    assert died.returncode == KILLED["KILL"] and "Traceback" not in died.stderr, died.stderr
+    assert repo.head.commit.hexsha == head and (repo.head.commit.tree / f"l10n/{key.relpath()}").data_stream.read() == vendors
+    on_disk = _units(path)
+    if point == "rebase-committed":
+        assert path.read_bytes() == vendors
+    else:
+        assert all(on_disk[uid][1] == written[uid] for uid in units[:-1]), "the rebased file holds every edit"
+    staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=pulled, capture_output=True, text=True, check=True).stdout
+    assert staged.split() == ([] if point != "rebase-staged" else sorted([f"l10n/{STATE_NAME}", f"l10n/{key.relpath()}"]))
