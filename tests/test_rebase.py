@@ -146,3 +146,24 @@ def test_killed_rebase_loses_no_edit(pulled: Path, emulator: EmulatorServer, zyg
         assert all(on_disk[uid][1] == written[uid] for uid in units[:-1]), "the rebased file holds every edit"
     staged = subprocess.run(["git", "diff", "--cached", "--name-only"], cwd=pulled, capture_output=True, text=True, check=True).stdout
     assert staged.split() == ([] if point != "rebase-staged" else sorted([f"l10n/{STATE_NAME}", f"l10n/{key.relpath()}"]))
+
+
+def test_a_commit_landing_meanwhile_leaves_the_result_staged_and_says_so(pulled: Path, emulator: EmulatorServer,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """HEAD moves only from where it was: a person's commit made while rebase ran is never dropped."""
+    from pxl10n.sync import rebase as module
+
+    key, written, units = _changed_everywhere(pulled, emulator)
+    made = module.gitops.commit_contents
+
+    def then_a_commit(repo: git.Repo, steps: list) -> tuple[str, dict[str, str]]:
+        out = made(repo, steps)
+        repo.git.commit("--allow-empty", "-qm", "a person's commit meanwhile")
+        return out
+
+    monkeypatch.setattr(module.gitops, "commit_contents", then_a_commit)
+    result = run("rebase")
+    assert result.exit_code == 1 and "written and staged, not committed" in result.stderr, result.stderr
+    repo = git.Repo(pulled)
+    assert repo.head.commit.message.strip() == "a person's commit meanwhile"
+    assert all(_units(key.path(l10n(pulled)))[uid][1] == written[uid] for uid in units[:-1])

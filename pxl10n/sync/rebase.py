@@ -297,7 +297,11 @@ def _commit(repo: Any, state: State, ready: list[RebaseOutcome]) -> str:
     crash.point("rebase-written")
     gitops.stage_blobs(repo, blobs)
     crash.point("rebase-staged")
-    gitops.move_head(repo, sha, before, "pxl10n rebase")
+    try:
+        gitops.move_head(repo, sha, before, "pxl10n rebase")
+    except GitError as exc:
+        raise GitError(f"{exc}; the rebased files are written and staged, not committed: review them and commit "
+                       f"(`git commit`), or undo it (`git checkout HEAD -- {' '.join(sorted(rels.values()))} {state_rel}`)") from None
     return sha
 
 
