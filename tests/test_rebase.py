@@ -167,3 +167,50 @@ def test_a_commit_landing_meanwhile_leaves_the_result_staged_and_says_so(pulled:
     repo = git.Repo(pulled)
     assert repo.head.commit.message.strip() == "a person's commit meanwhile"
     assert all(_units(key.path(l10n(pulled)))[uid][1] == written[uid] for uid in units[:-1])
+
+
+def test_a_translation_a_merge_put_beside_pxs_new_source_is_marked_for_review(pulled: Path, emulator: EmulatorServer) -> None:
+    """PX unchanged since the last pull, but a vendor's branch merged cleanly over PX's new source (the stale-target
+    conflict): rebase keeps the translation marked for review, and the vendor's other units go once it is fixed."""
+    from .test_sync_stale_targets import UNIT, _vendor_branch_then_px_changes_the_source
+
+    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo.git.merge("-q", "--no-edit", "vendor")
+    code, summary = push_json()
+    assert code == 1 and results(summary)[key.relpath()] == "conflict"
+    code, summary = rebase_json()
+    assert code == 0, summary
+    [row] = summary["files"]
+    assert row["result"] == "rebased" and [r["unit"] for r in row["review"]] == [UNIT] and "older source" in row["review"][0]["why"]
+    now = _units(key.path(l10n(pulled)))
+    assert now[UNIT][0] == new_source and now[UNIT][2], "PX's new source, the old translation kept as a draft"
+    assert sum(1 for _, target, draft in now.values() if target and not draft) == len(now) - 1
+    assert repo.git.status("--porcelain") == ""
+    assert results(push_json()[1])[key.relpath()] == "blocked"
+    translate(pulled, key, lambda source: f"[reviewed] {source}", units=lambda uid: uid == UNIT)
+    path = key.path(l10n(pulled))
+    path.write_text(re.sub(r'state="initial"', 'state="translated"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    repo.git.commit("-qam", "reviewed against PX's new source")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)[UNIT] == f"[reviewed] {new_source}"
+
+
+def test_an_older_copy_checked_out_gives_way_to_pxs_fix_in_the_units_px_fixed(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "engagement")[0]
+    written = translate(pulled, key)
+    assert push_json()[0] == 0
+    repo = git.Repo(pulled)
+    translated = repo.head.commit.hexsha
+    fixed = sorted(written)[1]
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {fixed: "Corrigé dans l'éditeur de PX"})
+    assert run("pull").exit_code == 0
+    repo.git.checkout(translated, "--", f"l10n/{key.relpath()}")
+    repo.git.commit("-qm", "an older copy put back")
+    assert results(push_json()[1])[key.relpath()] == "conflict"
+    code, summary = rebase_json()
+    assert code == 0 and summary["files"][0]["carried"] == [fixed], summary
+    assert _units(key.path(l10n(pulled)))[fixed][1] == "Corrigé dans l'éditeur de PX"
+    code, summary = push_json()
+    assert code == 0 and key.relpath() not in {p for p, r in results(summary).items() if r != "unchanged"}
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)[fixed] == "Corrigé dans l'éditeur de PX"

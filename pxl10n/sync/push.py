@@ -487,7 +487,8 @@ def _stale_reason(plan_: PushPlan, stale: list[StaleTarget]) -> str:
                      f"from an older copy, such as a vendor's or a TMS's?): {some([s.unit for s in older])} "
                      f"({first.unit}: PX's target is now {now}, the file's is {then}); put PX's text back in those units")
     return (f"{plan_.reason}, but " + "; and ".join(parts) + "; not sent, so PX neither shows an old translation under "
-            "its new text nor loses its newer one; or send the file as it is with "
+            f"its new text nor loses its newer one; `pxl10n rebase --id {plan_.key.item_id} --locale {plan_.key.locale}` "
+            "does both once committed (the first kept for review); or send the file as it is with "
             f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`")
 
 

@@ -15,6 +15,11 @@ unit edited here, three ways, against the copy the file was pulled as:
 * a unit PX removed: named, with its text; it is in git history, nowhere else;
 * a unit the edit leaves empty, or PX already holds as edited: PX's, as it is.
 
+When PX has not changed the file, the conflict push found is a stale target
+(:mod:`pxl10n.sync.translated_against`: a merge put a translation beside PX's new
+source, or PX's older text back over its newer one): the first is kept marked for
+review, the second gives way to PX's text now. One commit then, and no state change.
+
 Two commits land at once (HEAD moves once, after both are made from git objects):
 PX's copy, recorded as pulled (the base any later merge reads from history), then
 the edits on it. The work tree and index are written before HEAD moves, so a
@@ -25,11 +30,14 @@ before keeps the file as it was.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from pxl10n.config import Settings
 from pxl10n.console import Console, some
@@ -43,6 +51,7 @@ from pxl10n.sync.ownership import committed_copy
 from pxl10n.sync.push import reexport
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
+from pxl10n.sync.translated_against import Why, reverted_px_texts, stale_targets
 from pxl10n.xliff.carry import carry_targets
 from pxl10n.xliff.io import Unit, XliffInfo, canonical_bytes, parse, read_info, sha256
 
@@ -164,7 +173,8 @@ def _rebase(settings: Settings, selection: Selection, console: Console, repo: An
 
 
 def _selected(settings: Settings, state: State, selection: Selection) -> list[FileKey]:
-    """The selected files with a state entry that hold an edit (content pxl10n never wrote nor PX held)."""
+    """The selected files with a state entry that hold other content than PX does (an edit, or an older copy put
+    back)."""
     kinds, locales = selection.resolve(settings)
     ids = set(selection.ids)
     keys = []
@@ -173,7 +183,7 @@ def _selected(settings: Settings, state: State, selection: Selection) -> list[Fi
         if key.kind not in kinds or key.locale not in locales or (ids and key.item_id not in ids):
             continue
         data = read_normalized(key.path(settings.directory))
-        if data is not None and sha256(data) not in entry.known_hashes():
+        if data is not None and sha256(data) not in entry.px_hashes():
             keys.append(key)
     return sorted(keys)
 
@@ -203,7 +213,7 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
     except Pxl10nError as exc:
         return RebaseOutcome(key, S.FAILED, str(exc))
     if sha256(canonical) in entry.px_hashes():
-        return RebaseOutcome(key, S.UNCHANGED, "PX has not changed it since it was pulled: `pxl10n push` sends it as it is")
+        return _stale_marked(repo, settings, key, path, ours_bytes, ours_tree, ours, canonical, entry)
     carry, review, dropped = _decide(base, ours, held)
     tree = parse(canonical, source=key.relpath())
     missed = set(carry_targets(tree, ours_tree, {uid: uid in {r.unit for r in review} for uid in carry}))
@@ -215,6 +225,35 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
     lost = tuple(dropped) + tuple((uid, _target(ours, uid)) for uid in sorted(missed))
     reason = _reason(carried, reviews, lost)
     return RebaseOutcome(key, S.REBASED, reason, carried, reviews, lost, merged, canonical, entry.succeeded_by(new))
+
+
+def _stale_marked(repo: Any, settings: Settings, key: FileKey, path: Path, ours_bytes: bytes, ours_tree: etree._ElementTree,
+                  ours: XliffInfo, canonical: bytes, entry: FileState) -> RebaseOutcome:
+    """PX has not changed the file since it was pulled, but a merge brought a stale target into it
+    (:mod:`pxl10n.sync.translated_against`), which push refuses: a target written against an older source is kept
+    for review, and PX's own older text, put over its newer one, gives way to PX's text now."""
+    known = entry.known_hashes()
+    stale = stale_targets(repo, settings.directory, path, ours_tree, ours, canonical, known)
+    if sha256(ours_bytes) in known:  # an older copy of pxl10n's put back (checked out, reverted)
+        found = {t.unit for t in stale}
+        stale += [t for t in reverted_px_texts(repo, settings.directory, path, ours, canonical, known) if t.unit not in found]
+    if not stale:
+        return RebaseOutcome(key, S.UNCHANGED, "PX has not changed it since it was pulled: `pxl10n push` sends it as it is")
+    older = {t.unit for t in stale if t.why is Why.OLDER_COPY}
+    tree = copy.deepcopy(ours_tree)
+    carry_targets(tree, ours_tree, {t.unit: True for t in stale if t.unit not in older})
+    carry_targets(tree, parse(canonical, source=key.relpath()), dict.fromkeys(older, False))
+    review = tuple(Review(t.unit, f"translated against an older source {_quoted(t.written_against)}; PX's is "
+                          f"{_quoted(t.px_source)}") for t in stale if t.unit not in older)
+    restored = tuple(sorted(older))
+    said = []
+    if review:
+        said.append(f"{len(review)} unit(s) translated against an older source marked not translated yet, for review: "
+                    + "; ".join(f"{r.unit}: {r.why}" for r in review[:3]) + (f" and {len(review) - 3} more" if len(review) > 3 else "")
+                    + " (translate PX's text, then mark it translated; push holds the file back until then)")
+    if restored:
+        said.append(f"{len(restored)} unit(s) holding PX's older text over its newer one given PX's text now ({some(list(restored), 3)})")
+    return RebaseOutcome(key, S.REBASED, "; ".join(said), restored, review, (), canonical_bytes(tree), None, None)
 
 
 def _decide(base: XliffInfo, ours: XliffInfo, px: XliffInfo) -> tuple[list[str], list[Review], list[tuple[str, str]]]:
@@ -275,7 +314,8 @@ def _reason(carried: Sequence[str], review: Sequence[Review], dropped: Sequence[
 def _commit(repo: Any, state: State, ready: list[RebaseOutcome]) -> str:
     """Both commits from git objects, then the work tree and index, then HEAD (see the module docstring)."""
     directory = state.directory
-    for outcome in ready:
+    based = [o for o in ready if o.px_copy is not None and o.entry is not None]
+    for outcome in based:
         assert outcome.entry is not None
         state.put(outcome.entry)
     state_rel = gitops.relative(repo, directory / STATE_NAME)
@@ -283,17 +323,17 @@ def _commit(repo: Any, state: State, ready: list[RebaseOutcome]) -> str:
     names = ", ".join(sorted({o.key.locale for o in ready}))
     state_bytes = state.dumps().encode("utf-8")
     before = repo.head.commit.hexsha
-    sha, blobs = gitops.commit_contents(repo, [
-        (f"pxl10n rebase: PX's copy of {len(ready)} file(s) as pulled ({names})",
-         {state_rel: state_bytes, **{rels[o.key]: o.px_copy or b"" for o in ready}}),
-        (gitops.commit_message(f"pxl10n rebase: edits of {len(ready)} file(s) put on PX's copy ({names})",
-                               [f"- {o.key.relpath()}: {o.reason}" for o in ready]),
-         {rels[o.key]: o.merged or b"" for o in ready}),
-    ])
+    steps = [(f"pxl10n rebase: PX's copy of {len(based)} file(s) as pulled ({names})",
+              {state_rel: state_bytes, **{rels[o.key]: o.px_copy or b"" for o in based}})] if based else []
+    steps.append((gitops.commit_message(f"pxl10n rebase: edits of {len(ready)} file(s) put on PX's copy ({names})",
+                                        [f"- {o.key.relpath()}: {o.reason}" for o in ready]),
+                  {rels[o.key]: o.merged or b"" for o in ready}))
+    sha, blobs = gitops.commit_contents(repo, steps)
     crash.point("rebase-committed")
     for outcome in ready:
         atomic_write(outcome.key.path(directory), outcome.merged or b"")
-    atomic_write(directory / STATE_NAME, state_bytes)
+    if based:
+        atomic_write(directory / STATE_NAME, state_bytes)
     crash.point("rebase-written")
     gitops.stage_blobs(repo, blobs)
     crash.point("rebase-staged")
