@@ -21,11 +21,12 @@ from pxl10n.layout import STATE_NAME, FileKey
 from pxl10n.sync.state import read_entries
 from pxl10n.xliff.io import parse, read_info, sha256
 
+from .helpers.branches import UNIT, vendor_branch_then_px_changes_the_source
+from .helpers.children import KILLED, pxl10n
 from .helpers.cli import run
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import push_json, results
 from .helpers.zygote import Zygote
-from .test_sync_safety import KILLED, pxl10n
 
 
 def rebase_json(*args: str) -> tuple[int, dict]:
@@ -172,9 +173,7 @@ def test_a_commit_landing_meanwhile_leaves_the_result_staged_and_says_so(pulled:
 def test_a_translation_a_merge_put_beside_pxs_new_source_is_marked_for_review(pulled: Path, emulator: EmulatorServer) -> None:
     """PX unchanged since the last pull, but a vendor's branch merged cleanly over PX's new source (the stale-target
     conflict): rebase keeps the translation marked for review, and the vendor's other units go once it is fixed."""
-    from .test_sync_stale_targets import UNIT, _vendor_branch_then_px_changes_the_source
-
-    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo, key, new_source = vendor_branch_then_px_changes_the_source(pulled, emulator)
     repo.git.merge("-q", "--no-edit", "vendor")
     code, summary = push_json()
     assert code == 1 and results(summary)[key.relpath()] == "conflict"

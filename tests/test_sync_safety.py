@@ -11,8 +11,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
-import os
-import signal
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -25,26 +23,15 @@ from pxl10n.layout import STATE_NAME, FileKey, key_for
 from pxl10n.sync.journal import JOURNAL_NAME
 from pxl10n.xliff.io import parse, read_info
 
+from .helpers.children import KILLED, child_env, pxl10n
 from .helpers.cli import run
 from .helpers.project import API_KEY, commits, content_entries, write_config
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import landed, push_json, results
 from .helpers.zygote import Zygote
 
+
 #: How a run stopped at a crash point ends: by the signal itself (KILL), or interrupted (INT: exit 130).
-KILLED = {"KILL": -signal.SIGKILL, "INT": 130}
-
-
-def child_env(**extra: str) -> dict[str, str]:
-    base = {"PX_API_KEY": API_KEY, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-    return {**os.environ, **base, **extra}
-
-
-def pxl10n(zygote: Zygote, root: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """``pxl10n ARGS`` as a real child process of its own, forked from the zygote (a fresh one, without the imports)."""
-    return subprocess.run([str(zygote.client), *args], cwd=root, env=child_env(**env), capture_output=True, text=True, timeout=120)
-
-
 def px_targets(emulator: EmulatorServer, key: FileKey) -> dict[str, str]:
     return emulator.store.translations(key.kind, key.item_id, key.locale)
 

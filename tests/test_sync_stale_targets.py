@@ -25,40 +25,19 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.sync.translated_against import contrasted
 
+from .helpers.branches import UNIT, item_with_two_lines, vendor_branch_then_px_changes_the_source
 from .helpers.cli import run
 from .helpers.project import API_KEY, content_entries, write_config
 from .helpers.pulled import l10n, translate
 from .helpers.pushed import import_requests, landed, push_json, results
 from .helpers.zygote import Zygote
 
-#: The engagement unit whose source is two lines of HTML: PX changes the first one only.
-UNIT = "dialog.body"
-
-
-def _item(emulator: EmulatorServer) -> tuple[FileKey, dict[str, str]]:
-    item = next(i for i in emulator.store.items("engagement") if "\n" in i.units.get(UNIT, ""))
-    return FileKey("engagement", item.id, "fr-FR"), item.units
-
-
-def _vendor_branch_then_px_changes_the_source(pulled: Path, emulator: EmulatorServer) -> tuple[git.Repo, FileKey, str]:
-    """A branch ``vendor`` translating every unit; then PX's new first line, pulled on main. Returns PX's new source."""
-    repo = git.Repo(pulled)
-    key, units = _item(emulator)
-    repo.git.switch("-q", "-c", "vendor")
-    translate(pulled, key, lambda source: f"[vendor] {source}")
-    repo.git.commit("-qam", "vendor translation")
-    repo.git.switch("-q", "-")
-    first, rest = units[UNIT].split("\n", 1)
-    units[UNIT] = f"{first.replace('Hello', 'Hi there')}\n{rest}"
-    assert run("pull").exit_code == 0
-    return repo, key, units[UNIT]
-
 
 def _vendor_button_merged_their_side(pulled: Path, emulator: EmulatorServer, px_fixes: dict[str, str]) -> FileKey:
     """The vendor translates the button on a branch; PX's ``px_fixes`` (the button's among them) are pulled on main;
     the merge conflicts on the button and is resolved by taking the vendor's file whole, committed."""
     repo = git.Repo(pulled)
-    key, _ = _item(emulator)
+    key, _ = item_with_two_lines(emulator)
     path = key.path(l10n(pulled))
     repo.git.switch("-q", "-c", "vendor")
     translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid == "dialog.button.primary")
@@ -81,7 +60,7 @@ def _row(summary: dict[str, object], key: FileKey) -> dict[str, str]:
 
 
 def test_a_clean_merge_of_a_target_beside_pxs_new_source_is_a_conflict_naming_the_unit(pulled: Path, emulator: EmulatorServer) -> None:
-    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo, key, new_source = vendor_branch_then_px_changes_the_source(pulled, emulator)
     repo.git.merge("-q", "--no-edit", "vendor")  # no conflict: the source's unchanged second line lies between
     text = key.path(l10n(pulled)).read_text(encoding="utf-8")
     assert "Hi there" in text and "[vendor] &lt;p&gt;Hello" in text  # PX's new source, the old text's translation
@@ -113,8 +92,8 @@ def test_a_conflict_resolved_to_the_vendors_side_is_a_conflict_for_push(pulled: 
     """PX also fixed the title's translation, so the merge conflicts there. Taking the vendor's file whole keeps PX's
     old source under the vendor's target; ``-X theirs`` takes the vendor's side of that hunk only, PX's new source
     beside the vendor's target. Either way the target translates text PX no longer has."""
-    emulator.store.apply_import("engagement", _item(emulator)[0].item_id, "fr-FR", {"dialog.title": "Titre corrigé dans PX"})
-    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    emulator.store.apply_import("engagement", item_with_two_lines(emulator)[0].item_id, "fr-FR", {"dialog.title": "Titre corrigé dans PX"})
+    repo, key, new_source = vendor_branch_then_px_changes_the_source(pulled, emulator)
     path = key.path(l10n(pulled))
     if how == "checkout --theirs":
         with pytest.raises(git.GitCommandError, match="conflict"):
@@ -140,7 +119,7 @@ def test_a_source_a_person_rewrote_and_committed_with_its_target_is_pushed_with_
         pulled: Path, emulator: EmulatorServer) -> None:
     """Not PX's older text: the target translates what the file says, and push warns as it always did."""
     repo = git.Repo(pulled)
-    key, _ = _item(emulator)
+    key, _ = item_with_two_lines(emulator)
     path = key.path(l10n(pulled))
     translate(pulled, key, lambda source: f"[fr] {source}")
     text = path.read_text(encoding="utf-8")
@@ -155,7 +134,7 @@ def test_a_source_a_person_rewrote_and_committed_with_its_target_is_pushed_with_
 def test_a_target_translated_after_the_source_changed_is_pushed(pulled: Path, emulator: EmulatorServer) -> None:
     """The ordinary order: PX's new source pulled first, then translated on a branch and merged."""
     repo = git.Repo(pulled)
-    key, units = _item(emulator)
+    key, units = item_with_two_lines(emulator)
     units[UNIT] = units[UNIT].replace("Hello", "Hi there")
     assert run("pull").exit_code == 0
     repo.git.switch("-q", "-c", "vendor")
@@ -201,7 +180,7 @@ deux</target>
 def test_main_merged_into_the_vendor_branch_shows_the_conflict_there_before_a_squash_merge(
         pulled: Path, emulator: EmulatorServer) -> None:
     """A squash merge leaves main no trace of the source the vendor saw: the branch, with main merged in, has it."""
-    repo, key, _ = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo, key, _ = vendor_branch_then_px_changes_the_source(pulled, emulator)
     trunk = repo.active_branch.name
     repo.git.switch("-q", "vendor")
     repo.git.merge("-q", "--no-edit", trunk)
@@ -213,7 +192,7 @@ def test_main_merged_into_the_vendor_branch_shows_the_conflict_there_before_a_sq
 def test_a_forced_push_killed_after_px_took_it_is_confirmed_by_a_plain_rerun_not_a_conflict(
         pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     """The journal says the bytes were sent: PX is asked whether they landed, as for any interrupted push."""
-    repo, key, _ = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo, key, _ = vendor_branch_then_px_changes_the_source(pulled, emulator)
     repo.git.merge("-q", "--no-edit", "vendor")
     env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": "push-sent:1"}
     died = subprocess.run([str(zygote.client), "push", "--force", "--id", key.item_id, "--locale", key.locale],
@@ -232,7 +211,7 @@ def test_a_12_file_merged_beside_pxs_new_source_is_a_conflict_too(project: Path,
     repo = git.Repo(project)
     repo.git.add("-A")
     repo.git.commit("-qm", "1.2 pull and config")
-    key, units = _item(emulator)
+    key, units = item_with_two_lines(emulator)
     path = key.path(l10n(project))
     repo.git.switch("-q", "-c", "vendor")
     tree = etree.parse(str(path))
@@ -282,7 +261,7 @@ def _vendors_copy_over_a_newer_pull(pulled: Path, emulator: EmulatorServer, *, c
     main takes it; the vendor returns the old copy with the button translated, and it is copied over the path on a
     branch (``commit``: and committed, and the branch merged into main)."""
     repo = git.Repo(pulled)
-    key, _ = _item(emulator)
+    key, _ = item_with_two_lines(emulator)
     path = key.path(l10n(pulled))
     sent_to_vendor = path.read_bytes()
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {"dialog.title": "Bienvenue, {{user.firstName}} (corrigé dans PX)"})
@@ -335,7 +314,7 @@ def test_a_translation_written_here_then_undone_is_sent_though_a_pull_holds_it_s
     """The older text is PX's, but the text it replaces was written here (a translator's commit), not in PX: a
     ``git revert`` of one's own translation is sent, even after a pull brought that translation back from PX."""
     repo = git.Repo(pulled)
-    key, _ = _item(emulator)
+    key, _ = item_with_two_lines(emulator)
     px_before = dict(emulator.store.translations(key.kind, key.item_id, key.locale))
     translate(pulled, key, lambda source: "Un titre de traducteur, {{user.firstName}}", units=lambda uid: uid == "dialog.title")
     repo.git.commit("-qam", "a translator's title")
@@ -353,7 +332,7 @@ def test_a_translation_written_here_then_undone_is_sent_though_a_pull_holds_it_s
 def test_a_target_still_right_for_pxs_new_source_is_confirmed_by_setting_its_state_again(pulled: Path, emulator: EmulatorServer) -> None:
     """The reviewer checks the vendor's target against PX's new source and marks the segment reviewed (what a CAT tool
     does on confirming it): that is a person's word that the target fits the new text, so it is sent."""
-    repo, key, new_source = _vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo, key, new_source = vendor_branch_then_px_changes_the_source(pulled, emulator)
     repo.git.merge("-q", "--no-edit", "vendor")
     assert push_json("--dry-run")[0] == 1
     path = key.path(l10n(pulled))
