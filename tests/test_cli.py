@@ -50,7 +50,8 @@ def test_unknown_option_is_a_usage_error() -> None:
 def test_python_dash_m_and_demo(tmp_path) -> None:
     result = run_subprocess("demo", cwd=tmp_path, env={"PX_API_KEY": ""})
     assert result.returncode == 0, result.stderr
-    assert "second pull changed 0" in result.stderr
+    assert "second pull changed 0, conflict settled by rebase" in result.stderr
+    assert "9. pxl10n rebase" in result.stderr and "1 conflict" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
 
