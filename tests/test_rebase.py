@@ -89,6 +89,11 @@ def test_a_conflict_is_rebased_on_pxs_copy_and_pushed_once_reviewed(pulled: Path
 
     code, summary = push_json()
     assert code == 1 and results(summary)[key.relpath()] == "blocked", "the units to review go nowhere unreviewed"
+    status = json.loads(run("status", "--format", "json").stdout)
+    assert status["drafts_held"] == [{"path": key.relpath(), "units": [units[0], units[1]]}]
+    text = run("status").output
+    assert "held back by draft targets until they are marked translated" in text and f"  {key.relpath()}: {units[0]}, {units[1]}" in text
+    assert "the next push sends them" not in text
     translate(pulled, key, lambda source: f"[reviewed] {source}", units=lambda uid: uid == units[0])
     path.write_text(re.sub(r'state="initial"', 'state="translated"', path.read_text(encoding="utf-8")), encoding="utf-8")
     repo.git.commit("-qam", "reviewed: one translated again, one kept over PX's")

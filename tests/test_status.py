@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,18 @@ def test_a_copy_or_a_merge_tools_file_beside_a_pulled_one_is_named_where_it_is(p
     results = {f["path"]: f["result"] for f in pushed["files"]}
     assert "missing" not in results.values(), results
     assert results[f"{folder}/{original.stem}_LOCAL_1234.xlf"] == "not-pulled"
+
+
+def test_a_changed_file_push_holds_back_for_its_own_draft_is_said_so(pulled: Path, emulator: EmulatorServer) -> None:
+    """Push holds back a file with a draft of its own: status says which, instead of promising every changed file to
+    the next push."""
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    path = key.path(pulled / "l10n")
+    assert json.loads(run("status", "--format", "json").stdout)["drafts_held"] == []
+    path.write_text(re.sub(r'<segment( state="[^"]*")?', '<segment state="initial"', path.read_text(encoding="utf-8"), count=1),
+                    encoding="utf-8")
+    data = json.loads(run("status", "--format", "json").stdout)
+    assert [d["path"] for d in data["drafts_held"]] == [key.relpath()] and data["changed_since_push"] == [key.relpath()]
+    pushed = json.loads(run("push", "--dry-run", "--format", "json").stdout)
+    assert {f["path"]: f["result"] for f in pushed["files"]}[key.relpath()] == "blocked"

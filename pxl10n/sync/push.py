@@ -53,7 +53,7 @@ from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
 from pxl10n.sync.translated_against import StaleTarget, Why, contrasted, reverted_px_texts, spaced, stale_targets
 from pxl10n.validate.rules import Document
-from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
+from pxl10n.xliff.io import XliffInfo, canonical_bytes, info_or_none, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold, withhold_targets
 
 
@@ -413,24 +413,19 @@ def pulled_copies(repo: Any, directory: Path) -> Callable[[PushPlan], bytes | No
 
 
 def held_drafts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[str, PushOutcome]:
-    """The files to send that hold a draft of their own, each ``blocked`` by path, ``--force`` or not: sending the
-    rest would need PX's re-export written over the draft. A draft PX itself exported (its target as in the copy
-    last pulled) is PX's text, sent back as it came; without that copy every draft counts."""
+    """The files to send that hold a draft of their own (:func:`~pxl10n.sync.unit_merge.own_drafts`), each
+    ``blocked`` by path, ``--force`` or not."""
     pulled_copy = pulled_copies(repo, directory)
     out = {}
     for plan_ in plans:
         if plan_.action != Action.SEND or not plan_.drafts:
             continue
-        base = pulled_copy(plan_)
-        try:
-            px = {u.id: u.target for u in read_info(parse(base, source=plan_.rel)).units} if base is not None else {}
-        except XliffError:
-            px = {}
         assert plan_.info is not None
-        own = [u.id or "" for u in plan_.info.units if u.draft and (base is None or u.target != px.get(u.id))]
+        own = unit_merge.own_drafts(plan_.info, info_or_none(pulled_copy(plan_), source=plan_.rel))
         if own:
             out[plan_.rel] = PushOutcome(plan_, S.BLOCKED, drafts_reason(own))
     return out
+
 
 
 #: From how many files the history check counts aloud (about 20 ms a file: a git blame and two git logs each).

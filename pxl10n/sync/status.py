@@ -17,16 +17,17 @@ from typing import Any
 
 from pxl10n.assets.wordcount import words
 from pxl10n.config import Settings
-from pxl10n.console import Console
+from pxl10n.console import Console, some
 from pxl10n.errors import XliffError
 from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys, stray_files
 from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.sync import git as gitops
-from pxl10n.sync.ownership import Unlisted, remembered, unlisted_edits
+from pxl10n.sync.ownership import Unlisted, committed_copy, remembered, unlisted_edits
 from pxl10n.sync.selection import Selection
-from pxl10n.sync.state import State
-from pxl10n.xliff.io import parse, read_info, sha256
+from pxl10n.sync.state import FileState, State
+from pxl10n.sync.unit_merge import own_drafts
+from pxl10n.xliff.io import XliffInfo, info_or_none, parse, read_info, sha256
 
 BAR_WIDTH = 20
 
@@ -132,6 +133,8 @@ class StatusReport:
     not_pulled: list[str] = field(default_factory=list)
     #: files of locales or kinds the config no longer lists that hold an edit no push sent (neither counted nor sent)
     unlisted: Unlisted = field(default_factory=Unlisted)
+    #: changed files push holds back for their own draft targets (path -> units), a part of ``changed``
+    drafts_held: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
     drift: list[tuple[str, str]] = field(default_factory=list)
 
@@ -149,6 +152,7 @@ class StatusReport:
             "changed_since_push": self.changed,
             "unreadable": self.unreadable,
             "not_pulled": self.not_pulled,
+            "drafts_held": [{"path": path, "units": list(units)} for path, units in self.drafts_held.items()],
             "unlisted_locales_changed": list(self.unlisted.locales),
             "unlisted_kinds_changed": list(self.unlisted.kinds),
         }
@@ -188,6 +192,7 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     report = StatusReport(remote=remote)
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
+    drafted: list[tuple[FileKey, FileState, XliffInfo]] = []
     strays = (path.relative_to(settings.directory).parts for path in stray_files(settings.directory, locales))
     report.not_pulled += ["/".join(parts) for parts in strays if len(parts) < 3 or parts[1] in kinds or parts[1] not in KIND_NAMES]
     for key in (k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds):
@@ -215,6 +220,9 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         if not history.owns(key.relpath(), sha256(normalized(data)), entry):
             row.changed += 1
             report.changed.append(key.relpath())
+            if any(unit.draft for unit in info.units):
+                drafted.append((key, entry, info))
+    report.drafts_held = _drafts_held(settings, drafted)
     report.unlisted = unlisted_edits(settings.directory, state, history, settings.locales, settings.kinds)
     if remote:
         _compare_remote(report, rows, complete, _px_flags(settings, kinds, locales, console))
@@ -295,14 +303,34 @@ def render_text(report: StatusReport, *, bars: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def _drafts_held(settings: Settings, drafted: list[tuple[FileKey, FileState, XliffInfo]]) -> dict[str, tuple[str, ...]]:
+    """Of the changed files holding a draft, those push holds back for a draft of their own (one PX did not export:
+    :func:`~pxl10n.sync.unit_merge.own_drafts`), by path, with the units."""
+    if not drafted:
+        return {}
+    held = {}
+    with gitops.work_tree(settings.directory) as repo:
+        for key, entry, info in drafted:
+            copy = committed_copy(repo, key.path(settings.directory), entry.pulled) if repo is not None and entry.pulled else None
+            own = own_drafts(info, info_or_none(copy, source=key.relpath()))
+            if own:
+                held[key.relpath()] = own
+    return held
+
+
 def _notes(report: StatusReport) -> list[str]:
     lines = []
     if report.remote:
         lines.append("COMPLETE HERE/PX/PX ITEMS: items fully translated in the files / that PX counts as translated / PX lists")
         lines += [f"drift: {path}: {what}" for path, what in report.drift] or ["no drift between the files and PX"]
-    if report.changed:
-        lines.append(f"{len(report.changed)} file(s) changed since last pulled or pushed (the next push sends them):")
-        lines += [f"  {path}" for path in report.changed]
+    sent = [path for path in report.changed if path not in report.drafts_held]
+    if sent:
+        lines.append(f"{len(sent)} file(s) changed since last pulled or pushed (the next push sends them):")
+        lines += [f"  {path}" for path in sent]
+    if report.drafts_held:
+        lines.append(f"{len(report.drafts_held)} file(s) changed, held back by draft targets until they are marked "
+                     "translated (or emptied, to leave those units to PX):")
+        lines += [f"  {path}: {some(list(units), 5)}" for path, units in report.drafts_held.items()]
     lines += [f"unreadable (not counted): {why}" for why in report.unreadable_why]
     lines += [f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {path}"
               for path in report.not_pulled]

@@ -99,5 +99,14 @@ def drafted_only(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
     return tuple(sorted(drafts))
 
 
+def own_drafts(ours: XliffInfo, pulled: XliffInfo | None) -> tuple[str, ...]:
+    """The units of ``ours`` holding a draft of their own: one PX itself exported (its target as in ``pulled``, the
+    copy last pulled) is PX's text, sent back as it came; without that copy (None) every draft counts. Push holds a
+    file with one back: sending the rest would need PX's re-export written over the draft."""
+    held = _by_id(pulled) if pulled is not None else None
+    return tuple(unit.id or "" for unit in ours.units
+                 if unit.draft and (held is None or unit.id not in held or unit.target != held[unit.id].target))
+
+
 def _by_id(info: XliffInfo) -> dict[str, Unit]:
     return {unit.id: unit for unit in info.units if unit.id}

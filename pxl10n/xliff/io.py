@@ -199,6 +199,17 @@ def xliff_version(tree: etree._ElementTree) -> str:
     raise XliffError(f"root element {root.tag!r} is not XLIFF 1.2 or 2.0")
 
 
+def info_or_none(data: bytes | None, *, source: str = "<document>") -> XliffInfo | None:
+    """What ``data`` holds (:func:`read_info`); None for no data, or data that is no XLIFF pxl10n can read: a copy
+    from history that may be missing or broken, where not knowing is an answer."""
+    if data is None:
+        return None
+    try:
+        return read_info(parse(data, source=source))
+    except XliffError:
+        return None
+
+
 def read_info(tree: etree._ElementTree) -> XliffInfo:
     """Languages, file ids/originals and units of an XLIFF 1.2 or 2.0 document (read through its view)."""
     version = xliff_version(tree)
