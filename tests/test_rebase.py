@@ -218,3 +218,13 @@ def test_an_older_copy_checked_out_gives_way_to_pxs_fix_in_the_units_px_fixed(pu
     code, summary = push_json()
     assert code == 0 and key.relpath() not in {p for p, r in results(summary).items() if r != "unchanged"}
     assert emulator.store.translations(key.kind, key.item_id, key.locale)[fixed] == "Corrigé dans l'éditeur de PX"
+
+
+def test_on_a_detached_head_the_commit_is_said_to_be_on_no_branch(pulled: Path, emulator: EmulatorServer) -> None:
+    key, _, _ = _changed_everywhere(pulled, emulator)
+    repo = git.Repo(pulled)
+    repo.git.checkout("-q", "--detach")
+    before = repo.head.commit.hexsha
+    result = run("rebase")
+    assert result.exit_code == 0 and "on no branch (HEAD is detached)" in result.stderr, result.stderr
+    assert repo.head.is_detached and repo.head.commit.parents[0].parents[0].hexsha == before

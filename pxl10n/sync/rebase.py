@@ -112,6 +112,8 @@ class RebaseResult:
     files: tuple[RebaseOutcome, ...]
     commit: str | None = None
     dry_run: bool = False
+    #: said after the commit's sha (gitops.detached_note): '' on a branch
+    committed_where: str = ""
 
     @property
     def exit_code(self) -> int:
@@ -169,7 +171,8 @@ def _rebase(settings: Settings, selection: Selection, console: Console, repo: An
                             dry_run=True)
     if not ready:
         return RebaseResult(planned)
-    return RebaseResult(planned, commit=_commit(repo, state, ready))
+    sha = _commit(repo, state, ready)
+    return RebaseResult(planned, commit=sha, committed_where=gitops.detached_note(repo, sha))
 
 
 def _selected(settings: Settings, state: State, selection: Selection) -> list[FileKey]:
@@ -352,5 +355,5 @@ def _report(result: RebaseResult, console: Console) -> None:
         else:
             console.info(f"{outcome.key.relpath()}: {outcome.status.value}: {outcome.reason}")
     counts = ", ".join(f"{n} {status}" for status, n in result.as_dict()["counts"].items() if n)
-    committed = f"; committed {result.commit[:10]}" if result.commit else ""
+    committed = f"; committed {result.commit[:10]}{result.committed_where}" if result.commit else ""
     console.info(f"rebase: {len(result.files)} edited file(s) selected{', ' + counts if counts else ''}{committed}")
