@@ -161,7 +161,11 @@ def _rebase(settings: Settings, selection: Selection, console: Console, repo: An
     client = client or PXClient.from_settings(settings)
     try:
         console.info(f"asking PX for its copy of {len(keys)} edited file(s)")
-        planned = tuple(_plan(repo, settings, state, key, client, uncommitted) for key in keys)
+        planned_list = []
+        for done, key in enumerate(keys, 1):
+            planned_list.append(_plan(repo, settings, state, key, client, uncommitted))
+            console.progress(done, len(keys), "rebasing")
+        planned = tuple(planned_list)
     finally:
         if own_client:
             client.close()
