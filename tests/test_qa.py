@@ -193,3 +193,14 @@ def test_placeholder_tag_and_empty_rules_are_errors() -> None:
     assert {"QA201", "QA301", "QA311", "QA402"}.isdisjoint(errors)
 
 
+
+
+@pytest.mark.parametrize(("source", "target", "lang", "expected"), [
+    pytest.param("{{ n }} apple|{{ n }} apples", "{{ n }} яблоко|{{ n }} яблока|{{ n }} яблок", "ru", set(), id="three-forms-in-russian"),
+    pytest.param("{{ n }} apple|{{ n }} apples", "{{ n }} 个苹果", "zh-CN", set(), id="one-form-in-chinese"),
+    pytest.param("{{ n }} apple|{{ n }} apples", "une pomme|des pommes", "fr-FR", {"QA101"}, id="a-placeholder-gone-is-still-gone"),
+    pytest.param("{{ n }} apple|{{ n }} apples", "{{ n }} pomme|{{ n }} pommes {{ x }}", "fr-FR", {"QA102"}, id="a-new-one-is-still-new"),
+    pytest.param("{{ a }} or || {{ a }}", "{{ a }} ou", "fr-FR", {"QA103"}, id="an-empty-form-is-no-plural"),
+])
+def test_symfony_and_laravel_plural_forms_are_compared_by_presence(source: str, target: str, lang: str, expected: set[str]) -> None:
+    assert codes_for("1.2", source, target, lang) & {"QA101", "QA102", "QA103", "QA331"} == expected

@@ -346,7 +346,7 @@ def check_placeholders(u: Unit) -> Issues:
     src = [p for p in tx.placeholders(u.src) if not p.printf]
     trg = [p for p in tx.placeholders(u.trg) if not p.printf]
     if [p.key for p in src] != [p.key for p in trg]:  # else the same placeholders in the same order
-        issues.extend(_placeholder_sets(src, trg, counted=not tx.ICU_BRANCHING_HEAD_RE.search(u.src)))
+        issues.extend(_placeholder_sets(src, trg, counted=not (tx.ICU_BRANCHING_HEAD_RE.search(u.src) or _pipe_forms(u.src))))
     return issues or NONE
 
 
@@ -401,10 +401,21 @@ def check_codes(u: Unit) -> Issues:
 
 
 def _tally(u: Unit, labels: Iterable[str]) -> Counter[str]:
-    """How often each code or tag occurs, to compare source with target; in an ICU plural or select message only
-    whether it occurs: each language has its own branches (Polish adds ``few`` and ``many``, Japanese keeps
-    ``other``), so a code the source has once may rightly be in three branches of the target, or in one."""
-    return Counter(set(labels) if u.icu_branching and u.icu.valid else labels)
+    """How often each code or tag occurs, to compare source with target; in an ICU plural or select message, or
+    one of Symfony's or Laravel's plural forms, only whether it occurs: each language has its own branches (Polish
+    adds ``few`` and ``many``, Japanese keeps ``other``), so a code the source has once may rightly be in three
+    branches of the target, or in one."""
+    return Counter(set(labels) if (u.icu_branching and u.icu.valid) or _pipe_forms(u.src) else labels)
+
+
+def _pipe_forms(text: str) -> list[str]:
+    """The plural forms of a Symfony or Laravel message (``one apple|%count% apples``, each form maybe led by an
+    interval such as ``{0}`` or ``]1,Inf[``), each stripped; [] for text that is not one (no ``|``, or an empty
+    form: ``a || b`` is no plural). Russian writes three forms where English writes two, Chinese one."""
+    if "|" not in text:
+        return []
+    forms = [form.strip() for form in text.split("|")]
+    return forms if all(forms) else []
 
 
 def needs_codes(s: Scan) -> Collection[int]:
@@ -672,15 +683,21 @@ def _lost(src: list[str], trg: list[str]) -> Iterable[str]:
 
 def check_length(u: Unit) -> Issues:
     """QA331: far outside the length this language pair usually has (German long, CJK short)."""
-    s = len(u.src_visible.strip())
+    s, t = _form_length(u.src_visible), _form_length(u.trg_visible)
     if s < expansion.MIN_SOURCE_LENGTH:
         return NONE
-    t = len(u.trg_visible.strip())
     bounds = expansion.outside(s, t, u.length_ratio)
     if bounds is None:
         return NONE
     return [(QA331, f"target is {t / s:.1f} times as long as the source ({t} vs {s} characters; "
                     f"{bounds.low:.0f}-{bounds.high:.0f} expected)")]
+
+
+def _form_length(text: str) -> int:
+    """How long a text is to judge its translation's length by: of plural forms (:func:`_pipe_forms`), the mean of
+    the forms, since a language has as many forms as it has (one in Chinese, three in Russian)."""
+    forms = _pipe_forms(text)
+    return round(sum(map(len, forms)) / len(forms)) if forms else len(text.strip())
 
 
 def needs_length(s: Scan) -> Collection[int]:
