@@ -169,7 +169,9 @@ QA404 = warning(
 QA402 = warning(
     "QA402", 'Target identical to source',
     'The target is the source copied verbatim. Not reported for single words, brand-like names, strings '
-    'made only of placeholders, numbers or URLs, or when both languages are the same.',
+    'made only of placeholders, numbers or URLs, when both languages are the same, or for a draft: a target whose '
+    'state says not translated yet (1.2 new or needs-translation, 2.0 initial), as a CAT tool leaves the source '
+    'copied in.',
 )
 
 #: Every QA rule.
@@ -793,6 +795,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             issues = rule_check(unit)
             if issues:  # most often NONE
                 for rule, message in issues:
+                    if rule is QA402 and reading.drafted(index):
+                        continue  # a draft of the source copied in is an untranslated unit, as it says
                     yield doc.finding(rule, message, line=pair.line, unit=pair.unit)
 
 

@@ -201,6 +201,15 @@ class Reading:
                     *self.languages[index], element.get(self._name), preserve)
 
 
+    def drafted(self, index: int) -> bool:
+        """Whether the unit's target is a draft (:func:`pxl10n.xliff.states.is_draft`: its state says not translated
+        yet, as when a CAT tool copies the source in): read from its elements, for the few units that ask."""
+        file = bisect_right(self._starts, index) - 1 if len(self._starts) > 1 else 0
+        file_view, order = self._files[file]
+        return any(part.target is not None and states.is_draft(part.target, self._version)
+                   for part in file_view.parts_at(order[index - self._starts[file]]))
+
+
 def _preserves(unit: etree._Element, source: etree._Element | None, inherited: dict[etree._Element, bool]) -> bool:
     """xml:space in force at the unit's source: its own, the unit's, or the nearest ancestor's.
 
