@@ -496,7 +496,7 @@ def check_whitespace(u: Unit) -> Issues:
     if s_trail != t_trail and not (layout and "\n" in _trailing(s) + _trailing(t)) and not (unspaced and s_trail):
         issues.append((QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not"
                                                                  if s_trail else "target ends with whitespace, source does not")))
-    if "  " in t and t.strip().count("  ") > s.strip().count("  "):
+    if "  " in t and _doubled(t, layout) > _doubled(s, layout):
         issues.append((QA203, "doubled space in target"))
     if "\n" in s or "\n" in t:
         count = _hard_breaks if layout else _all_breaks
@@ -510,6 +510,8 @@ def check_whitespace(u: Unit) -> Issues:
 #: them ("名前：" + value), so a target without the source's edge space is right.
 _UNSPACED = frozenset({"ja", "zh", "yue", "wuu", "th", "lo", "km", "my", "bo"})
 _SOFT_BREAK_RE = re.compile(r"\n[ \t]+")
+#: A run of whitespace holding a line break: outside xml:space="preserve", layout (a wrap, an indentation).
+_WRAP_RE = re.compile(r"[ \t]*\n\s*")
 #: Whitespace starting a text (after its separator).
 _WHITESPACE_RE = re.compile(r"\x00\s")
 _DOUBLE_SPACE_RE = re.compile("  ")
@@ -527,6 +529,12 @@ def needs_whitespace(s: Scan) -> Collection[int]:
             found |= qs.having(_LINE_BREAK_RE, side)
         found |= qs.ending_with(_WHITESPACE_RE, side)
     return found
+
+
+def _doubled(text: str, layout: bool) -> int:
+    """Doubled spaces in ``text`` (its edges aside); with ``layout``, a wrapped line's indentation is none."""
+    body = text.strip()
+    return (_WRAP_RE.sub(" ", body) if layout and "\n" in body else body).count("  ")
 
 
 def _all_breaks(text: str) -> int:
