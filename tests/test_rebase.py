@@ -228,3 +228,26 @@ def test_on_a_detached_head_the_commit_is_said_to_be_on_no_branch(pulled: Path, 
     result = run("rebase")
     assert result.exit_code == 0 and "on no branch (HEAD is detached)" in result.stderr, result.stderr
     assert repo.head.is_detached and repo.head.commit.parents[0].parents[0].hexsha == before
+
+
+def test_a_unit_a_cat_tool_split_into_segments_comes_back_as_one_for_review(pulled: Path, emulator: EmulatorServer) -> None:
+    from lxml import etree
+
+    key = next(k for k in keys_of(emulator, "engagement") if len(emulator.store.get(k.kind, k.item_id).units) >= 4)
+    written = translate(pulled, key, lambda source: f"[vendor] {source}")
+    path = key.path(l10n(pulled))
+    units = sorted(written)
+    split = next(uid for uid in units[2:] if "<" not in written[uid] and "\n" not in written[uid])
+    tree = etree.fromstring(path.read_bytes())
+    ns = {"x": "urn:oasis:names:tc:xliff:document:2.0"}
+    segment = tree.find(f".//x:unit[@id='{split}']/x:segment", ns)
+    second = etree.fromstring(etree.tostring(segment))
+    segment.find("x:target", ns).text, second.find("x:target", ns).text = "[first half]", "[second half]"
+    segment.addnext(second)
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    git.Repo(pulled).git.commit("-qam", "a CAT tool split a segment")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {units[0]: "Corrigé dans PX"})
+    code, summary = rebase_json()
+    assert code == 0, summary
+    assert {r["unit"]: r["why"] for r in summary["files"][0]["review"]}[split].startswith("split into segments here")
+    assert _units(path)[split][1:] == ("[first half][second half]", True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from pxl10n.xliff.carry import carry_targets
+from pxl10n.xliff.carry import Carried, carry_targets
 from pxl10n.xliff.io import parse, read_info
 
 N12 = "urn:oasis:names:tc:xliff:document:1.2"
@@ -32,7 +32,7 @@ def test_12_targets_are_carried_with_their_inline_codes_and_the_ones_for_review_
     ours = doc12('<trans-unit id="a"><source>Old</source><target state="translated">Neuf <g id="1">texte</g></target></trans-unit>',
                  '<trans-unit id="b"><source>Two</source><target state="final">Deux</target></trans-unit>',
                  '<trans-unit id="gone"><source>x</source><target>y</target></trans-unit>')
-    assert carry_targets(px, ours, {"a": True, "b": False, "gone": False}) == ("gone",)
+    assert carry_targets(px, ours, {"a": True, "b": False, "gone": False}) == Carried(missed=("gone",))
     assert targets(px) == {"a": ("Neuf texte", True), "b": ("Deux", False), "c": ("Trois", False)}
     assert px.getroot().find(f".//{{{N12}}}target").get("state") == "needs-translation"
 
@@ -44,7 +44,21 @@ def test_20_state_moves_with_the_target_and_a_segment_count_that_differs_is_not_
     ours = doc20('<unit id="a"><segment state="reviewed" subState="x:y"><source>A</source><target>Nous</target></segment></unit>',
                  '<unit id="b"><segment state="translated"><source>B</source><target>Bé</target></segment></unit>',
                  '<unit id="two"><segment><source>CD</source><target>cd</target></segment></unit>')
-    assert carry_targets(px, ours, {"a": False, "b": True, "two": False}) == ("two",)
+    assert carry_targets(px, ours, {"a": False, "b": True, "two": False}) == Carried(missed=("two",))
     segments = px.getroot().findall(f".//{{{N20}}}segment")
     assert [(s.get("state"), s.get("subState")) for s in segments[:2]] == [("reviewed", "x:y"), ("initial", None)]
     assert targets(px) == {"a": ("Nous", False), "b": ("Bé", True), "two": (None, False)}
+
+
+def test_a_segment_a_cat_tool_split_goes_back_as_one_target_for_review() -> None:
+    px = doc20('<unit id="u"><segment state="translated"><source>One. Two.</source><target>PX</target></segment></unit>')
+    ours = doc20('<unit id="u"><segment state="translated"><source>One.</source><target>Un <ph id="1"/>.</target></segment>'
+                 '<ignorable><source> </source></ignorable>'
+                 '<segment state="final"><source>Two.</source><target>Deux.</target></segment></unit>')
+    assert carry_targets(px, ours, {"u": False}) == Carried(joined=("u",))
+    assert targets(px) == {"u": ("Un . Deux.", True)}
+    target = px.getroot().find(f".//{{{N20}}}target")
+    assert [etree.QName(c).localname for c in target] == ["ph"] and target.text == "Un " and target[0].tail == ". Deux."
+    half = doc20('<unit id="u"><segment><source>One.</source><target>Un.</target></segment>'
+                 '<segment><source>Two.</source></segment></unit>')
+    assert carry_targets(doc20('<unit id="u"><segment><source>One. Two.</source></segment></unit>'), half, {"u": False}) == Carried(missed=("u",))

@@ -223,7 +223,11 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
         return _stale_marked(repo, settings, key, path, ours_bytes, ours_tree, ours, canonical, entry)
     carry, review, dropped = _decide(base, ours, held)
     tree = parse(canonical, source=key.relpath())
-    missed = set(carry_targets(tree, ours_tree, {uid: uid in {r.unit for r in review} for uid in carry}))
+    done = carry_targets(tree, ours_tree, {uid: uid in {r.unit for r in review} for uid in carry})
+    missed = set(done.missed)
+    review = sorted([*(r for r in review if r.unit not in done.joined),
+                     *(Review(uid, "split into segments here, one in PX: joined as one target") for uid in done.joined)],
+                    key=lambda r: r.unit)
     merged = canonical_bytes(tree)
     new = replace(entry, pulled=sha256(canonical), pushed=None, xliff_version=held.version, source_language=held.src_lang,
                   unit_ids=tuple(sorted(u.id for u in held.units if u.id)))

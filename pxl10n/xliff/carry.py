@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -23,21 +24,63 @@ _FOR_REVIEW_12 = "needs-translation"
 _FOR_REVIEW_20 = "initial"
 
 
-def carry_targets(into: etree._ElementTree, source: etree._ElementTree, units: Mapping[str, bool]) -> tuple[str, ...]:
-    """Replace, in ``into``, the targets of ``units`` (id -> for review) with ``source``'s; the ids that could not
-    be carried (a unit either copy lacks, or whose segments differ in number), left as ``into`` has them."""
+class Carried(NamedTuple):
+    """What :func:`carry_targets` could not do as asked; an immutable record."""
+
+    #: units not carried (one copy lacks it, or their segments differ), left as ``into`` has them
+    missed: tuple[str, ...] = ()
+    #: units a CAT tool split into segments where ``into`` has one: carried as one target, for review
+    joined: tuple[str, ...] = ()
+
+
+def carry_targets(into: etree._ElementTree, source: etree._ElementTree, units: Mapping[str, bool]) -> Carried:
+    """Replace, in ``into``, the targets of ``units`` (id -> for review) with ``source``'s."""
     version = xliff_version(into)
     theirs = _by_id(build_view(into, version).units)
     ours = _by_id(build_view(source, xliff_version(source)).units)
-    missed = []
+    missed, joined_ids = [], []
     for unit_id, review in units.items():
         there, here = theirs.get(unit_id), ours.get(unit_id)
+        if there is not None and here is not None and len(there.parts) == 1 < len(here.parts):
+            joined = _joined(here.parts)  # a CAT tool split PX's one segment: its targets go back as one, for review
+            if joined is not None:
+                _carry(there.parts[0], Part(False, here.parts[0].source, joined), version, review=True)
+                joined_ids.append(unit_id)
+                continue
         if there is None or here is None or len(there.parts) != len(here.parts):
             missed.append(unit_id)
             continue
         for into_part, from_part in zip(there.parts, here.parts, strict=True):
             _carry(into_part, from_part, version, review=review)
-    return tuple(missed)
+    return Carried(tuple(missed), tuple(joined_ids))
+
+
+def _joined(parts: list[Part]) -> etree._Element | None:
+    """One target holding the targets of ``parts`` in order (an ignorable without one gives its source's text, the
+    space between segments); None when a segment has no target, or none has one."""
+    first = next((part.target for part in parts if part.target is not None), None)
+    if first is None or any(part.target is None and not part.ignorable for part in parts):
+        return None
+    joined = etree.Element(first.tag)
+    for part in parts:
+        held = part.target if part.target is not None else part.source
+        if held is None:
+            continue
+        _append_text(joined, held.text or "")
+        for child in held:
+            joined.append(copy.deepcopy(child))
+    return joined
+
+
+def _append_text(element: etree._Element, text: str) -> None:
+    """Add ``text`` after what ``element`` holds so far (its text, or its last child's tail)."""
+    if not text:
+        return
+    if len(element):
+        last = element[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def _by_id(units: list[UnitView]) -> dict[str, UnitView]:
