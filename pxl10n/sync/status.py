@@ -193,9 +193,14 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
     drafted: list[tuple[FileKey, FileState, XliffInfo]] = []
-    strays = (path.relative_to(settings.directory).parts for path in stray_files(settings.directory, locales))
+    entered = {(settings.directory / rel).resolve() for rel in state.entries}  # a hashed name's key, without index.json
+    strays = (path.relative_to(settings.directory).parts for path in stray_files(settings.directory, locales)
+              if path.resolve() not in entered)
     report.not_pulled += ["/".join(parts) for parts in strays if len(parts) < 3 or parts[1] in kinds or parts[1] not in KIND_NAMES]
-    for key in (k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds):
+    keys = {k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds}
+    keys |= {entry.key for entry in state.entries.values() if entry.kind in kinds and entry.locale in locales
+             and entry.key.path(settings.directory).exists()}
+    for key in sorted(keys):
         entry = state.get(key)
         if entry is None:  # push calls it not-pulled and sends nothing: neither progress nor a pending change
             report.not_pulled.append(key.relpath())
