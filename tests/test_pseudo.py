@@ -179,6 +179,17 @@ def test_icu_syntax_and_printf_survive_and_each_branch_is_bracketed(source: str,
     assert pseudo_text(source, Style.BRACKETS) == expected
 
 
+@pytest.mark.parametrize(("source", "expected"), [
+    ("{n, plural, one {{{ user }} has one message} other {{{ user }} has {{ n }} messages}}",
+     "{n, plural, one {{{ user }} hås öñé méssågé} other {{{ user }} hås {{ n }} méssågés}}"),
+    ("{g, select, male {{{ name }} is here} other {They are here}}", "{g, select, male {{{ name }} îs héré} other {Théý åré héré}}"),
+])
+def test_a_plural_no_strict_icu_parser_reads_keeps_its_keys(source: str, expected: str) -> None:
+    """ngx-translate's plural, with ``{{ user }}`` in a branch, is no strict ICU: its text was accented whole,
+    keys too (``öñé {``, ``öthér {``), so the app found no branch to pick; a word before a mustache stays text."""
+    assert pseudo_text(source) == expected
+
+
 DOC_ICU12 = """<?xml version="1.0" encoding="UTF-8"?>
 <xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" version="1.2">
   <file original="ng2.template" source-language="en-US" target-language="de-DE" datatype="plaintext"><body>

@@ -46,6 +46,9 @@ _JOIN = "\ue000"
 #: (longest visible length, growth in percent): IBM's expansion guideline, lower bounds
 _GROWTH = ((10, 100), (20, 80), (30, 60), (50, 40), (70, 30))
 _PAD = "~"
+#: A plural or select branch's key before its opening brace (``one {``, ``=0 {``, ``other {``, a select's own word);
+#: not a word before a ``{{ mustache }}`` placeholder (``has {{ n }}``), though a branch may open with one (``{{{``).
+_SELECTOR_RE = re.compile(r"(?:^|[\s,}])(=\d+|[A-Za-z_][\w-]*)\s*\{(?!\{(?!\{))")
 # The closing bracket goes before final punctuation, so "Done." stays a sentence: "[Döñé]."
 _END_PUNCTUATION = ".!?:;,…。！？、"
 
@@ -70,12 +73,16 @@ def _kept(text: str) -> tuple[list[bool], list[tuple[int, int]]]:
     syntax), and each run of it is bracketed alone, so every branch shows its own ``[...]``; elsewhere the code is
     :func:`_code`, and the whole text is one stretch."""
     message = icu.parse(text) if icu.looks_like_icu(text) else None
-    stretches = list(message.texts) if message is not None and message.valid and message.branching else [(0, len(text))]
+    strict = message is not None and message.valid and message.branching
+    stretches = list(message.texts) if message is not None and strict else [(0, len(text))]
     kept = [True] * len(text)
     for start, end in stretches:
         kept[start:end] = [False] * (end - start)
         for a, b in _code(text[start:end]):
             kept[start + a : start + b] = [True] * (b - a)
+    if not strict and "{" in text and tx.ICU_BRANCHING_HEAD_RE.search(text):  # a plural no strict ICU parser reads
+        for match in _SELECTOR_RE.finditer(text):  # (ngx-translate's {{ user }} in a branch): its keys stay keys
+            kept[match.start(1) : match.end(1)] = [True] * (match.end(1) - match.start(1))
     return kept, stretches
 
 
