@@ -251,3 +251,8 @@ def test_a_unit_a_cat_tool_split_into_segments_comes_back_as_one_for_review(pull
     assert code == 0, summary
     assert {r["unit"]: r["why"] for r in summary["files"][0]["review"]}[split].startswith("split into segments here")
     assert _units(path)[split][1:] == ("[first half][second half]", True)
+
+
+def test_a_mistyped_id_is_an_error_naming_it(pulled: Path) -> None:
+    result = run("rebase", "--id", "no-such-item")
+    assert result.exit_code == 2 and "--id no-such-item: no file of" in result.stderr and "nothing was done" in result.stderr

@@ -43,7 +43,7 @@ from pxl10n.config import Settings
 from pxl10n.console import Console, some
 from pxl10n.errors import GitError, GitNotReadyError, Pxl10nError, XliffError
 from pxl10n.fsutil import atomic_write, read_normalized, refuse_links
-from pxl10n.layout import STATE_NAME, FileKey
+from pxl10n.layout import STATE_NAME, FileKey, require_ids
 from pxl10n.px.client import PXClient
 from pxl10n.sync import crash, lock
 from pxl10n.sync import git as gitops
@@ -184,14 +184,13 @@ def _selected(settings: Settings, state: State, selection: Selection) -> list[Fi
     back)."""
     kinds, locales = selection.resolve(settings)
     ids = set(selection.ids)
+    entries = [e for e in state.entries.values() if e.kind in kinds and e.locale in locales and (not ids or e.item_id in ids)]
+    require_ids(ids, [e.key for e in entries], kinds, locales, settings.directory, "nothing was done")
     keys = []
-    for entry in state.entries.values():
-        key = entry.key
-        if key.kind not in kinds or key.locale not in locales or (ids and key.item_id not in ids):
-            continue
-        data = read_normalized(key.path(settings.directory))
+    for entry in entries:
+        data = read_normalized(entry.key.path(settings.directory))
         if data is not None and sha256(data) not in entry.px_hashes():
-            keys.append(key)
+            keys.append(entry.key)
     return sorted(keys)
 
 
