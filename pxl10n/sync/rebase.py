@@ -25,7 +25,8 @@ PX's copy, recorded as pulled (the base any later merge reads from history), the
 the edits on it. The work tree and index are written before HEAD moves, so a
 crash leaves either nothing done, or the result written and staged, never a file
 without the edits. Only a file whose edits are committed is rebased: the commit
-before keeps the file as it was.
+before keeps the file as it was. Made from objects (``git commit-tree``), the two
+commits run no commit hooks, as a rebase or merge made by git's own plumbing does not.
 """
 
 from __future__ import annotations
