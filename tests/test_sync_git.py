@@ -160,3 +160,20 @@ def test_a_commit_where_git_itself_has_no_identity_signs_as_pxl10n(project: Path
     assert result.returncode == 0, result.stderr
     author = repo.head.commit.author
     assert repo.head.commit.message.startswith("pxl10n pull:") and author.name == FALLBACK_NAME, author
+
+
+def test_a_file_with_only_its_line_ends_changed_stays_out_of_pushs_commit(pulled: Path, emulator: EmulatorServer) -> None:
+    """A tool that rewrote a pulled file with CRLF changed no content: push left it unsent, and used to commit it
+    anyway as "written by an earlier run that could not commit it"."""
+    from .helpers.pulled import translate
+
+    crlf, sent = keys_of(emulator, "article")[:2]
+    path = crlf.path(l10n(pulled))
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    translate(pulled, sent)
+    result = run("push", "--format", "json")
+    assert result.exit_code == 0, result.output
+    repo = git.Repo(pulled)
+    committed = repo.git.show("--name-only", "--format=%B", "HEAD")
+    assert f"l10n/{sent.relpath()}" in committed and crlf.relpath() not in committed
+    assert repo.git.status("--porcelain", "--", f"l10n/{crlf.relpath()}").startswith(" M")

@@ -43,9 +43,17 @@ def own_uncommitted(repo: git.Repo, directory: Path, state: State, among: Collec
             continue
         entry = state.get(key)
         data = read_normalized(path)
-        if (data is None and entry is None) or (data is not None and entry is not None and sha256(data) in entry.px_hashes()):
+        if (data is None and entry is None) or (data is not None and entry is not None and sha256(data) in entry.px_hashes()
+                                                and not _line_ends_only(repo, path, data)):
             own.append(path)
     return own
+
+
+def _line_ends_only(repo: git.Repo, path: Path, data: bytes) -> bool:
+    """The file differs from HEAD's copy only in its line ends (a tool or a checkout wrote CRLF): a person's choice
+    for the work tree, not a run's write left uncommitted."""
+    head = gitops.at_head(repo, path)
+    return head is not None and normalized(head) == data
 
 
 def committed_copy(repo: git.Repo, path: Path, digest: str) -> bytes | None:
