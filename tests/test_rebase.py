@@ -256,3 +256,14 @@ def test_a_unit_a_cat_tool_split_into_segments_comes_back_as_one_for_review(pull
 def test_a_mistyped_id_is_an_error_naming_it(pulled: Path) -> None:
     result = run("rebase", "--id", "no-such-item")
     assert result.exit_code == 2 and "--id no-such-item: no file of" in result.stderr and "nothing was done" in result.stderr
+
+
+def test_a_file_committed_with_conflict_markers_is_refused_saying_so(pulled: Path, emulator: EmulatorServer) -> None:
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    path = key.path(l10n(pulled))
+    path.write_text(path.read_text(encoding="utf-8").replace("<unit", "<<<<<<< HEAD\n<unit", 1), encoding="utf-8")
+    git.Repo(pulled).git.commit("-qam", "a merge committed with its markers")
+    code, summary = rebase_json()
+    assert code == 1 and summary["files"][0]["result"] == "refused"
+    assert "git conflict markers (<<<<<<<) from a merge left unresolved" in summary["files"][0]["reason"]

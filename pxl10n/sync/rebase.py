@@ -41,6 +41,7 @@ from typing import Any
 from lxml import etree
 
 from pxl10n.config import Settings
+from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.console import Console, some
 from pxl10n.errors import GitError, GitNotReadyError, Pxl10nError, XliffError
 from pxl10n.fsutil import atomic_write, read_normalized, refuse_links
@@ -208,6 +209,9 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
         ours_tree = parse(ours_bytes, source=key.relpath())
         ours = read_info(ours_tree)
     except XliffError as exc:
+        marker = opening_line(ours_bytes)
+        if marker is not None:
+            return RebaseOutcome(key, S.REFUSED, f"line {marker}: {UNRESOLVED}; then rebase")
         return RebaseOutcome(key, S.REFUSED, f"not XLIFF pxl10n can read ({exc}): fix it first (`pxl10n validate` says where)")
     base_bytes = committed_copy(repo, path, entry.pulled) if entry.pulled else None
     if base_bytes is None:
