@@ -262,8 +262,8 @@ def test_a_file_committed_with_conflict_markers_is_refused_saying_so(pulled: Pat
     key = keys_of(emulator, "article")[0]
     translate(pulled, key)
     path = key.path(l10n(pulled))
-    path.write_text(path.read_text(encoding="utf-8").replace("<unit", "<<<<<<< HEAD\n<unit", 1), encoding="utf-8")
+    path.write_text(re.sub(r"\n(\s*)<unit", r"\n<<<<<<< HEAD\n\1<unit", path.read_text(encoding="utf-8"), count=1), encoding="utf-8")
     git.Repo(pulled).git.commit("-qam", "a merge committed with its markers")
     code, summary = rebase_json()
     assert code == 1 and summary["files"][0]["result"] == "refused"
-    assert "git conflict markers (<<<<<<<) from a merge left unresolved" in summary["files"][0]["reason"]
+    assert summary["files"][0]["reason"].startswith("line ") and "git conflict markers (<<<<<<<) from a merge left unresolved" in summary["files"][0]["reason"]
