@@ -193,14 +193,8 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
     drafted: list[tuple[FileKey, FileState, XliffInfo]] = []
-    entered = {(settings.directory / rel).resolve() for rel in state.entries}  # a hashed name's key, without index.json
-    strays = (path.relative_to(settings.directory).parts for path in stray_files(settings.directory, locales)
-              if path.resolve() not in entered)
-    report.not_pulled += ["/".join(parts) for parts in strays if len(parts) < 3 or parts[1] in kinds or parts[1] not in KIND_NAMES]
-    keys = {k for k in laid_out_keys(settings.directory, locales) if k.kind in kinds}
-    keys |= {entry.key for entry in state.entries.values() if entry.kind in kinds and entry.locale in locales
-             and entry.key.path(settings.directory).exists()}
-    for key in sorted(keys):
+    keys, report.not_pulled = _files(settings, state, kinds, locales)
+    for key in keys:
         entry = state.get(key)
         if entry is None:  # push calls it not-pulled and sends nothing: neither progress nor a pending change
             report.not_pulled.append(key.relpath())
@@ -308,6 +302,20 @@ def render_text(report: StatusReport, *, bars: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
+def _files(settings: Settings, state: State, kinds: tuple[str, ...], locales: tuple[str, ...]) -> tuple[list[FileKey], list[str]]:
+    """The selected files to count, as push finds them (laid out, or named by the state file: a shortened name
+    maps back through index.json, which may be broken), and the stray XLIFF files beside them (a copy, a merge
+    tool's file, one in no kind's folder) by path."""
+    directory = settings.directory
+    entered = {(directory / rel).resolve() for rel in state.entries}
+    strays = (path.relative_to(directory).parts for path in stray_files(directory, locales) if path.resolve() not in entered)
+    named = ["/".join(parts) for parts in strays if len(parts) < 3 or parts[1] in kinds or parts[1] not in KIND_NAMES]
+    keys = {k for k in laid_out_keys(directory, locales) if k.kind in kinds}
+    keys |= {entry.key for entry in state.entries.values() if entry.kind in kinds and entry.locale in locales
+             and entry.key.path(directory).exists()}
+    return sorted(keys), named
+
+
 def _drafts_held(settings: Settings, drafted: list[tuple[FileKey, FileState, XliffInfo]]) -> dict[str, tuple[str, ...]]:
     """Of the changed files holding a draft, those push holds back for a draft of their own (one PX did not export:
     :func:`~pxl10n.sync.unit_merge.own_drafts`), by path, with the units."""
@@ -316,8 +324,8 @@ def _drafts_held(settings: Settings, drafted: list[tuple[FileKey, FileState, Xli
     held = {}
     with gitops.work_tree(settings.directory) as repo:
         for key, entry, info in drafted:
-            copy = committed_copy(repo, key.path(settings.directory), entry.pulled) if repo is not None and entry.pulled else None
-            own = own_drafts(info, info_or_none(copy, source=key.relpath()))
+            pulled = committed_copy(repo, key.path(settings.directory), entry.pulled) if repo is not None and entry.pulled else None
+            own = own_drafts(info, info_or_none(pulled, source=key.relpath()))
             if own:
                 held[key.relpath()] = own
     return held
