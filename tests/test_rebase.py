@@ -267,3 +267,23 @@ def test_a_file_committed_with_conflict_markers_is_refused_saying_so(pulled: Pat
     code, summary = rebase_json()
     assert code == 1 and summary["files"][0]["result"] == "refused"
     assert summary["files"][0]["reason"].startswith("line ") and "git conflict markers (<<<<<<<) from a merge left unresolved" in summary["files"][0]["reason"]
+
+
+def test_without_the_pulled_copy_in_history_every_edit_px_differs_from_is_kept_for_review(pulled: Path, emulator: EmulatorServer) -> None:
+    """History squashed away: nothing tells who changed a unit, so nothing is sent unreviewed, and nothing is lost."""
+    import shutil
+
+    key, written, units = _changed_everywhere(pulled, emulator)
+    shutil.rmtree(pulled / ".git")
+    repo = git.Repo.init(pulled)
+    repo.git.add("-A")
+    repo.git.commit("-qm", "history squashed", "--author", "t <t@e>")
+    code, summary = rebase_json()
+    assert code == 0, summary
+    [row] = summary["files"]
+    assert row["result"] == "rebased" and row["reason"].startswith("no copy it was pulled as in git history")
+    assert row["carried"] == [] and {r["unit"] for r in row["review"]} == set(units[:-1])
+    now = _units(key.path(l10n(pulled)))
+    assert all(now[uid][1:] == (written[uid], True) for uid in units[:-1])
+    row = next(f for f in push_json()[1]["files"] if f["path"] == key.relpath())
+    assert row["result"] in ("blocked", "skipped") and "draft target(s)" in row["reason"], row

@@ -214,13 +214,9 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
             return RebaseOutcome(key, S.REFUSED, f"line {marker}: {UNRESOLVED}; then rebase")
         return RebaseOutcome(key, S.REFUSED, f"not XLIFF pxl10n can read ({exc}): fix it first (`pxl10n validate` says where)")
     base_bytes = committed_copy(repo, path, entry.pulled) if entry.pulled else None
-    if base_bytes is None:
-        shallow = "; this clone is shallow: `git fetch --unshallow`" if gitops.is_shallow(repo) else ""
-        return RebaseOutcome(key, S.REFUSED, f"the copy it was pulled as is not in git history{shallow}, so nothing tells "
-                             "which units were edited here")
     try:
         canonical, held = reexport(client, settings, entry)
-        base = read_info(parse(base_bytes, source=key.relpath()))
+        base = read_info(parse(base_bytes, source=key.relpath())) if base_bytes is not None else None
     except Pxl10nError as exc:
         return RebaseOutcome(key, S.FAILED, str(exc))
     if sha256(canonical) in entry.px_hashes():
@@ -239,6 +235,10 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
     reviews = tuple(r for r in review if r.unit not in missed)
     lost = tuple(dropped) + tuple((uid, _target(ours, uid)) for uid in sorted(missed))
     reason = _reason(carried, reviews, lost)
+    if base is None:
+        shallow = ": this clone is shallow (`git fetch --unshallow`)" if gitops.is_shallow(repo) else ""
+        reason = (f"no copy it was pulled as in git history{shallow}, so every edit PX's text differs from is kept for "
+                  f"review; {reason}")
     return RebaseOutcome(key, S.REBASED, reason, carried, reviews, lost, merged, canonical, entry.succeeded_by(new))
 
 
@@ -271,9 +271,10 @@ def _stale_marked(repo: Any, settings: Settings, key: FileKey, path: Path, ours_
     return RebaseOutcome(key, S.REBASED, "; ".join(said), restored, review, (), canonical_bytes(tree), None, None)
 
 
-def _decide(base: XliffInfo, ours: XliffInfo, px: XliffInfo) -> tuple[list[str], list[Review], list[tuple[str, str]]]:
-    """The units whose edit goes on PX's copy, those of them kept for review, and the edits of units PX removed."""
-    before, now = _by_id(base), _by_id(px)
+def _decide(base: XliffInfo | None, ours: XliffInfo, px: XliffInfo) -> tuple[list[str], list[Review], list[tuple[str, str]]]:
+    """The units whose edit goes on PX's copy, those of them kept for review, and the edits of units PX removed.
+    Without ``base`` (no pulled copy in history) nothing tells who changed a unit: each that differs is reviewed."""
+    before, now = _by_id(base) if base is not None else {}, _by_id(px)
     carry: list[str] = []
     review: list[Review] = []
     dropped: list[tuple[str, str]] = []
@@ -290,7 +291,9 @@ def _decide(base: XliffInfo, ours: XliffInfo, px: XliffInfo) -> tuple[list[str],
         if theirs.target == unit.target:
             continue
         carry.append(unit.id)
-        if was is None:
+        if base is None:
+            review.append(Review(unit.id, f"PX has {_quoted(theirs.target or '')}"))
+        elif was is None:
             review.append(Review(unit.id, "the copy it was pulled as had no such unit"))
         elif theirs.source != was.source:
             review.append(Review(unit.id, f"PX changed its source to {_quoted(theirs.source)}"))
