@@ -15,6 +15,9 @@ unit edited here, three ways, against the copy the file was pulled as:
 * a unit PX removed: named, with its text; it is in git history, nowhere else;
 * a unit the edit leaves empty, or PX already holds as edited: PX's, as it is.
 
+Without that copy in history (a shallow clone, a file pxl10n never pulled) nothing
+tells who changed a unit, so every edit whose text differs from PX's is kept for review.
+
 When PX has not changed the file, the conflict push found is a stale target
 (:mod:`pxl10n.sync.translated_against`: a merge put a translation beside PX's new
 source, or PX's older text back over its newer one): the first is kept marked for
