@@ -287,3 +287,16 @@ def test_without_the_pulled_copy_in_history_every_edit_px_differs_from_is_kept_f
     assert all(now[uid][1:] == (written[uid], True) for uid in units[:-1])
     row = next(f for f in push_json()[1]["files"] if f["path"] == key.relpath())
     assert row["result"] in ("blocked", "skipped") and "draft target(s)" in row["reason"], row
+
+
+def test_an_interrupted_pushs_journal_is_finished_by_push_first(pulled: Path, emulator: EmulatorServer) -> None:
+    """Rebase rewrites files and state entries an interrupted push's journal still speaks of: push finishes first."""
+    from pxl10n.sync.journal import journal_path
+
+    key, _, _ = _changed_everywhere(pulled, emulator)
+    path = key.path(l10n(pulled))
+    before = path.read_bytes()
+    journal_path(pulled / "l10n").write_text("", encoding="utf-8")
+    result = run("rebase")
+    assert result.exit_code == 2 and "run `pxl10n push` first" in result.stderr, result.stderr
+    assert path.read_bytes() == before

@@ -50,7 +50,7 @@ from pxl10n.errors import GitError, GitNotReadyError, Pxl10nError, XliffError
 from pxl10n.fsutil import atomic_write, read_normalized, refuse_links
 from pxl10n.layout import STATE_NAME, FileKey, require_ids
 from pxl10n.px.client import PXClient
-from pxl10n.sync import crash, lock
+from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.ownership import committed_copy
 from pxl10n.sync.push import reexport
@@ -146,6 +146,7 @@ def rebase(settings: Settings, selection: Selection | None = None, *, console: C
         if problem:
             raise GitNotReadyError(f"{problem}; nothing was done")
         with lock.hold(directory, "rebase", repo.git_dir):
+            journal.check_closed(directory)  # what an interrupted push sent is recorded first, or it could go twice
             result = _rebase(settings, selection or Selection(), console, repo, client, dry_run=dry_run)
     _report(result, console)
     return result
