@@ -62,3 +62,11 @@ def test_a_segment_a_cat_tool_split_goes_back_as_one_target_for_review() -> None
     half = doc20('<unit id="u"><segment><source>One.</source><target>Un.</target></segment>'
                  '<segment><source>Two.</source></segment></unit>')
     assert carry_targets(doc20('<unit id="u"><segment><source>One. Two.</source></segment></unit>'), half, {"u": False}) == Carried(missed=("u",))
+
+
+def test_a_12_target_goes_after_the_seg_source_as_the_schema_orders_them() -> None:
+    px = doc12('<trans-unit id="a"><source>Hi</source><seg-source><mrk mtype="seg" mid="1">Hi</mrk></seg-source></trans-unit>')
+    ours = doc12('<trans-unit id="a"><source>Hi</source><target>Salut</target></trans-unit>')
+    assert carry_targets(px, ours, {"a": False}) == Carried()
+    unit = px.getroot().find(f".//{{{N12}}}trans-unit")
+    assert [etree.QName(child).localname for child in unit] == ["source", "seg-source", "target"]

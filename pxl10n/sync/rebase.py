@@ -56,9 +56,10 @@ from pxl10n.sync.ownership import committed_copy
 from pxl10n.sync.push import reexport
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
-from pxl10n.sync.translated_against import Why, reverted_px_texts, stale_targets
+from pxl10n.sync.translated_against import Why, reverted_px_texts, spaced, stale_targets
+from pxl10n.sync.unit_merge import units_by_id
 from pxl10n.xliff.carry import carry_targets
-from pxl10n.xliff.io import Unit, XliffInfo, canonical_bytes, parse, read_info, sha256
+from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
 
 
 class RebaseStatus(StrEnum):
@@ -229,14 +230,14 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
     tree = parse(canonical, source=key.relpath())
     done = carry_targets(tree, ours_tree, {uid: uid in {r.unit for r in review} for uid in carry})
     missed = set(done.missed)
-    review = sorted([*(r for r in review if r.unit not in done.joined),
-                     *(Review(uid, "split into segments here, one in PX: joined as one target") for uid in done.joined)],
-                    key=lambda r: r.unit)
+    reviews = tuple(sorted([*(r for r in review if r.unit not in done.joined and r.unit not in missed),
+                            *(Review(uid, "split into segments here, one in PX: joined as one target") for uid in done.joined)],
+                           key=lambda r: r.unit))
     merged = canonical_bytes(tree)
     new = replace(entry, pulled=sha256(canonical), pushed=None, xliff_version=held.version, source_language=held.src_lang,
                   unit_ids=tuple(sorted(u.id for u in held.units if u.id)))
-    carried = tuple(uid for uid in carry if uid not in missed and uid not in {r.unit for r in review})
-    reviews = tuple(r for r in review if r.unit not in missed)
+    reviewed = {r.unit for r in reviews}
+    carried = tuple(uid for uid in carry if uid not in missed and uid not in reviewed)
     lost = tuple(dropped) + tuple((uid, _target(ours, uid)) for uid in sorted(missed))
     reason = _reason(carried, reviews, lost)
     if base is None:
@@ -268,8 +269,7 @@ def _stale_marked(repo: Any, settings: Settings, key: FileKey, path: Path, ours_
     said = []
     if review:
         said.append(f"{len(review)} unit(s) translated against an older source marked not translated yet, for review: "
-                    + "; ".join(f"{r.unit}: {r.why}" for r in review[:3]) + (f" and {len(review) - 3} more" if len(review) > 3 else "")
-                    + " (translate PX's text, then mark it translated; push holds the file back until then)")
+                    + _reviews(review) + " (translate PX's text, then mark it translated; push holds the file back until then)")
     if restored:
         said.append(f"{len(restored)} unit(s) holding PX's older text over its newer one given PX's text now ({some(list(restored), 3)})")
     return RebaseOutcome(key, S.REBASED, "; ".join(said), restored, review, (), canonical_bytes(tree), None, None)
@@ -278,7 +278,7 @@ def _stale_marked(repo: Any, settings: Settings, key: FileKey, path: Path, ours_
 def _decide(base: XliffInfo | None, ours: XliffInfo, px: XliffInfo) -> tuple[list[str], list[Review], list[tuple[str, str]]]:
     """The units whose edit goes on PX's copy, those of them kept for review, and the edits of units PX removed.
     Without ``base`` (no pulled copy in history) nothing tells who changed a unit: each that differs is reviewed."""
-    before, now = _by_id(base) if base is not None else {}, _by_id(px)
+    before, now = units_by_id(base) if base is not None else {}, units_by_id(px)
     carry: list[str] = []
     review: list[Review] = []
     dropped: list[tuple[str, str]] = []
@@ -306,17 +306,18 @@ def _decide(base: XliffInfo | None, ours: XliffInfo, px: XliffInfo) -> tuple[lis
     return sorted(carry), sorted(review, key=lambda r: r.unit), sorted(dropped)
 
 
-def _by_id(info: XliffInfo) -> dict[str, Unit]:
-    return {unit.id: unit for unit in info.units if unit.id}
-
-
 def _target(info: XliffInfo, unit_id: str) -> str:
     return next((u.target or "" for u in info.units if u.id == unit_id), "")
 
 
 def _quoted(text: str, limit: int = 80) -> str:
-    flat = " ".join(text.split())
+    flat = spaced(text)
     return repr(flat if len(flat) <= limit else flat[: limit - 3] + "...")
+
+
+def _reviews(review: Sequence[Review]) -> str:
+    """The first few units kept for review, each with why, for a reason."""
+    return "; ".join(f"{r.unit}: {r.why}" for r in review[:3]) + (f" and {len(review) - 3} more" if len(review) > 3 else "")
 
 
 def _reason(carried: Sequence[str], review: Sequence[Review], dropped: Sequence[tuple[str, str]]) -> str:
@@ -325,8 +326,7 @@ def _reason(carried: Sequence[str], review: Sequence[Review], dropped: Sequence[
         said.append(f"{len(carried)} as they are ({some(list(carried), 3)})")
     if review:
         said.append(f"{len(review)} marked not translated yet, for review against PX's text: "
-                    + "; ".join(f"{r.unit}: {r.why}" for r in review[:3]) + (f" and {len(review) - 3} more" if len(review) > 3 else "")
-                    + " (check each, then mark it translated, or empty it to keep PX's; push holds the file back until then)")
+                    + _reviews(review) + " (check each, then mark it translated, or empty it to keep PX's; push holds the file back until then)")
     if dropped:
         said.append(f"{len(dropped)} edit(s) of unit(s) PX removed or changed past carrying, left out (in git history): "
                     + some([f"{unit} {_quoted(text, 40)}" for unit, text in dropped], 3))

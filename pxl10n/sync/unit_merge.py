@@ -30,7 +30,7 @@ class UnitMerge:
 
 def merge(base: XliffInfo, ours: XliffInfo, theirs: XliffInfo) -> UnitMerge:
     """What to send of ``ours`` (the file) given ``base`` (the copy it was made from) and ``theirs`` (PX now)."""
-    before, now = _by_id(base), _by_id(theirs)
+    before, now = units_by_id(base), units_by_id(theirs)
     send, keep, conflicts = [], [], []
     for unit in ours.units:
         if not unit.id:
@@ -50,7 +50,7 @@ def merge(base: XliffInfo, ours: XliffInfo, theirs: XliffInfo) -> UnitMerge:
 def conflict_causes(base: XliffInfo, theirs: XliffInfo, conflicts: tuple[str, ...]) -> list[str]:
     """Each of ``conflicts`` (a :func:`merge`'s) with what PX did to it, for a message: which way out fits
     depends on it (a removed unit needs no translation; a changed source needs a new one)."""
-    before, now = _by_id(base), _by_id(theirs)
+    before, now = units_by_id(base), units_by_id(theirs)
     named = []
     for unit_id in conflicts:
         was, px = before.get(unit_id), now.get(unit_id)
@@ -72,7 +72,7 @@ def emptied(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
 
     Such a file can never be pushed: an import never removes a translation PX holds, and the empty
     targets are withheld anyway."""
-    now = _by_id(theirs)
+    now = units_by_id(theirs)
     emptied = []
     for unit in ours.units:
         px = now.get(unit.id) if unit.id else None
@@ -87,7 +87,7 @@ def emptied(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
 def drafted_only(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
     """The units whose target the file holds as a draft, when drafts are the file's only difference in targets
     from PX's copy (then push has nothing to send, the drafts never go); () otherwise."""
-    now = _by_id(theirs)
+    now = units_by_id(theirs)
     drafts = []
     for unit in ours.units:
         px = now.get(unit.id) if unit.id else None
@@ -103,10 +103,11 @@ def own_drafts(ours: XliffInfo, pulled: XliffInfo | None) -> tuple[str, ...]:
     """The units of ``ours`` holding a draft of their own: one PX itself exported (its target as in ``pulled``, the
     copy last pulled) is PX's text, sent back as it came; without that copy (None) every draft counts. Push holds a
     file with one back: sending the rest would need PX's re-export written over the draft."""
-    held = _by_id(pulled) if pulled is not None else None
+    held = units_by_id(pulled) if pulled is not None else None
     return tuple(unit.id or "" for unit in ours.units
                  if unit.draft and (held is None or unit.id not in held or unit.target != held[unit.id].target))
 
 
-def _by_id(info: XliffInfo) -> dict[str, Unit]:
+def units_by_id(info: XliffInfo) -> dict[str, Unit]:
+    """A file's units by id (units without one left out): the three copies a merge compares, read side by side."""
     return {unit.id: unit for unit in info.units if unit.id}

@@ -183,9 +183,7 @@ class Reading:
 
     def pair(self, index: int) -> Pair:
         """The unit's :class:`Pair` (tests hold it to the unit records read one by one: tests/helpers/qa_pairs.py)."""
-        file = bisect_right(self._starts, index) - 1 if len(self._starts) > 1 else 0
-        file_view, order = self._files[file]
-        at = order[index - self._starts[file]]
+        file_view, at = self._located(index)
         elements, sources, targets, irregular = file_view.columns
         read = self.reads[index]
         if read is None:  # read on the common path: one segment with a target
@@ -204,10 +202,14 @@ class Reading:
     def drafted(self, index: int) -> bool:
         """Whether the unit's target is a draft (:func:`pxl10n.xliff.states.is_draft`: its state says not translated
         yet, as when a CAT tool copies the source in): read from its elements, for the few units that ask."""
+        file_view, at = self._located(index)
+        return any(part.target is not None and states.is_draft(part.target, self._version) for part in file_view.parts_at(at))
+
+    def _located(self, index: int) -> tuple[FileView, int]:
+        """The file unit ``index`` is in, and its index there."""
         file = bisect_right(self._starts, index) - 1 if len(self._starts) > 1 else 0
         file_view, order = self._files[file]
-        return any(part.target is not None and states.is_draft(part.target, self._version)
-                   for part in file_view.parts_at(order[index - self._starts[file]]))
+        return file_view, order[index - self._starts[file]]
 
 
 def _preserves(unit: etree._Element, source: etree._Element | None, inherited: dict[etree._Element, bool]) -> bool:

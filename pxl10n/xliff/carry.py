@@ -16,7 +16,8 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from pxl10n.xliff.io import local_name, xliff_version
+from pxl10n.xliff.io import xliff_version
+from pxl10n.xliff.segments import Segment, write_target
 from pxl10n.xliff.view import Part, UnitView, build_view
 
 #: The state each version's standard "not translated yet" is written with (see :mod:`pxl10n.xliff.states`).
@@ -97,19 +98,12 @@ def _carry(into: Part, source: Part, version: str, *, review: bool) -> None:
     holder = into.source.getparent()
     if holder is None:
         return
-    tail = into.source.tail
-    if into.target is not None:
-        tail = into.target.tail
-        holder.remove(into.target)
     if source.target is None:
+        if into.target is not None:
+            holder.remove(into.target)
         return
-    target = copy.deepcopy(source.target)
-    target.tail = tail
-    anchor = into.source
-    following = anchor.getnext()
-    if version == "1.2" and following is not None and local_name(following) == "seg-source":
-        anchor = following
-    anchor.addnext(target)
+    target = write_target(Segment(None, holder, into.source, into.target, version), copy.deepcopy(source.target),
+                          attrs={str(name): str(value) for name, value in source.target.items()})
     if version == "2.0":
         held = source.target.getparent()
         for name in ("state", "subState"):

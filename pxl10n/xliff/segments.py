@@ -123,8 +123,8 @@ def parse_markup(text: str, namespace: str | None) -> etree._Element:
 def write_target(segment: Segment, content: etree._Element, *, attrs: dict[str, str] | None = None) -> etree._Element:
     """Put a ``<target>`` holding ``content``'s text and children into ``segment`` (replacing an empty one).
 
-    The new target follows the source and copies its ``xml:space``, so
-    whitespace handling is the same on both sides.
+    The new target follows the source (and a 1.2 ``<seg-source>``, as the schema orders them) and copies its
+    ``xml:space``, so whitespace handling is the same on both sides.
     """
     target = etree.SubElement(segment.container, f"{{{segment.namespace}}}target")
     if segment.source.get(namespaces.XML_SPACE):
@@ -139,9 +139,13 @@ def write_target(segment: Segment, content: etree._Element, *, attrs: dict[str, 
         target.tail = existing.tail
         segment.container.replace(existing, target)
     else:
-        target.tail = segment.source.tail
+        anchor = segment.source
+        following = anchor.getnext()
+        if segment.version == "1.2" and following is not None and etree.QName(following).localname == "seg-source":
+            anchor = following
+        target.tail = anchor.tail
         container_text = segment.container.text
         if container_text is not None and not container_text.strip():
-            segment.source.tail = container_text
-        segment.source.addnext(target)
+            anchor.tail = container_text
+        anchor.addnext(target)
     return target
