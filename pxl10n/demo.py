@@ -31,8 +31,8 @@ from pxl10n.sync.rebase import rebase
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.status import collect, render_text
 from pxl10n.sync.validation import validate_paths
-from pxl10n.xliff.io import XLIFF20_NS, canonical_bytes, parse, read_info
-from pxl10n.xliff.view import build_view
+from pxl10n.xliff.io import canonical_bytes, parse, read_info
+from pxl10n.xliff.segments import iter_segments, write_target
 
 DEMO_KEY = "demo-key-not-a-secret"
 _AUTHOR = {"GIT_AUTHOR_NAME": "pxl10n demo", "GIT_AUTHOR_EMAIL": "demo@pxl10n.invalid",
@@ -139,17 +139,12 @@ def _plain_units(path: Path) -> list[str]:
 def _set_targets(path: Path, texts: dict[str, str | None]) -> None:
     """Give units of a 2.0 file a translated target (None: an empty one), as a CAT tool would."""
     tree = parse(path.read_bytes())
-    for unit in build_view(tree, "2.0").units:
-        if unit.id in texts and unit.parts and unit.parts[0].source is not None:
-            segment = unit.parts[0].source.getparent()
-            assert segment is not None
-            target = unit.parts[0].target
-            if target is None:
-                target = etree.SubElement(segment, f"{{{XLIFF20_NS}}}target")
-            for child in list(target):
-                target.remove(child)
-            target.text = texts[unit.id]
-            segment.set("state", "translated" if texts[unit.id] else "initial")
+    for segment in iter_segments(tree):
+        if segment.unit_id in texts:
+            content = etree.Element("content")
+            content.text = texts[segment.unit_id]
+            write_target(segment, content)
+            segment.container.set("state", "translated" if content.text else "initial")
     atomic_write(path, canonical_bytes(tree))
 
 
