@@ -222,7 +222,11 @@ def test_target_language_as_pulled(tmp_path: Path) -> None:
     path = tmp_path / "a.xlf"
     ctx = pulled_ctx(path, {"fr-FR": "fr", "de-DE": "de"}, locale="de-DE", px_language="de")
     assert codes(load(doc12(trg="de"), str(path)), ctx) == set()
-    assert codes(load(doc12(trg="fr-FR"), str(path)), ctx) == {"PX116"}
+    (other,) = run(load(doc12(trg="fr-FR"), str(path)), ctx)
+    assert other.code == "PX116" and "'de' (de-DE)" in other.message and 'target-language="de"' in other.message
+    same = pulled_ctx(path, locale="de-DE", px_language="de-DE")
+    (fr,) = run(load(doc12(trg="fr-FR"), str(path)), same)
+    assert "'de-DE': the import" in fr.message  # the locale is named once when PX's language is its name
     # the project's name for a language PX calls "de": PX does not know it and refuses the import (434)
     (finding,) = run(load(doc12(trg="de-DE"), str(path)), ctx)
     assert finding.code == "PX116" and "project.px_languages" in finding.message and 'target-language="de"' in finding.message

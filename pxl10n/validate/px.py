@@ -290,8 +290,11 @@ def _languages(doc: Document, ctx: Context, view: FileView, pulled: Pulled | Non
                               f"import (434); set {trg_attr}=\"{pulled.px_language}\" as pulled (a CAT tool may have "
                               "rewritten it)", element=el)
         else:
+            named = "" if normalize(pulled.locale) == normalize(pulled.px_language) else f" ({pulled.locale})"
             yield doc.finding(PX116, f"{trg_attr} {trg!r} differs from the pulled language "
-                              f"{pulled.px_language!r} ({pulled.locale})", element=el)
+                              f"{pulled.px_language!r}{named}: the import would go to another language; put the "
+                              f"file in that locale's folder if it is that language's translation, or set "
+                              f"{trg_attr}=\"{pulled.px_language}\" as pulled", element=el)
 
 
 def _as_pulled(doc: Document, files: list[FileView], pulled: Pulled, root: etree._Element, *,
