@@ -387,7 +387,7 @@ def push(app: AppContext, paths: tuple[Path, ...], selection: Selection, dry_run
     push like --locale/--kind/--id: `pxl10n push l10n/fr-FR/article/a1.xlf`.
     """
     from pxl10n.ghactions import push_annotations, push_markdown
-    from pxl10n.sync.push import FAILING, render_table
+    from pxl10n.sync.push import FAILING, PushStatus, render_table
     from pxl10n.sync.push import push as run_push
 
     settings = app.settings()
@@ -401,7 +401,8 @@ def push(app: AppContext, paths: tuple[Path, ...], selection: Selection, dry_run
         click.echo(printable(render_table(result), multiline=True), nl=False)
     throttling = _report_throttling(app, client)
     _annotate(push_annotations(summary, FAILING), push_markdown(summary, FAILING, throttling))
-    write_outputs({"pushed": len(result.landed), "failed": len(result.failed), "commit": result.commit or ""})
+    write_outputs({"pushed": len(result.landed), "failed": len(result.failed),
+                   "conflicts": len(result.with_status(PushStatus.CONFLICT)), "commit": result.commit or ""})
     return result.exit_code
 
 

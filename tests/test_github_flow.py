@@ -738,7 +738,7 @@ def test_push_to_px_commit_back_survives_a_sync_merged_meanwhile(pulled_world: W
     before = len(pulled_world.emulator.store.imports())
 
     def sync_merged_meanwhile(step: str) -> None:
-        if step != "Commit the state back":
+        if step != "commit-back":
             return
         item = pulled_world.emulator.store.get("article", other.item_id)
         unit = sorted(item.units)[0]
@@ -850,3 +850,77 @@ def test_check_translations_fails_a_pull_request_whose_target_translates_a_sourc
     clean = pulled_world.runner.run("check-translations.yml", "check", event="pull_request", pr_head="translate/fr-FR")
     assert clean.conclusion == "success", clean.log
     assert "would-send" in clean.step("push-check").log
+
+
+REBASE_BRANCH = "l10n/px-rebase"
+
+
+def test_push_to_px_proposes_a_rebase_of_a_conflict_and_never_overwrites_its_review(pulled_world: World) -> None:
+    """A translation merged to main, while someone translated the same unit in PX's editor: push calls it a conflict and
+    sends nothing, and the run used to end there, with a person to run `pxl10n rebase` by hand. Now the run proposes it
+    as one pull request: PX's copy with the edits put back, the unit PX changed too kept for review. A re-run leaves the
+    branch and pull request alone; a reviewer's commit on the branch is never overwritten; once merged, push sends it."""
+    world, runner, remote = pulled_world, pulled_world.runner, pulled_world.remote
+    key = keys(world.emulator, "article", "fr-FR")[0]
+    item = world.emulator.store.get("article", key.item_id)
+    contested, *untouched = sorted(item.units)
+    work = world.clone("translator")
+    translate(work, key)
+    git(work, "commit", "-q", "-am", "fr-FR: an article")
+    git(work, "push", "-q", "origin", "main")
+    world.emulator.store.apply_import("article", key.item_id, "fr-FR", {contested: "Traduit dans PX"})
+    before = len(world.emulator.store.imports())
+
+    first = runner.run("push-to-px.yml", "push", event="push")
+    assert first.conclusion == "failure", first.log  # the file is still not in PX
+    assert first.step("push").outputs["conflicts"] == "1"
+    assert len(world.emulator.store.imports()) == before, "nothing sent over PX's change"
+    rebase = first.step("rebase")
+    assert rebase.outcome == "success", rebase.log
+    (pr,) = runner.gh()["prs"]
+    assert pr["head"] == REBASE_BRANCH and pr["base"] == "main" and pr["state"] == "open"
+    assert pr["title"].startswith("pxl10n rebase: edits of 1 file(s) put on PX's copy"), pr["title"]
+    assert contested in pr["body"] and "Traduit dans PX" in pr["body"] and "marked not translated yet" in pr["body"]
+    assert rebase.outputs["url"].endswith(f"/pull/{pr['number']}") and rebase.outputs["url"] in first.summary
+    proposed = remote_ref(remote, REBASE_BRANCH)
+    git(remote, "merge-base", "--is-ancestor", "main", REBASE_BRANCH)  # built on main as pushed, state commit and all
+    review = world.clone("reviewer", REBASE_BRANCH)
+    segments = {u.get("id"): u.find(f"{{{XLIFF20_NS}}}segment")
+                for u in parse(key.path(review / "l10n").read_bytes()).getroot().iter(f"{{{XLIFF20_NS}}}unit")}
+    assert segments[contested].get("state") == "initial", "the unit PX changed too waits for review"
+    assert all(segments[u].get("state") != "initial" and "[fr-FR]" in segments[u].findtext(f"{{{XLIFF20_NS}}}target")
+               for u in untouched), "the units PX left alone keep the edit as it is"
+
+    unreviewed = runner.run("check-translations.yml", "check", event="pull_request", pr_head=REBASE_BRANCH)
+    assert unreviewed.conclusion == "failure", unreviewed.log  # merged now, the file would be held back
+    assert contested in unreviewed.step("push-check").log, unreviewed.step("push-check").log
+    n = len(runner.gh()["calls"])
+    again = runner.run("push-to-px.yml", "push", event="push")
+    assert again.step("rebase").outcome == "success", again.step("rebase").log
+    assert remote_ref(remote, REBASE_BRANCH) == proposed and "nothing to push" in again.step("rebase").log
+    assert [c for c in calls(runner, n) if c != ["pr", "list"]] == [] and len(runner.gh()["prs"]) == 1
+
+    path = key.path(review / "l10n")
+    path.write_text(path.read_text(encoding="utf-8").replace('state="initial"', 'state="translated"'), encoding="utf-8")
+    git(review, "commit", "-q", "-am", "fr-FR: checked against PX's text")  # by "Human"
+    git(review, "push", "-q", "origin", REBASE_BRANCH)
+    reviewed = remote_ref(remote, REBASE_BRANCH)
+    checked = runner.run("check-translations.yml", "check", event="pull_request", pr_head=REBASE_BRANCH)
+    assert checked.conclusion == "success", checked.log  # reviewed: what push would send once merged
+    n = len(runner.gh()["calls"])
+    third = runner.run("push-to-px.yml", "push", event="push")
+    log = third.step("rebase").log
+    assert remote_ref(remote, REBASE_BRANCH) == reviewed, "the review is not overwritten"
+    assert f"::warning title=pxl10n rebase::{REBASE_BRANCH} holds a review under way" in log, log
+    assert "Human: fr-FR: checked against PX's text" in log
+    assert calls(runner, n) == []
+
+    merger = world.clone("merger")
+    git(merger, "merge", "-q", "--no-ff", "--no-edit", f"origin/{REBASE_BRANCH}")
+    git(merger, "push", "-q", "origin", "main")
+    runner.merge_pr(pr["number"])
+    done = runner.run("push-to-px.yml", "push", event="push")
+    assert done.conclusion == "success", done.log
+    assert done.step("push").outputs["pushed"] == "1" and done.step("rebase").outcome == "skipped"
+    sent = world.emulator.store.get("article", key.item_id).translations["fr-FR"]
+    assert sent[contested].startswith("[fr-FR]") and all(sent[u].startswith("[fr-FR]") for u in untouched), sent

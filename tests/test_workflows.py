@@ -369,7 +369,7 @@ def test_examples_have_the_promised_triggers_and_guards() -> None:
     on_push = triggers(push)["push"]
     assert on_push["branches"] == ["main"] and any(p.startswith("l10n/") for p in on_push["paths"])
     assert push["concurrency"]["cancel-in-progress"] is False and push["concurrency"]["group"]
-    assert push["permissions"] == {"contents": "write"}
+    assert push["permissions"] == {"contents": "write", "pull-requests": "write"}  # the rebase pull request
     # push merges against the copy a file was pulled as, in an earlier commit: the checkout must hold the history
     checkout = next(step for step in push["jobs"]["push"]["steps"] if step.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0
