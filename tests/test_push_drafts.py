@@ -73,8 +73,9 @@ def test_a_file_with_a_draft_is_not_sent_then_goes_once_the_draft_is_marked_tran
         code, summary = push_json(*args)
         row = next(f for f in summary["files"] if f["path"] == key.relpath())
         assert code == 1 and row["result"] == "blocked", row
-        assert row["reason"].startswith(f"1 draft target(s), whose state says not translated yet (a machine proposal, or the "
-                                        f"source copied): unit {draft}; a draft is never sent")
+        assert row["reason"].startswith(f"1 draft target(s), whose state says not translated yet (a machine proposal, the source "
+                                        f"copied, or an edit `pxl10n rebase` kept for review against PX's text): unit {draft}; "
+                                        "a draft is never sent")
     assert import_requests(emulator) == 0 and emulator.store.translations(key.kind, key.item_id, key.locale) == before
     assert path.read_bytes() == data
 
