@@ -17,8 +17,9 @@ import git
 import pytest
 
 from pxl10n.emulator.server import EmulatorServer
+from pxl10n.errors import GitError
 from pxl10n.layout import INDEX_NAME, STATE_NAME
-from pxl10n.sync.git import FALLBACK_NAME, commit_paths
+from pxl10n.sync.git import FALLBACK_NAME, commit_contents, commit_paths
 
 from .helpers.cli import run, run_subprocess
 from .helpers.pulled import keys_of, l10n
@@ -177,3 +178,35 @@ def test_a_file_with_only_its_line_ends_changed_stays_out_of_pushs_commit(pulled
     committed = repo.git.show("--name-only", "--format=%B", "HEAD")
     assert f"l10n/{sent.relpath()}" in committed and crlf.relpath() not in committed
     assert repo.git.status("--porcelain", "--", f"l10n/{crlf.relpath()}").startswith(" M")
+
+
+_FAKE_GPG = """#!/bin/sh
+# gpg as git calls it to sign (-bsau KEY, --status-fd=2): read the payload, say SIG_CREATED, print a signature.
+cat > /dev/null
+[ -n "$PXL10N_TEST_GPG_FAILS" ] && { echo "gpg: signing failed: No secret key" >&2; exit 2; }
+echo "[GNUPG:] SIG_CREATED D 1 8 00 0 0 0 0" >&2
+printf '%s\\n' '-----BEGIN PGP SIGNATURE-----' 'ZmFrZQ==' '-----END PGP SIGNATURE-----'
+"""
+
+
+def test_commits_made_from_objects_are_signed_where_git_is_asked_to_sign(pulled: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """``commit.gpgSign = true``: pull's and push's commits (``git commit``) were signed, rebase's (``commit-tree``,
+    which ignores the setting) were not, so a repository that requires signed commits refused their merge."""
+    gpg = tmp_path / "gpg"
+    gpg.write_text(_FAKE_GPG)
+    gpg.chmod(0o755)
+    repo = git.Repo(pulled)
+    repo.git.config("gpg.program", str(gpg))
+    before = repo.head.commit.hexsha
+    steps = [("first", {"l10n/a.txt": b"a\n"}), ("second", {"l10n/a.txt": b"b\n"})]
+    unsigned, _ = commit_contents(repo, steps)
+    assert "gpgsig" not in repo.git.cat_file("commit", unsigned)
+    repo.git.config("commit.gpgSign", "true")
+    signed, _ = commit_contents(repo, steps)
+    assert "gpgsig -----BEGIN PGP SIGNATURE-----" in repo.git.cat_file("commit", signed)
+    assert "gpgsig" in repo.git.cat_file("commit", f"{signed}^"), "every commit of the steps"
+    monkeypatch.setenv("PXL10N_TEST_GPG_FAILS", "1")
+    with pytest.raises(GitError, match="git could not make the commit: .*(gpg|sign)"):
+        commit_contents(repo, steps)
+    assert repo.head.commit.hexsha == before, "objects only: HEAD never moved"

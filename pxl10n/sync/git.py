@@ -221,10 +221,20 @@ def commit_contents(repo: git.Repo, steps: Sequence[tuple[str, dict[str, bytes]]
                         blobs[rel] = repo.git.hash_object("-w", f"--path={rel}", str(content)).strip()
                         repo.git.update_index("--add", "--cacheinfo", f"{_mode(repo, parent, rel)},{blobs[rel]},{rel}")
                     tree = repo.git.write_tree().strip()
-                    parent = repo.git.commit_tree(tree, "-p", parent, "-m", message).strip()
+                    parent = repo.git.commit_tree(tree, "-p", parent, *_signing(repo), "-m", message).strip()
     except git.GitCommandError as exc:
         raise GitError(f"git could not make the commit: {_said(exc)}") from None
     return parent, blobs
+
+
+def _signing(repo: git.Repo) -> list[str]:
+    """``-S`` where ``commit.gpgSign`` asks for signed commits: ``git commit`` honours it, ``commit-tree`` does not, so
+    a repository that requires signed commits would get unsigned ones from rebase alone."""
+    try:
+        wanted = repo.git.config("--type=bool", "--get", "commit.gpgSign").strip() == "true"
+    except git.CommandError:  # not set
+        return []
+    return ["-S"] if wanted else []
 
 
 def _mode(repo: git.Repo, commit: str, rel: str) -> str:
