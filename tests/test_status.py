@@ -162,6 +162,25 @@ def test_a_changed_file_push_holds_back_for_its_own_draft_is_said_so(pulled: Pat
     assert {f["path"]: f["result"] for f in pushed["files"]}[key.relpath()] == "blocked"
 
 
+def test_a_changed_file_with_nothing_to_send_is_not_promised_to_the_next_push(pulled: Path, emulator: EmulatorServer) -> None:
+    """A translation pushed, then reverted in git: the file differs from PX's copy only by emptied targets. Push skips
+    it (an import never removes a translation), yet status listed it under "the next push sends them"."""
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    path = key.path(pulled / "l10n")
+    assert run("push").exit_code == 0
+    path.write_text(re.sub(r"<target>.*?</target>", "<target></target>", path.read_text(encoding="utf-8"), flags=re.S),
+                    encoding="utf-8")
+    data = json.loads(run("status", "--format", "json").stdout)
+    assert data["nothing_to_send"] == [key.relpath()] and data["changed_since_push"] == [key.relpath()]
+    text = run("status").stdout
+    assert "the next push sends them" not in text and "push sends nothing of them" in text and key.relpath() in text
+    pushed = json.loads(run("push", "--dry-run", "--format", "json").stdout)
+    assert {f["path"]: f["result"] for f in pushed["files"]}[key.relpath()] == "skipped"
+    translate(pulled, key, lambda source: f"[fr] {source}")
+    assert json.loads(run("status", "--format", "json").stdout)["nothing_to_send"] == []
+
+
 def test_a_shortened_file_name_is_counted_through_the_state_file_when_index_json_is_broken(pulled: Path, emulator: EmulatorServer) -> None:
     """An id too long for a file name is hashed into it and mapped back by index.json; push finds the file through
     the state file either way, so status must count it (not call it "not pulled") when index.json is broken."""

@@ -135,6 +135,8 @@ class StatusReport:
     unlisted: Unlisted = field(default_factory=Unlisted)
     #: changed files push holds back for their own draft targets (path -> units), a part of ``changed``
     drafts_held: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: changed files with no translated unit and no draft (a revert, targets emptied): push sends nothing of them
+    nothing_to_send: list[str] = field(default_factory=list)
     #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
     drift: list[tuple[str, str]] = field(default_factory=list)
 
@@ -153,6 +155,7 @@ class StatusReport:
             "unreadable": self.unreadable,
             "not_pulled": self.not_pulled,
             "drafts_held": [{"path": path, "units": list(units)} for path, units in self.drafts_held.items()],
+            "nothing_to_send": self.nothing_to_send,
             "unlisted_locales_changed": list(self.unlisted.locales),
             "unlisted_kinds_changed": list(self.unlisted.kinds),
         }
@@ -221,6 +224,8 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
             report.changed.append(key.relpath())
             if any(unit.draft for unit in info.units):
                 drafted.append((key, entry, info))
+            elif not info.translated_units:
+                report.nothing_to_send.append(key.relpath())
     report.drafts_held = _drafts_held(settings, drafted)
     report.unlisted = unlisted_edits(settings.directory, state, history, settings.locales, settings.kinds)
     if remote:
@@ -336,7 +341,7 @@ def _notes(report: StatusReport) -> list[str]:
     if report.remote:
         lines.append("COMPLETE HERE/PX/PX ITEMS: items fully translated in the files / that PX counts as translated / PX lists")
         lines += [f"drift: {path}: {what}" for path, what in report.drift] or ["no drift between the files and PX"]
-    sent = [path for path in report.changed if path not in report.drafts_held]
+    sent = [path for path in report.changed if path not in report.drafts_held and path not in report.nothing_to_send]
     if sent:
         lines.append(f"{len(sent)} file(s) changed since last pulled or pushed (the next push sends them):")
         lines += [f"  {path}" for path in sent]
@@ -344,6 +349,11 @@ def _notes(report: StatusReport) -> list[str]:
         lines.append(f"{len(report.drafts_held)} file(s) changed, held back by draft targets until they are marked "
                      "translated (or emptied, to leave those units to PX):")
         lines += [f"  {path}: {some(list(units), 5)}" for path, units in report.drafts_held.items()]
+    if report.nothing_to_send:
+        lines.append(f"{len(report.nothing_to_send)} file(s) changed, but with no translated unit: push sends nothing of "
+                     "them (an import never removes a translation PX holds: remove it in PX's editor, or delete the "
+                     "file and pull to take PX's copy):")
+        lines += [f"  {path}" for path in report.nothing_to_send]
     lines += [f"unreadable (not counted): {why}" for why in report.unreadable_why]
     lines += [f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {path}"
               for path in report.not_pulled]
