@@ -247,8 +247,9 @@ def _outgoing(data: bytes, path: Path, rel: str) -> tuple[Document, XliffInfo | 
 def drafts_reason(units: Sequence[str]) -> str:
     """Why a file holding drafts is not sent, and the way out."""
     return (f"{len(units)} draft target(s), whose state says not translated yet (a machine proposal, the source "
-            f"copied, or an edit `pxl10n rebase` kept for review against PX's text): unit {some(list(units))}; a draft is never sent: mark them translated once they are (1.2 target "
-            "state=\"translated\", 2.0 segment state=\"translated\"), or empty them to leave those units to PX, then push")
+            f"copied, or an edit `pxl10n rebase` kept for review against PX's text): unit {some(list(units))}; "
+            "a draft is never sent: mark them translated once they are (1.2 target state=\"translated\", 2.0 segment "
+            "state=\"translated\"), or empty them to leave those units to PX, then push")
 
 
 def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: Remembered, key: FileKey, force: bool) -> PushPlan:
