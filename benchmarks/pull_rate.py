@@ -14,57 +14,32 @@ requests answered 429.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import tempfile
 import time
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from pathlib import Path
+
+from px_process import KEY, Served, served
+from px_process import settings as _settings
 
 from pxl10n.config import Settings
 from pxl10n.console import Console
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
-from pxl10n.sync.pull import pull
+from pxl10n.sync.pull import PullStatus, pull
 from pxl10n.sync.selection import Selection
 
-KEY = "bench-key"
 
-
-def _serve(items: int, locales: list[str], latency: float, ceiling: float, conn: Connection) -> None:
-    from pxl10n.emulator.server import EmulatorServer
-    from pxl10n.emulator.store import Store
-
-    with EmulatorServer(KEY, store=Store.synthetic(items, locales, seed=7), latency=latency, rate_limit=ceiling) as server:
-        conn.send(server.base_url)
-        while True:
-            command = conn.recv()
-            if command == "stats":
-                conn.send(server.stats.snapshot())
-            elif command == "reset":
-                server.stats.reset()
-                conn.send(True)
-            else:
-                return
-
-
-def _settings(directory: Path, base_url: str, locales: list[str]) -> Settings:
-    """The shipped defaults (rate limit, concurrency), pointed at the emulator."""
-    return Settings(path=None, source_locale="en-US", locales=tuple(locales), directory=directory, base_url=base_url, kinds=("engagement", "kcbot", "article"))
-
-
-def _run(base_url: str, settings: Settings, conn: Connection, ids: tuple[str, ...] = ()) -> tuple[float, int, int, int]:
-    conn.send("reset")
-    conn.recv()
-    client = PXClient(base_url, KEY, rate_limit=settings.rate_limit, concurrency=settings.concurrency)
+def _run(px: Served, settings: Settings, ids: tuple[str, ...] = ()) -> tuple[float, int, int, int]:
+    px.reset()
+    client = PXClient(px.base_url, KEY, rate_limit=settings.rate_limit, concurrency=settings.concurrency)
     started = time.perf_counter()
     with client:
         result = pull(settings, Selection(ids=ids), console=Console(quiet=True), commit=False, client=client)
     elapsed = time.perf_counter() - started
-    conn.send("stats")
-    stats = conn.recv()
-    failed = result.count("failed") + len(result.failures)
+    stats = px.stats()
+    failed = result.count(PullStatus.FAILED) + len(result.failures)
     return elapsed, stats["total"], stats["throttled"], failed
 
 
@@ -77,24 +52,15 @@ def main() -> int:
     args = parser.parse_args()
     locales = ["fr-FR", "de-DE", "ja-JP", "es-ES"]
 
-    parent, child = mp.Pipe()
-    server = mp.get_context("spawn").Process(target=_serve, args=(args.items, locales, args.latency, args.ceiling, child), daemon=True)
-    server.start()
-    base_url = parent.recv()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = _settings(Path(tmp) / "full", base_url, locales)
-            elapsed, total, throttled, failed = _run(base_url, settings, parent)
-            rate = total / elapsed
+    with served(args.items, locales, args.latency, args.ceiling) as px, tempfile.TemporaryDirectory() as tmp:
+        elapsed, total, throttled, failed = _run(px, _settings(Path(tmp) / "full", px.base_url, locales))
+        rate = total / elapsed
 
-            baseline = replace(_settings(Path(tmp) / "base", base_url, locales[:1]), concurrency=1, kinds=("engagement",))
-            with PXClient(base_url, KEY) as listing:
-                ids = tuple(item.id for item in listing.list(KINDS["engagement"]) if item.localizable)[: args.baseline_files]
-            b_elapsed, b_total, _, _ = _run(base_url, baseline, parent, ids)
-            b_rate = b_total / b_elapsed
-    finally:
-        parent.send("stop")
-        server.join(timeout=10)
+        baseline = replace(_settings(Path(tmp) / "base", px.base_url, locales[:1]), concurrency=1, kinds=("engagement",))
+        with PXClient(px.base_url, KEY) as listing:
+            ids = tuple(item.id for item in listing.list(KINDS["engagement"]) if item.localizable)[: args.baseline_files]
+        b_elapsed, b_total, _, _ = _run(px, baseline, ids)
+        b_rate = b_total / b_elapsed
 
     print(f"pull of {args.items} items x {len(locales)} locales, {args.latency * 1000:.0f} ms latency, server ceiling {args.ceiling:.0f}/s")
     print(f"  pxl10n pull:      {total} requests in {elapsed:.2f} s = {rate:.1f} req/s "

@@ -17,15 +17,15 @@ validating every file before the first import counts against the rate.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import sys
 import tempfile
 import time
 from dataclasses import replace
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from lxml import etree
+from px_process import KEY, Served, served
+from px_process import settings as _settings
 
 from pxl10n.config import Settings
 from pxl10n.console import Console
@@ -36,31 +36,6 @@ from pxl10n.sync.push import push
 from pxl10n.sync.selection import Selection
 from pxl10n.xliff import namespaces as ns
 from pxl10n.xliff.io import parse
-
-KEY = "bench-key"
-
-
-def _serve(items: int, locales: list[str], latency: float, ceiling: float, conn: Connection) -> None:
-    from pxl10n.emulator.server import EmulatorServer
-    from pxl10n.emulator.store import Store
-
-    with EmulatorServer(KEY, store=Store.synthetic(items, locales, seed=7), latency=latency, rate_limit=ceiling) as server:
-        conn.send(server.base_url)
-        while True:
-            command = conn.recv()
-            if command == "stats":
-                conn.send(server.stats.snapshot())
-            elif command == "reset":
-                server.stats.reset()
-                conn.send(True)
-            else:
-                return
-
-
-def _settings(directory: Path, base_url: str, locales: list[str]) -> Settings:
-    """The shipped defaults (rate limit, concurrency), pointed at the emulator."""
-    return Settings(path=None, source_locale="en-US", locales=tuple(locales), directory=directory, base_url=base_url,
-                    kinds=("engagement", "kcbot", "article"))
 
 
 def _translate_all(directory: Path) -> int:
@@ -82,24 +57,22 @@ def _translate_all(directory: Path) -> int:
     return files
 
 
-def _run(base_url: str, settings: Settings, conn: Connection, ids: tuple[str, ...] = ()) -> tuple[float, float, int, int, int, int]:
+def _run(px: Served, settings: Settings, ids: tuple[str, ...] = ()) -> tuple[float, float, int, int, int, int]:
     """Pull (not timed), translate, a dry run (timed: the planning and validation a push does before its first
     request), push (timed): both durations, requests, 429s, files pushed, files not pushed."""
-    with PXClient(base_url, KEY, rate_limit=settings.rate_limit, concurrency=settings.concurrency) as client:
+    with PXClient(px.base_url, KEY, rate_limit=settings.rate_limit, concurrency=settings.concurrency) as client:
         pull(settings, Selection(ids=ids), console=Console(quiet=True), commit=False, client=client)
     _translate_all(settings.directory)
     started = time.perf_counter()
     push(settings, Selection(ids=ids), console=Console(quiet=True), dry_run=True, commit=False)
     planning = time.perf_counter() - started
-    conn.send("reset")
-    conn.recv()
-    client = PXClient(base_url, KEY, rate_limit=settings.rate_limit, concurrency=settings.concurrency)
+    px.reset()
+    client = PXClient(px.base_url, KEY, rate_limit=settings.rate_limit, concurrency=settings.concurrency)
     started = time.perf_counter()
     with client:
         result = push(settings, Selection(ids=ids), console=Console(quiet=True), commit=False, client=client)
     elapsed = time.perf_counter() - started
-    conn.send("stats")
-    stats = conn.recv()
+    stats = px.stats()
     return elapsed, planning, stats["total"], stats["throttled"], len(result.landed), len(result.failed)
 
 
@@ -112,25 +85,16 @@ def main() -> int:
     args = parser.parse_args()
     locales = ["fr-FR", "de-DE", "ja-JP", "es-ES"]  # the first for the baseline, the rest for the full push
 
-    parent, child = mp.Pipe()
-    server = mp.get_context("spawn").Process(target=_serve, args=(args.items, locales, args.latency, args.ceiling, child), daemon=True)
-    server.start()
-    base_url = parent.recv()
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            # The baseline has a locale of its own: a file pushed once is unchanged for the other run.
-            baseline = replace(_settings(Path(tmp) / "base", base_url, locales[:1]), concurrency=1, kinds=("engagement",))
-            with PXClient(base_url, KEY) as listing:
-                ids = tuple(item.id for item in listing.list(KINDS["engagement"]) if item.localizable)[: args.baseline_items]
-            b_elapsed, _, b_total, _, b_landed, _ = _run(base_url, baseline, parent, ids)
-            b_rate = b_total / b_elapsed
+    with served(args.items, locales, args.latency, args.ceiling) as px, tempfile.TemporaryDirectory() as tmp:
+        # The baseline has a locale of its own: a file pushed once is unchanged for the other run.
+        baseline = replace(_settings(Path(tmp) / "base", px.base_url, locales[:1]), concurrency=1, kinds=("engagement",))
+        with PXClient(px.base_url, KEY) as listing:
+            ids = tuple(item.id for item in listing.list(KINDS["engagement"]) if item.localizable)[: args.baseline_items]
+        b_elapsed, _, b_total, _, b_landed, _ = _run(px, baseline, ids)
+        b_rate = b_total / b_elapsed
 
-            settings = _settings(Path(tmp) / "full", base_url, locales[1:])
-            elapsed, planning, total, throttled, landed, failed = _run(base_url, settings, parent)
-            rate = total / elapsed
-    finally:
-        parent.send("stop")
-        server.join(timeout=10)
+        elapsed, planning, total, throttled, landed, failed = _run(px, _settings(Path(tmp) / "full", px.base_url, locales[1:]))
+        rate = total / elapsed
 
     print(f"push of {args.items} items x {len(locales) - 1} locales, {args.latency * 1000:.0f} ms latency, server ceiling {args.ceiling:.0f}/s")
     print(f"  pxl10n push:      {landed} files, {total} requests in {elapsed:.2f} s = {rate:.1f} req/s "
