@@ -428,7 +428,6 @@ def held_drafts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[str, 
     return out
 
 
-
 #: From how many files the history check counts aloud (about 20 ms a file: a git blame and two git logs each).
 _COUNTED_FROM = 50
 

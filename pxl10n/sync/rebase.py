@@ -228,7 +228,8 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
         return _stale_marked(repo, settings, key, path, ours_bytes, ours_tree, ours, canonical, entry)
     carry, review, dropped = _decide(base, ours, held)
     tree = parse(canonical, source=key.relpath())
-    done = carry_targets(tree, ours_tree, {uid: uid in {r.unit for r in review} for uid in carry})
+    for_review = {r.unit for r in review}
+    done = carry_targets(tree, ours_tree, {uid: uid in for_review for uid in carry})
     missed = set(done.missed)
     reviews = tuple(sorted([*(r for r in review if r.unit not in done.joined and r.unit not in missed),
                             *(Review(uid, "split into segments here, one in PX: joined as one target") for uid in done.joined)],
@@ -238,7 +239,8 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
                   unit_ids=tuple(sorted(u.id for u in held.units if u.id)))
     reviewed = {r.unit for r in reviews}
     carried = tuple(uid for uid in carry if uid not in missed and uid not in reviewed)
-    lost = tuple(dropped) + tuple((uid, _target(ours, uid)) for uid in sorted(missed))
+    edited = units_by_id(ours)
+    lost = tuple(dropped) + tuple((uid, edited[uid].target or "") for uid in sorted(missed))
     reason = _reason(carried, reviews, lost)
     if base is None:
         shallow = ": this clone is shallow (`git fetch --unshallow`)" if gitops.is_shallow(repo) else ""
@@ -304,10 +306,6 @@ def _decide(base: XliffInfo | None, ours: XliffInfo, px: XliffInfo) -> tuple[lis
         elif theirs.target != was.target:
             review.append(Review(unit.id, f"PX translated it otherwise: {_quoted(theirs.target or '')}"))
     return sorted(carry), sorted(review, key=lambda r: r.unit), sorted(dropped)
-
-
-def _target(info: XliffInfo, unit_id: str) -> str:
-    return next((u.target or "" for u in info.units if u.id == unit_id), "")
 
 
 def _quoted(text: str, limit: int = 80) -> str:

@@ -224,9 +224,10 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
             report.changed.append(key.relpath())
             if any(unit.draft for unit in info.units):
                 drafted.append((key, entry, info))
-            elif not info.translated_units:
+            if not info.translated_units:  # push skips it (drafts_reason when it holds drafts)
                 report.nothing_to_send.append(key.relpath())
     report.drafts_held = _drafts_held(settings, drafted)
+    report.nothing_to_send = [path for path in report.nothing_to_send if path not in report.drafts_held]
     report.unlisted = unlisted_edits(settings.directory, state, history, settings.locales, settings.kinds)
     if remote:
         _compare_remote(report, rows, complete, _px_flags(settings, kinds, locales, console))

@@ -239,6 +239,7 @@ class History:
             return None
         return entries.get(self._path.relative_to(self._directory).as_posix())
 
+
 def target_lines(tree: etree._ElementTree, units: Collection[str]) -> dict[str, list[int]]:
     """The lines (1-based) the targets of each of ``units`` span in the file ``tree`` was parsed from: a 1.2
     ``<trans-unit>``'s own target, a 2.0 unit's segment and ignorable targets (never an ``<alt-trans>`` proposal)."""

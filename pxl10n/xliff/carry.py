@@ -18,11 +18,8 @@ from lxml import etree
 
 from pxl10n.xliff.io import xliff_version
 from pxl10n.xliff.segments import Segment, write_target
+from pxl10n.xliff.states import NOT_YET_12, NOT_YET_20
 from pxl10n.xliff.view import Part, UnitView, build_view
-
-#: The state each version's standard "not translated yet" is written with (see :mod:`pxl10n.xliff.states`).
-_FOR_REVIEW_12 = "needs-translation"
-_FOR_REVIEW_20 = "initial"
 
 
 class Carried(NamedTuple):
@@ -108,9 +105,9 @@ def _carry(into: Part, source: Part, version: str, *, review: bool) -> None:
         held = source.target.getparent()
         for name in ("state", "subState"):
             value = held.get(name) if held is not None else None
-            _set(holder, name, _FOR_REVIEW_20 if review and name == "state" else None if review else value)
+            _set(holder, name, NOT_YET_20 if review and name == "state" else None if review else value)
     elif review:
-        target.set("state", _FOR_REVIEW_12)
+        target.set("state", NOT_YET_12)
 
 
 def _set(element: etree._Element, name: str, value: str | None) -> None:

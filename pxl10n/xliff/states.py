@@ -23,6 +23,9 @@ from lxml import etree
 UNTRANSLATED_12 = frozenset({"new", "needs-translation"})
 #: XLIFF 2.0 ``<segment state>`` meaning "no translation yet" (2.1 4.3.1.31 state: initial).
 UNTRANSLATED_20 = frozenset({"initial"})
+#: The value of each of those written to mark a target not translated yet (for review, withheld).
+NOT_YET_12 = "needs-translation"
+NOT_YET_20 = "initial"
 
 SDL_NS = "http://sdl.com/FileTypes/SdlXliff/1.0"
 MADCAP_NS = "http://www.madcapsoftware.com/Schemas/MadCap.xsd"

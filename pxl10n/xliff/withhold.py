@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pxl10n.xliff.io import canonical_bytes, xliff_version
+from pxl10n.xliff.states import NOT_YET_20
 from pxl10n.xliff.view import INLINE_CODES, build_view, text_of
 
 
@@ -69,8 +70,8 @@ def withhold_targets(tree: etree._ElementTree, units: frozenset[str] = frozenset
                 continue
             holder = part.target.getparent()
             _remove(part.target)
-            if version == "2.0" and holder is not None and holder.get("state") not in (None, "initial"):
-                holder.set("state", "initial")
+            if version == "2.0" and holder is not None and holder.get("state") not in (None, NOT_YET_20):
+                holder.set("state", NOT_YET_20)
             if empty:
                 removed.append(unit.id or "")
     return tuple(removed)
