@@ -74,7 +74,7 @@ def test_state_round_trip_is_deterministic(tmp_path: Path) -> None:
     assert loaded.get(FileKey("kcbot", "k1", "de-DE")).known_hashes() == {"h1", "h2"}
 
 
-@pytest.mark.parametrize("text", ["{not json", '{"format": 9, "files": {}}', '{"format": 2, "files": {"a": 3}}', "<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> x\n"])
+@pytest.mark.parametrize("text", ["{not json", '{"format": "3", "files": {}}', '{"format": 2, "files": {"a": 3}}', "<<<<<<< HEAD\n{}\n=======\n{}\n>>>>>>> x\n"])
 def test_corrupt_state_file_is_a_clear_error_with_a_fix_that_loses_nothing(tmp_path: Path, text: str) -> None:
     State(tmp_path).path.write_text(text)
     with pytest.raises(Pxl10nError, match="merge-state --repair .*git checkout HEAD") as info:

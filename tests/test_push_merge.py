@@ -12,7 +12,6 @@ loopback, real git.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 from pathlib import Path
@@ -25,7 +24,7 @@ from pxl10n.layout import FileKey
 from pxl10n.xliff.io import parse, read_info
 
 from .helpers.cli import run
-from .helpers.project import API_KEY
+from .helpers.project import API_KEY, as_format_2, squash_history
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import import_requests, landed, push_json, results
 from .helpers.zygote import Zygote
@@ -87,16 +86,30 @@ def test_a_source_px_changed_under_a_translation_is_a_conflict(pulled: Path, emu
     assert landed(emulator)[(key.kind, key.item_id, key.locale)] == 0
 
 
+def test_with_history_squashed_the_state_entry_is_the_base_and_the_units_merge(pulled: Path, emulator: EmulatorServer) -> None:
+    """History squashed away (a squash merge, a fresh repository of today's files): the state entry keeps the
+    units as pulled, so PX's change stays PX's and the units changed here go, as with the whole history."""
+    key = _with_units(emulator, "engagement")
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    written = translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
+    squash_history(pulled)
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s)" in row["reason"], row
+    held = _px(emulator, key)
+    assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())
+
+
 def test_without_the_pulled_copy_in_git_history_nothing_is_guessed(pulled: Path, emulator: EmulatorServer) -> None:
-    """History squashed away (a fresh repository of today's files): the base of the merge is unknown, so conflict."""
+    """History squashed away under a state file of an older pxl10n (no units kept): the base of the merge is
+    unknown, so conflict."""
     key = _with_units(emulator, "engagement")
     first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
     translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
-    shutil.rmtree(pulled / ".git")
-    repo = git.Repo.init(pulled)
-    repo.git.add("-A")
-    repo.git.commit("-qm", "history squashed", "--author", "t <t@e>")
+    as_format_2(pulled)
+    squash_history(pulled)
     code, summary = push_json()
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
     assert code == 1 and row["result"] == "conflict"
@@ -195,12 +208,14 @@ def test_pull_keeps_an_edited_file_and_says_when_px_changed_it_too(pulled: Path,
 def test_a_shallow_clone_says_so_when_the_pulled_copy_is_missing_and_a_full_one_merges(
         pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """actions/checkout clones one commit deep: the translated file's pulled copy is in an earlier commit, so
-    every file PX changed meanwhile was a conflict. push-to-px.yml now fetches the history, and push names the cause."""
+    under a state file of an older pxl10n (no units kept) every file PX changed meanwhile was a conflict.
+    push-to-px.yml fetches the history, and push names the cause."""
     key = _with_units(emulator, "engagement")
     first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
     written = translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
     repo = git.Repo(pulled)
     repo.git.commit("-qam", "translated (merged pull request)")
+    as_format_2(pulled)
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
     runner = tmp_path_factory.mktemp("runner") / "checkout"
     shallow = git.Repo.clone_from(f"file://{pulled}", str(runner), depth=1)
@@ -210,6 +225,25 @@ def test_a_shallow_clone_says_so_when_the_pulled_copy_is_missing_and_a_full_one_
     assert code == 1 and row["result"] == "conflict", summary
     assert "this clone is shallow" in row["reason"] and "fetch-depth: 0" in row["reason"]
     shallow.git.fetch("-q", "--unshallow")
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s)" in row["reason"], summary
+    held = _px(emulator, key)
+    assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())
+
+
+def test_a_shallow_clone_merges_from_the_state_entry_without_fetching_history(
+        pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workflow left at actions/checkout's default depth of one commit: the state entry keeps the units as pulled,
+    so the file PX changed meanwhile merges as it does in a full clone."""
+    key = _with_units(emulator, "engagement")
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    written = translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
+    git.Repo(pulled).git.commit("-qam", "translated (merged pull request)")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    runner = tmp_path_factory.mktemp("runner") / "checkout"
+    git.Repo.clone_from(f"file://{pulled}", str(runner), depth=1)
+    monkeypatch.chdir(runner)
     code, summary = push_json()
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
     assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s)" in row["reason"], summary

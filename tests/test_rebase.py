@@ -24,6 +24,7 @@ from pxl10n.xliff.io import parse, read_info, sha256
 from .helpers.branches import UNIT, vendor_branch_then_px_changes_the_source
 from .helpers.children import KILLED, pxl10n
 from .helpers.cli import run
+from .helpers.project import as_format_2, squash_history
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import push_json, results
 from .helpers.zygote import Zygote
@@ -154,6 +155,29 @@ def test_killed_rebase_loses_no_edit(pulled: Path, emulator: EmulatorServer, zyg
     assert staged.split() == ([] if point != "rebase-staged" else sorted([f"l10n/{STATE_NAME}", f"l10n/{key.relpath()}"]))
 
 
+def test_a_rebase_killed_then_committed_by_hand_merges_later_though_pxs_copy_never_reached_history(
+        pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
+    """Killed after writing, the result committed by hand: PX's copy as pulled was only in rebase's own commit,
+    which never landed, yet the entry keeps its units, so PX's next change merges instead of a conflict."""
+    key, written, units = _changed_everywhere(pulled, emulator)
+    died = pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT="rebase-written:1")
+    assert died.returncode == KILLED["KILL"], died.stderr
+    path = key.path(l10n(pulled))
+    translate(pulled, key, lambda source: f"[reviewed] {source}", units=lambda uid: uid == units[0])
+    path.write_text(re.sub(r'state="initial"', 'state="translated"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    repo = git.Repo(pulled)
+    repo.git.add("-A")
+    repo.git.commit("-qm", "the rebase result, reviewed and committed by hand")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"added.in.px": "Ajouté et traduit dans PX"})
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s)" in row["reason"], row["reason"]
+    px = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert px["added.in.px"] == "Ajouté et traduit dans PX"
+    assert px[units[0]] == f"[reviewed] {emulator.store.get(key.kind, key.item_id).units[units[0]]}"
+    assert all(px[uid] == written[uid] for uid in units[1:-1])
+
+
 def test_a_commit_landing_meanwhile_leaves_the_result_staged_and_says_so(pulled: Path, emulator: EmulatorServer,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """HEAD moves only from where it was: a person's commit made while rebase ran is never dropped."""
@@ -269,15 +293,27 @@ def test_a_file_committed_with_conflict_markers_is_refused_saying_so(pulled: Pat
     assert summary["files"][0]["reason"].startswith("line ") and "git conflict markers (<<<<<<<) from a merge left unresolved" in summary["files"][0]["reason"]
 
 
-def test_without_the_pulled_copy_in_history_every_edit_px_differs_from_is_kept_for_review(pulled: Path, emulator: EmulatorServer) -> None:
-    """History squashed away: nothing tells who changed a unit, so nothing is sent unreviewed, and nothing is lost."""
-    import shutil
-
+def test_the_state_keeps_the_pulled_copys_units_so_a_squashed_history_still_rebases_three_ways(
+        pulled: Path, emulator: EmulatorServer) -> None:
+    """History squashed away (a squash merge, a shallow clone): the state entry still knows the units as pulled, so
+    rebase carries what PX left alone and reviews only what PX changed too, as with the whole history."""
     key, written, units = _changed_everywhere(pulled, emulator)
-    shutil.rmtree(pulled / ".git")
-    repo = git.Repo.init(pulled)
-    repo.git.add("-A")
-    repo.git.commit("-qm", "history squashed", "--author", "t <t@e>")
+    squash_history(pulled)
+    code, summary = rebase_json()
+    assert code == 0, summary
+    [row] = summary["files"]
+    assert row["result"] == "rebased" and not row["reason"].startswith("no copy it was pulled as"), row["reason"]
+    assert row["carried"] == sorted(units[2:-1])
+    assert [(r["unit"], r["why"].split(" ")[1]) for r in row["review"]] == [(units[0], "changed"), (units[1], "translated")]
+    assert row["dropped"] == [{"unit": units[-1], "target": written[units[-1]]}]
+
+
+def test_without_the_pulled_copy_in_history_every_edit_px_differs_from_is_kept_for_review(pulled: Path, emulator: EmulatorServer) -> None:
+    """History squashed away under a state of an older pxl10n: nothing tells who changed a unit, so nothing is sent
+    unreviewed, and nothing is lost."""
+    key, written, units = _changed_everywhere(pulled, emulator)
+    as_format_2(pulled)
+    squash_history(pulled)
     code, summary = rebase_json()
     assert code == 0, summary
     [row] = summary["files"]

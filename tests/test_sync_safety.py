@@ -25,7 +25,7 @@ from pxl10n.xliff.io import parse, read_info
 
 from .helpers.children import KILLED, child_env, pxl10n
 from .helpers.cli import run
-from .helpers.project import API_KEY, commits, content_entries, write_config
+from .helpers.project import API_KEY, commits, content_entries, units_not_as_pulled, write_config
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import landed, push_json, results
 from .helpers.zygote import Zygote
@@ -86,6 +86,7 @@ def test_killed_pull_then_px_change_takes_px_and_push_sends_nothing(pulled: Path
     assert code == 0 and summary["summary"].get("pushed", 0) == 0
     assert landed(emulator) == Counter()
     assert not git.Repo(pulled).git.status("--porcelain", "--", "l10n")
+    assert units_not_as_pulled(pulled) == []
 
 
 def test_stale_state_never_sends_an_old_px_copy_back(pulled: Path, emulator: EmulatorServer) -> None:
@@ -193,6 +194,7 @@ def test_deleted_state_then_pull_keeps_committed_unpushed_translations(pulled: P
     assert holds(file_targets(pulled, theirs), "PX moved on too")  # a pulled copy, re-learnt from git history
     assert summary["files"]["kept_local"] == 1
     assert mine.relpath() not in summary["changed"]
+    assert units_not_as_pulled(pulled) == []  # the kept file's entry, adopted, names no copy of PX's and keeps no units
 
 
 def test_a_lost_state_in_a_shallow_clone_keeps_the_files_and_says_the_history_was_cut(
@@ -532,6 +534,7 @@ def test_killed_push_then_px_change_lands_each_file_once_and_reverts_nothing(pul
     run("push")
     assert all(n == 1 for n in landed(emulator).values())
     assert _others(pulled, keys) == others
+    assert units_not_as_pulled(pulled) == []
 
 
 def _others(root: Path, keys: list[FileKey]) -> tuple[dict[str, bytes], dict[str, object]]:
@@ -619,6 +622,7 @@ def test_real_kill_at_a_random_moment_of_an_updating_pull(pulled: Path, emulator
     assert all(holds(file_targets(pulled, key), "second") for key in keys)
     code, summary = push_json()
     assert code == 0 and landed(emulator) == Counter()
+    assert units_not_as_pulled(pulled) == []
 
 
 def test_repair_writes_nothing_over_a_file_that_is_not_a_conflicted_state(pulled: Path) -> None:

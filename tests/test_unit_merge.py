@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pxl10n.sync.unit_merge import UnitMerge, conflict_causes, emptied, merge
+from pxl10n.sync.state import unit_prints
+from pxl10n.sync.unit_merge import Base, UnitMerge, conflict_causes, emptied, merge
 from pxl10n.xliff.io import Unit, XliffInfo
 
 
@@ -12,7 +13,12 @@ def info(*units: tuple[str, str, str | None]) -> XliffInfo:
     return XliffInfo("2.0", "en-US", "fr-FR", units=[Unit(uid, source, target) for uid, source, target in units])
 
 
-BASE = info(("u", "Save", None))
+def pulled(*units: tuple[str, str, str | None]) -> Base:
+    """The copy a file was pulled as, as the state entry keeps it: its units' prints."""
+    return unit_prints(info(*units))
+
+
+BASE = pulled(("u", "Save", None))
 
 
 @pytest.mark.parametrize(("ours", "theirs", "expected"), [
@@ -37,12 +43,12 @@ def test_a_unit_px_dropped_is_kept_out_when_unchanged_here_and_a_conflict_when_t
 
 def test_a_unit_the_pulled_copy_lacked_is_sent_only_if_px_already_agrees() -> None:
     ours = info(("new", "Next", "Suivant"))
-    assert merge(info(), ours, info(("new", "Next", "Suivant"))) == UnitMerge()
-    assert merge(info(), ours, info(("new", "Next", None))) == UnitMerge(conflicts=("new",))
+    assert merge(pulled(), ours, info(("new", "Next", "Suivant"))) == UnitMerge()
+    assert merge(pulled(), ours, info(("new", "Next", None))) == UnitMerge(conflicts=("new",))
 
 
 def test_a_conflict_names_what_px_did_to_each_unit() -> None:
-    base = info(("s", "Save", None), ("r", "Remove", None), ("t", "Take", "Prendre"))
+    base = pulled(("s", "Save", None), ("r", "Remove", None), ("t", "Take", "Prendre"))
     ours = info(("s", "Save", "Enregistrer"), ("r", "Remove", "Retirer"), ("t", "Take", "Saisir"), ("n", "New", "Neuf"))
     theirs = info(("s", "Save all", None), ("t", "Take", "Emporter"), ("n", "New", "Nouveau"))
     merged = merge(base, ours, theirs)
@@ -52,7 +58,7 @@ def test_a_conflict_names_what_px_did_to_each_unit() -> None:
 
 
 def test_many_units_are_sorted_by_what_becomes_of_them() -> None:
-    base = info(("a", "A", None), ("b", "B", None), ("c", "C", "c0"), ("d", "D", None))
+    base = pulled(("a", "A", None), ("b", "B", None), ("c", "C", "c0"), ("d", "D", None))
     ours = info(("a", "A", "a1"), ("b", "B", None), ("c", "C", "c1"), ("d", "D", "d1"), ("", "no id", "x"))
     theirs = info(("a", "A", None), ("b", "B", "b2"), ("c", "C", "c2"), ("d", "D", None), ("e", "E", "e2"))
     assert merge(base, ours, theirs) == UnitMerge(send=("a", "d"), keep=("b",), conflicts=("c",))

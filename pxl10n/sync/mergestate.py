@@ -28,7 +28,7 @@ def _entries(path: Path) -> dict[str, FileState]:
     try:
         return read_entries(path)
     except StateError:
-        return parse(repair_text(path.read_text(encoding="utf-8", errors="replace")), path)
+        return parse(repair_text(path.read_text(encoding="utf-8", errors="replace"), path), path)
 
 
 def merge_files(base: Path, ours: Path, theirs: Path) -> None:
@@ -53,7 +53,7 @@ def repair(path: Path) -> int | None:
         pass
     else:
         return None
-    fixed = repair_text(text)
+    fixed = repair_text(text, path)
     count = len(parse(fixed, path))
     if not count and '"format"' not in text:
         raise StateError(f"{path}: not a pxl10n state file (no entry and no format line); nothing was written",

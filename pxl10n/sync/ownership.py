@@ -24,8 +24,9 @@ from pxl10n.fsutil import normalized, read_normalized
 from pxl10n.layout import STATE_NAME, FileKey, folders, key_for, laid_out_keys
 from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.sync import git as gitops
-from pxl10n.sync.state import FileState, State, parse
-from pxl10n.xliff.io import sha256
+from pxl10n.sync.state import FileState, State, parse, unit_prints
+from pxl10n.sync.unit_merge import Base
+from pxl10n.xliff.io import info_or_none, sha256
 
 if TYPE_CHECKING:
     import git  # imported through pxl10n.sync.git at run time, which quiets GitPython's check first
@@ -66,6 +67,20 @@ def committed_copy(repo: git.Repo, path: Path, digest: str) -> bytes | None:
         if sha256(normalized(data)) == digest:
             return normalized(data)
     return None
+
+
+def pulled_units(repo: git.Repo | None, path: Path, entry: FileState) -> Base | None:
+    """The units of the copy ``entry`` says ``path`` was pulled as, the base of a three-way merge: the entry's own
+    prints, or for an entry written before they were kept (state format 3) that copy's from git history; None when
+    the entry names no pulled copy, or history does not hold it (a shallow clone, a squash merge)."""
+    if entry.pulled is None:
+        return None
+    if entry.pulled_units is not None:
+        return entry.pulled_units
+    if repo is None:
+        return None
+    info = info_or_none(committed_copy(repo, path, entry.pulled), source=str(path))
+    return unit_prints(info) if info is not None else None
 
 
 def committed_entries(repo: git.Repo | None, directory: Path) -> dict[str, FileState]:

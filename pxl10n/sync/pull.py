@@ -495,11 +495,7 @@ def _entry(
         xliff_version=info.version,
         strategy=settings.strategy or info.strategy,
         params=params,
-        unit_ids=tuple(sorted(u.id for u in info.units if u.id)),
-        source_language=info.src_lang,
-        pulled=digest,
-        pushed=previous.pushed if previous is not None and previous.pulled == digest else None,
-    )
+    ).as_pulled(digest, info, pushed=previous.pushed if previous is not None and previous.pulled == digest else None)
     if previous is not None:
         return previous.succeeded_by(entry)
     return replace(entry, seen=tuple(sorted(known))) if known else entry
@@ -569,7 +565,7 @@ def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None,
             key, KEPT, item.name,
             f"no state entry and not a copy pxl10n ever wrote ({looked}): kept as a person's work; "
             f"`pxl10n push --force --id {item.id}` sends it, deleting the file takes PX's copy",
-            entry=replace(entry, pulled=None, pushed=None), units=units, translated=translated,
+            entry=entry.without_px(), units=units, translated=translated,
         )
     return FileResult(key, NEW if current is None else UPDATED, item.name, entry=entry, units=units, translated=translated, judged=current)
 

@@ -47,13 +47,13 @@ from pxl10n.sync import crash, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
-from pxl10n.sync.ownership import Remembered, Unlisted, committed_copy, own_uncommitted, remembered, unlisted_edits
+from pxl10n.sync.ownership import Remembered, Unlisted, committed_copy, own_uncommitted, pulled_units, remembered, unlisted_edits
 from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
 from pxl10n.sync.translated_against import StaleTarget, Why, contrasted, reverted_px_texts, spaced, stale_targets
 from pxl10n.validate.rules import Document
-from pxl10n.xliff.io import XliffInfo, canonical_bytes, info_or_none, parse, read_info, sha256
+from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
 from pxl10n.xliff.withhold import Withheld, withhold, withhold_targets
 
 
@@ -413,16 +413,28 @@ def pulled_copies(repo: Any, directory: Path) -> Callable[[PushPlan], bytes | No
     return find
 
 
+def pulled_bases(repo: Any, directory: Path) -> Callable[[PushPlan], unit_merge.Base | None]:
+    """For a planned file, the units of the copy it was pulled as (:func:`~pxl10n.sync.ownership.pulled_units`)."""
+    lock = threading.Lock()
+
+    def find(plan_: PushPlan) -> unit_merge.Base | None:
+        if plan_.entry is None:
+            return None
+        with lock:  # one GitPython repository serves every sending thread
+            return pulled_units(repo, plan_.key.path(directory), plan_.entry)
+    return find
+
+
 def held_drafts(repo: Any, directory: Path, plans: list[PushPlan]) -> dict[str, PushOutcome]:
     """The files to send that hold a draft of their own (:func:`~pxl10n.sync.unit_merge.own_drafts`), each
     ``blocked`` by path, ``--force`` or not."""
-    pulled_copy = pulled_copies(repo, directory)
+    pulled_base = pulled_bases(repo, directory)
     out = {}
     for plan_ in plans:
         if plan_.action != Action.SEND or not plan_.drafts:
             continue
         assert plan_.info is not None
-        own = unit_merge.own_drafts(plan_.info, info_or_none(pulled_copy(plan_), source=plan_.rel))
+        own = unit_merge.own_drafts(plan_.info, pulled_base(plan_))
         if own:
             out[plan_.rel] = PushOutcome(plan_, S.BLOCKED, drafts_reason(own))
     return out
@@ -499,9 +511,9 @@ class Sender:
     """
 
     def __init__(self, client: PXClient, settings: Settings, state: State, journal: jr.Journal, guard: Guard, *, force: bool,
-                 pulled_copy: Callable[[PushPlan], bytes | None] = lambda plan_: None, shallow: bool = False) -> None:
+                 pulled_base: Callable[[PushPlan], unit_merge.Base | None] = lambda plan_: None, shallow: bool = False) -> None:
         self.client, self.settings, self.state, self.journal, self.guard, self.force = client, settings, state, journal, guard, force
-        self.pulled_copy, self.shallow = pulled_copy, shallow
+        self.pulled_base, self.shallow = pulled_base, shallow
         self.stop_reason: str | None = None
         self._lock = threading.Lock()
 
@@ -563,22 +575,16 @@ class Sender:
         """PX changed the file since it was pulled: send what changed here alone, when PX changed other units. With
         ``--force`` a unit changed on both sides goes as the file has it, and a file that cannot be merged goes whole;
         a unit PX alone changed still keeps PX's text."""
-        base = self.pulled_copy(plan_)
+        base = self.pulled_base(plan_)
         if (base is None or plan_.info is None) and self.force:
             return self._send(plan_)
         if base is None or plan_.info is None:
             shallow = ("; this clone is shallow (fetch the history: `git fetch --unshallow`, or actions/checkout with "
                        "fetch-depth: 0)") if self.shallow else ""
             return _conflict(plan_, f" and the copy it was pulled as is not in git history{shallow}, so the units cannot be merged")
-        try:
-            pulled = read_info(parse(base, source=plan_.rel))
-            merged = unit_merge.merge(pulled, plan_.info, held)
-        except XliffError:
-            if self.force:
-                return self._send(plan_)
-            return _conflict(plan_, " and the copy it was pulled as cannot be read, so the units cannot be merged")
+        merged = unit_merge.merge(base, plan_.info, held)
         if merged.conflicts and not self.force:
-            causes = unit_merge.conflict_causes(pulled, held, merged.conflicts)
+            causes = unit_merge.conflict_causes(base, held, merged.conflicts)
             return _conflict(plan_, f"; {len(merged.conflicts)} of its unit(s) also changed here: {some(causes)}")
         reason = plan_.reason
         if merged.keep:
@@ -648,14 +654,7 @@ class Sender:
         """
         assert plan_.entry is not None
         lost = target_differences(plan_.info, held) if plan_.info is not None else []
-        entry = replace(
-            plan_.entry,
-            pushed=plan_.digest,
-            pulled=sha256(canonical),
-            xliff_version=held.version,
-            source_language=held.src_lang,
-            unit_ids=tuple(sorted(u.id for u in held.units if u.id)),
-        )
+        entry = plan_.entry.as_pulled(sha256(canonical), held, pushed=plan_.digest)
         self._record(jr.Entry(plan_.rel, plan_.entry.succeeded_by(entry)))
         edited = source_differences(plan_.info, held) if plan_.info is not None else []
         warnings = (f"the source of {len(edited)} unit(s) was edited here ({some(edited)}); PX keeps its own source, so "
@@ -817,7 +816,7 @@ def _execute(
     client = client or PXClient.from_settings(settings)
     journal = jr.Journal(settings.directory)
     try:
-        sender = Sender(client, settings, state, journal, guard, force=force, pulled_copy=pulled_copies(history, settings.directory),
+        sender = Sender(client, settings, state, journal, guard, force=force, pulled_base=pulled_bases(history, settings.directory),
                         shallow=shallow)
         return _send_all(pending, sender, settings, console), sender.stop_reason
     finally:

@@ -15,8 +15,10 @@ unit edited here, three ways, against the copy the file was pulled as:
 * a unit PX removed: named, with its text; it is in git history, nowhere else;
 * a unit the edit leaves empty, or PX already holds as edited: PX's, as it is.
 
-Without that copy in history (a shallow clone, a file pxl10n never pulled) nothing
-tells who changed a unit, so every edit whose text differs from PX's is kept for review.
+The copy it was pulled as is read as its units, which the state entry keeps
+(:func:`~pxl10n.sync.ownership.pulled_units`). Without them (an entry of a pxl10n
+before state format 3 whose copy history no longer holds: a shallow clone, a squash)
+nothing tells who changed a unit, so every edit whose text differs from PX's is kept for review.
 
 When PX has not changed the file, the conflict push found is a stale target
 (:mod:`pxl10n.sync.translated_against`: a merge put a translation beside PX's new
@@ -24,7 +26,7 @@ source, or PX's older text back over its newer one): the first is kept marked fo
 review, the second gives way to PX's text now. One commit then, and no state change.
 
 Two commits land at once (HEAD moves once, after both are made from git objects):
-PX's copy, recorded as pulled (the base any later merge reads from history), then
+PX's copy, recorded as pulled (its units, the base of any later merge, in the state entry), then
 the edits on it. The work tree and index are written before HEAD moves, so a
 crash leaves either nothing done, or the result written and staged, never a file
 without the edits. Only a file whose edits are committed is rebased: the commit
@@ -52,12 +54,12 @@ from pxl10n.layout import STATE_NAME, FileKey, require_ids
 from pxl10n.px.client import PXClient
 from pxl10n.sync import crash, journal, lock
 from pxl10n.sync import git as gitops
-from pxl10n.sync.ownership import committed_copy
+from pxl10n.sync.ownership import pulled_units
 from pxl10n.sync.push import reexport
 from pxl10n.sync.selection import Selection
-from pxl10n.sync.state import FileState, State
+from pxl10n.sync.state import FileState, State, digest
 from pxl10n.sync.translated_against import Why, reverted_px_texts, spaced, stale_targets
-from pxl10n.sync.unit_merge import units_by_id
+from pxl10n.sync.unit_merge import Base, units_by_id
 from pxl10n.xliff.carry import carry_targets
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
 
@@ -218,10 +220,9 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
         if marker is not None:
             return RebaseOutcome(key, S.REFUSED, f"line {marker}: {UNRESOLVED}; then rebase")
         return RebaseOutcome(key, S.REFUSED, f"not XLIFF pxl10n can read ({exc}): fix it first (`pxl10n validate` says where)")
-    base_bytes = committed_copy(repo, path, entry.pulled) if entry.pulled else None
+    base = pulled_units(repo, path, entry)
     try:
         canonical, held = reexport(client, settings, entry)
-        base = read_info(parse(base_bytes, source=key.relpath())) if base_bytes is not None else None
     except Pxl10nError as exc:
         return RebaseOutcome(key, S.FAILED, str(exc))
     if sha256(canonical) in entry.px_hashes():
@@ -235,8 +236,7 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
                             *(Review(uid, "split into segments here, one in PX: joined as one target") for uid in done.joined)],
                            key=lambda r: r.unit))
     merged = canonical_bytes(tree)
-    new = replace(entry, pulled=sha256(canonical), pushed=None, xliff_version=held.version, source_language=held.src_lang,
-                  unit_ids=tuple(sorted(u.id for u in held.units if u.id)))
+    new = entry.as_pulled(sha256(canonical), held, pushed=None)
     reviewed = {r.unit for r in reviews}
     carried = tuple(uid for uid in carry if uid not in missed and uid not in reviewed)
     edited = units_by_id(ours)
@@ -277,10 +277,10 @@ def _stale_marked(repo: Any, settings: Settings, key: FileKey, path: Path, ours_
     return RebaseOutcome(key, S.REBASED, "; ".join(said), restored, review, (), canonical_bytes(tree), None, None)
 
 
-def _decide(base: XliffInfo | None, ours: XliffInfo, px: XliffInfo) -> tuple[list[str], list[Review], list[tuple[str, str]]]:
+def _decide(base: Base | None, ours: XliffInfo, px: XliffInfo) -> tuple[list[str], list[Review], list[tuple[str, str]]]:
     """The units whose edit goes on PX's copy, those of them kept for review, and the edits of units PX removed.
-    Without ``base`` (no pulled copy in history) nothing tells who changed a unit: each that differs is reviewed."""
-    before, now = units_by_id(base) if base is not None else {}, units_by_id(px)
+    Without ``base`` (no pulled copy known) nothing tells who changed a unit: each that differs is reviewed."""
+    before, now = base or {}, units_by_id(px)
     carry: list[str] = []
     review: list[Review] = []
     dropped: list[tuple[str, str]] = []
@@ -288,7 +288,7 @@ def _decide(base: XliffInfo | None, ours: XliffInfo, px: XliffInfo) -> tuple[lis
         if not unit.id:
             continue
         was, theirs = before.get(unit.id), now.get(unit.id)
-        edited = (unit.target or "").strip() and (was is None or unit.target != was.target)
+        edited = (unit.target or "").strip() and (was is None or digest(unit.target) != was.target)
         if not edited:
             continue
         if theirs is None:
@@ -301,9 +301,9 @@ def _decide(base: XliffInfo | None, ours: XliffInfo, px: XliffInfo) -> tuple[lis
             review.append(Review(unit.id, f"PX has {_quoted(theirs.target or '')}"))
         elif was is None:
             review.append(Review(unit.id, "the copy it was pulled as had no such unit"))
-        elif theirs.source != was.source:
+        elif digest(theirs.source) != was.source:
             review.append(Review(unit.id, f"PX changed its source to {_quoted(theirs.source)}"))
-        elif theirs.target != was.target:
+        elif digest(theirs.target) != was.target:
             review.append(Review(unit.id, f"PX translated it otherwise: {_quoted(theirs.target or '')}"))
     return sorted(carry), sorted(review, key=lambda r: r.unit), sorted(dropped)
 

@@ -17,21 +17,26 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from hashlib import blake2b
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pxl10n.conflict_markers import MARKER_RE
 from pxl10n.errors import StateError
 from pxl10n.fsutil import atomic_write, normalized
 from pxl10n.layout import STATE_NAME, FileKey
+from pxl10n.xliff.io import Unit, XliffInfo
 
-FORMAT = 2
+#: 3 adds each entry's ``pulled_units``; a file of a newer format is refused (an older pxl10n would drop what it
+#: cannot read), a file of an older one is read as it is and written anew at the next save
+FORMAT = 3
 #: the last key of ``files``: a line that never changes, so an entry added at the end merges cleanly
 END_KEY = "~"
 #: how many older pxl10n hashes an entry remembers
 SEEN_MAX = 8
 
 _ONE_LINE = re.compile(r'^\s*,?\s*("(?:[^"\\]|\\.)*")\s*:\s*(\{.*\})\s*,?\s*$')
+_FORMAT_RE = re.compile(r'"format"\s*:\s*(\d+)')
 _KEY_LINE = re.compile(r'^\s*,?\s*("(?:[^"\\]|\\.)*")\s*:\s*$')
 
 
@@ -51,6 +56,10 @@ class FileState:
     pulled: str | None = None
     pushed: str | None = None
     seen: tuple[str, ...] = ()
+    #: each unit of the copy last pulled (``pulled``), by id, as :class:`UnitPrint`: the base of push's and rebase's
+    #: three-way merge without that copy's bytes, which git history may no longer hold (a squash merge, a shallow
+    #: clone); None in an entry written before format 3, whose merges read the copy from history
+    pulled_units: Mapping[str, UnitPrint] | None = None
 
     @property
     def key(self) -> FileKey:
@@ -65,10 +74,45 @@ class FileState:
         """Every hash pxl10n wrote or PX held: content with one of these is never a person's edit."""
         return self.px_hashes() | set(self.seen)
 
+    def as_pulled(self, digest: str, info: XliffInfo, *, pushed: str | None) -> FileState:
+        """This entry for a copy of PX's (``digest``, read as ``info``) that becomes the file's pulled copy: the one
+        place an entry's ``pulled`` is set, so its units are always those of that copy."""
+        return replace(self, pulled=digest, pushed=pushed, xliff_version=info.version, source_language=info.src_lang,
+                       unit_ids=tuple(sorted(u.id for u in info.units if u.id)), pulled_units=unit_prints(info))
+
+    def without_px(self) -> FileState:
+        """This entry knowing no copy of PX's (a file adopted without one): nothing to merge against."""
+        return replace(self, pulled=None, pushed=None, pulled_units=None)
+
     def succeeded_by(self, new: FileState) -> FileState:
         """``new``, remembering this entry's hashes in ``seen`` (so a crash before the rename stays safe)."""
         keep = [h for h in (self.pulled, self.pushed, *self.seen) if h and h not in new.px_hashes()]
         return replace(new, seen=tuple(dict.fromkeys([*new.seen, *keep]))[:SEEN_MAX])
+
+
+class UnitPrint(NamedTuple):
+    """A unit's source and target as short digests (:func:`digest`): what a three-way merge compares of a base."""
+
+    source: str
+    target: str
+
+
+def digest(text: str | None) -> str:
+    """A text's digest for :class:`UnitPrint`: 48 bits of BLAKE2b (a changed text passes for its old self one time in
+    2**48), "-" for no text at all (a unit without a target, which differs from an empty one)."""
+    if text is None:
+        return "-"
+    return blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def unit_print(unit: Unit) -> UnitPrint:
+    """The :class:`UnitPrint` of a unit."""
+    return UnitPrint(digest(unit.source), digest(unit.target))
+
+
+def unit_prints(info: XliffInfo) -> dict[str, UnitPrint]:
+    """A file's units by id (units without one left out, the last of a repeated id kept), each as its print."""
+    return {unit.id: unit_print(unit) for unit in info.units if unit.id}
 
 
 def entry_to_dict(entry: FileState) -> dict[str, Any]:
@@ -79,14 +123,24 @@ def entry_to_dict(entry: FileState) -> dict[str, Any]:
     data["seen"] = list(entry.seen)
     if not entry.seen:
         del data["seen"]
+    if entry.pulled_units is None:
+        del data["pulled_units"]
+    else:
+        data["pulled_units"] = {uid: list(p) for uid, p in entry.pulled_units.items()}
     return data
 
 
 def entry_from_dict(data: Mapping[str, Any]) -> FileState:
-    """Inverse of :func:`entry_to_dict`; TypeError on unknown or missing fields."""
+    """Inverse of :func:`entry_to_dict`; TypeError on unknown or missing fields, or a malformed unit print."""
     data = dict(data)
     data["unit_ids"] = tuple(data.get("unit_ids", ()))
     data["seen"] = tuple(data.get("seen", ()))
+    units = data.get("pulled_units")
+    if units is not None:
+        if not isinstance(units, dict) or not all(
+                isinstance(p, list) and len(p) == 2 and all(isinstance(d, str) for d in p) for p in units.values()):
+            raise TypeError("pulled_units is not a map of unit ids to [source, target] digests")
+        data["pulled_units"] = {uid: UnitPrint(*p) for uid, p in units.items()}
     return FileState(**data)
 
 
@@ -97,6 +151,11 @@ def _repair_hint(path: Path) -> str:
     )
 
 
+def _newer(path: Path, found: int) -> str:
+    return (f"{path}: the state file was written by a newer pxl10n (format {found}; this one reads up to {FORMAT}): "
+            "upgrade pxl10n (`pip install -U pxl10n`, or the version the workflows use); nothing was changed")
+
+
 def parse(text: str, path: Path) -> dict[str, FileState]:
     """The entries of a state file's text; StateError (exit 2) for anything but a clean state."""
     if MARKER_RE.search(text):
@@ -105,7 +164,9 @@ def parse(text: str, path: Path) -> dict[str, FileState]:
         raw = json.loads(text)
     except ValueError as exc:
         raise StateError(f"{path}: cannot read the state file ({exc}); {_repair_hint(path)}") from None
-    if not isinstance(raw, dict) or raw.get("format") not in (1, FORMAT) or not isinstance(raw.get("files"), dict):
+    if isinstance(raw, dict) and isinstance(raw.get("format"), int) and raw["format"] > FORMAT:
+        raise StateError(_newer(path, raw["format"]))
+    if not isinstance(raw, dict) or raw.get("format") not in range(1, FORMAT + 1) or not isinstance(raw.get("files"), dict):
         raise StateError(f"{path}: unknown state file format; {_repair_hint(path)}")
     entries = {}
     for rel, data in raw["files"].items():
@@ -202,8 +263,12 @@ def merge_entries(
     return merged
 
 
-def repair_text(text: str) -> str:
-    """A clean state file from a conflict-marked or torn one, keeping every entry of every side."""
+def repair_text(text: str, path: Path = Path(STATE_NAME)) -> str:
+    """A clean state file from a conflict-marked or torn one, keeping every entry of every side; StateError for one
+    a newer pxl10n wrote, whose entries this one cannot read all of (it would drop them)."""
+    newest = max(map(int, _FORMAT_RE.findall(text)), default=FORMAT)
+    if newest > FORMAT:
+        raise StateError(_newer(path, newest))
     ours, theirs = conflict_sides(text)
     return dumps(merge_entries({}, scrape(ours), scrape(theirs)))
 

@@ -23,11 +23,11 @@ from pxl10n.fsutil import normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys, stray_files
 from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.sync import git as gitops
-from pxl10n.sync.ownership import Unlisted, committed_copy, remembered, unlisted_edits
+from pxl10n.sync.ownership import Unlisted, pulled_units, remembered, unlisted_edits
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
 from pxl10n.sync.unit_merge import own_drafts
-from pxl10n.xliff.io import XliffInfo, info_or_none, parse, read_info, sha256
+from pxl10n.xliff.io import XliffInfo, parse, read_info, sha256
 
 BAR_WIDTH = 20
 
@@ -330,8 +330,7 @@ def _drafts_held(settings: Settings, drafted: list[tuple[FileKey, FileState, Xli
     held = {}
     with gitops.work_tree(settings.directory) as repo:
         for key, entry, info in drafted:
-            pulled = committed_copy(repo, key.path(settings.directory), entry.pulled) if repo is not None and entry.pulled else None
-            own = own_drafts(info, info_or_none(pulled, source=key.relpath()))
+            own = own_drafts(info, pulled_units(repo, key.path(settings.directory), entry))
             if own:
                 held[key.relpath()] = own
     return held

@@ -7,13 +7,22 @@ rest): then the file is sent without the targets of the units PX changed, and PX
 keeps its own for those. A unit changed on both sides to different values, or
 changed here while PX changed its source or dropped it, is a conflict: nothing is
 sent and the units are named. Nothing here reads files or talks to PX.
+
+The copy a file was pulled as is read as its units' prints (:class:`~pxl10n.sync.state.UnitPrint`, digests of
+source and target): the state entry keeps them, so a merge needs no bytes from git history; a copy that is read
+from history instead is printed the same way (:func:`~pxl10n.sync.state.unit_prints`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from pxl10n.sync.state import UnitPrint, digest, unit_print
 from pxl10n.xliff.io import Unit, XliffInfo
+
+#: The copy a file was pulled as: its units' prints by id.
+Base = Mapping[str, UnitPrint]
 
 
 @dataclass(frozen=True)
@@ -28,37 +37,37 @@ class UnitMerge:
     conflicts: tuple[str, ...] = ()
 
 
-def merge(base: XliffInfo, ours: XliffInfo, theirs: XliffInfo) -> UnitMerge:
+def merge(base: Base, ours: XliffInfo, theirs: XliffInfo) -> UnitMerge:
     """What to send of ``ours`` (the file) given ``base`` (the copy it was made from) and ``theirs`` (PX now)."""
-    before, now = units_by_id(base), units_by_id(theirs)
+    now = units_by_id(theirs)
     send, keep, conflicts = [], [], []
     for unit in ours.units:
         if not unit.id:
             continue
-        was, px = before.get(unit.id), now.get(unit.id)
-        px_changed = was is None or px is None or (px.source, px.target) != (was.source, was.target)
-        if was is not None and unit.target == was.target:  # not changed here
+        was, px = base.get(unit.id), now.get(unit.id)
+        px_changed = was is None or px is None or unit_print(px) != was
+        if was is not None and digest(unit.target) == was.target:  # not changed here
             if px_changed:
                 keep.append(unit.id)
         elif not px_changed:
             send.append(unit.id)
-        elif not (px is not None and px.target == unit.target and (was is None or px.source == was.source)):
+        elif not (px is not None and px.target == unit.target and (was is None or digest(px.source) == was.source)):
             conflicts.append(unit.id)  # else both made the same change: nothing to send
     return UnitMerge(tuple(sorted(send)), tuple(sorted(keep)), tuple(sorted(conflicts)))
 
 
-def conflict_causes(base: XliffInfo, theirs: XliffInfo, conflicts: tuple[str, ...]) -> list[str]:
+def conflict_causes(base: Base, theirs: XliffInfo, conflicts: tuple[str, ...]) -> list[str]:
     """Each of ``conflicts`` (a :func:`merge`'s) with what PX did to it, for a message: which way out fits
     depends on it (a removed unit needs no translation; a changed source needs a new one)."""
-    before, now = units_by_id(base), units_by_id(theirs)
+    now = units_by_id(theirs)
     named = []
     for unit_id in conflicts:
-        was, px = before.get(unit_id), now.get(unit_id)
+        was, px = base.get(unit_id), now.get(unit_id)
         if px is None:
             cause = "PX removed the unit"
         elif was is None:
             cause = "PX added it with another target"
-        elif px.source != was.source:
+        elif digest(px.source) != was.source:
             cause = "PX changed its source"
         else:
             cause = "PX changed its target"
@@ -99,13 +108,13 @@ def drafted_only(ours: XliffInfo, theirs: XliffInfo) -> tuple[str, ...]:
     return tuple(sorted(drafts))
 
 
-def own_drafts(ours: XliffInfo, pulled: XliffInfo | None) -> tuple[str, ...]:
+def own_drafts(ours: XliffInfo, pulled: Base | None) -> tuple[str, ...]:
     """The units of ``ours`` holding a draft of their own: one PX itself exported (its target as in ``pulled``, the
     copy last pulled) is PX's text, sent back as it came; without that copy (None) every draft counts. Push holds a
     file with one back: sending the rest would need PX's re-export written over the draft."""
-    held = units_by_id(pulled) if pulled is not None else None
     return tuple(unit.id or "" for unit in ours.units
-                 if unit.draft and (held is None or unit.id not in held or unit.target != held[unit.id].target))
+                 if unit.draft and (pulled is None or (was := pulled.get(unit.id or "")) is None
+                                    or digest(unit.target) != was.target))
 
 
 def units_by_id(info: XliffInfo) -> dict[str, Unit]:

@@ -45,6 +45,65 @@ def content_entries(server: EmulatorServer) -> list[tuple[str, str]]:
     return [(item.id, item.type) for item in server.store.items("content") if item.type is not None]
 
 
+def squash_history(root: Path) -> None:
+    """One commit of the work tree as it is: every earlier copy of every file gone from history (a squash merge,
+    history rewritten, a repository made again from today's files)."""
+    import shutil
+
+    shutil.rmtree(root / ".git")
+    repo = git.Repo.init(root)
+    repo.git.add("-A")
+    repo.git.commit("-qm", "history squashed", "--author", "t <t@e>")
+
+
+def as_format_2(root: Path, directory: str = "l10n") -> None:
+    """The state file as a pxl10n before state format 3 wrote it, committed: no entry keeps its pulled copy's units,
+    so merges read that copy from git history."""
+    import json
+
+    from pxl10n.layout import STATE_NAME
+
+    path = root / directory / STATE_NAME
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["format"] = 2
+    for entry in data["files"].values():
+        if entry is not None:
+            del entry["pulled_units"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    git.Repo(root).git.commit("-qam", "the state file of an older pxl10n")
+
+
+def units_not_as_pulled(root: Path, directory: str = "l10n", *, older: Iterable[str] = ()) -> list[str]:
+    """The state entries whose ``pulled_units`` are not the units of the copy their ``pulled`` hash names (found on
+    disk or in git history), each with why; [] when every entry keeps them right. The entries of ``older`` (paths)
+    may keep none, as a pxl10n before state format 3 wrote them."""
+    from pxl10n.fsutil import read_normalized
+    from pxl10n.layout import STATE_NAME
+    from pxl10n.sync.ownership import committed_copy
+    from pxl10n.sync.state import read_entries, unit_prints
+    from pxl10n.xliff.io import parse, read_info, sha256
+
+    repo = git.Repo(root)
+    allowed = set(older)
+    wrong = []
+    for rel, entry in read_entries(root / directory / STATE_NAME).items():
+        if entry.pulled is None or (entry.pulled_units is None and rel in allowed):
+            if entry.pulled_units is not None:
+                wrong.append(f"{rel}: units kept without a pulled copy")
+            continue
+        if entry.pulled_units is None:
+            wrong.append(f"{rel}: names a pulled copy but keeps none of its units")
+            continue
+        path = root / directory / rel
+        data = read_normalized(path)
+        copy = data if data is not None and sha256(data) == entry.pulled else committed_copy(repo, path, entry.pulled)
+        if copy is None:
+            wrong.append(f"{rel}: its pulled copy is neither on disk nor in history")
+        elif entry.pulled_units != unit_prints(read_info(parse(copy))):
+            wrong.append(f"{rel}: the units kept are not those of its pulled copy")
+    return wrong
+
+
 def commits(root: Path) -> int:
     """How many commits HEAD has."""
     return int(git.Repo(root).git.rev_list("--count", "HEAD"))
