@@ -201,8 +201,40 @@ def test_pull_keeps_an_edited_file_and_says_when_px_changed_it_too(pulled: Path,
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
     result = run("pull", "--id", key.item_id, "--locale", key.locale)
     assert result.exit_code == 0
-    assert ("edited here and not pushed yet; kept; PX changed it too: push sends the units changed here and leaves "
-            "PX's to PX (a unit changed on both sides is a conflict, which `pxl10n rebase` resolves keeping both)") in result.stderr
+    assert (f"edited here and not pushed yet; kept; PX changed 1 other unit(s) ({first}): push sends the units changed "
+            "here and leaves those to PX") in result.stderr, result.stderr
+
+
+def test_pull_names_the_units_px_changed_under_an_edit_as_the_conflict_push_will_find(pulled: Path, emulator: EmulatorServer) -> None:
+    """Told at pull time, not at the next push: which units PX changed that were edited here too, and the way out."""
+    key = _with_units(emulator, "engagement")
+    first, second = sorted(emulator.store.get(key.kind, key.item_id).units)[:2]
+    translate(pulled, key, lambda source: f"[vendor] {source}")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
+    emulator.store.get(key.kind, key.item_id).units[second] = "A source rewritten in PX"
+    result = run("pull", "--id", key.item_id, "--locale", key.locale)
+    assert result.exit_code == 0
+    assert (f"PX changed 2 of the units edited here too ({first} (PX changed its target), {second} (PX changed its source)), "
+            "so push will call it a conflict and send nothing: "
+            f"`pxl10n rebase --id {key.item_id} --locale {key.locale}` puts the edits on PX's copy") in result.stderr, result.stderr
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 1 and row["result"] == "conflict" and f"{first} (PX changed its target)" in row["reason"], row
+
+
+def test_pull_does_not_say_px_changed_a_file_whose_units_px_left_alone(pulled: Path, emulator: EmulatorServer) -> None:
+    """The project switched to XLIFF 1.2 exports: every copy of PX's differs from the pulled one in form, none in its
+    units, so a file edited here is kept without a claim that PX changed it, and push sends it."""
+    key = _with_units(emulator, "engagement")
+    translate(pulled, key, lambda source: f"[vendor] {source}")
+    cfg = pulled / "pxl10n.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8") + '\n[export]\nversion = "1.2"\n', encoding="utf-8")
+    result = run("pull", "--id", key.item_id, "--locale", key.locale)
+    assert result.exit_code == 0 and "edited here and not pushed yet; kept (push it" in result.stderr, result.stderr
+    assert "PX changed" not in result.stderr
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "pushed", row
 
 
 def test_a_shallow_clone_says_so_when_the_pulled_copy_is_missing_and_a_full_one_merges(

@@ -54,7 +54,7 @@ from pxl10n.sync.pool import run_concurrently
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State, parse
 from pxl10n.sync.translated_against import stale_targets
-from pxl10n.sync.unit_merge import drafted_only, emptied
+from pxl10n.sync.unit_merge import Base, conflict_causes, drafted_only, emptied, merge
 from pxl10n.xliff.io import XliffInfo, read_info, sha256
 from pxl10n.xliff.io import parse as parse_xliff
 
@@ -476,7 +476,8 @@ def _decide(
     if current is not None and history.set_back(key.relpath(), sha256(current), previous):
         known = known - {sha256(current)}  # put back by a person: theirs now, never replaced
     entry = _entry(settings, key, params, info, sha256(canonical), previous, known)
-    decided = _judge(item, entry, known, current, canonical, info, had_entry=previous is not None, looked=history.looked)
+    decided = _judge(item, entry, known, current, canonical, info, had_entry=previous is not None, looked=history.looked,
+                     base=previous.pulled_units if previous is not None else None)
     crash.point("pull-decided")
     if decided.status not in (NEW, UPDATED) or dry_run:
         return decided
@@ -501,8 +502,10 @@ def _entry(
     return replace(entry, seen=tuple(sorted(known))) if known else entry
 
 
-def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
-    """Why a file edited here is kept, and the way out that works for it (committed or not)."""
+def _kept_why(current: bytes, px: XliffInfo, key: FileKey, *, changed_in_px: bool, base: Base | None) -> str:
+    """Why a file edited here is kept, and the way out that works for it (committed or not). ``base``, the units as
+    pulled when the entry keeps them, says what PX's change means for the next push: which units it leaves to PX,
+    and which it will call a conflict (PX changed them too), or nothing at all when no unit changed in PX."""
     try:
         here = read_info(parse_xliff(current))
     except XliffError as exc:  # "push it" cannot work: push blocks a file validate cannot read
@@ -521,9 +524,25 @@ def _kept_why(current: bytes, px: XliffInfo, *, changed_in_px: bool) -> str:
         return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({some(removed, 3)}; a revert?); kept, "
                 "but push cannot send that: an import never removes a translation from PX. Remove them in PX's editor, "
                 "or delete the file and pull to take PX's copy")
-    both = ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
-            "sides is a conflict, which `pxl10n rebase` resolves keeping both)") if changed_in_px else ""
+    both = _px_too(here, px, key, base) if changed_in_px else ""
     return f"edited here and not pushed yet; kept{both} (push it, or delete the file and pull to take PX's copy)"
+
+
+def _px_too(here: XliffInfo, px: XliffInfo, key: FileKey, base: Base | None) -> str:
+    """What PX's change to a file edited here means for the next push, for the kept warning."""
+    if base is None:  # an entry of an older pxl10n: push reads the units as pulled from history
+        return ("; PX changed it too: push sends the units changed here and leaves PX's to PX (a unit changed on both "
+                "sides is a conflict, which `pxl10n rebase` resolves keeping both)")
+    merged = merge(base, here, px)
+    if merged.conflicts:
+        causes = conflict_causes(base, px, merged.conflicts)
+        return (f"; PX changed {len(causes)} of the units edited here too ({some(causes, 3)}), so push will call it a "
+                f"conflict and send nothing: `pxl10n rebase --id {key.item_id} --locale {key.locale}` puts the edits on "
+                "PX's copy, keeping those for review against PX's text")
+    if merged.keep:
+        return (f"; PX changed {len(merged.keep)} other unit(s) ({some(list(merged.keep), 3)}): push sends the units "
+                "changed here and leaves those to PX")
+    return ""  # PX's copy differs in form only (another XLIFF version, say): no unit's source or target changed
 
 
 def _with_stale_note(repo: Repo | None, directory: Path, state: State, file: FileResult) -> FileResult:
@@ -551,15 +570,17 @@ def _with_stale_note(repo: Repo | None, directory: Path, state: State, file: Fil
 
 
 def _judge(item: Item, entry: FileState, known: set[str], current: bytes | None, canonical: bytes, info: XliffInfo, *, had_entry: bool,
-           looked: str = "git history checked") -> FileResult:
-    """The decision table's row for bytes ``current`` on disk against PX's ``canonical``."""
+           looked: str = "git history checked", base: Base | None = None) -> FileResult:
+    """The decision table's row for bytes ``current`` on disk against PX's ``canonical`` (``base``: the units of the
+    copy the file on disk was pulled as, when its entry keeps them)."""
     key = entry.key
     units, translated = len(info.units), info.translated_units
     if current == canonical:
         return FileResult(key, UNCHANGED, item.name, entry=entry, units=units, translated=translated)
     if current is not None and sha256(current) not in known:
         if had_entry:
-            return FileResult(key, KEPT, item.name, _kept_why(current, info, changed_in_px=sha256(canonical) not in known),
+            return FileResult(key, KEPT, item.name, _kept_why(current, info, key, changed_in_px=sha256(canonical) not in known,
+                                                              base=base),
                               units=units, translated=translated)
         return FileResult(
             key, KEPT, item.name,
