@@ -56,6 +56,21 @@ def test_edited_files_are_listed_and_counted(pulled: Path, emulator: EmulatorSer
     assert before["locales"][0]["locale"] == "fr-FR" and len(before["rows"]) == 1
 
 
+def test_each_changed_file_names_the_units_edited_since_it_was_pulled(pulled: Path, emulator: EmulatorServer) -> None:
+    """Offline, from the units the state entry keeps as pulled: what a reviewer looks at before the push."""
+    key, other = [k for k in keys_of(emulator, "engagement") if len(emulator.store.get(k.kind, k.item_id).units) >= 3][:2]
+    picked = sorted(emulator.store.get(key.kind, key.item_id).units)[:2]
+    translate(pulled, key, units=lambda uid: uid in picked)
+    path = other.path(pulled / "l10n")
+    path.write_text(path.read_text(encoding="utf-8").replace("<unit ", '<unit translate="yes" ', 1), encoding="utf-8")
+    data = status_json("--locale", "fr-FR", "--kind", "engagement")[1]
+    assert data["units_changed"] == sorted([{"path": key.relpath(), "units": picked}, {"path": other.relpath(), "units": []}],
+                                           key=lambda d: d["path"])
+    text = run("status", "--locale", "fr-FR", "--kind", "engagement").output
+    assert f"  {key.relpath()}: 2 unit(s) edited ({picked[0]}, {picked[1]})" in text, text
+    assert f"  {other.relpath()}: no unit's source or target edited (it differs otherwise" in text, text
+
+
 def test_a_file_no_pull_wrote_is_neither_progress_nor_pending_as_push_sees_it(pulled: Path, emulator: EmulatorServer) -> None:
     """A translated copy under a new name has no state entry: push calls it not-pulled and sends nothing, so status
     must not promise that the next push sends it, nor count its units."""

@@ -26,7 +26,7 @@ from pxl10n.sync import git as gitops
 from pxl10n.sync.ownership import Unlisted, pulled_units, remembered, unlisted_edits
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
-from pxl10n.sync.unit_merge import own_drafts
+from pxl10n.sync.unit_merge import edited, own_drafts
 from pxl10n.xliff.io import XliffInfo, parse, read_info, sha256
 
 BAR_WIDTH = 20
@@ -137,6 +137,9 @@ class StatusReport:
     drafts_held: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: changed files with no translated unit and no draft (a revert, targets emptied): push sends nothing of them
     nothing_to_send: list[str] = field(default_factory=list)
+    #: changed files whose entry keeps the units as pulled (path -> the units edited since): () when only the form
+    #: changed (no unit's source or target)
+    edited: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
     drift: list[tuple[str, str]] = field(default_factory=list)
 
@@ -156,6 +159,7 @@ class StatusReport:
             "not_pulled": self.not_pulled,
             "drafts_held": [{"path": path, "units": list(units)} for path, units in self.drafts_held.items()],
             "nothing_to_send": self.nothing_to_send,
+            "units_changed": [{"path": path, "units": list(units)} for path, units in self.edited.items()],
             "unlisted_locales_changed": list(self.unlisted.locales),
             "unlisted_kinds_changed": list(self.unlisted.kinds),
         }
@@ -222,6 +226,8 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
         if not history.owns(key.relpath(), sha256(normalized(data)), entry):
             row.changed += 1
             report.changed.append(key.relpath())
+            if entry.pulled is not None and entry.pulled_units is not None:
+                report.edited[key.relpath()] = edited(entry.pulled_units, info)
             if any(unit.draft for unit in info.units):
                 drafted.append((key, entry, info))
             if not info.translated_units:  # push skips it (drafts_reason when it holds drafts)
@@ -336,6 +342,16 @@ def _drafts_held(settings: Settings, drafted: list[tuple[FileKey, FileState, Xli
     return held
 
 
+def _edited(report: StatusReport, path: str) -> str:
+    """The units a changed file edits, as pulled, for its line ('' when its entry does not keep them)."""
+    if path not in report.edited:
+        return ""
+    units = list(report.edited[path])
+    if not units:
+        return ": no unit's source or target edited (it differs otherwise: states, notes, layout)"
+    return f": {len(units)} unit(s) edited ({some(units, 5)})"
+
+
 def _notes(report: StatusReport) -> list[str]:
     lines = []
     if report.remote:
@@ -344,7 +360,7 @@ def _notes(report: StatusReport) -> list[str]:
     sent = [path for path in report.changed if path not in report.drafts_held and path not in report.nothing_to_send]
     if sent:
         lines.append(f"{len(sent)} file(s) changed since last pulled or pushed (the next push sends them):")
-        lines += [f"  {path}" for path in sent]
+        lines += [f"  {path}{_edited(report, path)}" for path in sent]
     if report.drafts_held:
         lines.append(f"{len(report.drafts_held)} file(s) changed, held back by draft targets until they are marked "
                      "translated (or emptied, to leave those units to PX):")
@@ -353,7 +369,7 @@ def _notes(report: StatusReport) -> list[str]:
         lines.append(f"{len(report.nothing_to_send)} file(s) changed, but with no translated unit: push sends nothing of "
                      "them (an import never removes a translation PX holds: remove it in PX's editor, or delete the "
                      "file and pull to take PX's copy):")
-        lines += [f"  {path}" for path in report.nothing_to_send]
+        lines += [f"  {path}{_edited(report, path)}" for path in report.nothing_to_send]
     lines += [f"unreadable (not counted): {why}" for why in report.unreadable_why]
     lines += [f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {path}"
               for path in report.not_pulled]

@@ -117,6 +117,12 @@ def own_drafts(ours: XliffInfo, pulled: Base | None) -> tuple[str, ...]:
                                     or digest(unit.target) != was.target))
 
 
+def edited(base: Base, ours: XliffInfo) -> tuple[str, ...]:
+    """The units of ``ours`` whose source or target is not as pulled, or which the pulled copy lacked (sorted): what
+    a reviewer of the file looks at before it is pushed."""
+    return tuple(sorted(unit.id for unit in ours.units if unit.id and base.get(unit.id) != unit_print(unit)))
+
+
 def units_by_id(info: XliffInfo) -> dict[str, Unit]:
     """A file's units by id (units without one left out): the three copies a merge compares, read side by side."""
     return {unit.id: unit for unit in info.units if unit.id}
