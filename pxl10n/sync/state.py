@@ -19,13 +19,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from hashlib import blake2b
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pxl10n.conflict_markers import MARKER_RE
 from pxl10n.errors import StateError
 from pxl10n.fsutil import atomic_write, normalized
 from pxl10n.layout import STATE_NAME, FileKey
-from pxl10n.xliff.io import Unit, XliffInfo
+
+if TYPE_CHECKING:  # the merge driver reads state files without lxml
+    from pxl10n.xliff.io import Unit, XliffInfo
 
 #: 3 adds each entry's ``pulled_units``; a file of a newer format is refused (an older pxl10n would drop what it
 #: cannot read), a file of an older one is read as it is and written anew at the next save
