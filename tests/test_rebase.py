@@ -178,6 +178,30 @@ def test_a_rebase_killed_then_committed_by_hand_merges_later_though_pxs_copy_nev
     assert all(px[uid] == written[uid] for uid in units[1:-1])
 
 
+def test_a_squash_merged_rebase_branch_still_merges_pxs_next_change(pulled: Path, emulator: EmulatorServer) -> None:
+    """The rebase reviewed on a branch and squash-merged into main, the branch deleted: PX's copy as pulled (the
+    branch's first commit) is in no history main has, yet PX's next change to the file merges unit by unit."""
+    key, written, units = _changed_everywhere(pulled, emulator)
+    repo = git.Repo(pulled)
+    trunk = repo.active_branch.name
+    repo.git.switch("-q", "-c", "l10n/px-rebase")
+    assert rebase_json()[0] == 0
+    path = key.path(l10n(pulled))
+    translate(pulled, key, lambda source: f"[reviewed] {source}", units=lambda uid: uid == units[0])
+    path.write_text(re.sub(r'state="initial"', 'state="translated"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    repo.git.commit("-qam", "reviewed")
+    repo.git.switch("-q", trunk)
+    repo.git.merge("-q", "--squash", "l10n/px-rebase")
+    repo.git.commit("-qm", "the rebase, squash-merged")
+    repo.git.branch("-q", "-D", "l10n/px-rebase")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {"added.in.px": "Ajouté et traduit dans PX"})
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s)" in row["reason"], row["reason"]
+    px = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert px["added.in.px"] == "Ajouté et traduit dans PX" and all(px[uid] == written[uid] for uid in units[1:-1])
+
+
 def test_a_commit_landing_meanwhile_leaves_the_result_staged_and_says_so(pulled: Path, emulator: EmulatorServer,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """HEAD moves only from where it was: a person's commit made while rebase ran is never dropped."""
