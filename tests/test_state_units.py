@@ -11,7 +11,7 @@ import pytest
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.errors import StateError
 from pxl10n.layout import STATE_NAME
-from pxl10n.sync.state import FORMAT, FileState, State, UnitPrint, digest, dumps, parse, read_entries, unit_prints
+from pxl10n.sync.state import FORMAT, FileState, State, UnitPrint, digest, dumps, merge_entries, parse, read_entries, unit_prints
 from pxl10n.xliff.io import Unit, XliffInfo
 
 from .helpers.cli import run
@@ -94,3 +94,15 @@ def test_a_state_of_format_2_is_read_and_the_next_pull_keeps_every_units_as_pull
     assert all(e.pulled_units is not None for rel, e in after.items() if rel != key.relpath())
     assert units_not_as_pulled(pulled, older=[key.relpath()]) == []
     assert git.Repo(pulled).git.status("--porcelain", "--", "l10n") == ""
+
+
+def test_a_merge_of_an_older_pxl10ns_entry_with_a_newer_one_keeps_the_units_of_the_same_pulled_copy() -> None:
+    """During an upgrade one branch's state is written by an older pxl10n: the merge keeps the units its side lacks,
+    never those of another pulled copy."""
+    rel = "fr-FR/article/a.xlf"
+    base, newer = entry(pushed=None, pulled_units=None), entry(pushed="h2")
+    older = entry(pushed="h3", pulled_units=None)
+    assert merge_entries({rel: base}, {rel: older}, {rel: newer})[rel].pulled_units == newer.pulled_units
+    other = entry(pulled="h9", pushed="h2")
+    assert merge_entries({rel: base}, {rel: older}, {rel: other})[rel].pulled_units is None
+    assert merge_entries({rel: base}, {rel: newer}, {rel: older})[rel].pulled_units == newer.pulled_units

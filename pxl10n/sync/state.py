@@ -238,9 +238,11 @@ def conflict_sides(text: str) -> tuple[str, str]:
 
 
 def combine(ours: FileState, theirs: FileState) -> FileState:
-    """Both sides changed one file's entry: ours, knowing every hash either side knew as pxl10n's."""
+    """Both sides changed one file's entry: ours, knowing every hash either side knew as pxl10n's, and the units of
+    its pulled copy from theirs when only theirs keeps them (one side written by a pxl10n before state format 3)."""
     extra = [h for h in (theirs.pulled, theirs.pushed, *theirs.seen, *ours.seen) if h and h not in ours.px_hashes()]
-    return replace(ours, seen=tuple(dict.fromkeys(extra))[:SEEN_MAX])
+    units = ours.pulled_units if ours.pulled_units is not None or theirs.pulled != ours.pulled else theirs.pulled_units
+    return replace(ours, seen=tuple(dict.fromkeys(extra))[:SEEN_MAX], pulled_units=units)
 
 
 def merge_entries(
