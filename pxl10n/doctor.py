@@ -22,7 +22,7 @@ from typing import Any
 
 from pxl10n.config import CONFIG_NAME, REGIONS, Settings, load
 from pxl10n.console import Console
-from pxl10n.errors import AuthError, ConfigError, GitMissingError, PXError, Pxl10nError, TransportError
+from pxl10n.errors import AuthError, ConfigError, GitMissingError, PXError, Pxl10nError, StateError, TransportError
 from pxl10n.fsutil import refuse_links
 from pxl10n.layout import STATE_NAME, written_paths
 from pxl10n.px.client import CallContext, PXClient, masked_proxy, proxy_for
@@ -31,6 +31,7 @@ from pxl10n.sync import git as gitops
 from pxl10n.sync.listing import list_items, pulled_kinds
 from pxl10n.sync.mergestate import DRIVER
 from pxl10n.sync.selection import require_locale_directories
+from pxl10n.sync.state import read_entries
 
 #: an import PX must refuse (no item id: 433) once the key's Write permission is checked
 WRITE_PROBE = (
@@ -62,8 +63,9 @@ class Check:
         return {"check": self.name, "outcome": self.outcome.value, "detail": self.detail, "fix": self.fix}
 
 
-#: problems in these checks are configuration errors (exit 2), the others failed work (exit 1)
-CONFIG_CHECKS = frozenset({"config", "key"})
+#: problems in these checks are configuration errors (exit 2, as pull and push stop on a bad state file), the others
+#: failed work (exit 1)
+CONFIG_CHECKS = frozenset({"config", "state", "key"})
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def diagnose(config_path: Path | None = None, *, write_check: bool = True, conso
     except ConfigError as exc:
         fix = "run `pxl10n init` to write one" if "pxl10n init" in str(exc) else f"edit {config_path or CONFIG_NAME} as the message says"
         return Diagnosis(str(config_path) if config_path else None, (Check("config", Outcome.PROBLEM, str(exc), fix),))
-    checks = [_config_check(settings), *_git_checks(settings), _network_check(settings)]
+    checks = [_config_check(settings), _state_check(settings), *_git_checks(settings), _network_check(settings)]
     try:
         key = settings.api_key()
     except ConfigError as exc:
@@ -144,6 +146,21 @@ def _config_check(settings: Settings) -> Check:
         f"{settings.path}: {settings.source_locale} -> {', '.join(settings.locales)}; XLIFF {settings.xliff_version}; "
         f"directory {settings.directory}; {where}",
     )
+
+
+def _state_check(settings: Settings) -> Check:
+    """The state file reads cleanly, in a format this pxl10n knows, and how many entries keep their units as pulled
+    (an entry of a pxl10n before state format 3 keeps none until a pull or push records its copy again)."""
+    path = settings.directory / STATE_NAME
+    try:
+        entries = read_entries(path)
+    except StateError as exc:
+        return Check("state", Outcome.PROBLEM, exc.message, exc.hint or "the message says how; nothing is lost either way")
+    if not path.exists():
+        return Check("state", Outcome.OK, f"no {STATE_NAME} yet: the first pull writes it")
+    older = sum(1 for entry in entries.values() if entry.pulled is not None and entry.pulled_units is None)
+    said = f"; {older} written by an older pxl10n keep no units as pulled until the next pull records them" if older else ""
+    return Check("state", Outcome.OK, f"{path}: {len(entries)} entries{said}")
 
 
 def _git_checks(settings: Settings) -> list[Check]:

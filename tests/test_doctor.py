@@ -13,7 +13,7 @@ import pytest
 from pxl10n.emulator.server import EmulatorServer
 
 from .helpers.cli import run
-from .helpers.project import API_KEY, write_config
+from .helpers.project import API_KEY, as_format_2, write_config
 
 READ_ONLY = "sk-read-only-1234"
 
@@ -41,7 +41,7 @@ def test_a_good_setup_checks_out_and_lists_what_a_pull_covers(setup: Path, emula
     before = len(emulator.store.imports())
     code, report = doctor()
     assert code == 0, report
-    assert outcomes(report) == {"config": "ok", "git": "warning", "network": "ok", "key": "ok", "read": "ok", "write": "ok", "languages": "ok", "coverage": "ok"}
+    assert outcomes(report) == {"config": "ok", "state": "ok", "git": "warning", "network": "ok", "key": "ok", "read": "ok", "write": "ok", "languages": "ok", "coverage": "ok"}
     coverage = next(c for c in report["checks"] if c["check"] == "coverage")["detail"]
     items = [i for k in ("engagement", "kcbot", "article") for i in emulator.store.items(k) if i.localizable]
     assert f"a pull would export {len(items) * 2} file(s)" in coverage
@@ -203,3 +203,24 @@ def test_a_symbolic_link_in_or_to_the_directory_is_a_problem(setup: Path, emulat
     code, report = doctor()
     check = next(c for c in report["checks"] if c["check"] == "config")
     assert code == 2 and check["outcome"] == "problem" and "make it a real directory" in check["detail"]
+
+
+def test_the_state_file_is_checked_and_a_newer_or_conflicted_one_is_a_problem_with_its_fix(pulled: Path) -> None:
+    from pxl10n.layout import STATE_NAME
+
+    state = pulled / "l10n" / STATE_NAME
+    code, report = doctor("--no-write-check")
+    check = next(c for c in report["checks"] if c["check"] == "state")
+    assert code == 0 and check["outcome"] == "ok" and check["detail"].endswith(" entries") and "older" not in check["detail"], check
+    as_format_2(pulled)
+    check = next(c for c in doctor()[1]["checks"] if c["check"] == "state")
+    assert check["outcome"] == "ok" and "written by an older pxl10n keep no units as pulled until the next pull" in check["detail"]
+    text = state.read_text(encoding="utf-8")
+    state.write_text(text.replace('"format": 2', '"format": 9', 1), encoding="utf-8")
+    code, report = doctor("--no-write-check")
+    check = next(c for c in report["checks"] if c["check"] == "state")
+    assert code == 2 and check["outcome"] == "problem" and "written by a newer pxl10n (format 9" in check["detail"], check
+    assert check["fix"].startswith("upgrade pxl10n")
+    state.write_text("<<<<<<< ours\n" + text + "=======\n" + text + ">>>>>>> theirs\n", encoding="utf-8")
+    check = next(c for c in doctor()[1]["checks"] if c["check"] == "state")
+    assert check["outcome"] == "problem" and "merge-state --repair" in check["detail"], check

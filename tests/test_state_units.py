@@ -64,7 +64,8 @@ def test_a_state_file_of_a_newer_pxl10n_is_refused_and_never_repaired_or_merged_
     newer = dumps({"fr-FR/article/a.xlf": entry()}).replace(f'"format": {FORMAT}', f'"format": {FORMAT + 1}', 1)
     state = tmp_path / STATE_NAME
     state.write_text(newer, encoding="utf-8")
-    with pytest.raises(StateError, match=f"written by a newer pxl10n \\(format {FORMAT + 1}; this one reads up to {FORMAT}\\): upgrade"):
+    with pytest.raises(StateError, match=f"written by a newer pxl10n \\(format {FORMAT + 1}; this one reads up to {FORMAT}\\); "
+                       "nothing was changed \\(upgrade pxl10n"):
         State.load(tmp_path)
     result = run("merge-state", "--repair", str(state))
     assert result.exit_code == 2 and "newer pxl10n" in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -153,9 +153,9 @@ def _repair_hint(path: Path) -> str:
     )
 
 
-def _newer(path: Path, found: int) -> str:
-    return (f"{path}: the state file was written by a newer pxl10n (format {found}; this one reads up to {FORMAT}): "
-            "upgrade pxl10n (`pip install -U pxl10n`, or the version the workflows use); nothing was changed")
+def _newer(path: Path, found: int) -> StateError:
+    return StateError(f"{path}: the state file was written by a newer pxl10n (format {found}; this one reads up to "
+                      f"{FORMAT}); nothing was changed", hint="upgrade pxl10n: `pip install -U pxl10n`, or the version the workflows use")
 
 
 def parse(text: str, path: Path) -> dict[str, FileState]:
@@ -167,7 +167,7 @@ def parse(text: str, path: Path) -> dict[str, FileState]:
     except ValueError as exc:
         raise StateError(f"{path}: cannot read the state file ({exc}); {_repair_hint(path)}") from None
     if isinstance(raw, dict) and isinstance(raw.get("format"), int) and raw["format"] > FORMAT:
-        raise StateError(_newer(path, raw["format"]))
+        raise _newer(path, raw["format"])
     if not isinstance(raw, dict) or raw.get("format") not in range(1, FORMAT + 1) or not isinstance(raw.get("files"), dict):
         raise StateError(f"{path}: unknown state file format; {_repair_hint(path)}")
     entries = {}
@@ -272,7 +272,7 @@ def repair_text(text: str, path: Path = Path(STATE_NAME)) -> str:
     a newer pxl10n wrote, whose entries this one cannot read all of (it would drop them)."""
     newest = max(map(int, _FORMAT_RE.findall(text)), default=FORMAT)
     if newest > FORMAT:
-        raise StateError(_newer(path, newest))
+        raise _newer(path, newest)
     ours, theirs = conflict_sides(text)
     return dumps(merge_entries({}, scrape(ours), scrape(theirs)))
 
