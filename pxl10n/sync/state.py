@@ -2,7 +2,9 @@
 
 It lives in the l10n directory (``pxl10n-state.json``) and is committed with the
 XLIFF files, so a fresh CI clone knows exactly what a laptop knows. Change is
-decided by content hashes, never timestamps (see ``docs/sync-model.md``).
+decided by content hashes, never timestamps (see ``docs/sync-model.md``). Each entry
+also keeps the units of the copy last pulled, as digests (:class:`UnitPrint`), so a
+three-way merge against that copy needs nothing from git history.
 
 The layout is chosen so git merges it like source code: sorted by path, three
 lines per file (the path, the entry, a comma line) and a fixed last line. Two
@@ -44,7 +46,8 @@ _KEY_LINE = re.compile(r'^\s*,?\s*("(?:[^"\\]|\\.)*")\s*:\s*$')
 
 @dataclass(frozen=True)
 class FileState:
-    """What push needs to send a file back exactly as it was exported, and which bytes are pxl10n's."""
+    """What push needs to send a file back exactly as it was exported, which bytes are pxl10n's, and what the units
+    of the copy last pulled were."""
 
     kind: str
     item_id: str
