@@ -264,20 +264,26 @@ def test_a_shallow_clone_says_so_when_the_pulled_copy_is_missing_and_a_full_one_
     assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())
 
 
-def test_a_shallow_clone_merges_from_the_state_entry_without_fetching_history(
+def test_a_shallow_clone_holds_back_committed_edits_and_sends_uncommitted_ones(
         pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A workflow left at actions/checkout's default depth of one commit: the state entry keeps the units as pulled,
-    so the file PX changed meanwhile merges as it does in a full clone."""
-    key = _with_units(emulator, "engagement")
-    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
-    written = translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid != first)
+    """A workflow left at actions/checkout's default depth of one commit. Which source each committed target was
+    translated against, and whether one is PX's older text brought back by a merge, is read from history: a cut
+    history cannot say, so such a file is not sent (it used to go unchecked when PX had not changed it). An edit not
+    committed yet is written against the file's own source, and needs no history: it goes."""
+    committed, uncommitted = _with_units(emulator, "engagement"), _with_units(emulator, "article")
+    translate(pulled, committed, lambda source: f"[vendor] {source}")
     git.Repo(pulled).git.commit("-qam", "translated (merged pull request)")
-    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: "fixed in PX meanwhile"})
     runner = tmp_path_factory.mktemp("runner") / "checkout"
-    git.Repo.clone_from(f"file://{pulled}", str(runner), depth=1)
+    shallow = git.Repo.clone_from(f"file://{pulled}", str(runner), depth=1)
     monkeypatch.chdir(runner)
+    written = translate(runner, uncommitted, lambda source: f"[here] {source}")
     code, summary = push_json()
-    row = next(f for f in summary["files"] if f["path"] == key.relpath())
-    assert code == 0 and row["result"] == "pushed" and "merged with PX's newer 1 unit(s)" in row["reason"], summary
-    held = _px(emulator, key)
-    assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())
+    rows = {f["path"]: f for f in summary["files"]}
+    assert code == 1 and rows[committed.relpath()]["result"] == "conflict", summary
+    assert "this clone is shallow" in rows[committed.relpath()]["reason"] and "fetch-depth: 0" in rows[committed.relpath()]["reason"]
+    assert rows[uncommitted.relpath()]["result"] == "pushed", rows[uncommitted.relpath()]
+    assert all(_px(emulator, uncommitted)[uid] == text for uid, text in written.items())
+    assert landed(emulator)[(committed.kind, committed.item_id, committed.locale)] == 0
+    shallow.git.fetch("-q", "--unshallow")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[committed.relpath()] == "pushed", summary

@@ -38,7 +38,7 @@ from typing import Any
 from pxl10n.config import Settings, ValidateSettings
 from pxl10n.console import Console, some
 from pxl10n.errors import AuthError, GitError, PXError, Pxl10nError, PXStatusError, XliffError
-from pxl10n.fsutil import atomic_write, describe_os_error, holds, is_environment_fault, read_normalized, refuse_links, remove_partials, shown
+from pxl10n.fsutil import atomic_write, describe_os_error, holds, is_environment_fault, normalized, read_normalized, refuse_links, remove_partials, shown
 from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys, require_ids
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
@@ -451,17 +451,21 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
     if repo is None:
         return {}
     pulled_copy = pulled_copies(repo, directory)
+    shallow = gitops.is_shallow(repo)
     out = {}
     checked = [p for p in plans if p.action == Action.SEND and p.reason in (CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH, SET_BACK)
                and p.info is not None and not p.in_doubt]  # in doubt: an interrupted push sent it, PX is asked as ever
     for done, plan_ in enumerate(checked, 1):
         if console is not None and len(checked) >= _COUNTED_FROM:
             console.progress(done, len(checked), "checking what each target was translated against")
+        assert plan_.entry is not None and plan_.info is not None
+        path = plan_.key.path(directory)
+        if shallow and not _edits_uncommitted(repo, path, plan_.entry):
+            out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, _shallow_reason(plan_))
+            continue
         base = pulled_copy(plan_)
         if base is None:
             continue
-        assert plan_.entry is not None and plan_.info is not None
-        path = plan_.key.path(directory)
         if plan_.reason == SET_BACK:  # every line an older copy's: only PX's own newer text is at stake
             stale = reverted_px_texts(repo, directory, path, plan_.info, base, plan_.entry.known_hashes())
         else:
@@ -471,6 +475,22 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
         if stale:
             out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, _stale_reason(plan_, stale))
     return out
+
+
+def _edits_uncommitted(repo: Any, path: Path, entry: FileState) -> bool:
+    """HEAD holds the file as pulled (its edits are not committed yet): then every changed target was written now,
+    against the file's own source, and no history is needed to say so."""
+    head = gitops.at_head(repo, path)
+    return head is not None and entry.pulled is not None and sha256(normalized(head)) == entry.pulled
+
+
+def _shallow_reason(plan_: PushPlan) -> str:
+    """Why a file with committed edits is not sent from a shallow clone, and the ways out."""
+    return ("not sent: this clone is shallow, and push reads from git history which source each target was translated "
+            "against, and whether a target is PX's older text brought back by a merge or a copy: without it nothing "
+            "tells that sending puts no stale translation over PX's; fetch the history (`git fetch --unshallow`, or "
+            "actions/checkout with fetch-depth: 0), or send it anyway with "
+            f"`pxl10n push --force --id {plan_.key.item_id} --locale {plan_.key.locale}`")
 
 
 def _stale_reason(plan_: PushPlan, stale: list[StaleTarget]) -> str:
