@@ -287,3 +287,19 @@ def test_a_shallow_clone_holds_back_committed_edits_and_sends_uncommitted_ones(
     shallow.git.fetch("-q", "--unshallow")
     code, summary = push_json()
     assert code == 0 and results(summary)[committed.relpath()] == "pushed", summary
+
+
+def test_a_shallow_clone_sends_an_edited_file_no_commit_holds(
+        pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file HEAD does not hold (pulled with --no-commit, say) has all its history in the work tree: its edits were
+    written against its own source, so a cut history hides nothing about it."""
+    key = _with_units(emulator, "article")
+    runner = tmp_path_factory.mktemp("runner") / "checkout"
+    shallow = git.Repo.clone_from(f"file://{pulled}", str(runner), depth=1)
+    monkeypatch.chdir(runner)
+    shallow.git.rm("-q", "--cached", f"l10n/{key.relpath()}")
+    shallow.git.commit("-qm", "the file out of git, as a --no-commit pull leaves it")
+    written = translate(runner, key, lambda source: f"[here] {source}")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    assert all(_px(emulator, key)[uid] == text for uid, text in written.items())

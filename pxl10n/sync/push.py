@@ -478,10 +478,10 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
 
 
 def _edits_uncommitted(repo: Any, path: Path, entry: FileState) -> bool:
-    """HEAD holds the file as pulled (its edits are not committed yet): then every changed target was written now,
-    against the file's own source, and no history is needed to say so."""
+    """HEAD holds the file as pulled, or not at all (its edits are not committed yet): then every changed target
+    was written now, against the file's own source, and no history is needed to say so."""
     head = gitops.at_head(repo, path)
-    return head is not None and entry.pulled is not None and sha256(normalized(head)) == entry.pulled
+    return head is None or (entry.pulled is not None and sha256(normalized(head)) == entry.pulled)
 
 
 def _shallow_reason(plan_: PushPlan) -> str:
