@@ -162,6 +162,9 @@ def test_a_rebase_killed_then_committed_by_hand_merges_later_though_pxs_copy_nev
     key, written, units = _changed_everywhere(pulled, emulator)
     died = pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT="rebase-written:1")
     assert died.returncode == KILLED["KILL"], died.stderr
+    again = run("rebase")
+    assert again.exit_code == 2 and "A run that stopped before its commit (a killed rebase" in again.stderr, again.stderr
+    assert "commit them together" in again.stderr and "Traceback" not in again.stderr
     path = key.path(l10n(pulled))
     translate(pulled, key, lambda source: f"[reviewed] {source}", units=lambda uid: uid == units[0])
     path.write_text(re.sub(r'state="initial"', 'state="translated"', path.read_text(encoding="utf-8")), encoding="utf-8")

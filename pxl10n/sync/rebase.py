@@ -161,8 +161,10 @@ def _rebase(settings: Settings, selection: Selection, console: Console, repo: An
     state = State.load(directory)
     uncommitted = {path.resolve() for path in gitops.changed_paths(repo, directory)}
     if (directory / STATE_NAME).resolve() in uncommitted:
-        raise GitNotReadyError(f"{directory / STATE_NAME} has changes no commit holds: commit it (or `git checkout` it) "
-                               "first; nothing was done")
+        raise GitNotReadyError(f"{directory / STATE_NAME} has changes no commit holds; nothing was done. A run that "
+                               "stopped before its commit (a killed rebase, a push --no-commit) leaves them with the files "
+                               "it wrote: review them (`git status`, `git diff HEAD`) and commit them together, or take the "
+                               f"committed state back with `git checkout HEAD -- {directory / STATE_NAME}`")
     keys = _selected(settings, state, selection)
     if not keys:
         return RebaseResult((), dry_run=dry_run)
