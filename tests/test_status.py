@@ -214,3 +214,23 @@ def test_a_shortened_file_name_is_counted_through_the_state_file_when_index_json
     assert after["not_pulled"] == [] and after["overall"] == before["overall"]
     translate(pulled, key)
     assert status_json("--kind", "article")[1]["changed_since_push"] == [key.relpath()]
+
+
+def test_a_symbolic_link_under_the_directory_is_named_and_never_read(pulled: Path, emulator: EmulatorServer,
+                                                                     tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Pull and push refuse links under the l10n directory (a committed link could point anywhere on a CI runner):
+    status does not read through one either, and says where each points."""
+    before = status_json("--locale", "fr-FR", "--kind", "article")[1]
+    key = keys_of(emulator, "article")[0]
+    path = key.path(pulled / "l10n")
+    outside = tmp_path_factory.mktemp("outside") / "elsewhere.xlf"
+    outside.write_bytes(path.read_bytes().replace(b"<source>", b"<source>", 1))
+    path.unlink()
+    path.symlink_to(outside)
+    (path.parent / "stray.xlf").symlink_to("/etc/hostname")
+    code, after = status_json("--locale", "fr-FR", "--kind", "article")
+    assert code == 0
+    assert after["links"] == sorted([f"{key.relpath()} -> {outside}", "fr-FR/article/stray.xlf -> /etc/hostname"])
+    assert after["overall"]["items"] == before["overall"]["items"] - 1 and after["changed_since_push"] == []
+    text = run("status", "--locale", "fr-FR", "--kind", "article").output
+    assert "a symbolic link, not read (not counted; pull and push refuse links" in text and f"{key.relpath()} -> {outside}" in text

@@ -10,6 +10,7 @@ either way, since they are what the next push would send.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -19,7 +20,7 @@ from pxl10n.assets.wordcount import words
 from pxl10n.config import Settings
 from pxl10n.console import Console, some
 from pxl10n.errors import XliffError
-from pxl10n.fsutil import normalized, read_bytes
+from pxl10n.fsutil import links_under, normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys, stray_files
 from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.sync import git as gitops
@@ -127,6 +128,8 @@ class StatusReport:
     remote: bool = False
     changed: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
+    #: symbolic links under the l10n directory (never read: pull and push refuse them), each "path -> where"
+    links: list[str] = field(default_factory=list)
     #: why each of ``unreadable`` cannot be read (the path, then where and why), for the text report
     unreadable_why: list[str] = field(default_factory=list)
     #: files laid out like pulled ones that no pull wrote (no state entry: a copy, a rename): push never sends them
@@ -156,6 +159,7 @@ class StatusReport:
             "rows": [row.as_dict() for row in self.rows],
             "changed_since_push": self.changed,
             "unreadable": self.unreadable,
+            "links": self.links,
             "not_pulled": self.not_pulled,
             "drafts_held": [{"path": path, "units": list(units)} for path, units in self.drafts_held.items()],
             "nothing_to_send": self.nothing_to_send,
@@ -201,12 +205,17 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     complete: dict[FileKey, bool] = {}
     drafted: list[tuple[FileKey, FileState, XliffInfo]] = []
     keys, report.not_pulled = _files(settings, state, kinds, locales)
+    linked = links_under(settings.directory)
+    report.links = [f"{link.relative_to(settings.directory).as_posix()} -> {os.readlink(link)}" for link in linked]
     for key in keys:
+        path = key.path(settings.directory)
+        if any(link == path or link in path.parents for link in linked):
+            continue  # a link: neither counted nor read (it could point anywhere on the machine)
         entry = state.get(key)
         if entry is None:  # push calls it not-pulled and sends nothing: neither progress nor a pending change
             report.not_pulled.append(key.relpath())
             continue
-        data = read_bytes(key.path(settings.directory)) or b""
+        data = read_bytes(path) or b""
         try:
             info = read_info(parse(data, source=key.relpath()))
         except XliffError as exc:
@@ -371,6 +380,8 @@ def _notes(report: StatusReport) -> list[str]:
                      "file and pull to take PX's copy):")
         lines += [f"  {path}{_edited(report, path)}" for path in report.nothing_to_send]
     lines += [f"unreadable (not counted): {why}" for why in report.unreadable_why]
+    lines += [f"a symbolic link, not read (not counted; pull and push refuse links under the l10n directory: replace it "
+              f"with the real file or folder, or remove it): {link}" for link in report.links]
     lines += [f"not pulled by pxl10n (not counted, push does not send it; pull, then translate the pulled file): {path}"
               for path in report.not_pulled]
     lines += [f"{path}: {said}" for path, said in report.unlisted.said()]
