@@ -28,12 +28,14 @@ def test_help_loads_no_heavy_module(args: list[str]) -> None:
 
 def test_the_merge_driver_loads_no_heavy_module(tmp_path: Path) -> None:
     """Git runs ``pxl10n merge-state`` once per merge of the state file: it reads JSON and writes JSON."""
+    from dataclasses import replace
+
     from pxl10n.sync.state import FileState, UnitPrint, digest, dumps
 
     entry = FileState("article", "a", "fr-FR", "fr-FR", "2.0", None, pulled="h1", pulled_units={"t": UnitPrint(digest("T"), "-")})
     sides = [tmp_path / name for name in ("base", "ours", "theirs")]
     for side, pushed in zip(sides, (None, "h2", "h3"), strict=True):
-        side.write_text(dumps({"fr-FR/article/a.xlf": FileState(**{**entry.__dict__, "pushed": pushed})}), encoding="utf-8")
+        side.write_text(dumps({"fr-FR/article/a.xlf": replace(entry, pushed=pushed)}), encoding="utf-8")
     probe = PROBE.format(args=["merge-state", *map(str, sides)])
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

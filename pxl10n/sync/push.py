@@ -400,19 +400,6 @@ def _conflict(plan_: PushPlan, why: str) -> PushOutcome:
     )
 
 
-def pulled_copies(repo: Any, directory: Path) -> Callable[[PushPlan], bytes | None]:
-    """For a planned file, the copy it was pulled as (the bytes of its entry's pulled hash) from git history."""
-    lock = threading.Lock()
-
-    def find(plan_: PushPlan) -> bytes | None:
-        pulled = plan_.entry.pulled if plan_.entry is not None else None
-        if repo is None or pulled is None:
-            return None
-        with lock:  # one GitPython repository serves every sending thread
-            return committed_copy(repo, plan_.key.path(directory), pulled)
-    return find
-
-
 def pulled_bases(repo: Any, directory: Path) -> Callable[[PushPlan], unit_merge.Base | None]:
     """For a planned file, the units of the copy it was pulled as (:func:`~pxl10n.sync.ownership.pulled_units`)."""
     lock = threading.Lock()
@@ -450,7 +437,6 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
     pulled copy git history does not hold. ``console`` hears the progress of a long check."""
     if repo is None:
         return {}
-    pulled_copy = pulled_copies(repo, directory)
     shallow = gitops.is_shallow(repo)
     out = {}
     checked = [p for p in plans if p.action == Action.SEND and p.reason in (CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH, SET_BACK)
@@ -463,7 +449,7 @@ def stale_conflicts(repo: Any, directory: Path, plans: list[PushPlan], console: 
         if shallow and not _edits_uncommitted(repo, path, plan_.entry):
             out[plan_.rel] = PushOutcome(plan_, S.CONFLICT, _shallow_reason(plan_))
             continue
-        base = pulled_copy(plan_)
+        base = committed_copy(repo, path, plan_.entry.pulled) if plan_.entry.pulled else None
         if base is None:
             continue
         if plan_.reason == SET_BACK:  # every line an older copy's: only PX's own newer text is at stake

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
 import git
 
 from pxl10n.emulator.server import EmulatorServer
+from pxl10n.fsutil import read_normalized
+from pxl10n.layout import STATE_NAME
+from pxl10n.sync.ownership import committed_copy
+from pxl10n.sync.state import read_entries, unit_prints
+from pxl10n.xliff.io import parse, read_info, sha256
 
 API_KEY = "sk-test-4f1c2e9a-secret"
 LOCALES = ("fr-FR", "de-DE")
@@ -48,8 +55,6 @@ def content_entries(server: EmulatorServer) -> list[tuple[str, str]]:
 def squash_history(root: Path) -> None:
     """One commit of the work tree as it is: every earlier copy of every file gone from history (a squash merge,
     history rewritten, a repository made again from today's files)."""
-    import shutil
-
     shutil.rmtree(root / ".git")
     repo = git.Repo.init(root)
     repo.git.add("-A")
@@ -59,10 +64,6 @@ def squash_history(root: Path) -> None:
 def as_format_2(root: Path, directory: str = "l10n") -> None:
     """The state file as a pxl10n before state format 3 wrote it, committed: no entry keeps its pulled copy's units,
     so merges read that copy from git history."""
-    import json
-
-    from pxl10n.layout import STATE_NAME
-
     path = root / directory / STATE_NAME
     data = json.loads(path.read_text(encoding="utf-8"))
     data["format"] = 2
@@ -77,22 +78,17 @@ def units_not_as_pulled(root: Path, directory: str = "l10n", *, older: Iterable[
     """The state entries whose ``pulled_units`` are not the units of the copy their ``pulled`` hash names (found on
     disk or in git history), each with why; [] when every entry keeps them right. The entries of ``older`` (paths)
     may keep none, as a pxl10n before state format 3 wrote them."""
-    from pxl10n.fsutil import read_normalized
-    from pxl10n.layout import STATE_NAME
-    from pxl10n.sync.ownership import committed_copy
-    from pxl10n.sync.state import read_entries, unit_prints
-    from pxl10n.xliff.io import parse, read_info, sha256
-
     repo = git.Repo(root)
     allowed = set(older)
     wrong = []
     for rel, entry in read_entries(root / directory / STATE_NAME).items():
-        if entry.pulled is None or (entry.pulled_units is None and rel in allowed):
+        if entry.pulled is None:
             if entry.pulled_units is not None:
                 wrong.append(f"{rel}: units kept without a pulled copy")
             continue
         if entry.pulled_units is None:
-            wrong.append(f"{rel}: names a pulled copy but keeps none of its units")
+            if rel not in allowed:
+                wrong.append(f"{rel}: names a pulled copy but keeps none of its units")
             continue
         path = root / directory / rel
         data = read_normalized(path)
