@@ -228,6 +228,29 @@ def test_reading_reads_every_unit_as_the_unit_records_do() -> None:
     assert all(count > 50 for count in shapes.values()), shapes
 
 
+def test_a_unit_built_in_memory_is_left_out_as_the_records_leave_it_out() -> None:
+    """A target with no source line (a unit added to a parsed tree by hand) counts as no target, in a file of
+    plain units (read column by column at once) as in a file with every shape (read unit by unit)."""
+    for version, unit_tag, inline in (("1.2", "trans-unit", "x"), ("2.0", "unit", "ph")):
+        for extra in ("", f'<{unit_tag} id="odd"><source>a <{inline} id="1"/></source></{unit_tag}>'):
+            body = (f'<trans-unit id="a"><source>Open</source><target>Ouvrir</target></trans-unit>{extra}'
+                    if version == "1.2" else
+                    f'<unit id="a"><segment><source>Open</source><target>Ouvrir</target></segment></unit>{extra}')
+            head = (f'<xliff xmlns="{NS12}" version="1.2"><file original="f" source-language="en" '
+                    f'target-language="fr"><body>{body}</body></file></xliff>' if version == "1.2" else
+                    f'<xliff xmlns="{NS20}" version="2.0" srcLang="en" trgLang="fr"><file id="f">{body}</file></xliff>')
+            root = etree.fromstring(head)
+            parent = root[0][0] if version == "1.2" else root[0]
+            built = etree.SubElement(parent, f"{{{NS12 if version == '1.2' else NS20}}}{unit_tag}", id="built")
+            holder = built if version == "1.2" else etree.SubElement(built, f"{{{NS20}}}segment")
+            for side, text in (("source", "Close"), ("target", "Fermer")):
+                etree.SubElement(holder, f"{{{NS12 if version == '1.2' else NS20}}}{side}").text = text
+            tree = root.getroottree()
+            expected = qa_pairs.pairs(build_view(tree, version))
+            assert [p.unit for p in expected] == ["a"]
+            assert _pairs_of(tx.Reading(build_view(tree, version))) == expected
+
+
 def test_reading_makes_no_unit_record(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[object] = []
 

@@ -11,11 +11,11 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from itertools import compress, count, repeat
-from operator import le
-from typing import NamedTuple
+from operator import attrgetter, le, not_, or_
+from typing import NamedTuple, cast
 
 from lxml import etree
 
@@ -106,6 +106,28 @@ def _read_unit(parts: list[Part], version: str) -> Read | None:
 
 
 _HAS_XML_SPACE = etree.XPath("boolean(//@xml:space)")
+_TEXT = attrgetter("text")
+_LINE = attrgetter("sourceline")
+
+
+def _odd_units(sources: Sequence[etree._Element | None], targets: Sequence[etree._Element | None],
+               texts: Sequence[str | None], irregular: frozenset[int]) -> list[int]:
+    """The units of a file's columns off the common path of :class:`Reading`, in order: no target or no source,
+    not one segment, an inline element on either side, a blank target, or a target with no line (a built one).
+
+    When every unit has a source and a target, each condition is one C-level map over the columns."""
+    if irregular or None in targets or None in sources:
+        return [at for at, (source, target, text) in enumerate(zip(sources, targets, texts, strict=True))
+                if target is None or source is None or len(target) or len(source) or not (text and text.strip())
+                or source_line(target) is None]
+    elements = cast("Sequence[etree._Element]", targets)  # no None in either column, nor in the target texts
+    odd = set(compress(count(), map(or_, map(len, elements), map(len, cast("Sequence[etree._Element]", sources)))))
+    strings = cast("Sequence[str]", texts)
+    if not all(map(str.strip, strings)):
+        odd.update(compress(count(), map(not_, map(str.strip, strings))))
+    if None in map(_LINE, elements):
+        odd.update(at for at, target in enumerate(elements) if source_line(target) is None)
+    return sorted(odd)
 
 
 class Reading:
@@ -137,7 +159,7 @@ class Reading:
         self.languages: list[tuple[str | None, str | None]] = []
         #: per file, where its units start in the lists above, and the file with each unit's index in it
         self._starts: list[int] = []
-        self._files: list[tuple[FileView, list[int]]] = []
+        self._files: list[tuple[FileView, Sequence[int]]] = []
         for file_view in doc.files:
             self._read_file(file_view)
 
@@ -145,34 +167,34 @@ class Reading:
         elements, sources, targets, irregular = file_view.columns
         texts = file_view.target_texts
         version = self._version
-        add_source, add_target = self.sources.append, self.targets.append
-        order: list[int] = []  # the file's index of each unit read, in document order
-        add = order.append
+        # On the common path (one segment, no inline element, a target that is not blank) a unit's texts are its
+        # source's text and the target text the view shares: read for every unit at once, in C-level maps; the
+        # others (:func:`_odd_units`) are then read one by one, or left out when they have no target to compare.
+        src: list[str | None] = [None if source is None else source.text for source in sources] \
+            if None in sources else list(map(_TEXT, sources))
+        trg: list[str | None] = list(texts)
         reads: dict[int, Read] = {}
-        for at, (source, target, text) in enumerate(zip(sources, targets, texts, strict=True)):
+        dropped: list[int] = []
+        for at in _odd_units(sources, targets, texts, irregular):
+            target = targets[at]
             if target is None:  # no target, or an irregular unit (not one segment): read through its parts
-                if irregular and at in irregular:
-                    read = _read_unit(file_view.parts_at(at), version)
-                    if read is not None:
-                        reads[at] = read
-                        add_source(read.source.text)
-                        add_target(read.target.text)
-                        add(at)
+                read = _read_unit(file_view.parts_at(at), version) if irregular and at in irregular else None
+            else:
+                read = _read_segment(sources[at], target, version, texts[at])
+            if read is None or read.line is None:
+                dropped.append(at)
                 continue
-            assert text is not None  # a target's text
-            if not len(target) and source is not None and not len(source) and text.strip():
-                line = source_line(target)
-                if line is not None:
-                    add_source(source.text or "")
-                    add_target(text)
-                    add(at)
-                    continue
-            read = _read_segment(source, target, version, text)
-            if read is not None and read.line is not None:
-                reads[at] = read
-                add_source(read.source.text)
-                add_target(read.target.text)
-                add(at)
+            reads[at] = read
+            src[at], trg[at] = read.source.text, read.target.text
+        order: Sequence[int] = range(len(targets))  # the file's index of each unit read, in document order
+        if dropped:
+            left_out = set(dropped)
+            order = [at for at in order if at not in left_out]
+            src, trg = [src[at] for at in order], [trg[at] for at in order]
+        if None in src:  # a plain unit's empty source
+            src = [text or "" for text in src]
+        self.sources.extend(cast("list[str]", src))
+        self.targets.extend(cast("list[str]", trg))
         self._starts.append(len(self.reads))
         self._files.append((file_view, order))
         self.reads.extend(map(reads.get, order) if reads else repeat(None, len(order)))
