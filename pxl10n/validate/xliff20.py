@@ -83,6 +83,13 @@ def _ns(tag: str) -> str | None:
 _SPEC_NS = {tag: _ns(tag) for tag in SPECS}
 
 
+def _count_descendants(collect: list[Inline], index: int) -> None:
+    """Say in the record at ``index`` how many inline elements were recorded inside it (all those after it)."""
+    descendants = len(collect) - index - 1
+    if descendants:
+        collect[index] = collect[index]._replace(descendants=descendants)
+
+
 class _Run:
     """One document's check: the walk, the findings, and the indexes later checks share."""
 
@@ -315,20 +322,12 @@ class _Run:
             items = cast(Items, child.items())
             if (items or spec.required) and not clean(tag, spec, items):
                 return False
-            attrs = dict(items)
-            index = len(records)
-            record = Inline(child, tag, attrs, 0)
-            records.append(record)
-            hook = HOOKS.get(tag)
-            if hook is not None:
-                hook(self, child, attrs, unit)
+            index = self.record(child, tag, dict(items), unit, records)
             if spec.content == INLINE:
                 if len(child):
                     if not self.fast_inline(child, records, unit):
                         return False
-                    descendants = len(records) - index - 1
-                    if descendants:
-                        records[index] = record._replace(descendants=descendants)
+                    _count_descendants(records, index)
             elif len(child) or child.text:
                 return False  # an empty element with content: the general walk says what
         return True
@@ -336,16 +335,18 @@ class _Run:
     def walk_recorded(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str],
                       collect: list[Inline]) -> None:
         """An inline element of a side: recorded in document order, with how many inline elements it holds."""
-        index = len(collect)
-        record = Inline(el, tag, attrs, 0)
-        collect.append(record)
+        index = self.record(el, tag, attrs, unit, collect)
+        self.content(el, tag, spec, unit)
+        _count_descendants(collect, index)
+
+    def record(self, el: etree._Element, tag: str, attrs: dict[str, str], unit: str | None,
+               collect: list[Inline]) -> int:
+        """Record an inline element of a side (its descendants not counted yet) and run its hook; its index."""
+        collect.append(Inline(el, tag, attrs, 0))
         hook = HOOKS.get(tag)
         if hook is not None:
             hook(self, el, attrs, unit)
-        self.content(el, tag, spec, unit)
-        descendants = len(collect) - index - 1
-        if descendants:
-            collect[index] = record._replace(descendants=descendants)
+        return len(collect) - 1
 
     def walk_part(self, el: etree._Element, tag: str, spec: Spec, unit: str | None, attrs: dict[str, str]) -> None:
         """A <segment> or <ignorable>: its content model, then its sides and any other known children."""
