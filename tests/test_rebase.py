@@ -251,6 +251,61 @@ def test_a_translation_a_merge_put_beside_pxs_new_source_is_marked_for_review(pu
     assert emulator.store.translations(key.kind, key.item_id, key.locale)[UNIT] == f"[reviewed] {new_source}"
 
 
+def test_a_stale_translation_stays_marked_for_review_when_px_also_changed_the_file_since(pulled: Path,
+                                                                                       emulator: EmulatorServer) -> None:
+    """The stale-target conflict above, and PX changes another unit of the file after the pull: rebase takes PX's
+    copy, and the translation of the old source still comes back marked for review, never as it is (push, which
+    refused it a moment before, would then send it: the rebase commit hides what it was translated against)."""
+    repo, key, new_source = vendor_branch_then_px_changes_the_source(pulled, emulator)
+    repo.git.merge("-q", "--no-edit", "vendor")
+    item = emulator.store.get(key.kind, key.item_id)
+    other = next(uid for uid in sorted(item.units) if uid != UNIT)
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {other: "Corrigé dans PX"})
+    assert results(push_json()[1])[key.relpath()] == "conflict"
+    code, summary = rebase_json()
+    assert code == 0, summary
+    [row] = summary["files"]
+    assert [r["unit"] for r in row["review"]] == sorted({UNIT, other}) and "older source" in str(row["review"]), row
+    now = _units(key.path(l10n(pulled)))
+    assert now[UNIT][0] == new_source and now[UNIT][2], "PX's new source, the old translation kept as a draft"
+    held = emulator.store.translations(key.kind, key.item_id, key.locale).get(UNIT)
+    assert results(push_json()[1])[key.relpath()] == "blocked"
+    assert emulator.store.translations(key.kind, key.item_id, key.locale).get(UNIT) == held
+
+
+def test_pxs_older_text_a_vendors_file_brought_back_gives_way_when_px_also_changed_the_file(
+        pulled: Path, emulator: EmulatorServer) -> None:
+    """A vendor's file taken whole over main's brings back PX's older text in a unit PX's editor fixed, and PX changes
+    another unit after the pull: rebase gives the fixed unit PX's text now and sends only the vendor's edit."""
+    key = next(k for k in keys_of(emulator, "engagement") if len(emulator.store.get(k.kind, k.item_id).units) >= 3)
+    written = translate(pulled, key)
+    assert push_json()[0] == 0
+    repo = git.Repo(pulled)
+    fixed, edited, changed = sorted(written)[:3]
+    repo.git.switch("-q", "-c", "vendor")
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid == edited)
+    repo.git.commit("-qam", "vendor: one unit")
+    repo.git.switch("-q", "-")
+    item = emulator.store.get(key.kind, key.item_id)
+    fix, later = f"[fixed in PX] {item.units[fixed]}", f"[changed in PX] {item.units[changed]}"
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {fixed: fix})
+    assert run("pull").exit_code == 0
+    relpath = f"l10n/{key.relpath()}"
+    repo.git.checkout("vendor", "--", relpath)
+    repo.git.commit("-qm", "the vendor's file, taken whole")
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {changed: later})
+    assert results(push_json()[1])[key.relpath()] == "conflict"
+    code, summary = rebase_json()
+    assert code == 0, summary
+    now = _units(key.path(l10n(pulled)))
+    assert (now[fixed][1], now[changed][1]) == (fix, later), now
+    assert now[edited][1].startswith("[vendor]") and not now[edited][2]
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    held = emulator.store.translations(key.kind, key.item_id, key.locale)
+    assert (held[fixed], held[changed], held[edited]) == (fix, later, now[edited][1])
+
+
 def test_an_older_copy_checked_out_gives_way_to_pxs_fix_in_the_units_px_fixed(pulled: Path, emulator: EmulatorServer) -> None:
     key = keys_of(emulator, "engagement")[0]
     written = translate(pulled, key)

@@ -23,6 +23,7 @@ from pxl10n.layout import STATE_NAME, FileKey, key_for
 from pxl10n.sync.journal import JOURNAL_NAME
 from pxl10n.xliff.io import parse, read_info
 
+from .helpers.branches import install_driver
 from .helpers.children import KILLED, child_env, pxl10n
 from .helpers.cli import run
 from .helpers.project import API_KEY, commits, content_entries, units_not_as_pulled, write_config
@@ -316,17 +317,6 @@ def test_two_branches_merge_without_conflict_and_nothing_is_sent_again(pulled: P
     assert code == 0 and summary["changed"] == [], summary
     assert landed(emulator) == Counter([(a.kind, a.item_id, a.locale)])
     assert holds(file_targets(pulled, b), "changed in PX")
-
-
-def install_driver(repo: git.Repo, zygote: Zygote) -> None:
-    """What `pxl10n init` / `pxl10n merge-state --install` do, with the zygote's client as the driver's ``pxl10n``."""
-    assert run("merge-state", "--install").exit_code == 0
-    root = Path(repo.working_tree_dir)
-    assert "merge=pxl10n-state" in (root / ".gitattributes").read_text()
-    assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
-    repo.git.config("merge.pxl10n-state.driver", f"{zygote.client} merge-state %O %A %B")
-    repo.index.add([".gitattributes", ".gitignore"])
-    repo.index.commit("attributes")
 
 
 def test_merge_driver_merges_the_same_entry_changed_on_both_sides(pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:

@@ -24,6 +24,8 @@ When PX has not changed the file, the conflict push found is a stale target
 (:mod:`pxl10n.sync.translated_against`: a merge put a translation beside PX's new
 source, or PX's older text back over its newer one): the first is kept marked for
 review, the second gives way to PX's text now. One commit then, and no state change.
+When PX has changed the file too, the same stale targets are read against PX's copy
+now and settled the same way beside the rows above (:func:`_stale_too`).
 
 Two commits land at once (HEAD moves once, after both are made from git objects):
 PX's copy, recorded as pulled (its units, the base of any later merge, in the state entry), then
@@ -58,7 +60,7 @@ from pxl10n.sync.ownership import pulled_units
 from pxl10n.sync.push import reexport
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State, digest
-from pxl10n.sync.translated_against import Why, reverted_px_texts, spaced, stale_targets
+from pxl10n.sync.translated_against import StaleTarget, Why, reverted_px_texts, spaced, stale_targets
 from pxl10n.sync.unit_merge import Base, units_by_id
 from pxl10n.xliff.carry import carry_targets
 from pxl10n.xliff.io import XliffInfo, canonical_bytes, parse, read_info, sha256
@@ -230,6 +232,7 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
     if sha256(canonical) in entry.px_hashes():
         return _stale_marked(repo, settings, key, path, ours_bytes, ours_tree, ours, canonical, entry)
     carry, review, dropped = _decide(base, ours, held)
+    carry, review, restored = _stale_too(repo, settings, path, ours_tree, ours, canonical, entry, carry, review)
     tree = parse(canonical, source=key.relpath())
     for_review = {r.unit for r in review}
     done = carry_targets(tree, ours_tree, {uid: uid in for_review for uid in carry})
@@ -243,12 +246,34 @@ def _plan(repo: Any, settings: Settings, state: State, key: FileKey, client: PXC
     carried = tuple(uid for uid in carry if uid not in missed and uid not in reviewed)
     edited = units_by_id(ours)
     lost = tuple(dropped) + tuple((uid, edited[uid].target or "") for uid in sorted(missed))
-    reason = _reason(carried, reviews, lost)
+    reason = _reason(carried, reviews, lost, restored)
     if base is None:
         shallow = ": this clone is shallow (`git fetch --unshallow`)" if gitops.is_shallow(repo) else ""
         reason = (f"no copy it was pulled as in git history{shallow}, so every edit PX's text differs from is kept for "
                   f"review; {reason}")
     return RebaseOutcome(key, S.REBASED, reason, carried, reviews, lost, merged, canonical, entry.succeeded_by(new))
+
+
+def _stale_too(repo: Any, settings: Settings, path: Path, ours_tree: etree._ElementTree, ours: XliffInfo, canonical: bytes,
+               entry: FileState, carry: list[str], review: list[Review]) -> tuple[list[str], list[Review], list[str]]:
+    """``carry`` and ``review`` (a :func:`_decide`'s, against the pulled copy) with the stale targets a merge brought in
+    (:mod:`pxl10n.sync.translated_against`, read against PX's copy now), which the pulled copy cannot show when the
+    merge took its source too: a target written against an older source is kept for review, never carried as it is
+    (push refused it; once the rebase commit has rewritten its lines, nothing would say what it translates), and PX's
+    own older text gives way to PX's text now. Returns the carry, the review and the units given PX's text."""
+    stale = stale_targets(repo, settings.directory, path, ours_tree, ours, canonical, entry.known_hashes())
+    if not stale:
+        return carry, review, []
+    carried, reviewed = set(carry), {r.unit for r in review}
+    older = sorted(t.unit for t in stale if t.why is Why.OLDER_COPY and t.unit in carried)
+    more = [_older_source(t) for t in stale if t.why is not Why.OLDER_COPY and t.unit in carried and t.unit not in reviewed]
+    return [uid for uid in carry if uid not in older], sorted([*review, *more], key=lambda r: r.unit), older
+
+
+def _older_source(target: StaleTarget) -> Review:
+    """The review of a target translated against a source PX has changed since."""
+    return Review(target.unit, f"translated against an older source {_quoted(target.written_against)}; PX's is "
+                  f"{_quoted(target.px_source)}")
 
 
 def _stale_marked(repo: Any, settings: Settings, key: FileKey, path: Path, ours_bytes: bytes, ours_tree: etree._ElementTree,
@@ -267,15 +292,14 @@ def _stale_marked(repo: Any, settings: Settings, key: FileKey, path: Path, ours_
     tree = copy.deepcopy(ours_tree)
     carry_targets(tree, ours_tree, {t.unit: True for t in stale if t.unit not in older})
     carry_targets(tree, parse(canonical, source=key.relpath()), dict.fromkeys(older, False))
-    review = tuple(Review(t.unit, f"translated against an older source {_quoted(t.written_against)}; PX's is "
-                          f"{_quoted(t.px_source)}") for t in stale if t.unit not in older)
+    review = tuple(_older_source(t) for t in stale if t.unit not in older)
     restored = tuple(sorted(older))
     said = []
     if review:
         said.append(f"{len(review)} unit(s) translated against an older source marked not translated yet, for review: "
                     + _reviews(review) + " (translate PX's text, then mark it translated; push holds the file back until then)")
     if restored:
-        said.append(f"{len(restored)} unit(s) holding PX's older text over its newer one given PX's text now ({some(list(restored), 3)})")
+        said.append(_given_px_text(restored))
     return RebaseOutcome(key, S.REBASED, "; ".join(said), restored, review, (), canonical_bytes(tree), None, None)
 
 
@@ -320,7 +344,8 @@ def _reviews(review: Sequence[Review]) -> str:
     return "; ".join(f"{r.unit}: {r.why}" for r in review[:3]) + (f" and {len(review) - 3} more" if len(review) > 3 else "")
 
 
-def _reason(carried: Sequence[str], review: Sequence[Review], dropped: Sequence[tuple[str, str]]) -> str:
+def _reason(carried: Sequence[str], review: Sequence[Review], dropped: Sequence[tuple[str, str]],
+            restored: Sequence[str] = ()) -> str:
     said = [f"PX's copy now, with the edits of {len(carried) + len(review)} unit(s) put back"]
     if carried:
         said.append(f"{len(carried)} as they are ({some(list(carried), 3)})")
@@ -330,7 +355,13 @@ def _reason(carried: Sequence[str], review: Sequence[Review], dropped: Sequence[
     if dropped:
         said.append(f"{len(dropped)} edit(s) of unit(s) PX removed or changed past carrying, left out (in git history): "
                     + some([f"{unit} {_quoted(text, 40)}" for unit, text in dropped], 3))
+    if restored:
+        said.append(_given_px_text(restored))
     return "; ".join(said)
+
+
+def _given_px_text(restored: Sequence[str]) -> str:
+    return f"{len(restored)} unit(s) holding PX's older text over its newer one given PX's text now ({some(list(restored), 3)})"
 
 
 def _commit(repo: Any, state: State, ready: list[RebaseOutcome]) -> str:

@@ -1,4 +1,5 @@
-"""A vendor's branch and a change PX makes meanwhile, in a real repository: what stale-target tests start from."""
+"""A vendor's branch and a change PX makes meanwhile, in a real repository (what stale-target tests start from), and
+the state file's merge driver such branches merge with."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pxl10n.layout import FileKey
 
 from .cli import run
 from .pulled import translate
+from .zygote import Zygote
 
 #: The engagement unit whose source is two lines of HTML: PX changes the first one only.
 UNIT = "dialog.body"
@@ -33,3 +35,14 @@ def vendor_branch_then_px_changes_the_source(pulled: Path, emulator: EmulatorSer
     units[UNIT] = f"{first.replace('Hello', 'Hi there')}\n{rest}"
     assert run("pull").exit_code == 0
     return repo, key, units[UNIT]
+
+
+def install_driver(repo: git.Repo, zygote: Zygote) -> None:
+    """What `pxl10n init` / `pxl10n merge-state --install` do, with the zygote's client as the driver's ``pxl10n``."""
+    assert run("merge-state", "--install").exit_code == 0
+    root = Path(repo.working_tree_dir)
+    assert "merge=pxl10n-state" in (root / ".gitattributes").read_text()
+    assert repo.git.config("merge.pxl10n-state.driver") == "pxl10n merge-state %O %A %B"
+    repo.git.config("merge.pxl10n-state.driver", f"{zygote.client} merge-state %O %A %B")
+    repo.index.add([".gitattributes", ".gitignore"])
+    repo.index.commit("attributes")

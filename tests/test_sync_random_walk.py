@@ -1,0 +1,329 @@
+"""A random walk through the whole sync loop: no translator's edit is ever lost, PX is never reverted.
+
+Each seed plays a different story on two engagements in two locales, in a real
+repository against the emulator over loopback HTTP: a translator edits and
+commits targets, PX's editor changes targets and sources meanwhile, and pull,
+push and rebase run in any order, with a reviewer settling what rebase marked
+for review (keeping the edit, or emptying it to keep PX's text). After every
+step the walk holds the loop to two promises, read off the files and PX, never
+off pxl10n's own records:
+
+* **nothing lost**: the newest text a translator wrote in each unit is in the
+  file or in PX, until a person or PX replaces it (a later edit, a reviewer's
+  choice, PX's editor changing the text PX holds);
+* **PX never reverted**: every target a push changes in PX is the file's,
+  written by a translator, against the source PX holds now, over no text PX's
+  editor wrote that the translator had not seen (pulled, or shown by rebase
+  and accepted by the reviewer).
+
+Each command must also end cleanly (exit 0 or 1, no traceback) and leave
+nothing of its own uncommitted.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import git
+import pytest
+from lxml import etree
+
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.layout import FileKey
+
+from .helpers.branches import install_driver
+from .helpers.cli import run
+from .helpers.pulled import keys_of, l10n
+from .helpers.zygote import Zygote
+
+X = "{urn:oasis:names:tc:xliff:document:2.0}"
+LOCALES = ("fr-FR", "de-DE")
+STEPS = 24
+#: What each step does, by weight.
+MOVES = (("edit", 5), ("vendor", 2), ("merge", 1), ("px_edit", 3), ("px_source", 2), ("pull", 3), ("push", 4),
+         ("rebase", 1), ("review", 1))
+_TOKEN = re.compile(r"\[(?:T|PX)\d+\] ")
+
+
+def _dressed(source: str, mark: str) -> str:
+    """``source`` with a mark before its text: the markup, placeholders and outer whitespace kept (valid QA)."""
+    core = _TOKEN.sub("", source.strip())
+    lead, trail = source[: len(source) - len(source.lstrip())], source[len(source.rstrip()) :]
+    return f"{lead}[{mark}] {core}{trail}"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of a file as it is on disk."""
+
+    source: str
+    target: str | None
+    state: str | None
+
+
+def read_units(path: Path) -> dict[str, Unit]:
+    root = etree.parse(str(path)).getroot()
+    assert root.get("version") == "2.0", path
+    found = {}
+    for unit in root.iter(f"{X}unit"):
+        segment = unit.find(f"{X}segment")
+        source, target = segment.find(f"{X}source"), segment.find(f"{X}target")
+        found[unit.get("id")] = Unit("".join(source.itertext()), None if target is None else "".join(target.itertext()),
+                                     segment.get("state"))
+    return found
+
+
+def write_units(path: Path, changes: dict[str, tuple[str, str]]) -> None:
+    """Set each unit's target text and segment state, as a CAT tool saving the file does."""
+    tree = etree.parse(str(path))
+    for unit in tree.getroot().iter(f"{X}unit"):
+        if unit.get("id") not in changes:
+            continue
+        text, state = changes[unit.get("id")]
+        segment = unit.find(f"{X}segment")
+        target = segment.find(f"{X}target")
+        if target is None:
+            target = etree.SubElement(segment, f"{X}target")
+        target.text = text
+        segment.set("state", state)
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+
+
+@dataclass
+class Walk:
+    root: Path
+    emulator: EmulatorServer
+    rng: random.Random
+    keys: list[FileKey]
+    repo: git.Repo = field(init=False)
+    #: (file, unit) -> the newest text a translator (or a reviewer keeping it) put there, until replaced
+    latest: dict[tuple[FileKey, str], str] = field(default_factory=dict)
+    #: (file, unit, text) -> the source the text was written (or reviewed) against
+    against: dict[tuple[FileKey, str, str], str] = field(default_factory=dict)
+    #: (file, unit, text) -> the target PX held when the translator's line of edits of the unit began (written over
+    #: the target PX held then, or over their own earlier edit), or when a reviewer shown it kept the text
+    based_on: dict[tuple[FileKey, str, str], str | None] = field(default_factory=dict)
+    #: the vendor's branch, when one is open: (file, unit) -> the newest text written there
+    branch: dict[tuple[FileKey, str], str] | None = None
+    counter: int = 0
+    log: list[str] = field(default_factory=list)
+    #: how often each path of the loop was taken (the walk is held to have taken each)
+    seen: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.repo = git.Repo(self.root)
+
+    # --- the world -----------------------------------------------------------------------------------------------
+
+    def path(self, key: FileKey) -> Path:
+        return key.path(l10n(self.root))
+
+    def px_target(self, key: FileKey, unit: str) -> str | None:
+        return self.emulator.store.translations(key.kind, key.item_id, key.locale).get(unit)
+
+    def source_in_px(self, key: FileKey, unit: str) -> str:
+        item = self.emulator.store.get(key.kind, key.item_id)
+        assert item is not None
+        return item.units[unit]
+
+    def plain_units(self, key: FileKey) -> list[str]:
+        """The units a translator may edit as text (no inline element in the source)."""
+        root = etree.parse(str(self.path(key))).getroot()
+        return sorted(u.get("id") for u in root.iter(f"{X}unit") if not len(u.find(f"{X}segment/{X}source")))
+
+    def mark(self, who: str) -> str:
+        self.counter += 1
+        return f"{who}{self.counter}"
+
+    def command(self, *args: str) -> str:
+        result = run(*args)
+        self.log.append(f"{' '.join(args)} -> {result.exit_code}")
+        if __import__("os").environ.get("WALK_VERBOSE"):
+            print(f"\n$ {' '.join(args)} -> {result.exit_code}\n{result.output}")
+        assert result.exit_code in (0, 1), f"{self.log}\n{result.output}"
+        leftover = [line for line in self.repo.git.status("--porcelain").splitlines() if line.strip()]
+        assert not leftover, f"{args} left {leftover}\n{self.log}\n{result.output}"
+        return result.output
+
+    # --- the moves -----------------------------------------------------------------------------------------------
+
+    def edit(self, latest: dict[tuple[FileKey, str], str] | None = None, who: str = "translator") -> None:
+        """A translator writes new targets into one or two units of a file and commits (on the branch checked out;
+        ``latest`` is where the texts are remembered: the vendor's branch keeps its own until it is merged)."""
+        latest = self.latest if latest is None else latest
+        key = self.rng.choice(self.keys)
+        units = read_units(self.path(key))
+        plain = self.plain_units(key)
+        changes = {}
+        for unit in self.rng.sample(plain, k=min(2, len(plain))):
+            text = _dressed(units[unit].source, self.mark("T"))
+            changes[unit] = (text, "translated")
+            latest[(key, unit)] = text
+            self.against[(key, unit, text)] = units[unit].source
+            held, px = units[unit].target, self.px_target(key, unit)
+            if held == px:
+                self.based_on[(key, unit, text)] = px
+            elif held is not None and (key, unit, held) in self.based_on:
+                self.based_on[(key, unit, text)] = self.based_on[(key, unit, held)]
+        write_units(self.path(key), changes)
+        self.repo.git.commit("-qam", f"{who}: {key.item_id} {key.locale} {sorted(changes)}")
+        self.log.append(f"{who} edit {key.locale}/{key.item_id[:8]} {sorted(changes)}")
+
+    def vendor(self) -> None:
+        """A vendor edits on their branch (cut from main now, when there is none open), then main is checked out."""
+        if self.branch is None:
+            self.repo.git.branch("vendor")
+            self.branch = {}
+        self.repo.git.switch("-q", "vendor")
+        try:
+            self.edit(self.branch, "vendor")
+        finally:
+            self.repo.git.switch("-q", "main")
+
+    def merge(self) -> None:
+        """The vendor's branch is merged into main; a file both sides changed is resolved by taking the vendor's
+        whole (a person's choice: what main had there and nowhere else is theirs to drop)."""
+        if self.branch is None:
+            return
+        try:
+            self.repo.git.merge("-q", "--no-edit", "vendor")
+            how = "merged"
+        except git.GitCommandError:
+            conflicted = self.repo.git.diff("--name-only", "--diff-filter=U").split()
+            assert all(path.endswith(".xlf") for path in conflicted), f"the state file did not merge: {conflicted}"
+            for path in conflicted:
+                self.repo.git.checkout("--theirs", "--", path)
+                self.repo.git.add("--", path)
+            self.repo.git.commit("-q", "--no-edit")
+            how = f"merged taking the vendor's {len(conflicted)} file(s)"
+            self.seen["merge took the vendor's file"] += 1
+        self.repo.git.branch("-q", "-D", "vendor")
+        files = {key: read_units(self.path(key)) for key in self.keys}
+        for (key, unit), text in self.branch.items():
+            if files[key][unit].target == text:
+                self.latest[(key, unit)] = text
+        for (key, unit), text in list(self.latest.items()):
+            if files[key][unit].target != text and self.px_target(key, unit) != text:
+                del self.latest[(key, unit)]  # the resolution chose the vendor's file over it
+        self.branch = None
+        self.log.append(how)
+
+    def px_edit(self) -> None:
+        """Someone changes a target in PX's editor."""
+        key = self.rng.choice(self.keys)
+        unit = self.rng.choice(self.plain_units(key))
+        if (key, unit) in self.latest and self.latest[(key, unit)] == self.px_target(key, unit):
+            del self.latest[(key, unit)]  # it had landed: PX's editor replaces it, PX's doing, not a loss
+        self.emulator.store.apply_import(key.kind, key.item_id, key.locale,
+                                         {unit: _dressed(self.source_in_px(key, unit), self.mark("PX"))})
+        self.log.append(f"px_edit {key.locale}/{key.item_id[:8]} {unit}")
+
+    def px_new_source(self) -> None:
+        """Someone changes a unit's source text in PX (every locale's translation of it is then stale)."""
+        key = self.rng.choice(self.keys)
+        unit = self.rng.choice(self.plain_units(key))
+        item = self.emulator.store.get(key.kind, key.item_id)
+        assert item is not None
+        with self.emulator.store.lock:
+            old = item.units[unit]
+            body = old.rstrip()
+            item.units[unit] = f"{body} (v{self.mark('S')}){old[len(body):]}"
+        self.log.append(f"px_source {key.item_id[:8]} {unit}")
+
+    def pull(self) -> None:
+        self.command("pull", *self.ids)
+
+    def rebase(self) -> None:
+        """Rebase; a unit it marks for review shows PX's text beside the edit, so what a person writes there next
+        (or keeps, reviewing) is written knowing PX's text."""
+        output = self.command("rebase", *self.ids)
+        self.seen.update(word for word in ("rebased", "marked not translated yet") if word in output)
+        for key in self.keys:
+            for unit, found in read_units(self.path(key)).items():
+                if found.state == "initial" and found.target:
+                    self.based_on[(key, unit, found.target)] = self.px_target(key, unit)
+
+    def push(self) -> None:
+        """Push, holding every target it changes in PX to the promise above."""
+        before = {(key, unit): (self.px_target(key, unit), self.source_in_px(key, unit))
+                  for key in self.keys for unit in read_units(self.path(key))}
+        files = {key: read_units(self.path(key)) for key in self.keys}
+        output = self.command("push", *(str(self.path(key).relative_to(self.root)) for key in self.keys))
+        self.seen.update(word for word in ("conflict", "pushed", "blocked", "withheld") if word in output)
+        for (key, unit), (old, source) in before.items():
+            new = self.px_target(key, unit)
+            if new == old:
+                continue
+            where = f"push set {key.locale}/{key.item_id} {unit} from {old!r} to {new!r}\n{self.log}\n{output}"
+            assert new is not None and new == files[key][unit].target, where
+            assert new == self.latest.get((key, unit)), f"not the translator's newest text: {where}"
+            assert self.against[(key, unit, new)] == source, f"sent against an old source: {where}"
+            self.seen["sent"] += 1
+            if old is not None and "[PX" in old:
+                assert self.based_on.get((key, unit, new), "") == old, f"PX's editor's text replaced unseen: {where}"
+                self.seen["sent over PX's editor"] += 1
+
+    def review(self) -> None:
+        """A reviewer settles the units rebase marked for review: keeps the edit, or empties it to keep PX's."""
+        changes: dict[FileKey, dict[str, tuple[str, str]]] = {}
+        for key in self.keys:
+            for unit, found in read_units(self.path(key)).items():
+                if found.state != "initial" or not found.target:
+                    continue
+                self.seen["reviewed"] += 1
+                if self.rng.random() < 0.7:
+                    changes.setdefault(key, {})[unit] = (found.target, "translated")
+                    self.against[(key, unit, found.target)] = found.source
+                    self.based_on[(key, unit, found.target)] = self.px_target(key, unit)
+                else:
+                    changes.setdefault(key, {})[unit] = ("", "initial")
+                    self.latest.pop((key, unit), None)  # the reviewer's choice: PX's text stays
+        if not changes:
+            return
+        for key, units in changes.items():
+            write_units(self.path(key), units)
+        self.repo.git.commit("-qam", "review")
+        self.log.append(f"review {[(k.locale, sorted(u)) for k, u in changes.items()]}")
+
+    @property
+    def ids(self) -> list[str]:
+        return [arg for item_id in sorted({key.item_id for key in self.keys}) for arg in ("--id", item_id)]
+
+    # --- the promise ---------------------------------------------------------------------------------------------
+
+    def check(self) -> None:
+        """Nothing lost: each unit's newest translator text is in the file or in PX."""
+        files = {key: read_units(self.path(key)) for key in self.keys}
+        for (key, unit), text in self.latest.items():
+            held = files[key].get(unit)
+            assert (held is not None and held.target == text) or self.px_target(key, unit) == text, (
+                f"lost {text!r} of {key.locale}/{key.item_id} {unit}: file {held}, PX {self.px_target(key, unit)!r}\n"
+                f"{self.log}")
+
+    def step(self) -> None:
+        moves, weights = zip(*MOVES, strict=True)
+        move = self.rng.choices(moves, weights)[0]
+        getattr(self, "px_new_source" if move == "px_source" else move)()
+        self.check()
+
+
+@pytest.mark.parametrize("seed", range(int(__import__("os").environ.get("WALK_SEEDS", "6"))))
+def test_a_random_story_loses_no_edit_and_reverts_no_px_text(pulled: Path, emulator: EmulatorServer, zygote: Zygote,
+                                                             seed: int) -> None:
+    rng = random.Random(seed)
+    items = sorted({key.item_id for key in keys_of(emulator, "engagement")
+                    if len(emulator.store.get("engagement", key.item_id).units) >= 3})
+    chosen = rng.sample(items, 2)
+    repo = git.Repo(pulled)
+    repo.git.branch("-M", "main")
+    install_driver(repo, zygote)
+    walk = Walk(pulled, emulator, rng, [FileKey("engagement", item, locale) for item in chosen for locale in LOCALES])
+    for _ in range(STEPS):
+        walk.step()
+    walk.command("push", *(str(walk.path(key).relative_to(pulled)) for key in walk.keys))
+    walk.check()
+    print(seed, dict(walk.seen))
