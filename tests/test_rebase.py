@@ -155,6 +155,72 @@ def test_killed_rebase_loses_no_edit(pulled: Path, emulator: EmulatorServer, zyg
     assert staged.split() == ([] if point != "rebase-staged" else sorted([f"l10n/{STATE_NAME}", f"l10n/{key.relpath()}"]))
 
 
+def _rebase_commits(repo: git.Repo) -> list[git.Commit]:
+    """The commits rebase made, newest first (PX's copy as pulled, then the edits on it, for each rebase)."""
+    return [c for c in repo.iter_commits("HEAD", max_count=10) if str(c.message).startswith("pxl10n rebase:")]
+
+
+@pytest.mark.parametrize("point", ["rebase-committed", "rebase-written", "rebase-staged"])
+@pytest.mark.parametrize("then", ["rebase", "push", "pull"])
+def test_a_killed_rebase_is_landed_by_the_next_run_as_it_would_have_landed(pulled: Path, emulator: EmulatorServer,
+                                                                           zygote: Zygote, point: str, then: str) -> None:
+    """Killed before HEAD moved, its two commits made, its files written: the next pull, push or rebase lands them
+    (it used to stop, asking a person to commit the files by hand, which left PX's copy out of history)."""
+    key, written, units = _changed_everywhere(pulled, emulator)
+    repo = git.Repo(pulled)
+    head = repo.head.commit.hexsha
+    died = pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT=f"{point}:1")
+    assert died.returncode == KILLED["KILL"] and repo.head.commit.hexsha == head, died.stderr
+    again = run(then)
+    assert again.exit_code in (0, 1) and "Traceback" not in again.output, again.output
+    assert repo.git.status("--porcelain") == "" and not list(Path(repo.git_dir).glob("pxl10n-*.rebase"))
+    if point == "rebase-committed":  # killed before it wrote: as if it had not run; a rebase again does it afresh
+        assert "landed the rebase" not in again.stderr and len(_rebase_commits(repo)) == (2 if then == "rebase" else 0)
+        return
+    assert "landed the rebase a stopped run had left" in again.stderr, again.stderr
+    edits, px_copy = _rebase_commits(repo)
+    assert list(edits.parents) == [px_copy] and px_copy.parents[0].hexsha == head, "both commits, PX's copy first, on HEAD then"
+    path = key.path(l10n(pulled))
+    assert path.read_bytes() == (edits.tree / f"l10n/{key.relpath()}").data_stream.read()
+    held, now = emulator.store.get(key.kind, key.item_id), _units(path)
+    assert set(now) == set(held.units) and all(now[uid] == (held.units[uid], written[uid], False) for uid in units[2:-1])
+    assert now[units[0]][1:] == (written[units[0]], True) and now[units[1]][1:] == (written[units[1]], True)
+    entry = read_entries(pulled / "l10n" / STATE_NAME)[key.relpath()]
+    assert entry.pulled == sha256((px_copy.tree / f"l10n/{key.relpath()}").data_stream.read())
+
+
+def test_a_killed_rebase_whose_file_was_edited_since_is_named_and_nothing_is_written(
+        pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
+    """The person changed a file the killed rebase had written: which changes are whose is theirs to say."""
+    key, _, units = _changed_everywhere(pulled, emulator)
+    repo = git.Repo(pulled)
+    head = repo.head.commit.hexsha
+    assert pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT="rebase-written:1").returncode == KILLED["KILL"]
+    path = key.path(l10n(pulled))
+    path.write_text(path.read_text(encoding="utf-8").replace("[vendor]", "[edited after the kill]", 1), encoding="utf-8")
+    edited = path.read_bytes()
+    for command in ("push", "rebase"):
+        again = run(command)
+        assert again.exit_code == 2 and "Traceback" not in again.output, again.output
+        assert f"l10n/{key.relpath()}: a pxl10n rebase that stopped before its commit left it, and it has changed since" \
+            in again.stderr and "git reset --hard" in again.stderr, again.stderr
+        assert path.read_bytes() == edited and repo.head.commit.hexsha == head
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)[units[1]] == "Corrigé dans PX", "nothing sent"
+
+
+def test_a_killed_rebase_whose_files_a_person_put_back_is_not_landed(pulled: Path, emulator: EmulatorServer,
+                                                                     zygote: Zygote) -> None:
+    """``git reset --hard`` after the kill: the person dropped what the rebase wrote; the next push does not bring it
+    back, and finds the conflict the rebase was run for."""
+    key, _, _ = _changed_everywhere(pulled, emulator)
+    repo = git.Repo(pulled)
+    assert pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT="rebase-staged:1").returncode == KILLED["KILL"]
+    repo.git.reset("-q", "--hard")
+    code, summary = push_json()
+    assert code == 1 and results(summary)[key.relpath()] == "conflict" and _rebase_commits(repo) == []
+    assert not list(Path(repo.git_dir).glob("pxl10n-*.rebase"))
+
+
 def test_a_rebase_killed_then_committed_by_hand_merges_later_though_pxs_copy_never_reached_history(
         pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
     """Killed after writing, the result committed by hand: PX's copy as pulled was only in rebase's own commit,
@@ -162,9 +228,6 @@ def test_a_rebase_killed_then_committed_by_hand_merges_later_though_pxs_copy_nev
     key, written, units = _changed_everywhere(pulled, emulator)
     died = pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT="rebase-written:1")
     assert died.returncode == KILLED["KILL"], died.stderr
-    again = run("rebase")
-    assert again.exit_code == 2 and "A run that stopped before its commit (a killed rebase" in again.stderr, again.stderr
-    assert "commit them together" in again.stderr and "Traceback" not in again.stderr
     path = key.path(l10n(pulled))
     translate(pulled, key, lambda source: f"[reviewed] {source}", units=lambda uid: uid == units[0])
     path.write_text(re.sub(r'state="initial"', 'state="translated"', path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -179,6 +242,7 @@ def test_a_rebase_killed_then_committed_by_hand_merges_later_though_pxs_copy_nev
     assert px["added.in.px"] == "Ajouté et traduit dans PX"
     assert px[units[0]] == f"[reviewed] {emulator.store.get(key.kind, key.item_id).units[units[0]]}"
     assert all(px[uid] == written[uid] for uid in units[1:-1])
+    assert not list(Path(repo.git_dir).glob("pxl10n-*.rebase")), "HEAD moved by hand: the rebase's note is dropped"
 
 
 def test_a_squash_merged_rebase_branch_still_merges_pxs_next_change(pulled: Path, emulator: EmulatorServer) -> None:

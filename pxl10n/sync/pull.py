@@ -45,7 +45,7 @@ from pxl10n.layout import INDEX_NAME, STATE_NAME, FileKey, laid_out_keys, writte
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS, Item
-from pxl10n.sync import crash, journal, lock
+from pxl10n.sync import crash, journal, landing, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
 from pxl10n.sync.listing import filter_names, list_items, pulled_kinds, unfiltered_ids
@@ -256,6 +256,7 @@ def _pull_in(settings: Settings, selection: Selection, console: Console, repo: R
             journal.check_closed(directory)
             return _run(settings, selection, console, State.load(directory), repo, client, dry_run=True, commit=False, prune_all=prune_all)
         with lock.hold(directory, "pull", str(repo.git_dir) if repo is not None else None):
+            landing.finish(repo if commit else None, directory, "pxl10n pull", console)  # a run that commits
             journal.check_closed(directory)
             remove_partials(directory)
             return _run(settings, selection, console, State.load(directory), repo, client, dry_run=False, commit=commit, prune_all=prune_all)

@@ -43,7 +43,7 @@ from pxl10n.layout import STATE_NAME, FileKey, laid_out_keys, require_ids
 from pxl10n.px.archive import extract_xliff
 from pxl10n.px.client import PXClient
 from pxl10n.px.kinds import KINDS
-from pxl10n.sync import crash, lock, unit_merge
+from pxl10n.sync import crash, landing, lock, unit_merge
 from pxl10n.sync import git as gitops
 from pxl10n.sync import journal as jr
 from pxl10n.sync.faults import Guard, refused_commit, stop_at_fault
@@ -729,6 +729,7 @@ def push(
                 gitops.check_committable(repo, committed, "pxl10n push")
             guard = _guard(directory)
             with stop_at_fault(guard), lock.hold(directory, "push", repo.git_dir if repo is not None else None):
+                landing.finish(repo if commit else None, directory, "pxl10n push", console)  # a run that commits
                 result = _push(settings, selection, console, guard, repo=repo if commit else None, history=repo, force=force,
                                client=client)
     _report(result, console)

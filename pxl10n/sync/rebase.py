@@ -31,7 +31,7 @@ Two commits land at once (HEAD moves once, after both are made from git objects)
 PX's copy, recorded as pulled (its units, the base of any later merge, in the state entry), then
 the edits on it. The work tree and index are written before HEAD moves, so a
 crash leaves either nothing done, or the result written and staged, never a file
-without the edits. Only a file whose edits are committed is rebased: the commit
+without the edits; the next run lands what it left (:mod:`pxl10n.sync.landing`). Only a file whose edits are committed is rebased: the commit
 before keeps the file as it was. Made from objects (``git commit-tree``), the two
 commits run no commit hooks, as a rebase or merge made by git's own plumbing does not.
 """
@@ -54,7 +54,7 @@ from pxl10n.errors import GitError, GitNotReadyError, Pxl10nError, XliffError
 from pxl10n.fsutil import atomic_write, read_normalized, refuse_links
 from pxl10n.layout import STATE_NAME, FileKey, require_ids
 from pxl10n.px.client import PXClient
-from pxl10n.sync import crash, journal, lock
+from pxl10n.sync import crash, journal, landing, lock
 from pxl10n.sync import git as gitops
 from pxl10n.sync.ownership import pulled_units
 from pxl10n.sync.push import reexport
@@ -151,6 +151,7 @@ def rebase(settings: Settings, selection: Selection | None = None, *, console: C
         if problem:
             raise GitNotReadyError(f"{problem}; nothing was done")
         with lock.hold(directory, "rebase", repo.git_dir):
+            landing.finish(repo, directory, "pxl10n rebase", console)
             journal.check_closed(directory)  # what an interrupted push sent is recorded first, or it could go twice
             result = _rebase(settings, selection or Selection(), console, repo, client, dry_run=dry_run)
     _report(result, console)
@@ -382,6 +383,7 @@ def _commit(repo: Any, state: State, ready: list[RebaseOutcome]) -> str:
                                         [f"- {o.key.relpath()}: {o.reason}" for o in ready]),
                   {rels[o.key]: o.merged or b"" for o in ready}))
     sha, blobs = gitops.commit_contents(repo, steps)
+    landing.begin(repo, directory, landing.Landing(sha, before))
     crash.point("rebase-committed")
     for outcome in ready:
         atomic_write(outcome.key.path(directory), outcome.merged or b"")
@@ -393,8 +395,10 @@ def _commit(repo: Any, state: State, ready: list[RebaseOutcome]) -> str:
     try:
         gitops.move_head(repo, sha, before, "pxl10n rebase")
     except GitError as exc:
+        landing.end(repo, directory)  # HEAD is elsewhere: the files stay for the person, as the message says
         raise GitError(f"{exc}; the rebased files are written and staged, not committed: review them and commit "
                        f"(`git commit`), or undo it (`git checkout HEAD -- {' '.join(sorted(rels.values()))} {state_rel}`)") from None
+    landing.end(repo, directory)
     return sha
 
 

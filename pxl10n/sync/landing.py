@@ -1,0 +1,136 @@
+"""A rebase's commit that a killed run left unlanded is landed by the next run, never left for a person to untangle.
+
+Rebase makes its two commits from git objects, writes the work tree and the
+index to match, then moves HEAD (:func:`pxl10n.sync.rebase._commit`). Killed in
+between, the tree holds the rebased files and the state uncommitted, and the
+commit holding them is made but reachable from nothing. Committing them by hand
+would leave PX's copy, the first of the two commits and the base of every later
+merge of those files, out of history; and nothing tells a person which of those
+changes are a rebase's and which are someone's edits.
+
+So before it writes the tree, rebase notes in the git directory the commit it is
+landing and the commit HEAD was at (:func:`begin`); once HEAD has moved, the note
+goes (:func:`end`). The next pull, push or rebase holds the directory's lock, so
+no live rebase is between its note and its HEAD. It reads the note before
+anything else (:func:`finish`):
+
+* HEAD is at the commit: only the note was left, and it goes;
+* HEAD is neither there nor where the rebase started (someone committed, reset,
+  switched branches): the note goes and the tree is left alone; what it holds
+  is judged as any other change;
+* HEAD is where the rebase started and no path shows anything of the commit
+  (killed before it wrote, or a person put the files back): the note goes, as if
+  the rebase had not run (a rebase run again does it afresh);
+* HEAD is where the rebase started, and every path the commit changes holds, in
+  the work tree and in the index, what it held before or what the commit holds,
+  some of them the commit's (a kill can fall between two files): the rest is
+  written and staged, and HEAD moves: the rebase has landed as it would have;
+* otherwise (a person changed one of those files since): stop, naming the file,
+  with the two ways out; nothing is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from pxl10n.console import Console
+from pxl10n.errors import GitNotReadyError
+from pxl10n.fsutil import atomic_write
+from pxl10n.sync import git as gitops
+
+if TYPE_CHECKING:  # GitPython is imported by pxl10n.sync.git, which first quiets its check for a git command
+    import git
+
+
+class Landing(NamedTuple):
+    """A rebase's commit on its way to HEAD: ``sha``, made on top of ``before``."""
+
+    sha: str
+    before: str
+
+
+def note_path(repo: git.Repo, directory: Path) -> Path:
+    """The note of ``directory``'s rebase in the git directory: one per l10n directory, as the lock is."""
+    digest = hashlib.sha1(str(directory.resolve()).encode("utf-8")).hexdigest()[:12]
+    return Path(repo.git_dir) / f"pxl10n-{digest}.rebase"
+
+
+def begin(repo: git.Repo, directory: Path, landing: Landing) -> None:
+    """Note ``landing`` before the tree is written (one rename: the note is whole or absent)."""
+    atomic_write(note_path(repo, directory), f"{landing.sha} {landing.before}\n".encode("ascii"))
+
+
+def end(repo: git.Repo, directory: Path) -> None:
+    """HEAD has moved: the note goes."""
+    note_path(repo, directory).unlink(missing_ok=True)
+
+
+def finish(repo: git.Repo | None, directory: Path, command: str, console: Console) -> Landing | None:
+    """Land the rebase a killed run left (see the module docstring), saying so; the landing when one landed now."""
+    if repo is None:
+        return None
+    landed = _finish(repo, directory, command)
+    if landed is not None:
+        console.info(f"landed the rebase a stopped run had left: commit {landed.sha[:12]} (on {landed.before[:12]})")
+    return landed
+
+
+def _finish(repo: git.Repo, directory: Path, command: str) -> Landing | None:
+    note = note_path(repo, directory)
+    try:
+        sha, before = note.read_text(encoding="ascii").split()
+    except (OSError, ValueError, UnicodeDecodeError):
+        note.unlink(missing_ok=True)  # none, or not one rebase wrote whole (it writes it in one rename)
+        return None
+    head = repo.head.commit.hexsha
+    if head != before or not _exists(repo, sha):
+        end(repo, directory)
+        return None
+    rels = [rel for rel in repo.git.diff("--name-only", "-z", "--no-renames", before, sha).split("\0") if rel]
+    wanted, old = _blobs(repo, sha, rels), _blobs(repo, before, rels)
+    on_disk, staged = _work_tree(repo, rels), _index(repo, rels)
+    for rel in rels:
+        for where, found in (("work tree", on_disk), ("index", staged)):
+            if found.get(rel) not in (wanted.get(rel), old.get(rel)):
+                raise GitNotReadyError(
+                    f"{rel}: a pxl10n rebase that stopped before its commit left it, and it has changed since (in the "
+                    f"{where}); nothing was done. Commit {sha[:12]} holds what the rebase wrote: take it "
+                    f"(`git reset --hard {sha[:12]}`, dropping the changes made since) or drop it "
+                    f"(`git checkout HEAD -- {' '.join(rels)}`, then `rm {note}`), then run {command} again")
+    if not any(found.get(rel) == wanted.get(rel) != old.get(rel) for rel in rels for found in (on_disk, staged)):
+        end(repo, directory)
+        return None
+    commit = repo.commit(sha)
+    for rel in rels:
+        if on_disk.get(rel) != wanted.get(rel):
+            atomic_write(Path(repo.working_tree_dir or ".") / rel, (commit.tree / rel).data_stream.read())
+    gitops.stage_blobs(repo, {rel: wanted[rel] for rel in rels if staged.get(rel) != wanted[rel]})
+    gitops.move_head(repo, sha, before, "pxl10n rebase (landed by the next run)")
+    end(repo, directory)
+    return Landing(sha, before)
+
+
+def _exists(repo: git.Repo, sha: str) -> bool:
+    status, _, _ = repo.git.cat_file("-e", f"{sha}^{{commit}}", with_extended_output=True, with_exceptions=False)
+    return bool(status == 0)
+
+
+def _blobs(repo: git.Repo, commit: str, rels: list[str]) -> dict[str, str]:
+    """Path -> blob in ``commit`` (a path it lacks is absent)."""
+    listed = repo.git.ls_tree("-z", commit, "--", *rels).split("\0") if rels else []
+    return {line.split("\t", 1)[1]: line.split()[2] for line in listed if line}
+
+
+def _index(repo: git.Repo, rels: list[str]) -> dict[str, str]:
+    listed = repo.git.ls_files("-s", "-z", "--", *rels).split("\0") if rels else []
+    return {line.split("\t", 1)[1]: line.split()[1] for line in listed if line}
+
+
+def _work_tree(repo: git.Repo, rels: list[str]) -> dict[str, str]:
+    """Path -> the blob the file would be (git's clean filters applied, as rebase hashed it)."""
+    root = Path(repo.working_tree_dir or ".")
+    present = [rel for rel in rels if (root / rel).is_file()]
+    hashed = repo.git.hash_object("--", *present).split() if present else []
+    return dict(zip(present, hashed, strict=True))
