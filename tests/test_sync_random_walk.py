@@ -33,7 +33,7 @@ import random
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
+from pxl10n.xliff.states import NOT_YET_12, NOT_YET_20, UNTRANSLATED_12
 
 from .helpers.branches import install_driver
 from .helpers.children import KILLED, pxl10n
@@ -51,6 +52,7 @@ from .helpers.pulled import keys_of, l10n
 from .helpers.zygote import Zygote
 
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
+X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
 LOCALES = ("fr-FR", "de-DE")
 STEPS = 24
 #: The stories played: the first ``WALK_SEEDS`` (16; 400 for a deep search, about 1 s each), and those that found a
@@ -89,31 +91,53 @@ class Unit:
     state: str | None
 
 
-def read_units(path: Path) -> dict[str, Unit]:
-    root = etree.parse(str(path)).getroot()
-    assert root.get("version") == "2.0", path
-    found = {}
+def _units_in(root: etree._Element) -> Iterator[tuple[str, etree._Element, etree._Element, str]]:
+    """Each unit's id, source, the element its target lives in (2.0: the segment; 1.2: the trans-unit), and the
+    namespace."""
+    if root.get("version") == "1.2":
+        for unit in root.iter(f"{X12}trans-unit"):
+            yield unit.get("id"), unit.find(f"{X12}source"), unit, X12
+        return
+    assert root.get("version") == "2.0"
     for unit in root.iter(f"{X}unit"):
         segment = unit.find(f"{X}segment")
-        source, target = segment.find(f"{X}source"), segment.find(f"{X}target")
-        found[unit.get("id")] = Unit("".join(source.itertext()), None if target is None else "".join(target.itertext()),
-                                     segment.get("state"))
+        yield unit.get("id"), segment.find(f"{X}source"), segment, X
+
+
+def read_units(path: Path) -> dict[str, Unit]:
+    """Each unit's texts and state, a 1.2 state that says "not translated yet" read as 2.0's ``initial``."""
+    found = {}
+    for unit, source, holder, ns in _units_in(etree.parse(str(path)).getroot()):
+        target = holder.find(f"{ns}target")
+        if ns == X:
+            state = holder.get("state")
+        else:
+            state = target.get("state") if target is not None else None
+            state = NOT_YET_20 if state in UNTRANSLATED_12 else state
+        found[unit] = Unit("".join(source.itertext()), None if target is None else "".join(target.itertext()), state)
     return found
 
 
 def write_units(path: Path, changes: dict[str, tuple[str, str]]) -> None:
-    """Set each unit's target text and segment state, as a CAT tool saving the file does."""
+    """Set each unit's target text and state (``translated`` or 2.0's ``initial``), as a CAT tool saving the file
+    does."""
     tree = etree.parse(str(path))
-    for unit in tree.getroot().iter(f"{X}unit"):
-        if unit.get("id") not in changes:
+    for unit, source, holder, ns in _units_in(tree.getroot()):
+        if unit not in changes:
             continue
-        text, state = changes[unit.get("id")]
-        segment = unit.find(f"{X}segment")
-        target = segment.find(f"{X}target")
+        text, state = changes[unit]
+        target = holder.find(f"{ns}target")
         if target is None:
-            target = etree.SubElement(segment, f"{X}target")
+            if ns == X:
+                target = etree.SubElement(holder, f"{ns}target")
+            else:
+                target = etree.Element(f"{ns}target")
+                source.addnext(target)  # 1.2: the target comes right after the source, before any note
         target.text = text
-        segment.set("state", state)
+        if ns == X:
+            holder.set("state", state)
+        else:
+            target.set("state", NOT_YET_12 if state == NOT_YET_20 else state)
     path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
 
 
@@ -164,8 +188,7 @@ class Walk:
 
     def plain_units(self, key: FileKey) -> list[str]:
         """The units a translator may edit as text (no inline element in the source)."""
-        root = etree.parse(str(self.path(key))).getroot()
-        return sorted(u.get("id") for u in root.iter(f"{X}unit") if not len(u.find(f"{X}segment/{X}source")))
+        return sorted(unit for unit, source, _, _ in _units_in(etree.parse(str(self.path(key))).getroot()) if not len(source))
 
     def mark(self, who: str) -> str:
         self.counter += 1
@@ -410,26 +433,44 @@ PATHS = ("sent", "conflict", "rebased", "marked not translated yet", "reviewed",
          "run again after a kill")
 
 
+def _in_xliff12(pulled: Path, where: Path) -> Path:
+    """A copy of the pulled project exporting XLIFF 1.2, pulled again (every file PX's 1.2 copy, committed)."""
+    root = where / "project"
+    shutil.copytree(pulled, root, symlinks=True)
+    config = root / "pxl10n.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[export]\nversion = "1.2"\n', encoding="utf-8")
+    git.Repo(root).git.commit("-qam", "export XLIFF 1.2")
+    os.chdir(root)
+    result = run("pull")
+    assert result.exit_code == 0 and not git.Repo(root).git.status("--porcelain"), result.output
+    assert all(etree.parse(str(path)).getroot().get("version") == "1.2" for path in l10n(root).rglob("*.xlf"))
+    return root
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.2"])
 def test_random_stories_lose_no_edit_and_revert_no_px_text(pulled: Path, emulator: EmulatorServer, zygote: Zygote,
                                                            tmp_path_factory: pytest.TempPathFactory,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each seed's story in its own copy of the pulled project, against the emulator's first store again."""
+                                                           monkeypatch: pytest.MonkeyPatch, version: str) -> None:
+    """Each seed's story in its own copy of the pulled project (its files in ``version``), against the emulator's
+    first store again."""
     repo = git.Repo(pulled)
     repo.git.branch("-M", "main")
     install_driver(repo, zygote)
+    monkeypatch.chdir(pulled)  # put back after the test, wherever the stories went
+    template = pulled if version == "2.0" else _in_xliff12(pulled, tmp_path_factory.mktemp("xliff12"))
     seen: Counter[str] = Counter()
     for seed in SEEDS:
         root = tmp_path_factory.mktemp(f"story-{seed}") / "project"
-        shutil.copytree(pulled, root, symlinks=True)
-        monkeypatch.chdir(root)
+        shutil.copytree(template, root, symlinks=True)
+        os.chdir(root)
         emulator.reset()
         rng = random.Random(seed)
         kill_rate = 0.0 if seed in FOUND else KILL_RATE
         items = sorted({key.item_id for key in keys_of(emulator, "engagement")
                         if len(emulator.store.get("engagement", key.item_id).units) >= 3})
-        walk = Walk(root, emulator, zygote, rng, random.Random(f"kills {seed}"), kill_rate, [FileKey("engagement", item, locale)
-                                          for item in rng.sample(items, 2) for locale in LOCALES])
-        walk.log.append(f"seed {seed}")
+        walk = Walk(root, emulator, zygote, rng, random.Random(f"kills {seed}"), kill_rate,
+                    [FileKey("engagement", item, locale) for item in rng.sample(items, 2) for locale in LOCALES])
+        walk.log.append(f"seed {seed}, XLIFF {version}")
         for _ in range(STEPS):
             walk.step()
         walk.kill_rate = 0.0  # the last push runs to its end
