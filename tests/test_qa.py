@@ -174,6 +174,19 @@ def test_empty_segment_in_multi_segment_unit() -> None:
     assert qa_codes(data) == [("u", "QA401")]
 
 
+def test_an_empty_trados_draft_is_not_a_claimed_translation_an_empty_translated_segment_is() -> None:
+    """Trados Studio's statuses (as matecat's "Test stati" sdlxliff has them): an empty segment at Draft is work not
+    done yet, as one without a level is; an empty one at Translated claims a translation that is not there."""
+    def unit(ident: str, conf: str) -> str:
+        return (f'<trans-unit id="{ident}"><source>Segmento</source><seg-source><mrk mtype="seg" mid="1">Segmento</mrk>'
+                f'</seg-source><target><mrk mtype="seg" mid="1"/></target><sdl:seg-defs><sdl:seg id="1" {conf}/>'
+                "</sdl:seg-defs></trans-unit>")
+    data = ('<xliff xmlns="urn:oasis:names:tc:xliff:document:1.2" xmlns:sdl="http://sdl.com/FileTypes/SdlXliff/1.0" '
+            'version="1.2"><file original="a" source-language="it-IT" target-language="en-US" datatype="x-sdlfilterframework2">'
+            '<body>' + unit("none", "") + unit("draft", 'conf="Draft"') + unit("done", 'conf="Translated"') + "</body></file></xliff>")
+    assert qa_codes(data.encode()) == [("done", "QA401")]
+
+
 def test_cp_counts_as_text() -> None:
     data = (b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" trgLang="fr"><file id="f">'
             b'<unit id="u"><segment><source>Tab<cp hex="0009"/>here</source><target>Tab<cp hex="0009"/>ici</target></segment></unit>'

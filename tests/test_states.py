@@ -64,6 +64,18 @@ def test_trados_segments_without_confirmation() -> None:
     assert not not_translated_yet(target12(SDL_UNIT.format(second='conf="Translated" origin="interactive"')), "1.2")
 
 
+@pytest.mark.parametrize(("conf", "untranslated"), [
+    ("Draft", True), ("Translated", False), ("RejectedTranslation", False), ("ApprovedTranslation", False),
+    ("RejectedSignOff", False), ("ApprovedSignOff", False),
+])
+def test_a_trados_draft_is_not_translated_yet_every_other_confirmation_level_claims_a_translation(
+        conf: str, untranslated: bool) -> None:
+    """Studio's levels as its own test file writes them (matecat's "Test stati" sdlxliff): Draft is a segment edited and
+    never confirmed; a rejected translation is one to rework, as 1.2's needs-review states are."""
+    unit = SDL_UNIT.format(second=f'conf="{conf}" origin="interactive"').replace('origin="not-translated"', 'conf="Draft"')
+    assert not_translated_yet(target12(unit), "1.2") is untranslated
+
+
 def test_madcap_worldserver_memoq() -> None:
     madcap = ('<trans-unit id="1"><source>Tools</source><seg-source><mrk mtype="seg" mid="1">Tools</mrk></seg-source>'
               '<target><mrk mtype="seg" mid="1" MadCap:segmentStatus="{s}"/></target></trans-unit>')

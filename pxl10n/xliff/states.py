@@ -4,7 +4,7 @@ An empty ``<target>`` is a defect only when someone claims to have translated th
 unit. CAT tools write ``<target/>`` (or a target of empty segment markers) for
 units they have not reached and say so: XLIFF 1.2 ``state="new"`` or
 ``"needs-translation"``, XLIFF 2.0 ``<segment state="initial">``, and tool
-markers (Trados ``<sdl:seg>`` without a confirmation level, MadCap
+markers (Trados ``<sdl:seg>`` without a confirmation level or at ``Draft``, MadCap
 ``segmentStatus="Untranslated"``, WorldServer ``target_content="placeholders_only"``,
 memoQ ``mq:status="NotStarted"``). An exchange *template* has no translated unit
 at all. QA's empty-target check (QA401) should stay quiet on both and keep
@@ -44,9 +44,15 @@ def _local(el: etree._Element) -> str:
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
 
 
+#: Trados confirmation levels (``<sdl:seg conf>``) of a segment not translated yet: none (Not Translated), and
+#: Draft (edited, never confirmed). The others (Translated, Approved/Rejected Translation or SignOff) each claim a
+#: translation, a rejected one to be reworked as 1.2's needs-review states are.
+SDL_NOT_CONFIRMED = frozenset({None, "Draft"})
+
+
 def _sdl_untranslated_mids(trans_unit: etree._Element) -> set[str]:
-    """Trados: a segment definition without ``conf`` has not been translated or confirmed."""
-    return {seg.get("id", "") for seg in trans_unit.iter(f"{{{SDL_NS}}}seg") if seg.get("conf") is None}
+    """Trados: a segment definition left unconfirmed (:data:`SDL_NOT_CONFIRMED`) has not been translated yet."""
+    return {seg.get("id", "") for seg in trans_unit.iter(f"{{{SDL_NS}}}seg") if seg.get("conf") in SDL_NOT_CONFIRMED}
 
 
 def _segment_mids(target: etree._Element) -> list[str]:
