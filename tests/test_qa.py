@@ -174,6 +174,14 @@ def test_empty_segment_in_multi_segment_unit() -> None:
     assert qa_codes(data) == [("u", "QA401")]
 
 
+@pytest.mark.parametrize("symbol", ["mg/dL", "mmol/L", "mg/dL/U", "km/h", "e-mail"])
+def test_a_unit_symbol_or_compound_kept_as_it_is_is_no_copied_source_but_spaced_words_are(symbol: str) -> None:
+    """LoopKit's translations keep mg/dL and mmol/L in every language (304 QA402 warnings in one Hebrew file of units)."""
+    assert "QA402" not in codes_for("2.0", symbol, symbol, "he-IL")
+    spaced = symbol.replace("/", " per ").replace("-", " ")
+    assert "QA402" in codes_for("2.0", spaced, spaced, "he-IL")
+
+
 def test_an_empty_trados_draft_is_not_a_claimed_translation_an_empty_translated_segment_is() -> None:
     """Trados Studio's statuses (as matecat's "Test stati" sdlxliff has them): an empty segment at Draft is work not
     done yet, as one without a level is; an empty one at Translated claims a translation that is not there."""

@@ -168,7 +168,8 @@ QA404 = warning(
 )
 QA402 = warning(
     "QA402", 'Target identical to source',
-    'The target is the source copied verbatim. Not reported for single words, brand-like names, strings '
+    'The target is the source copied verbatim. Not reported for single words or tokens written without a space '
+    '(mg/dL, km/h, Wi-Fi: units and names most languages keep), brand-like names, strings '
     'made only of placeholders, numbers or URLs, when both languages are the same, or for a draft: a target whose '
     'state says not translated yet (1.2 new or needs-translation, 2.0 initial), as a CAT tool leaves the source '
     'copied in.',
@@ -738,9 +739,14 @@ def check_identical(u: Unit) -> Issues:
     if u.trg_base and u.trg_base == base_language(u.pair.src_lang):
         return NONE
     words = _WORD_RE.findall(u.src_visible)
-    if len(words) < 2 or (len(words) <= 3 and all(w[0].isupper() for w in words)):
+    if len(words) < 2 or (len(words) <= 3 and all(w[0].isupper() for w in words)) or _one_token(u.src_visible):
         return NONE
     return [(QA402, "target is identical to source")]
+
+
+def _one_token(text: str) -> bool:
+    """Written without a space: a unit symbol (mg/dL) or a compound name (Wi-Fi), kept as it is in most languages."""
+    return len(text.split()) == 1
 
 
 def needs_identical(s: Scan) -> Collection[int]:
