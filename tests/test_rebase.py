@@ -175,9 +175,9 @@ def test_a_killed_rebase_is_landed_by_the_next_run_as_it_would_have_landed(pulle
     assert again.exit_code in (0, 1) and "Traceback" not in again.output, again.output
     assert repo.git.status("--porcelain") == "" and not list(Path(repo.git_dir).glob("pxl10n-*.rebase"))
     if point == "rebase-committed":  # killed before it wrote: as if it had not run; a rebase again does it afresh
-        assert "landed the rebase" not in again.stderr and len(_rebase_commits(repo)) == (2 if then == "rebase" else 0)
+        assert "finished the rebase" not in again.stderr and len(_rebase_commits(repo)) == (2 if then == "rebase" else 0)
         return
-    assert "landed the rebase a stopped run had left" in again.stderr, again.stderr
+    assert "finished the rebase a stopped run had left" in again.stderr, again.stderr
     edits, px_copy = _rebase_commits(repo)
     assert list(edits.parents) == [px_copy] and px_copy.parents[0].hexsha == head, "both commits, PX's copy first, on HEAD then"
     path = key.path(l10n(pulled))

@@ -73,7 +73,8 @@ def finish(repo: git.Repo | None, directory: Path, command: str, console: Consol
         return None
     landed = _finish(repo, directory, command)
     if landed is not None:
-        console.info(f"landed the rebase a stopped run had left: commit {landed.sha[:12]} (on {landed.before[:12]})")
+        console.info(f"finished the rebase a stopped run had left (its files were written, not committed): "
+                     f"HEAD moved from {landed.before[:12]} to its commit {landed.sha[:12]}")
     return landed
 
 
