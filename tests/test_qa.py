@@ -78,6 +78,8 @@ TEXT_CASES = [
     ("QA331", "fr-FR", "This sentence is long enough to be checked.", "Ceci.", "Cette phrase est assez longue pour être vérifiée."),
     ("QA331", "fr-FR", "This sentence is long enough to be checked.",
      "Cette phrase est assez longue. " * 6, "Cette phrase est assez longue pour être vérifiée, sans doute."),
+    ("QA341", "fr-FR", "The café is open.", "Le cafe\u0301 est ouvert.", "Le café est ouvert."),
+    ("QA341", "ko-KR", "Save", "\u110c\u1165\u110c\u1161\u11bc", "\uc800\uc7a5"),
     ("QA401", "fr-FR", "Save", "", "Enregistrer"),
     ("QA401", "fr-FR", "Save", "   ", "Enregistrer"),
     ("QA402", "fr-FR", "Save your changes now", "Save your changes now", "Enregistrez vos modifications"),

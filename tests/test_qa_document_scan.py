@@ -32,7 +32,7 @@ PIECES = (
     "&amp;", "&lt;b&gt;", "&#33;", "&#46", "…", "...", "。", "！", "？", "?", "!", ".", ":", ";", "\u037e", "¿", "¡",
     "\u00a0", "\u202f", "  ", "\n", "\n  ", "\t", "»", "”", ")", "form.label.name",
     "{n, plural, one {# file} other {# files}}", "{n, plural, =0 {none} other {# items}}", "{g, select, male {he} other {they}}",
-    "\u0301", "ｅ", "ﬁ",
+    "\u0301", "ｅ", "ﬁ", "cafe\u0301", "\u1100\u1161", "\u0e17\u0e48\u0e38\u0e21",
 )
 LANGUAGES = ("fr-FR", "de", "es-ES", "ja", "zh-CN", "el", "th", "hy", "en-US", "ko", None)
 

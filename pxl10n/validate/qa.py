@@ -21,6 +21,7 @@ as escaped text (``&lt;b&gt;``) and so appears as ``<b>`` in the parsed text.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from itertools import compress, count, repeat
@@ -150,6 +151,13 @@ QA331 = warning(
     'The target is far longer or shorter than the source (sources under 20 characters are not checked; '
     'CJK targets may be much shorter). Often a truncated or pasted-twice translation.',
 )
+QA341 = warning(
+    "QA341", 'Decomposed characters in target',
+    'The target writes a letter as a base and a combining mark (e + U+0301) where Unicode has one character '
+    '(é), as text pasted from macOS or a PDF often is, and the source does not. It looks the same, but search, '
+    'sorting and comparison treat it as other text. Save the file normalized to NFC. Marks that have no '
+    'composed form (Arabic harakat, Thai tone marks, in any order) are not reported.',
+)
 QA401 = error(
     "QA401", 'Empty target',
     'A target exists but is empty while its source is not: the import would blank the text in PX. Remove '
@@ -176,7 +184,7 @@ QA402 = warning(
 )
 
 #: Every QA rule.
-RULES: tuple[Rule, ...] = (QA101, QA102, QA103, QA104, QA105, QA106, QA111, QA112, QA113, QA121, QA122, QA123, QA124, QA201, QA202, QA203, QA204, QA301, QA302, QA311, QA312, QA321, QA322, QA331, QA401, QA402, QA403, QA404,)
+RULES: tuple[Rule, ...] = (QA101, QA102, QA103, QA104, QA105, QA106, QA111, QA112, QA113, QA121, QA122, QA123, QA124, QA201, QA202, QA203, QA204, QA301, QA302, QA311, QA312, QA321, QA322, QA331, QA341, QA401, QA402, QA403, QA404,)
 
 Issue = tuple[Rule, str]
 #: What a check returns: the issues of one unit, most often :data:`NONE`.
@@ -684,6 +692,29 @@ def needs_links(s: Scan) -> Collection[int]:
     return found
 
 
+def check_composition(u: Unit) -> Issues:
+    """QA341: a target that NFC would shorten (compose), beside a source it would not."""
+    target = u.trg
+    composed = unicodedata.normalize("NFC", target)
+    if len(composed) == len(target) or len(unicodedata.normalize("NFC", u.src)) < len(u.src):
+        return NONE
+    count = len(target) - len(composed)
+    at = next((i for i in range(1, len(target)) if len(unicodedata.normalize("NFC", target[i - 1 : i + 1])) == 1), None)
+    if at is None:  # marks that compose only once reordered: no pair to show
+        return [(QA341, f"target has {count} decomposed character(s); normalize the file to NFC")]
+    letter, mark = target[at - 1], target[at]
+    return [(QA341, f"target has {count} decomposed character(s), e.g. {unicodedata.normalize('NFC', letter + mark)!r} "
+                    f"written as {letter!r} + U+{ord(mark):04X} {unicodedata.name(mark, 'a mark')}; "
+                    "normalize the file to NFC")]
+
+
+def needs_composition(s: Scan) -> Collection[int]:
+    """Units whose target is not NFC (one C call over the document first: NUL composes with nothing)."""
+    if unicodedata.is_normalized("NFC", s.trg.joined):
+        return ()
+    return {index for index, text in enumerate(s.trg.texts) if not unicodedata.is_normalized("NFC", text)}
+
+
 _AT_RE = re.compile("@")
 
 
@@ -764,6 +795,7 @@ CHECKS: tuple[Callable[[Unit], Issues], ...] = (
     check_numbers,
     check_links,
     check_length,
+    check_composition,
     check_identical,
 )
 #: Beside each check, its document-level proof: the units of a :class:`Scan` it cannot clear, which alone go
@@ -777,6 +809,7 @@ PROOFS: tuple[Callable[[Scan], Collection[int]], ...] = (
     needs_numbers,
     needs_links,
     needs_length,
+    needs_composition,
     needs_identical,
 )
 
