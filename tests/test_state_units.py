@@ -78,6 +78,19 @@ def test_a_state_file_of_a_newer_pxl10n_is_refused_and_never_repaired_or_merged_
     assert ours.read_bytes() == before
 
 
+@pytest.mark.parametrize("damage", ["conflict", "torn"])
+def test_a_damaged_state_file_of_a_newer_pxl10n_says_upgrade_not_repair(tmp_path: Path, damage: str) -> None:
+    """Conflict-marked or cut short, a newer pxl10n's state file was sent to ``merge-state --repair``, which then
+    refused it: the first message now says what the repair would have."""
+    newer = dumps({"fr-FR/article/a.xlf": entry()}).replace(f'"format": {FORMAT}', f'"format": {FORMAT + 1}', 1)
+    lines = newer.splitlines(keepends=True)
+    text = ("".join(lines[:2]) + "<<<<<<< ours\n" + lines[2] + "=======\n" + lines[2] + ">>>>>>> theirs\n"
+            + "".join(lines[3:])) if damage == "conflict" else newer[: len(newer) // 2]
+    with pytest.raises(StateError, match=f"written by a newer pxl10n \\(format {FORMAT + 1}") as raised:
+        parse(text, tmp_path / STATE_NAME)
+    assert "merge-state --repair" not in str(raised.value)
+
+
 def test_a_state_of_format_2_is_read_and_the_next_pull_keeps_every_units_as_pulled(pulled: Path, emulator: EmulatorServer) -> None:
     """Upgrading needs no step: the old entries merge from history as before, and a pull records their units."""
     key = keys_of(emulator, "article")[0]

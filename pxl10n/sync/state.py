@@ -162,15 +162,19 @@ def _newer(path: Path, found: int) -> StateError:
 
 
 def parse(text: str, path: Path) -> dict[str, FileState]:
-    """The entries of a state file's text; StateError (exit 2) for anything but a clean state."""
+    """The entries of a state file's text; StateError (exit 2) for anything but a clean state.
+
+    A newer pxl10n's file is named so before anything else: conflict-marked or torn, it would otherwise be sent
+    to a repair that refuses it."""
+    newest = max(map(int, _FORMAT_RE.findall(text)), default=0)
+    if newest > FORMAT:
+        raise _newer(path, newest)
     if MARKER_RE.search(text):
         raise StateError(f"{path}: the state file holds git conflict markers; {_repair_hint(path)}")
     try:
         raw = json.loads(text)
     except ValueError as exc:
         raise StateError(f"{path}: cannot read the state file ({exc}); {_repair_hint(path)}") from None
-    if isinstance(raw, dict) and isinstance(raw.get("format"), int) and raw["format"] > FORMAT:
-        raise _newer(path, raw["format"])
     if not isinstance(raw, dict) or raw.get("format") not in range(1, FORMAT + 1) or not isinstance(raw.get("files"), dict):
         raise StateError(f"{path}: unknown state file format; {_repair_hint(path)}")
     entries = {}
