@@ -171,6 +171,9 @@ def test_a_killed_rebase_is_landed_by_the_next_run_as_it_would_have_landed(pulle
     head = repo.head.commit.hexsha
     died = pxl10n(zygote, pulled, "rebase", PXL10N_CRASH_AT=f"{point}:1")
     assert died.returncode == KILLED["KILL"] and repo.head.commit.hexsha == head, died.stderr
+    waiting = json.loads(run("status", "--format", "json").stdout)["rebase_waiting"]
+    assert (waiting is None) == (point == "rebase-committed"), "status names a rebase whose files are written"
+    assert ("a pxl10n rebase stopped before its commit" in run("status").output) == (waiting is not None)
     again = run(then)
     assert again.exit_code in (0, 1) and "Traceback" not in again.output, again.output
     assert repo.git.status("--porcelain") == "" and not list(Path(repo.git_dir).glob("pxl10n-*.rebase"))
@@ -179,6 +182,7 @@ def test_a_killed_rebase_is_landed_by_the_next_run_as_it_would_have_landed(pulle
         return
     assert "finished the rebase a stopped run had left" in again.stderr, again.stderr
     edits, px_copy = _rebase_commits(repo)
+    assert waiting == edits.hexsha and json.loads(run("status", "--format", "json").stdout)["rebase_waiting"] is None
     assert list(edits.parents) == [px_copy] and px_copy.parents[0].hexsha == head, "both commits, PX's copy first, on HEAD then"
     path = key.path(l10n(pulled))
     assert path.read_bytes() == (edits.tree / f"l10n/{key.relpath()}").data_stream.read()

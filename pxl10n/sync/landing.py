@@ -78,39 +78,85 @@ def finish(repo: git.Repo | None, directory: Path, command: str, console: Consol
     return landed
 
 
-def _finish(repo: git.Repo, directory: Path, command: str) -> Landing | None:
-    note = note_path(repo, directory)
+def waiting(repo: git.Repo | None, directory: Path) -> Landing | None:
+    """The landing a note names that the next run would land, or stop at (for status: read only, no lock taken,
+    so a rebase running now shows as one too)."""
+    if repo is None:
+        return None
+    noted = _noted(note_path(repo, directory))
+    return noted if noted is not None and _waits(repo, noted) and _Paths.of(repo, noted).shown else None
+
+
+def _noted(note: Path) -> Landing | None:
     try:
         sha, before = note.read_text(encoding="ascii").split()
     except (OSError, ValueError, UnicodeDecodeError):
-        note.unlink(missing_ok=True)  # none, or not one rebase wrote whole (it writes it in one rename)
+        return None  # none, or not one rebase wrote whole (it writes it in one rename)
+    return Landing(sha, before)
+
+
+def _waits(repo: git.Repo, landing: Landing) -> bool:
+    return repo.head.commit.hexsha == landing.before and _exists(repo, landing.sha)
+
+
+class _Paths(NamedTuple):
+    """What each path the landing changes holds: in its commit, before it, in the work tree and in the index."""
+
+    rels: list[str]
+    wanted: dict[str, str]
+    old: dict[str, str]
+    on_disk: dict[str, str]
+    staged: dict[str, str]
+
+    @classmethod
+    def of(cls, repo: git.Repo, landing: Landing) -> _Paths:
+        rels = [rel for rel in repo.git.diff("--name-only", "-z", "--no-renames", landing.before, landing.sha).split("\0")
+                if rel]
+        return cls(rels, _blobs(repo, landing.sha, rels), _blobs(repo, landing.before, rels), _work_tree(repo, rels),
+                   _index(repo, rels))
+
+    @property
+    def changed_since(self) -> tuple[str, str] | None:
+        """The first (path, "work tree" | "index") holding neither the old content nor the commit's."""
+        for rel in self.rels:
+            for where, found in (("work tree", self.on_disk), ("index", self.staged)):
+                if found.get(rel) not in (self.wanted.get(rel), self.old.get(rel)):
+                    return rel, where
         return None
-    head = repo.head.commit.hexsha
-    if head != before or not _exists(repo, sha):
-        end(repo, directory)
+
+    @property
+    def shown(self) -> bool:
+        """Some path holds the commit's content (where it differs from the old)."""
+        return any(found.get(rel) == self.wanted.get(rel) != self.old.get(rel)
+                   for rel in self.rels for found in (self.on_disk, self.staged))
+
+
+def _finish(repo: git.Repo, directory: Path, command: str) -> Landing | None:
+    note = note_path(repo, directory)
+    noted = _noted(note)
+    if noted is None or not _waits(repo, noted):
+        note.unlink(missing_ok=True)
         return None
-    rels = [rel for rel in repo.git.diff("--name-only", "-z", "--no-renames", before, sha).split("\0") if rel]
-    wanted, old = _blobs(repo, sha, rels), _blobs(repo, before, rels)
-    on_disk, staged = _work_tree(repo, rels), _index(repo, rels)
-    for rel in rels:
-        for where, found in (("work tree", on_disk), ("index", staged)):
-            if found.get(rel) not in (wanted.get(rel), old.get(rel)):
-                raise GitNotReadyError(
-                    f"{rel}: a pxl10n rebase that stopped before its commit left it, and it has changed since (in the "
-                    f"{where}); nothing was done. Commit {sha[:12]} holds what the rebase wrote: take it "
-                    f"(`git reset --hard {sha[:12]}`, dropping the changes made since) or drop it "
-                    f"(`git checkout HEAD -- {' '.join(rels)}`, then `rm {note}`), then run {command} again")
-    if not any(found.get(rel) == wanted.get(rel) != old.get(rel) for rel in rels for found in (on_disk, staged)):
+    sha, before = noted
+    paths = _Paths.of(repo, noted)
+    changed = paths.changed_since
+    if changed is not None:
+        raise GitNotReadyError(
+            f"{changed[0]}: a pxl10n rebase that stopped before its commit left it, and it has changed since (in the "
+            f"{changed[1]}); nothing was done. Commit {sha[:12]} holds what the rebase wrote: take it "
+            f"(`git reset --hard {sha[:12]}`, dropping the changes made since) or drop it "
+            f"(`git checkout HEAD -- {' '.join(paths.rels)}`, then `rm {note}`), then run {command} again")
+    if not paths.shown:
         end(repo, directory)
         return None
     commit = repo.commit(sha)
-    for rel in rels:
-        if on_disk.get(rel) != wanted.get(rel):
+    for rel in paths.rels:
+        if paths.on_disk.get(rel) != paths.wanted.get(rel):
             atomic_write(Path(repo.working_tree_dir or ".") / rel, (commit.tree / rel).data_stream.read())
-    gitops.stage_blobs(repo, {rel: wanted[rel] for rel in rels if staged.get(rel) != wanted[rel]})
+    gitops.stage_blobs(repo, {rel: paths.wanted[rel] for rel in paths.rels if paths.staged.get(rel) != paths.wanted[rel]})
     gitops.move_head(repo, sha, before, "pxl10n rebase (landed by the next run)")
     end(repo, directory)
-    return Landing(sha, before)
+    return noted
 
 
 def _exists(repo: git.Repo, sha: str) -> bool:

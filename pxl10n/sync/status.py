@@ -24,6 +24,7 @@ from pxl10n.fsutil import links_under, normalized, read_bytes
 from pxl10n.layout import FileKey, laid_out_keys, stray_files
 from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.sync import git as gitops
+from pxl10n.sync import landing
 from pxl10n.sync.ownership import Unlisted, pulled_units, remembered, unlisted_edits
 from pxl10n.sync.selection import Selection
 from pxl10n.sync.state import FileState, State
@@ -145,6 +146,8 @@ class StatusReport:
     edited: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: (path, "push pending" | "pull pending") where the file and PX disagree on "translated"
     drift: list[tuple[str, str]] = field(default_factory=list)
+    #: the commit of a rebase that stopped before it landed (its files written, uncommitted), or None
+    rebase_waiting: str | None = None
 
     def below(self, threshold: float, measure: Measure = Measure.UNITS) -> list[tuple[str, float]]:
         """Locales whose translated share (of units or words) is under ``threshold`` percent (the --fail-under rule)."""
@@ -166,6 +169,7 @@ class StatusReport:
             "units_changed": [{"path": path, "units": list(units)} for path, units in self.edited.items()],
             "unlisted_locales_changed": list(self.unlisted.locales),
             "unlisted_kinds_changed": list(self.unlisted.kinds),
+            "rebase_waiting": self.rebase_waiting,
         }
         if self.remote:
             data["drift"] = [{"path": path, "drift": what} for path, what in self.drift]
@@ -200,7 +204,8 @@ def collect(settings: Settings, selection: Selection | None = None, *, remote: b
     state = State.load(settings.directory)
     with gitops.work_tree(settings.directory) as repo:
         history = remembered(repo, settings.directory)
-    report = StatusReport(remote=remote)
+        waiting = landing.waiting(repo, settings.directory)
+    report = StatusReport(remote=remote, rebase_waiting=waiting.sha if waiting is not None else None)
     rows = {(locale, kind): Row(locale, kind) for locale in locales for kind in kinds}
     complete: dict[FileKey, bool] = {}
     drafted: list[tuple[FileKey, FileState, XliffInfo]] = []
@@ -363,6 +368,10 @@ def _edited(report: StatusReport, path: str) -> str:
 
 def _notes(report: StatusReport) -> list[str]:
     lines = []
+    if report.rebase_waiting:
+        lines.append(f"a pxl10n rebase stopped before its commit {report.rebase_waiting[:12]} landed (or is running "
+                     "now): the files it wrote show as changed; the next pull, push or rebase lands it, or says "
+                     "why it cannot")
     if report.remote:
         lines.append("COMPLETE HERE/PX/PX ITEMS: items fully translated in the files / that PX counts as translated / PX lists")
         lines += [f"drift: {path}: {what}" for path, what in report.drift] or ["no drift between the files and PX"]
