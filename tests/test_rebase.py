@@ -18,6 +18,7 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey
+from pxl10n.sync import landing
 from pxl10n.sync.state import read_entries
 from pxl10n.xliff.io import parse, read_info, sha256
 
@@ -223,6 +224,22 @@ def test_a_killed_rebase_whose_files_a_person_put_back_is_not_landed(pulled: Pat
     code, summary = push_json()
     assert code == 1 and results(summary)[key.relpath()] == "conflict" and _rebase_commits(repo) == []
     assert not list(Path(repo.git_dir).glob("pxl10n-*.rebase"))
+
+
+def test_a_rebase_removes_the_partial_files_a_killed_run_left(pulled: Path, emulator: EmulatorServer) -> None:
+    """Killed between writing a file's copy and renaming it in (a random-moment kill in the random walk found it),
+    a run leaves a hidden ``.partial`` beside the file, untracked, for ``git add -A`` to commit; pull and push
+    removed them, rebase did not."""
+    key, _, _ = _changed_everywhere(pulled, emulator)
+    repo = git.Repo(pulled)
+    path = key.path(l10n(pulled))
+    stray = path.parent / f".{path.name}.k1ll3d.partial"
+    stray.write_bytes(path.read_bytes()[:100])
+    note = landing.note_path(repo, l10n(pulled))
+    torn = note.parent / f".{note.name}.k1ll3d.partial"  # the note of a rebase killed while writing it
+    torn.write_bytes(b"0123")
+    code, _ = rebase_json()
+    assert code == 0 and not stray.exists() and not torn.exists() and repo.git.status("--porcelain") == ""
 
 
 def test_a_rebase_killed_then_committed_by_hand_merges_later_though_pxs_copy_never_reached_history(

@@ -33,6 +33,8 @@ import os
 import random
 import re
 import shutil
+import subprocess
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,7 +50,7 @@ from pxl10n.px.kinds import KIND_NAMES
 from pxl10n.xliff.states import NOT_YET_12, NOT_YET_20, UNTRANSLATED_12
 
 from .helpers.branches import install_driver
-from .helpers.children import KILLED, pxl10n
+from .helpers.children import KILLED, child_env, pxl10n
 from .helpers.cli import run
 from .helpers.pulled import keys_of, l10n
 from .helpers.zygote import Zygote
@@ -62,6 +64,9 @@ STEPS = 24
 #: while PX had changed the file too, and push sent it) and 44 (a killed rebase's files, left uncommitted, stopped
 #: the rebase run again); both are in tests/test_rebase.py. ``WALK_VERBOSE=1`` (with ``-s``) prints every command's
 #: output; a failing story's assertion lists its moves.
+#: ``WALK_TIMED_KILLS=1`` kills at a random moment instead (a SIGKILL from outside within 0.25 s of the start; not
+#: repeatable, so a deep search's tool, not the default).
+TIMED_KILLS = bool(os.environ.get("WALK_TIMED_KILLS"))
 FOUND = (110, 195)
 SEEDS = (*range(int(os.environ.get("WALK_SEEDS", "16"))), 44, *FOUND)
 #: What each step does, by weight.
@@ -356,8 +361,20 @@ class Walk:
         args = self.arguments(name)
 
         def die() -> str:
-            died = pxl10n(self.zygote, self.root, *args, PXL10N_CRASH_AT=spec)
-            self.log.append(f"{' '.join(args)} killed at {spec} -> {died.returncode}")
+            if TIMED_KILLS:  # a SIGKILL from outside, at a moment no crash point names
+                delay = rng.uniform(0.0, 0.25)
+                started = self.zygote.start(args, cwd=self.root, env=child_env(), stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True)
+                time.sleep(delay)
+                code = started.kill()
+                died = subprocess.CompletedProcess(args, code, started.client.stdout.read(), started.client.stderr.read())
+                started.client.stdout.close()
+                started.client.stderr.close()
+                at = f"{delay:.3f} s"
+            else:
+                died = pxl10n(self.zygote, self.root, *args, PXL10N_CRASH_AT=spec)
+                at = spec
+            self.log.append(f"{' '.join(args)} killed at {at} -> {died.returncode}")
             assert died.returncode in (0, 1, *KILLED.values()), f"{self.log}\n{died.stdout}{died.stderr}"
             assert "Traceback" not in died.stderr, f"{self.log}\n{died.stderr}"
             self.died = died.returncode in KILLED.values()

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from pxl10n.console import Console
 from pxl10n.errors import GitNotReadyError
-from pxl10n.fsutil import atomic_write
+from pxl10n.fsutil import PARTIAL_SUFFIX, atomic_write
 from pxl10n.sync import git as gitops
 
 if TYPE_CHECKING:  # GitPython is imported by pxl10n.sync.git, which first quiets its check for a git command
@@ -133,6 +133,8 @@ class _Paths(NamedTuple):
 
 def _finish(repo: git.Repo, directory: Path, command: str) -> Landing | None:
     note = note_path(repo, directory)
+    for torn in note.parent.glob(f".{note.name}.*{PARTIAL_SUFFIX}"):  # a note a killed rebase was writing
+        torn.unlink(missing_ok=True)
     noted = _noted(note)
     if noted is None or not _waits(repo, noted):
         note.unlink(missing_ok=True)

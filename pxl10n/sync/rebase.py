@@ -51,7 +51,7 @@ from pxl10n.config import Settings
 from pxl10n.conflict_markers import UNRESOLVED, opening_line
 from pxl10n.console import Console, some
 from pxl10n.errors import GitError, GitNotReadyError, Pxl10nError, XliffError
-from pxl10n.fsutil import atomic_write, read_normalized, refuse_links
+from pxl10n.fsutil import atomic_write, read_normalized, refuse_links, remove_partials
 from pxl10n.layout import STATE_NAME, FileKey, require_ids
 from pxl10n.px.client import PXClient
 from pxl10n.sync import crash, journal, landing, lock
@@ -151,6 +151,7 @@ def rebase(settings: Settings, selection: Selection | None = None, *, console: C
         if problem:
             raise GitNotReadyError(f"{problem}; nothing was done")
         with lock.hold(directory, "rebase", repo.git_dir):
+            remove_partials(directory)  # a killed run's, as pull and push remove them: the lock says none is running
             landing.finish(repo, directory, "pxl10n rebase", console)
             journal.check_closed(directory)  # what an interrupted push sent is recorded first, or it could go twice
             result = _rebase(settings, selection or Selection(), console, repo, client, dry_run=dry_run)
