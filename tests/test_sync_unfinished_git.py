@@ -14,6 +14,7 @@ Real repositories, real merges, the emulator over loopback.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import git
@@ -21,6 +22,7 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import STATE_NAME, FileKey
+from pxl10n.sync import git as gitops
 
 from .helpers.cli import run
 from .helpers.project import content_entries, write_config
@@ -157,6 +159,40 @@ def test_unmerged_files_from_a_stash_pop_refuse_pull_with_how_to_resolve(pulled:
     assert result.exit_code == 2
     assert "git holds 1 unmerged file" in result.stderr and key.relpath() in result.stderr
     assert "git checkout --ours or --theirs" in result.stderr
+
+
+def test_a_stale_index_lock_refuses_push_pull_and_rebase_before_px_is_sent_anything(
+        pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A git command killed while it held the index (a killed pxl10n run's, found by the random walk) leaves
+    ``.git/index.lock``: every commit fails on it. Push used to send to PX first and fail recording, leaving a
+    journal; now each command stops at once, naming the file, and works once it is removed."""
+    monkeypatch.setattr(gitops, "INDEX_LOCK_WAIT", 0.2)
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    git.Repo(pulled).git.commit("-qam", "translated")
+    lock = pulled / ".git" / "index.lock"
+    lock.write_text("")
+    before = _snapshot(pulled)
+    for command in ("push", "pull", "rebase"):
+        result = run(command)
+        assert result.exit_code == 2 and "Traceback" not in result.output, result.output
+        assert f"git's index is locked ({lock} exists)" in result.stderr and f"`rm {lock}`" in result.stderr, result.stderr
+    assert import_requests(emulator) == 0 and _snapshot(pulled) == before
+    lock.unlink()
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed"
+
+
+def test_an_index_lock_that_goes_away_soon_stops_nothing(pulled: Path, emulator: EmulatorServer) -> None:
+    """An editor's or a prompt's ``git status`` holds the lock for a moment: the run waits it out."""
+    key = keys_of(emulator, "article")[0]
+    translate(pulled, key)
+    git.Repo(pulled).git.commit("-qam", "translated")
+    lock = pulled / ".git" / "index.lock"
+    lock.write_text("")
+    threading.Timer(0.3, lock.unlink).start()
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed"
 
 
 def test_a_bisect_in_progress_refuses_pull(pulled: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -88,6 +89,11 @@ def unfinished(repo: git.Repo, command: str) -> str | None:
     paths alone (a ``git stash pop`` that conflicted) make any commit fail. Nothing is guessed: the sentence
     says what git is doing and how to finish or abort it."""
     git_dir = Path(repo.git_dir)
+    locked = _index_lock(git_dir)
+    if locked is not None:
+        return (f"{repo.working_tree_dir}: git's index is locked ({locked} exists): another git command is running, "
+                f"or one was killed before it ended (a killed pxl10n run's, say); once none runs, remove it "
+                f"(`rm {locked}`), then run {command} again")
     unmerged = sorted({line.split("\t", 1)[-1] for line in repo.git.ls_files("--unmerged").splitlines() if line})
     files = f" ({_count(unmerged)}, e.g. {unmerged[0]})" if unmerged else ""
     again = f"then run {command} again"
@@ -98,6 +104,22 @@ def unfinished(repo: git.Repo, command: str) -> str | None:
     if unmerged:
         return (f"{repo.working_tree_dir}: git holds {_count(unmerged)}, e.g. {unmerged[0]}; resolve them (edit, then "
                 f"git add), or take one side (git checkout --ours or --theirs PATH, then git add), {again}")
+    return None
+
+
+#: How long a lock on the index may take to go away before it is called in the way: an editor's or a prompt's
+#: ``git status`` holds it for a moment.
+INDEX_LOCK_WAIT = 2.0
+
+
+def _index_lock(git_dir: Path) -> Path | None:
+    """``index.lock`` when it stays: every commit would fail on it, after PX was sent what it records."""
+    lock = git_dir / "index.lock"
+    deadline = time.monotonic() + INDEX_LOCK_WAIT
+    while lock.exists():
+        if time.monotonic() >= deadline:
+            return lock
+        time.sleep(0.05)
     return None
 
 
