@@ -36,7 +36,7 @@ import shutil
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -352,6 +352,20 @@ class Walk:
                 self.seen["sent over PX's editor"] += 1
         return output
 
+    def stale_lock(self, args: Sequence[str]) -> None:
+        """A git command the killed run had started (its output a closed pipe now) may die holding the index's lock:
+        pxl10n then refuses, naming it, and the person removes it as told."""
+        lock = Path(self.repo.git_dir) / "index.lock"
+        for _ in range(40):  # or it ends on its own
+            if not lock.exists():
+                return
+            time.sleep(0.05)
+        result = run(*args)
+        assert result.exit_code == 2 and f"`rm {lock}`" in result.stderr, f"{self.log}\n{result.output}"
+        lock.unlink()
+        self.log.append("a stale index.lock, removed as told")
+        self.seen["stale index lock"] += 1
+
     def killed(self, name: str) -> str:
         """A pull, push or rebase dies at a named point (SIGKILL, or Ctrl-C) in a process of its own; then either
         the CI runner throws its checkout away (what the run had not committed is gone, the journal with it) or
@@ -367,6 +381,7 @@ class Walk:
                                             stderr=subprocess.PIPE, text=True)
                 time.sleep(delay)
                 code = started.kill()
+                self.stale_lock(args)
                 died = subprocess.CompletedProcess(args, code, started.client.stdout.read(), started.client.stderr.read())
                 started.client.stdout.close()
                 started.client.stderr.close()
