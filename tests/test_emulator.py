@@ -446,6 +446,18 @@ def test_reset_waits_for_a_request_being_handled(emu: EmulatorServer) -> None:
     assert emu.stats.total == 0
 
 
+def test_drain_waits_for_a_request_being_handled_and_says_when_one_outlasts_it(emu: EmulatorServer) -> None:
+    """A killed run's last request is handled to its end, as at PX: a test waits for it before it changes PX."""
+    emu.faults.latency = 0.3
+    with ThreadPoolExecutor(1) as pool:
+        slow = pool.submit(httpx.get, f"{emu.base_url}/v1/kcbot", headers={"X-APTRINSIC-API-KEY": KEY})
+        while not emu.peak_concurrency:
+            time.sleep(0.005)
+        assert emu.drain(timeout=0.01) is False  # still sleeping in the handler
+        assert emu.drain() is True and emu.stats.total == 1  # recorded as the handler ends
+        assert slow.result().status_code == 200
+
+
 def test_reset_of_a_server_given_its_store_needs_a_store() -> None:
     server = EmulatorServer(store=Store())
     with pytest.raises(ValueError, match="pass reset"):

@@ -279,6 +279,13 @@ class EmulatorServer:
         host = f"[{host}]" if ":" in host else host
         return f"http://{host}:{self._server.server_port}"
 
+    def drain(self, timeout: float = DRAIN_TIMEOUT) -> bool:
+        """Wait for the requests still being handled; False when one still is after ``timeout`` seconds.
+
+        A request a client sent is handled to its end even when the client dies meanwhile, as at PX: a test that
+        kills a run waits here before it changes PX, or it races the dead run's last import."""
+        return self._in_flight.wait_idle(timeout)
+
     def reset(self, store: Store | None = None) -> EmulatorServer:
         """Back to as constructed: a fresh store (or ``store``), keys, faults and stats.
 
@@ -287,7 +294,7 @@ class EmulatorServer:
         ``store`` cannot rebuild it: pass one.
         """
         self.faults.clear()  # ends the misbehaviour of requests still running, so they finish
-        if not self._in_flight.wait_idle(DRAIN_TIMEOUT):
+        if not self.drain():
             raise RuntimeError(f"emulator still handling a request after {DRAIN_TIMEOUT:.0f} s; cannot reset")
         if store is None:
             if not self._own_store:
