@@ -10,7 +10,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -433,12 +433,18 @@ def test_reset_restores_store_keys_faults_and_stats_on_the_same_socket(emu: Emul
     assert httpx.get(f"{url}/v1/kcbot", headers={"X-APTRINSIC-API-KEY": "extra"}, verify=TLS).status_code == 401
 
 
-def test_reset_waits_for_a_request_being_handled(emu: EmulatorServer) -> None:
+def _being_handled(emu: EmulatorServer, pool: ThreadPoolExecutor) -> Future[httpx.Response]:
+    """A request the emulator is handling now, for 0.3 s more."""
     emu.faults.latency = 0.3
+    slow = pool.submit(httpx.get, f"{emu.base_url}/v1/kcbot", headers={"X-APTRINSIC-API-KEY": KEY})
+    while not emu.peak_concurrency:
+        time.sleep(0.005)
+    return slow
+
+
+def test_reset_waits_for_a_request_being_handled(emu: EmulatorServer) -> None:
     with ThreadPoolExecutor(1) as pool:
-        slow = pool.submit(httpx.get, f"{emu.base_url}/v1/kcbot", headers={"X-APTRINSIC-API-KEY": KEY})
-        while not emu.peak_concurrency:
-            time.sleep(0.005)
+        slow = _being_handled(emu, pool)
         before = emu.stats
         emu.reset()
         assert before.total == 1  # recorded as the handler ends, so reset waited for it
@@ -448,11 +454,8 @@ def test_reset_waits_for_a_request_being_handled(emu: EmulatorServer) -> None:
 
 def test_drain_waits_for_a_request_being_handled_and_says_when_one_outlasts_it(emu: EmulatorServer) -> None:
     """A killed run's last request is handled to its end, as at PX: a test waits for it before it changes PX."""
-    emu.faults.latency = 0.3
     with ThreadPoolExecutor(1) as pool:
-        slow = pool.submit(httpx.get, f"{emu.base_url}/v1/kcbot", headers={"X-APTRINSIC-API-KEY": KEY})
-        while not emu.peak_concurrency:
-            time.sleep(0.005)
+        slow = _being_handled(emu, pool)
         assert emu.drain(timeout=0.01) is False  # still sleeping in the handler
         assert emu.drain() is True and emu.stats.total == 1  # recorded as the handler ends
         assert slow.result().status_code == 200
