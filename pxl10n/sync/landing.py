@@ -31,7 +31,6 @@ anything else (:func:`finish`):
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -39,6 +38,7 @@ from pxl10n.console import Console
 from pxl10n.errors import GitNotReadyError
 from pxl10n.fsutil import PARTIAL_SUFFIX, atomic_write
 from pxl10n.sync import git as gitops
+from pxl10n.sync import lock
 
 if TYPE_CHECKING:  # GitPython is imported by pxl10n.sync.git, which first quiets its check for a git command
     import git
@@ -53,8 +53,7 @@ class Landing(NamedTuple):
 
 def note_path(repo: git.Repo, directory: Path) -> Path:
     """The note of ``directory``'s rebase in the git directory: one per l10n directory, as the lock is."""
-    digest = hashlib.sha1(str(directory.resolve()).encode("utf-8")).hexdigest()[:12]
-    return Path(repo.git_dir) / f"pxl10n-{digest}.rebase"
+    return Path(repo.git_dir) / f"pxl10n-{lock.directory_digest(directory)}.rebase"
 
 
 def begin(repo: git.Repo, directory: Path, landing: Landing) -> None:

@@ -49,12 +49,16 @@ def wait_seconds() -> float:
         return DEFAULT_WAIT
 
 
+def directory_digest(directory: Path) -> str:
+    """What names one l10n directory's files in the git directory (its lock, a rebase's note)."""
+    return hashlib.sha1(str(directory.resolve()).encode("utf-8")).hexdigest()[:12]
+
+
 @contextmanager
 def hold(directory: Path, command: str, git_dir: str | os.PathLike[str] | None = None) -> Iterator[None]:
     """Hold the directory's lock for the block; BusyError when another run keeps it past the wait."""
     if git_dir:
-        digest = hashlib.sha1(str(directory.resolve()).encode("utf-8")).hexdigest()[:12]
-        path = Path(git_dir) / f"pxl10n-{digest}.lock"
+        path = Path(git_dir) / f"pxl10n-{directory_digest(directory)}.lock"
     else:
         directory.parent.mkdir(parents=True, exist_ok=True)
         path = directory.parent / f".pxl10n-{directory.name}.lock"
