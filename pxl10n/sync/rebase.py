@@ -31,8 +31,9 @@ Two commits land at once (HEAD moves once, after both are made from git objects)
 PX's copy, recorded as pulled (its units, the base of any later merge, in the state entry), then
 the edits on it. The work tree and index are written before HEAD moves, so a
 crash leaves either nothing done, or the result written and staged, never a file
-without the edits; the next run lands what it left (:mod:`pxl10n.sync.landing`). Only a file whose edits are committed is rebased: the commit
-before keeps the file as it was. Made from objects (``git commit-tree``), the two
+without the edits; the next run lands what it left (:mod:`pxl10n.sync.landing`).
+Only a file whose edits are committed is rebased: the commit before keeps the
+file as it was. Made from objects (``git commit-tree``), the two
 commits run no commit hooks, as a rebase or merge made by git's own plumbing does not.
 """
 
