@@ -433,6 +433,45 @@ def version_at(repo: git.Repo, commit: str, rel: str) -> bytes | None:
     return bytes(data) if cast(bytes, kind) == b"blob" else None  # GitPython's stubs say str; it is bytes
 
 
+def commit_exists(repo: git.Repo, sha: str) -> bool:
+    """Whether ``sha`` names a commit this repository holds (reachable or not)."""
+    status, _, _ = repo.git.cat_file("-e", f"{sha}^{{commit}}", with_extended_output=True, with_exceptions=False)
+    return bool(status == 0)
+
+
+def paths_changed(repo: git.Repo, old: str, new: str) -> list[str]:
+    """The paths commit ``new`` changes from commit ``old``, from the work tree's root."""
+    return [rel for rel in _plumbing(repo, "diff", "--name-only", "-z", "--no-renames", old, new).split("\0") if rel]
+
+
+def blobs_at(repo: git.Repo, commit: str, rels: Sequence[str]) -> dict[str, str]:
+    """Path -> the blob ``commit`` holds there (a path it lacks is absent)."""
+    listed = _plumbing(repo, "ls_tree", "-z", commit, "--", *rels).split("\0") if rels else []
+    return {line.split("\t", 1)[1]: line.split()[2] for line in listed if line}
+
+
+def staged_blobs(repo: git.Repo, rels: Sequence[str]) -> dict[str, str]:
+    """Path -> the blob the index holds there (a path it lacks is absent)."""
+    listed = _plumbing(repo, "ls_files", "-s", "-z", "--", *rels).split("\0") if rels else []
+    return {line.split("\t", 1)[1]: line.split()[1] for line in listed if line}
+
+
+def work_tree_blobs(repo: git.Repo, rels: Sequence[str]) -> dict[str, str]:
+    """Path -> the blob each file of the work tree would be (git's clean filters applied, as ``git add`` would)."""
+    root = Path(repo.working_tree_dir or ".")
+    present = [rel for rel in rels if (root / rel).is_file()]
+    hashed = _plumbing(repo, "hash_object", "--", *present).split() if present else []
+    return dict(zip(present, hashed, strict=True))
+
+
+def _plumbing(repo: git.Repo, command: str, *args: str) -> str:
+    """What a git plumbing command prints; GitError (git's words) when it fails."""
+    try:
+        return str(getattr(repo.git, command)(*args))
+    except git.GitCommandError as exc:
+        raise GitError(f"git {command.replace('_', '-')} failed: {_said(exc)}") from None
+
+
 def switch_branch(repo: git.Repo, branch: str) -> bool:
     """Check out ``branch``, creating it from HEAD when new; True when it was created."""
     try:

@@ -95,7 +95,7 @@ def _noted(note: Path) -> Landing | None:
 
 
 def _waits(repo: git.Repo, landing: Landing) -> bool:
-    return repo.head.commit.hexsha == landing.before and _exists(repo, landing.sha)
+    return repo.head.commit.hexsha == landing.before and gitops.commit_exists(repo, landing.sha)
 
 
 class _Paths(NamedTuple):
@@ -109,10 +109,9 @@ class _Paths(NamedTuple):
 
     @classmethod
     def of(cls, repo: git.Repo, landing: Landing) -> _Paths:
-        rels = [rel for rel in repo.git.diff("--name-only", "-z", "--no-renames", landing.before, landing.sha).split("\0")
-                if rel]
-        return cls(rels, _blobs(repo, landing.sha, rels), _blobs(repo, landing.before, rels), _work_tree(repo, rels),
-                   _index(repo, rels))
+        rels = gitops.paths_changed(repo, landing.before, landing.sha)
+        return cls(rels, gitops.blobs_at(repo, landing.sha, rels), gitops.blobs_at(repo, landing.before, rels),
+                   gitops.work_tree_blobs(repo, rels), gitops.staged_blobs(repo, rels))
 
     @property
     def changed_since(self) -> tuple[str, str] | None:
@@ -150,35 +149,10 @@ def _finish(repo: git.Repo, directory: Path, command: str) -> Landing | None:
     if not paths.shown:
         end(repo, directory)
         return None
-    commit = repo.commit(sha)
-    for rel in paths.rels:
-        if paths.on_disk.get(rel) != paths.wanted.get(rel):
-            atomic_write(Path(repo.working_tree_dir or ".") / rel, (commit.tree / rel).data_stream.read())
-    gitops.stage_blobs(repo, {rel: paths.wanted[rel] for rel in paths.rels if paths.staged.get(rel) != paths.wanted[rel]})
+    for rel, blob in paths.wanted.items():  # a rebase writes every path it changes, and removes none
+        if paths.on_disk.get(rel) != blob:
+            atomic_write(Path(repo.working_tree_dir or ".") / rel, gitops.version_at(repo, sha, rel) or b"")
+    gitops.stage_blobs(repo, {rel: blob for rel, blob in paths.wanted.items() if paths.staged.get(rel) != blob})
     gitops.move_head(repo, sha, before, "pxl10n rebase (landed by the next run)")
     end(repo, directory)
     return noted
-
-
-def _exists(repo: git.Repo, sha: str) -> bool:
-    status, _, _ = repo.git.cat_file("-e", f"{sha}^{{commit}}", with_extended_output=True, with_exceptions=False)
-    return bool(status == 0)
-
-
-def _blobs(repo: git.Repo, commit: str, rels: list[str]) -> dict[str, str]:
-    """Path -> blob in ``commit`` (a path it lacks is absent)."""
-    listed = repo.git.ls_tree("-z", commit, "--", *rels).split("\0") if rels else []
-    return {line.split("\t", 1)[1]: line.split()[2] for line in listed if line}
-
-
-def _index(repo: git.Repo, rels: list[str]) -> dict[str, str]:
-    listed = repo.git.ls_files("-s", "-z", "--", *rels).split("\0") if rels else []
-    return {line.split("\t", 1)[1]: line.split()[1] for line in listed if line}
-
-
-def _work_tree(repo: git.Repo, rels: list[str]) -> dict[str, str]:
-    """Path -> the blob the file would be (git's clean filters applied, as rebase hashed it)."""
-    root = Path(repo.working_tree_dir or ".")
-    present = [rel for rel in rels if (root / rel).is_file()]
-    hashed = repo.git.hash_object("--", *present).split() if present else []
-    return dict(zip(present, hashed, strict=True))
