@@ -20,7 +20,9 @@ import pytest
 
 from pxl10n.emulator.server import EmulatorServer
 
+from .helpers.actions import runner_python
 from .helpers.cli import run
+from .helpers.github_world import World, new_remote, pull_to_main, world_in
 from .helpers.project import API_KEY, content_entries, write_config
 from .helpers.zygote import Zygote
 
@@ -151,3 +153,52 @@ def pulled(request: pytest.FixtureRequest, tmp_path: Path, pulled_template: Path
     """The project after a first pull (committed): the session's pulled template, one copy (not the project's first)."""
     assert "project" not in request.fixturenames, "ask for pulled or project, not both: each is the test's work tree"
     return _enter(tmp_path, pulled_template, monkeypatch)
+
+
+# --------------------------------------------------------------------------- a GitHub of our own (helpers/github_world.py)
+
+
+@pytest.fixture(scope="session")
+def remote_template(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer) -> Path:
+    """The "GitHub" repository every test starts from: main holds README.md and a pxl10n.toml for the session's emulator.
+
+    Made once per session (per xdist worker); each test gets a copy (``world``).
+    """
+    return new_remote(tmp_path_factory.mktemp("remote-template"), emulator_server)
+
+
+@pytest.fixture(scope="session")
+def pulled_remote_template(tmp_path_factory: pytest.TempPathFactory, emulator_server: EmulatorServer, remote_template: Path) -> Path:
+    """``remote_template`` after ``pull_to_main`` from the emulator as every test finds it (reset): made once per session.
+
+    A pull of the reset emulator is the same pull in every test (the emulator serves the
+    same items; conftest's ``pulled_template`` rests on this too), so the tests that start
+    from one begin with a copy of it (``pulled_world``) instead of running it again.
+    """
+    root = tmp_path_factory.mktemp("pulled-remote-template")
+    remote = root / "remote.git"
+    shutil.copytree(remote_template, remote, symlinks=True)
+    emulator_server.reset()
+    pull_to_main(root, remote)
+    emulator_server.reset()
+    return remote
+
+
+@pytest.fixture(scope="session")
+def setup_python(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What the stand-in for actions/setup-python hands the action (tests/helpers/actions.py)."""
+    return runner_python(tmp_path_factory.mktemp("setup-python") / "venv")
+
+
+@pytest.fixture
+def world(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote, remote_template: Path, setup_python: Path) -> World:
+    """A remote whose main holds README.md and pxl10n.toml, the reset emulator, a runner."""
+    return world_in(tmp_path, remote_template, emulator, zygote, setup_python)
+
+
+@pytest.fixture
+def pulled_world(tmp_path: Path, emulator: EmulatorServer, zygote: Zygote, pulled_remote_template: Path, setup_python: Path) -> World:
+    """``world`` after ``world.pull_to_main()``: main also holds the first pull of the emulator, pushed by the maintainer."""
+    return world_in(tmp_path, pulled_remote_template, emulator, zygote, setup_python)
+
+
