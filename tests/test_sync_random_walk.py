@@ -31,12 +31,11 @@ from __future__ import annotations
 
 import os
 import random
-import re
 import shutil
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,16 +46,14 @@ from lxml import etree
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.px.kinds import KIND_NAMES
-from pxl10n.xliff.states import NOT_YET_12, NOT_YET_20, UNTRANSLATED_12
 
 from .helpers.branches import install_driver
 from .helpers.children import KILLED, child_env, pxl10n
 from .helpers.cli import run
 from .helpers.pulled import keys_of, l10n
+from .helpers.unit_files import dressed, read_units, units_in, write_units
 from .helpers.zygote import Zygote
 
-X = "{urn:oasis:names:tc:xliff:document:2.0}"
-X12 = "{urn:oasis:names:tc:xliff:document:1.2}"
 LOCALES = ("fr-FR", "de-DE")
 STEPS = 24
 #: The stories played: the first ``WALK_SEEDS`` (16; 400 for a deep search, about 1 s each), and those that found a
@@ -79,73 +76,6 @@ KILL_RATE = 0.25
 CRASH_POINTS = {"pull": ("pull-recorded", "pull-wrote", "pull-decided"),
                 "push": ("push-sending", "push-sent", "push-landed", "push-saved"),
                 "rebase": ("rebase-committed", "rebase-written", "rebase-staged")}
-_TOKEN = re.compile(r"\[(?:T|PX)\d+\] ")
-
-
-def _dressed(source: str, mark: str) -> str:
-    """``source`` with a mark before its text: the markup, placeholders and outer whitespace kept (valid QA)."""
-    core = _TOKEN.sub("", source.strip())
-    lead, trail = source[: len(source) - len(source.lstrip())], source[len(source.rstrip()) :]
-    return f"{lead}[{mark}] {core}{trail}"
-
-
-@dataclass(frozen=True)
-class Unit:
-    """One unit of a file as it is on disk."""
-
-    source: str
-    target: str | None
-    state: str | None
-
-
-def _units_in(root: etree._Element) -> Iterator[tuple[str, etree._Element, etree._Element, str]]:
-    """Each unit's id, source, the element its target lives in (2.0: the segment; 1.2: the trans-unit), and the
-    namespace."""
-    if root.get("version") == "1.2":
-        for unit in root.iter(f"{X12}trans-unit"):
-            yield unit.get("id"), unit.find(f"{X12}source"), unit, X12
-        return
-    assert root.get("version") == "2.0"
-    for unit in root.iter(f"{X}unit"):
-        segment = unit.find(f"{X}segment")
-        yield unit.get("id"), segment.find(f"{X}source"), segment, X
-
-
-def read_units(path: Path) -> dict[str, Unit]:
-    """Each unit's texts and state, a 1.2 state that says "not translated yet" read as 2.0's ``initial``."""
-    found = {}
-    for unit, source, holder, ns in _units_in(etree.parse(str(path)).getroot()):
-        target = holder.find(f"{ns}target")
-        if ns == X:
-            state = holder.get("state")
-        else:
-            state = target.get("state") if target is not None else None
-            state = NOT_YET_20 if state in UNTRANSLATED_12 else state
-        found[unit] = Unit("".join(source.itertext()), None if target is None else "".join(target.itertext()), state)
-    return found
-
-
-def write_units(path: Path, changes: dict[str, tuple[str, str]]) -> None:
-    """Set each unit's target text and state (``translated`` or 2.0's ``initial``), as a CAT tool saving the file
-    does."""
-    tree = etree.parse(str(path))
-    for unit, source, holder, ns in _units_in(tree.getroot()):
-        if unit not in changes:
-            continue
-        text, state = changes[unit]
-        target = holder.find(f"{ns}target")
-        if target is None:
-            if ns == X:
-                target = etree.SubElement(holder, f"{ns}target")
-            else:
-                target = etree.Element(f"{ns}target")
-                source.addnext(target)  # 1.2: the target comes right after the source, before any note
-        target.text = text
-        if ns == X:
-            holder.set("state", state)
-        else:
-            target.set("state", NOT_YET_12 if state == NOT_YET_20 else state)
-    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
 
 
 @dataclass
@@ -195,7 +125,7 @@ class Walk:
 
     def plain_units(self, key: FileKey) -> list[str]:
         """The units a translator may edit as text (no inline element in the source)."""
-        return sorted(unit for unit, source, _, _ in _units_in(etree.parse(str(self.path(key))).getroot()) if not len(source))
+        return sorted(unit for unit, source, _, _ in units_in(etree.parse(str(self.path(key))).getroot()) if not len(source))
 
     def mark(self, who: str) -> str:
         self.counter += 1
@@ -222,7 +152,7 @@ class Walk:
         plain = self.plain_units(key)
         changes = {}
         for unit in self.rng.sample(plain, k=min(2, len(plain))):
-            text = _dressed(units[unit].source, self.mark("T"))
+            text = dressed(units[unit].source, self.mark("T"))
             changes[unit] = (text, "translated")
             latest[(key, unit)] = text
             self.against[(key, unit, text)] = units[unit].source
@@ -290,7 +220,7 @@ class Walk:
         if (key, unit) in self.latest and self.latest[(key, unit)] == self.px_target(key, unit):
             del self.latest[(key, unit)]  # it had landed: PX's editor replaces it, PX's doing, not a loss
         self.emulator.store.apply_import(key.kind, key.item_id, key.locale,
-                                         {unit: _dressed(self.source_in_px(key, unit), self.mark("PX"))})
+                                         {unit: dressed(self.source_in_px(key, unit), self.mark("PX"))})
         self.log.append(f"px_edit {key.locale}/{key.item_id[:8]} {unit}")
 
     def px_new_source(self) -> None:
