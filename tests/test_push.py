@@ -400,15 +400,23 @@ def test_storms_are_survived_and_every_file_lands_once(pulled: Path, emulator: E
     assert len(emulator.store.imports()) == len(keys)
 
 
-def test_px_dropping_targets_is_reported_and_the_translation_kept(pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_px_dropping_targets_is_reported_and_the_translation_kept_until_it_lands(pulled: Path, emulator: EmulatorServer) -> None:
+    """The file stays an edit PX does not hold: no pull replaces it with PX's copy, and the next push sends it."""
     key = keys_of(emulator, "article")[0]
-    translate(pulled, key)
-    sent = key.path(l10n(pulled)).read_bytes()
-    monkeypatch.setattr(emulator.store, "apply_import", lambda *args, **kwargs: 0)
-    result = run("push")
-    assert result.exit_code == 0
-    assert "differs from what was sent" in result.output
-    assert key.path(l10n(pulled)).read_bytes() == sent
+    written = translate(pulled, key)
+    path = key.path(l10n(pulled))
+    sent = path.read_bytes()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(emulator.store, "apply_import", lambda *args, **kwargs: 0)
+        result = run("push")
+        assert result.exit_code == 0
+        assert "differs from what was sent" in result.output
+        assert path.read_bytes() == sent
+        assert run("pull").exit_code in (0, 1)
+        assert path.read_bytes() == sent, "a pull replaced the translation PX dropped with PX's copy"
+    code, summary = push_json()
+    assert code == 0 and results(summary) == {key.relpath(): "pushed"}, summary
+    assert emulator.store.translations(key.kind, key.item_id, key.locale) == written
 
 
 def _subprocess_env() -> dict[str, str]:

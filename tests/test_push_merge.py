@@ -11,6 +11,7 @@ loopback, real git.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -303,3 +304,48 @@ def test_a_shallow_clone_sends_an_edited_file_no_commit_holds(
     code, summary = push_json()
     assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
     assert all(_px(emulator, key)[uid] == text for uid, text in written.items())
+
+
+def _another_push_lands_right_after(emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, key: FileKey, unit: str,
+                                    text: str) -> None:
+    """Each import of ``key`` is followed at once by another clone's (a CI job's) push of ``text`` in ``unit``: two
+    pushes of one file at the same moment, the other landing last (PX has no conditional import to stop it)."""
+    real = emulator.store.apply_import
+
+    def and_then_the_other(kind: str, item_id: str, locale: str, targets: dict[str, str]) -> int:
+        count = real(kind, item_id, locale, targets)
+        if (kind, item_id, locale) == (key.kind, key.item_id, key.locale):
+            real(kind, item_id, locale, {unit: text})
+        return count
+    monkeypatch.setattr(emulator.store, "apply_import", and_then_the_other)
+
+
+def test_a_push_another_push_overwrote_meanwhile_stays_an_edit_that_no_pull_replaces(
+        pulled: Path, emulator: EmulatorServer) -> None:
+    """The other push's text may be older or newer than this one's, and nothing says which: so the file stays an
+    edit here (never taken for PX's copy, so no pull replaces it) and the next push names the unit a conflict, with
+    PX's text, rather than sending it again over the other push's or leaving it behind. (A run killed once PX took
+    the file re-exports it later, and cannot tell such a push from PX's editor changing the unit since: it takes
+    PX's copy, as tests/test_sync_safety.py holds.)"""
+    key = _with_units(emulator, "article")
+    written = translate(pulled, key)
+    unit = sorted(written)[0]
+    git.Repo(pulled).git.commit("-qam", "translate")
+    with pytest.MonkeyPatch.context() as patch:
+        _another_push_lands_right_after(emulator, patch, key, unit, "[other clone] Bonjour")
+        first = run("push")
+    assert first.exit_code in (0, 1), first.output
+    assert "differs from what was sent" in first.output and unit in first.output, first.output
+    assert _px(emulator, key)[unit] == "[other clone] Bonjour"
+    path = key.path(l10n(pulled))
+    mine = path.read_bytes()
+
+    pulled_again = run("pull")
+    assert pulled_again.exit_code in (0, 1), pulled_again.output
+    assert path.read_bytes() == mine, "the pull replaced the file with PX's copy: the translation PX lost is gone"
+
+    code, summary = push_json()
+    assert results(summary)[key.relpath()] == "conflict", summary
+    assert unit in json.dumps(summary)
+    assert _px(emulator, key)[unit] == "[other clone] Bonjour"
+    assert path.read_bytes() == mine

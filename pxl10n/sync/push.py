@@ -131,8 +131,9 @@ class PushOutcome:
     px_status: int | None = None
     findings: tuple[dict[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
-    #: the file was saved again while it was being pushed: that newer edit is left on disk, uncommitted
-    edited_meanwhile: bool = False
+    #: the file on disk stays a person's edit, left out of the commit: it was saved again while it was being pushed,
+    #: or PX's copy after the import lacks some of what was sent
+    kept_as_edit: bool = False
 
     @property
     def key(self) -> FileKey:
@@ -642,24 +643,36 @@ class Sender:
         crash.point("push-sent")
         self._record(jr.Landed(plan_.rel, replace(plan_.entry, pushed=plan_.digest)))
         crash.point("push-landed")
-        return self._refresh(plan_, S.PUSHED, plan_.reason)
+        return self._refresh(plan_, S.PUSHED, plan_.reason, just_sent=True)
 
-    def _refresh(self, plan_: PushPlan, status: PushStatus, reason: str) -> PushOutcome:
+    def _refresh(self, plan_: PushPlan, status: PushStatus, reason: str, *, just_sent: bool = False) -> PushOutcome:
         assert plan_.entry is not None
         try:
             canonical, held = reexport(self.client, self.settings, plan_.entry)
         except Pxl10nError as exc:
             return PushOutcome(plan_, status, reason, warnings=(f"landed, but the re-export failed ({exc}); `pxl10n pull` will refresh the file",))
-        return self._store(plan_, status, reason, canonical, held)
+        return self._store(plan_, status, reason, canonical, held, just_sent=just_sent)
 
-    def _store(self, plan_: PushPlan, status: PushStatus, reason: str, canonical: bytes, held: XliffInfo) -> PushOutcome:
+    def _store(self, plan_: PushPlan, status: PushStatus, reason: str, canonical: bytes, held: XliffInfo, *,
+               just_sent: bool = False) -> PushOutcome:
         """Record PX's regenerated copy as pulled, then write it: a crash in between leaves the sent bytes, still known.
 
-        When PX's copy lacks targets that were sent, the sent file is kept (and committed) rather
-        than overwritten, so no translation is lost; the next pull shows PX's version as a diff.
+        When PX's copy, re-exported ``just_sent`` (right after the import), lacks targets that were sent (PX
+        dropped them, or another clone's push of the file landed right after this one: which text is newer nothing
+        says), the file stays what it was before the push, an edit PX does not hold: the entry forgets the sent
+        bytes, so no pull replaces the file with PX's copy, and the next push sends it again where PX is unchanged
+        or names the units a conflict where PX changed them. Re-exported by a later run (this one was killed after
+        the import), the difference is PX's change since, as any other: the sent file is kept on disk, and the
+        next pull takes PX's copy.
         """
         assert plan_.entry is not None
         lost = target_differences(plan_.info, held) if plan_.info is not None else []
+        if lost and just_sent:
+            self._record(jr.Entry(plan_.rel, plan_.entry.not_holding(plan_.digest)))
+            return PushOutcome(plan_, status, reason, kept_as_edit=True, warnings=(
+                f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)} (PX dropped the text, or "
+                "another push of the file landed right after this one); the file is kept as an edit: the next push "
+                "sends it again, or names a conflict where PX's text is now another",))
         entry = plan_.entry.as_pulled(sha256(canonical), held, pushed=plan_.digest)
         self._record(jr.Entry(plan_.rel, plan_.entry.succeeded_by(entry)))
         edited = source_differences(plan_.info, held) if plan_.info is not None else []
@@ -667,12 +680,13 @@ class Sender:
                     f"check that those targets translate PX's text",) if edited else ()
         path = plan_.key.path(self.settings.directory)
         if not holds(path, plan_.data):  # saved again since it was read: that edit is a person's, never replaced
-            return PushOutcome(plan_, status, reason, edited_meanwhile=True, warnings=(
+            return PushOutcome(plan_, status, reason, kept_as_edit=True, warnings=(
                 "the file was saved again during the push: PX holds what was sent, and the newer edit is kept on disk, "
                 "not committed; the next push sends it", *warnings))
         if lost:
             return PushOutcome(plan_, status, reason, warnings=(
-                f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)}; the sent file is kept", *warnings))
+                f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)} (changed in PX since it "
+                "landed); the sent file is kept on disk, and the next pull takes PX's copy", *warnings))
         if canonical != plan_.data:
             atomic_write(path, canonical)
         return PushOutcome(plan_, status, reason, warnings=warnings)
@@ -800,7 +814,7 @@ def _push(settings: Settings, selection: Selection | None, console: Console, gua
     crash.point("push-saved")
     if repo is not None:
         selected = {p.key.path(directory) for p in plans}
-        paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed if not f.edited_meanwhile}
+        paths = {directory / STATE_NAME} | {f.key.path(directory) for f in result.landed if not f.kept_as_edit}
         leftover = set(own_uncommitted(repo, directory, state, among=selected - paths))
         paths |= leftover
         try:

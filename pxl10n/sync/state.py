@@ -89,6 +89,12 @@ class FileState:
         """This entry knowing no copy of PX's (a file adopted without one): nothing to merge against."""
         return replace(self, pulled=None, pushed=None, pulled_units=None)
 
+    def not_holding(self, digest: str) -> FileState:
+        """This entry with the file hash ``digest`` forgotten: bytes PX was sent but does not hold as sent, which stay a
+        person's edit (never a pxl10n hash that a pull may replace)."""
+        return replace(self, pushed=None if self.pushed == digest else self.pushed,
+                       seen=tuple(h for h in self.seen if h != digest))
+
     def succeeded_by(self, new: FileState) -> FileState:
         """``new``, remembering this entry's hashes in ``seen`` (so a crash before the rename stays safe)."""
         keep = [h for h in (self.pulled, self.pushed, *self.seen) if h and h not in new.px_hashes()]
