@@ -10,9 +10,9 @@ runs *push-to-px*; *sync-from-px* opening or updating its pull request, which a
 maintainer merges as GitHub's button does (no merge driver there: a pull request that
 conflicts waits for the next sync to rebuild it); a reviewer settling the units of
 push-to-px's rebase pull request and merging it; PX's editor changing targets and sources
-meanwhile. Now and then main moves, or PX changes, while push-to-px runs (before its push,
-or before it commits the state back), as on a busy repository; the push that main's move
-triggers then runs after it, as the workflow's concurrency group queues it.
+meanwhile. Now and then main moves, PX changes or sync-from-px runs while push-to-px runs
+(before its push, or before it commits the state back), as on a busy repository; the push
+that main's move triggers then runs after it, as the workflow's concurrency group queues it.
 
 After every step the walk holds the flow to the two promises of the other walk, read off
 the files (the translator's clone, main and the workflow branches on the remote) and PX,
@@ -58,12 +58,13 @@ STEPS = 20
 SEEDS = ([int(seed) for seed in os.environ["GITHUB_WALK_ONLY"].split(",")] if os.environ.get("GITHUB_WALK_ONLY")
          else range(int(os.environ.get("GITHUB_WALK_SEEDS", "6"))))
 MOVES = (("edit", 5), ("publish", 3), ("px_edit", 3), ("px_new_source", 1), ("sync", 2), ("merge_sync", 2),
-         ("review_rebase", 3), ("local_pull", 1), ("local_push", 1))
-#: How often main moves, or PX changes, before a push-to-px run's push, or before it commits its state back.
-RACE_RATE = 0.3
+         ("review_rebase", 4), ("local_pull", 1), ("local_push", 1))
+#: How often main moves, PX changes or sync-from-px runs, before a push-to-px run's push, or before it commits its state
+#: back.
+RACE_RATE = 0.4
 #: The paths the stories must take between them (with the default seeds or more).
 PATHS = ("sent", "sent over PX's editor", "rebase proposed", "rebase merged", "sync merged", "conflict taken ours",
-         "conflict taken theirs", "raced at push", "raced at commit-back", "state commit replayed")
+         "conflict taken theirs", "raced at push", "raced at commit-back", "state commit replayed", "sync beside push-to-px")
 
 
 @dataclass
@@ -251,20 +252,24 @@ class Flow:
         raced: list[str] = []
 
         def meanwhile(step: str) -> None:
-            """Before its push, PX changes or main moves; before it commits its state back (when it has one),
-            main moves."""
+            """Before its push, PX changes, main moves or a sync runs; before it commits its state back (when it has
+            one), main moves or a sync runs."""
             if raced or step not in ("push", "commit-back") or self.rng.random() >= RACE_RATE:
                 return
             runner = self.world.runner
             if step == "commit-back" and not git(runner.root / f"run{runner.runs}" / "workspace", "rev-list",
                                                  "origin/main..HEAD"):
                 return  # nothing to commit back: main moving now changes nothing for this run
-            how = self.rng.choice(("PX changes", "main moves")) if step == "push" else "main moves"
+            how = self.rng.choice(("PX changes", "main moves", "sync runs")) if step == "push" else \
+                self.rng.choice(("main moves", "sync runs"))
             raced.append(step)
             self.seen[f"raced at {step}"] += 1
             self.log.append(f"meanwhile, before {step}: {how}")
             if how == "PX changes":
                 self.rng.choice((self.px_edit, self.px_new_source))()
+            elif how == "sync runs":
+                self.sync()  # its own concurrency group: it runs beside push-to-px
+                self.seen["sync beside push-to-px"] += 1
             else:
                 self.edit()
                 self.publish(run=False)  # its own run is queued behind this one
