@@ -104,11 +104,15 @@ QA124 = warning(
 )
 QA201 = warning(
     "QA201", 'Leading whitespace differs',
-    'Source and target disagree on starting with whitespace; strings are often concatenated at runtime.',
+    'Source and target disagree on starting with whitespace; strings are often concatenated at runtime. Not '
+    "reported where the edge is layout: a line break and indentation outside xml:space=\"preserve\", or any edge "
+    "space of Angular's extract (file original ng2.template or ng.template), which collapses a template's layout to "
+    'one space.',
 )
 QA202 = warning(
     "QA202", 'Trailing whitespace differs',
-    'Source and target disagree on ending with whitespace; strings are often concatenated at runtime.',
+    'Source and target disagree on ending with whitespace; strings are often concatenated at runtime. Not '
+    "reported where the edge is layout, as for QA201.",
 )
 QA203 = warning(
     "QA203", 'Doubled space introduced',
@@ -491,18 +495,22 @@ def check_whitespace(u: Unit) -> Issues:
 
     A standalone code at an edge is the edge (``Activate <x/>`` -> ``<x/> aktivieren`` moves no
     whitespace). Where xml:space is not "preserve", an edge made of a line break and indentation, and a
-    line break followed by indentation inside the text, are template layout (Angular), not text."""
+    line break followed by indentation inside the text, are template layout (Angular), not text; so is any
+    edge space of Angular's extract, which collapses that layout to one space (:func:`~pxl10n.validate.qa_text.collapsed`)."""
     s, t = u.src, u.trg
     src, trg = u.pair.source, u.pair.target
     layout = not u.pair.preserve
+    edges_are_layout = layout and u.pair.collapsed
     issues: list[Issue] = []
     s_lead, t_lead = not src.code_first and s[:1].isspace(), not trg.code_first and t[:1].isspace()
     unspaced = u.trg_base in _UNSPACED  # a source's edge space a target in such a language may rightly drop
-    if s_lead != t_lead and not (layout and "\n" in _leading(s) + _leading(t)) and not (unspaced and s_lead):
+    if s_lead != t_lead and not edges_are_layout and not (layout and "\n" in _leading(s) + _leading(t)) \
+            and not (unspaced and s_lead):
         issues.append((QA201, "leading whitespace differs: " + ("source starts with whitespace, target does not"
                                                                 if s_lead else "target starts with whitespace, source does not")))
     s_trail, t_trail = not src.code_last and s[-1:].isspace(), not trg.code_last and t[-1:].isspace()
-    if s_trail != t_trail and not (layout and "\n" in _trailing(s) + _trailing(t)) and not (unspaced and s_trail):
+    if s_trail != t_trail and not edges_are_layout and not (layout and "\n" in _trailing(s) + _trailing(t)) \
+            and not (unspaced and s_trail):
         issues.append((QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not"
                                                                  if s_trail else "target ends with whitespace, source does not")))
     if "  " in t and _doubled(t, layout) > _doubled(s, layout):

@@ -42,6 +42,20 @@ class Pair(NamedTuple):
     name: str | None = None
     #: xml:space="preserve" is in force for the unit (set on it or inherited)
     preserve: bool = False
+    #: the file is Angular's extract (:func:`collapsed`), whose edge spaces are the template's layout
+    collapsed: bool = False
+
+
+#: ``<file original>`` of Angular's ``extract-i18n`` (XLIFF 1.2, and 2.0 with ``--format xlf2``).
+ANGULAR_ORIGINALS = frozenset({"ng2.template", "ng.template"})
+
+
+def collapsed(file: etree._Element) -> bool:
+    """Whether ``file`` is Angular's extract: Angular collapses a template's whitespace (``preserveWhitespaces``
+    off, its default), so the line breaks and indentation around an element's text come out as one space at each
+    edge of the source (``<h1 i18n>`` over three lines gives " Manage Configs "), which a translation need not
+    copy: the browser collapses it too."""
+    return file.get("original") in ANGULAR_ORIGINALS
 
 
 def _join(flats: list[Flat]) -> Flat:
@@ -218,7 +232,7 @@ class Reading:
         element = elements[at]
         preserve = self._spaced and _preserves(element, source, self._inherited)
         return Pair(file_view.unit_id(at), read.line, read.source, read.target, read.empty_lines,
-                    *self.languages[index], element.get(self._name), preserve)
+                    *self.languages[index], element.get(self._name), preserve, collapsed(file_view.element))
 
 
     def drafted(self, index: int) -> bool:

@@ -25,5 +25,6 @@ def pairs(view: DocumentView) -> list[tx.Pair]:
             if read is not None:
                 found.append(tx.Pair(unit.id, read.line, read.source, read.target, read.empty_lines, file_view.src,
                                      file_view.trg, unit.element.get(name_attr),
-                                     tx._preserves(unit.element, unit.parts[0].source, inherited)))
+                                     tx._preserves(unit.element, unit.parts[0].source, inherited),
+                                     tx.collapsed(file_view.element)))
     return found
