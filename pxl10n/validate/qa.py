@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from itertools import compress, count, repeat
+from itertools import compress, count, pairwise, repeat
 from operator import attrgetter, eq, itemgetter, truediv
 from typing import NamedTuple
 
@@ -116,7 +116,8 @@ QA202 = warning(
 )
 QA203 = warning(
     "QA203", 'Doubled space introduced',
-    'The target has two consecutive spaces where the source has none.',
+    'The target has two consecutive spaces where the source has none (a space either side of an inline code, '
+    'as in "il y a <x/> minutes", is none).',
 )
 QA204 = warning(
     "QA204", 'Line break count differs',
@@ -513,7 +514,7 @@ def check_whitespace(u: Unit) -> Issues:
             and not (unspaced and s_trail):
         issues.append((QA202, "trailing whitespace differs: " + ("source ends with whitespace, target does not"
                                                                  if s_trail else "target ends with whitespace, source does not")))
-    if "  " in t and _doubled(t, layout) > _doubled(s, layout):
+    if "  " in t and _doubled(t, layout, trg.gaps) > _doubled(s, layout, src.gaps):
         issues.append((QA203, "doubled space in target"))
     if "\n" in s or "\n" in t:
         count = _hard_breaks if layout else _all_breaks
@@ -532,6 +533,8 @@ _WRAP_RE = re.compile(r"[ \t]*\n\s*")
 #: Whitespace starting a text (after its separator).
 _WHITESPACE_RE = re.compile(r"\x00\s")
 _DOUBLE_SPACE_RE = re.compile("  ")
+#: Where a standalone code stood, to :func:`_doubled`: no space, so the spaces either side of it are no pair.
+_CODE_MARK = "\ue001"
 _LINE_BREAK_RE = re.compile("\n")
 
 
@@ -548,8 +551,11 @@ def needs_whitespace(s: Scan) -> Collection[int]:
     return found
 
 
-def _doubled(text: str, layout: bool) -> int:
-    """Doubled spaces in ``text`` (its edges aside); with ``layout``, a wrapped line's indentation is none."""
+def _doubled(text: str, layout: bool, gaps: Sequence[int] = ()) -> int:
+    """Doubled spaces in ``text`` (its edges aside); with ``layout``, a wrapped line's indentation is none; a
+    standalone code where ``gaps`` says parts the spaces around it (``de <x/> cookies`` has none)."""
+    if gaps:
+        text = _CODE_MARK.join(text[start:end] for start, end in pairwise((0, *gaps, len(text))))
     body = text.strip()
     return (_WRAP_RE.sub(" ", body) if layout and "\n" in body else body).count("  ")
 

@@ -13,7 +13,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
-from itertools import compress, count, repeat
+from itertools import accumulate, compress, count, repeat
 from operator import attrgetter, le, not_, or_
 from typing import NamedTuple, cast
 
@@ -61,9 +61,11 @@ def collapsed(file: etree._Element) -> bool:
 def _join(flats: list[Flat]) -> Flat:
     if len(flats) == 1:
         return flats[0]
+    starts = list(accumulate((len(f.text) for f in flats[:-1]), initial=0))
     return Flat("".join(f.text for f in flats), tuple(c for f in flats for c in f.codes),
                 tuple(m for f in flats for m in f.markers), any(f.has_inline for f in flats),
-                flats[0].code_first, flats[-1].code_last)
+                flats[0].code_first, flats[-1].code_last,
+                tuple(start + gap for start, f in zip(starts, flats, strict=True) for gap in f.gaps))
 
 
 class Read(NamedTuple):

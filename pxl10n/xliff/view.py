@@ -310,6 +310,9 @@ class Flat(NamedTuple):
     #: a standalone code (<x/>, <ph/>, ...) is the first / last thing: whitespace next to it is not an edge
     code_first: bool = False
     code_last: bool = False
+    #: where in ``text`` a standalone code stood (the offset of what follows it), when ``text`` holds a doubled
+    #: space (else not read): ``a <x/> b`` reads "a  b", which is no doubled space
+    gaps: tuple[int, ...] = ()
 
 
 _EMPTY_FLAT = Flat()
@@ -384,8 +387,22 @@ def flatten(el: etree._Element | None, version: str, text: str | None = None) ->
             if label is not None:
                 markers.append(label)
     last = name if flat else _local(children[-1].tag)
-    return tuple.__new__(Flat, (all_text(el) if text is None else text, tuple(codes), tuple(markers), True,
-                                not el.text and first in _STANDALONE, not children[-1].tail and last in _STANDALONE))
+    if text is None:
+        text = all_text(el)
+    return tuple.__new__(Flat, (text, tuple(codes), tuple(markers), True, not el.text and first in _STANDALONE,
+                                not children[-1].tail and last in _STANDALONE,
+                                _gaps(el, children) if flat and "  " in text else ()))
+
+
+def _gaps(el: etree._Element, children: list[etree._Element]) -> tuple[int, ...]:
+    """:attr:`Flat.gaps` of an element whose children have none of their own."""
+    at = len(el.text or "")
+    found = []
+    for child in children:
+        if _local(child.tag) in _STANDALONE:
+            found.append(at)
+        at += len(child.text or "") + len(child.tail or "")
+    return tuple(found)
 
 
 def _edges(el: etree._Element) -> tuple[bool, bool]:
