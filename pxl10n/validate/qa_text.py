@@ -100,12 +100,27 @@ def _read_segment(source: etree._Element | None, target: etree._Element, version
     """:func:`_read_part` of a part with a target, from its elements (no :class:`Part` made for it). ``text``
     is the target's :func:`~pxl10n.xliff.view.all_text` when the caller has it (see :func:`flatten`)."""
     src_flat, trg_flat = flatten(source, version), flatten(target, version, text)
+    if version == "1.2" and len(target) and (segmented := _seg_source(target)) is not None:
+        src_flat = flatten(segmented, version)._replace(codes=src_flat.codes)
     line = source_line(target)
     if trg_flat.text.strip():
         return tuple.__new__(Read, (src_flat, trg_flat, line, ()))  # Read(src_flat, trg_flat, line), without __new__
     if states.not_translated_yet(target, version):
         return None  # declared untranslated (state, or the CAT tool's marks): as if there were no target
     return Read(src_flat, trg_flat, line, (line,) if not ignorable and src_flat.text.strip() else ())
+
+
+_SEG_SOURCE = f"{{{ns.XLIFF12}}}seg-source"
+
+
+def _seg_source(target: etree._Element) -> etree._Element | None:
+    """The 1.2 ``<seg-source>`` right before ``target`` (the schema's order), if there is one: a target segmented
+    into ``<mrk mtype="seg">`` mirrors its text, what lies between segments included (Matecat and Okapi lay that
+    out on lines of its own, under xml:space="preserve"), so the target's text is compared with it rather than
+    with the unsegmented ``<source>``; its inline codes still answer the source's, the content itself (a
+    segmenter may move or drop a code in the seg-source)."""
+    previous = target.getprevious()
+    return previous if previous is not None and previous.tag == _SEG_SOURCE else None
 
 
 def _read_unit(parts: list[Part], version: str) -> Read | None:
