@@ -1,27 +1,8 @@
-"""The example workflows, run for real against the emulator, a bare "remote" and a fake ``gh``
-(tests/helpers/github_world.py holds them, and the runner).
+"""The example workflows, run for real against the emulator, a bare "remote" and a fake ``gh``: one story each.
 
-A small runner plays a workflow job the way GitHub's runner does, step by step,
-from the YAML itself (so an edit to a workflow is what gets tested): ``if:``
-conditions with the implicit ``success()``, ``continue-on-error``, ``env`` at
-workflow, job and step level, ``${{ }}`` expressions, the composite action's
-steps and outputs, and per-step ``GITHUB_OUTPUT`` / ``GITHUB_STEP_SUMMARY`` /
-``GITHUB_PATH`` files. Shell steps run in ``bash -eo pipefail`` as on a runner,
-with no git identity and without pxl10n on PATH until the action puts it there.
-
-Stand-ins, and only these:
-- ``actions/checkout``: a fetch of the ref from the bare remote, shallow unless
-  ``fetch-depth: 0``, as the real action does; for a pull request the ref is
-  ``refs/pull/7/merge``, the head merged into main as GitHub makes it;
-- ``actions/setup-python``: a virtualenv of this interpreter with nothing installed;
-- the action's install step finds pxl10n already installed in ``$RUNNER_TEMP``
-  (the path it takes on its second use in a job): a link to this virtualenv's
-  console script in ``test_action_outputs_come_from_pxl10n``, elsewhere to the test
-  zygote's client (tests/helpers/zygote.py: each run a real process of its own, forked
-  from an interpreter that imported pxl10n once; tests/test_zygote.py proves it answers
-  as a fresh one does). The shell steps, git and gh stay real processes;
-- ``gh``: a script that keeps pull requests in a JSON file, refuses arguments it
-  does not know, and refuses a second pull request for a branch as GitHub does.
+tests/helpers/github_world.py holds that GitHub of our own and its runner, which plays a job step by step from
+the YAML itself (so an edit to a workflow is what gets tested), and says what it stands in for.
+tests/test_github_walk.py plays the same workflows at random.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ from pxl10n.px.kinds import KIND_NAMES
 
 from .helpers.github_world import SYNC_BRANCH, JobResult, World, git, pxl10n_in, world_in
 from .helpers.pulled import keys_of
-from .helpers.unit_files import Unit, dressed, read_units, write_units
+from .helpers.unit_files import Unit, dressed, px_source, px_target, read_units, write_units, written_over
 from .helpers.zygote import Zygote
 
 REBASE_BRANCH = "l10n/px-rebase"
@@ -117,12 +117,10 @@ class Flow:
         return files
 
     def px_target(self, key: FileKey, unit: str) -> str | None:
-        return self.emulator.store.translations(key.kind, key.item_id, key.locale).get(unit)
+        return px_target(self.emulator, key, unit)
 
     def source_in_px(self, key: FileKey, unit: str) -> str:
-        item = self.emulator.store.get(key.kind, key.item_id)
-        assert item is not None
-        return item.units[unit]
+        return px_source(self.emulator, key, unit)
 
     def mark(self, who: str) -> str:
         self.counter += 1
@@ -146,11 +144,7 @@ class Flow:
             self.latest[(key, unit)] = text
             self.written[text] = self.counter
             self.against[(key, unit, text)] = units[unit].source
-            held, px = units[unit].target, self.px_target(key, unit)
-            if held == px:
-                self.based_on[(key, unit, text)] = px
-            elif held is not None and (key, unit, held) in self.based_on:
-                self.based_on[(key, unit, text)] = self.based_on[(key, unit, held)]
+            written_over(self.based_on, key, unit, text, units[unit].target, self.px_target(key, unit))
         write_units(self.path(key), changes)
         git(self.clone, "commit", "-qam", f"translator: {key.item_id} {key.locale} {sorted(changes)}")
         self.log.append(f"edit {key.locale}/{key.item_id[:8]} {sorted(changes)}")

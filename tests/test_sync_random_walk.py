@@ -51,7 +51,7 @@ from .helpers.branches import install_driver
 from .helpers.children import KILLED, child_env, pxl10n
 from .helpers.cli import run
 from .helpers.pulled import keys_of, l10n
-from .helpers.unit_files import dressed, read_units, units_in, write_units
+from .helpers.unit_files import dressed, px_source, px_target, read_units, units_in, write_units, written_over
 from .helpers.zygote import Zygote
 
 LOCALES = ("fr-FR", "de-DE")
@@ -116,12 +116,10 @@ class Walk:
         return key.path(l10n(self.root))
 
     def px_target(self, key: FileKey, unit: str) -> str | None:
-        return self.emulator.store.translations(key.kind, key.item_id, key.locale).get(unit)
+        return px_target(self.emulator, key, unit)
 
     def source_in_px(self, key: FileKey, unit: str) -> str:
-        item = self.emulator.store.get(key.kind, key.item_id)
-        assert item is not None
-        return item.units[unit]
+        return px_source(self.emulator, key, unit)
 
     def plain_units(self, key: FileKey) -> list[str]:
         """The units a translator may edit as text (no inline element in the source)."""
@@ -156,11 +154,7 @@ class Walk:
             changes[unit] = (text, "translated")
             latest[(key, unit)] = text
             self.against[(key, unit, text)] = units[unit].source
-            held, px = units[unit].target, self.px_target(key, unit)
-            if held == px:
-                self.based_on[(key, unit, text)] = px
-            elif held is not None and (key, unit, held) in self.based_on:
-                self.based_on[(key, unit, text)] = self.based_on[(key, unit, held)]
+            written_over(self.based_on, key, unit, text, units[unit].target, self.px_target(key, unit))
         write_units(self.path(key), changes)
         self.repo.git.commit("-qam", f"{who}: {key.item_id} {key.locale} {sorted(changes)}")
         self.log.append(f"{who} edit {key.locale}/{key.item_id[:8]} {sorted(changes)}")

@@ -1,4 +1,5 @@
-"""The units of a pulled XLIFF file (2.0 or 1.2) as a translator reads and writes them: the random walks' hands."""
+"""The units of a pulled XLIFF file (2.0 or 1.2) as a translator reads and writes them, and as PX holds them: the
+random walks' hands and eyes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from pxl10n.emulator.server import EmulatorServer
+from pxl10n.layout import FileKey
 from pxl10n.xliff.states import NOT_YET_12, NOT_YET_20, UNTRANSLATED_12
 
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -82,3 +85,27 @@ def write_units(path: Path, changes: dict[str, tuple[str, str]]) -> None:
         else:
             target.set("state", NOT_YET_12 if state == NOT_YET_20 else state)
     path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+
+
+def px_target(emulator: EmulatorServer, key: FileKey, unit: str) -> str | None:
+    """The target PX holds for ``unit`` of ``key``'s file (None: none)."""
+    return emulator.store.translations(key.kind, key.item_id, key.locale).get(unit)
+
+
+def px_source(emulator: EmulatorServer, key: FileKey, unit: str) -> str:
+    """The source PX holds for ``unit`` of ``key``'s item."""
+    item = emulator.store.get(key.kind, key.item_id)
+    assert item is not None
+    return item.units[unit]
+
+
+Basis = dict[tuple[FileKey, str, str], str | None]
+
+
+def written_over(based_on: Basis, key: FileKey, unit: str, text: str, held: str | None, px: str | None) -> None:
+    """Note in ``based_on`` the text of PX's a translator saw writing ``text`` over ``held`` in ``unit``: PX's text
+    when the file held it, else whatever their earlier edit there was written over (their line of work goes on)."""
+    if held == px:
+        based_on[(key, unit, text)] = px
+    elif held is not None and (key, unit, held) in based_on:
+        based_on[(key, unit, text)] = based_on[(key, unit, held)]
