@@ -62,9 +62,14 @@ MOVES = (("edit", 5), ("publish", 3), ("px_edit", 3), ("px_new_source", 1), ("sy
 #: How often main moves, PX changes or sync-from-px runs, before a push-to-px run's push, or before it commits its state
 #: back.
 RACE_RATE = 0.4
+#: How often push-to-px's pxl10n dies (a lost runner, a cancelled job), and where (:mod:`pxl10n.sync.crash`; met once
+#: per file: the first or second).
+KILL_RATE = 0.15
+CRASH_POINTS = ("push-sending", "push-sent", "push-landed", "push-saved")
 #: The paths the stories must take between them (with the default seeds or more).
 PATHS = ("sent", "sent over PX's editor", "rebase proposed", "rebase merged", "sync merged", "conflict taken ours",
-         "conflict taken theirs", "raced at push", "raced at commit-back", "state commit replayed", "sync beside push-to-px")
+         "conflict taken theirs", "raced at push", "raced at commit-back", "state commit replayed", "sync beside push-to-px",
+         "push-to-px killed")
 
 
 @dataclass
@@ -74,6 +79,8 @@ class Flow:
     world: World
     zygote: Zygote
     rng: random.Random
+    #: where kills are drawn from (a generator of their own: the stories play alike with or without them)
+    kills: random.Random
     keys: list[FileKey]
     clone: Path = field(init=False)
     latest: dict[tuple[FileKey, str], str] = field(default_factory=dict)
@@ -224,13 +231,21 @@ class Flow:
 
     # --- the workflows -------------------------------------------------------------------------------------------
 
-    def workflow(self, name: str, *, before_step: Callable[[str], None] | None = None) -> JobResult:
+    def workflow(self, name: str, *, before_step: Callable[[str], None] | None = None, dies_at: str | None = None) -> JobResult:
+        """Run a workflow; ``dies_at``, a crash point of :mod:`pxl10n.sync.crash`, kills its pxl10n there (SIGKILL:
+        the runner's machine lost, the job cancelled), and then what the dead run had sent lands as its doing."""
         job = {"push-to-px.yml": "push", "sync-from-px.yml": "sync"}[name]
         event = "push" if name == "push-to-px.yml" else "schedule"
-        result = self.world.runner.run(name, job, event=event, before_step=before_step)
-        self.log.append(f"{name} -> {result.conclusion}")
+        result = self.world.runner.run(name, job, event=event, before_step=before_step,
+                                       machine_env={"PXL10N_CRASH_AT": f"{dies_at}:KILL"} if dies_at else None)
+        died = dies_at is not None and result.step("push").outcome == "failure"
+        if dies_at is not None:
+            assert self.emulator.drain(), f"PX still handles a request of the killed run\n{self.log}"
+        self.log.append(f"{name} -> {result.conclusion}" + (f", killed at {dies_at}" if died else ""))
         assert "Traceback" not in result.log, f"{self.log}\n{result.log}"
-        assert result.conclusion == "success" or "::error" in result.log, f"{self.log}\n{result.log}"
+        assert result.conclusion == "success" or "::error" in result.log or died, f"{self.log}\n{result.log}"
+        if died:
+            self.seen["push-to-px killed"] += 1
         return result
 
     def push_to_px(self) -> None:
@@ -268,8 +283,12 @@ class Flow:
                 self.edit()
                 self.publish(run=False)  # its own run is queued behind this one
 
+        dies_at = (f"{self.kills.choice(CRASH_POINTS)}:{self.kills.randint(1, 2)}" if self.kills.random() < KILL_RATE
+                   else None)
+
         def run(before_push: Callable[[], None]) -> str:
-            result = self.workflow("push-to-px.yml", before_step=lambda step: (meanwhile(step), step == "push" and before_push()))
+            result = self.workflow("push-to-px.yml", dies_at=dies_at,
+                                   before_step=lambda step: (meanwhile(step), step == "push" and before_push()))
             if "replaying the state commit on top" in result.log:
                 self.seen["state commit replayed"] += 1
             if result.step("rebase").outcome == "success":
@@ -414,8 +433,8 @@ def test_the_github_flow_loses_no_edit_and_reverts_no_px_text(emulator: Emulator
         rng = random.Random(seed)
         items = sorted({(kind, key.item_id) for kind in KIND_NAMES for key in keys_of(emulator, kind)
                         if len(emulator.store.get(kind, key.item_id).units) >= 3})
-        flow = Flow(world, zygote, rng, [FileKey(kind, item, locale) for kind, item in rng.sample(items, 2)
-                                         for locale in LOCALES])
+        flow = Flow(world, zygote, rng, random.Random(f"kills {seed}"),
+                    [FileKey(kind, item, locale) for kind, item in rng.sample(items, 2) for locale in LOCALES])
         flow.log.append(f"seed {seed}")
         for _ in range(STEPS):
             flow.step()

@@ -209,8 +209,9 @@ class Runner:
 
     # ---- running
     def run(self, workflow_name: str, job_id: str, *, event: str, ref: str = "main", pr_head: str | None = None,
-            before_step: Callable[[str], None] | None = None) -> JobResult:
-        """Play the job; ``before_step(name)`` runs before each step (the world changing meanwhile)."""
+            before_step: Callable[[str], None] | None = None, machine_env: dict[str, str] | None = None) -> JobResult:
+        """Play the job; ``before_step(name)`` runs before each step (the world changing meanwhile); ``machine_env``
+        is in every step's environment, as the runner machine's own (``PXL10N_CRASH_AT``: the job dies there)."""
         self.runs += 1
         workflow = load_yaml(EXAMPLES / workflow_name)
         job = workflow["jobs"][job_id]
@@ -237,7 +238,7 @@ class Runner:
             "GITHUB_REPOSITORY": REPOSITORY, "GITHUB_SERVER_URL": "https://github.com", "GITHUB_RUN_ID": str(self.runs),
             "GITHUB_SHA": github["sha"], "GITHUB_REF": github["ref"], "GITHUB_REF_NAME": github["ref_name"],
             "GITHUB_WORKSPACE": str(workspace), "RUNNER_TEMP": str(temp), "GITHUB_EVENT_NAME": event,
-            "FAKE_GH_STATE": str(self.gh_state), "FAKE_GH_REMOTE": str(self.remote),
+            "FAKE_GH_STATE": str(self.gh_state), "FAKE_GH_REMOTE": str(self.remote), **(machine_env or {}),
         }
         env: dict[str, str] = {}
         for scope in (workflow.get("env") or {}, job.get("env") or {}):
