@@ -351,9 +351,9 @@ class Flow:
     def sync(self) -> None:
         self.workflow("sync-from-px.yml")
 
-    def merged(self, branch: str, what: str) -> bool:
-        """A maintainer merges ``branch``'s pull request as GitHub's button does (a merge commit, no merge driver);
-        False, nothing merged, when it conflicts (GitHub says so and offers no button)."""
+    def merged(self, branch: str, what: str) -> None:
+        """A maintainer merges ``branch``'s pull request as GitHub's button does (a merge commit, no merge driver),
+        then push-to-px runs; nothing is merged when it conflicts (GitHub says so and offers no button)."""
         work = self.world.clone("maintainer")
         git(work, "fetch", "-q", "origin", branch)
         done = subprocess.run(["git", "merge", "-q", "--no-ff", "--no-edit", "FETCH_HEAD"], cwd=work, capture_output=True,
@@ -363,7 +363,7 @@ class Flow:
         if done.returncode:
             self.log.append(f"{what} pull request conflicts with main: not merged")
             self.seen[f"{what} conflicts"] += 1
-            return False
+            return
         git(work, "push", "-q", "origin", "HEAD:main")
         number = self.open_pr(branch)
         assert number is not None
@@ -372,7 +372,6 @@ class Flow:
         self.seen[f"{what} merged"] += 1
         self.queued += 1
         self.push_to_px()
-        return True
 
     def merge_sync(self) -> None:
         if self.open_pr(SYNC_BRANCH) is not None:

@@ -311,7 +311,8 @@ class Flat(NamedTuple):
     code_first: bool = False
     code_last: bool = False
     #: where in ``text`` a standalone code stood (the offset of what follows it), when ``text`` holds a doubled
-    #: space (else not read): ``a <x/> b`` reads "a  b", which is no doubled space
+    #: space (else not read): ``a <x/> b`` reads "a  b", which is no doubled space. Recorded for codes without
+    #: children of their own (what :func:`flatten` reads in one pass), none for the few it reads the long way
     gaps: tuple[int, ...] = ()
 
 
