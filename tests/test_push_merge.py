@@ -140,6 +140,34 @@ def test_a_merged_push_killed_after_landing_is_confirmed_on_the_rerun_not_sent_t
     assert held[first] == "fixed in PX meanwhile" and all(held[uid] == text for uid, text in written.items())
 
 
+def test_px_text_newer_than_a_killed_push_is_taken_on_the_rerun_so_a_later_edit_never_reverts_it(
+        pulled: Path, emulator: EmulatorServer, zygote: Zygote) -> None:
+    """Killed after PX took the file, before it was re-exported; PX's editor then changes a unit. The rerun's
+    re-export is PX's copy as any pull would take it: it is written, not just recorded, so the file on disk is the
+    copy its entry says it was pulled as. Were the sent bytes left on disk, an edit made on them (or a branch cut
+    from them) would carry the sent text of that unit back to PX as a change of its own, over PX's newer one."""
+    key = _with_units(emulator, "engagement")
+    first, second = sorted(emulator.store.get(key.kind, key.item_id).units)[:2]
+    translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid in (first, second))
+    env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": "push-landed:1:KILL",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+    died = subprocess.run([str(zygote.client), "push", "--id", key.item_id, "--locale", key.locale], cwd=pulled, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    fixed = f"[fixed in PX after it landed] {emulator.store.get(key.kind, key.item_id).units[first]}"
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: fixed})
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "refreshed", summary
+    on_disk = {u.id: u.target for u in read_info(parse(key.path(l10n(pulled)).read_bytes())).units}
+    assert on_disk[first] == fixed
+    assert git.Repo(pulled).git.status("--porcelain", "--", "l10n") == ""
+    written = translate(pulled, key, lambda source: f"[reviewer] {source}", units=lambda uid: uid == second)
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    held = _px(emulator, key)
+    assert held[first] == fixed and held[second] == written[second]
+
+
 def test_two_translators_pushing_one_file_from_two_clones_both_land_and_their_branches_merge(
         pulled: Path, emulator: EmulatorServer, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """A bare remote, two clones, each translating other units of the same file and pushing; then git merges (the

@@ -12,6 +12,9 @@ file there instead of dying): the emulator over loopback, a real repository.
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,8 +26,10 @@ from pxl10n.layout import FileKey
 from pxl10n.sync import crash
 
 from .helpers.cli import run
+from .helpers.project import API_KEY
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import import_requests, push_json, results
+from .helpers.zygote import Zygote
 
 
 def _at(monkeypatch: pytest.MonkeyPatch, name: str, act: Callable[[], None]) -> None:
@@ -64,6 +69,41 @@ def test_a_file_saved_during_its_push_keeps_the_newer_edit_uncommitted_and_the_n
     assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
     assert all(t.startswith("[newer] ") for t in emulator.store.translations(key.kind, key.item_id, "fr-FR").values())
     assert repo.git.status("--porcelain", "--", "l10n") == ""
+
+
+def test_a_file_saved_while_a_rerun_refreshes_it_under_px_newer_text_keeps_its_base_and_reverts_nothing(
+        pulled: Path, emulator: EmulatorServer, monkeypatch: pytest.MonkeyPatch, zygote: Zygote) -> None:
+    """A push killed after PX took the file; PX's editor changes a unit; the rerun re-exports the file while the
+    translator saves an edit of the sent bytes. That edit was not made on PX's copy, so its entry keeps the copy
+    it was pulled as: the next push sees PX's change to the unit under the edit (a conflict), never sends the sent
+    text back over it."""
+    repo = git.Repo(pulled)
+    key = keys_of(emulator, "article")[0]
+    first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    translate(pulled, key, lambda source: f"[sent] {source}")
+    env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": "push-landed:1:KILL",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+    died = subprocess.run([str(zygote.client), "push", "--id", key.item_id, "--locale", key.locale], cwd=pulled, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert died.returncode == -signal.SIGKILL, died.stderr
+    fixed = f"[fixed in PX] {emulator.store.get(key.kind, key.item_id).units[first]}"
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: fixed})
+
+    def save_newer() -> None:  # the translator's newer edit, of the other units, on the sent bytes
+        translate(pulled, key, lambda source: f"[newer] {source}", units=lambda uid: uid != first)
+
+    with monkeypatch.context() as patched:
+        _at(patched, "push-reexported", save_newer)
+        code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 0 and row["result"] == "refreshed", summary
+    assert any("saved again during the push" in w and first in w for w in row.get("warnings", [])), row
+    assert key.relpath() in repo.git.status("--porcelain", "--", "l10n")
+    sent = import_requests(emulator)
+    code, summary = push_json()
+    row = next(f for f in summary["files"] if f["path"] == key.relpath())
+    assert code == 1 and row["result"] == "conflict" and first in row["reason"], row
+    assert import_requests(emulator) == sent and emulator.store.translations(key.kind, key.item_id, key.locale)[first] == fixed
 
 
 def test_a_file_saved_during_its_pull_is_kept_uncommitted_and_push_names_the_unit_px_changed(

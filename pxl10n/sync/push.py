@@ -651,6 +651,7 @@ class Sender:
             canonical, held = reexport(self.client, self.settings, plan_.entry)
         except Pxl10nError as exc:
             return PushOutcome(plan_, status, reason, warnings=(f"landed, but the re-export failed ({exc}); `pxl10n pull` will refresh the file",))
+        crash.point("push-reexported")
         return self._store(plan_, status, reason, canonical, held, just_sent=just_sent)
 
     def _store(self, plan_: PushPlan, status: PushStatus, reason: str, canonical: bytes, held: XliffInfo, *,
@@ -662,8 +663,11 @@ class Sender:
         says), the file stays what it was before the push, an edit PX does not hold: the entry forgets the sent
         bytes, so no pull replaces the file with PX's copy, and the next push sends it again where PX is unchanged
         or names the units a conflict where PX changed them. Re-exported by a later run (this one was killed after
-        the import), the difference is PX's change since, as any other: the sent file is kept on disk, and the
-        next pull takes PX's copy.
+        the import), the difference is PX's change since, as any other: PX's copy is written, as a pull would write
+        it, so the file on disk is the copy its entry says it was pulled as, the base of the next merge (the sent
+        bytes left there would make a later edit of them send the sent text back over PX's newer one). A file saved
+        again meanwhile is an edit of the sent bytes, not of PX's copy: its entry is left as it was, so the next push
+        merges it against the copy it was pulled as and names the units PX changed a conflict.
         """
         assert plan_.entry is not None
         lost = target_differences(plan_.info, held) if plan_.info is not None else []
@@ -673,20 +677,24 @@ class Sender:
                 f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)} (PX dropped the text, or "
                 "another push of the file landed right after this one); the file is kept as an edit: the next push "
                 "sends it again, or names a conflict where PX's text is now another",))
+        path = plan_.key.path(self.settings.directory)
+        if lost and not holds(path, plan_.data):  # an edit made on the sent bytes, some of which PX has changed since
+            return PushOutcome(plan_, status, reason, kept_as_edit=True, warnings=(
+                f"the file was saved again during the push, and PX's copy differs from what was sent in {len(lost)} "
+                f"unit(s): {some(lost)} (changed in PX since it landed); the newer edit is kept on disk, not committed, "
+                "and its entry keeps the copy it was pulled as: the next push names those units a conflict",))
         entry = plan_.entry.as_pulled(sha256(canonical), held, pushed=plan_.digest)
         self._record(jr.Entry(plan_.rel, plan_.entry.succeeded_by(entry)))
         edited = source_differences(plan_.info, held) if plan_.info is not None else []
         warnings = (f"the source of {len(edited)} unit(s) was edited here ({some(edited)}); PX keeps its own source, so "
                     f"check that those targets translate PX's text",) if edited else ()
-        path = plan_.key.path(self.settings.directory)
         if not holds(path, plan_.data):  # saved again since it was read: that edit is a person's, never replaced
             return PushOutcome(plan_, status, reason, kept_as_edit=True, warnings=(
                 "the file was saved again during the push: PX holds what was sent, and the newer edit is kept on disk, "
                 "not committed; the next push sends it", *warnings))
         if lost:
-            return PushOutcome(plan_, status, reason, warnings=(
-                f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)} (changed in PX since it "
-                "landed); the sent file is kept on disk, and the next pull takes PX's copy", *warnings))
+            warnings = (f"PX's copy differs from what was sent in {len(lost)} unit(s): {some(lost)} (changed in PX since "
+                        "it landed); the file now holds PX's copy, as a pull would write it", *warnings)
         if canonical != plan_.data:
             atomic_write(path, canonical)
         return PushOutcome(plan_, status, reason, warnings=warnings)
