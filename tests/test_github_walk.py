@@ -65,7 +65,7 @@ RACE_RATE = 0.4
 #: How often push-to-px's pxl10n dies (a lost runner, a cancelled job), and where (:mod:`pxl10n.sync.crash`; met once
 #: per file: the first or second).
 KILL_RATE = 0.15
-CRASH_POINTS = ("push-sending", "push-sent", "push-landed", "push-saved")
+CRASH_POINTS = ("push-sending", "push-sent", "push-landed", "push-reexported", "push-saved")
 #: The paths the stories must take between them (with the default seeds or more).
 PATHS = ("sent", "sent over PX's editor", "rebase proposed", "rebase merged", "sync merged", "conflict taken ours",
          "conflict taken theirs", "raced at push", "raced at commit-back", "state commit replayed", "sync beside push-to-px",

@@ -74,7 +74,7 @@ MOVES = (("edit", 5), ("vendor", 2), ("merge", 1), ("px_edit", 3), ("px_new_sour
 KILL_RATE = 0.25
 #: Where each command can be made to die (:mod:`pxl10n.sync.crash`): each point is met once per file or unit.
 CRASH_POINTS = {"pull": ("pull-recorded", "pull-wrote", "pull-decided"),
-                "push": ("push-sending", "push-sent", "push-landed", "push-saved"),
+                "push": ("push-sending", "push-sent", "push-landed", "push-reexported", "push-saved"),
                 "rebase": ("rebase-committed", "rebase-written", "rebase-staged")}
 
 
