@@ -87,6 +87,41 @@ def test_files_hold_px_copy_after_push(pulled: Path, emulator: EmulatorServer) -
     assert state_entry(pulled, key)["pushed"] != state_entry(pulled, key)["pulled"]
 
 
+def _saved_by_a_tool(data: bytes, how: str) -> bytes:
+    """A translated file as another tool saves it again: other bytes, the same XLIFF."""
+    if how == "utf-8 with a BOM":
+        return b"\xef\xbb\xbf" + data
+    if how == "prefixed namespace":
+        text = data.decode("utf-8").replace('xmlns="urn:oasis:names:tc:xliff:document:2.0"',
+                                            'xmlns:x="urn:oasis:names:tc:xliff:document:2.0"')
+        return re.sub(r"<(/?)([A-Za-z][\w.-]*)(?=[\s/>])", r"<\1x:\2", text).encode("utf-8")
+    if how == "pretty-printed":
+        tree = etree.fromstring(data, etree.XMLParser(remove_blank_text=True))
+        return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return etree.tostring(etree.fromstring(data), xml_declaration=True, encoding=how)
+
+
+@pytest.mark.parametrize("how", ["UTF-16", "ISO-8859-1", "utf-8 with a BOM", "prefixed namespace", "pretty-printed"])
+def test_a_file_another_tool_saved_again_is_sent_then_holds_px_copy(pulled: Path, emulator: EmulatorServer, how: str) -> None:
+    """A CAT tool saves the translated file in UTF-16, Latin-1 (the rest as character references), with a BOM,
+    with a prefix on every element or laid out anew: it is still that XLIFF, so it validates, lands whole, and
+    then holds PX's copy like any pushed file, which the next pull replaces with PX's newer one."""
+    key = keys_of(emulator, "article")[0]
+    written = translate(pulled, key)
+    path = key.path(l10n(pulled))
+    path.write_bytes(_saved_by_a_tool(path.read_bytes(), how))
+    assert run("validate", str(path)).exit_code == 0
+    code, summary = push_json()
+    assert code == 0 and results(summary) == {key.relpath(): "pushed"}, summary
+    assert emulator.store.translations(key.kind, key.item_id, key.locale) == written
+    assert path.read_bytes().startswith(b"<?xml version='1.0' encoding='UTF-8'?>")
+    assert git.Repo(pulled).git.status("--porcelain") == ""
+    unit = sorted(written)[0]
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {unit: f"[PX] {written[unit]}"})
+    assert run("pull", "--id", key.item_id, "--locale", key.locale).exit_code == 0
+    assert {u.id: u.target for u in read_info(parse(path.read_bytes())).units}[unit] == f"[PX] {written[unit]}"
+
+
 def test_force_sends_every_selected_file_with_translations(pulled: Path, emulator: EmulatorServer) -> None:
     keys = keys_of(emulator, "engagement", "de-DE")
     translated = {k for k in keys if read_info(parse(k.path(l10n(pulled)).read_bytes())).translated_units}
