@@ -104,6 +104,9 @@ def test_a_file_saved_while_a_rerun_refreshes_it_under_px_newer_text_keeps_its_b
     row = next(f for f in summary["files"] if f["path"] == key.relpath())
     assert code == 1 and row["result"] == "conflict" and first in row["reason"], row
     assert import_requests(emulator) == sent and emulator.store.translations(key.kind, key.item_id, key.locale)[first] == fixed
+    edit = key.path(l10n(pulled)).read_bytes()
+    assert run("pull", "--id", key.item_id, "--locale", key.locale).exit_code == 0  # no journal left open to stop it
+    assert key.path(l10n(pulled)).read_bytes() == edit  # the edit is a person's: kept
 
 
 def test_a_file_saved_during_its_pull_is_kept_uncommitted_and_push_names_the_unit_px_changed(
