@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import git
 import pytest
 from lxml import etree
 
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
-from pxl10n.xliff.io import parse, sha256
+from pxl10n.xliff.io import parse, read_info, sha256
 
 from .helpers.cli import run
 from .helpers.project import API_KEY, content_entries, write_config
@@ -79,6 +80,29 @@ def test_a_file_whose_only_change_is_an_empty_target_is_not_sent(project: Path, 
     assert import_requests(emulator) == 0
     assert emulator.store.translations("article", key.item_id, "fr-FR") == held
     assert run("push").exit_code == 0 and import_requests(emulator) == 0
+
+
+@pytest.mark.parametrize("version", ["1.2", "2.0"])
+def test_a_file_of_empty_targets_only_takes_pxs_copy_so_no_unit_looks_untranslated(project: Path, emulator: EmulatorServer,
+                                                                                   version: str) -> None:
+    """Every target the file has emptied, as a rebase review leaves a file whose edits it emptied to keep PX's text:
+    nothing to send, and the file takes PX's copy. It used to be skipped and stay as it was, its units showing no
+    translation while PX held one, for a translator to write over that text unseen."""
+    key, kept, _ = _setup(project, emulator, version)
+    held = emulator.store.translations("article", key.item_id, "fr-FR")
+    path = key.path(l10n(project))
+    _cat_tool_edit(path, version, kept, {})
+    git.Repo(project).git.commit("-qam", "review: leave the unit to PX")
+    result = run("push", "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    row = next(f for f in json.loads(result.stdout)["files"] if f["path"] == key.relpath())
+    assert row["result"] == "refreshed" and "its empty targets, marked not translated yet, leave those units to PX" in row["reason"], row
+    assert import_requests(emulator) == 0 and emulator.store.translations("article", key.item_id, "fr-FR") == held
+    targets = {u.id: u.target for u in read_info(parse(path.read_bytes())).units}
+    assert targets[kept] == held[kept]
+    assert git.Repo(project).git.status("--porcelain") == ""
+    counts = json.loads(run("push", "--format", "json").stdout)["summary"]
+    assert counts == {"selected": counts["selected"], "unchanged": counts["selected"]} and import_requests(emulator) == 0
 
 
 def test_the_emulator_blanks_on_an_empty_target(emulator: EmulatorServer) -> None:

@@ -81,7 +81,10 @@ class Action(StrEnum):
     """What the plan asks the sender to do."""
 
     SEND = "send"
+    #: re-export a file a killed push had landed, and store PX's copy
     REFRESH = "refresh"
+    #: nothing to send (no target with text): take PX's copy, whose text the file's empty targets leave to PX
+    TAKE = "take"
     NONE = "none"
 
 
@@ -92,6 +95,9 @@ LANDED = frozenset({S.PUSHED, S.CONFIRMED, S.REFRESHED})
 CHANGED_SINCE_PULL, CHANGED_SINCE_PUSH, FORCED = "changed since pull", "changed since push", "forced"
 #: An older copy of the file put back by a person (a revert): their edit, sent like any other.
 SET_BACK = "set back to an older copy (a revert?) since PX's newer one was recorded"
+LEFT_TO_PX = ("no translated unit: nothing to send; its empty targets, marked not translated yet, leave those units to "
+              "PX, so the file takes PX's copy (an import never removes a translation: to remove one, remove it in PX's "
+              "editor)")
 
 
 @dataclass(frozen=True)
@@ -272,6 +278,8 @@ def _plan_one(settings: Settings, state: State, recovery: jr.Recovery, history: 
     document, info, sent = _outgoing(data, path, key.relpath())
     drafts = [u.id or "" for u in info.units if u.draft] if info is not None else []
     if info is not None and info.translated_units == 0:
+        if sent.left_to_px and not drafts:  # emptied as a rebase review empties a unit to keep PX's text
+            return PushPlan(key, Action.TAKE, None, LEFT_TO_PX, entry, data, digest, info)
         why = drafts_reason(drafts) if drafts else ("an import never removes a translation PX holds; remove it in PX's "
                                                      "editor")
         return PushPlan(key, Action.NONE, S.SKIPPED, f"no translated unit: nothing to send ({why})", entry)
@@ -551,6 +559,8 @@ class Sender:
         assert plan_.entry is not None
         if plan_.action == Action.REFRESH:
             return self._refresh(plan_, S.REFRESHED, plan_.reason)
+        if plan_.action == Action.TAKE:
+            return self._take(plan_)
         try:
             canonical, held = reexport(self.client, self.settings, plan_.entry)
         except AuthError as exc:
@@ -653,6 +663,21 @@ class Sender:
             return PushOutcome(plan_, status, reason, warnings=(f"landed, but the re-export failed ({exc}); `pxl10n pull` will refresh the file",))
         crash.point("push-reexported")
         return self._store(plan_, status, reason, canonical, held, just_sent=just_sent)
+
+    def _take(self, plan_: PushPlan) -> PushOutcome:
+        """A file with no target to send, PX's copy written over it: its empty targets said to leave those units to
+        PX (as a rebase review empties one to keep PX's text). Left as it is, the file would show those units
+        untranslated while PX holds text, and a translator writing there later would replace that text unseen."""
+        assert plan_.entry is not None
+        try:
+            canonical, held = reexport(self.client, self.settings, plan_.entry)
+        except AuthError as exc:
+            self.stop_reason = f"push stopped: {exc}"
+            return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
+        except Pxl10nError as exc:
+            return PushOutcome(plan_, S.FAILED, f"nothing to send, and PX's copy could not be read ({exc})",
+                               getattr(exc, "status", None))
+        return self._store(plan_, S.REFRESHED, plan_.reason, canonical, held)
 
     def _store(self, plan_: PushPlan, status: PushStatus, reason: str, canonical: bytes, held: XliffInfo, *,
                just_sent: bool = False) -> PushOutcome:
@@ -788,7 +813,7 @@ def _dry_run(settings: Settings, state: State, plans: list[PushPlan], directory:
     done, pending, stopped = _outcomes_before_sending(settings, plans, history, force=force, console=console)
     for p in pending:
         note = "; an interrupted push sent it: PX is checked before sending again" if p.in_doubt else ""
-        done.append(PushOutcome(p, S.WOULD_REFRESH if p.action == Action.REFRESH else S.WOULD_SEND, p.reason + note))
+        done.append(PushOutcome(p, S.WOULD_SEND if p.action == Action.SEND else S.WOULD_REFRESH, p.reason + note))
     return PushResult(files=_in_plan_order(plans, done), dry_run=True, directory=str(directory), stopped=stopped)
 
 

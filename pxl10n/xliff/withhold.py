@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from pxl10n.xliff.io import canonical_bytes, xliff_version
-from pxl10n.xliff.states import NOT_YET_20
+from pxl10n.xliff.states import NOT_YET_20, not_translated_yet
 from pxl10n.xliff.view import INLINE_CODES, build_view, text_of
 
 
@@ -26,6 +26,9 @@ class Withheld:
 
     data: bytes
     units: tuple[str, ...] = ()
+    #: of ``units``, those whose empty target was declared not translated yet (1.2 ``state="new"``, 2.0 ``initial``):
+    #: left to PX on purpose, as a rebase review empties a unit to keep PX's text
+    left_to_px: tuple[str, ...] = ()
 
     @property
     def count(self) -> int:
@@ -58,8 +61,14 @@ def _remove(element: etree._Element) -> None:
 def withhold_targets(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Remove, in place, every empty target whose source is not empty, and every target of ``units`` (ids whose
     targets PX is to keep, see :mod:`pxl10n.sync.unit_merge`); the unit id of each empty target removed."""
+    return _withhold(tree, units)[0]
+
+
+def _withhold(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`withhold_targets`, and of the empty targets removed, the unit id of each declared not translated yet."""
     version = xliff_version(tree)
     removed: list[str] = []
+    declared: list[str] = []
     for unit in build_view(tree, version).units:
         kept = unit.id in units
         for part in unit.parts:
@@ -69,12 +78,14 @@ def withhold_targets(tree: etree._ElementTree, units: frozenset[str] = frozenset
             if not (empty or kept):
                 continue
             holder = part.target.getparent()
+            if empty and not_translated_yet(part.target, version):
+                declared.append(unit.id or "")
             _remove(part.target)
             if version == "2.0" and holder is not None and holder.get("state") not in (None, NOT_YET_20):
                 holder.set("state", NOT_YET_20)
             if empty:
                 removed.append(unit.id or "")
-    return tuple(removed)
+    return tuple(removed), tuple(declared)
 
 
 def withhold(tree: etree._ElementTree, data: bytes) -> Withheld:
@@ -83,5 +94,5 @@ def withhold(tree: etree._ElementTree, data: bytes) -> Withheld:
     ``data`` itself when nothing is withheld, so an untouched file goes out byte for byte;
     else the canonical bytes of the document without them.
     """
-    units = withhold_targets(tree)
-    return Withheld(canonical_bytes(tree) if units else data, units)
+    units, declared = _withhold(tree)
+    return Withheld(canonical_bytes(tree) if units else data, units, declared)
