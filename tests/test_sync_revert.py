@@ -12,6 +12,7 @@ Real repositories, real reverts, the emulator over loopback.
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import git
@@ -19,9 +20,11 @@ import git
 from pxl10n.emulator.server import EmulatorServer
 from pxl10n.xliff.io import parse, read_info
 
+from .helpers.branches import install_driver
 from .helpers.cli import run
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import import_requests, push_json, results
+from .helpers.zygote import Zygote
 
 
 def test_a_reverted_translation_is_named_and_deleting_the_file_takes_pxs_copy(pulled: Path, emulator: EmulatorServer) -> None:
@@ -160,3 +163,44 @@ def results_reason(summary: dict[str, object], rel: str) -> str:
     files = summary["files"]
     assert isinstance(files, list)
     return str(next(f["reason"] for f in files if f["path"] == rel))
+
+
+def test_a_merge_taking_another_branchs_older_copy_is_pxl10ns_and_never_reverts_px(pulled: Path, emulator: EmulatorServer,
+                                                                                  zygote: Zygote) -> None:
+    """A branch pulled PX's copy (a sync pull request); main then translated a unit over it and pushed. Merging the
+    branch conflicts in the file, and the person resolving it takes the branch's copy. Those bytes are an older
+    copy pxl10n wrote, while the merged state names main's newer one: they used to read as a copy put back on
+    purpose, and push sent them, reverting the translation in PX to PX's older text. They are the copy pxl10n held
+    on that branch: push sends nothing, and the next pull brings PX's copy, the translation with it."""
+    repo = git.Repo(pulled)
+    install_driver(repo, zygote)
+    main = repo.active_branch.name
+    key = keys_of(emulator, "article")[0]
+    path = key.path(l10n(pulled))
+    unit = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
+    older = f"[PX] {emulator.store.get(key.kind, key.item_id).units[unit]}"
+    emulator.store.apply_import(key.kind, key.item_id, key.locale, {unit: older})
+    repo.git.switch("-q", "-c", "sync")
+    (pulled / "README.md").write_text("the sync branch\n", encoding="utf-8")
+    repo.git.commit("-qam", "sync branch")
+    assert run("pull", "--id", key.item_id, "--locale", key.locale).exit_code == 0
+    repo.git.switch("-q", main)
+    assert run("pull", "--id", key.item_id, "--locale", key.locale).exit_code == 0
+    written = translate(pulled, key, lambda source: f"[T] {source}", units=lambda uid: uid == unit)
+    repo.git.commit("-qam", "translate")
+    code, summary = push_json()
+    assert code == 0 and results(summary)[key.relpath()] == "pushed", summary
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)[unit] == written[unit]
+    merged = subprocess.run(["git", "merge", "-q", "--no-edit", "sync"], cwd=pulled, capture_output=True, text=True, check=False)
+    assert merged.returncode and key.relpath() in repo.git.diff("--name-only", "--diff-filter=U"), merged.stdout
+    repo.git.checkout("--theirs", "--", str(path))
+    repo.git.add("--", str(path))
+    repo.git.commit("-q", "--no-edit")
+    assert {u.id: u.target for u in read_info(parse(path.read_bytes())).units}[unit] == older
+    before = import_requests(emulator)
+    code, summary = push_json()
+    assert code == 0 and results(summary).get(key.relpath(), "unchanged") == "unchanged", summary
+    assert import_requests(emulator) == before
+    assert emulator.store.translations(key.kind, key.item_id, key.locale)[unit] == written[unit]
+    assert run("pull", "--id", key.item_id, "--locale", key.locale).exit_code == 0
+    assert {u.id: u.target for u in read_info(parse(path.read_bytes())).units}[unit] == written[unit]

@@ -360,6 +360,16 @@ def at_head(repo: git.Repo, path: Path) -> bytes | None:
     return version_at(repo, "HEAD", relative(repo, path))
 
 
+def last_change(repo: git.Repo, path: Path) -> str | None:
+    """The commit that last changed ``path`` in HEAD's history as ``git log`` follows it by default: a merge that
+    took one side's copy whole reads as the commit on that side that made it. None when none did (or no git)."""
+    try:
+        found = repo.git.log("-n1", "--format=%H", "--", relative(repo, path)).strip()
+    except git.CommandError:  # GitCommandError, or no git command at all
+        return None
+    return found or None
+
+
 def committed_versions(repo: git.Repo, path: Path, limit: int = 50) -> Iterator[bytes]:
     """The committed contents of ``path``, newest first (HEAD included), at most ``limit``, from every side of
     each merge."""

@@ -106,6 +106,9 @@ class Remembered:
     committed: Mapping[str, FileState] = field(default_factory=dict)
     #: the clone holds only the last commits, so older states could not be read
     shallow: bool = False
+    #: the work tree and the l10n directory, to ask git what brought a file (none outside git)
+    repo: git.Repo | None = field(default=None, compare=False, repr=False)
+    directory: Path | None = None
 
     @property
     def looked(self) -> str:
@@ -119,8 +122,34 @@ class Remembered:
         return entry.known_hashes() if entry is not None else self.learned.get(rel, set())
 
     def set_back(self, rel: str, digest: str, entry: FileState | None) -> bool:
-        """:func:`set_back` against the file's committed entry."""
-        return set_back(digest, entry, self.committed.get(rel))
+        """:func:`set_back` against the file's committed entry, unless a merge brought the bytes as the copy pxl10n
+        held on one side (:meth:`brought_as_current`)."""
+        return set_back(digest, entry, self.committed.get(rel)) and not self.brought_as_current(rel, digest)
+
+    def brought_as_current(self, rel: str, digest: str) -> bool:
+        """Whether the commit that last changed the file made bytes of hash ``digest`` as the copy its own state
+        names as pulled or pushed. So it is when a merge took one side's file whole (a conflict resolved by taking
+        the other branch's copy, a sync pull request's older copy of PX's): the bytes are pxl10n's copy of that
+        line of history, older than the other side's, not a copy a person put back on purpose (a revert, a
+        checkout of an old version, which its own commit makes while its state names the newer copy). Sent, they
+        would revert PX to them; as pxl10n's own, the next pull replaces them with PX's copy."""
+        if self.repo is None or self.directory is None:
+            return False
+        path = self.directory / rel
+        commit = gitops.last_change(self.repo, path)
+        if commit is None:
+            return False
+        data = gitops.version_at(self.repo, commit, gitops.relative(self.repo, path))
+        if data is None or sha256(normalized(data)) != digest:
+            return False
+        state = gitops.version_at(self.repo, commit, gitops.relative(self.repo, self.directory / STATE_NAME))
+        if state is None:
+            return False
+        try:
+            entry = parse(state.decode("utf-8"), self.directory / STATE_NAME).get(rel)
+        except (Pxl10nError, UnicodeDecodeError):
+            return False
+        return entry is not None and digest in entry.px_hashes()
 
     def owns(self, rel: str, digest: str, entry: FileState | None) -> bool:
         """Whether bytes of hash ``digest`` are pxl10n's own copy of the file (unchanged, replaceable), not a person's."""
@@ -129,7 +158,8 @@ class Remembered:
 
 def remembered(repo: git.Repo | None, directory: Path, learned: Mapping[str, set[str]] | None = None) -> Remembered:
     """What git remembers for a run over ``directory`` (``learned``: the caller's look into older states)."""
-    return Remembered(learned or {}, committed_entries(repo, directory), repo is not None and gitops.is_shallow(repo))
+    return Remembered(learned or {}, committed_entries(repo, directory), repo is not None and gitops.is_shallow(repo),
+                      repo, directory)
 
 
 #: What is said of each file :func:`unlisted_edits` finds, by status and push: its locale, or its kind, dropped.
