@@ -24,6 +24,7 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.xliff.io import parse, read_info
 
+from .helpers.children import KILLED, pxl10n
 from .helpers.cli import run
 from .helpers.project import API_KEY, as_format_2, squash_history
 from .helpers.pulled import keys_of, l10n, translate
@@ -149,11 +150,8 @@ def test_px_text_newer_than_a_killed_push_is_taken_on_the_rerun_so_a_later_edit_
     key = _with_units(emulator, "engagement")
     first, second = sorted(emulator.store.get(key.kind, key.item_id).units)[:2]
     translate(pulled, key, lambda source: f"[vendor] {source}", units=lambda uid: uid in (first, second))
-    env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": "push-landed:1:KILL",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-    died = subprocess.run([str(zygote.client), "push", "--id", key.item_id, "--locale", key.locale], cwd=pulled, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert died.returncode == -signal.SIGKILL, died.stderr
+    died = pxl10n(zygote, pulled, "push", "--id", key.item_id, "--locale", key.locale, PXL10N_CRASH_AT="push-landed:1:KILL")
+    assert died.returncode == KILLED["KILL"], died.stderr
     fixed = f"[fixed in PX after it landed] {emulator.store.get(key.kind, key.item_id).units[first]}"
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: fixed})
     code, summary = push_json()

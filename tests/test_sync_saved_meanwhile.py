@@ -12,9 +12,6 @@ file there instead of dying): the emulator over loopback, a real repository.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,8 +22,8 @@ from pxl10n.emulator.server import EmulatorServer
 from pxl10n.layout import FileKey
 from pxl10n.sync import crash
 
+from .helpers.children import KILLED, pxl10n
 from .helpers.cli import run
-from .helpers.project import API_KEY
 from .helpers.pulled import keys_of, l10n, translate
 from .helpers.pushed import import_requests, push_json, results
 from .helpers.zygote import Zygote
@@ -81,11 +78,8 @@ def test_a_file_saved_while_a_rerun_refreshes_it_under_px_newer_text_keeps_its_b
     key = keys_of(emulator, "article")[0]
     first = sorted(emulator.store.get(key.kind, key.item_id).units)[0]
     translate(pulled, key, lambda source: f"[sent] {source}")
-    env = {**os.environ, "PX_API_KEY": API_KEY, "PXL10N_CRASH_AT": "push-landed:1:KILL",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
-    died = subprocess.run([str(zygote.client), "push", "--id", key.item_id, "--locale", key.locale], cwd=pulled, env=env,
-                          capture_output=True, text=True, timeout=120)
-    assert died.returncode == -signal.SIGKILL, died.stderr
+    died = pxl10n(zygote, pulled, "push", "--id", key.item_id, "--locale", key.locale, PXL10N_CRASH_AT="push-landed:1:KILL")
+    assert died.returncode == KILLED["KILL"], died.stderr
     fixed = f"[fixed in PX] {emulator.store.get(key.kind, key.item_id).units[first]}"
     emulator.store.apply_import(key.kind, key.item_id, key.locale, {first: fixed})
 

@@ -561,16 +561,10 @@ class Sender:
             return self._refresh(plan_, S.REFRESHED, plan_.reason)
         if plan_.action == Action.TAKE:
             return self._take(plan_)
-        try:
-            canonical, held = reexport(self.client, self.settings, plan_.entry)
-        except AuthError as exc:
-            self.stop_reason = f"push stopped: {exc}"
-            return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
-        except Pxl10nError as exc:
-            status = getattr(exc, "status", None)
-            gone = (f"; if the {plan_.key.kind} is gone from PX for good, the translation has nowhere to go: `git rm` the file "
-                    "(and its other locales) and commit, or push fails on it every time") if status == 435 else ""
-            return PushOutcome(plan_, S.FAILED, f"not sent: PX's copy could not be checked first ({exc}){gone}", status)
+        found = self._export(plan_, lambda exc: _not_checked(plan_, exc))
+        if isinstance(found, PushOutcome):
+            return found
+        canonical, held = found
         if plan_.reason == FORCED:
             return self._forced(plan_, held)
         if self.force:  # changed here: the override the conflict messages name, over PX's changes to the same units only
@@ -668,16 +662,22 @@ class Sender:
         """A file with no target to send, PX's copy written over it: its empty targets said to leave those units to
         PX (as a rebase review empties one to keep PX's text). Left as it is, the file would show those units
         untranslated while PX holds text, and a translator writing there later would replace that text unseen."""
+        found = self._export(plan_, lambda exc: f"nothing to send, and PX's copy could not be read ({exc})")
+        if isinstance(found, PushOutcome):
+            return found
+        return self._store(plan_, S.REFRESHED, plan_.reason, *found)
+
+    def _export(self, plan_: PushPlan, failed: Callable[[Pxl10nError], str]) -> tuple[bytes, XliffInfo] | PushOutcome:
+        """PX's copy of the file now, or the outcome when PX does not give it: a refused key stops the push, any
+        other failure fails the file, as ``failed`` says."""
         assert plan_.entry is not None
         try:
-            canonical, held = reexport(self.client, self.settings, plan_.entry)
+            return reexport(self.client, self.settings, plan_.entry)
         except AuthError as exc:
             self.stop_reason = f"push stopped: {exc}"
             return PushOutcome(plan_, S.REJECTED, str(exc), exc.status)
         except Pxl10nError as exc:
-            return PushOutcome(plan_, S.FAILED, f"nothing to send, and PX's copy could not be read ({exc})",
-                               getattr(exc, "status", None))
-        return self._store(plan_, S.REFRESHED, plan_.reason, canonical, held)
+            return PushOutcome(plan_, S.FAILED, failed(exc), getattr(exc, "status", None))
 
     def _store(self, plan_: PushPlan, status: PushStatus, reason: str, canonical: bytes, held: XliffInfo, *,
                just_sent: bool = False) -> PushOutcome:
@@ -723,6 +723,13 @@ class Sender:
         if canonical != plan_.data:
             atomic_write(path, canonical)
         return PushOutcome(plan_, status, reason, warnings=warnings)
+
+
+def _not_checked(plan_: PushPlan, exc: Pxl10nError) -> str:
+    """Why a file was not sent when PX's copy could not be read first, and, when PX says the item is gone, the way out."""
+    gone = (f"; if the {plan_.key.kind} is gone from PX for good, the translation has nowhere to go: `git rm` the file "
+            "(and its other locales) and commit, or push fails on it every time") if getattr(exc, "status", None) == 435 else ""
+    return f"not sent: PX's copy could not be checked first ({exc}){gone}"
 
 
 def _send_all(plans: list[PushPlan], sender: Sender, settings: Settings, console: Console) -> list[PushOutcome]:
