@@ -53,10 +53,15 @@ from .helpers.zygote import Zygote
 REBASE_BRANCH = "l10n/px-rebase"
 LOCALES = ("fr-FR", "de-DE")
 STEPS = 20
-#: The stories played: the first ``GITHUB_WALK_SEEDS`` (6 by default, about 7 s each; more for a deep search), or the
-#: seeds ``GITHUB_WALK_ONLY`` lists (``3,17``). ``GITHUB_WALK_VERBOSE=1`` (with ``-s``) prints the paths taken.
+#: The stories that found a bug: 232 (a file a rebase review emptied to keep PX's text stayed empty, and a translator
+#: wrote over PX's text unseen) and 301 (a merge taking main's older copy of a file was sent as a copy put back,
+#: reverting a translation in PX); each also has a test of its own (test_push_empty_targets, test_sync_revert).
+FOUND = (232, 301)
+#: The stories played: the first ``GITHUB_WALK_SEEDS`` (6 by default, about 7 s each; more for a deep search) and
+#: :data:`FOUND`, or the seeds ``GITHUB_WALK_ONLY`` lists (``3,17``). ``GITHUB_WALK_VERBOSE=1`` (with ``-s``) prints
+#: the paths taken.
 SEEDS = ([int(seed) for seed in os.environ["GITHUB_WALK_ONLY"].split(",")] if os.environ.get("GITHUB_WALK_ONLY")
-         else range(int(os.environ.get("GITHUB_WALK_SEEDS", "6"))))
+         else (*range(int(os.environ.get("GITHUB_WALK_SEEDS", "6"))), *FOUND))
 MOVES = (("edit", 5), ("publish", 3), ("px_edit", 3), ("px_new_source", 1), ("sync", 2), ("merge_sync", 2),
          ("review_rebase", 4), ("local_pull", 1), ("local_push", 1))
 #: How often main moves, PX changes or sync-from-px runs, before a push-to-px run's push, or before it commits its state
