@@ -93,6 +93,8 @@ def test_a_file_of_empty_targets_only_takes_pxs_copy_so_no_unit_looks_untranslat
     path = key.path(l10n(project))
     _cat_tool_edit(path, version, kept, {})
     git.Repo(project).git.commit("-qam", "review: leave the unit to PX")
+    pulled = run("pull", "--kind", "article", "--id", key.item_id)
+    assert pulled.exit_code == 0 and "the next push sends nothing and takes PX's copy" in pulled.stderr, pulled.stderr
     result = run("push", "--format", "json")
     assert result.exit_code == 0, result.stdout
     row = next(f for f in json.loads(result.stdout)["files"] if f["path"] == key.relpath())

@@ -57,6 +57,7 @@ from pxl10n.sync.translated_against import stale_targets
 from pxl10n.sync.unit_merge import Base, conflict_causes, drafted_only, emptied, merge
 from pxl10n.xliff.io import XliffInfo, read_info, sha256
 from pxl10n.xliff.io import parse as parse_xliff
+from pxl10n.xliff.withhold import withhold
 
 if TYPE_CHECKING:
     from git import Repo
@@ -508,7 +509,8 @@ def _kept_why(current: bytes, px: XliffInfo, key: FileKey, *, changed_in_px: boo
     pulled when the entry keeps them, says what PX's change means for the next push: which units it leaves to PX,
     and which it will call a conflict (PX changed them too), or nothing at all when no unit changed in PX."""
     try:
-        here = read_info(parse_xliff(current))
+        tree = parse_xliff(current)
+        here = read_info(tree)
     except XliffError as exc:  # "push it" cannot work: push blocks a file validate cannot read
         marker = opening_line(current)
         if marker is not None:
@@ -521,6 +523,10 @@ def _kept_why(current: bytes, px: XliffInfo, key: FileKey, *, changed_in_px: boo
     if drafts:
         return (f"edited here only by {len(drafts)} draft target(s) ({some(drafts, 3)}), whose state says not translated "
                 "yet; kept, and pushed once they are marked translated")
+    if removed and (here.translated_units or withhold(tree, current).left_to_px):
+        return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({some(removed, 3)}); kept, but an "
+                "import never removes a translation: the next push sends nothing and takes PX's copy, their text with it "
+                "(to remove a translation, remove it in PX's editor)")
     if removed:
         return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({some(removed, 3)}; a revert?); kept, "
                 "but push cannot send that: an import never removes a translation from PX. Remove them in PX's editor, "
