@@ -83,11 +83,12 @@ def pulled_units(repo: git.Repo | None, path: Path, entry: FileState) -> Base | 
     return unit_prints(info) if info is not None else None
 
 
-def committed_entries(repo: git.Repo | None, directory: Path) -> dict[str, FileState]:
-    """The state file's entries as HEAD holds them; none outside git, before the first commit, or when unreadable."""
+def committed_entries(repo: git.Repo | None, directory: Path, commit: str = "HEAD") -> dict[str, FileState]:
+    """The state file's entries as ``commit`` holds them; none outside git, before the first commit, or when
+    unreadable."""
     if repo is None:
         return {}
-    data = gitops.at_head(repo, directory / STATE_NAME)
+    data = gitops.version_at(repo, commit, gitops.relative(repo, directory / STATE_NAME))
     if data is None:
         return {}
     try:
@@ -142,13 +143,7 @@ class Remembered:
         data = gitops.version_at(self.repo, commit, gitops.relative(self.repo, path))
         if data is None or sha256(normalized(data)) != digest:
             return False
-        state = gitops.version_at(self.repo, commit, gitops.relative(self.repo, self.directory / STATE_NAME))
-        if state is None:
-            return False
-        try:
-            entry = parse(state.decode("utf-8"), self.directory / STATE_NAME).get(rel)
-        except (Pxl10nError, UnicodeDecodeError):
-            return False
+        entry = committed_entries(self.repo, self.directory, commit).get(rel)
         return entry is not None and digest in entry.px_hashes()
 
     def owns(self, rel: str, digest: str, entry: FileState | None) -> bool:

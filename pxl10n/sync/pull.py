@@ -57,7 +57,7 @@ from pxl10n.sync.translated_against import stale_targets
 from pxl10n.sync.unit_merge import Base, conflict_causes, drafted_only, emptied, merge
 from pxl10n.xliff.io import XliffInfo, read_info, sha256
 from pxl10n.xliff.io import parse as parse_xliff
-from pxl10n.xliff.withhold import withhold
+from pxl10n.xliff.withhold import withhold_units
 
 if TYPE_CHECKING:
     from git import Repo
@@ -523,7 +523,7 @@ def _kept_why(current: bytes, px: XliffInfo, key: FileKey, *, changed_in_px: boo
     if drafts:
         return (f"edited here only by {len(drafts)} draft target(s) ({some(drafts, 3)}), whose state says not translated "
                 "yet; kept, and pushed once they are marked translated")
-    if removed and (here.translated_units or withhold(tree, current).left_to_px):
+    if removed and (here.translated_units or withhold_units(tree)[1]):
         return (f"edited here only by emptying {len(removed)} unit(s) PX has translated ({some(removed, 3)}); kept, but an "
                 "import never removes a translation: the next push sends nothing and takes PX's copy, their text with it "
                 "(to remove a translation, remove it in PX's editor)")

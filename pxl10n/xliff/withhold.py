@@ -61,11 +61,12 @@ def _remove(element: etree._Element) -> None:
 def withhold_targets(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Remove, in place, every empty target whose source is not empty, and every target of ``units`` (ids whose
     targets PX is to keep, see :mod:`pxl10n.sync.unit_merge`); the unit id of each empty target removed."""
-    return _withhold(tree, units)[0]
+    return withhold_units(tree, units)[0]
 
 
-def _withhold(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """:func:`withhold_targets`, and of the empty targets removed, the unit id of each declared not translated yet."""
+def withhold_units(tree: etree._ElementTree, units: frozenset[str] = frozenset()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """:func:`withhold_targets`, and of the empty targets removed, the unit id of each declared not translated yet
+    (:attr:`Withheld.left_to_px`), for a caller that needs the units and not the bytes to send."""
     version = xliff_version(tree)
     removed: list[str] = []
     declared: list[str] = []
@@ -94,5 +95,5 @@ def withhold(tree: etree._ElementTree, data: bytes) -> Withheld:
     ``data`` itself when nothing is withheld, so an untouched file goes out byte for byte;
     else the canonical bytes of the document without them.
     """
-    units, declared = _withhold(tree)
+    units, declared = withhold_units(tree)
     return Withheld(canonical_bytes(tree) if units else data, units, declared)
